@@ -1,0 +1,62 @@
+package io.dredge.core.model;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the metastore knows about a table, reduced to what maintenance needs.
+ *
+ * @param storageFormat the Hive storage format name (PARQUET, ORC, AVRO, ...), or the input format class when unknown
+ * @param view whether this is a view rather than a table
+ */
+public record TableDescriptor(
+        TableReference table,
+        boolean view,
+        Optional<String> location,
+        String storageFormat,
+        List<String> partitionColumns,
+        Map<String, String> parameters)
+{
+    public static final String ICEBERG_TABLE_TYPE_PROPERTY = "table_type";
+    public static final String ICEBERG_METADATA_LOCATION_PROPERTY = "metadata_location";
+
+    public TableDescriptor
+    {
+        requireNonNull(table, "table is null");
+        requireNonNull(location, "location is null");
+        requireNonNull(storageFormat, "storageFormat is null");
+        partitionColumns = ImmutableList.copyOf(requireNonNull(partitionColumns, "partitionColumns is null"));
+        parameters = ImmutableMap.copyOf(requireNonNull(parameters, "parameters is null"));
+    }
+
+    public TableType tableType()
+    {
+        String type = parameters.get(ICEBERG_TABLE_TYPE_PROPERTY);
+        return type != null && type.toUpperCase(Locale.ROOT).equals("ICEBERG") ? TableType.ICEBERG : TableType.HIVE;
+    }
+
+    public Optional<String> icebergMetadataLocation()
+    {
+        return Optional.ofNullable(parameters.get(ICEBERG_METADATA_LOCATION_PROPERTY));
+    }
+
+    /**
+     * Hive ACID tables belong to Hive's own compactor.
+     */
+    public boolean transactional()
+    {
+        return "true".equalsIgnoreCase(parameters.getOrDefault("transactional", "false"));
+    }
+
+    public boolean partitioned()
+    {
+        return !partitionColumns.isEmpty();
+    }
+}

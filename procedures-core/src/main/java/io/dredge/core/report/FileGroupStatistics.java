@@ -1,0 +1,64 @@
+package io.dredge.core.report;
+
+import io.dredge.core.model.TableFile;
+
+import java.util.Collection;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Small-file figures of one group of files: a partition, or a whole table.
+ */
+public record FileGroupStatistics(
+        long fileCount,
+        long totalBytes,
+        long smallFileCount,
+        long idealFileCount,
+        FileGroupStatus status)
+{
+    public FileGroupStatistics
+    {
+        requireNonNull(status, "status is null");
+    }
+
+    public static FileGroupStatistics of(Collection<TableFile> files, SmallFilePolicy policy)
+    {
+        long totalBytes = 0;
+        long smallFileCount = 0;
+        for (TableFile file : files) {
+            totalBytes += file.sizeBytes();
+            if (policy.isSmall(file.sizeBytes())) {
+                smallFileCount++;
+            }
+        }
+        long fileCount = files.size();
+        long idealFileCount = policy.idealFileCount(totalBytes);
+        boolean averageIsSmall = fileCount > 0 && ((double) totalBytes / fileCount) < policy.smallFileBoundBytes();
+        FileGroupStatus status = fileCount > idealFileCount && averageIsSmall ? FileGroupStatus.NEEDS_COMPACTION : FileGroupStatus.OK;
+        return new FileGroupStatistics(fileCount, totalBytes, smallFileCount, idealFileCount, status);
+    }
+
+    /**
+     * Average file size, rounded down; 0 for an empty group.
+     */
+    public long avgFileBytes()
+    {
+        return fileCount == 0 ? 0 : totalBytes / fileCount;
+    }
+
+    /**
+     * {@code file_count / ideal_file_count}.
+     */
+    public double compactionRatio()
+    {
+        return (double) fileCount / idealFileCount;
+    }
+
+    public String recommendedAction()
+    {
+        if (status == FileGroupStatus.OK) {
+            return "none";
+        }
+        return "compact %s files into about %s".formatted(fileCount, idealFileCount);
+    }
+}

@@ -1,0 +1,7 @@
+package io.dredge.core.report;
+
+public enum FileGroupStatus
+{
+    OK,
+    NEEDS_COMPACTION,
+}

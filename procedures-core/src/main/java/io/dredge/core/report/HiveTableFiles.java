@@ -1,0 +1,46 @@
+package io.dredge.core.report;
+
+import io.dredge.core.model.TableFile;
+import io.dredge.core.port.FileStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+
+/**
+ * The data files of a Hive table or partition directory, as Hive itself would read them.
+ */
+public final class HiveTableFiles
+{
+    private HiveTableFiles() {}
+
+    public static List<TableFile> listDataFiles(FileStore fileStore, String location)
+    {
+        try {
+            return fileStore.listFilesRecursively(location).stream()
+                    .filter(file -> isDataFile(location, file.path()))
+                    .collect(toImmutableList());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list " + location, e);
+        }
+    }
+
+    /**
+     * Hive and Trino skip every file below a directory or file whose name starts with {@code .} or {@code _}
+     * (staging directories, {@code _SUCCESS}, Trino's metastore files).
+     */
+    public static boolean isDataFile(String location, String path)
+    {
+        String base = location.endsWith("/") ? location : location + "/";
+        String relative = path.startsWith(base) ? path.substring(base.length()) : path.substring(path.lastIndexOf('/') + 1);
+        for (String name : relative.split("/")) {
+            if (name.startsWith(".") || name.startsWith("_")) {
+                return false;
+            }
+        }
+        return !relative.isEmpty();
+    }
+}

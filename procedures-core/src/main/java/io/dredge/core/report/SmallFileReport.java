@@ -1,0 +1,145 @@
+package io.dredge.core.report;
+
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.iceberg.IcebergTableFiles;
+import io.dredge.core.model.PartitionDescriptor;
+import io.dredge.core.model.PartitionFiles;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableFiles;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.model.TableType;
+import io.dredge.core.port.FileStore;
+import io.dredge.core.port.Metastore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static java.util.Objects.requireNonNull;
+import static java.util.concurrent.CompletableFuture.supplyAsync;
+
+/**
+ * Builds the small-file report: one row per table and one per partition.
+ *
+ * <p>Listing is the slow part, so every partition directory (and every Iceberg table's manifests) is read as
+ * its own task on {@code listingExecutor}, whose size bounds the concurrency. Tasks never wait for one another,
+ * so a small executor cannot deadlock.
+ */
+public final class SmallFileReport
+{
+    private static final Logger log = LoggerFactory.getLogger(SmallFileReport.class);
+
+    private final Metastore metastore;
+    private final FileStore fileStore;
+    private final Executor listingExecutor;
+
+    public SmallFileReport(Metastore metastore, FileStore fileStore, Executor listingExecutor)
+    {
+        this.metastore = requireNonNull(metastore, "metastore is null");
+        this.fileStore = requireNonNull(fileStore, "fileStore is null");
+        this.listingExecutor = requireNonNull(listingExecutor, "listingExecutor is null");
+    }
+
+    /**
+     * Rows for the tables matching the filters; an absent filter matches everything. Views, and names that
+     * do not exist, produce no rows.
+     */
+    public List<SmallFileReportRow> rows(Optional<String> schemaFilter, Optional<String> tableFilter, SmallFilePolicy policy)
+    {
+        requireNonNull(policy, "policy is null");
+        List<String> schemas = schemaFilter.map(List::of).orElseGet(metastore::listSchemas);
+        List<CompletableFuture<Optional<TableFiles>>> tables = new ArrayList<>();
+        for (String schema : schemas) {
+            List<String> tableNames = tableFilter.map(List::of).orElseGet(() -> metastore.listTables(schema));
+            for (String tableName : tableNames) {
+                metastore.getTable(new TableReference(schema, tableName))
+                        .filter(table -> !table.view())
+                        .ifPresent(table -> tables.add(loadFiles(table)));
+            }
+        }
+        ImmutableList.Builder<SmallFileReportRow> rows = ImmutableList.builder();
+        for (CompletableFuture<Optional<TableFiles>> table : tables) {
+            table.join().ifPresent(files -> rows.addAll(rows(files, policy)));
+        }
+        return rows.build();
+    }
+
+    public static List<SmallFileReportRow> rows(TableFiles files, SmallFilePolicy policy)
+    {
+        ImmutableList.Builder<SmallFileReportRow> rows = ImmutableList.builder();
+        rows.add(row(files, Optional.empty(), FileGroupStatistics.of(files.allFiles(), policy)));
+        if (files.partitioned()) {
+            for (PartitionFiles partition : files.partitions()) {
+                rows.add(row(files, partition.partitionName(), FileGroupStatistics.of(partition.files(), policy)));
+            }
+        }
+        return rows.build();
+    }
+
+    private static SmallFileReportRow row(TableFiles files, Optional<String> partitionName, FileGroupStatistics statistics)
+    {
+        return new SmallFileReportRow(files.table(), partitionName, files.tableType(), files.fileFormat(), statistics);
+    }
+
+    private CompletableFuture<Optional<TableFiles>> loadFiles(TableDescriptor table)
+    {
+        CompletableFuture<TableFiles> files;
+        if (table.tableType() == TableType.ICEBERG) {
+            files = supplyAsync(() -> IcebergTableFiles.read(fileStore, table), listingExecutor);
+        }
+        else if (table.partitioned()) {
+            files = loadPartitions(table);
+        }
+        else {
+            String location = table.location().orElseThrow(() -> new IllegalStateException("table %s has no location".formatted(table.table())));
+            files = supplyAsync(() -> new PartitionFiles(Optional.empty(), HiveTableFiles.listDataFiles(fileStore, location)), listingExecutor)
+                    .thenApply(partition -> hiveTableFiles(table, List.of(partition)));
+        }
+        return files.handle((result, failure) -> {
+            if (failure != null) {
+                // one unreadable table must not hide the rest of the lake
+                log.warn("skipping {} in the small-file report: {}", table.table(), rootCause(failure).toString());
+                return Optional.empty();
+            }
+            return Optional.of(result);
+        });
+    }
+
+    private CompletableFuture<TableFiles> loadPartitions(TableDescriptor table)
+    {
+        List<PartitionDescriptor> partitions;
+        try {
+            partitions = metastore.getPartitions(table);
+        }
+        catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<CompletableFuture<PartitionFiles>> listings = partitions.stream()
+                .map(partition -> supplyAsync(
+                        () -> new PartitionFiles(Optional.of(partition.name()), HiveTableFiles.listDataFiles(fileStore, partition.location())),
+                        listingExecutor))
+                .collect(toImmutableList());
+        return CompletableFuture.allOf(listings.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> hiveTableFiles(table, listings.stream().map(CompletableFuture::join).collect(toImmutableList())));
+    }
+
+    private static TableFiles hiveTableFiles(TableDescriptor table, List<PartitionFiles> partitions)
+    {
+        return new TableFiles(table.table(), TableType.HIVE, table.storageFormat(), table.partitioned(), partitions);
+    }
+
+    private static Throwable rootCause(Throwable failure)
+    {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,23 @@
+package io.dredge.core.report;
+
+import org.junit.jupiter.api.Test;
+
+import static io.dredge.core.report.HiveTableFiles.isDataFile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestHiveTableFiles
+{
+    @Test
+    void testHiddenFilesAndDirectoriesAreNotData()
+    {
+        String location = "s3://bucket/warehouse/t";
+        assertThat(isDataFile(location, "s3://bucket/warehouse/t/part-0.parquet")).isTrue();
+        assertThat(isDataFile(location + "/", "s3://bucket/warehouse/t/sub/part-0.parquet")).isTrue();
+        assertThat(isDataFile(location, "s3://bucket/warehouse/t/_SUCCESS")).isFalse();
+        assertThat(isDataFile(location, "s3://bucket/warehouse/t/.trinoSchema")).isFalse();
+        assertThat(isDataFile(location, "s3://bucket/warehouse/t/.staging/part-0.parquet")).isFalse();
+        assertThat(isDataFile(location, "s3://bucket/warehouse/t/_temporary/0/part-0")).isFalse();
+        // a parent of the location starting with "_" does not hide the table
+        assertThat(isDataFile("file:/_lake/t", "file:/_lake/t/part-0")).isTrue();
+    }
+}
