@@ -1,6 +1,8 @@
 package io.dredge.core.report;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.ImmutableSortedSet;
 import io.dredge.core.iceberg.IcebergTableFiles;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.PartitionFiles;
@@ -14,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -47,25 +51,39 @@ public final class SmallFileReport
     }
 
     /**
-     * Rows for the tables matching the filters; an absent filter matches everything. Views, and names that
-     * do not exist, produce no rows.
+     * Tables (and views) named by the filters; an absent filter matches everything. Names that do not exist
+     * are left out, so a filter on one table costs one metastore lookup, not a listing of the lake.
      */
-    public List<SmallFileReportRow> rows(Optional<String> schemaFilter, Optional<String> tableFilter, SmallFilePolicy policy)
+    public List<TableReference> tables(Optional<Set<String>> schemaFilter, Optional<Set<String>> tableFilter)
+    {
+        Collection<String> schemas = schemaFilter.<Collection<String>>map(ImmutableSortedSet::copyOf).orElseGet(metastore::listSchemas);
+        ImmutableList.Builder<TableReference> tables = ImmutableList.builder();
+        for (String schema : schemas) {
+            Set<String> existing = ImmutableSet.copyOf(metastore.listTables(schema));
+            Collection<String> names = tableFilter.<Collection<String>>map(ImmutableSortedSet::copyOf).orElse(existing);
+            names.stream()
+                    .filter(existing::contains)
+                    .map(name -> new TableReference(schema, name))
+                    .forEach(tables::add);
+        }
+        return tables.build();
+    }
+
+    /**
+     * Rows for the given tables, in order; views and tables that vanished meanwhile produce no rows.
+     */
+    public List<SmallFileReportRow> rows(Collection<TableReference> tables, SmallFilePolicy policy)
     {
         requireNonNull(policy, "policy is null");
-        List<String> schemas = schemaFilter.map(List::of).orElseGet(metastore::listSchemas);
-        List<CompletableFuture<Optional<TableFiles>>> tables = new ArrayList<>();
-        for (String schema : schemas) {
-            List<String> tableNames = tableFilter.map(List::of).orElseGet(() -> metastore.listTables(schema));
-            for (String tableName : tableNames) {
-                metastore.getTable(new TableReference(schema, tableName))
-                        .filter(table -> !table.view())
-                        .ifPresent(table -> tables.add(loadFiles(table)));
-            }
+        List<CompletableFuture<Optional<TableFiles>>> files = new ArrayList<>();
+        for (TableReference table : tables) {
+            metastore.getTable(table)
+                    .filter(descriptor -> !descriptor.view())
+                    .ifPresent(descriptor -> files.add(loadFiles(descriptor)));
         }
         ImmutableList.Builder<SmallFileReportRow> rows = ImmutableList.builder();
-        for (CompletableFuture<Optional<TableFiles>> table : tables) {
-            table.join().ifPresent(files -> rows.addAll(rows(files, policy)));
+        for (CompletableFuture<Optional<TableFiles>> table : files) {
+            table.join().ifPresent(loaded -> rows.addAll(rows(loaded, policy)));
         }
         return rows.build();
     }

@@ -1,0 +1,93 @@
+package io.dredge.trino;
+
+import io.airlift.configuration.Config;
+import io.airlift.configuration.ConfigDescription;
+import io.airlift.units.DataSize;
+import io.airlift.units.MinDataSize;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import static io.airlift.units.DataSize.Unit.MEGABYTE;
+
+public class DredgeConfig
+{
+    private DataSize targetFileSize = DataSize.of(128, MEGABYTE);
+    private double compactionRatioThreshold = 10;
+    private String hiveCatalogName = "hive";
+    private String icebergCatalogName = "iceberg";
+    private int listingConcurrency = 16;
+
+    @NotNull
+    @MinDataSize("1B")
+    public DataSize getTargetFileSize()
+    {
+        return targetFileSize;
+    }
+
+    @Config("dredge.target-file-size")
+    @ConfigDescription("Size that compaction aims for; a file smaller than target / compaction-ratio-threshold is small")
+    public DredgeConfig setTargetFileSize(DataSize targetFileSize)
+    {
+        this.targetFileSize = targetFileSize;
+        return this;
+    }
+
+    @DecimalMin("1.0")
+    public double getCompactionRatioThreshold()
+    {
+        return compactionRatioThreshold;
+    }
+
+    @Config("dredge.compaction-ratio-threshold")
+    @ConfigDescription("A table or partition needs compaction when its average file is below target-file-size divided by this")
+    public DredgeConfig setCompactionRatioThreshold(double compactionRatioThreshold)
+    {
+        this.compactionRatioThreshold = compactionRatioThreshold;
+        return this;
+    }
+
+    @NotNull
+    public String getHiveCatalogName()
+    {
+        return hiveCatalogName;
+    }
+
+    @Config("dredge.hive-catalog-name")
+    @ConfigDescription("Trino catalog (Hive connector) that reads and writes the Hive tables of this metastore")
+    public DredgeConfig setHiveCatalogName(String hiveCatalogName)
+    {
+        this.hiveCatalogName = hiveCatalogName;
+        return this;
+    }
+
+    @NotNull
+    public String getIcebergCatalogName()
+    {
+        return icebergCatalogName;
+    }
+
+    @Config("dredge.iceberg-catalog-name")
+    @ConfigDescription("Trino catalog (Iceberg connector) that reads and writes the Iceberg tables of this metastore")
+    public DredgeConfig setIcebergCatalogName(String icebergCatalogName)
+    {
+        this.icebergCatalogName = icebergCatalogName;
+        return this;
+    }
+
+    @Min(1)
+    @Max(1024)
+    public int getListingConcurrency()
+    {
+        return listingConcurrency;
+    }
+
+    @Config("dredge.listing-concurrency")
+    @ConfigDescription("Directories and manifests listed at the same time by the report")
+    public DredgeConfig setListingConcurrency(int listingConcurrency)
+    {
+        this.listingConcurrency = listingConcurrency;
+        return this;
+    }
+}
