@@ -34,13 +34,34 @@ public final class HiveTableFiles
      */
     public static boolean isDataFile(String location, String path)
     {
-        String base = location.endsWith("/") ? location : location + "/";
-        String relative = path.startsWith(base) ? path.substring(base.length()) : path.substring(path.lastIndexOf('/') + 1);
+        String base = pathPart(location);
+        base = base.endsWith("/") ? base : base + "/";
+        String file = pathPart(path);
+        // file systems may spell the scheme differently from the metastore (file:/x vs local:///x): compare paths
+        String relative = file.startsWith(base) ? file.substring(base.length()) : file.substring(file.lastIndexOf('/') + 1);
         for (String name : relative.split("/")) {
             if (name.startsWith(".") || name.startsWith("_")) {
                 return false;
             }
         }
         return !relative.isEmpty();
+    }
+
+    /**
+     * The path of a location URI without scheme and authority: {@code /a/b} for {@code s3://bucket/a/b},
+     * {@code file:/a/b} and {@code local:///a/b}.
+     */
+    private static String pathPart(String location)
+    {
+        int schemeEnd = location.indexOf(':');
+        if (schemeEnd < 0 || location.indexOf('/') < schemeEnd) {
+            return location;
+        }
+        String rest = location.substring(schemeEnd + 1);
+        if (rest.startsWith("//")) {
+            int pathStart = rest.indexOf('/', 2);
+            return pathStart < 0 ? "/" : rest.substring(pathStart);
+        }
+        return rest;
     }
 }

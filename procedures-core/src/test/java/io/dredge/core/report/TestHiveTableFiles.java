@@ -19,5 +19,9 @@ class TestHiveTableFiles
         assertThat(isDataFile(location, "s3://bucket/warehouse/t/_temporary/0/part-0")).isFalse();
         // a parent of the location starting with "_" does not hide the table
         assertThat(isDataFile("file:/_lake/t", "file:/_lake/t/part-0")).isTrue();
+        // the same path in another spelling of the scheme
+        assertThat(isDataFile("file:/lake/t", "local:///lake/t/.staging/part-0")).isFalse();
+        assertThat(isDataFile("file:/lake/t", "local:///lake/t/day=1/part-0")).isTrue();
+        assertThat(isDataFile("hdfs://namenode:8020/lake/t", "hdfs://namenode:8020/lake/t/_tmp/part-0")).isFalse();
     }
 }

@@ -1,0 +1,104 @@
+package io.dredge.it;
+
+import com.google.common.collect.ImmutableMap;
+import io.dredge.trino.DredgePlugin;
+import io.trino.Session;
+import io.trino.plugin.hive.HivePlugin;
+import io.trino.plugin.iceberg.IcebergPlugin;
+import io.trino.testing.DistributedQueryRunner;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.trino.testing.TestingSession.testSessionBuilder;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A real Trino cluster in this JVM (a coordinator and workers) with the {@code hive}, {@code iceberg} and
+ * {@code dredge} catalogs over one metastore and warehouse.
+ */
+public final class DredgeQueryRunner
+{
+    public static final String HIVE_CATALOG = "hive";
+    public static final String ICEBERG_CATALOG = "iceberg";
+    public static final String DREDGE_CATALOG = "dredge";
+
+    private DredgeQueryRunner() {}
+
+    public static Builder builder(LakeMetastore metastore)
+    {
+        return new Builder(metastore);
+    }
+
+    public static final class Builder
+    {
+        private final LakeMetastore metastore;
+        private int workerCount = 1;
+        private final Map<String, String> coordinatorProperties = new HashMap<>();
+        private final Map<String, String> dredgeProperties = new HashMap<>();
+        private Optional<Path> baseDataDir = Optional.empty();
+
+        private Builder(LakeMetastore metastore)
+        {
+            this.metastore = requireNonNull(metastore, "metastore is null");
+        }
+
+        public Builder setWorkerCount(int workerCount)
+        {
+            this.workerCount = workerCount;
+            return this;
+        }
+
+        public Builder setHttpPort(int port)
+        {
+            coordinatorProperties.put("http-server.http.port", String.valueOf(port));
+            return this;
+        }
+
+        public Builder addDredgeProperty(String name, String value)
+        {
+            dredgeProperties.put(name, value);
+            return this;
+        }
+
+        public Builder setBaseDataDir(Path baseDataDir)
+        {
+            this.baseDataDir = Optional.of(baseDataDir);
+            return this;
+        }
+
+        public DistributedQueryRunner build()
+                throws Exception
+        {
+            Session session = testSessionBuilder()
+                    .setCatalog(HIVE_CATALOG)
+                    .setSchema("default")
+                    .build();
+            DistributedQueryRunner queryRunner = DistributedQueryRunner.builder(session)
+                    .setWorkerCount(workerCount)
+                    .setCoordinatorProperties(coordinatorProperties)
+                    .setBaseDataDir(baseDataDir)
+                    .build();
+            try {
+                queryRunner.installPlugin(new HivePlugin());
+                queryRunner.installPlugin(new IcebergPlugin());
+                queryRunner.installPlugin(new DredgePlugin());
+                queryRunner.createCatalog(HIVE_CATALOG, "hive", metastore.catalogProperties("hive"));
+                queryRunner.createCatalog(ICEBERG_CATALOG, "iceberg", metastore.catalogProperties("iceberg"));
+                queryRunner.createCatalog(DREDGE_CATALOG, "dredge", ImmutableMap.<String, String>builder()
+                        .putAll(metastore.catalogProperties("dredge"))
+                        .put("dredge.hive-catalog-name", HIVE_CATALOG)
+                        .put("dredge.iceberg-catalog-name", ICEBERG_CATALOG)
+                        .putAll(dredgeProperties)
+                        .buildKeepingLast());
+                return queryRunner;
+            }
+            catch (Throwable e) {
+                queryRunner.close();
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.dredge.it;
+
+import com.google.common.collect.ImmutableList;
+import io.airlift.log.Logger;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+import static java.util.concurrent.TimeUnit.SECONDS;
+
+/**
+ * A real Hive 4.0.1 standalone metastore on Derby, run as a Java 17 child process on a free loopback port,
+ * as production lakes run it. Its classpath and schema scripts come from the {@code it/metastore-runtime}
+ * module (system properties {@code dredge.metastore.classpath} and {@code dredge.metastore.home}).
+ */
+public final class ThriftMetastoreServer
+        implements AutoCloseable
+{
+    private static final Logger log = Logger.get(ThriftMetastoreServer.class);
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    private static final List<String> ADD_OPENS = ImmutableList.of(
+            "java.base/java.lang", "java.base/java.util", "java.base/java.util.concurrent", "java.base/java.util.concurrent.atomic",
+            "java.base/java.util.concurrent.locks", "java.base/java.net", "java.base/java.lang.reflect", "java.base/java.lang.invoke",
+            "java.base/java.io", "java.base/java.nio", "java.base/sun.nio.ch", "java.base/java.util.regex", "java.base/java.time",
+            "java.base/java.text", "java.base/sun.util.calendar", "java.sql/java.sql", "java.base/java.math");
+
+    private final Process process;
+    private final int port;
+    private final Path warehouse;
+
+    private ThriftMetastoreServer(Process process, int port, Path warehouse)
+    {
+        this.process = requireNonNull(process, "process is null");
+        this.port = port;
+        this.warehouse = requireNonNull(warehouse, "warehouse is null");
+    }
+
+    /**
+     * Initialises a Derby metastore database under {@code directory} and starts the metastore on it.
+     */
+    public static ThriftMetastoreServer start(Path directory)
+            throws IOException, InterruptedException
+    {
+        Path warehouse = Files.createDirectories(directory.resolve("warehouse"));
+        Path configDirectory = Files.createDirectories(directory.resolve("conf"));
+        Files.writeString(configDirectory.resolve("metastore-site.xml"), siteXml(directory.resolve("metastore_db"), warehouse), UTF_8);
+        String classpath = configDirectory + ":" + Files.readString(Path.of(requiredProperty("dredge.metastore.classpath"))).trim();
+
+        // the transaction tables (HIVE_LOCKS, ...) that Iceberg commits need exist only after schematool
+        Process schemaTool = java(classpath, directory.resolve("schematool.log"),
+                "org.apache.hadoop.hive.metastore.tools.schematool.MetastoreSchemaTool", "-dbType", "derby", "-initSchema")
+                .start();
+        if (!schemaTool.waitFor(STARTUP_TIMEOUT.toSeconds(), SECONDS) || schemaTool.exitValue() != 0) {
+            schemaTool.destroyForcibly();
+            throw new IOException("metastore schema initialisation failed, see " + directory.resolve("schematool.log"));
+        }
+
+        int port = freePort();
+        Process process = java(classpath, directory.resolve("metastore.log"), "org.apache.hadoop.hive.metastore.HiveMetaStore", "-p", String.valueOf(port))
+                .start();
+        ThriftMetastoreServer server = new ThriftMetastoreServer(process, port, warehouse);
+        try {
+            server.awaitPort(directory.resolve("metastore.log"));
+        }
+        catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        log.info("thrift metastore ready on port %s, data in %s", port, directory);
+        return server;
+    }
+
+    public String uri()
+    {
+        return "thrift://127.0.0.1:" + port;
+    }
+
+    public Path warehouse()
+    {
+        return warehouse;
+    }
+
+    @Override
+    public void close()
+    {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private void awaitPort(Path logFile)
+            throws IOException, InterruptedException
+    {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("metastore exited with %s, see %s".formatted(process.exitValue(), logFile));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            }
+            catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IOException("metastore did not open port %s within %s, see %s".formatted(port, STARTUP_TIMEOUT, logFile));
+    }
+
+    private static ProcessBuilder java(String classpath, Path logFile, String mainClass, String... arguments)
+    {
+        ImmutableList.Builder<String> command = ImmutableList.builder();
+        command.add(Path.of(requiredProperty("dredge.java17.home"), "bin", "java").toString());
+        command.add("-Xmx512m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true");
+        for (String open : ADD_OPENS) {
+            command.add("--add-opens=" + open + "=ALL-UNNAMED");
+        }
+        command.add("-cp", classpath, mainClass);
+        command.add(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command.build())
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile());
+        builder.environment().put("METASTORE_HOME", requiredProperty("dredge.metastore.home"));
+        return builder;
+    }
+
+    private static String siteXml(Path database, Path warehouse)
+    {
+        return """
+                <?xml version="1.0"?>
+                <configuration>
+                  <property><name>javax.jdo.option.ConnectionURL</name><value>jdbc:derby:;databaseName=%s;create=true</value></property>
+                  <property><name>javax.jdo.option.ConnectionDriverName</name><value>org.apache.derby.jdbc.EmbeddedDriver</value></property>
+                  <property><name>metastore.warehouse.dir</name><value>file:%s</value></property>
+                  <property><name>metastore.schema.verification</name><value>false</value></property>
+                  <property><name>metastore.event.db.notification.api.auth</name><value>false</value></property>
+                  <property><name>hive.metastore.event.db.notification.api.auth</name><value>false</value></property>
+                  <property><name>metastore.try.direct.sql</name><value>true</value></property>
+                </configuration>
+                """.formatted(database.toAbsolutePath(), warehouse.toAbsolutePath());
+    }
+
+    private static int freePort()
+            throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String requiredProperty(String name)
+    {
+        String value = System.getProperty(name);
+        if (value == null) {
+            throw new IllegalStateException("system property %s is not set: run the tests through Maven".formatted(name));
+        }
+        return value;
+    }
+}
