@@ -128,7 +128,7 @@ public final class ThriftMetastoreServer
     {
         ImmutableList.Builder<String> command = ImmutableList.builder();
         command.add(Path.of(requiredProperty("dredge.java17.home"), "bin", "java").toString());
-        command.add("-Xmx512m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true");
+        command.add("-Xmx512m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-Dfile.encoding=UTF-8");
         for (String open : ADD_OPENS) {
             command.add("--add-opens=" + open + "=ALL-UNNAMED");
         }
@@ -138,6 +138,9 @@ public final class ThriftMetastoreServer
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
         builder.environment().put("METASTORE_HOME", requiredProperty("dredge.metastore.home"));
+        // Java 17 takes file-name encoding from the locale: without UTF-8, non-ASCII partition paths are mangled
+        builder.environment().put("LC_ALL", "C.UTF-8");
+        builder.environment().put("LANG", "C.UTF-8");
         return builder;
     }
 
@@ -153,6 +156,8 @@ public final class ThriftMetastoreServer
                   <property><name>metastore.event.db.notification.api.auth</name><value>false</value></property>
                   <property><name>hive.metastore.event.db.notification.api.auth</name><value>false</value></property>
                   <property><name>metastore.try.direct.sql</name><value>true</value></property>
+                  <!-- keep locations as clients give them (Hive 4 otherwise moves databases to <warehouse>/<name>.db) -->
+                  <property><name>metastore.metadata.transformer.class</name><value> </value></property>
                 </configuration>
                 """.formatted(database.toAbsolutePath(), warehouse.toAbsolutePath());
     }
