@@ -37,6 +37,7 @@ public final class DredgeQueryRunner
         private final LakeMetastore metastore;
         private int workerCount = 1;
         private final Map<String, String> coordinatorProperties = new HashMap<>();
+        private final Map<String, String> hiveProperties = new HashMap<>();
         private final Map<String, String> dredgeProperties = new HashMap<>();
         private Optional<Path> baseDataDir = Optional.empty();
 
@@ -54,6 +55,12 @@ public final class DredgeQueryRunner
         public Builder setHttpPort(int port)
         {
             coordinatorProperties.put("http-server.http.port", String.valueOf(port));
+            return this;
+        }
+
+        public Builder addHiveProperty(String name, String value)
+        {
+            hiveProperties.put(name, value);
             return this;
         }
 
@@ -85,7 +92,10 @@ public final class DredgeQueryRunner
                 queryRunner.installPlugin(new HivePlugin());
                 queryRunner.installPlugin(new IcebergPlugin());
                 queryRunner.installPlugin(new DredgePlugin());
-                queryRunner.createCatalog(HIVE_CATALOG, "hive", metastore.catalogProperties("hive"));
+                queryRunner.createCatalog(HIVE_CATALOG, "hive", ImmutableMap.<String, String>builder()
+                        .putAll(metastore.catalogProperties("hive"))
+                        .putAll(hiveProperties)
+                        .buildKeepingLast());
                 queryRunner.createCatalog(ICEBERG_CATALOG, "iceberg", metastore.catalogProperties("iceberg"));
                 queryRunner.createCatalog(DREDGE_CATALOG, "dredge", ImmutableMap.<String, String>builder()
                         .putAll(metastore.catalogProperties("dredge"))

@@ -54,7 +54,7 @@ public sealed interface LakeMetastore
         {
             ImmutableMap.Builder<String, String> properties = ImmutableMap.<String, String>builder()
                     .put("hive.metastore.catalog.dir", "local:///")
-                    .put("fs.native-local.enabled", "true")
+                    .put("fs.local.enabled", "true")
                     .put("local.location", warehouse.toAbsolutePath().toString());
             if (connector.equals("iceberg")) {
                 properties.put("iceberg.catalog.type", "TESTING_FILE_METASTORE");
@@ -88,7 +88,7 @@ public sealed interface LakeMetastore
             ImmutableMap.Builder<String, String> properties = ImmutableMap.<String, String>builder()
                     .put("hive.metastore.uri", uri)
                     // the metastore hands out file: locations; Trino's local file system serves them from the root
-                    .put("fs.native-local.enabled", "true")
+                    .put("fs.local.enabled", "true")
                     .put("local.location", "/");
             if (connector.equals("iceberg")) {
                 properties.put("iceberg.catalog.type", "hive_metastore");

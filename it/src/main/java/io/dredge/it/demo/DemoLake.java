@@ -1,0 +1,126 @@
+package io.dredge.it.demo;
+
+import io.airlift.log.Logger;
+import io.trino.testing.QueryRunner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static java.lang.String.format;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The demo lake: Hive and Iceberg tables made of many small files, as streaming ingestion leaves them.
+ */
+final class DemoLake
+{
+    private static final Logger log = Logger.get(DemoLake.class);
+
+    private final QueryRunner queryRunner;
+    private final Path warehouse;
+
+    DemoLake(QueryRunner queryRunner, Path warehouse)
+    {
+        this.queryRunner = requireNonNull(queryRunner, "queryRunner is null");
+        this.warehouse = requireNonNull(warehouse, "warehouse is null");
+    }
+
+    void create()
+            throws IOException
+    {
+        queryRunner.execute("CREATE SCHEMA hive.demo");
+        createHiveTable("events_flat", List.of(), 300_000, 500);
+        createHiveTable("events", List.of("event_date"), 300_000, 200);
+        createHiveTable("events_2p", List.of("event_date", "ref"), 450_000, 100);
+        createIcebergTable("events_ice", 60);
+    }
+
+    /**
+     * Writing one bucketed table gives one file per bucket in a single query, far faster than hundreds of
+     * small inserts; the files then move into a plain (unbucketed) table, as a trickle of inserts would leave them.
+     */
+    private void createHiveTable(String table, List<String> partitionColumns, int rows, int filesPerPartition)
+            throws IOException
+    {
+        long start = System.nanoTime();
+        String partitioning = partitionColumns.isEmpty() ? "" : ", partitioned_by = ARRAY[%s]".formatted(quotedList(partitionColumns));
+        String load = table + "_load";
+        queryRunner.execute(format(
+                "CREATE TABLE hive.demo.%s WITH (format = 'PARQUET', bucketed_by = ARRAY['event_id'], bucket_count = %s%s) AS %s",
+                load, filesPerPartition, partitioning, eventsQuery(rows, partitionColumns)));
+        queryRunner.execute(format("CREATE TABLE hive.demo.%s (LIKE hive.demo.%s) WITH (format = 'PARQUET'%s)", table, load, partitioning));
+        moveDataFiles(warehouse.resolve("demo").resolve(load), warehouse.resolve("demo").resolve(table));
+        queryRunner.execute(format("DROP TABLE hive.demo.%s", load));
+        if (!partitionColumns.isEmpty()) {
+            queryRunner.execute(format("CALL hive.system.sync_partition_metadata('demo', '%s', 'ADD')", table));
+        }
+        long count = (long) queryRunner.execute(format("SELECT count(*) FROM hive.demo.%s", table)).getOnlyValue();
+        if (count != rows) {
+            throw new IllegalStateException("demo table %s has %s rows, expected %s".formatted(table, count, rows));
+        }
+        log.info("created hive.demo.%s: %s rows in %.1f s", table, rows, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Many small inserts, each a snapshot writing a file into every partition.
+     */
+    private void createIcebergTable(String table, int snapshots)
+    {
+        long start = System.nanoTime();
+        queryRunner.execute(format(
+                "CREATE TABLE iceberg.demo.%s (event_id bigint, user_id bigint, event_type varchar, amount double, event_date date) " +
+                        "WITH (format = 'PARQUET', partitioning = ARRAY['event_date'])", table));
+        for (int snapshot = 0; snapshot < snapshots; snapshot++) {
+            queryRunner.execute(format(
+                    "INSERT INTO iceberg.demo.%s SELECT event_id, event_id %% 9973, 'click', (event_id %% 1000) / 10.0, date_add('day', event_id %% 4, DATE '2024-01-01') " +
+                            "FROM UNNEST(sequence(%s, %s)) AS t(event_id)",
+                    table, snapshot * 500L, snapshot * 500L + 499));
+        }
+        log.info("created iceberg.demo.%s: %s snapshots in %.1f s", table, snapshots, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static String eventsQuery(int rows, List<String> partitionColumns)
+    {
+        String columns = """
+                SELECT
+                    event_id,
+                    event_id % 9973 AS user_id,
+                    element_at(ARRAY['click', 'view', 'purchase', 'signup'], CAST(event_id % 4 AS integer) + 1) AS event_type,
+                    'payload-' || CAST(event_id AS varchar) AS payload,
+                    (event_id % 1000) / 10.0 AS amount,
+                    TIMESTAMP '2024-01-01 00:00:00' + event_id * INTERVAL '1' SECOND AS event_time""";
+        if (partitionColumns.contains("event_date")) {
+            columns += ",\n    date_add('day', event_id % 3, DATE '2024-01-01') AS event_date";
+        }
+        if (partitionColumns.contains("ref")) {
+            columns += ",\n    CAST((event_id / 3) % 3 + 1 AS integer) AS ref";
+        }
+        // sequence() stops at 10,000 elements: cross two of them
+        return columns + format("\nFROM (SELECT x * 1000 + y AS event_id FROM UNNEST(sequence(0, %s)) a(x) CROSS JOIN UNNEST(sequence(0, 999)) b(y))", rows / 1000 - 1);
+    }
+
+    private static void moveDataFiles(Path source, Path target)
+            throws IOException
+    {
+        List<Path> files;
+        try (Stream<Path> paths = Files.walk(source)) {
+            files = paths.filter(Files::isRegularFile)
+                    .filter(path -> !source.relativize(path).toString().startsWith("."))
+                    .filter(path -> !path.getFileName().toString().startsWith("."))
+                    .toList();
+        }
+        for (Path file : files) {
+            Path destination = target.resolve(source.relativize(file).toString());
+            Files.createDirectories(destination.getParent());
+            Files.move(file, destination);
+        }
+    }
+
+    private static String quotedList(List<String> values)
+    {
+        return String.join(", ", values.stream().map(value -> "'" + value + "'").toList());
+    }
+}

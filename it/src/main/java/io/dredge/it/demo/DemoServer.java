@@ -1,0 +1,92 @@
+package io.dredge.it.demo;
+
+import com.google.common.io.MoreFiles;
+import io.airlift.log.Level;
+import io.airlift.log.Logger;
+import io.airlift.log.Logging;
+import io.dredge.it.DredgeQueryRunner;
+import io.dredge.it.LakeMetastore;
+import io.trino.testing.DistributedQueryRunner;
+import io.trino.testing.MaterializedRow;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * {@code bin/dredge-demo}: a real Trino 483 (a coordinator and one worker) with the hive, iceberg and dredge
+ * catalogs over a local warehouse, and a small lake full of small files to look at and fix.
+ */
+public final class DemoServer
+{
+    private static final Logger log = Logger.get(DemoServer.class);
+    private static final String READY_MARKER = ".demo-ready";
+
+    private DemoServer() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        // Trino's logging takes over System.out: keep the terminal for what the user must read
+        PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
+        DemoOptions options = DemoOptions.parse(args);
+        Path dataDirectory = options.dataDirectory().toAbsolutePath();
+        if (options.reset() || (Files.exists(dataDirectory) && !Files.exists(dataDirectory.resolve(READY_MARKER)))) {
+            // a half-built lake (an interrupted first start) is rebuilt rather than trusted
+            if (Files.exists(dataDirectory)) {
+                MoreFiles.deleteRecursively(dataDirectory, ALLOW_INSECURE);
+            }
+        }
+        Path warehouse = Files.createDirectories(dataDirectory.resolve("warehouse"));
+        console.printf("Starting Trino 483 (coordinator + 1 worker) with the hive, iceberg and dredge catalogs; logs are quiet unless something fails%n");
+
+        DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(new LakeMetastore.FileMetastore(warehouse))
+                .setHttpPort(options.port())
+                .addHiveProperty("hive.max-partitions-per-writers", "1000")
+                .build();
+        Logging.initialize().setLevel("io.trino", Level.WARN);
+        Logging.initialize().setLevel("io.dredge.bootstrap", Level.WARN);
+        Logging.initialize().setLevel("Bootstrap", Level.WARN);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            queryRunner.close();
+            stopped.countDown();
+        }));
+
+        if (!Files.exists(dataDirectory.resolve(READY_MARKER))) {
+            long start = System.nanoTime();
+            new DemoLake(queryRunner, warehouse).create();
+            Files.writeString(dataDirectory.resolve(READY_MARKER), "");
+            log.info("created the demo lake in %.1f s", (System.nanoTime() - start) / 1e9);
+        }
+
+        String url = "http://localhost:" + queryRunner.getCoordinator().getBaseUrl().getPort();
+        console.printf("%nDredge demo ready at %s (data in %s)%n", url, dataDirectory);
+        console.printf("  trino CLI: trino --server %s --catalog dredge --schema system%n", url);
+        console.printf("  JDBC:      jdbc:trino://localhost:%s/dredge/system?user=admin%n", queryRunner.getCoordinator().getBaseUrl().getPort());
+        console.printf("  try:       SELECT * FROM dredge.system.small_file_report WHERE schema_name = 'demo';%n%n");
+        printReport(queryRunner, console);
+        console.printf("%nServing until Ctrl-C.%n");
+        stopped.await();
+    }
+
+    private static void printReport(DistributedQueryRunner queryRunner, PrintStream console)
+    {
+        String format = "%-8s %-8s %-12s %-10s %10s %12s %14s  %s%n";
+        console.printf(format, "catalog", "schema", "table", "type", "file_count", "total_bytes", "avg_file_bytes", "status");
+        for (MaterializedRow row : queryRunner.execute("""
+                SELECT catalog_name, schema_name, table_name, table_type, file_count, total_bytes, avg_file_bytes, status
+                FROM dredge.system.small_file_report
+                WHERE schema_name = 'demo' AND partition_name IS NULL
+                ORDER BY table_name
+                """).getMaterializedRows()) {
+            console.printf(format, row.getFields().toArray());
+        }
+    }
+}
