@@ -32,10 +32,7 @@ public record FileGroupStatistics(
             }
         }
         long fileCount = files.size();
-        long idealFileCount = policy.idealFileCount(totalBytes);
-        boolean averageIsSmall = fileCount > 0 && ((double) totalBytes / fileCount) < policy.smallFileBoundBytes();
-        FileGroupStatus status = fileCount > idealFileCount && averageIsSmall ? FileGroupStatus.NEEDS_COMPACTION : FileGroupStatus.OK;
-        return new FileGroupStatistics(fileCount, totalBytes, smallFileCount, idealFileCount, status);
+        return new FileGroupStatistics(fileCount, totalBytes, smallFileCount, policy.idealFileCount(totalBytes), policy.status(fileCount, totalBytes));
     }
 
     /**

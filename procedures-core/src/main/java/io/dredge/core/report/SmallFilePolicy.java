@@ -35,6 +35,16 @@ public record SmallFilePolicy(long targetFileSizeBytes, double compactionRatioTh
     }
 
     /**
+     * {@code NEEDS_COMPACTION} when the group has more files than {@link #idealFileCount(long)} and its average
+     * file is small; {@code OK} otherwise (an empty group is OK).
+     */
+    public FileGroupStatus status(long fileCount, long totalBytes)
+    {
+        boolean averageIsSmall = fileCount > 0 && ((double) totalBytes / fileCount) < smallFileBoundBytes();
+        return fileCount > idealFileCount(totalBytes) && averageIsSmall ? FileGroupStatus.NEEDS_COMPACTION : FileGroupStatus.OK;
+    }
+
+    /**
      * {@code max(1, ceil(totalBytes / targetFileSize))}.
      */
     public long idealFileCount(long totalBytes)
