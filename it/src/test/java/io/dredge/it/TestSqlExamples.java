@@ -1,0 +1,72 @@
+package io.dredge.it;
+
+import com.google.common.base.Splitter;
+import io.trino.testing.AbstractTestQueryFramework;
+import io.trino.testing.MaterializedResult;
+import io.trino.testing.QueryRunner;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs every statement of every file in {@code sql-examples/trino} against tables shaped like the demo's.
+ */
+class TestSqlExamples
+        extends AbstractTestQueryFramework
+{
+    private static final Path EXAMPLES = Path.of("..", "sql-examples", "trino");
+
+    @Override
+    protected QueryRunner createQueryRunner()
+            throws Exception
+    {
+        return DredgeQueryRunner.builder(new LakeMetastore.FileMetastore(Files.createTempDirectory("dredge-examples"))).build();
+    }
+
+    @BeforeAll
+    public void createDemoTables()
+    {
+        assertUpdate("CREATE SCHEMA hive.demo");
+        assertUpdate("CREATE TABLE hive.demo.events (event_id bigint, event_date date) WITH (partitioned_by = ARRAY['event_date'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate("INSERT INTO hive.demo.events SELECT id, date_add('day', id %% 2, DATE '2024-01-01') FROM UNNEST(sequence(%s, %s)) t(id)".formatted(batch * 10, batch * 10 + 9), 10);
+        }
+    }
+
+    @Test
+    public void testEveryExampleRuns()
+            throws IOException
+    {
+        List<Path> files;
+        try (Stream<Path> paths = Files.list(EXAMPLES)) {
+            files = paths.filter(path -> path.toString().endsWith(".sql")).sorted().collect(toImmutableList());
+        }
+        assertThat(files).isNotEmpty();
+        int statements = 0;
+        for (Path file : files) {
+            for (String statement : statements(Files.readString(file, UTF_8))) {
+                MaterializedResult result = computeActual(statement);
+                assertThat(result.getRowCount()).as("rows of %s in %s", statement, file).isPositive();
+                statements++;
+            }
+        }
+        assertThat(statements).isGreaterThanOrEqualTo(files.size());
+    }
+
+    private static List<String> statements(String sql)
+    {
+        String withoutComments = sql.lines()
+                .filter(line -> !line.strip().startsWith("--"))
+                .reduce("", (left, right) -> left + "\n" + right);
+        return Splitter.on(';').trimResults().omitEmptyStrings().splitToList(withoutComments);
+    }
+}
