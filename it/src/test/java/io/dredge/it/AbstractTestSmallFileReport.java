@@ -207,6 +207,13 @@ public abstract class AbstractTestSmallFileReport
     }
 
     @Test
+    public void testCatalogListsTheReport()
+    {
+        assertThat(computeActual("SHOW TABLES FROM dredge.system").getOnlyColumnAsSet()).contains("small_file_report");
+        assertThat(computeActual("SHOW SCHEMAS FROM dredge").getOnlyColumnAsSet()).contains("system");
+    }
+
+    @Test
     public void testWholeLakeListsEveryTable()
     {
         assertUpdate("CREATE TABLE report.lake_a (id bigint)");

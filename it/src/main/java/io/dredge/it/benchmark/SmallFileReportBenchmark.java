@@ -1,0 +1,123 @@
+package io.dredge.it.benchmark;
+
+import io.airlift.log.Level;
+import io.airlift.log.Logging;
+import io.dredge.it.DredgeQueryRunner;
+import io.dredge.it.LakeMetastore;
+import io.trino.testing.DistributedQueryRunner;
+import io.trino.testing.MaterializedRow;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * {@code bin/dredge-benchmark report}: the small-file report over a Hive table of 100,000 files in 1,000
+ * partitions, against a plain recursive listing of the same directory in the same run. Prints files per
+ * second for both and their ratio (target: the report at least 0.5x the plain listing).
+ */
+public final class SmallFileReportBenchmark
+{
+    private static final int PARTITIONS = 1000;
+    private static final int FILES_PER_PARTITION = 100;
+    private static final int RUNS = 5;
+
+    private SmallFileReportBenchmark() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
+        Path warehouse = Files.createTempDirectory("dredge-report-benchmark");
+        try (DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(new LakeMetastore.FileMetastore(warehouse)).build()) {
+            Logging.initialize().setLevel("io.trino", Level.WARN);
+            console.printf("creating bench.many_files: %s partitions x %s files%n", PARTITIONS, FILES_PER_PARTITION);
+            Path table = createTable(queryRunner, warehouse);
+
+            long[] listingNanos = new long[RUNS];
+            long[] reportNanos = new long[RUNS];
+            long files = 0;
+            // warm up both, then alternate so that neither gets a warmer cache
+            plainListing(table);
+            report(queryRunner);
+            for (int run = 0; run < RUNS; run++) {
+                long start = System.nanoTime();
+                files = plainListing(table);
+                listingNanos[run] = System.nanoTime() - start;
+
+                start = System.nanoTime();
+                long reported = report(queryRunner);
+                reportNanos[run] = System.nanoTime() - start;
+                if (reported != files) {
+                    throw new IllegalStateException("report counted %s files, the listing %s".formatted(reported, files));
+                }
+            }
+            double listingRate = files / (median(listingNanos) / 1e9);
+            double reportRate = files / (median(reportNanos) / 1e9);
+            console.printf("files: %s in %s partitions, median of %s runs%n", files, PARTITIONS, RUNS);
+            console.printf("plain recursive listing (java.nio Files.walk): %.3f s, %,.0f files/s%n", median(listingNanos) / 1e9, listingRate);
+            console.printf("dredge.system.small_file_report (SQL):       %.3f s, %,.0f files/s%n", median(reportNanos) / 1e9, reportRate);
+            console.printf("ratio report / plain listing: %.2fx (target >= 0.5x)%n", reportRate / listingRate);
+        }
+    }
+
+    private static Path createTable(DistributedQueryRunner queryRunner, Path warehouse)
+            throws IOException
+    {
+        queryRunner.execute("CREATE SCHEMA hive.bench");
+        queryRunner.execute("CREATE TABLE hive.bench.seed (id bigint)");
+        queryRunner.execute("INSERT INTO hive.bench.seed VALUES 1, 2, 3");
+        Path seed;
+        try (Stream<Path> paths = Files.list(warehouse.resolve("bench").resolve("seed"))) {
+            seed = paths.filter(path -> !path.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+        }
+        queryRunner.execute("CREATE TABLE hive.bench.many_files (id bigint, part integer) WITH (partitioned_by = ARRAY['part'])");
+        Path table = warehouse.resolve("bench").resolve("many_files");
+        // copies of one real data file: writing 100,000 files through inserts would take hours
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            Path directory = Files.createDirectories(table.resolve("part=" + partition));
+            for (int file = 0; file < FILES_PER_PARTITION; file++) {
+                Files.copy(seed, directory.resolve("file-" + file));
+            }
+        }
+        queryRunner.execute("CALL hive.system.sync_partition_metadata('bench', 'many_files', 'ADD')");
+        return table;
+    }
+
+    private static long plainListing(Path table)
+            throws IOException
+    {
+        AtomicLong bytes = new AtomicLong();
+        try (Stream<Path> paths = Files.walk(table)) {
+            return paths.filter(Files::isRegularFile)
+                    .filter(path -> !path.getFileName().toString().startsWith("."))
+                    .peek(path -> bytes.addAndGet(path.toFile().length()))
+                    .count();
+        }
+    }
+
+    private static long report(DistributedQueryRunner queryRunner)
+    {
+        MaterializedRow row = queryRunner.execute("""
+                SELECT file_count, total_bytes
+                FROM dredge.system.small_file_report
+                WHERE schema_name = 'bench' AND table_name = 'many_files' AND partition_name IS NULL
+                """).getMaterializedRows().getFirst();
+        return (long) row.getField(0);
+    }
+
+    private static double median(long[] values)
+    {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
