@@ -135,6 +135,8 @@ public final class ThriftMetastoreServer
         command.add("-cp", classpath, mainClass);
         command.add(arguments);
         ProcessBuilder builder = new ProcessBuilder(command.build())
+                // Derby writes derby.log into the working directory: keep it with the metastore's data
+                .directory(logFile.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
         builder.environment().put("METASTORE_HOME", requiredProperty("dredge.metastore.home"));

@@ -23,7 +23,12 @@ public interface Metastore
     Optional<TableDescriptor> getTable(TableReference table);
 
     /**
-     * Every partition of a partitioned table with its location, in partition-name order.
+     * Names of every partition of a partitioned table ({@code a=1/b=x}, escaped as Hive escapes them).
      */
-    List<PartitionDescriptor> getPartitions(TableDescriptor table);
+    List<String> getPartitionNames(TableDescriptor table);
+
+    /**
+     * The named partitions with their locations, in the given order; partitions dropped meanwhile are left out.
+     */
+    List<PartitionDescriptor> getPartitions(TableDescriptor table, List<String> partitionNames);
 }

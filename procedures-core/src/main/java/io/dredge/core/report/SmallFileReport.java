@@ -3,6 +3,7 @@ package io.dredge.core.report;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.ImmutableSortedSet;
+import com.google.common.collect.Lists;
 import io.dredge.core.iceberg.IcebergTableFiles;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.PartitionFiles;
@@ -38,6 +39,7 @@ import static java.util.concurrent.CompletableFuture.supplyAsync;
 public final class SmallFileReport
 {
     private static final Logger log = LoggerFactory.getLogger(SmallFileReport.class);
+    private static final int PARTITION_BATCH_SIZE = 50;
 
     private final Metastore metastore;
     private final FileStore fileStore;
@@ -129,22 +131,38 @@ public final class SmallFileReport
         });
     }
 
+    /**
+     * Partitions are fetched from the metastore in batches, each batch on the executor, and each partition is
+     * listed as soon as its batch arrives: metastore reads and listings overlap instead of running in turn.
+     */
     private CompletableFuture<TableFiles> loadPartitions(TableDescriptor table)
     {
-        List<PartitionDescriptor> partitions;
+        List<String> names;
         try {
-            partitions = metastore.getPartitions(table);
+            names = metastore.getPartitionNames(table);
         }
         catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        List<CompletableFuture<List<PartitionFiles>>> batches = Lists.partition(names, PARTITION_BATCH_SIZE).stream()
+                .map(batch -> supplyAsync(() -> metastore.getPartitions(table, batch), listingExecutor)
+                        .thenCompose(this::listPartitions))
+                .collect(toImmutableList());
+        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> hiveTableFiles(table, batches.stream()
+                        .flatMap(batch -> batch.join().stream())
+                        .collect(toImmutableList())));
+    }
+
+    private CompletableFuture<List<PartitionFiles>> listPartitions(List<PartitionDescriptor> partitions)
+    {
         List<CompletableFuture<PartitionFiles>> listings = partitions.stream()
                 .map(partition -> supplyAsync(
                         () -> new PartitionFiles(Optional.of(partition.name()), HiveTableFiles.listDataFiles(fileStore, partition.location())),
                         listingExecutor))
                 .collect(toImmutableList());
         return CompletableFuture.allOf(listings.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> hiveTableFiles(table, listings.stream().map(CompletableFuture::join).collect(toImmutableList())));
+                .thenApply(ignored -> listings.stream().map(CompletableFuture::join).collect(toImmutableList()));
     }
 
     private static TableFiles hiveTableFiles(TableDescriptor table, List<PartitionFiles> partitions)

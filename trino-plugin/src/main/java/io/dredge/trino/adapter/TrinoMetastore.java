@@ -1,7 +1,6 @@
 package io.dredge.trino.adapter;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.Lists;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
@@ -29,8 +28,6 @@ import static java.util.Objects.requireNonNull;
 final class TrinoMetastore
         implements Metastore
 {
-    private static final int PARTITION_BATCH_SIZE = 500;
-
     private final HiveMetastore metastore;
 
     TrinoMetastore(HiveMetastore metastore)
@@ -65,21 +62,26 @@ final class TrinoMetastore
     }
 
     @Override
-    public List<PartitionDescriptor> getPartitions(TableDescriptor table)
+    public List<String> getPartitionNames(TableDescriptor table)
+    {
+        TableReference reference = table.table();
+        return metastore.getPartitionNamesByFilter(reference.schemaName(), reference.tableName(), table.partitionColumns(), TupleDomain.all())
+                .map(ImmutableList::sortedCopyOf)
+                .orElse(ImmutableList.of());
+    }
+
+    @Override
+    public List<PartitionDescriptor> getPartitions(TableDescriptor table, List<String> partitionNames)
     {
         TableReference reference = table.table();
         Table hiveTable = metastore.getTable(reference.schemaName(), reference.tableName())
                 .orElseThrow(() -> new IllegalStateException("table %s no longer exists".formatted(reference)));
-        List<String> names = metastore.getPartitionNamesByFilter(reference.schemaName(), reference.tableName(), table.partitionColumns(), TupleDomain.all())
-                .orElse(ImmutableList.of());
+        Map<String, Optional<Partition>> found = metastore.getPartitionsByNames(hiveTable, partitionNames);
         ImmutableList.Builder<PartitionDescriptor> partitions = ImmutableList.builder();
-        for (List<String> batch : Lists.partition(ImmutableList.sortedCopyOf(names), PARTITION_BATCH_SIZE)) {
-            Map<String, Optional<Partition>> found = metastore.getPartitionsByNames(hiveTable, batch);
-            for (String name : batch) {
-                // a partition dropped since the names were listed is simply gone
-                found.getOrDefault(name, Optional.empty())
-                        .ifPresent(partition -> partitions.add(new PartitionDescriptor(name, partition.getStorage().getLocation())));
-            }
+        for (String name : partitionNames) {
+            // a partition dropped since the names were listed is simply gone
+            found.getOrDefault(name, Optional.empty())
+                    .ifPresent(partition -> partitions.add(new PartitionDescriptor(name, partition.getStorage().getLocation())));
         }
         return partitions.build();
     }
