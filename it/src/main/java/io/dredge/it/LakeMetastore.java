@@ -24,16 +24,26 @@ public sealed interface LakeMetastore
      */
     Path warehouse();
 
-    static Map<String, String> icebergProperties()
+    /**
+     * The properties every lake catalog shares, around what is particular to one kind of metastore:
+     * {@code common} for all connectors, and the Iceberg catalog type or Hive metastore type.
+     */
+    private static Map<String, String> catalogProperties(String connector, Map<String, String> common, String icebergCatalogType, String hiveMetastoreType)
     {
-        // let tests and the demo expire snapshots and remove orphans right away
-        return Map.of("iceberg.expire-snapshots.min-retention", "0s", "iceberg.remove-orphan-files.min-retention", "0s");
-    }
-
-    static Map<String, String> hiveOnlyProperties(String connector)
-    {
-        // tests register partitions whose values Trino cannot write itself (unicode)
-        return connector.equals("hive") ? Map.of("hive.allow-register-partition-procedure", "true") : Map.of();
+        ImmutableMap.Builder<String, String> properties = ImmutableMap.<String, String>builder().putAll(common);
+        switch (connector) {
+            case "iceberg" -> properties
+                    .put("iceberg.catalog.type", icebergCatalogType)
+                    // let tests and the demo expire snapshots and remove orphans right away
+                    .put("iceberg.expire-snapshots.min-retention", "0s")
+                    .put("iceberg.remove-orphan-files.min-retention", "0s");
+            case "hive" -> properties
+                    .put("hive.metastore", hiveMetastoreType)
+                    // tests register partitions whose values Trino cannot write itself (unicode)
+                    .put("hive.allow-register-partition-procedure", "true");
+            default -> properties.put("hive.metastore", hiveMetastoreType);
+        }
+        return properties.buildOrThrow();
     }
 
     /**
@@ -52,18 +62,14 @@ public sealed interface LakeMetastore
         @Override
         public Map<String, String> catalogProperties(String connector)
         {
-            ImmutableMap.Builder<String, String> properties = ImmutableMap.<String, String>builder()
-                    .put("hive.metastore.catalog.dir", "local:///")
-                    .put("fs.local.enabled", "true")
-                    .put("local.location", warehouse.toAbsolutePath().toString());
-            if (connector.equals("iceberg")) {
-                properties.put("iceberg.catalog.type", "TESTING_FILE_METASTORE");
-                properties.putAll(icebergProperties());
-            }
-            else {
-                properties.put("hive.metastore", "file");
-            }
-            return properties.putAll(hiveOnlyProperties(connector)).buildOrThrow();
+            return LakeMetastore.catalogProperties(
+                    connector,
+                    Map.of(
+                            "hive.metastore.catalog.dir", "local:///",
+                            "fs.local.enabled", "true",
+                            "local.location", warehouse.toAbsolutePath().toString()),
+                    "TESTING_FILE_METASTORE",
+                    "file");
         }
 
         @Override
@@ -85,19 +91,15 @@ public sealed interface LakeMetastore
         @Override
         public Map<String, String> catalogProperties(String connector)
         {
-            ImmutableMap.Builder<String, String> properties = ImmutableMap.<String, String>builder()
-                    .put("hive.metastore.uri", uri)
-                    // the metastore hands out file: locations; Trino's local file system serves them from the root
-                    .put("fs.local.enabled", "true")
-                    .put("local.location", "/");
-            if (connector.equals("iceberg")) {
-                properties.put("iceberg.catalog.type", "hive_metastore");
-                properties.putAll(icebergProperties());
-            }
-            else {
-                properties.put("hive.metastore", "thrift");
-            }
-            return properties.putAll(hiveOnlyProperties(connector)).buildOrThrow();
+            return LakeMetastore.catalogProperties(
+                    connector,
+                    Map.of(
+                            "hive.metastore.uri", uri,
+                            // the metastore hands out file: locations; Trino's local file system serves them from the root
+                            "fs.local.enabled", "true",
+                            "local.location", "/"),
+                    "hive_metastore",
+                    "thrift");
         }
 
         @Override
