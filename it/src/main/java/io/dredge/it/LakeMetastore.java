@@ -95,9 +95,9 @@ public sealed interface LakeMetastore
                     connector,
                     Map.of(
                             "hive.metastore.uri", uri,
-                            // the metastore hands out file: locations; Trino's local file system serves them from the root
-                            "fs.local.enabled", "true",
-                            "local.location", "/"),
+                            // the metastore hands out file: locations, which Trino reads through Hadoop's local file
+                            // system as Hive does (Trino's native local file system lists them as local:// and finds nothing)
+                            "fs.hadoop.enabled", "true"),
                     "hive_metastore",
                     "thrift");
         }

@@ -2,12 +2,16 @@ package io.dredge.trino;
 
 import io.airlift.configuration.Config;
 import io.airlift.configuration.ConfigDescription;
+import io.airlift.configuration.ConfigSecuritySensitive;
 import io.airlift.units.DataSize;
 import io.airlift.units.MinDataSize;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+
+import java.net.URI;
+import java.util.Optional;
 
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
 
@@ -18,6 +22,10 @@ public class DredgeConfig
     private String hiveCatalogName = "hive";
     private String icebergCatalogName = "iceberg";
     private int listingConcurrency = 16;
+    private Optional<String> journalLocation = Optional.empty();
+    private Optional<URI> engineUri = Optional.empty();
+    private Optional<String> engineUser = Optional.empty();
+    private Optional<String> enginePassword = Optional.empty();
 
     @NotNull
     @MinDataSize("1B")
@@ -88,6 +96,59 @@ public class DredgeConfig
     public DredgeConfig setListingConcurrency(int listingConcurrency)
     {
         this.listingConcurrency = listingConcurrency;
+        return this;
+    }
+
+    public Optional<String> getJournalLocation()
+    {
+        return journalLocation;
+    }
+
+    @Config("dredge.journal-location")
+    @ConfigDescription("Directory for the operations journal; default: a hidden .dredge/operations directory in each schema's location")
+    public DredgeConfig setJournalLocation(String journalLocation)
+    {
+        this.journalLocation = Optional.ofNullable(journalLocation).filter(value -> !value.isBlank());
+        return this;
+    }
+
+    public Optional<URI> getEngineUri()
+    {
+        return engineUri;
+    }
+
+    @Config("dredge.engine.uri")
+    @ConfigDescription("Where procedures send their SQL (http://host:port of this cluster's coordinator); default: the coordinator this catalog runs in")
+    public DredgeConfig setEngineUri(URI engineUri)
+    {
+        this.engineUri = Optional.ofNullable(engineUri);
+        return this;
+    }
+
+    public Optional<String> getEngineUser()
+    {
+        return engineUser;
+    }
+
+    @Config("dredge.engine.user")
+    @ConfigDescription("User that authenticates to the engine and impersonates the calling user; default: connect as the calling user")
+    public DredgeConfig setEngineUser(String engineUser)
+    {
+        this.engineUser = Optional.ofNullable(engineUser).filter(value -> !value.isBlank());
+        return this;
+    }
+
+    public Optional<String> getEnginePassword()
+    {
+        return enginePassword;
+    }
+
+    @Config("dredge.engine.password")
+    @ConfigSecuritySensitive
+    @ConfigDescription("Password of dredge.engine.user (needs an https engine URI)")
+    public DredgeConfig setEnginePassword(String enginePassword)
+    {
+        this.enginePassword = Optional.ofNullable(enginePassword).filter(value -> !value.isBlank());
         return this;
     }
 }

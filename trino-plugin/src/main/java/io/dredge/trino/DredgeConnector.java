@@ -8,8 +8,11 @@ import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.SystemTable;
+import io.trino.spi.procedure.Procedure;
+import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.transaction.IsolationLevel;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
@@ -20,14 +23,28 @@ public class DredgeConnector
 {
     private final LifeCycleManager lifeCycleManager;
     private final Set<SystemTable> systemTables;
+    private final Set<Procedure> procedures;
     private final ExecutorService listingExecutor;
 
     @Inject
-    public DredgeConnector(LifeCycleManager lifeCycleManager, Set<SystemTable> systemTables, @ForListing ExecutorService listingExecutor)
+    public DredgeConnector(LifeCycleManager lifeCycleManager, Set<SystemTable> systemTables, Set<Procedure> procedures, @ForListing ExecutorService listingExecutor)
     {
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
         this.systemTables = ImmutableSet.copyOf(requireNonNull(systemTables, "systemTables is null"));
+        this.procedures = ImmutableSet.copyOf(requireNonNull(procedures, "procedures is null"));
         this.listingExecutor = requireNonNull(listingExecutor, "listingExecutor is null");
+    }
+
+    @Override
+    public Set<Procedure> getProcedures()
+    {
+        return procedures;
+    }
+
+    @Override
+    public List<PropertyMetadata<?>> getSessionProperties()
+    {
+        return DredgeSessionProperties.sessionProperties();
     }
 
     @Override

@@ -5,9 +5,18 @@ import com.google.inject.Module;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import io.dredge.core.compaction.TableLocks;
 import io.dredge.trino.adapter.TrinoPorts;
+import io.dredge.trino.procedure.CleanupProcedure;
+import io.dredge.trino.procedure.CompactSchemaProcedure;
+import io.dredge.trino.procedure.CompactTableProcedure;
+import io.dredge.trino.procedure.RecoverProcedure;
+import io.dredge.trino.procedure.RollbackCompactionProcedure;
+import io.dredge.trino.system.OperationsSystemTable;
 import io.dredge.trino.system.SmallFileReportSystemTable;
 import io.trino.spi.connector.SystemTable;
+import io.trino.spi.procedure.Procedure;
 
 import java.util.concurrent.ExecutorService;
 
@@ -26,7 +35,18 @@ public class DredgeModule
         binder.bind(DredgeConnector.class).in(Scopes.SINGLETON);
         binder.bind(TrinoPorts.class).in(Scopes.SINGLETON);
 
+        binder.bind(TableLocks.class).in(Scopes.SINGLETON);
+        binder.bind(DredgeMaintenance.class).in(Scopes.SINGLETON);
+
         newSetBinder(binder, SystemTable.class).addBinding().to(SmallFileReportSystemTable.class).in(Scopes.SINGLETON);
+        newSetBinder(binder, SystemTable.class).addBinding().to(OperationsSystemTable.class).in(Scopes.SINGLETON);
+
+        Multibinder<Procedure> procedures = newSetBinder(binder, Procedure.class);
+        procedures.addBinding().toProvider(CompactTableProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(CompactSchemaProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(RollbackCompactionProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(CleanupProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(RecoverProcedure.class).in(Scopes.SINGLETON);
     }
 
     @Provides

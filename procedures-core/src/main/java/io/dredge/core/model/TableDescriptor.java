@@ -15,12 +15,14 @@ import static java.util.Objects.requireNonNull;
  *
  * @param storageFormat the Hive storage format name (PARQUET, ORC, AVRO, ...), or the input format class when unknown
  * @param view whether this is a view rather than a table
+ * @param dataColumns the columns stored in data files, in table order (partition columns follow them)
  */
 public record TableDescriptor(
         TableReference table,
         boolean view,
         Optional<String> location,
         String storageFormat,
+        List<String> dataColumns,
         List<String> partitionColumns,
         Map<String, String> parameters)
 {
@@ -32,6 +34,7 @@ public record TableDescriptor(
         requireNonNull(table, "table is null");
         requireNonNull(location, "location is null");
         requireNonNull(storageFormat, "storageFormat is null");
+        dataColumns = ImmutableList.copyOf(requireNonNull(dataColumns, "dataColumns is null"));
         partitionColumns = ImmutableList.copyOf(requireNonNull(partitionColumns, "partitionColumns is null"));
         parameters = ImmutableMap.copyOf(requireNonNull(parameters, "parameters is null"));
     }
@@ -58,5 +61,18 @@ public record TableDescriptor(
     public boolean partitioned()
     {
         return !partitionColumns.isEmpty();
+    }
+
+    /**
+     * Every column, as {@code SELECT *} returns them: data columns, then partition columns.
+     */
+    public List<String> allColumns()
+    {
+        return ImmutableList.<String>builder().addAll(dataColumns).addAll(partitionColumns).build();
+    }
+
+    public Optional<String> parameter(String name)
+    {
+        return Optional.ofNullable(parameters.get(name));
     }
 }

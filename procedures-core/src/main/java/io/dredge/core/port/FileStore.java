@@ -4,6 +4,7 @@ import io.dredge.core.model.TableFile;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The file system that holds table data: HDFS, an object store or local disk, reached through the host
@@ -22,5 +23,30 @@ public interface FileStore
             throws IOException;
 
     SeekableInput newInput(String path)
+            throws IOException;
+
+    /**
+     * The whole content of a small file, or empty when it does not exist.
+     */
+    Optional<byte[]> readFile(String path)
+            throws IOException;
+
+    /**
+     * Writes a small file, replacing any file of that name. On object stores the replacement is atomic; on
+     * other file systems a reader may see the old or the new content, never a mix with other writers.
+     */
+    void writeFile(String path, byte[] content)
+            throws IOException;
+
+    /**
+     * Deletes one file; a missing file is not an error.
+     */
+    void deleteFile(String path)
+            throws IOException;
+
+    /**
+     * Deletes a directory and everything below it; a missing directory is not an error.
+     */
+    void deleteDirectory(String location)
             throws IOException;
 }

@@ -5,6 +5,7 @@ import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Optional;
 public interface Metastore
 {
     List<String> listSchemas();
+
+    boolean schemaExists(String schemaName);
 
     /**
      * Tables and views of a schema; empty when the schema does not exist.
@@ -31,4 +34,42 @@ public interface Metastore
      * The named partitions with their locations, in the given order; partitions dropped meanwhile are left out.
      */
     List<PartitionDescriptor> getPartitions(TableDescriptor table, List<String> partitionNames);
+
+    /**
+     * The location of a schema (database), when it has one.
+     */
+    Optional<String> getSchemaLocation(String schemaName);
+
+    /**
+     * Points one partition at a new location; nothing else about the partition changes.
+     */
+    void setPartitionLocation(TableReference table, String partitionName, String location);
+
+    /**
+     * Points an unpartitioned table at a new location; nothing else about the table changes.
+     */
+    void setTableLocation(TableReference table, String location);
+
+    /**
+     * Sets (present value) or removes (empty value) table parameters.
+     */
+    void updateTableParameters(TableReference table, Map<String, Optional<String>> changes);
+
+    /**
+     * Creates {@code target} with the columns, comments, partitioning, storage format, serde, bucketing and sort
+     * order of {@code source}, at {@code location}, without data, statistics or partitions. An external
+     * table is never deleted with its data by a {@code DROP TABLE}.
+     */
+    void createTableLike(TableReference source, TableReference target, String location, boolean external);
+
+    /**
+     * Adds partitions to {@code target} copied from the same-named partitions of {@code source} (values, storage
+     * format), each at the given location.
+     */
+    void addPartitionsLike(TableReference source, TableReference target, Map<String, String> locationsByPartitionName);
+
+    /**
+     * Removes a table from the metastore and leaves its files where they are.
+     */
+    void dropTableKeepingData(TableReference table);
 }

@@ -36,6 +36,27 @@ public record FileGroupStatistics(
     }
 
     /**
+     * The whole of a partitioned table: its ideal file count is the sum of its non-empty partitions' (at least 1),
+     * because compaction cannot merge files across partitions.
+     */
+    public static FileGroupStatistics ofPartitions(Collection<? extends Collection<TableFile>> partitions, SmallFilePolicy policy)
+    {
+        long fileCount = 0;
+        long totalBytes = 0;
+        long smallFileCount = 0;
+        long idealFileCount = 0;
+        for (Collection<TableFile> partition : partitions) {
+            FileGroupStatistics statistics = of(partition, policy);
+            fileCount += statistics.fileCount();
+            totalBytes += statistics.totalBytes();
+            smallFileCount += statistics.smallFileCount();
+            idealFileCount += statistics.fileCount() == 0 ? 0 : statistics.idealFileCount();
+        }
+        idealFileCount = Math.max(1, idealFileCount);
+        return new FileGroupStatistics(fileCount, totalBytes, smallFileCount, idealFileCount, policy.status(fileCount, totalBytes, idealFileCount));
+    }
+
+    /**
      * Average file size, rounded down; 0 for an empty group.
      */
     public long avgFileBytes()

@@ -40,8 +40,17 @@ public record SmallFilePolicy(long targetFileSizeBytes, double compactionRatioTh
      */
     public FileGroupStatus status(long fileCount, long totalBytes)
     {
+        return status(fileCount, totalBytes, idealFileCount(totalBytes));
+    }
+
+    /**
+     * As {@link #status(long, long)}, against a given ideal file count (a partitioned table's is the sum of its
+     * partitions', since no file can hold rows of two partitions).
+     */
+    public FileGroupStatus status(long fileCount, long totalBytes, long idealFileCount)
+    {
         boolean averageIsSmall = fileCount > 0 && ((double) totalBytes / fileCount) < smallFileBoundBytes();
-        return fileCount > idealFileCount(totalBytes) && averageIsSmall ? FileGroupStatus.NEEDS_COMPACTION : FileGroupStatus.OK;
+        return fileCount > idealFileCount && averageIsSmall ? FileGroupStatus.NEEDS_COMPACTION : FileGroupStatus.OK;
     }
 
     /**

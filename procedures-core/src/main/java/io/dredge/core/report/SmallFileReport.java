@@ -93,7 +93,10 @@ public final class SmallFileReport
     public static List<SmallFileReportRow> rows(TableFiles files, SmallFilePolicy policy)
     {
         ImmutableList.Builder<SmallFileReportRow> rows = ImmutableList.builder();
-        rows.add(row(files, Optional.empty(), FileGroupStatistics.of(files.allFiles(), policy)));
+        FileGroupStatistics table = files.partitioned()
+                ? FileGroupStatistics.ofPartitions(files.partitions().stream().map(PartitionFiles::files).collect(toImmutableList()), policy)
+                : FileGroupStatistics.of(files.allFiles(), policy);
+        rows.add(row(files, Optional.empty(), table));
         if (files.partitioned()) {
             for (PartitionFiles partition : files.partitions()) {
                 rows.add(row(files, partition.partitionName(), FileGroupStatistics.of(partition.files(), policy)));

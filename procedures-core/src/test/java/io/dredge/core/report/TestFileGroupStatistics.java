@@ -32,6 +32,23 @@ class TestFileGroupStatistics
     }
 
     @Test
+    void testPartitionedTableIdealIsSumOfPartitions()
+    {
+        // three partitions compacted to one small file each: the table is as compact as it can be
+        FileGroupStatistics compacted = FileGroupStatistics.ofPartitions(List.of(files(1, 10), files(1, 10), files(1, 10), List.of()), POLICY);
+        assertThat(compacted.fileCount()).isEqualTo(3);
+        assertThat(compacted.idealFileCount()).isEqualTo(3);
+        assertThat(compacted.status()).isEqualTo(OK);
+
+        FileGroupStatistics fragmented = FileGroupStatistics.ofPartitions(List.of(files(1, 10), files(5, 10)), POLICY);
+        assertThat(fragmented.fileCount()).isEqualTo(6);
+        assertThat(fragmented.idealFileCount()).isEqualTo(2);
+        assertThat(fragmented.status()).isEqualTo(NEEDS_COMPACTION);
+
+        assertThat(FileGroupStatistics.ofPartitions(List.of(), POLICY).idealFileCount()).isEqualTo(1);
+    }
+
+    @Test
     void testOneSmallFileIsOk()
     {
         FileGroupStatistics statistics = FileGroupStatistics.of(files(1, 10), POLICY);

@@ -8,10 +8,12 @@ import io.trino.filesystem.FileEntry;
 import io.trino.filesystem.FileIterator;
 import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;
+import io.trino.filesystem.TrinoInputFile;
 import io.trino.filesystem.TrinoInputStream;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -53,6 +55,45 @@ final class TrinoFileStore
             throws IOException
     {
         return new TrinoSeekableInput(fileSystem.newInputFile(Location.of(path)).newStream());
+    }
+
+    @Override
+    public Optional<byte[]> readFile(String path)
+            throws IOException
+    {
+        TrinoInputFile file = fileSystem.newInputFile(Location.of(path));
+        if (!file.exists()) {
+            return Optional.empty();
+        }
+        try (TrinoInputStream stream = file.newStream()) {
+            return Optional.of(stream.readAllBytes());
+        }
+    }
+
+    @Override
+    public void writeFile(String path, byte[] content)
+            throws IOException
+    {
+        Location location = Location.of(path);
+        fileSystem.createDirectory(location.parentDirectory());
+        fileSystem.newOutputFile(location).createOrOverwrite(content);
+    }
+
+    @Override
+    public void deleteFile(String path)
+            throws IOException
+    {
+        Location location = Location.of(path);
+        if (fileSystem.newInputFile(location).exists()) {
+            fileSystem.deleteFile(location);
+        }
+    }
+
+    @Override
+    public void deleteDirectory(String location)
+            throws IOException
+    {
+        fileSystem.deleteDirectory(Location.of(location));
     }
 
     private static final class TrinoSeekableInput

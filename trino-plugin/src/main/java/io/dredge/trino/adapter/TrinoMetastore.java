@@ -5,21 +5,33 @@ import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.port.Metastore;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
 import io.trino.metastore.Column;
+import io.trino.metastore.HiveColumnStatistics;
 import io.trino.metastore.HiveMetastore;
 import io.trino.metastore.Partition;
+import io.trino.metastore.PartitionStatistics;
+import io.trino.metastore.PartitionWithStatistics;
+import io.trino.metastore.PrincipalPrivileges;
 import io.trino.metastore.StorageFormat;
 import io.trino.metastore.Table;
 import io.trino.metastore.TableInfo;
 import io.trino.plugin.hive.HiveStorageFormat;
+import io.trino.plugin.hive.metastore.MetastoreUtil;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.predicate.TupleDomain;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static io.trino.metastore.PrincipalPrivileges.NO_PRIVILEGES;
+import static io.trino.plugin.hive.metastore.MetastoreUtil.STATS_PROPERTIES;
+import static io.trino.plugin.hive.metastore.MetastoreUtil.getHiveBasicStatistics;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -28,6 +40,9 @@ import static java.util.Objects.requireNonNull;
 final class TrinoMetastore
         implements Metastore
 {
+    private static final String MANAGED_TABLE = "MANAGED_TABLE";
+    private static final String EXTERNAL_TABLE = "EXTERNAL_TABLE";
+
     private final HiveMetastore metastore;
 
     TrinoMetastore(HiveMetastore metastore)
@@ -86,6 +101,117 @@ final class TrinoMetastore
         return partitions.build();
     }
 
+    @Override
+    public boolean schemaExists(String schemaName)
+    {
+        return metastore.getDatabase(schemaName).isPresent();
+    }
+
+    @Override
+    public Optional<String> getSchemaLocation(String schemaName)
+    {
+        return metastore.getDatabase(schemaName).flatMap(database -> database.getLocation()).filter(location -> !location.isEmpty());
+    }
+
+    @Override
+    public void setPartitionLocation(TableReference table, String partitionName, String location)
+    {
+        Table hiveTable = requireTable(table);
+        Partition partition = metastore.getPartitionsByNames(hiveTable, List.of(partitionName)).getOrDefault(partitionName, Optional.empty())
+                .orElseThrow(() -> new IllegalStateException("partition %s of %s no longer exists".formatted(partitionName, table)));
+        Partition moved = Partition.builder(partition)
+                .withStorage(storage -> storage.setLocation(location))
+                .build();
+        // the partition keeps its statistics: a thrift metastore drops column statistics that an alter leaves out
+        Set<String> columns = hiveTable.getDataColumns().stream().map(Column::getName).collect(ImmutableSet.toImmutableSet());
+        Map<String, HiveColumnStatistics> columnStatistics = metastore.getPartitionColumnStatistics(table.schemaName(), table.tableName(), Set.of(partitionName), columns)
+                .getOrDefault(partitionName, ImmutableMap.of());
+        PartitionStatistics statistics = new PartitionStatistics(getHiveBasicStatistics(partition.getParameters()), columnStatistics);
+        metastore.alterPartition(table.schemaName(), table.tableName(), new PartitionWithStatistics(moved, partitionName, statistics));
+    }
+
+    @Override
+    public void setTableLocation(TableReference table, String location)
+    {
+        Table hiveTable = requireTable(table);
+        replaceTable(table, Table.builder(hiveTable)
+                .withStorage(storage -> storage.setLocation(location))
+                .build());
+    }
+
+    @Override
+    public void updateTableParameters(TableReference table, Map<String, Optional<String>> changes)
+    {
+        Table hiveTable = requireTable(table);
+        Table.Builder updated = Table.builder(hiveTable);
+        changes.forEach(updated::setParameter);
+        replaceTable(table, updated.build());
+    }
+
+    @Override
+    public void createTableLike(TableReference source, TableReference target, String location, boolean external)
+    {
+        Table hiveTable = requireTable(source);
+        Map<String, String> parameters = new HashMap<>(hiveTable.getParameters());
+        // a copy has no statistics, no Dredge lock and no engine bookkeeping of the source
+        parameters.keySet().removeAll(STATS_PROPERTIES);
+        parameters.keySet().removeIf(key -> key.startsWith("dredge.") || key.equals("transient_lastDdlTime") || key.equals("trino_query_id") || key.equals("presto_query_id"));
+        parameters.remove("EXTERNAL");
+        if (external) {
+            parameters.put("EXTERNAL", "TRUE");
+        }
+        Table copy = Table.builder(hiveTable)
+                .setTableName(target.tableName())
+                .setTableType(external ? EXTERNAL_TABLE : MANAGED_TABLE)
+                .setParameters(parameters)
+                .withStorage(storage -> storage.setLocation(location))
+                .build();
+        metastore.createTable(copy, privileges(copy));
+    }
+
+    @Override
+    public void addPartitionsLike(TableReference source, TableReference target, Map<String, String> locationsByPartitionName)
+    {
+        Table sourceTable = requireTable(source);
+        Map<String, Optional<Partition>> partitions = metastore.getPartitionsByNames(sourceTable, ImmutableList.copyOf(locationsByPartitionName.keySet()));
+        ImmutableList.Builder<PartitionWithStatistics> copies = ImmutableList.builder();
+        locationsByPartitionName.forEach((name, location) -> {
+            Partition partition = partitions.getOrDefault(name, Optional.empty())
+                    .orElseThrow(() -> new IllegalStateException("partition %s of %s no longer exists".formatted(name, source)));
+            Partition copy = Partition.builder(partition)
+                    .setTableName(target.tableName())
+                    .withStorage(storage -> storage.setLocation(location))
+                    .build();
+            copies.add(new PartitionWithStatistics(copy, name, PartitionStatistics.empty()));
+        });
+        metastore.addPartitions(target.schemaName(), target.tableName(), copies.build());
+    }
+
+    @Override
+    public void dropTableKeepingData(TableReference table)
+    {
+        metastore.dropTable(table.schemaName(), table.tableName(), false);
+    }
+
+    private void replaceTable(TableReference table, Table updated)
+    {
+        metastore.replaceTable(table.schemaName(), table.tableName(), updated, privileges(updated), ImmutableMap.of());
+    }
+
+    /**
+     * The owner's privileges, as Trino's Hive connector grants them: a thrift metastore revokes what a replace leaves out.
+     */
+    private static PrincipalPrivileges privileges(Table table)
+    {
+        return table.getOwner().map(MetastoreUtil::buildInitialPrivilegeSet).orElse(NO_PRIVILEGES);
+    }
+
+    private Table requireTable(TableReference table)
+    {
+        return metastore.getTable(table.schemaName(), table.tableName())
+                .orElseThrow(() -> new IllegalStateException("table %s no longer exists".formatted(table)));
+    }
+
     private static String storageFormatName(StorageFormat format)
     {
         if (format.getSerDeNullable() == null || format.getInputFormatNullable() == null) {
@@ -106,6 +232,7 @@ final class TrinoMetastore
                 view,
                 location,
                 format,
+                table.getDataColumns().stream().map(Column::getName).collect(toImmutableList()),
                 table.getPartitionColumns().stream().map(Column::getName).collect(toImmutableList()),
                 table.getParameters());
     }

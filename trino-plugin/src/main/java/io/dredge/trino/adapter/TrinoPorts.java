@@ -3,11 +3,16 @@ package io.dredge.trino.adapter;
 import com.google.inject.Inject;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.Metastore;
+import io.dredge.core.port.SqlEngine;
+import io.dredge.trino.DredgeConfig;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.metastore.HiveMetastoreFactory;
+import io.trino.spi.NodeManager;
 import io.trino.spi.security.ConnectorIdentity;
 
+import java.net.URI;
 import java.util.Optional;
+import java.util.Properties;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,12 +24,39 @@ public class TrinoPorts
 {
     private final HiveMetastoreFactory metastoreFactory;
     private final TrinoFileSystemFactory fileSystemFactory;
+    private final NodeManager nodeManager;
+    private final DredgeConfig config;
 
     @Inject
-    public TrinoPorts(HiveMetastoreFactory metastoreFactory, TrinoFileSystemFactory fileSystemFactory)
+    public TrinoPorts(HiveMetastoreFactory metastoreFactory, TrinoFileSystemFactory fileSystemFactory, NodeManager nodeManager, DredgeConfig config)
     {
         this.metastoreFactory = requireNonNull(metastoreFactory, "metastoreFactory is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+        this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    /**
+     * This cluster, reached over its client protocol as {@code user} (impersonated by {@code dredge.engine.user}
+     * when one is configured).
+     */
+    public SqlEngine engine(String user)
+    {
+        URI uri = config.getEngineUri().orElseGet(() -> URI.create("http://" + nodeManager.getCurrentNode().getHostAndPort()));
+        Properties properties = new Properties();
+        properties.setProperty("source", "dredge");
+        if (config.getEngineUser().isPresent()) {
+            properties.setProperty("user", config.getEngineUser().get());
+            properties.setProperty("sessionUser", user);
+            config.getEnginePassword().ifPresent(password -> properties.setProperty("password", password));
+            if ("https".equalsIgnoreCase(uri.getScheme())) {
+                properties.setProperty("SSL", "true");
+            }
+        }
+        else {
+            properties.setProperty("user", user);
+        }
+        return new TrinoSqlEngine("jdbc:trino://%s:%s".formatted(uri.getHost(), uri.getPort()), properties);
     }
 
     public Metastore metastore(ConnectorIdentity identity)

@@ -1,0 +1,137 @@
+package io.dredge.core.compaction;
+
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.DredgeException;
+import io.dredge.core.journal.OperationKind;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.report.HiveTableFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Deletes what rollback needs, irreversibly: the original files of finished compactions older than the
+ * retention, and their backup tables. Only the exact files a compaction planned are deleted; anything written
+ * into an old location afterwards is kept and reported.
+ */
+public final class Cleanup
+{
+    private static final Logger log = LoggerFactory.getLogger(Cleanup.class);
+
+    private final MaintenanceContext context;
+    private final OperationGuard guard;
+
+    public Cleanup(MaintenanceContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+        this.guard = new OperationGuard(context);
+    }
+
+    /**
+     * Cleans every finished compaction of the schema (or of one table) that finished at least {@code olderThan} ago.
+     */
+    public List<OperationRecord> cleanup(String schemaName, Optional<String> tableName, Duration olderThan)
+    {
+        if (!context.metastore().schemaExists(schemaName)) {
+            throw new DredgeException(NOT_FOUND, "schema %s does not exist".formatted(schemaName));
+        }
+        tableName.ifPresent(name -> guard.requireTable(new TableReference(schemaName, name)));
+        Instant cutoff = context.clock().instant().minus(olderThan);
+        ImmutableList.Builder<OperationRecord> results = ImmutableList.builder();
+        for (OperationRecord compaction : context.journal().list(schemaName)) {
+            if (compaction.kind() == OperationKind.COMPACT
+                    && compaction.state() == OperationState.SUCCEEDED
+                    && tableName.map(name -> compaction.table().tableName().equals(name)).orElse(true)
+                    && !compaction.finishedAt().orElseThrow().isAfter(cutoff)) {
+                results.add(cleanup(compaction));
+            }
+        }
+        return results.build();
+    }
+
+    private OperationRecord cleanup(OperationRecord compaction)
+    {
+        OperationRecord record = OperationRecord.start(OperationKind.CLEANUP, compaction.table(), context.user(), Optional.of(compaction.id()), context.clock().instant());
+        Optional<TableDescriptor> table = context.metastore().getTable(compaction.table());
+        if (table.isPresent()) {
+            guard.requireWriteAccess(table.get());
+            guard.acquire(table.get(), record);
+        }
+        else {
+            context.journal().save(record);
+        }
+        try {
+            String summary = deleteOriginals(compaction);
+            context.journal().save(compaction.withState(OperationState.CLEANED_UP));
+            OperationRecord finished = record.withStep(summary).finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
+            context.journal().save(finished);
+            log.info("cleanup {} of compaction {} on {}: {}", record.id(), compaction.id(), compaction.table(), summary);
+            return finished;
+        }
+        catch (RuntimeException e) {
+            context.journal().save(record.finished(OperationState.FAILED, Optional.of(String.valueOf(e.getMessage())), context.clock().instant()));
+            throw e;
+        }
+        finally {
+            table.ifPresent(descriptor -> guard.release(descriptor.table(), record.id()));
+        }
+    }
+
+    /**
+     * Idempotent: files already gone are simply not counted.
+     */
+    String deleteOriginals(OperationRecord compaction)
+    {
+        new BackupTables(context).drop(compaction);
+        Map<String, String> current = context.metastore().getTable(compaction.table()).isPresent()
+                ? new CompactionUndo(context).currentLocations(compaction)
+                : Map.of();
+        long deletedFiles = 0;
+        long deletedBytes = 0;
+        long keptFiles = 0;
+        try {
+            for (PartitionRecord partition : compaction.compactedPartitions()) {
+                if (partition.originalLocation().equals(current.get(partition.displayName()))) {
+                    // the table reads the original again (changed by hand): its files are live data
+                    log.warn("cleanup of {}: {} points at its original location again, keeping it", compaction.id(), partition.displayName());
+                    keptFiles += partition.inputFiles().size();
+                    continue;
+                }
+                Set<String> existing = HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()).stream()
+                        .map(TableFile::path)
+                        .collect(toImmutableSet());
+                for (TableFile file : partition.inputFiles()) {
+                    if (existing.contains(file.path())) {
+                        context.fileStore().deleteFile(file.path());
+                        deletedFiles++;
+                        deletedBytes += file.sizeBytes();
+                    }
+                }
+                // directories stay: a metastore (Trino's file metastore) may keep partition metadata in them
+                keptFiles += HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()).size();
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to delete original files of compaction " + compaction.id(), e);
+        }
+        String summary = "deleted %s original files (%s bytes) of compaction %s".formatted(deletedFiles, deletedBytes, compaction.id());
+        return keptFiles == 0 ? summary : summary + "; kept %s files the compaction did not plan (written later, or in use)".formatted(keptFiles);
+    }
+}

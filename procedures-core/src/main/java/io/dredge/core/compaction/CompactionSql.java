@@ -1,0 +1,173 @@
+package io.dredge.core.compaction;
+
+import io.dredge.core.DredgeException;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.sql.SqlDialect;
+
+import java.util.Collection;
+import java.util.Optional;
+
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static java.util.Objects.requireNonNull;
+import static java.util.stream.Collectors.joining;
+
+/**
+ * The statements compaction runs on the engine, built from quoted names and rendered literals only. The one
+ * user-written fragment, the partition filter, must be a self-contained expression (see
+ * {@link #requireSelfContainedExpression(String)}) and runs as the calling user, so it can read nothing the user
+ * could not read anyway.
+ */
+final class CompactionSql
+{
+    private static final String PARTITION_NAME_COLUMN = "$partition";
+
+    private final SqlDialect dialect;
+    private final Optional<String> catalog;
+
+    CompactionSql(SqlDialect dialect, Optional<String> catalog)
+    {
+        this.dialect = requireNonNull(dialect, "dialect is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        if (dialect != SqlDialect.TRINO) {
+            throw new UnsupportedOperationException("compaction statements are built for Trino only so far");
+        }
+    }
+
+    String table(String schema, String table)
+    {
+        return dialect.qualifiedName(catalog, schema, table);
+    }
+
+    /**
+     * Analysed, not run: fails when the user may not insert into the table.
+     */
+    String validateInsert(TableDescriptor table)
+    {
+        String name = table(table.table().schemaName(), table.table().tableName());
+        return "EXPLAIN (TYPE VALIDATE) INSERT INTO %s SELECT * FROM %s WHERE false".formatted(name, name);
+    }
+
+    /**
+     * Fails (through the engine) when the filter names anything but partition columns.
+     */
+    String validatePartitionFilter(TableDescriptor table, String filter)
+    {
+        return "SELECT count(*) FROM %s WHERE (%s)".formatted(table(table.table().schemaName(), table.table().tableName() + "$partitions"), filter);
+    }
+
+    String partitionNamesMatching(TableDescriptor table, String filter)
+    {
+        return "SELECT DISTINCT %s FROM %s WHERE (%s)".formatted(
+                dialect.quoteIdentifier(PARTITION_NAME_COLUMN),
+                table(table.table().schemaName(), table.table().tableName()),
+                filter);
+    }
+
+    /**
+     * Copies the chosen partitions (or the whole unpartitioned table) into the staging table.
+     */
+    String copyInto(TableDescriptor source, String stagingTable, Collection<String> partitionNames)
+    {
+        return "INSERT INTO %s SELECT * FROM %s%s".formatted(
+                table(source.table().schemaName(), stagingTable),
+                table(source.table().schemaName(), source.table().tableName()),
+                partitionPredicate(source, partitionNames));
+    }
+
+    /**
+     * Rows {@code (side, partition_name, row_count[, checksum])} for the chosen partitions of the original
+     * ({@code side = 'original'}) and of the staging copy ({@code 'staging'}), computed in one query so that the
+     * engine scans both at once.
+     */
+    String verification(TableDescriptor source, String stagingTable, Collection<String> partitionNames, Verification verification)
+    {
+        return aggregate(source, source.table().tableName(), "original", partitionNames, verification)
+                + " UNION ALL "
+                + aggregate(source, stagingTable, "staging", partitionNames, verification);
+    }
+
+    private String aggregate(TableDescriptor source, String tableName, String side, Collection<String> partitionNames, Verification verification)
+    {
+        String partitionName = source.partitioned() ? dialect.quoteIdentifier(PARTITION_NAME_COLUMN) : dialect.stringLiteral("");
+        String checksum = switch (verification) {
+            case COUNT -> "";
+            case CHECKSUM -> ", checksum(ROW(%s))".formatted(source.allColumns().stream().map(dialect::quoteIdentifier).collect(joining(", ")));
+        };
+        return "SELECT %s, %s, count(*)%s FROM %s%s GROUP BY 1, 2".formatted(
+                dialect.stringLiteral(side),
+                partitionName,
+                checksum,
+                table(source.table().schemaName(), tableName),
+                partitionPredicate(source, partitionNames));
+    }
+
+    private String partitionPredicate(TableDescriptor source, Collection<String> partitionNames)
+    {
+        if (!source.partitioned()) {
+            return "";
+        }
+        return " WHERE %s IN (%s)".formatted(
+                dialect.quoteIdentifier(PARTITION_NAME_COLUMN),
+                partitionNames.stream().map(dialect::stringLiteral).collect(joining(", ")));
+    }
+
+    /**
+     * A filter is pasted into {@code WHERE (...)}; it must not be able to close that parenthesis, end the
+     * statement or open a comment that swallows the rest.
+     */
+    static void requireSelfContainedExpression(String filter)
+    {
+        if (filter.isBlank()) {
+            throw new DredgeException(INVALID_ARGUMENT, "partition_filter is empty");
+        }
+        int depth = 0;
+        for (int i = 0; i < filter.length(); i++) {
+            char c = filter.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = closingQuote(filter, i);
+                if (end < 0) {
+                    throw invalidFilter(filter, "an unterminated quote");
+                }
+                i = end;
+            }
+            else if (c == '(') {
+                depth++;
+            }
+            else if (c == ')') {
+                depth--;
+                if (depth < 0) {
+                    throw invalidFilter(filter, "an unbalanced ')'");
+                }
+            }
+            else if (c == ';') {
+                throw invalidFilter(filter, "';'");
+            }
+            else if ((c == '-' && filter.startsWith("--", i)) || (c == '/' && filter.startsWith("/*", i))) {
+                throw invalidFilter(filter, "a comment");
+            }
+        }
+        if (depth != 0) {
+            throw invalidFilter(filter, "an unbalanced '('");
+        }
+    }
+
+    private static int closingQuote(String text, int start)
+    {
+        char quote = text.charAt(start);
+        for (int i = start + 1; i < text.length(); i++) {
+            if (text.charAt(i) == quote) {
+                if (i + 1 < text.length() && text.charAt(i + 1) == quote) {
+                    i++;
+                    continue;
+                }
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static DredgeException invalidFilter(String filter, String problem)
+    {
+        return new DredgeException(INVALID_ARGUMENT, "partition_filter must be one SQL expression over partition columns; it contains %s: %s".formatted(problem, filter));
+    }
+}

@@ -1,0 +1,152 @@
+package io.dredge.core.compaction;
+
+import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.Sets;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.journal.PartitionState;
+import io.dredge.core.model.PartitionDescriptor;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Puts a table back on its original data: every partition that points at a compaction's copy points at its
+ * original location again, then the copy, the staging table and the backup table go. Each step is idempotent, so
+ * an undo interrupted by another crash can simply run again.
+ */
+final class CompactionUndo
+{
+    private static final Logger log = LoggerFactory.getLogger(CompactionUndo.class);
+
+    private final MaintenanceContext context;
+
+    CompactionUndo(MaintenanceContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    /**
+     * After an error inside the compaction: undo, and journal the compaction as failed with the error.
+     */
+    void undoFailed(OperationRecord record, Throwable error)
+    {
+        try {
+            OperationRecord restored = restore(record);
+            context.journal().save(restored.finished(OperationState.FAILED, Optional.of(String.valueOf(error.getMessage())), context.clock().instant()));
+        }
+        catch (RuntimeException undoFailure) {
+            // the journal still says RUNNING: recover will finish the undo
+            error.addSuppressed(undoFailure);
+            log.error("undo of compaction {} failed; run recover on {}: {}", record.id(), record.table(), undoFailure.toString());
+        }
+    }
+
+    /**
+     * Points every partition that is on the compaction's copy back at its original, then removes the copy, the
+     * staging table and the backup table. Returns the record with those partitions {@link PartitionState#RESTORED}.
+     */
+    OperationRecord restore(OperationRecord record)
+    {
+        Map<String, String> current = currentLocations(record);
+        OperationRecord restored = record.mapPartitions(partition -> {
+            if (partition.stagingLocation().equals(current.get(partition.displayName()))) {
+                pointAt(record.table(), partition, partition.originalLocation());
+                log.info("operation {}: {} of {} points at its original data again", record.id(), partition.displayName(), record.table());
+                return partition.withState(PartitionState.RESTORED);
+            }
+            return partition;
+        });
+        new BackupTables(context).drop(record);
+        removeStaging(restored, true);
+        return restored.withStep("restored %s partitions to their original data".formatted(restored.partitionsIn(PartitionState.RESTORED).size()));
+    }
+
+    /**
+     * Drops the staging table's metadata and deletes staging data that the table does not use: all of it when
+     * {@code everything}, else that of partitions that were not swapped.
+     */
+    void removeStaging(OperationRecord record, boolean everything)
+    {
+        record.stagingTable()
+                .map(name -> new TableReference(record.table().schemaName(), name))
+                .filter(staging -> context.metastore().getTable(staging).isPresent())
+                .ifPresent(staging -> context.metastore().dropTableKeepingData(staging));
+        try {
+            if (everything) {
+                if (record.stagingLocation().isPresent()) {
+                    context.fileStore().deleteDirectory(record.stagingLocation().get());
+                }
+                return;
+            }
+            for (PartitionRecord partition : record.partitions()) {
+                if (partition.state() != PartitionState.SWAPPED && partition.name().isPresent()) {
+                    context.fileStore().deleteDirectory(partition.stagingLocation());
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to delete staging data of operation " + record.id(), e);
+        }
+    }
+
+    /**
+     * Where the metastore points each of the record's partitions now, by {@link PartitionRecord#displayName()}.
+     */
+    Map<String, String> currentLocations(OperationRecord record)
+    {
+        TableDescriptor table = context.metastore().getTable(record.table())
+                .orElseThrow(() -> new IllegalStateException("table %s no longer exists".formatted(record.table())));
+        Map<String, String> locations = new HashMap<>();
+        if (!table.partitioned()) {
+            table.location().ifPresent(location -> locations.put(PartitionRecord.WHOLE_TABLE, location));
+            return locations;
+        }
+        List<String> names = record.partitions().stream()
+                .flatMap(partition -> partition.name().stream())
+                .collect(toImmutableList());
+        for (PartitionDescriptor partition : context.metastore().getPartitions(table, names)) {
+            locations.put(partition.name(), partition.location());
+        }
+        return locations;
+    }
+
+    void pointAt(TableReference table, PartitionRecord partition, String location)
+    {
+        if (partition.name().isPresent()) {
+            context.metastore().setPartitionLocation(table, partition.name().get(), location);
+        }
+        else {
+            context.metastore().setTableLocation(table, location);
+        }
+    }
+
+    /**
+     * How {@code actual} differs from {@code expected} (paths and sizes), or empty when they are the same files.
+     */
+    static Optional<String> difference(List<TableFile> expected, List<TableFile> actual)
+    {
+        Set<TableFile> expectedSet = ImmutableSet.copyOf(expected);
+        Set<TableFile> actualSet = ImmutableSet.copyOf(actual);
+        if (expectedSet.equals(actualSet)) {
+            return Optional.empty();
+        }
+        return Optional.of("%s files added or changed, %s removed or changed".formatted(
+                Sets.difference(actualSet, expectedSet).size(),
+                Sets.difference(expectedSet, actualSet).size()));
+    }
+}

@@ -1,0 +1,368 @@
+package io.dredge.core.compaction;
+
+import com.google.common.collect.Lists;
+import io.dredge.core.DredgeException;
+import io.dredge.core.journal.OperationKind;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.journal.PartitionState;
+import io.dredge.core.model.PartitionDescriptor;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.report.FileGroupStatus;
+import io.dredge.core.report.HiveTableFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Safe compaction of a Hive (non-Iceberg) table. At every instant each partition's location holds a complete
+ * copy of its rows and the metastore points every partition at one complete copy:
+ *
+ * <ol>
+ * <li>plan: choose the partitions that need compaction and journal their exact input files;</li>
+ * <li>write: the engine copies them into a staging table whose data lives in a hidden directory of the table;</li>
+ * <li>verify: row count (and checksum) per partition, staging against original;</li>
+ * <li>swap: per partition, re-list the original (a concurrent writer leaves that partition as it was) and point
+ * the metastore at the copy, journaling each swap;</li>
+ * <li>finish: a backup table points at the original data until cleanup.</li>
+ * </ol>
+ *
+ * A failure undoes what was done; a crash leaves the journal saying how far it got, for {@link Recovery}.
+ */
+public final class HiveCompaction
+{
+    private static final Logger log = LoggerFactory.getLogger(HiveCompaction.class);
+    private static final int PARTITION_BATCH_SIZE = 100;
+    static final String STAGING_DIRECTORY = ".dredge";
+
+    private final MaintenanceContext context;
+    private final OperationGuard guard;
+    private final CompactionSql sql;
+    private final CompactionUndo undo;
+
+    public HiveCompaction(MaintenanceContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+        this.guard = new OperationGuard(context);
+        this.sql = new CompactionSql(context.engine().dialect(), context.catalog());
+        this.undo = new CompactionUndo(context);
+    }
+
+    public OperationRecord compact(TableReference table, CompactionOptions options)
+    {
+        TableDescriptor descriptor = guard.requireTable(table);
+        OperationGuard.requireCompactableHiveTable(descriptor);
+        Run run = new Run(descriptor, options, OperationRecord.start(OperationKind.COMPACT, table, context.user(), Optional.empty(), context.clock().instant()));
+        if (options.dryRun()) {
+            return run.dryRun();
+        }
+        guard.requireWriteAccess(descriptor);
+        guard.acquire(descriptor, run.record);
+        try {
+            return run.execute();
+        }
+        catch (FaultInjector.InjectedFault e) {
+            // a simulated crash: leave journal and table exactly as they are, for recover
+            throw e;
+        }
+        catch (RuntimeException e) {
+            log.warn("compaction {} of {} failed at step '{}', undoing: {}", run.record.id(), table, run.record.step(), e.toString());
+            undo.undoFailed(run.record, e);
+            throw e;
+        }
+        finally {
+            guard.release(table, run.record.id());
+        }
+    }
+
+    /**
+     * One compaction: the journal record evolves step by step and is saved at each.
+     */
+    private final class Run
+    {
+        private final TableDescriptor table;
+        private final CompactionOptions options;
+        private final String stagingTable;
+        private final String stagingRoot;
+        private OperationRecord record;
+
+        private Run(TableDescriptor table, CompactionOptions options, OperationRecord record)
+        {
+            this.table = table;
+            this.options = options;
+            this.record = record;
+            String shortId = record.id().substring(record.id().lastIndexOf('_') + 1);
+            this.stagingTable = stagingTableName(table.table().tableName(), "dredge_" + shortId);
+            this.stagingRoot = withoutTrailingSlash(table.location().orElseThrow()) + "/" + STAGING_DIRECTORY + "/" + record.id();
+        }
+
+        OperationRecord dryRun()
+        {
+            List<PartitionRecord> plan = plan();
+            record = record.withStep("dry run: would compact %s of %s partitions, %s files".formatted(plan.size(), record.partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum()))
+                    .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
+            context.journal().save(record);
+            return record;
+        }
+
+        OperationRecord execute()
+        {
+            List<PartitionRecord> plan = plan();
+            save(record.withStep("planned %s of %s partitions, %s files".formatted(plan.size(), record.partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum())));
+            context.faults().reached(ProtocolStep.PLANNED, 1);
+            if (plan.isEmpty()) {
+                return finish();
+            }
+            write();
+            context.faults().reached(ProtocolStep.WRITTEN, 1);
+            verify();
+            context.faults().reached(ProtocolStep.VERIFIED, 1);
+            swap();
+            return finish();
+        }
+
+        /**
+         * Step 2: the partitions (or the whole table) whose files the policy says need compaction, each with its
+         * exact input files.
+         */
+        private List<PartitionRecord> plan()
+        {
+            List<PartitionRecord> planned = new ArrayList<>();
+            long considered;
+            if (!table.partitioned()) {
+                if (options.partitionFilter().isPresent()) {
+                    throw new DredgeException(INVALID_ARGUMENT, "table %s is not partitioned: partition_filter does not apply".formatted(table.table()));
+                }
+                considered = 1;
+                String location = table.location().orElseThrow();
+                List<TableFile> files = HiveTableFiles.listDataFiles(context.fileStore(), location);
+                if (needsCompaction(files)) {
+                    planned.add(PartitionRecord.planned(Optional.empty(), location, stagingRoot, files));
+                }
+            }
+            else {
+                List<String> names = options.partitionFilter()
+                        .map(this::partitionNamesMatching)
+                        .orElseGet(() -> context.metastore().getPartitionNames(table));
+                considered = names.size();
+                for (List<String> batch : Lists.partition(names, PARTITION_BATCH_SIZE)) {
+                    for (PartitionDescriptor partition : context.metastore().getPartitions(table, batch)) {
+                        List<TableFile> files = HiveTableFiles.listDataFiles(context.fileStore(), partition.location());
+                        if (needsCompaction(files)) {
+                            planned.add(PartitionRecord.planned(Optional.of(partition.name()), partition.location(), stagingRoot + "/" + partition.name(), files));
+                        }
+                    }
+                }
+            }
+            record = record.withPlan(stagingTable, stagingRoot, options.verification().sqlName(), considered, planned);
+            log.info("compaction {} of {}: {} of {} partitions need compaction", record.id(), table.table(), planned.size(), considered);
+            return planned;
+        }
+
+        private boolean needsCompaction(List<TableFile> files)
+        {
+            long bytes = files.stream().mapToLong(TableFile::sizeBytes).sum();
+            return options.policy().status(files.size(), bytes) == FileGroupStatus.NEEDS_COMPACTION;
+        }
+
+        private List<String> partitionNamesMatching(String filter)
+        {
+            CompactionSql.requireSelfContainedExpression(filter);
+            try {
+                context.engine().query(sql.validatePartitionFilter(table, filter));
+            }
+            catch (RuntimeException e) {
+                throw new DredgeException(INVALID_ARGUMENT, "partition_filter must be a predicate over the partition columns %s of %s: %s"
+                        .formatted(table.partitionColumns(), table.table(), e.getMessage()), e);
+            }
+            return context.engine().query(sql.partitionNamesMatching(table, filter)).stream()
+                    .map(row -> (String) row.get(0))
+                    .filter(Objects::nonNull)
+                    .sorted()
+                    .collect(toImmutableList());
+        }
+
+        /**
+         * Step 3: the engine copies the planned partitions into the staging table, sized to the target file size.
+         */
+        private void write()
+        {
+            save(record.withStep("writing %s partitions into %s".formatted(record.partitions().size(), stagingTable)));
+            TableReference staging = new TableReference(table.table().schemaName(), stagingTable);
+            context.metastore().createTableLike(table.table(), staging, stagingRoot, false);
+            long rows = context.engine().update(
+                    sql.copyInto(table, stagingTable, partitionNames()),
+                    context.writeSizing().sessionProperties(options.policy().targetFileSizeBytes(), expectedFileCount()));
+            if (table.partitioned()) {
+                // the engine chose where each partition went: record what the metastore says
+                TableDescriptor stagingDescriptor = context.metastore().getTable(staging).orElseThrow(() -> new IllegalStateException("staging table %s vanished".formatted(staging)));
+                Map<String, String> locations = new HashMap<>();
+                for (PartitionDescriptor partition : context.metastore().getPartitions(stagingDescriptor, partitionNames())) {
+                    locations.put(partition.name(), partition.location());
+                }
+                record = record.mapPartitions(partition -> locations.containsKey(partition.name().orElseThrow())
+                        ? partition.withStagingLocation(locations.get(partition.name().orElseThrow()))
+                        : partition);
+            }
+            save(record.withStep("wrote %s rows into %s".formatted(rows, stagingTable)));
+            log.info("compaction {} of {}: wrote {} rows into {}", record.id(), table.table(), rows, stagingTable);
+        }
+
+        /**
+         * Step 4: each staging partition must hold exactly the original's rows, and the original's files must be
+         * those planned; otherwise that partition is skipped and keeps its rows where they are.
+         */
+        private void verify()
+        {
+            save(record.withStep("verifying %s partitions (%s)".formatted(record.partitions().size(), options.verification().sqlName())));
+            Map<String, List<Object>> original = new HashMap<>();
+            Map<String, List<Object>> staging = new HashMap<>();
+            for (List<Object> row : context.engine().query(sql.verification(table, stagingTable, partitionNames(), options.verification()))) {
+                Map<String, List<Object>> side = "original".equals(row.get(0)) ? original : staging;
+                side.put((String) row.get(1), row.subList(2, row.size()));
+            }
+            record = record.mapPartitions(partition -> verifyPartition(partition, original.get(groupKey(partition)), staging.get(groupKey(partition))));
+            long verified = record.partitionsIn(PartitionState.VERIFIED).size();
+            save(record.withStep("verified %s partitions, skipped %s".formatted(verified, record.partitionsIn(PartitionState.SKIPPED).size())));
+            log.info("compaction {} of {}: {} partitions verified, {} skipped", record.id(), table.table(), verified, record.partitionsIn(PartitionState.SKIPPED).size());
+        }
+
+        private PartitionRecord verifyPartition(PartitionRecord partition, List<Object> original, List<Object> staging)
+        {
+            if (original == null || staging == null) {
+                return partition.skipped(original == null ? "no rows to rewrite" : "the rewritten copy has no rows");
+            }
+            long rows = ((Number) original.get(0)).longValue();
+            if (rows != ((Number) staging.get(0)).longValue()) {
+                return partition.skipped("row count differs: original %s, rewritten %s".formatted(rows, staging.get(0)));
+            }
+            if (original.size() > 1 && !Arrays.equals((byte[]) original.get(1), (byte[]) staging.get(1))) {
+                return partition.skipped("checksum differs between original and rewritten copy");
+            }
+            Optional<String> changed = changedFiles(partition);
+            if (changed.isPresent()) {
+                return partition.skipped(changed.get());
+            }
+            List<TableFile> written = HiveTableFiles.listDataFiles(context.fileStore(), partition.stagingLocation());
+            return partition.verified(rows, written);
+        }
+
+        /**
+         * Step 5: partition by partition, point the metastore at the verified copy. The original's files are
+         * listed again just before and just after each swap: a writer that added or removed a file meanwhile
+         * means the swap is undone for that partition, which keeps every row it wrote.
+         */
+        private void swap()
+        {
+            List<PartitionRecord> toSwap = record.partitionsIn(PartitionState.VERIFIED);
+            int swapped = 0;
+            for (PartitionRecord partition : toSwap) {
+                save(record.withStep("swapping %s (%s of %s)".formatted(partition.displayName(), swapped + 1, toSwap.size())));
+                Optional<String> changed = changedFiles(partition);
+                if (changed.isEmpty()) {
+                    undo.pointAt(table.table(), partition, partition.stagingLocation());
+                    changed = changedFiles(partition);
+                    if (changed.isPresent()) {
+                        undo.pointAt(table.table(), partition, partition.originalLocation());
+                    }
+                }
+                PartitionRecord result = changed.map(partition::skipped).orElseGet(() -> partition.withState(PartitionState.SWAPPED));
+                record = record.mapPartitions(current -> current.name().equals(partition.name()) ? result : current);
+                if (result.state() == PartitionState.SWAPPED) {
+                    swapped++;
+                    save(record.withStep("swapped %s (%s of %s)".formatted(partition.displayName(), swapped, toSwap.size())));
+                    context.faults().reached(ProtocolStep.PARTITION_SWAPPED, swapped);
+                }
+                else {
+                    save(record);
+                    log.info("compaction {} of {}: skipped {}: {}", record.id(), table.table(), partition.displayName(), result.skipReason().orElse(""));
+                }
+            }
+            log.info("compaction {} of {}: swapped {} of {} partitions", record.id(), table.table(), swapped, toSwap.size());
+        }
+
+        /**
+         * Step 6: a backup table over the original data, the staging table's metadata dropped (its data is now
+         * the table's), staging data of skipped partitions deleted.
+         */
+        private OperationRecord finish()
+        {
+            List<PartitionRecord> swapped = record.partitionsIn(PartitionState.SWAPPED);
+            if (!swapped.isEmpty()) {
+                String backupTable = BackupTables.backupTableName(record);
+                save(record.withBackupTable(backupTable).withStep("creating backup table " + backupTable));
+                new BackupTables(context).create(table, record);
+            }
+            undo.removeStaging(record, swapped.isEmpty());
+            context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
+            String summary = "compacted %s of %s partitions: %s files -> %s files".formatted(
+                    swapped.size(),
+                    record.partitionsConsidered(),
+                    swapped.stream().mapToLong(partition -> partition.inputFiles().size()).sum(),
+                    swapped.stream().mapToLong(partition -> partition.outputFiles().size()).sum());
+            record = record.withStep(summary).finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
+            context.journal().save(record);
+            log.info("compaction {} of {}: {}", record.id(), table.table(), summary);
+            return record;
+        }
+
+        private Optional<String> changedFiles(PartitionRecord partition)
+        {
+            return CompactionUndo.difference(partition.inputFiles(), HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()))
+                    .map(difference -> "files changed during compaction (" + difference + ")");
+        }
+
+        private long expectedFileCount()
+        {
+            return record.partitions().stream()
+                    .mapToLong(partition -> options.policy().idealFileCount(partition.bytesBefore()))
+                    .sum();
+        }
+
+        private List<String> partitionNames()
+        {
+            return record.partitions().stream()
+                    .map(partition -> partition.name().orElse(""))
+                    .collect(toImmutableList());
+        }
+
+        private void save(OperationRecord updated)
+        {
+            record = updated;
+            context.journal().save(record);
+        }
+    }
+
+    private static String groupKey(PartitionRecord partition)
+    {
+        return partition.name().orElse("");
+    }
+
+    /**
+     * {@code <table>__<suffix>}, shortened to the 128 characters Hive allows.
+     */
+    static String stagingTableName(String tableName, String suffix)
+    {
+        String tail = "__" + suffix;
+        return tableName.substring(0, Math.min(tableName.length(), 128 - tail.length())) + tail;
+    }
+
+    static String withoutTrailingSlash(String location)
+    {
+        return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+    }
+}

@@ -1,0 +1,55 @@
+package io.dredge.core.compaction;
+
+import io.dredge.core.journal.OperationJournal;
+import io.dredge.core.port.FileStore;
+import io.dredge.core.port.Metastore;
+import io.dredge.core.port.SqlEngine;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What one maintenance call works with: the lake's metastore and files, the engine (as the calling user), the
+ * journal, and the engine catalog through which Hive tables are read and written.
+ *
+ * @param catalog the engine's catalog for Hive tables (Trino: the Hive connector's catalog; Hive: empty)
+ * @param writeSizing session properties that size the engine's output files
+ */
+public record MaintenanceContext(
+        Metastore metastore,
+        FileStore fileStore,
+        SqlEngine engine,
+        OperationJournal journal,
+        TableLocks locks,
+        Optional<String> catalog,
+        String user,
+        WriteSizing writeSizing,
+        Clock clock,
+        FaultInjector faults)
+{
+    public MaintenanceContext
+    {
+        requireNonNull(metastore, "metastore is null");
+        requireNonNull(fileStore, "fileStore is null");
+        requireNonNull(engine, "engine is null");
+        requireNonNull(journal, "journal is null");
+        requireNonNull(locks, "locks is null");
+        requireNonNull(catalog, "catalog is null");
+        requireNonNull(user, "user is null");
+        requireNonNull(writeSizing, "writeSizing is null");
+        requireNonNull(clock, "clock is null");
+        requireNonNull(faults, "faults is null");
+    }
+
+    /**
+     * Engine session properties for a rewrite that should produce about {@code expectedFileCount} files of at most
+     * {@code targetFileSizeBytes}.
+     */
+    public interface WriteSizing
+    {
+        Map<String, String> sessionProperties(long targetFileSizeBytes, long expectedFileCount);
+    }
+}

@@ -1,0 +1,138 @@
+package io.dredge.core.compaction;
+
+import io.dredge.core.DredgeException;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.model.TableType;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
+import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
+import static io.dredge.core.DredgeException.Kind.TABLE_BUSY;
+import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Preflight and the table lock: every operation that changes a table passes through here first, so that a
+ * refusal changes nothing and two operations never hold one table.
+ */
+public final class OperationGuard
+{
+    /**
+     * Storage formats the engine writes (Trino's Hive connector); others can be read but not rewritten.
+     */
+    private static final Set<String> WRITABLE_FORMATS = Set.of("PARQUET", "ORC", "AVRO", "RCBINARY", "RCTEXT", "SEQUENCEFILE", "JSON", "OPENX_JSON", "TEXTFILE", "CSV");
+
+    private final MaintenanceContext context;
+
+    public OperationGuard(MaintenanceContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    /**
+     * The table, if it exists and is a table (not a view).
+     */
+    public TableDescriptor requireTable(TableReference table)
+    {
+        if (!context.metastore().schemaExists(table.schemaName())) {
+            throw new DredgeException(NOT_FOUND, "schema %s does not exist".formatted(table.schemaName()));
+        }
+        TableDescriptor descriptor = context.metastore().getTable(table)
+                .orElseThrow(() -> new DredgeException(NOT_FOUND, "table %s does not exist".formatted(table)));
+        if (descriptor.view()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is a view, not a table: only tables hold files to compact".formatted(table));
+        }
+        return descriptor;
+    }
+
+    /**
+     * Refuses tables the Hive compaction protocol must not touch.
+     */
+    public static void requireCompactableHiveTable(TableDescriptor table)
+    {
+        if (table.tableType() != TableType.HIVE) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is an Iceberg table; compact it with ALTER TABLE ... EXECUTE optimize in the Iceberg catalog".formatted(table.table()));
+        }
+        if (table.transactional()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is a transactional (ACID) table: Hive's own compactor owns its files (ALTER TABLE ... COMPACT 'major')".formatted(table.table()));
+        }
+        if (!WRITABLE_FORMATS.contains(table.storageFormat())) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is stored as %s, which the engine cannot write".formatted(table.table(), table.storageFormat()));
+        }
+        if (table.location().isEmpty()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s has no location".formatted(table.table()));
+        }
+    }
+
+    /**
+     * The calling user must be allowed to write the table: the engine checks, as it would for the user's own INSERT.
+     */
+    public void requireWriteAccess(TableDescriptor table)
+    {
+        try {
+            context.engine().query(new CompactionSql(context.engine().dialect(), context.catalog()).validateInsert(table));
+        }
+        catch (RuntimeException e) {
+            throw new DredgeException(DredgeException.Kind.ACCESS_DENIED, "user %s may not write %s: %s".formatted(context.user(), table.table(), e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Takes the table for {@code record}'s operation: refused when another operation runs or left it unfinished.
+     * Journals the operation as running, then marks the table in the metastore for other engines.
+     */
+    public void acquire(TableDescriptor table, OperationRecord record)
+    {
+        Optional<String> holder = context.locks().tryClaim(table.table(), record.id());
+        if (holder.isPresent()) {
+            throw new DredgeException(TABLE_BUSY, "table %s is held by running operation %s; try again when it has finished".formatted(table.table(), holder.get()));
+        }
+        try {
+            requireNoUnfinishedOperation(table.table());
+            context.journal().save(record);
+            context.metastore().updateTableParameters(table.table(), Map.of(LOCK_PARAMETER, Optional.of(record.id())));
+        }
+        catch (RuntimeException e) {
+            context.locks().release(table.table(), record.id());
+            throw e;
+        }
+    }
+
+    public void release(TableReference table, String operationId)
+    {
+        try {
+            // another operation may have taken the table since a crash; only remove our own mark
+            context.metastore().getTable(table)
+                    .filter(descriptor -> descriptor.parameter(LOCK_PARAMETER).equals(Optional.of(operationId)))
+                    .ifPresent(descriptor -> context.metastore().updateTableParameters(table, Map.of(LOCK_PARAMETER, Optional.empty())));
+        }
+        finally {
+            context.locks().release(table, operationId);
+        }
+    }
+
+    private void requireNoUnfinishedOperation(TableReference table)
+    {
+        for (OperationRecord record : context.journal().list(table)) {
+            if (record.state() == OperationState.RUNNING) {
+                throw new DredgeException(TABLE_BUSY, "table %s has an unfinished %s operation %s (step: %s); run CALL dredge.system.recover(schema_name => '%s', table_name => '%s')"
+                        .formatted(table, record.kind().name().toLowerCase(Locale.ROOT), record.id(), record.step(), table.schemaName(), table.tableName()));
+            }
+        }
+    }
+
+    static void requirePositive(long value, String name)
+    {
+        if (value <= 0) {
+            throw new DredgeException(INVALID_ARGUMENT, "%s must be positive: %s".formatted(name, value));
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.dredge.core.compaction;
+
+/**
+ * The points of the compaction protocol after which a crash is possible; fault-injection tests stop the
+ * protocol at each of them.
+ */
+public enum ProtocolStep
+{
+    PLANNED,
+    WRITTEN,
+    VERIFIED,
+    /**
+     * After the k-th partition swap (k counts from 1).
+     */
+    PARTITION_SWAPPED,
+    BEFORE_COMPLETION,
+}

@@ -1,0 +1,130 @@
+package io.dredge.core.compaction;
+
+import io.dredge.core.DredgeException;
+import io.dredge.core.journal.OperationKind;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.report.HiveTableFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
+import static io.dredge.core.DredgeException.Kind.UNSAFE;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Puts a table back on exactly the files it had before a compaction. Refused, with nothing changed, when that
+ * would hide rows written since (new files in a compacted partition) or when cleanup already deleted the originals.
+ */
+public final class Rollback
+{
+    private static final Logger log = LoggerFactory.getLogger(Rollback.class);
+
+    private final MaintenanceContext context;
+    private final OperationGuard guard;
+    private final CompactionUndo undo;
+
+    public Rollback(MaintenanceContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+        this.guard = new OperationGuard(context);
+        this.undo = new CompactionUndo(context);
+    }
+
+    /**
+     * Rolls back the given compaction, or the table's latest one.
+     */
+    public OperationRecord rollback(TableReference table, Optional<String> compactionId)
+    {
+        TableDescriptor descriptor = guard.requireTable(table);
+        OperationRecord target = findTarget(table, compactionId);
+        guard.requireWriteAccess(descriptor);
+        OperationRecord record = OperationRecord.start(OperationKind.ROLLBACK, table, context.user(), Optional.of(target.id()), context.clock().instant());
+        guard.acquire(descriptor, record);
+        try {
+            requireSafe(target);
+            context.journal().save(record.withStep("restoring %s partitions of compaction %s".formatted(target.compactedPartitions().size(), target.id())));
+            OperationRecord restored = undo.restore(target);
+            context.journal().save(restored.withState(OperationState.ROLLED_BACK));
+            record = record.withStep("restored %s partitions of compaction %s to their original files".formatted(target.compactedPartitions().size(), target.id()))
+                    .finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
+            context.journal().save(record);
+            log.info("rollback {}: {} is back on the files it had before compaction {}", record.id(), table, target.id());
+            return record;
+        }
+        catch (RuntimeException e) {
+            context.journal().save(record.finished(OperationState.FAILED, Optional.of(String.valueOf(e.getMessage())), context.clock().instant()));
+            throw e;
+        }
+        finally {
+            guard.release(table, record.id());
+        }
+    }
+
+    private OperationRecord findTarget(TableReference table, Optional<String> compactionId)
+    {
+        List<OperationRecord> compactions = context.journal().list(table).stream()
+                .filter(record -> record.kind() == OperationKind.COMPACT && !record.compactedPartitions().isEmpty())
+                .sorted(Comparator.comparing(OperationRecord::id))
+                .toList();
+        if (compactionId.isPresent()) {
+            OperationRecord target = compactions.stream()
+                    .filter(record -> record.id().equals(compactionId.get()))
+                    .findFirst()
+                    .orElseThrow(() -> new DredgeException(NOT_FOUND, "table %s has no compaction %s that changed files".formatted(table, compactionId.get())));
+            compactions.stream()
+                    .filter(record -> record.id().compareTo(target.id()) > 0 && record.state() == OperationState.SUCCEEDED)
+                    .findFirst()
+                    .ifPresent(later -> {
+                        throw new DredgeException(UNSAFE, "table %s was compacted again by %s after %s: roll that back first".formatted(table, later.id(), target.id()));
+                    });
+            return requireRollbackable(target);
+        }
+        if (compactions.isEmpty()) {
+            throw new DredgeException(NOT_FOUND, "table %s has no compaction to roll back".formatted(table));
+        }
+        return requireRollbackable(compactions.get(compactions.size() - 1));
+    }
+
+    private static OperationRecord requireRollbackable(OperationRecord target)
+    {
+        return switch (target.state()) {
+            case SUCCEEDED -> target;
+            case CLEANED_UP -> throw new DredgeException(UNSAFE, "nothing left to roll back on %s: cleanup deleted the original files of compaction %s".formatted(target.table(), target.id()));
+            case ROLLED_BACK -> throw new DredgeException(UNSAFE, "nothing left to roll back on %s: compaction %s is already rolled back".formatted(target.table(), target.id()));
+            case RUNNING -> throw new DredgeException(DredgeException.Kind.TABLE_BUSY, "compaction %s of %s is unfinished: run recover instead".formatted(target.id(), target.table()));
+            default -> throw new DredgeException(UNSAFE, "nothing to roll back on %s: compaction %s ended %s and changed nothing".formatted(target.table(), target.id(), target.state()));
+        };
+    }
+
+    /**
+     * Each compacted partition must still be on the compaction's copy, with no file added since, and its original
+     * files must all be there.
+     */
+    private void requireSafe(OperationRecord target)
+    {
+        Map<String, String> current = undo.currentLocations(target);
+        for (PartitionRecord partition : target.compactedPartitions()) {
+            String location = current.get(partition.displayName());
+            if (!partition.stagingLocation().equals(location)) {
+                throw new DredgeException(UNSAFE, "%s of %s no longer reads compaction %s's files (it points at %s); nothing was changed".formatted(partition.displayName(), target.table(), target.id(), location));
+            }
+            CompactionUndo.difference(partition.outputFiles(), HiveTableFiles.listDataFiles(context.fileStore(), partition.stagingLocation()))
+                    .ifPresent(difference -> {
+                        throw new DredgeException(UNSAFE, "%s of %s received new data after compaction %s (%s): rolling back would hide it; nothing was changed".formatted(partition.displayName(), target.table(), target.id(), difference));
+                    });
+            CompactionUndo.difference(partition.inputFiles(), HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()))
+                    .ifPresent(difference -> {
+                        throw new DredgeException(UNSAFE, "the original files of %s of %s changed after compaction %s (%s); nothing was changed".formatted(partition.displayName(), target.table(), target.id(), difference));
+                    });
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.dredge.core.journal;
+
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.port.FileStore;
+import io.dredge.core.port.Metastore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The operations journal: one JSON file per operation, rewritten at every protocol step, on the lake's own file
+ * system so that it survives coordinator restarts and both engines read the same records.
+ *
+ * <p>It lives under {@code journalRoot} when one is configured, else in a hidden {@code .dredge/operations}
+ * directory of each schema's location.
+ */
+public final class OperationJournal
+{
+    private static final Logger log = LoggerFactory.getLogger(OperationJournal.class);
+    private static final String SCHEMA_JOURNAL_DIRECTORY = ".dredge/operations";
+    private static final String SUFFIX = ".json";
+
+    private final FileStore fileStore;
+    private final Metastore metastore;
+    private final Optional<String> journalRoot;
+
+    public OperationJournal(FileStore fileStore, Metastore metastore, Optional<String> journalRoot)
+    {
+        this.fileStore = requireNonNull(fileStore, "fileStore is null");
+        this.metastore = requireNonNull(metastore, "metastore is null");
+        this.journalRoot = requireNonNull(journalRoot, "journalRoot is null").map(OperationJournal::withoutTrailingSlash);
+    }
+
+    public void save(OperationRecord record)
+    {
+        String path = directory(record.table().schemaName()) + "/" + record.id() + SUFFIX;
+        try {
+            fileStore.writeFile(path, OperationRecordCodec.toJson(record));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to write journal record " + path, e);
+        }
+    }
+
+    /**
+     * Every operation on tables of the schema, oldest first.
+     */
+    public List<OperationRecord> list(String schemaName)
+    {
+        return read(directory(schemaName)).stream()
+                .filter(record -> record.table().schemaName().equals(schemaName))
+                .collect(toImmutableList());
+    }
+
+    public List<OperationRecord> list(TableReference table)
+    {
+        return list(table.schemaName()).stream()
+                .filter(record -> record.table().equals(table))
+                .collect(toImmutableList());
+    }
+
+    /**
+     * Every operation in the lake, oldest first.
+     */
+    public List<OperationRecord> listAll()
+    {
+        if (journalRoot.isPresent()) {
+            return read(journalRoot.get());
+        }
+        return metastore.listSchemas().stream()
+                .flatMap(schema -> list(schema).stream())
+                .sorted(Comparator.comparing(OperationRecord::id))
+                .collect(toImmutableList());
+    }
+
+    public Optional<OperationRecord> find(String schemaName, String operationId)
+    {
+        return list(schemaName).stream()
+                .filter(record -> record.id().equals(operationId))
+                .findFirst();
+    }
+
+    private String directory(String schemaName)
+    {
+        if (journalRoot.isPresent()) {
+            return journalRoot.get();
+        }
+        String schemaLocation = metastore.getSchemaLocation(schemaName)
+                .orElseThrow(() -> new IllegalStateException(
+                        "schema %s has no location to keep Dredge's journal in: set dredge.journal-location".formatted(schemaName)));
+        return withoutTrailingSlash(schemaLocation) + "/" + SCHEMA_JOURNAL_DIRECTORY;
+    }
+
+    private List<OperationRecord> read(String directory)
+    {
+        List<TableFile> files;
+        try {
+            files = fileStore.listFilesRecursively(directory);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list journal " + directory, e);
+        }
+        ImmutableList.Builder<OperationRecord> records = ImmutableList.builder();
+        files.stream()
+                .map(TableFile::path)
+                .filter(path -> path.endsWith(SUFFIX))
+                .sorted()
+                .forEach(path -> readRecord(path).ifPresent(records::add));
+        return records.build();
+    }
+
+    private Optional<OperationRecord> readRecord(String path)
+    {
+        try {
+            return fileStore.readFile(path).map(OperationRecordCodec::fromJson);
+        }
+        catch (IOException | IllegalArgumentException e) {
+            // a damaged record must not hide every other operation
+            log.warn("ignoring unreadable journal record {}: {}", path, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static String withoutTrailingSlash(String location)
+    {
+        return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+    }
+}

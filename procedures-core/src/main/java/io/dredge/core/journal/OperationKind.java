@@ -1,0 +1,9 @@
+package io.dredge.core.journal;
+
+public enum OperationKind
+{
+    COMPACT,
+    ROLLBACK,
+    CLEANUP,
+    RECOVER,
+}

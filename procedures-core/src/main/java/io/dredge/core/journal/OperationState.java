@@ -1,0 +1,34 @@
+package io.dredge.core.journal;
+
+/**
+ * Where an operation stands. Only {@link #RUNNING} holds the table: an operation still {@code RUNNING} whose
+ * process is gone is unfinished, and {@code recover} finishes or undoes it.
+ */
+public enum OperationState
+{
+    RUNNING,
+    /**
+     * A compaction's dry run: the plan is recorded, nothing was changed.
+     */
+    PLANNED,
+    /**
+     * Done; for a compaction, the old data is kept for rollback until cleanup.
+     */
+    SUCCEEDED,
+    /**
+     * Stopped by an error and undone: the table is as it was before.
+     */
+    FAILED,
+    /**
+     * A compaction that rollback has undone.
+     */
+    ROLLED_BACK,
+    /**
+     * A compaction whose old data cleanup has deleted: it can no longer be rolled back.
+     */
+    CLEANED_UP,
+    /**
+     * An interrupted operation that recover has undone.
+     */
+    RECOVERED,
+}

@@ -1,0 +1,33 @@
+package io.dredge.core.port;
+
+import io.dredge.core.sql.SqlDialect;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The host engine (Trino, Hive), reached as the user who called Dredge, so that data moves through the engine's
+ * own distributed writers and its access control applies to every statement.
+ */
+public interface SqlEngine
+{
+    SqlDialect dialect();
+
+    /**
+     * Runs a query and returns its rows; values are Java objects as the engine's client returns them.
+     */
+    default List<List<Object>> query(String sql)
+    {
+        return query(sql, Map.of());
+    }
+
+    /**
+     * Runs a query with session properties set for this statement only (names as the engine spells them).
+     */
+    List<List<Object>> query(String sql, Map<String, String> sessionProperties);
+
+    /**
+     * Runs a statement that changes data and returns the number of rows it wrote.
+     */
+    long update(String sql, Map<String, String> sessionProperties);
+}

@@ -1,0 +1,127 @@
+package io.dredge.trino;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.inject.Inject;
+import io.dredge.core.DredgeException;
+import io.dredge.core.compaction.FaultInjector;
+import io.dredge.core.compaction.MaintenanceContext;
+import io.dredge.core.compaction.TableLocks;
+import io.dredge.core.journal.OperationJournal;
+import io.dredge.core.port.FileStore;
+import io.dredge.core.port.Metastore;
+import io.dredge.core.report.SmallFilePolicy;
+import io.dredge.trino.adapter.TrinoPorts;
+import io.trino.spi.TrinoException;
+import io.trino.spi.classloader.ThreadContextClassLoader;
+import io.trino.spi.connector.ConnectorSession;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import static io.dredge.trino.DredgeErrorCode.DREDGE_INJECTED_FAULT;
+import static io.dredge.trino.DredgeErrorCode.DREDGE_OPERATION_FAILED;
+import static io.dredge.trino.DredgeErrorCode.DREDGE_TABLE_BUSY;
+import static io.dredge.trino.DredgeErrorCode.DREDGE_UNSAFE_OPERATION;
+import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
+import static io.trino.spi.StandardErrorCode.NOT_FOUND;
+import static io.trino.spi.StandardErrorCode.NOT_SUPPORTED;
+import static io.trino.spi.StandardErrorCode.PERMISSION_DENIED;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything a procedure call needs from this catalog: the core's {@link MaintenanceContext} for the calling user,
+ * and the one translation of core errors into Trino errors.
+ */
+public class DredgeMaintenance
+{
+    private final TrinoPorts ports;
+    private final DredgeConfig config;
+    private final TableLocks locks;
+
+    @Inject
+    public DredgeMaintenance(TrinoPorts ports, DredgeConfig config, TableLocks locks)
+    {
+        this.ports = requireNonNull(ports, "ports is null");
+        this.config = requireNonNull(config, "config is null");
+        this.locks = requireNonNull(locks, "locks is null");
+    }
+
+    public MaintenanceContext context(ConnectorSession session)
+    {
+        Metastore metastore = ports.metastore(session.getIdentity());
+        FileStore fileStore = ports.fileStore(session.getIdentity());
+        String hiveCatalog = config.getHiveCatalogName();
+        return new MaintenanceContext(
+                metastore,
+                fileStore,
+                ports.engine(session.getUser()),
+                journal(session),
+                locks,
+                Optional.of(hiveCatalog),
+                session.getUser(),
+                (targetFileSizeBytes, expectedFileCount) -> ImmutableMap.of(
+                        hiveCatalog + ".target_max_file_size", targetFileSizeBytes + "B",
+                        // one writer per task: local writer scaling would split output into many small files
+                        "task_scale_writers_enabled", "false",
+                        "task_min_writer_count", "1"),
+                Clock.systemUTC(),
+                DredgeSessionProperties.faultInjector(session));
+    }
+
+    public OperationJournal journal(ConnectorSession session)
+    {
+        return new OperationJournal(ports.fileStore(session.getIdentity()), ports.metastore(session.getIdentity()), config.getJournalLocation());
+    }
+
+    public SmallFilePolicy policy(Optional<String> targetFileSize, Optional<Double> compactionRatioThreshold)
+    {
+        long target = targetFileSize.map(DredgeMaintenance::parseSize).orElseGet(() -> config.getTargetFileSize().toBytes());
+        double threshold = compactionRatioThreshold.orElse(config.getCompactionRatioThreshold());
+        try {
+            return new SmallFilePolicy(target, threshold);
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, e.getMessage(), e);
+        }
+    }
+
+    private static long parseSize(String value)
+    {
+        try {
+            return io.airlift.units.DataSize.valueOf(value.trim()).toBytes();
+        }
+        catch (IllegalArgumentException e) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "target_file_size must be a size like '128MB' or '1GB': '%s'".formatted(value));
+        }
+    }
+
+    /**
+     * Runs a maintenance call with the plugin's class loader, translating the core's errors once.
+     */
+    public static <T> T run(Supplier<T> call)
+    {
+        try (ThreadContextClassLoader _ = new ThreadContextClassLoader(DredgeMaintenance.class.getClassLoader())) {
+            return call.get();
+        }
+        catch (DredgeException e) {
+            throw new TrinoException(switch (e.kind()) {
+                case NOT_FOUND -> NOT_FOUND;
+                case INVALID_ARGUMENT -> INVALID_PROCEDURE_ARGUMENT;
+                case NOT_SUPPORTED -> NOT_SUPPORTED;
+                case ACCESS_DENIED -> PERMISSION_DENIED;
+                case TABLE_BUSY -> DREDGE_TABLE_BUSY;
+                case UNSAFE -> DREDGE_UNSAFE_OPERATION;
+            }, e.getMessage(), e);
+        }
+        catch (FaultInjector.InjectedFault e) {
+            throw new TrinoException(DREDGE_INJECTED_FAULT, e.getMessage(), e);
+        }
+        catch (TrinoException e) {
+            throw e;
+        }
+        catch (RuntimeException e) {
+            throw new TrinoException(DREDGE_OPERATION_FAILED, "operation failed: " + e.getMessage(), e);
+        }
+    }
+}

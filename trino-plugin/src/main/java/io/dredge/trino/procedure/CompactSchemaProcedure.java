@@ -1,0 +1,126 @@
+package io.dredge.trino.procedure;
+
+import com.google.common.collect.ImmutableList;
+import com.google.inject.Inject;
+import com.google.inject.Provider;
+import io.airlift.log.Logger;
+import io.dredge.core.DredgeException;
+import io.dredge.core.compaction.CompactionOptions;
+import io.dredge.core.compaction.HiveCompaction;
+import io.dredge.core.compaction.MaintenanceContext;
+import io.dredge.core.compaction.OperationGuard;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableReference;
+import io.dredge.trino.DredgeMaintenance;
+import io.trino.spi.TrinoException;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.procedure.Procedure;
+import io.trino.spi.procedure.Procedure.Argument;
+
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.airlift.slice.Slices.utf8Slice;
+import static io.dredge.trino.DredgeErrorCode.DREDGE_OPERATION_FAILED;
+import static io.dredge.trino.procedure.ProcedureArguments.requireName;
+import static io.trino.spi.type.BooleanType.BOOLEAN;
+import static io.trino.spi.type.DoubleType.DOUBLE;
+import static io.trino.spi.type.VarcharType.VARCHAR;
+import static java.lang.invoke.MethodHandles.lookup;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code CALL system.compact_schema(schema_name, ...)}: {@code compact_table} on every Hive table of the schema
+ * that needs it. One table failing does not stop the others; the call fails at the end naming those that failed.
+ */
+public class CompactSchemaProcedure
+        implements Provider<Procedure>
+{
+    private static final Logger log = Logger.get(CompactSchemaProcedure.class);
+
+    private static final MethodHandle COMPACT_SCHEMA;
+
+    static {
+        try {
+            COMPACT_SCHEMA = lookup().unreflect(CompactSchemaProcedure.class.getMethod("compactSchema",
+                    ConnectorSession.class, String.class, String.class, Double.class, String.class, Boolean.class));
+        }
+        catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private final DredgeMaintenance maintenance;
+
+    @Inject
+    public CompactSchemaProcedure(DredgeMaintenance maintenance)
+    {
+        this.maintenance = requireNonNull(maintenance, "maintenance is null");
+    }
+
+    @Override
+    public Procedure get()
+    {
+        return new Procedure(
+                "system",
+                "compact_schema",
+                ImmutableList.of(
+                        new Argument("SCHEMA_NAME", VARCHAR),
+                        new Argument("TARGET_FILE_SIZE", VARCHAR, false, null),
+                        new Argument("COMPACTION_RATIO_THRESHOLD", DOUBLE, false, null),
+                        new Argument("VERIFY", VARCHAR, false, utf8Slice("checksum")),
+                        new Argument("DRY_RUN", BOOLEAN, false, false)),
+                COMPACT_SCHEMA.bindTo(this));
+    }
+
+    public void compactSchema(ConnectorSession session, String schemaName, String targetFileSize, Double compactionRatioThreshold, String verify, Boolean dryRun)
+    {
+        List<String> failures = DredgeMaintenance.run(() -> {
+            String schema = requireName(schemaName, "schema_name");
+            CompactionOptions options = CompactTableProcedure.options(maintenance, null, targetFileSize, compactionRatioThreshold, verify, dryRun);
+            MaintenanceContext context = maintenance.context(session);
+            if (!context.metastore().schemaExists(schema)) {
+                throw new DredgeException(DredgeException.Kind.NOT_FOUND, "schema %s does not exist".formatted(schema));
+            }
+            List<String> failed = new ArrayList<>();
+            for (String tableName : context.metastore().listTables(schema)) {
+                Optional<TableDescriptor> table = context.metastore().getTable(new TableReference(schema, tableName)).filter(CompactSchemaProcedure::isCandidate);
+                if (table.isEmpty()) {
+                    continue;
+                }
+                try {
+                    OperationRecord result = new HiveCompaction(context).compact(table.get().table(), options);
+                    log.info("compact_schema %s: %s: %s", schema, tableName, result.step());
+                }
+                catch (RuntimeException e) {
+                    log.warn("compact_schema %s: %s failed: %s", schema, tableName, e.getMessage());
+                    failed.add("%s (%s)".formatted(tableName, e.getMessage()));
+                }
+            }
+            return failed;
+        });
+        if (!failures.isEmpty()) {
+            throw new TrinoException(DREDGE_OPERATION_FAILED, "compact_schema %s: %s tables failed, the others were compacted: %s".formatted(schemaName, failures.size(), String.join("; ", failures)));
+        }
+    }
+
+    /**
+     * Tables the Hive protocol handles; views, Iceberg and ACID tables and Dredge's own staging and backup tables are passed over.
+     */
+    private static boolean isCandidate(TableDescriptor table)
+    {
+        if (table.view() || table.table().tableName().contains("__dredge_")) {
+            return false;
+        }
+        try {
+            OperationGuard.requireCompactableHiveTable(table);
+            return true;
+        }
+        catch (DredgeException e) {
+            return false;
+        }
+    }
+}
