@@ -79,13 +79,160 @@ public class TestHiveCompaction
         assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'events')", ".*nothing left to roll back.*cleanup deleted.*");
     }
 
+    @Test
+    public void testEveryCrashPointLeavesOriginalRowsAndRecovers()
+    {
+        List<String> crashPoints = List.of("PLANNED", "WRITTEN", "VERIFIED", "PARTITION_SWAPPED:1", "PARTITION_SWAPPED:2", "BEFORE_COMPLETION");
+        for (int i = 0; i < crashPoints.size(); i++) {
+            String crashPoint = crashPoints.get(i);
+            String table = "crash_" + i;
+            createTable(table, "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'"), 3);
+            TableState before = state(table);
+            Session crashing = Session.builder(getSession())
+                    .setCatalogSessionProperty("dredge", "testing_fail_after", crashPoint)
+                    .build();
+            assertQueryFails(crashing, compact(table), ".*injected fault after.*");
+            assertThat(state(table).rows()).as("rows after a crash at %s", crashPoint).isEqualTo(before.rows());
+            assertThat(operationState(table, "COMPACT")).isEqualTo("RUNNING");
+
+            assertQueryFails(compact(table), ".*has an unfinished compact operation .*CALL dredge.system.recover.*");
+            assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => '" + table + "')", ".*");
+
+            assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', table_name => '" + table + "')");
+            TableState recovered = state(table);
+            assertThat(recovered.rows()).isEqualTo(before.rows());
+            boolean finished = crashPoint.equals("BEFORE_COMPLETION");
+            assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE '" + table + "__dredge_%'").getRowCount())
+                    .as("tables left after recovering from %s", crashPoint)
+                    // a finished compaction keeps its backup table
+                    .isEqualTo(finished ? 1 : 0);
+            if (finished) {
+                assertThat(operationState(table, "COMPACT")).isEqualTo("SUCCEEDED");
+                assertThat(recovered.files()).hasSize(3);
+            }
+            else {
+                assertThat(operationState(table, "COMPACT")).isEqualTo("RECOVERED");
+                assertThat(recovered.files()).isEqualTo(before.files());
+            }
+
+            assertUpdate(compact(table));
+            assertThat(state(table).rows()).isEqualTo(before.rows());
+            assertThat(operationState(table, "COMPACT")).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
+    public void testBadInputIsRefusedAndChangesNothing()
+    {
+        createTable("guarded", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        assertUpdate("CREATE VIEW hive.compaction.guarded_view AS SELECT * FROM hive.compaction.guarded");
+        TableState before = state("guarded");
+
+        assertQueryFails("CALL dredge.system.compact_table(schema_name => 'compaction', table_name => 'nope')", ".*table compaction.nope does not exist.*");
+        assertQueryFails("CALL dredge.system.compact_table(schema_name => 'nope', table_name => 'guarded')", ".*schema nope does not exist.*");
+        assertQueryFails("CALL dredge.system.compact_table(schema_name => 'compaction', table_name => 'guarded_view')", ".*is a view, not a table.*");
+        assertQueryFails("CALL dredge.system.compact_table(schema_name => 'compaction', table_name => 'guarded\"; DROP TABLE hive.compaction.guarded; --')", ".*does not exist.*");
+        assertQueryFails("CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '')", ".*table_name must not be empty.*");
+        assertQueryFails(compact("guarded", "target_file_size => 'huge'"), ".*target_file_size must be a size like '128MB'.*");
+        assertQueryFails(compact("guarded", "target_file_size => '0B'"), ".*target file size must be positive.*");
+        assertQueryFails(compact("guarded", "compaction_ratio_threshold => 0.5"), ".*compaction ratio threshold must be a finite number of at least 1.*");
+        assertQueryFails(compact("guarded", "verify => 'md5'"), ".*verify must be 'checksum' or 'count'.*");
+        assertQueryFails(compact("guarded", "partition_filter => 'day = ''a''); DROP TABLE hive.compaction.guarded; --'"), ".*partition_filter must be one SQL expression.*");
+        assertQueryFails(compact("guarded", "partition_filter => 'day = ''a'') OR (true'"), ".*partition_filter must be one SQL expression.*unbalanced.*");
+        assertQueryFails(compact("guarded", "partition_filter => 'id = 1'"), ".*partition_filter must be a predicate over the partition columns \\[day\\].*");
+        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'guarded')", ".*has no compaction to roll back.*");
+        assertQueryFails("CALL dredge.system.cleanup(schema_name => 'compaction', older_than => 'soon')", ".*older_than must be a number and a unit.*");
+        assertQueryFails("CALL dredge.system.cleanup(schema_name => 'nope')", ".*schema nope does not exist.*");
+
+        assertUpdate("CREATE TABLE iceberg.compaction.guarded_iceberg (id bigint)");
+        assertQueryFails(compact("guarded_iceberg"), ".*is an Iceberg table.*");
+
+        assertThat(state("guarded")).isEqualTo(before);
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE table_name = 'guarded' AND state = 'RUNNING'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testDryRunAndPartitionFilter()
+    {
+        createTable("filtered", "day date", "ARRAY['day']", List.of("DATE '2024-01-01'", "DATE '2024-01-02'", "DATE '2024-01-03'"), 3);
+        TableState before = state("filtered");
+
+        assertUpdate(compact("filtered", "dry_run => true"));
+        assertThat(state("filtered")).isEqualTo(before);
+        assertThat(computeActual("SELECT state, partitions_planned, files_before FROM dredge.system.operations WHERE table_name = 'filtered' ORDER BY operation_id DESC LIMIT 1").getMaterializedRows().get(0).getFields())
+                .containsExactly("PLANNED", 3L, 9L);
+
+        assertUpdate(compact("filtered", "partition_filter => 'day = DATE ''2024-01-02''', verify => 'count'"));
+        assertThat(state("filtered").rows()).isEqualTo(before.rows());
+        assertThat(computeActual("SELECT CAST(day AS varchar), count(DISTINCT \"$path\") FROM hive.compaction.filtered GROUP BY 1").getMaterializedRows())
+                .extracting(row -> row.getField(0) + "=" + row.getField(1))
+                .containsExactlyInAnyOrder("2024-01-01=3", "2024-01-02=1", "2024-01-03=3");
+    }
+
+    @Test
+    public void testTableShapesRoundTrip()
+    {
+        // unpartitioned ORC
+        assertUpdate("CREATE TABLE hive.compaction.flat_orc (id bigint, name varchar) WITH (format = 'ORC')");
+        insertBatches("flat_orc", "", 4);
+        // Avro with partition values that need escaping, and NULL
+        createTable("awkward_avro", "tag varchar", "ARRAY['tag']", List.of("'with space'", "'a/b'", "'100%'", "'k=v'", "CAST(NULL AS varchar)"), 2, "AVRO");
+        // bucketed and sorted, with a column comment
+        assertUpdate("CREATE TABLE hive.compaction.bucketed (id bigint COMMENT 'the key', name varchar, day varchar) " +
+                "WITH (format = 'ORC', partitioned_by = ARRAY['day'], bucketed_by = ARRAY['id'], bucket_count = 2, sorted_by = ARRAY['id'])");
+        insertBatches("bucketed", ", 'd1'", 3);
+        // two partition levels
+        createTable("two_level", "day varchar, ref integer", "ARRAY['day', 'ref']", List.of("'a', 1", "'a', 2", "'b', 1"), 2, "PARQUET");
+
+        for (String table : List.of("flat_orc", "awkward_avro", "bucketed", "two_level")) {
+            TableState before = state(table);
+            Object definition = computeActual("SHOW CREATE TABLE hive.compaction." + table).getOnlyValue();
+            assertUpdate(compact(table));
+            TableState compacted = state(table);
+            assertThat(compacted.rows()).as("rows of %s after compaction", table).isEqualTo(before.rows());
+            assertThat(compacted.files()).as("files of %s after compaction", table).hasSizeLessThan(before.files().size());
+            assertThat(computeActual("SHOW CREATE TABLE hive.compaction." + table).getOnlyValue()).as("definition of %s", table).isEqualTo(definition);
+            assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => '" + table + "')");
+            assertThat(state(table)).as("%s after rollback", table).isEqualTo(before);
+        }
+        // bucket files hold only their bucket's rows after compaction too
+        assertUpdate(compact("bucketed"));
+        assertThat(computeActual("SELECT count(DISTINCT \"$bucket\"), count(DISTINCT \"$path\") FROM hive.compaction.bucketed").getMaterializedRows().get(0).getFields())
+                .containsExactly(2L, 2L);
+    }
+
+    private static String compact(String table)
+    {
+        return "CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '" + table + "')";
+    }
+
+    private static String compact(String table, String arguments)
+    {
+        return "CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '" + table + "', " + arguments + ")";
+    }
+
+    private String operationState(String table, String kind)
+    {
+        return (String) computeActual(format("SELECT state FROM dredge.system.operations WHERE table_name = '%s' AND kind = '%s' ORDER BY operation_id DESC LIMIT 1", table, kind)).getOnlyValue();
+    }
+
     private void createTable(String table, String partitionColumn, String partitionedBy, List<String> partitionValues, int filesPerPartition)
     {
-        assertUpdate(format("CREATE TABLE hive.compaction.%s (id bigint, name varchar, %s) WITH (format = 'PARQUET', partitioned_by = %s)", table, partitionColumn, partitionedBy));
-        for (String value : partitionValues) {
-            for (int batch = 0; batch < filesPerPartition; batch++) {
-                assertUpdate(format("INSERT INTO hive.compaction.%s SELECT id, 'name-' || CAST(id AS varchar), %s FROM UNNEST(sequence(%s, %s)) AS t(id)", table, value, batch * 100, batch * 100 + 99), 100);
-            }
+        createTable(table, partitionColumn, partitionedBy, partitionValues, filesPerPartition, "PARQUET");
+    }
+
+    private void createTable(String table, String partitionColumns, String partitionedBy, List<String> partitionValues, int filesPerPartition, String format)
+    {
+        assertUpdate(format("CREATE TABLE hive.compaction.%s (id bigint, name varchar, %s) WITH (format = '%s', partitioned_by = %s)", table, partitionColumns, format, partitionedBy));
+        for (String values : partitionValues) {
+            insertBatches(table, ", " + values, filesPerPartition);
+        }
+    }
+
+    private void insertBatches(String table, String extraColumns, int batches)
+    {
+        for (int batch = 0; batch < batches; batch++) {
+            assertUpdate(format("INSERT INTO hive.compaction.%s SELECT id, 'name-' || CAST(id AS varchar)%s FROM UNNEST(sequence(%s, %s)) AS t(id)", table, extraColumns, batch * 100, batch * 100 + 99), 100);
         }
     }
 
@@ -102,9 +249,4 @@ public class TestHiveCompaction
     }
 
     private record TableState(List<Object> rows, Set<String> files) {}
-
-    protected Session session()
-    {
-        return getSession();
-    }
 }
