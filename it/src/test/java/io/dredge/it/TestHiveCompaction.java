@@ -65,8 +65,10 @@ public class TestHiveCompaction
         MaterializedRow operation = computeActual("SELECT state, partitions_compacted, files_before, files_after, rows_verified, backup_table FROM dredge.system.operations " +
                 "WHERE table_name = 'events' AND kind = 'COMPACT' ORDER BY started_at DESC LIMIT 1").getMaterializedRows().get(0);
         assertThat(operation.getFields().subList(0, 5)).containsExactly("SUCCEEDED", 3L, 12L, 3L, 1200L);
-        // the backup table still reads the original rows
+        // the backup table still reads the original rows; it is no data to report or compact
         assertThat(computeActual(format("SELECT count(*) FROM hive.compaction.\"%s\"", operation.getField(5))).getOnlyValue()).isEqualTo(1200L);
+        assertThat(computeActual(format("SELECT count(*) FROM dredge.system.small_file_report WHERE table_name = '%s'", operation.getField(5))).getOnlyValue()).isEqualTo(0L);
+        assertQueryFails(compact((String) operation.getField(5)), ".*is a table Dredge made \\(backup of compaction.events.*");
 
         assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'events')");
         assertThat(state("events")).isEqualTo(before);

@@ -1,6 +1,7 @@
 package io.dredge.it.demo;
 
 import io.airlift.log.Logger;
+import io.dredge.it.LakeMetastore;
 import io.trino.testing.QueryRunner;
 
 import java.io.IOException;
@@ -20,22 +21,24 @@ final class DemoLake
     private static final Logger log = Logger.get(DemoLake.class);
 
     private final QueryRunner queryRunner;
+    private final LakeMetastore metastore;
     private final Path warehouse;
 
-    DemoLake(QueryRunner queryRunner, Path warehouse)
+    DemoLake(QueryRunner queryRunner, LakeMetastore metastore)
     {
         this.queryRunner = requireNonNull(queryRunner, "queryRunner is null");
-        this.warehouse = requireNonNull(warehouse, "warehouse is null");
+        this.metastore = requireNonNull(metastore, "metastore is null");
+        this.warehouse = metastore.warehouse();
     }
 
     void create()
             throws IOException
     {
-        queryRunner.execute("CREATE SCHEMA hive.demo");
+        queryRunner.execute("CREATE SCHEMA hive.demo" + metastore.schemaLocation("demo").map(location -> " WITH (location = '%s')".formatted(location)).orElse(""));
         createHiveTable("events_flat", List.of(), 300_000, 500);
         createHiveTable("events", List.of("event_date"), 300_000, 200);
         createHiveTable("events_2p", List.of("event_date", "ref"), 450_000, 100);
-        createIcebergTable("events_ice", 60);
+        createIcebergTable("events_ice", 30);
     }
 
     /**
@@ -65,7 +68,7 @@ final class DemoLake
     }
 
     /**
-     * Many small inserts, each a snapshot writing a file into every partition.
+     * Many small inserts, each a snapshot writing a file into every one of 8 partitions.
      */
     private void createIcebergTable(String table, int snapshots)
     {
@@ -75,7 +78,7 @@ final class DemoLake
                         "WITH (format = 'PARQUET', partitioning = ARRAY['event_date'])", table));
         for (int snapshot = 0; snapshot < snapshots; snapshot++) {
             queryRunner.execute(format(
-                    "INSERT INTO iceberg.demo.%s SELECT event_id, event_id %% 9973, 'click', (event_id %% 1000) / 10.0, date_add('day', event_id %% 4, DATE '2024-01-01') " +
+                    "INSERT INTO iceberg.demo.%s SELECT event_id, event_id %% 9973, 'click', (event_id %% 1000) / 10.0, date_add('day', event_id %% 8, DATE '2024-01-01') " +
                             "FROM UNNEST(sequence(%s, %s)) AS t(event_id)",
                     table, snapshot * 500L, snapshot * 500L + 499));
         }

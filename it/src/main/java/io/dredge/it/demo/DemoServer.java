@@ -6,6 +6,7 @@ import io.airlift.log.Logger;
 import io.airlift.log.Logging;
 import io.dredge.it.DredgeQueryRunner;
 import io.dredge.it.LakeMetastore;
+import io.dredge.it.ThriftMetastoreServer;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
 
@@ -43,25 +44,30 @@ public final class DemoServer
                 MoreFiles.deleteRecursively(dataDirectory, ALLOW_INSECURE);
             }
         }
-        Path warehouse = Files.createDirectories(dataDirectory.resolve("warehouse"));
-        console.printf("Starting Trino 483 (coordinator + 1 worker) with the hive, iceberg and dredge catalogs; logs are quiet unless something fails%n");
+        Files.createDirectories(dataDirectory);
+        console.printf("Starting a Hive 4.0.1 thrift metastore and Trino 483 (coordinator + 1 worker) with the hive, iceberg and dredge catalogs; logs are quiet unless something fails%n");
 
-        DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(new LakeMetastore.FileMetastore(warehouse))
+        // a real thrift metastore, as production lakes have: compaction swaps partition locations in it
+        ThriftMetastoreServer metastoreServer = ThriftMetastoreServer.start(dataDirectory);
+        LakeMetastore metastore = new LakeMetastore.ThriftMetastore(metastoreServer.uri(), metastoreServer.warehouse());
+        DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(metastore)
                 .setHttpPort(options.port())
                 .addHiveProperty("hive.max-partitions-per-writers", "1000")
                 .build();
         Logging.initialize().setLevel("io.trino", Level.WARN);
         Logging.initialize().setLevel("io.dredge.bootstrap", Level.WARN);
         Logging.initialize().setLevel("Bootstrap", Level.WARN);
+        Logging.initialize().setLevel("org.apache.iceberg", Level.WARN);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             queryRunner.close();
+            metastoreServer.close();
             stopped.countDown();
         }));
 
         if (!Files.exists(dataDirectory.resolve(READY_MARKER))) {
             long start = System.nanoTime();
-            new DemoLake(queryRunner, warehouse).create();
+            new DemoLake(queryRunner, metastore).create();
             Files.writeString(dataDirectory.resolve(READY_MARKER), "");
             log.info("created the demo lake in %.1f s", (System.nanoTime() - start) / 1e9);
         }

@@ -41,15 +41,20 @@ final class BackupTables
         }
         if (!table.partitioned()) {
             PartitionRecord whole = record.partitionsIn(PartitionState.SWAPPED).get(0);
-            context.metastore().createTableLike(table.table(), backup, whole.originalLocation(), true);
+            context.metastore().createTableLike(table.table(), backup, whole.originalLocation(), true, roleOf(record));
             return;
         }
-        context.metastore().createTableLike(table.table(), backup, table.location().orElseThrow(), true);
+        context.metastore().createTableLike(table.table(), backup, table.location().orElseThrow(), true, roleOf(record));
         Map<String, String> locations = new LinkedHashMap<>();
         for (PartitionRecord partition : record.partitionsIn(PartitionState.SWAPPED)) {
             locations.put(partition.name().orElseThrow(), partition.originalLocation());
         }
         context.metastore().addPartitionsLike(table.table(), backup, locations);
+    }
+
+    private static Map<String, String> roleOf(OperationRecord record)
+    {
+        return Map.of(TableDescriptor.DREDGE_ROLE_PROPERTY, "backup of %s by compaction %s".formatted(record.table(), record.id()));
     }
 
     void drop(OperationRecord record)

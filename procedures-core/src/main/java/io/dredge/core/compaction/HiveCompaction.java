@@ -66,6 +66,7 @@ public final class HiveCompaction
     {
         TableDescriptor descriptor = guard.requireTable(table);
         OperationGuard.requireCompactableHiveTable(descriptor);
+        guard.requireRelocatableMetastore(descriptor);
         Run run = new Run(descriptor, options, OperationRecord.start(OperationKind.COMPACT, table, context.user(), Optional.empty(), context.clock().instant()));
         if (options.dryRun()) {
             return run.dryRun();
@@ -203,7 +204,7 @@ public final class HiveCompaction
         {
             save(record.withStep("writing %s partitions into %s".formatted(record.partitions().size(), stagingTable)));
             TableReference staging = new TableReference(table.table().schemaName(), stagingTable);
-            context.metastore().createTableLike(table.table(), staging, stagingRoot, false);
+            context.metastore().createTableLike(table.table(), staging, stagingRoot, false, Map.of(TableDescriptor.DREDGE_ROLE_PROPERTY, "staging"));
             long rows = context.engine().update(
                     sql.copyInto(table, stagingTable, partitionNames()),
                     context.writeSizing().sessionProperties(options.policy().targetFileSizeBytes(), expectedFileCount()));

@@ -61,6 +61,9 @@ public final class OperationGuard
         if (table.tableType() != TableType.HIVE) {
             throw new DredgeException(NOT_SUPPORTED, "%s is an Iceberg table; compact it with ALTER TABLE ... EXECUTE optimize in the Iceberg catalog".formatted(table.table()));
         }
+        if (table.dredgeRole().isPresent()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is a table Dredge made (%s); it goes away with cleanup or rollback".formatted(table.table(), table.dredgeRole().get()));
+        }
         if (table.transactional()) {
             throw new DredgeException(NOT_SUPPORTED, "%s is a transactional (ACID) table: Hive's own compactor owns its files (ALTER TABLE ... COMPACT 'major')".formatted(table.table()));
         }
@@ -69,6 +72,16 @@ public final class OperationGuard
         }
         if (table.location().isEmpty()) {
             throw new DredgeException(NOT_SUPPORTED, "%s has no location".formatted(table.table()));
+        }
+    }
+
+    /**
+     * Compaction swaps locations in the metastore; refuse before anything is written where that cannot work.
+     */
+    public void requireRelocatableMetastore(TableDescriptor table)
+    {
+        if (!context.metastore().canRelocateData()) {
+            throw new DredgeException(NOT_SUPPORTED, "cannot compact %s: compaction points partitions at their rewritten copies in the metastore, which Trino's file metastore does not allow; use a thrift or Glue metastore (hive.metastore=thrift)".formatted(table.table()));
         }
     }
 

@@ -28,6 +28,10 @@ public record TableDescriptor(
 {
     public static final String ICEBERG_TABLE_TYPE_PROPERTY = "table_type";
     public static final String ICEBERG_METADATA_LOCATION_PROPERTY = "metadata_location";
+    /**
+     * Marks the tables Dredge itself creates ({@code staging}, {@code backup}): not data to report or compact.
+     */
+    public static final String DREDGE_ROLE_PROPERTY = "dredge.role";
 
     public TableDescriptor
     {
@@ -69,6 +73,11 @@ public record TableDescriptor(
     public List<String> allColumns()
     {
         return ImmutableList.<String>builder().addAll(dataColumns).addAll(partitionColumns).build();
+    }
+
+    public Optional<String> dredgeRole()
+    {
+        return parameter(DREDGE_ROLE_PROPERTY);
     }
 
     public Optional<String> parameter(String name)

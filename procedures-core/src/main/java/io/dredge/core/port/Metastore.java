@@ -41,6 +41,12 @@ public interface Metastore
     Optional<String> getSchemaLocation(String schemaName);
 
     /**
+     * Whether tables and partitions can be pointed at new locations (Trino's file metastore ties each managed
+     * partition to a fixed directory, a thrift or Glue metastore does not).
+     */
+    boolean canRelocateData();
+
+    /**
      * Points one partition at a new location; nothing else about the partition changes.
      */
     void setPartitionLocation(TableReference table, String partitionName, String location);
@@ -57,10 +63,10 @@ public interface Metastore
 
     /**
      * Creates {@code target} with the columns, comments, partitioning, storage format, serde, bucketing and sort
-     * order of {@code source}, at {@code location}, without data, statistics or partitions. An external
-     * table is never deleted with its data by a {@code DROP TABLE}.
+     * order of {@code source}, at {@code location}, without data, statistics or partitions, and with the given
+     * extra parameters. An external table is never deleted with its data by a {@code DROP TABLE}.
      */
-    void createTableLike(TableReference source, TableReference target, String location, boolean external);
+    void createTableLike(TableReference source, TableReference target, String location, boolean external, Map<String, String> parameters);
 
     /**
      * Adds partitions to {@code target} copied from the same-named partitions of {@code source} (values, storage

@@ -80,7 +80,8 @@ public final class SmallFileReport
         List<CompletableFuture<Optional<TableFiles>>> files = new ArrayList<>();
         for (TableReference table : tables) {
             metastore.getTable(table)
-                    .filter(descriptor -> !descriptor.view())
+                    // Dredge's staging and backup tables hold copies, not data to maintain
+                    .filter(descriptor -> !descriptor.view() && descriptor.dredgeRole().isEmpty())
                     .ifPresent(descriptor -> files.add(loadFiles(descriptor)));
         }
         ImmutableList.Builder<SmallFileReportRow> rows = ImmutableList.builder();

@@ -44,10 +44,18 @@ final class TrinoMetastore
     private static final String EXTERNAL_TABLE = "EXTERNAL_TABLE";
 
     private final HiveMetastore metastore;
+    private final boolean canRelocateData;
 
-    TrinoMetastore(HiveMetastore metastore)
+    TrinoMetastore(HiveMetastore metastore, boolean canRelocateData)
     {
         this.metastore = requireNonNull(metastore, "metastore is null");
+        this.canRelocateData = canRelocateData;
+    }
+
+    @Override
+    public boolean canRelocateData()
+    {
+        return canRelocateData;
     }
 
     @Override
@@ -149,7 +157,7 @@ final class TrinoMetastore
     }
 
     @Override
-    public void createTableLike(TableReference source, TableReference target, String location, boolean external)
+    public void createTableLike(TableReference source, TableReference target, String location, boolean external, Map<String, String> extraParameters)
     {
         Table hiveTable = requireTable(source);
         Map<String, String> parameters = new HashMap<>(hiveTable.getParameters());
@@ -160,6 +168,7 @@ final class TrinoMetastore
         if (external) {
             parameters.put("EXTERNAL", "TRUE");
         }
+        parameters.putAll(extraParameters);
         Table copy = Table.builder(hiveTable)
                 .setTableName(target.tableName())
                 .setTableType(external ? EXTERNAL_TABLE : MANAGED_TABLE)

@@ -7,6 +7,7 @@ import io.dredge.core.port.SqlEngine;
 import io.dredge.trino.DredgeConfig;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.metastore.HiveMetastoreFactory;
+import io.trino.plugin.hive.metastore.MetastoreTypeConfig;
 import io.trino.spi.NodeManager;
 import io.trino.spi.security.ConnectorIdentity;
 
@@ -26,10 +27,12 @@ public class TrinoPorts
     private final TrinoFileSystemFactory fileSystemFactory;
     private final NodeManager nodeManager;
     private final DredgeConfig config;
+    private final boolean fileMetastore;
 
     @Inject
-    public TrinoPorts(HiveMetastoreFactory metastoreFactory, TrinoFileSystemFactory fileSystemFactory, NodeManager nodeManager, DredgeConfig config)
+    public TrinoPorts(HiveMetastoreFactory metastoreFactory, TrinoFileSystemFactory fileSystemFactory, NodeManager nodeManager, DredgeConfig config, MetastoreTypeConfig metastoreType)
     {
+        this.fileMetastore = metastoreType.getMetastoreType() == MetastoreTypeConfig.MetastoreType.FILE;
         this.metastoreFactory = requireNonNull(metastoreFactory, "metastoreFactory is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
@@ -61,7 +64,7 @@ public class TrinoPorts
 
     public Metastore metastore(ConnectorIdentity identity)
     {
-        return new TrinoMetastore(metastoreFactory.createMetastore(Optional.of(identity)));
+        return new TrinoMetastore(metastoreFactory.createMetastore(Optional.of(identity)), !fileMetastore);
     }
 
     public FileStore fileStore(ConnectorIdentity identity)

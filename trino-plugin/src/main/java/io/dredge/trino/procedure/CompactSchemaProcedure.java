@@ -112,7 +112,7 @@ public class CompactSchemaProcedure
      */
     private static boolean isCandidate(TableDescriptor table)
     {
-        if (table.view() || table.table().tableName().contains("__dredge_")) {
+        if (table.view()) {
             return false;
         }
         try {

@@ -46,7 +46,8 @@ public final class ThriftMetastoreServer
     }
 
     /**
-     * Initialises a Derby metastore database under {@code directory} and starts the metastore on it.
+     * Starts the metastore on the Derby database under {@code directory}, initialising it first if it is new
+     * (the demo keeps it across restarts).
      */
     public static ThriftMetastoreServer start(Path directory)
             throws IOException, InterruptedException
@@ -56,13 +57,8 @@ public final class ThriftMetastoreServer
         Files.writeString(configDirectory.resolve("metastore-site.xml"), siteXml(directory.resolve("metastore_db"), warehouse), UTF_8);
         String classpath = configDirectory + ":" + Files.readString(Path.of(requiredProperty("dredge.metastore.classpath"))).trim();
 
-        // the transaction tables (HIVE_LOCKS, ...) that Iceberg commits need exist only after schematool
-        Process schemaTool = java(classpath, directory.resolve("schematool.log"),
-                "org.apache.hadoop.hive.metastore.tools.schematool.MetastoreSchemaTool", "-dbType", "derby", "-initSchema")
-                .start();
-        if (!schemaTool.waitFor(STARTUP_TIMEOUT.toSeconds(), SECONDS) || schemaTool.exitValue() != 0) {
-            schemaTool.destroyForcibly();
-            throw new IOException("metastore schema initialisation failed, see " + directory.resolve("schematool.log"));
+        if (!Files.exists(directory.resolve("metastore_db"))) {
+            initializeSchema(directory, classpath);
         }
 
         int port = freePort();
@@ -78,6 +74,19 @@ public final class ThriftMetastoreServer
         }
         log.info("thrift metastore ready on port %s, data in %s", port, directory);
         return server;
+    }
+
+    private static void initializeSchema(Path directory, String classpath)
+            throws IOException, InterruptedException
+    {
+        // the transaction tables (HIVE_LOCKS, ...) that Iceberg commits need exist only after schematool
+        Process schemaTool = java(classpath, directory.resolve("schematool.log"),
+                "org.apache.hadoop.hive.metastore.tools.schematool.MetastoreSchemaTool", "-dbType", "derby", "-initSchema")
+                .start();
+        if (!schemaTool.waitFor(STARTUP_TIMEOUT.toSeconds(), SECONDS) || schemaTool.exitValue() != 0) {
+            schemaTool.destroyForcibly();
+            throw new IOException("metastore schema initialisation failed, see " + directory.resolve("schematool.log"));
+        }
     }
 
     public String uri()
