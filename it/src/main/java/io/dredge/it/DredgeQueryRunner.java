@@ -40,6 +40,7 @@ public final class DredgeQueryRunner
         private final Map<String, String> hiveProperties = new HashMap<>();
         private final Map<String, String> dredgeProperties = new HashMap<>();
         private Optional<Path> baseDataDir = Optional.empty();
+        private Optional<Path> accessControlRules = Optional.empty();
 
         private Builder(LakeMetastore metastore)
         {
@@ -76,6 +77,15 @@ public final class DredgeQueryRunner
             return this;
         }
 
+        /**
+         * Trino's file-based system access control with the given rules file.
+         */
+        public Builder setAccessControlRules(Path rules)
+        {
+            this.accessControlRules = Optional.of(rules);
+            return this;
+        }
+
         public DistributedQueryRunner build()
                 throws Exception
         {
@@ -83,11 +93,12 @@ public final class DredgeQueryRunner
                     .setCatalog(HIVE_CATALOG)
                     .setSchema("default")
                     .build();
-            DistributedQueryRunner queryRunner = DistributedQueryRunner.builder(session)
+            DistributedQueryRunner.Builder<?> runnerBuilder = DistributedQueryRunner.builder(session)
                     .setWorkerCount(workerCount)
                     .setCoordinatorProperties(coordinatorProperties)
-                    .setBaseDataDir(baseDataDir)
-                    .build();
+                    .setBaseDataDir(baseDataDir);
+            accessControlRules.ifPresent(rules -> runnerBuilder.setSystemAccessControl("file", Map.of("security.config-file", rules.toAbsolutePath().toString())));
+            DistributedQueryRunner queryRunner = runnerBuilder.build();
             try {
                 queryRunner.installPlugin(new HivePlugin());
                 queryRunner.installPlugin(new IcebergPlugin());

@@ -1,6 +1,7 @@
 package io.dredge.it;
 
 import io.trino.Session;
+import io.trino.spi.security.Identity;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.MaterializedRow;
 import io.trino.testing.QueryRunner;
@@ -9,8 +10,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static java.lang.String.format;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,9 +35,24 @@ public class TestHiveCompaction
     protected QueryRunner createQueryRunner()
             throws Exception
     {
-        server = ThriftMetastoreServer.start(Files.createTempDirectory("dredge-compaction"));
+        Path directory = Files.createTempDirectory("dredge-compaction");
+        server = ThriftMetastoreServer.start(directory);
         metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
-        return DredgeQueryRunner.builder(metastore).build();
+        // user "reader" may only read tables; everyone else may do anything
+        Path rules = Files.writeString(directory.resolve("rules.json"), """
+                {
+                  "catalogs": [{"allow": "all"}],
+                  "schemas": [{"owner": true}],
+                  "procedures": [{"privileges": ["EXECUTE"]}],
+                  "tables": [
+                    {"user": "reader", "privileges": ["SELECT"]},
+                    {"privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]}
+                  ]
+                }
+                """);
+        return DredgeQueryRunner.builder(metastore)
+                .setAccessControlRules(rules)
+                .build();
     }
 
     @BeforeAll
@@ -201,6 +221,94 @@ public class TestHiveCompaction
         assertUpdate(compact("bucketed"));
         assertThat(computeActual("SELECT count(DISTINCT \"$bucket\"), count(DISTINCT \"$path\") FROM hive.compaction.bucketed").getMaterializedRows().get(0).getFields())
                 .containsExactly(2L, 2L);
+    }
+
+    @Test
+    public void testConcurrentInsertsAreKeptExactlyOnce()
+            throws Exception
+    {
+        createTable("concurrent", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'"), 4);
+        TableState before = state("concurrent");
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(compact("concurrent")));
+            int inserts = 0;
+            while (!compaction.isDone() || inserts < 3) {
+                long first = 1_000_000L + inserts * 10L;
+                String day = List.of("a", "b", "c").get(inserts % 3);
+                assertUpdate(format("INSERT INTO hive.compaction.concurrent SELECT id, 'late', '%s' FROM UNNEST(sequence(%s, %s)) AS t(id)", day, first, first + 9), 10);
+                inserts++;
+            }
+            compaction.get();
+            assertThat(computeActual("SELECT count(*), count(DISTINCT id) FROM hive.compaction.concurrent WHERE id >= 1000000").getMaterializedRows().get(0).getFields())
+                    .containsExactly(inserts * 10L, inserts * 10L);
+            assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction.concurrent WHERE id < 1000000").getMaterializedRows().get(0).getFields())
+                    .isEqualTo(before.rows());
+            assertThat(operationState("concurrent", "COMPACT")).isEqualTo("SUCCEEDED");
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    public void testReadersSeeExactlyTheOriginalRowsThroughout()
+            throws Exception
+    {
+        createTable("read_during", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'", "'d'", "'e'", "'f'"), 3);
+        TableState before = state("read_during");
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(compact("read_during")));
+            int reads = 0;
+            while (!compaction.isDone() || reads == 0) {
+                assertThat(state("read_during").rows()).as("read %s during compaction", reads).isEqualTo(before.rows());
+                reads++;
+            }
+            compaction.get();
+            assertThat(state("read_during").rows()).isEqualTo(before.rows());
+            assertThat(state("read_during").files()).hasSize(6);
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    public void testRewriteRunsOnTheWorker()
+    {
+        createTable("distributed", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        assertUpdate(compact("distributed"));
+        // the rewrite is an INSERT that Dredge sent to this cluster, as the calling user, with tasks on the worker
+        MaterializedRow insert = computeActual("""
+                SELECT query_id, "user" FROM system.runtime.queries
+                WHERE source = 'dredge' AND query LIKE 'INSERT INTO "hive"."compaction"."distributed__dredge_%'
+                """).getMaterializedRows().get(0);
+        assertThat(insert.getField(1)).isEqualTo(getSession().getUser());
+        assertThat(computeActual(format("""
+                SELECT count(*) FROM system.runtime.tasks t JOIN system.runtime.nodes n ON t.node_id = n.node_id
+                WHERE t.query_id = '%s' AND NOT n.coordinator
+                """, insert.getField(0))).getOnlyValue()).isNotEqualTo(0L);
+    }
+
+    @Test
+    public void testUserWhoMayNotWriteCannotCompactRollBackOrClean()
+    {
+        createTable("acl", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        TableState before = state("acl");
+        Session reader = Session.builder(getSession()).setIdentity(Identity.ofUser("reader")).build();
+
+        assertQueryFails(reader, compact("acl"), ".*user reader may not write compaction.acl.*Access Denied.*");
+        assertThat(state("acl")).isEqualTo(before);
+
+        assertUpdate(compact("acl"));
+        TableState compacted = state("acl");
+        assertQueryFails(reader, "CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'acl')", ".*user reader may not write compaction.acl.*");
+        assertQueryFails(reader, "CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'acl', older_than => '0s')", ".*user reader may not write compaction.acl.*");
+        assertQueryFails(reader, "CALL dredge.system.recover(schema_name => 'compaction', table_name => 'acl')", ".*user reader may not write compaction.acl.*");
+        assertThat(state("acl")).isEqualTo(compacted);
+        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'acl')");
+        assertThat(state("acl")).isEqualTo(before);
     }
 
     private static String compact(String table)

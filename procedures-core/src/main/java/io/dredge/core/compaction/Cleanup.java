@@ -106,6 +106,8 @@ public final class Cleanup
         long deletedFiles = 0;
         long deletedBytes = 0;
         long keptFiles = 0;
+        long movedFiles = 0;
+        LateFiles lateFiles = new LateFiles(context);
         try {
             for (PartitionRecord partition : compaction.compactedPartitions()) {
                 if (partition.originalLocation().equals(current.get(partition.displayName()))) {
@@ -113,6 +115,9 @@ public final class Cleanup
                     log.warn("cleanup of {}: {} points at its original location again, keeping it", compaction.id(), partition.displayName());
                     keptFiles += partition.inputFiles().size();
                     continue;
+                }
+                if (partition.stagingLocation().equals(current.get(partition.displayName()))) {
+                    movedFiles += lateFiles.adopt(compaction.id(), partition);
                 }
                 Set<String> existing = HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()).stream()
                         .map(TableFile::path)
@@ -131,7 +136,8 @@ public final class Cleanup
         catch (IOException e) {
             throw new UncheckedIOException("failed to delete original files of compaction " + compaction.id(), e);
         }
-        String summary = "deleted %s original files (%s bytes) of compaction %s".formatted(deletedFiles, deletedBytes, compaction.id());
-        return keptFiles == 0 ? summary : summary + "; kept %s files the compaction did not plan (written later, or in use)".formatted(keptFiles);
+        String summary = "deleted %s original files (%s bytes) of compaction %s".formatted(deletedFiles, deletedBytes, compaction.id())
+                + (movedFiles == 0 ? "" : "; moved %s files written to old locations after it into the table's current ones".formatted(movedFiles));
+        return keptFiles == 0 ? summary : summary + "; kept %s files that the compaction did not plan or that the table reads again".formatted(keptFiles);
     }
 }

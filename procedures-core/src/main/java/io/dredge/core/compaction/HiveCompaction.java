@@ -309,12 +309,15 @@ public final class HiveCompaction
                 new BackupTables(context).create(table, record);
             }
             undo.removeStaging(record, swapped.isEmpty());
+            LateFiles lateFiles = new LateFiles(context);
+            int late = swapped.stream().mapToInt(partition -> lateFiles.adopt(record.id(), partition)).sum();
             context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
             String summary = "compacted %s of %s partitions: %s files -> %s files".formatted(
                     swapped.size(),
                     record.partitionsConsidered(),
                     swapped.stream().mapToLong(partition -> partition.inputFiles().size()).sum(),
-                    swapped.stream().mapToLong(partition -> partition.outputFiles().size()).sum());
+                    swapped.stream().mapToLong(partition -> partition.outputFiles().size()).sum())
+                    + (late == 0 ? "" : "; moved %s files written concurrently into the compacted partitions".formatted(late));
             record = record.withStep(summary).finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
             context.journal().save(record);
             log.info("compaction {} of {}: {}", record.id(), table.table(), summary);

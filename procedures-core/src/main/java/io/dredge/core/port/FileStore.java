@@ -39,6 +39,13 @@ public interface FileStore
             throws IOException;
 
     /**
+     * Moves a file; where the file system cannot rename (object stores) it copies, then deletes the source.
+     * Fails if the target exists.
+     */
+    void moveFile(String source, String target)
+            throws IOException;
+
+    /**
      * Deletes one file; a missing file is not an error.
      */
     void deleteFile(String path)

@@ -12,6 +12,7 @@ import io.trino.filesystem.TrinoInputFile;
 import io.trino.filesystem.TrinoInputStream;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,6 +78,32 @@ final class TrinoFileStore
         Location location = Location.of(path);
         fileSystem.createDirectory(location.parentDirectory());
         fileSystem.newOutputFile(location).createOrOverwrite(content);
+    }
+
+    @Override
+    public void moveFile(String source, String target)
+            throws IOException
+    {
+        Location from = Location.of(source);
+        Location to = Location.of(target);
+        if (fileSystem.newInputFile(to).exists()) {
+            throw new IOException("cannot move %s: %s exists".formatted(source, target));
+        }
+        try {
+            fileSystem.renameFile(from, to);
+            return;
+        }
+        catch (IOException | UnsupportedOperationException e) {
+            // object stores cannot rename: copy, then delete
+            if (!fileSystem.newInputFile(from).exists()) {
+                throw e;
+            }
+        }
+        try (TrinoInputStream input = fileSystem.newInputFile(from).newStream();
+                OutputStream output = fileSystem.newOutputFile(to).create()) {
+            input.transferTo(output);
+        }
+        fileSystem.deleteFile(from);
     }
 
     @Override
