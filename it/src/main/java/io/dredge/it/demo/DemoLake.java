@@ -16,55 +16,62 @@ import static java.util.Objects.requireNonNull;
 /**
  * The demo lake: Hive and Iceberg tables made of many small files, as streaming ingestion leaves them.
  */
-final class DemoLake
+public final class DemoLake
 {
     private static final Logger log = Logger.get(DemoLake.class);
 
     private final QueryRunner queryRunner;
     private final LakeMetastore metastore;
     private final Path warehouse;
+    private final String schema;
 
-    DemoLake(QueryRunner queryRunner, LakeMetastore metastore)
+    public DemoLake(QueryRunner queryRunner, LakeMetastore metastore, String schema)
     {
         this.queryRunner = requireNonNull(queryRunner, "queryRunner is null");
         this.metastore = requireNonNull(metastore, "metastore is null");
         this.warehouse = metastore.warehouse();
+        this.schema = requireNonNull(schema, "schema is null");
     }
 
-    void create()
+    public void create()
             throws IOException
     {
-        queryRunner.execute("CREATE SCHEMA hive.demo" + metastore.schemaLocation("demo").map(location -> " WITH (location = '%s')".formatted(location)).orElse(""));
+        createSchema();
         createHiveTable("events_flat", List.of(), 300_000, 500);
         createHiveTable("events", List.of("event_date"), 300_000, 200);
         createHiveTable("events_2p", List.of("event_date", "ref"), 450_000, 100);
         createIcebergTable("events_ice", 30);
     }
 
+    public void createSchema()
+    {
+        queryRunner.execute("CREATE SCHEMA hive." + schema + metastore.schemaLocation(schema).map(location -> " WITH (location = '%s')".formatted(location)).orElse(""));
+    }
+
     /**
      * Writing one bucketed table gives one file per bucket in a single query, far faster than hundreds of
      * small inserts; the files then move into a plain (unbucketed) table, as a trickle of inserts would leave them.
      */
-    private void createHiveTable(String table, List<String> partitionColumns, int rows, int filesPerPartition)
+    public void createHiveTable(String table, List<String> partitionColumns, int rows, int filesPerPartition)
             throws IOException
     {
         long start = System.nanoTime();
         String partitioning = partitionColumns.isEmpty() ? "" : ", partitioned_by = ARRAY[%s]".formatted(quotedList(partitionColumns));
         String load = table + "_load";
         queryRunner.execute(format(
-                "CREATE TABLE hive.demo.%s WITH (format = 'PARQUET', bucketed_by = ARRAY['event_id'], bucket_count = %s%s) AS %s",
-                load, filesPerPartition, partitioning, eventsQuery(rows, partitionColumns)));
-        queryRunner.execute(format("CREATE TABLE hive.demo.%s (LIKE hive.demo.%s) WITH (format = 'PARQUET'%s)", table, load, partitioning));
-        moveDataFiles(warehouse.resolve("demo").resolve(load), warehouse.resolve("demo").resolve(table));
-        queryRunner.execute(format("DROP TABLE hive.demo.%s", load));
+                "CREATE TABLE hive.%s.%s WITH (format = 'PARQUET', bucketed_by = ARRAY['event_id'], bucket_count = %s%s) AS %s",
+                schema, load, filesPerPartition, partitioning, eventsQuery(rows, partitionColumns)));
+        queryRunner.execute(format("CREATE TABLE hive.%s.%s (LIKE hive.%s.%s) WITH (format = 'PARQUET'%s)", schema, table, schema, load, partitioning));
+        moveDataFiles(warehouse.resolve(schema).resolve(load), warehouse.resolve(schema).resolve(table));
+        queryRunner.execute(format("DROP TABLE hive.%s.%s", schema, load));
         if (!partitionColumns.isEmpty()) {
-            queryRunner.execute(format("CALL hive.system.sync_partition_metadata('demo', '%s', 'ADD')", table));
+            queryRunner.execute(format("CALL hive.system.sync_partition_metadata('%s', '%s', 'ADD')", schema, table));
         }
-        long count = (long) queryRunner.execute(format("SELECT count(*) FROM hive.demo.%s", table)).getOnlyValue();
+        long count = (long) queryRunner.execute(format("SELECT count(*) FROM hive.%s.%s", schema, table)).getOnlyValue();
         if (count != rows) {
             throw new IllegalStateException("demo table %s has %s rows, expected %s".formatted(table, count, rows));
         }
-        log.info("created hive.demo.%s: %s rows in %.1f s", table, rows, (System.nanoTime() - start) / 1e9);
+        log.info("created hive.%s.%s: %s rows in %.1f s", schema, table, rows, (System.nanoTime() - start) / 1e9);
     }
 
     /**
@@ -74,15 +81,15 @@ final class DemoLake
     {
         long start = System.nanoTime();
         queryRunner.execute(format(
-                "CREATE TABLE iceberg.demo.%s (event_id bigint, user_id bigint, event_type varchar, amount double, event_date date) " +
-                        "WITH (format = 'PARQUET', partitioning = ARRAY['event_date'])", table));
+                "CREATE TABLE iceberg.%s.%s (event_id bigint, user_id bigint, event_type varchar, amount double, event_date date) " +
+                        "WITH (format = 'PARQUET', partitioning = ARRAY['event_date'])", schema, table));
         for (int snapshot = 0; snapshot < snapshots; snapshot++) {
             queryRunner.execute(format(
-                    "INSERT INTO iceberg.demo.%s SELECT event_id, event_id %% 9973, 'click', (event_id %% 1000) / 10.0, date_add('day', event_id %% 8, DATE '2024-01-01') " +
+                    "INSERT INTO iceberg.%s.%s SELECT event_id, event_id %% 9973, 'click', (event_id %% 1000) / 10.0, date_add('day', event_id %% 8, DATE '2024-01-01') " +
                             "FROM UNNEST(sequence(%s, %s)) AS t(event_id)",
-                    table, snapshot * 500L, snapshot * 500L + 499));
+                    schema, table, snapshot * 500L, snapshot * 500L + 499));
         }
-        log.info("created iceberg.demo.%s: %s snapshots in %.1f s", table, snapshots, (System.nanoTime() - start) / 1e9);
+        log.info("created iceberg.%s.%s: %s snapshots in %.1f s", schema, table, snapshots, (System.nanoTime() - start) / 1e9);
     }
 
     private static String eventsQuery(int rows, List<String> partitionColumns)

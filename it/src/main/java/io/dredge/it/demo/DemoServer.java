@@ -67,7 +67,7 @@ public final class DemoServer
 
         if (!Files.exists(dataDirectory.resolve(READY_MARKER))) {
             long start = System.nanoTime();
-            new DemoLake(queryRunner, metastore).create();
+            new DemoLake(queryRunner, metastore, "demo").create();
             Files.writeString(dataDirectory.resolve(READY_MARKER), "");
             log.info("created the demo lake in %.1f s", (System.nanoTime() - start) / 1e9);
         }

@@ -1,0 +1,138 @@
+package io.dredge.it.benchmark;
+
+import io.airlift.log.Level;
+import io.airlift.log.Logging;
+import io.dredge.it.DredgeQueryRunner;
+import io.dredge.it.LakeMetastore;
+import io.dredge.it.ThriftMetastoreServer;
+import io.dredge.it.demo.DemoLake;
+import io.trino.Session;
+import io.trino.testing.DistributedQueryRunner;
+import io.trino.testing.MaterializedRow;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static java.lang.String.format;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * {@code bin/dredge-benchmark compaction}: {@code compact_table} (with checksum and with count verification)
+ * against Trino's own unprotected {@code ALTER TABLE ... EXECUTE optimize}, each on an identical copy of a table
+ * shaped like {@code demo.events} but 10x larger, in the same run. Prints each time and the ratios to the native
+ * rewrite (targets: checksum at most 2.0x, count at most 1.3x).
+ */
+public final class CompactionBenchmark
+{
+    private static final int ROWS = 3_000_000;
+    private static final int FILES_PER_PARTITION = 300;
+    private static final int ROUNDS = 3;
+    private static final String COLUMNS = "event_id, user_id, event_type, payload, amount, event_time, event_date";
+
+    private CompactionBenchmark() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
+        Path directory = Files.createTempDirectory("dredge-compaction-benchmark");
+        try (ThriftMetastoreServer server = ThriftMetastoreServer.start(directory)) {
+            LakeMetastore metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
+            try (DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(metastore).build()) {
+                Logging.initialize().setLevel("io.trino", Level.WARN);
+                Logging.initialize().setLevel("io.dredge", Level.WARN);
+                Logging.initialize().setLevel("org.apache.iceberg", Level.WARN);
+                DemoLake lake = new DemoLake(queryRunner, metastore, "bench");
+                lake.createSchema();
+                console.printf("creating bench.events: %,d rows, 3 partitions x %s files%n", ROWS, FILES_PER_PARTITION);
+                lake.createHiveTable("events", List.of("event_date"), ROWS, FILES_PER_PARTITION);
+                List<Object> expected = fingerprint(queryRunner, "events");
+
+                Session optimizeSession = Session.builder(queryRunner.getDefaultSession())
+                        .setCatalogSessionProperty("hive", "non_transactional_optimize_enabled", "true")
+                        .build();
+                long[] nativeNanos = new long[ROUNDS];
+                long[] checksumNanos = new long[ROUNDS];
+                long[] countNanos = new long[ROUNDS];
+                for (int round = 0; round < ROUNDS; round++) {
+                    // alternate the order so that no contender always runs on the warmest caches
+                    String nativeCopy = copy(queryRunner, server.warehouse(), "native_" + round);
+                    String checksumCopy = copy(queryRunner, server.warehouse(), "checksum_" + round);
+                    String countCopy = copy(queryRunner, server.warehouse(), "count_" + round);
+                    nativeNanos[round] = time(() -> queryRunner.execute(optimizeSession, format("ALTER TABLE hive.bench.%s EXECUTE optimize(file_size_threshold => '128MB')", nativeCopy)));
+                    checksumNanos[round] = time(() -> queryRunner.execute(format("CALL dredge.system.compact_table(schema_name => 'bench', table_name => '%s', verify => 'checksum')", checksumCopy)));
+                    countNanos[round] = time(() -> queryRunner.execute(format("CALL dredge.system.compact_table(schema_name => 'bench', table_name => '%s', verify => 'count')", countCopy)));
+                    for (String copy : List.of(nativeCopy, checksumCopy, countCopy)) {
+                        if (!fingerprint(queryRunner, copy).equals(expected)) {
+                            throw new IllegalStateException("%s does not hold the original rows after compaction".formatted(copy));
+                        }
+                    }
+                    console.printf("round %s: native optimize %.2f s, compact_table checksum %.2f s, count %.2f s (files after: %s, %s, %s)%n",
+                            round + 1, nativeNanos[round] / 1e9, checksumNanos[round] / 1e9, countNanos[round] / 1e9,
+                            fileCount(queryRunner, nativeCopy), fileCount(queryRunner, checksumCopy), fileCount(queryRunner, countCopy));
+                }
+                double nativeSeconds = median(nativeNanos) / 1e9;
+                console.printf("median of %s rounds, %,d rows in %s files:%n", ROUNDS, ROWS, 3 * FILES_PER_PARTITION);
+                console.printf("  Trino optimize (no verification, no rollback): %.2f s%n", nativeSeconds);
+                console.printf("  compact_table verify => 'checksum':            %.2f s, %.2fx native (target <= 2.0x)%n", median(checksumNanos) / 1e9, median(checksumNanos) / 1e9 / nativeSeconds);
+                console.printf("  compact_table verify => 'count':               %.2f s, %.2fx native (target <= 1.3x)%n", median(countNanos) / 1e9, median(countNanos) / 1e9 / nativeSeconds);
+            }
+        }
+    }
+
+    /**
+     * An identical copy of bench.events: the same small files under a new table.
+     */
+    private static String copy(DistributedQueryRunner queryRunner, Path warehouse, String name)
+            throws IOException
+    {
+        queryRunner.execute(format("CREATE TABLE hive.bench.%s (LIKE hive.bench.events INCLUDING PROPERTIES)", name));
+        Path source = warehouse.resolve("bench").resolve("events");
+        Path target = warehouse.resolve("bench").resolve(name);
+        List<Path> files;
+        try (Stream<Path> paths = Files.walk(source)) {
+            files = paths.filter(Files::isRegularFile)
+                    .filter(path -> Stream.of(source.relativize(path).toString().split("/")).noneMatch(part -> part.startsWith(".") || part.startsWith("_")))
+                    .toList();
+        }
+        for (Path file : files) {
+            Path destination = target.resolve(source.relativize(file).toString());
+            Files.createDirectories(destination.getParent());
+            Files.copy(file, destination);
+        }
+        queryRunner.execute(format("CALL hive.system.sync_partition_metadata('bench', '%s', 'ADD')", name));
+        return name;
+    }
+
+    private static List<Object> fingerprint(DistributedQueryRunner queryRunner, String table)
+    {
+        MaterializedRow row = queryRunner.execute(format("SELECT count(*), to_hex(checksum(ROW(%s))) FROM hive.bench.%s", COLUMNS, table)).getMaterializedRows().get(0);
+        return row.getFields();
+    }
+
+    private static Object fileCount(DistributedQueryRunner queryRunner, String table)
+    {
+        return queryRunner.execute(format("SELECT count(DISTINCT \"$path\") FROM hive.bench.%s", table)).getOnlyValue();
+    }
+
+    private static long time(Runnable action)
+    {
+        long start = System.nanoTime();
+        action.run();
+        return System.nanoTime() - start;
+    }
+
+    private static double median(long[] values)
+    {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
+    }
+}
