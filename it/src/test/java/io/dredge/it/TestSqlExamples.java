@@ -4,6 +4,7 @@ import com.google.common.base.Splitter;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.MaterializedResult;
 import io.trino.testing.QueryRunner;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,24 +19,38 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs every statement of every file in {@code sql-examples/trino} against tables shaped like the demo's.
+ * Runs every statement of every file in {@code sql-examples/trino} against tables shaped like the demo's, on a
+ * thrift metastore as the demo has.
  */
 class TestSqlExamples
         extends AbstractTestQueryFramework
 {
     private static final Path EXAMPLES = Path.of("..", "sql-examples", "trino");
 
+    private ThriftMetastoreServer server;
+    private LakeMetastore metastore;
+
     @Override
     protected QueryRunner createQueryRunner()
             throws Exception
     {
-        return DredgeQueryRunner.builder(new LakeMetastore.FileMetastore(Files.createTempDirectory("dredge-examples"))).build();
+        server = ThriftMetastoreServer.start(Files.createTempDirectory("dredge-examples"));
+        metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
+        return DredgeQueryRunner.builder(metastore).build();
+    }
+
+    @AfterAll
+    public void stopMetastore()
+    {
+        if (server != null) {
+            server.close();
+        }
     }
 
     @BeforeAll
     public void createDemoTables()
     {
-        assertUpdate("CREATE SCHEMA hive.demo");
+        assertUpdate("CREATE SCHEMA hive.demo WITH (location = '%s')".formatted(metastore.schemaLocation("demo").orElseThrow()));
         assertUpdate("CREATE TABLE hive.demo.events (event_id bigint, event_date date) WITH (partitioned_by = ARRAY['event_date'])");
         for (int batch = 0; batch < 3; batch++) {
             assertUpdate("INSERT INTO hive.demo.events SELECT id, date_add('day', id %% 2, DATE '2024-01-01') FROM UNNEST(sequence(%s, %s)) t(id)".formatted(batch * 10, batch * 10 + 9), 10);
@@ -55,7 +70,9 @@ class TestSqlExamples
         for (Path file : files) {
             for (String statement : statements(Files.readString(file, UTF_8))) {
                 MaterializedResult result = computeActual(statement);
-                assertThat(result.getRowCount()).as("rows of %s in %s", statement, file).isPositive();
+                if (!statement.startsWith("CALL")) {
+                    assertThat(result.getRowCount()).as("rows of %s in %s", statement, file).isPositive();
+                }
                 statements++;
             }
         }
