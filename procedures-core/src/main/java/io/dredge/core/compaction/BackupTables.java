@@ -29,7 +29,7 @@ final class BackupTables
      */
     static String backupTableName(OperationRecord record)
     {
-        return HiveCompaction.stagingTableName(record.table().tableName(), "dredge_backup_" + record.id().substring(record.id().lastIndexOf('_') + 1));
+        return HiveCompaction.derivedTableName(record.table().tableName(), "dredge_backup_" + record.shortId());
     }
 
     void create(TableDescriptor table, OperationRecord record)

@@ -39,6 +39,17 @@ final class CompactionSql
     }
 
     /**
+     * Makes the engine's Hive catalog forget what it cached about the table's partitions and files.
+     */
+    String flushMetadataCache(TableDescriptor table)
+    {
+        return "CALL %s.system.flush_metadata_cache(schema_name => %s, table_name => %s)".formatted(
+                dialect.quoteIdentifier(catalog.orElseThrow()),
+                dialect.stringLiteral(table.table().schemaName()),
+                dialect.stringLiteral(table.table().tableName()));
+    }
+
+    /**
      * Analysed, not run: fails when the user may not insert into the table.
      */
     String validateInsert(TableDescriptor table)

@@ -73,7 +73,26 @@ final class CompactionUndo
         });
         new BackupTables(context).drop(record);
         removeStaging(restored, true);
+        if (!restored.partitionsIn(PartitionState.RESTORED).isEmpty()) {
+            flushMetadataCache(record.table());
+        }
         return restored.withStep("restored %s partitions to their original data".formatted(restored.partitionsIn(PartitionState.RESTORED).size()));
+    }
+
+    /**
+     * The engine's Hive catalog may cache partition locations and file listings: after a swap it must read the
+     * metastore again. Best effort: a catalog without a metadata cache has nothing to flush.
+     */
+    void flushMetadataCache(TableReference table)
+    {
+        context.metastore().getTable(table).ifPresent(descriptor -> {
+            try {
+                context.engine().update(new CompactionSql(context.engine().dialect(), context.catalog()).flushMetadataCache(descriptor), Map.of());
+            }
+            catch (RuntimeException e) {
+                log.info("no metadata cache flushed for {}: {}", table, e.getMessage());
+            }
+        });
     }
 
     /**

@@ -7,6 +7,7 @@ import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.journal.PartitionState;
+import io.dredge.core.model.Locations;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
@@ -106,9 +107,8 @@ public final class HiveCompaction
             this.table = table;
             this.options = options;
             this.record = record;
-            String shortId = record.id().substring(record.id().lastIndexOf('_') + 1);
-            this.stagingTable = stagingTableName(table.table().tableName(), "dredge_" + shortId);
-            this.stagingRoot = withoutTrailingSlash(table.location().orElseThrow()) + "/" + STAGING_DIRECTORY + "/" + record.id();
+            this.stagingTable = derivedTableName(table.table().tableName(), "dredge_" + record.shortId());
+            this.stagingRoot = Locations.child(Locations.child(table.location().orElseThrow(), STAGING_DIRECTORY), record.id());
         }
 
         OperationRecord dryRun()
@@ -164,7 +164,7 @@ public final class HiveCompaction
                     for (PartitionDescriptor partition : context.metastore().getPartitions(table, batch)) {
                         List<TableFile> files = HiveTableFiles.listDataFiles(context.fileStore(), partition.location());
                         if (needsCompaction(files)) {
-                            planned.add(PartitionRecord.planned(Optional.of(partition.name()), partition.location(), stagingRoot + "/" + partition.name(), files));
+                            planned.add(PartitionRecord.planned(Optional.of(partition.name()), partition.location(), Locations.child(stagingRoot, partition.name()), files));
                         }
                     }
                 }
@@ -309,6 +309,9 @@ public final class HiveCompaction
                 new BackupTables(context).create(table, record);
             }
             undo.removeStaging(record, swapped.isEmpty());
+            if (!swapped.isEmpty()) {
+                undo.flushMetadataCache(table.table());
+            }
             LateFiles lateFiles = new LateFiles(context);
             int late = swapped.stream().mapToInt(partition -> lateFiles.adopt(record.id(), partition)).sum();
             context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
@@ -359,14 +362,9 @@ public final class HiveCompaction
     /**
      * {@code <table>__<suffix>}, shortened to the 128 characters Hive allows.
      */
-    static String stagingTableName(String tableName, String suffix)
+    static String derivedTableName(String tableName, String suffix)
     {
         String tail = "__" + suffix;
         return tableName.substring(0, Math.min(tableName.length(), 128 - tail.length())) + tail;
-    }
-
-    static String withoutTrailingSlash(String location)
-    {
-        return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
     }
 }

@@ -1,6 +1,7 @@
 package io.dredge.core.compaction;
 
 import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.report.HiveTableFiles;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ final class LateFiles
         for (TableFile file : late) {
             String name = file.path().substring(file.path().lastIndexOf('/') + 1);
             // the name stays: bucketed tables read the bucket number from it
-            String target = HiveCompaction.withoutTrailingSlash(partition.stagingLocation()) + "/" + name;
+            String target = Locations.child(partition.stagingLocation(), name);
             try {
                 context.fileStore().moveFile(file.path(), target);
             }

@@ -1,6 +1,7 @@
 package io.dredge.core.journal;
 
 import com.google.common.collect.ImmutableList;
+import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.port.FileStore;
@@ -38,12 +39,12 @@ public final class OperationJournal
     {
         this.fileStore = requireNonNull(fileStore, "fileStore is null");
         this.metastore = requireNonNull(metastore, "metastore is null");
-        this.journalRoot = requireNonNull(journalRoot, "journalRoot is null").map(OperationJournal::withoutTrailingSlash);
+        this.journalRoot = requireNonNull(journalRoot, "journalRoot is null").map(Locations::withoutTrailingSlash);
     }
 
     public void save(OperationRecord record)
     {
-        String path = directory(record.table().schemaName()) + "/" + record.id() + SUFFIX;
+        String path = Locations.child(directory(record.table().schemaName()), record.id() + SUFFIX);
         try {
             fileStore.writeFile(path, OperationRecordCodec.toJson(record));
         }
@@ -98,7 +99,7 @@ public final class OperationJournal
         String schemaLocation = metastore.getSchemaLocation(schemaName)
                 .orElseThrow(() -> new IllegalStateException(
                         "schema %s has no location to keep Dredge's journal in: set dredge.journal-location".formatted(schemaName)));
-        return withoutTrailingSlash(schemaLocation) + "/" + SCHEMA_JOURNAL_DIRECTORY;
+        return Locations.child(schemaLocation, SCHEMA_JOURNAL_DIRECTORY);
     }
 
     private List<OperationRecord> read(String directory)
@@ -129,10 +130,5 @@ public final class OperationJournal
             log.warn("ignoring unreadable journal record {}: {}", path, e.toString());
             return Optional.empty();
         }
-    }
-
-    private static String withoutTrailingSlash(String location)
-    {
-        return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
     }
 }

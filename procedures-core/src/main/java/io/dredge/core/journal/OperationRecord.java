@@ -79,6 +79,14 @@ public record OperationRecord(
         return "%s_%08x".formatted(ID_TIME.format(now), RANDOM.nextInt());
     }
 
+    /**
+     * The random part of the id, for names derived from it ({@code 3f9a0c1d}).
+     */
+    public String shortId()
+    {
+        return id.substring(id.lastIndexOf('_') + 1);
+    }
+
     public OperationRecord withStep(String newStep)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, newStep, stagingTable, stagingLocation, backupTable,
