@@ -16,6 +16,7 @@ import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorSession;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -59,14 +60,24 @@ public class DredgeMaintenance
                 journal(session),
                 locks,
                 Optional.of(hiveCatalog),
+                Optional.of(config.getIcebergCatalogName()),
                 session.getUser(),
-                (targetFileSizeBytes, expectedFileCount) -> ImmutableMap.of(
-                        hiveCatalog + ".target_max_file_size", targetFileSizeBytes + "B",
-                        // one writer per task: local writer scaling would split output into many small files
-                        "task_scale_writers_enabled", "false",
-                        "task_min_writer_count", "1"),
+                (catalog, targetFileSizeBytes) -> writeSessionProperties(hiveCatalog, catalog, targetFileSizeBytes),
                 Clock.systemUTC(),
                 DredgeSessionProperties.faultInjector(session));
+    }
+
+    private static Map<String, String> writeSessionProperties(String hiveCatalog, Optional<String> catalog, long targetFileSizeBytes)
+    {
+        ImmutableMap.Builder<String, String> properties = ImmutableMap.<String, String>builder()
+                // one writer per task: local writer scaling would split output into many small files
+                .put("task_scale_writers_enabled", "false")
+                .put("task_min_writer_count", "1");
+        // Trino's Hive connector takes a file size per session; its Iceberg connector has no such property
+        if (catalog.equals(Optional.of(hiveCatalog))) {
+            properties.put(hiveCatalog + ".target_max_file_size", targetFileSizeBytes + "B");
+        }
+        return properties.buildOrThrow();
     }
 
     public OperationJournal journal(ConnectorSession session)

@@ -63,9 +63,9 @@ public final class HiveCompaction
         this.undo = new CompactionUndo(context);
     }
 
-    public OperationRecord compact(TableReference table, CompactionOptions options)
+    public OperationRecord compact(TableDescriptor descriptor, CompactionOptions options)
     {
-        TableDescriptor descriptor = guard.requireTable(table);
+        TableReference table = descriptor.table();
         OperationGuard.requireCompactableHiveTable(descriptor);
         guard.requireRelocatableMetastore(descriptor);
         Run run = new Run(descriptor, options, OperationRecord.start(OperationKind.COMPACT, table, context.user(), Optional.empty(), context.clock().instant()));
@@ -169,7 +169,7 @@ public final class HiveCompaction
                     }
                 }
             }
-            record = record.withPlan(stagingTable, stagingRoot, options.verification().sqlName(), considered, planned);
+            record = record.withPlan(options.verification().sqlName(), considered, planned).withStaging(stagingTable, stagingRoot);
             log.info("compaction {} of {}: {} of {} partitions need compaction", record.id(), table.table(), planned.size(), considered);
             return planned;
         }
@@ -207,7 +207,7 @@ public final class HiveCompaction
             context.metastore().createTableLike(table.table(), staging, stagingRoot, false, Map.of(TableDescriptor.DREDGE_ROLE_PROPERTY, "staging"));
             long rows = context.engine().update(
                     sql.copyInto(table, stagingTable, partitionNames()),
-                    context.writeSizing().sessionProperties(options.policy().targetFileSizeBytes(), expectedFileCount()));
+                    context.writeSizing().sessionProperties(context.catalog(), options.policy().targetFileSizeBytes()));
             if (table.partitioned()) {
                 // the engine chose where each partition went: record what the metastore says
                 TableDescriptor stagingDescriptor = context.metastore().getTable(staging).orElseThrow(() -> new IllegalStateException("staging table %s vanished".formatted(staging)));
@@ -331,13 +331,6 @@ public final class HiveCompaction
         {
             return CompactionUndo.difference(partition.inputFiles(), HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()))
                     .map(difference -> "files changed during compaction (" + difference + ")");
-        }
-
-        private long expectedFileCount()
-        {
-            return record.partitions().stream()
-                    .mapToLong(partition -> options.policy().idealFileCount(partition.bytesBefore()))
-                    .sum();
         }
 
         private List<String> partitionNames()

@@ -16,6 +16,7 @@ import static java.util.Objects.requireNonNull;
  * journal, and the engine catalog through which Hive tables are read and written.
  *
  * @param catalog the engine's catalog for Hive tables (Trino: the Hive connector's catalog; Hive: empty)
+ * @param icebergCatalog the engine's catalog for Iceberg tables
  * @param writeSizing session properties that size the engine's output files
  */
 public record MaintenanceContext(
@@ -25,6 +26,7 @@ public record MaintenanceContext(
         OperationJournal journal,
         TableLocks locks,
         Optional<String> catalog,
+        Optional<String> icebergCatalog,
         String user,
         WriteSizing writeSizing,
         Clock clock,
@@ -38,6 +40,7 @@ public record MaintenanceContext(
         requireNonNull(journal, "journal is null");
         requireNonNull(locks, "locks is null");
         requireNonNull(catalog, "catalog is null");
+        requireNonNull(icebergCatalog, "icebergCatalog is null");
         requireNonNull(user, "user is null");
         requireNonNull(writeSizing, "writeSizing is null");
         requireNonNull(clock, "clock is null");
@@ -45,11 +48,11 @@ public record MaintenanceContext(
     }
 
     /**
-     * Engine session properties for a rewrite that should produce about {@code expectedFileCount} files of at most
+     * Engine session properties for a rewrite through {@code catalog} that should produce files of at most
      * {@code targetFileSizeBytes}.
      */
     public interface WriteSizing
     {
-        Map<String, String> sessionProperties(long targetFileSizeBytes, long expectedFileCount);
+        Map<String, String> sessionProperties(Optional<String> catalog, long targetFileSizeBytes);
     }
 }

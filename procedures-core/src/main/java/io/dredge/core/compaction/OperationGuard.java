@@ -91,7 +91,8 @@ public final class OperationGuard
     public void requireWriteAccess(TableDescriptor table)
     {
         try {
-            context.engine().query(new CompactionSql(context.engine().dialect(), context.catalog()).validateInsert(table));
+            Optional<String> catalog = table.tableType() == TableType.ICEBERG ? context.icebergCatalog() : context.catalog();
+            context.engine().query(new CompactionSql(context.engine().dialect(), catalog).validateInsert(table));
         }
         catch (RuntimeException e) {
             throw new DredgeException(DredgeException.Kind.ACCESS_DENIED, "user %s may not write %s: %s".formatted(context.user(), table.table(), e.getMessage()), e);
@@ -111,7 +112,10 @@ public final class OperationGuard
         try {
             requireNoUnfinishedOperation(table.table());
             context.journal().save(record);
-            context.metastore().updateTableParameters(table.table(), Map.of(LOCK_PARAMETER, Optional.of(record.id())));
+            // an Iceberg table's metastore entry belongs to Iceberg's commits: a parameter write could race them
+            if (table.tableType() == TableType.HIVE) {
+                context.metastore().updateTableParameters(table.table(), Map.of(LOCK_PARAMETER, Optional.of(record.id())));
+            }
         }
         catch (RuntimeException e) {
             context.locks().release(table.table(), record.id());

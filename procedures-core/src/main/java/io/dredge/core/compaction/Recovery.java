@@ -8,6 +8,7 @@ import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.model.TableType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +103,11 @@ public final class Recovery
 
     private String recoverCompaction(OperationRecord compaction)
     {
+        if (context.metastore().getTable(compaction.table()).map(table -> table.tableType() == TableType.ICEBERG).orElse(false)) {
+            // Iceberg committed atomically or not at all: the table is consistent, only the journal is left to close
+            finish(compaction, OperationState.RECOVERED, compaction.step() + " (interrupted; the Iceberg table is consistent)");
+            return "closed interrupted Iceberg compaction " + compaction.id();
+        }
         boolean allSwapped = !compaction.partitionsIn(PartitionState.SWAPPED).isEmpty()
                 && compaction.partitionsIn(PartitionState.VERIFIED).isEmpty()
                 && compaction.partitionsIn(PartitionState.PLANNED).isEmpty();

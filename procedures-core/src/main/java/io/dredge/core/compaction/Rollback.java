@@ -50,10 +50,15 @@ public final class Rollback
         OperationRecord record = OperationRecord.start(OperationKind.ROLLBACK, table, context.user(), Optional.of(target.id()), context.clock().instant());
         guard.acquire(descriptor, record);
         try {
-            requireSafe(target);
-            context.journal().save(record.withStep("restoring %s partitions of compaction %s".formatted(target.compactedPartitions().size(), target.id())));
-            OperationRecord restored = undo.restore(target);
-            context.journal().save(restored.withState(OperationState.ROLLED_BACK));
+            if (target.icebergSnapshots().isPresent()) {
+                new IcebergCompaction(context).rollbackTo(descriptor, target, target.icebergSnapshots().get());
+                context.journal().save(target.withState(OperationState.ROLLED_BACK));
+            }
+            else {
+                requireSafe(target);
+                context.journal().save(record.withStep("restoring %s partitions of compaction %s".formatted(target.compactedPartitions().size(), target.id())));
+                context.journal().save(undo.restore(target).withState(OperationState.ROLLED_BACK));
+            }
             record = record.withStep("restored %s partitions of compaction %s to their original files".formatted(target.compactedPartitions().size(), target.id()))
                     .finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
             context.journal().save(record);

@@ -24,6 +24,7 @@ import static java.util.Objects.requireNonNull;
  * @param stagingLocation the directory that holds the rewritten copy
  * @param backupTable the queryable table that points at the original data until cleanup
  * @param partitionsConsidered partitions (or 1 for an unpartitioned table) the plan looked at
+ * @param icebergSnapshots for an Iceberg compaction, the snapshot it started from and the one it committed
  */
 public record OperationRecord(
         String id,
@@ -41,7 +42,8 @@ public record OperationRecord(
         Optional<String> verification,
         long partitionsConsidered,
         List<PartitionRecord> partitions,
-        Optional<String> error)
+        Optional<String> error,
+        Optional<IcebergSnapshots> icebergSnapshots)
 {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -63,12 +65,18 @@ public record OperationRecord(
         requireNonNull(verification, "verification is null");
         partitions = ImmutableList.copyOf(requireNonNull(partitions, "partitions is null"));
         requireNonNull(error, "error is null");
+        requireNonNull(icebergSnapshots, "icebergSnapshots is null");
     }
+
+    /**
+     * The current snapshot of an Iceberg table before a compaction, and the snapshot the compaction committed.
+     */
+    public record IcebergSnapshots(long before, long after) {}
 
     public static OperationRecord start(OperationKind kind, TableReference table, String user, Optional<String> targetOperationId, Instant now)
     {
         return new OperationRecord(newId(now), kind, table, user, OperationState.RUNNING, now, Optional.empty(), targetOperationId,
-                "started", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, ImmutableList.of(), Optional.empty());
+                "started", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, ImmutableList.of(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -90,19 +98,25 @@ public record OperationRecord(
     public OperationRecord withStep(String newStep)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, newStep, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error);
+                verification, partitionsConsidered, partitions, error, icebergSnapshots);
     }
 
-    public OperationRecord withPlan(String stagingTableName, String stagingRoot, String verificationLevel, long considered, List<PartitionRecord> planned)
+    public OperationRecord withPlan(String verificationLevel, long considered, List<PartitionRecord> planned)
+    {
+        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
+                Optional.of(verificationLevel), considered, planned, error, icebergSnapshots);
+    }
+
+    public OperationRecord withStaging(String stagingTableName, String stagingRoot)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, Optional.of(stagingTableName), Optional.of(stagingRoot), backupTable,
-                Optional.of(verificationLevel), considered, planned, error);
+                verification, partitionsConsidered, partitions, error, icebergSnapshots);
     }
 
     public OperationRecord withPartitions(List<PartitionRecord> newPartitions)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, newPartitions, error);
+                verification, partitionsConsidered, newPartitions, error, icebergSnapshots);
     }
 
     public OperationRecord mapPartitions(UnaryOperator<PartitionRecord> mapper)
@@ -110,16 +124,22 @@ public record OperationRecord(
         return withPartitions(partitions.stream().map(mapper).collect(toImmutableList()));
     }
 
+    public OperationRecord withIcebergSnapshots(IcebergSnapshots snapshots)
+    {
+        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
+                verification, partitionsConsidered, partitions, error, Optional.of(snapshots));
+    }
+
     public OperationRecord withBackupTable(String backupTableName)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, Optional.of(backupTableName),
-                verification, partitionsConsidered, partitions, error);
+                verification, partitionsConsidered, partitions, error, icebergSnapshots);
     }
 
     public OperationRecord finished(OperationState newState, Optional<String> newError, Instant now)
     {
         return new OperationRecord(id, kind, table, user, newState, startedAt, Optional.of(now), targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, newError);
+                verification, partitionsConsidered, partitions, newError, icebergSnapshots);
     }
 
     /**
@@ -128,7 +148,7 @@ public record OperationRecord(
     public OperationRecord withState(OperationState newState)
     {
         return new OperationRecord(id, kind, table, user, newState, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error);
+                verification, partitionsConsidered, partitions, error, icebergSnapshots);
     }
 
     public List<PartitionRecord> partitionsIn(PartitionState partitionState)

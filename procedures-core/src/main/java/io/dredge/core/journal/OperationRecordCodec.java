@@ -57,6 +57,9 @@ public final class OperationRecordCodec
             writeFiles(partitionNode.putArray("output-files"), partition.outputFiles());
         }
         record.error().ifPresent(value -> node.put("error", value));
+        record.icebergSnapshots().ifPresent(snapshots -> node.putObject("iceberg-snapshots")
+                .put("before", snapshots.before())
+                .put("after", snapshots.after()));
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
         }
@@ -106,7 +109,9 @@ public final class OperationRecordCodec
                 optional(node, "verification"),
                 required(node, "partitions-considered").asLong(),
                 partitions.build(),
-                optional(node, "error"));
+                optional(node, "error"),
+                Optional.ofNullable(node.get("iceberg-snapshots"))
+                        .map(snapshots -> new OperationRecord.IcebergSnapshots(required(snapshots, "before").asLong(), required(snapshots, "after").asLong())));
     }
 
     private static void writeFiles(ArrayNode array, List<TableFile> files)

@@ -6,9 +6,8 @@ import com.google.inject.Provider;
 import io.airlift.log.Logger;
 import io.dredge.core.DredgeException;
 import io.dredge.core.compaction.CompactionOptions;
-import io.dredge.core.compaction.HiveCompaction;
+import io.dredge.core.compaction.Compaction;
 import io.dredge.core.compaction.MaintenanceContext;
-import io.dredge.core.compaction.OperationGuard;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
@@ -33,7 +32,7 @@ import static java.lang.invoke.MethodHandles.lookup;
 import static java.util.Objects.requireNonNull;
 
 /**
- * {@code CALL system.compact_schema(schema_name, ...)}: {@code compact_table} on every Hive table of the schema
+ * {@code CALL system.compact_schema(schema_name, ...)}: {@code compact_table} on every Hive and Iceberg table of the schema
  * that needs it. One table failing does not stop the others; the call fails at the end naming those that failed.
  */
 public class CompactSchemaProcedure
@@ -87,12 +86,12 @@ public class CompactSchemaProcedure
             }
             List<String> failed = new ArrayList<>();
             for (String tableName : context.metastore().listTables(schema)) {
-                Optional<TableDescriptor> table = context.metastore().getTable(new TableReference(schema, tableName)).filter(CompactSchemaProcedure::isCandidate);
+                Optional<TableDescriptor> table = context.metastore().getTable(new TableReference(schema, tableName)).filter(Compaction::isCandidate);
                 if (table.isEmpty()) {
                     continue;
                 }
                 try {
-                    OperationRecord result = new HiveCompaction(context).compact(table.get().table(), options);
+                    OperationRecord result = new Compaction(context).compact(table.get().table(), options);
                     log.info("compact_schema %s: %s: %s", schema, tableName, result.step());
                 }
                 catch (RuntimeException e) {
@@ -104,23 +103,6 @@ public class CompactSchemaProcedure
         });
         if (!failures.isEmpty()) {
             throw new TrinoException(DREDGE_OPERATION_FAILED, "compact_schema %s: %s tables failed, the others were compacted: %s".formatted(schemaName, failures.size(), String.join("; ", failures)));
-        }
-    }
-
-    /**
-     * Tables the Hive protocol handles; views, Iceberg and ACID tables and Dredge's own staging and backup tables are passed over.
-     */
-    private static boolean isCandidate(TableDescriptor table)
-    {
-        if (table.view()) {
-            return false;
-        }
-        try {
-            OperationGuard.requireCompactableHiveTable(table);
-            return true;
-        }
-        catch (DredgeException e) {
-            return false;
         }
     }
 }

@@ -5,7 +5,7 @@ import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.airlift.log.Logger;
 import io.dredge.core.compaction.CompactionOptions;
-import io.dredge.core.compaction.HiveCompaction;
+import io.dredge.core.compaction.Compaction;
 import io.dredge.core.compaction.Verification;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableReference;
@@ -27,7 +27,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * {@code CALL system.compact_table(schema_name, table_name, partition_filter, target_file_size,
- * compaction_ratio_threshold, verify, dry_run)}: safe compaction of one table (see {@link HiveCompaction}).
+ * compaction_ratio_threshold, verify, dry_run)}: safe compaction of one Hive or Iceberg table (see {@link Compaction}).
  */
 public class CompactTableProcedure
         implements Provider<Procedure>
@@ -76,7 +76,7 @@ public class CompactTableProcedure
         DredgeMaintenance.run(() -> {
             TableReference table = new TableReference(requireName(schemaName, "schema_name"), requireName(tableName, "table_name"));
             CompactionOptions options = options(maintenance, partitionFilter, targetFileSize, compactionRatioThreshold, verify, dryRun);
-            OperationRecord result = new HiveCompaction(maintenance.context(session)).compact(table, options);
+            OperationRecord result = new Compaction(maintenance.context(session)).compact(table, options);
             log.info("compact_table %s by %s: operation %s %s: %s", table, session.getUser(), result.id(), result.state(), result.step());
             return result;
         });
