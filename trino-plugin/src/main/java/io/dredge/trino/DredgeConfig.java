@@ -22,6 +22,7 @@ public class DredgeConfig
     private String hiveCatalogName = "hive";
     private String icebergCatalogName = "iceberg";
     private int listingConcurrency = 16;
+    private int metastoreConcurrency = 4;
     private Optional<String> journalLocation = Optional.empty();
     private Optional<URI> engineUri = Optional.empty();
     private Optional<String> engineUser = Optional.empty();
@@ -96,6 +97,21 @@ public class DredgeConfig
     public DredgeConfig setListingConcurrency(int listingConcurrency)
     {
         this.listingConcurrency = listingConcurrency;
+        return this;
+    }
+
+    @Min(1)
+    @Max(256)
+    public int getMetastoreConcurrency()
+    {
+        return metastoreConcurrency;
+    }
+
+    @Config("dredge.metastore-concurrency")
+    @ConfigDescription("Batches of partitions read from the metastore at the same time by the report")
+    public DredgeConfig setMetastoreConcurrency(int metastoreConcurrency)
+    {
+        this.metastoreConcurrency = metastoreConcurrency;
         return this;
     }
 

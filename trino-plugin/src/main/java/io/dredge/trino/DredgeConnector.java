@@ -25,10 +25,12 @@ public class DredgeConnector
     private final Set<SystemTable> systemTables;
     private final Set<Procedure> procedures;
     private final ExecutorService listingExecutor;
+    private final ExecutorService metastoreExecutor;
 
     @Inject
-    public DredgeConnector(LifeCycleManager lifeCycleManager, Set<SystemTable> systemTables, Set<Procedure> procedures, @ForListing ExecutorService listingExecutor)
+    public DredgeConnector(LifeCycleManager lifeCycleManager, Set<SystemTable> systemTables, Set<Procedure> procedures, @ForListing ExecutorService listingExecutor, @ForMetastore ExecutorService metastoreExecutor)
     {
+        this.metastoreExecutor = requireNonNull(metastoreExecutor, "metastoreExecutor is null");
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
         this.systemTables = ImmutableSet.copyOf(requireNonNull(systemTables, "systemTables is null"));
         this.procedures = ImmutableSet.copyOf(requireNonNull(procedures, "procedures is null"));
@@ -69,6 +71,7 @@ public class DredgeConnector
     public void shutdown()
     {
         listingExecutor.shutdownNow();
+        metastoreExecutor.shutdownNow();
         lifeCycleManager.stop();
     }
 }

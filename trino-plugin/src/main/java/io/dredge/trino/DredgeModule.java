@@ -56,4 +56,12 @@ public class DredgeModule
     {
         return newFixedThreadPool(config.getListingConcurrency(), daemonThreadsNamed("dredge-listing-%s"));
     }
+
+    @Provides
+    @Singleton
+    @ForMetastore
+    public static ExecutorService createMetastoreExecutor(DredgeConfig config)
+    {
+        return newFixedThreadPool(config.getMetastoreConcurrency(), daemonThreadsNamed("dredge-metastore-%s"));
+    }
 }

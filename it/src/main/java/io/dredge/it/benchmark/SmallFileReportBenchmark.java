@@ -4,6 +4,8 @@ import io.airlift.log.Level;
 import io.airlift.log.Logging;
 import io.dredge.it.DredgeQueryRunner;
 import io.dredge.it.LakeMetastore;
+import io.dredge.it.ThriftMetastoreServer;
+import io.dredge.it.demo.DemoLake;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
 
@@ -20,9 +22,10 @@ import java.util.stream.Stream;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * {@code bin/dredge-benchmark report}: the small-file report over a Hive table of 100,000 files in 1,000
- * partitions, against a plain recursive listing of the same directory in the same run. Prints files per
- * second for both and their ratio (target: the report at least 0.5x the plain listing).
+ * {@code bin/dredge-benchmark report [thrift|file]}: the small-file report over a Hive table of 100,000 files in
+ * 1,000 partitions, against a plain recursive listing of the same directory in the same run. Prints files per
+ * second for both and their ratio (target: the report at least 0.5x the plain listing). The metastore is a real
+ * thrift metastore (default, as production lakes have) or Trino's file metastore.
  */
 public final class SmallFileReportBenchmark
 {
@@ -36,10 +39,24 @@ public final class SmallFileReportBenchmark
             throws Exception
     {
         PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
-        Path warehouse = Files.createTempDirectory("dredge-report-benchmark");
-        try (DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(new LakeMetastore.FileMetastore(warehouse)).build()) {
+        boolean thrift = args.length == 0 || args[0].equals("thrift");
+        Path directory = Files.createTempDirectory("dredge-report-benchmark");
+        try (AutoCloseable server = thrift ? ThriftMetastoreServer.start(directory) : () -> {}) {
+            LakeMetastore metastore = thrift
+                    ? new LakeMetastore.ThriftMetastore(((ThriftMetastoreServer) server).uri(), ((ThriftMetastoreServer) server).warehouse())
+                    : new LakeMetastore.FileMetastore(directory);
+            run(console, metastore, thrift ? "thrift" : "file");
+        }
+    }
+
+    private static void run(PrintStream console, LakeMetastore metastore, String metastoreName)
+            throws Exception
+    {
+        Path warehouse = metastore.warehouse();
+        try (DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(metastore).build()) {
             Logging.initialize().setLevel("io.trino", Level.WARN);
-            console.printf("creating bench.many_files: %s partitions x %s files%n", PARTITIONS, FILES_PER_PARTITION);
+            console.printf("creating bench.many_files: %s partitions x %s files, %s metastore%n", PARTITIONS, FILES_PER_PARTITION, metastoreName);
+            new DemoLake(queryRunner, metastore, "bench").createSchema();
             Path table = createTable(queryRunner, warehouse);
 
             long[] listingNanos = new long[RUNS];
@@ -72,7 +89,6 @@ public final class SmallFileReportBenchmark
     private static Path createTable(DistributedQueryRunner queryRunner, Path warehouse)
             throws IOException
     {
-        queryRunner.execute("CREATE SCHEMA hive.bench");
         queryRunner.execute("CREATE TABLE hive.bench.seed (id bigint)");
         queryRunner.execute("INSERT INTO hive.bench.seed VALUES 1, 2, 3");
         Path seed;

@@ -33,8 +33,9 @@ import static java.util.concurrent.CompletableFuture.supplyAsync;
  * Builds the small-file report: one row per table and one per partition.
  *
  * <p>Listing is the slow part, so every partition directory (and every Iceberg table's manifests) is read as
- * its own task on {@code listingExecutor}, whose size bounds the concurrency. Tasks never wait for one another,
- * so a small executor cannot deadlock.
+ * its own task on {@code listingExecutor}, whose size bounds the concurrency. Batches of partitions are read from
+ * the metastore on {@code metastoreExecutor}, bounded separately: a metastore serves many clients and times out
+ * long before a file system does. Tasks never wait for one another, so small executors cannot deadlock.
  */
 public final class SmallFileReport
 {
@@ -44,12 +45,14 @@ public final class SmallFileReport
     private final Metastore metastore;
     private final FileStore fileStore;
     private final Executor listingExecutor;
+    private final Executor metastoreExecutor;
 
-    public SmallFileReport(Metastore metastore, FileStore fileStore, Executor listingExecutor)
+    public SmallFileReport(Metastore metastore, FileStore fileStore, Executor listingExecutor, Executor metastoreExecutor)
     {
         this.metastore = requireNonNull(metastore, "metastore is null");
         this.fileStore = requireNonNull(fileStore, "fileStore is null");
         this.listingExecutor = requireNonNull(listingExecutor, "listingExecutor is null");
+        this.metastoreExecutor = requireNonNull(metastoreExecutor, "metastoreExecutor is null");
     }
 
     /**
@@ -149,7 +152,7 @@ public final class SmallFileReport
             return CompletableFuture.failedFuture(e);
         }
         List<CompletableFuture<List<PartitionFiles>>> batches = Lists.partition(names, PARTITION_BATCH_SIZE).stream()
-                .map(batch -> supplyAsync(() -> metastore.getPartitions(table, batch), listingExecutor)
+                .map(batch -> supplyAsync(() -> metastore.getPartitions(table, batch), metastoreExecutor)
                         .thenCompose(this::listPartitions))
                 .collect(toImmutableList());
         return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))

@@ -12,6 +12,7 @@ import io.dredge.core.report.SmallFilePolicy;
 import io.dredge.core.report.SmallFileReportRow;
 import io.dredge.trino.DredgeConfig;
 import io.dredge.trino.ForListing;
+import io.dredge.trino.ForMetastore;
 import io.dredge.trino.adapter.TrinoPorts;
 import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ColumnMetadata;
@@ -72,13 +73,15 @@ public class SmallFileReportSystemTable
 
     private final TrinoPorts ports;
     private final ExecutorService listingExecutor;
+    private final ExecutorService metastoreExecutor;
     private final SmallFilePolicy policy;
     private final String hiveCatalogName;
     private final String icebergCatalogName;
 
     @Inject
-    public SmallFileReportSystemTable(TrinoPorts ports, @ForListing ExecutorService listingExecutor, DredgeConfig config)
+    public SmallFileReportSystemTable(TrinoPorts ports, @ForListing ExecutorService listingExecutor, @ForMetastore ExecutorService metastoreExecutor, DredgeConfig config)
     {
+        this.metastoreExecutor = requireNonNull(metastoreExecutor, "metastoreExecutor is null");
         this.ports = requireNonNull(ports, "ports is null");
         this.listingExecutor = requireNonNull(listingExecutor, "listingExecutor is null");
         this.policy = new SmallFilePolicy(config.getTargetFileSize().toBytes(), config.getCompactionRatioThreshold());
@@ -112,7 +115,7 @@ public class SmallFileReportSystemTable
         InMemoryRecordSet.Builder result = InMemoryRecordSet.builder(METADATA);
         try (ThreadContextClassLoader _ = new ThreadContextClassLoader(getClass().getClassLoader())) {
             long start = System.nanoTime();
-            SmallFileReport report = new SmallFileReport(ports.metastore(session.getIdentity()), ports.fileStore(session.getIdentity()), listingExecutor);
+            SmallFileReport report = new SmallFileReport(ports.metastore(session.getIdentity()), ports.fileStore(session.getIdentity()), listingExecutor, metastoreExecutor);
             Set<SchemaTableName> visible = accessControl.filterTables(null, report.tables(schemaFilter, tableFilter).stream()
                     .map(table -> new SchemaTableName(table.schemaName(), table.tableName()))
                     .collect(toImmutableSet()));

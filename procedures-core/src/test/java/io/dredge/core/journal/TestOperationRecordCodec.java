@@ -1,0 +1,48 @@
+package io.dredge.core.journal;
+
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableReference;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestOperationRecordCodec
+{
+    @Test
+    void testRoundTripKeepsEveryField()
+    {
+        Instant start = Instant.parse("2026-11-23T23:15:12Z");
+        PartitionRecord partition = PartitionRecord.planned(Optional.of("day=2024-01-01"), "s3://lake/t/day=2024-01-01", "s3://lake/t/.dredge/x/day=2024-01-01",
+                        List.of(new TableFile("s3://lake/t/day=2024-01-01/a", 10), new TableFile("s3://lake/t/day=2024-01-01/b", 20)))
+                .verified(42, List.of(new TableFile("s3://lake/t/.dredge/x/day=2024-01-01/c", 25)))
+                .withState(PartitionState.SWAPPED);
+        PartitionRecord skipped = PartitionRecord.planned(Optional.of("day=2024-01-02"), "o", "s", List.of()).skipped("files changed during compaction");
+        OperationRecord record = OperationRecord.start(OperationKind.COMPACT, new TableReference("demo", "events"), "alice", Optional.empty(), start)
+                .withPlan("checksum", 3, List.of(partition, skipped))
+                .withStaging("events__dredge_x", "s3://lake/t/.dredge/x")
+                .withBackupTable("events__dredge_backup_x")
+                .withIcebergSnapshots(new OperationRecord.IcebergSnapshots(1, 2))
+                .withStep("done")
+                .finished(OperationState.SUCCEEDED, Optional.of("none"), start.plusSeconds(5));
+
+        OperationRecord decoded = OperationRecordCodec.fromJson(OperationRecordCodec.toJson(record));
+        assertThat(decoded).isEqualTo(record);
+        assertThat(decoded.id()).startsWith("20261123_231512_");
+        assertThat(decoded.compactedPartitions()).containsExactly(partition);
+        assertThat(decoded.partitionsIn(PartitionState.SKIPPED).get(0).skipReason()).contains("files changed during compaction");
+    }
+
+    @Test
+    void testRefusesDamagedOrNewerRecords()
+    {
+        assertThatThrownBy(() -> OperationRecordCodec.fromJson("{".getBytes(UTF_8))).hasMessageContaining("not a Dredge journal record");
+        assertThatThrownBy(() -> OperationRecordCodec.fromJson("{\"format-version\": 99}".getBytes(UTF_8))).hasMessageContaining("newer than this Dredge");
+        assertThatThrownBy(() -> OperationRecordCodec.fromJson("{\"format-version\": 1}".getBytes(UTF_8))).hasMessageContaining("has no partitions");
+    }
+}

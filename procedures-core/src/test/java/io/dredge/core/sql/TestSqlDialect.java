@@ -1,0 +1,36 @@
+package io.dredge.core.sql;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestSqlDialect
+{
+    @Test
+    void testIdentifiersCannotBreakOutOfQuotes()
+    {
+        assertThat(SqlDialect.TRINO.quoteIdentifier("events")).isEqualTo("\"events\"");
+        assertThat(SqlDialect.TRINO.quoteIdentifier("a\"; DROP TABLE x; --")).isEqualTo("\"a\"\"; DROP TABLE x; --\"");
+        assertThat(SqlDialect.HIVE.quoteIdentifier("a`b")).isEqualTo("`a``b`");
+        assertThatThrownBy(() -> SqlDialect.TRINO.quoteIdentifier("")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> SqlDialect.TRINO.quoteIdentifier("a\0b")).hasMessageContaining("NUL");
+    }
+
+    @Test
+    void testLiteralsCannotBreakOutOfQuotes()
+    {
+        assertThat(SqlDialect.TRINO.stringLiteral("it's")).isEqualTo("'it''s'");
+        assertThat(SqlDialect.TRINO.stringLiteral("a\\b")).isEqualTo("'a\\b'");
+        assertThat(SqlDialect.HIVE.stringLiteral("a\\'b")).isEqualTo("'a\\\\''b'");
+    }
+
+    @Test
+    void testQualifiedNames()
+    {
+        assertThat(SqlDialect.TRINO.qualifiedName(Optional.of("hive"), "demo", "events$partitions")).isEqualTo("\"hive\".\"demo\".\"events$partitions\"");
+        assertThat(SqlDialect.HIVE.qualifiedName(Optional.of("hive"), "demo", "events")).isEqualTo("`demo`.`events`");
+    }
+}
