@@ -118,7 +118,9 @@ public class TestHiveCompaction
             assertThat(operationState(table, "COMPACT")).isEqualTo("RUNNING");
 
             assertQueryFails(compact(table), ".*has an unfinished compact operation .*CALL dredge.system.recover.*");
-            assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => '" + table + "')", ".*");
+            // before any swap there is nothing to roll back; after one, the compaction is unfinished
+            assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => '" + table + "')",
+                    ".*(has no compaction to roll back|is unfinished: run recover instead).*");
 
             assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', table_name => '" + table + "')");
             TableState recovered = state(table);
@@ -358,6 +360,43 @@ public class TestHiveCompaction
     private Set<Object> icebergFiles(String table)
     {
         return computeActual(format("SELECT file_path FROM iceberg.compaction.\"%s$files\"", table)).getOnlyColumnAsSet();
+    }
+
+    @Test
+    public void testRunningOperationHoldsTableAndShowsProgress()
+            throws Exception
+    {
+        createTable("held", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        TableState before = state("held");
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "VERIFIED:4").build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact("held")));
+            MaterializedRow running = waitForRunningOperation("held");
+            assertThat(running.getField(1)).asString().startsWith("verified 2 partitions");
+            String holder = (String) running.getField(0);
+            assertQueryFails(compact("held"), ".*table compaction.held is held by running operation " + holder + ".*");
+            assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction', table_name => 'held')", ".*held by running operation " + holder + ", which is not interrupted.*");
+            compaction.get();
+            assertThat(operationState("held", "COMPACT")).isEqualTo("SUCCEEDED");
+            assertThat(state("held").rows()).isEqualTo(before.rows());
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private MaterializedRow waitForRunningOperation(String table)
+            throws InterruptedException
+    {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            List<MaterializedRow> rows = computeActual(format("SELECT operation_id, step FROM dredge.system.operations WHERE table_name = '%s' AND state = 'RUNNING'", table)).getMaterializedRows();
+            if (!rows.isEmpty() && ((String) rows.get(0).getField(1)).startsWith("verified")) {
+                return rows.get(0);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no running operation on " + table);
     }
 
     private static String compact(String table)

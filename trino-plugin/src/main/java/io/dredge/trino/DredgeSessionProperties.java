@@ -7,6 +7,7 @@ import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.session.PropertyMetadata;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,18 +21,42 @@ public final class DredgeSessionProperties
      * reaches that step (see {@link ProtocolStep}). Hidden from {@code SHOW SESSION}.
      */
     public static final String TESTING_FAIL_AFTER = "testing_fail_after";
+    /**
+     * Test-only: {@code STEP:seconds} makes the protocol wait after the first time it reaches that step.
+     */
+    public static final String TESTING_PAUSE_AFTER = "testing_pause_after";
 
     private DredgeSessionProperties() {}
 
     public static List<PropertyMetadata<?>> sessionProperties()
     {
-        return ImmutableList.of(stringProperty(TESTING_FAIL_AFTER, "Test only: stop compaction after this protocol step", "", DredgeSessionProperties::parseFault, true));
+        return ImmutableList.of(
+                stringProperty(TESTING_FAIL_AFTER, "Test only: stop compaction after this protocol step", "", DredgeSessionProperties::parseFault, true),
+                stringProperty(TESTING_PAUSE_AFTER, "Test only: pause compaction after this protocol step", "", DredgeSessionProperties::parsePause, true));
     }
 
     public static FaultInjector faultInjector(ConnectorSession session)
     {
-        String value = session.getProperty(TESTING_FAIL_AFTER, String.class);
-        return value.isEmpty() ? FaultInjector.NONE : parseFault(value);
+        FaultInjector fault = parseFault(session.getProperty(TESTING_FAIL_AFTER, String.class));
+        FaultInjector pause = parsePause(session.getProperty(TESTING_PAUSE_AFTER, String.class));
+        return (step, count) -> {
+            pause.reached(step, count);
+            fault.reached(step, count);
+        };
+    }
+
+    private static FaultInjector parsePause(String value)
+    {
+        if (value.isEmpty()) {
+            return FaultInjector.NONE;
+        }
+        String[] parts = value.split(":", 2);
+        try {
+            return FaultInjector.pauseAt(ProtocolStep.valueOf(parts[0].trim().toUpperCase(Locale.ROOT)), Duration.ofSeconds(Long.parseLong(parts[1].trim())));
+        }
+        catch (RuntimeException e) {
+            throw new TrinoException(INVALID_SESSION_PROPERTY, "%s must be STEP:seconds with STEP one of %s: %s".formatted(TESTING_PAUSE_AFTER, List.of(ProtocolStep.values()), value));
+        }
     }
 
     private static FaultInjector parseFault(String value)

@@ -1,5 +1,7 @@
 package io.dredge.core.compaction;
 
+import java.time.Duration;
+
 /**
  * Test hook: stops the protocol at a step as abruptly as a crash would, leaving the journal and the table exactly
  * as they are at that point, for {@code recover} to deal with.
@@ -21,6 +23,24 @@ public interface FaultInjector
         return (reached, reachedCount) -> {
             if (reached == step && reachedCount == count) {
                 throw new InjectedFault("injected fault after %s %s".formatted(step, count));
+            }
+        };
+    }
+
+    /**
+     * Waits at {@code step} (its first time) for {@code pause}: a test can then watch and contend with a running operation.
+     */
+    static FaultInjector pauseAt(ProtocolStep step, Duration pause)
+    {
+        return (reached, reachedCount) -> {
+            if (reached == step && reachedCount == 1) {
+                try {
+                    Thread.sleep(pause.toMillis());
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InjectedFault("interrupted while paused after " + step);
+                }
             }
         };
     }
