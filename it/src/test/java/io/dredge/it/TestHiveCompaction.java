@@ -399,6 +399,43 @@ public class TestHiveCompaction
         throw new AssertionError("no running operation on " + table);
     }
 
+    @Test
+    public void testCompactSchemaThenCleanupHonoursRetention()
+    {
+        assertUpdate("CREATE SCHEMA hive.many WITH (location = '" + metastore.schemaLocation("many").orElseThrow() + "')");
+        assertUpdate("CREATE TABLE hive.many.first (id bigint, name varchar, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("CREATE TABLE hive.many.second (id bigint, name varchar)");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.many.first SELECT id, 'n', IF(id %% 2 = 0, 'a', 'b') FROM UNNEST(sequence(%s, %s)) AS t(id)", batch * 10, batch * 10 + 9), 10);
+            assertUpdate(format("INSERT INTO hive.many.second SELECT id, 'n' FROM UNNEST(sequence(%s, %s)) AS t(id)", batch * 10, batch * 10 + 9), 10);
+        }
+        assertUpdate("CREATE VIEW hive.many.a_view AS SELECT * FROM hive.many.first");
+        Object first = computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.many.first").getMaterializedRows().get(0).getFields();
+        Object second = computeActual("SELECT count(*), to_hex(checksum(ROW(id, name))) FROM hive.many.second").getMaterializedRows().get(0).getFields();
+
+        assertUpdate("CALL dredge.system.compact_schema(schema_name => 'many')");
+        assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.many.first").getMaterializedRows().get(0).getFields()).isEqualTo(first);
+        assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name))) FROM hive.many.second").getMaterializedRows().get(0).getFields()).isEqualTo(second);
+        assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.many.first").getOnlyValue()).isEqualTo(2L);
+        assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.many.second").getOnlyValue()).isEqualTo(1L);
+        assertThat(computeActual("SELECT table_name FROM dredge.system.operations WHERE schema_name = 'many' AND kind = 'COMPACT' AND state = 'SUCCEEDED'").getOnlyColumnAsSet())
+                .containsExactlyInAnyOrder("first", "second");
+
+        // too recent for a one-day retention: nothing is cleaned, rollback still works
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'many', older_than => '1d')");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'many' AND kind = 'CLEANUP'").getOnlyValue()).isEqualTo(0L);
+        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'many', table_name => 'second')");
+        assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.many.second").getOnlyValue()).isEqualTo(3L);
+
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'many', older_than => '0s')");
+        assertThat(computeActual("SELECT table_name, state FROM dredge.system.operations WHERE schema_name = 'many' AND kind = 'COMPACT'").getMaterializedRows())
+                .extracting(row -> row.getField(0) + ":" + row.getField(1))
+                .containsExactlyInAnyOrder("first:CLEANED_UP", "second:ROLLED_BACK");
+        assertThat(computeActual("SHOW TABLES FROM hive.many LIKE '%dredge%'").getRowCount()).isEqualTo(0);
+        assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.many.first").getMaterializedRows().get(0).getFields()).isEqualTo(first);
+        assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name))) FROM hive.many.second").getMaterializedRows().get(0).getFields()).isEqualTo(second);
+    }
+
     private static String compact(String table)
     {
         return "CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '" + table + "')";
