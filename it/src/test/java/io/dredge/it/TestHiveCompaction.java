@@ -436,6 +436,34 @@ public class TestHiveCompaction
         assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name))) FROM hive.many.second").getMaterializedRows().get(0).getFields()).isEqualTo(second);
     }
 
+    @Test
+    public void testUnicodePartitionRoundTrip()
+            throws Exception
+    {
+        // Trino writes only printable ASCII partition values: place the files as Hive would and register the partition
+        createTable("unicode_source", "city varchar", "ARRAY['city']", List.of("'x'"), 3);
+        createTable("unicode", "city varchar", "ARRAY['city']", List.of("'Zurich'"), 3);
+        Path partition = Files.createDirectories(server.warehouse().resolve("compaction").resolve("unicode").resolve("city=Zürich 東京"));
+        try (var files = Files.list(server.warehouse().resolve("compaction").resolve("unicode_source").resolve("city=x"))) {
+            for (Path file : files.filter(path -> !path.getFileName().toString().startsWith(".")).toList()) {
+                Files.copy(file, partition.resolve(file.getFileName()));
+            }
+        }
+        assertUpdate("CALL hive.system.register_partition('compaction', 'unicode', ARRAY['city'], ARRAY['Zürich 東京'])");
+        TableState before = state("unicode");
+        assertThat(before.rows().get(0)).isEqualTo(600L);
+        assertThat(before.files()).hasSize(6);
+
+        // Trino cannot write the unicode partition back: it is skipped, with the reason, and the rest is compacted
+        assertUpdate(compact("unicode"));
+        assertThat(state("unicode").rows()).isEqualTo(before.rows());
+        assertThat(state("unicode").files()).hasSize(4);
+        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped FROM dredge.system.operations WHERE table_name = 'unicode'").getMaterializedRows().get(0).getFields())
+                .containsExactly(1L, 1L);
+        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'unicode')");
+        assertThat(state("unicode")).isEqualTo(before);
+    }
+
     private static String compact(String table)
     {
         return "CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '" + table + "')";

@@ -125,7 +125,7 @@ public final class HiveCompaction
             List<PartitionRecord> plan = plan();
             save(record.withStep("planned %s of %s partitions, %s files".formatted(plan.size(), record.partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum())));
             context.faults().reached(ProtocolStep.PLANNED, 1);
-            if (plan.isEmpty()) {
+            if (record.partitionsIn(PartitionState.PLANNED).isEmpty()) {
                 return finish();
             }
             write();
@@ -164,7 +164,10 @@ public final class HiveCompaction
                     for (PartitionDescriptor partition : context.metastore().getPartitions(table, batch)) {
                         List<TableFile> files = HiveTableFiles.listDataFiles(context.fileStore(), partition.location());
                         if (needsCompaction(files)) {
-                            planned.add(PartitionRecord.planned(Optional.of(partition.name()), partition.location(), Locations.child(stagingRoot, partition.name()), files));
+                            PartitionRecord record = PartitionRecord.planned(Optional.of(partition.name()), partition.location(), Locations.child(stagingRoot, partition.name()), files);
+                            planned.add(context.engine().dialect().writesPartition(partition.name())
+                                    ? record
+                                    : record.skipped("the engine cannot write this partition value (only printable ASCII); compact it from Hive"));
                         }
                     }
                 }
@@ -202,7 +205,7 @@ public final class HiveCompaction
          */
         private void write()
         {
-            save(record.withStep("writing %s partitions into %s".formatted(record.partitions().size(), stagingTable)));
+            save(record.withStep("writing %s partitions into %s".formatted(partitionNames().size(), stagingTable)));
             TableReference staging = new TableReference(table.table().schemaName(), stagingTable);
             context.metastore().createTableLike(table.table(), staging, stagingRoot, false, Map.of(TableDescriptor.DREDGE_ROLE_PROPERTY, "staging"));
             long rows = context.engine().update(
@@ -229,14 +232,16 @@ public final class HiveCompaction
          */
         private void verify()
         {
-            save(record.withStep("verifying %s partitions (%s)".formatted(record.partitions().size(), options.verification().sqlName())));
+            save(record.withStep("verifying %s partitions (%s)".formatted(partitionNames().size(), options.verification().sqlName())));
             Map<String, List<Object>> original = new HashMap<>();
             Map<String, List<Object>> staging = new HashMap<>();
             for (List<Object> row : context.engine().query(sql.verification(table, stagingTable, partitionNames(), options.verification()))) {
                 Map<String, List<Object>> side = "original".equals(row.get(0)) ? original : staging;
                 side.put((String) row.get(1), row.subList(2, row.size()));
             }
-            record = record.mapPartitions(partition -> verifyPartition(partition, original.get(groupKey(partition)), staging.get(groupKey(partition))));
+            record = record.mapPartitions(partition -> partition.state() == PartitionState.PLANNED
+                    ? verifyPartition(partition, original.get(groupKey(partition)), staging.get(groupKey(partition)))
+                    : partition);
             long verified = record.partitionsIn(PartitionState.VERIFIED).size();
             save(record.withStep("verified %s partitions, skipped %s".formatted(verified, record.partitionsIn(PartitionState.SKIPPED).size())));
             log.info("compaction {} of {}: {} partitions verified, {} skipped", record.id(), table.table(), verified, record.partitionsIn(PartitionState.SKIPPED).size());
@@ -333,9 +338,12 @@ public final class HiveCompaction
                     .map(difference -> "files changed during compaction (" + difference + ")");
         }
 
+        /**
+         * The partitions still to be written and verified.
+         */
         private List<String> partitionNames()
         {
-            return record.partitions().stream()
+            return record.partitionsIn(PartitionState.PLANNED).stream()
                     .map(partition -> partition.name().orElse(""))
                     .collect(toImmutableList());
         }

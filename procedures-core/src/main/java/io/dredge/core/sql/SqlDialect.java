@@ -51,6 +51,15 @@ public enum SqlDialect
     }
 
     /**
+     * Whether the engine's writer can write a partition of this name: Trino's Hive connector writes only
+     * printable ASCII partition values.
+     */
+    public boolean writesPartition(String partitionName)
+    {
+        return this != TRINO || partitionName.chars().allMatch(c -> c >= 0x20 && c <= 0x7E);
+    }
+
+    /**
      * {@code catalog.schema.table} with every part quoted; Hive has no catalog part.
      */
     public String qualifiedName(Optional<String> catalog, String schema, String table)
