@@ -464,6 +464,23 @@ public class TestHiveCompaction
         assertThat(state("unicode")).isEqualTo(before);
     }
 
+    @Test
+    public void testRecoverKeepsRowsWrittenAfterASwap()
+    {
+        createTable("written_after", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        TableState before = state("written_after");
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
+        assertQueryFails(crashing, compact("written_after"), ".*injected fault after.*");
+        // the first partition now reads the compacted copy: this insert lands there
+        assertUpdate("INSERT INTO hive.compaction.written_after VALUES (-1, 'after', 'a'), (-2, 'after', 'b')", 2);
+
+        assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', table_name => 'written_after')");
+        assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction.written_after WHERE id >= 0").getMaterializedRows().get(0).getFields())
+                .isEqualTo(before.rows());
+        assertThat(computeActual("SELECT id FROM hive.compaction.written_after WHERE id < 0").getOnlyColumnAsSet()).containsExactlyInAnyOrder(-1L, -2L);
+        assertThat(operationState("written_after", "COMPACT")).isEqualTo("RECOVERED");
+    }
+
     private static String compact(String table)
     {
         return "CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '" + table + "')";

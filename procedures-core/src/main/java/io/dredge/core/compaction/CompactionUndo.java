@@ -65,6 +65,11 @@ final class CompactionUndo
         Map<String, String> current = currentLocations(record);
         OperationRecord restored = record.mapPartitions(partition -> {
             if (partition.stagingLocation().equals(current.get(partition.displayName()))) {
+                // rows written into the copy after the swap must survive the copy's deletion
+                int moved = new LateFiles(context).returnToOriginal(record.id(), partition);
+                if (moved > 0) {
+                    log.info("operation {}: moved {} files written after the swap of {} back with its original data", record.id(), moved, partition.displayName());
+                }
                 pointAt(record.table(), partition, partition.originalLocation());
                 log.info("operation {}: {} of {} points at its original data again", record.id(), partition.displayName(), record.table());
                 return partition.withState(PartitionState.RESTORED);

@@ -17,9 +17,11 @@ import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Files a concurrent writer put into a partition's original location after it was swapped to its compacted copy
- * (the writer had looked up the location before the swap). They are not in the plan, and the table no longer
- * reads that location, so they move into the copy: every row stays visible exactly once.
+ * Files a concurrent writer put where the compaction did not expect them. Into a partition's original location
+ * after it was swapped to its compacted copy (the writer had looked up the location before the swap): they are not
+ * in the plan and the table no longer reads that location, so they move into the copy. Into the copy, when the
+ * partition is then pointed back at its original (undo, recover): they move to the original before the copy is
+ * deleted. Either way every row stays visible exactly once.
  */
 final class LateFiles
 {
@@ -37,21 +39,34 @@ final class LateFiles
      */
     int adopt(String operationId, PartitionRecord partition)
     {
-        Set<String> planned = partition.inputFiles().stream().map(TableFile::path).collect(toImmutableSet());
-        List<TableFile> late = HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()).stream()
-                .filter(file -> !planned.contains(file.path()))
+        return move(operationId, partition, partition.originalLocation(), partition.inputFiles(), partition.stagingLocation());
+    }
+
+    /**
+     * Moves files in the partition's copy that the compaction did not write into its original location; returns how many moved.
+     */
+    int returnToOriginal(String operationId, PartitionRecord partition)
+    {
+        return move(operationId, partition, partition.stagingLocation(), partition.outputFiles(), partition.originalLocation());
+    }
+
+    private int move(String operationId, PartitionRecord partition, String from, List<TableFile> expected, String to)
+    {
+        Set<String> known = expected.stream().map(TableFile::path).collect(toImmutableSet());
+        List<TableFile> late = HiveTableFiles.listDataFiles(context.fileStore(), from).stream()
+                .filter(file -> !known.contains(file.path()))
                 .collect(toImmutableList());
         for (TableFile file : late) {
             String name = file.path().substring(file.path().lastIndexOf('/') + 1);
             // the name stays: bucketed tables read the bucket number from it
-            String target = Locations.child(partition.stagingLocation(), name);
+            String target = Locations.child(to, name);
             try {
                 context.fileStore().moveFile(file.path(), target);
             }
             catch (IOException e) {
-                throw new UncheckedIOException("failed to move late file %s into %s".formatted(file.path(), target), e);
+                throw new UncheckedIOException("failed to move late file %s to %s".formatted(file.path(), target), e);
             }
-            log.info("operation {}: moved late file {} of {} into the compacted copy", operationId, name, partition.displayName());
+            log.info("operation {}: moved late file {} of {} to {}", operationId, name, partition.displayName(), to);
         }
         return late.size();
     }
