@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static io.dredge.core.DredgeException.Kind.TABLE_BUSY;
@@ -143,13 +142,6 @@ public final class OperationGuard
                 throw new DredgeException(TABLE_BUSY, "table %s has an unfinished %s operation %s (step: %s); run CALL dredge.system.recover(schema_name => '%s', table_name => '%s')"
                         .formatted(table, record.kind().name().toLowerCase(Locale.ROOT), record.id(), record.step(), table.schemaName(), table.tableName()));
             }
-        }
-    }
-
-    static void requirePositive(long value, String name)
-    {
-        if (value <= 0) {
-            throw new DredgeException(INVALID_ARGUMENT, "%s must be positive: %s".formatted(name, value));
         }
     }
 }

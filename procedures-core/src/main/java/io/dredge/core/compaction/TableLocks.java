@@ -36,9 +36,4 @@ public final class TableLocks
     {
         holders.remove(table, operationId);
     }
-
-    public boolean isRunningHere(String operationId)
-    {
-        return holders.containsValue(operationId);
-    }
 }
