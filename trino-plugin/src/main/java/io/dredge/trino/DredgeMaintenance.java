@@ -2,6 +2,7 @@ package io.dredge.trino;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
+import io.airlift.units.DataSize;
 import io.dredge.core.DredgeException;
 import io.dredge.core.compaction.FaultInjector;
 import io.dredge.core.compaction.MaintenanceContext;
@@ -100,7 +101,7 @@ public class DredgeMaintenance
     private static long parseSize(String value)
     {
         try {
-            return io.airlift.units.DataSize.valueOf(value.trim()).toBytes();
+            return DataSize.valueOf(value.trim()).toBytes();
         }
         catch (IllegalArgumentException e) {
             throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "target_file_size must be a size like '128MB' or '1GB': '%s'".formatted(value));

@@ -18,6 +18,7 @@ import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -117,7 +118,7 @@ public final class IcebergCompaction
         List<Object> verification = context.engine().query(verificationQuery(table, snapshots, options.verification())).get(0);
         long rows = ((Number) verification.get(0)).longValue();
         boolean same = Objects.equals(verification.get(0), verification.get(1))
-                && (options.verification() == Verification.COUNT || java.util.Arrays.equals((byte[]) verification.get(2), (byte[]) verification.get(3)));
+                && (options.verification() == Verification.COUNT || Arrays.equals((byte[]) verification.get(2), (byte[]) verification.get(3)));
         if (!same) {
             rollbackTo(table, record, snapshots);
             throw new DredgeException(UNSAFE, "compaction of %s rolled back: snapshot %s does not hold the same rows as %s".formatted(table.table(), after, before.get()));

@@ -2,6 +2,8 @@ package io.dredge.trino.procedure;
 
 import io.trino.spi.TrinoException;
 
+import java.util.Locale;
+
 import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 
 final class ProcedureArguments
@@ -16,6 +18,6 @@ final class ProcedureArguments
         if (value == null || value.isBlank()) {
             throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "%s must not be empty".formatted(argument));
         }
-        return value.toLowerCase(java.util.Locale.ROOT);
+        return value.toLowerCase(Locale.ROOT);
     }
 }
