@@ -4,15 +4,15 @@ import com.google.common.collect.ImmutableList;
 import io.airlift.log.Logger;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static io.dredge.it.ChildProcesses.awaitPort;
+import static io.dredge.it.ChildProcesses.freePort;
+import static io.dredge.it.ChildProcesses.requiredProperty;
+import static io.dredge.it.ChildProcesses.stop;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -66,7 +66,7 @@ public final class ThriftMetastoreServer
                 .start();
         ThriftMetastoreServer server = new ThriftMetastoreServer(process, port, warehouse);
         try {
-            server.awaitPort(directory.resolve("metastore.log"));
+            awaitPort(process, port, STARTUP_TIMEOUT, "metastore", directory.resolve("metastore.log"));
         }
         catch (IOException | RuntimeException e) {
             server.close();
@@ -102,36 +102,9 @@ public final class ThriftMetastoreServer
     @Override
     public void close()
     {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        stop(process);
     }
 
-    private void awaitPort(Path logFile)
-            throws IOException, InterruptedException
-    {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("metastore exited with %s, see %s".formatted(process.exitValue(), logFile));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            }
-            catch (IOException e) {
-                Thread.sleep(200);
-            }
-        }
-        throw new IOException("metastore did not open port %s within %s, see %s".formatted(port, STARTUP_TIMEOUT, logFile));
-    }
 
     private static ProcessBuilder java(String classpath, Path logFile, String mainClass, String... arguments)
     {
@@ -171,22 +144,5 @@ public final class ThriftMetastoreServer
                   <property><name>metastore.metadata.transformer.class</name><value> </value></property>
                 </configuration>
                 """.formatted(database.toAbsolutePath(), warehouse.toAbsolutePath());
-    }
-
-    private static int freePort()
-            throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String requiredProperty(String name)
-    {
-        String value = System.getProperty(name);
-        if (value == null) {
-            throw new IllegalStateException("system property %s is not set: run the tests through Maven".formatted(name));
-        }
-        return value;
     }
 }

@@ -1,0 +1,72 @@
+package io.dredge.it;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+
+/**
+ * What the harness needs to run a real server (a metastore, a Trino server) as a child process.
+ */
+final class ChildProcesses
+{
+    private ChildProcesses() {}
+
+    static int freePort()
+            throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * Waits until {@code process} accepts connections on {@code port}, failing early if it exits.
+     */
+    static void awaitPort(Process process, int port, Duration timeout, String name, Path logFile)
+            throws IOException, InterruptedException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("%s exited with %s, see %s".formatted(name, process.exitValue(), logFile));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            }
+            catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IOException("%s did not open port %s within %s, see %s".formatted(name, port, timeout, logFile));
+    }
+
+    static void stop(Process process)
+    {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    static String requiredProperty(String name)
+    {
+        String value = System.getProperty(name);
+        if (value == null) {
+            throw new IllegalStateException("system property %s is not set: run the tests through Maven".formatted(name));
+        }
+        return value;
+    }
+}
