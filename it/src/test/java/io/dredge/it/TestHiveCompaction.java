@@ -1,6 +1,10 @@
 package io.dredge.it;
 
 import io.trino.Session;
+import io.trino.metastore.HiveMetastore;
+import io.trino.metastore.HiveMetastoreFactory;
+import io.trino.metastore.Table;
+import io.trino.plugin.hive.HiveConnector;
 import io.trino.spi.security.Identity;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.MaterializedRow;
@@ -12,11 +16,14 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilegeSet;
 import static java.lang.String.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -171,6 +178,34 @@ public class TestHiveCompaction
 
         assertThat(state("guarded")).isEqualTo(before);
         assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE table_name = 'guarded' AND state = 'RUNNING'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testTransactionalAndUnwritableTablesAreRefused()
+    {
+        // an insert-only ACID table, as Hive makes one (for insert-only, a thrift metastore accepts any format);
+        // Trino creates only full ACID tables, which this metastore cannot validate without Hive's ORC classes
+        assertUpdate("CREATE TABLE hive.compaction.acid (id bigint)");
+        HiveMetastore hiveMetastore = ((HiveConnector) getDistributedQueryRunner().getCoordinator().getConnector("hive")).getInjector()
+                .getInstance(HiveMetastoreFactory.class)
+                .createMetastore(Optional.empty());
+        Table plain = hiveMetastore.getTable("compaction", "acid").orElseThrow();
+        hiveMetastore.replaceTable("compaction", "acid", Table.builder(plain)
+                        .setParameter("transactional", "true")
+                        .setParameter("transactional_properties", "insert_only")
+                        .build(),
+                buildInitialPrivilegeSet(plain.getOwner().orElseThrow()),
+                Map.of());
+        assertThat(computeActual("SELECT transactional FROM hive.compaction.\"acid$properties\"").getOnlyValue())
+                .isEqualTo("true");
+        assertQueryFails(compact("acid", "dry_run => true"), ".*compaction.acid is a transactional \\(ACID\\) table: Hive's own compactor owns its files.*");
+        assertQueryFails(compact("acid"), ".*compaction.acid is a transactional \\(ACID\\) table.*");
+
+        // Trino reads REGEX tables but cannot write them
+        assertUpdate("CREATE TABLE hive.compaction.regex (line varchar) WITH (format = 'REGEX', regex = '(.*)')");
+        assertQueryFails(compact("regex"), ".*compaction.regex is stored as REGEX, which the engine cannot write.*");
+
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE table_name IN ('acid', 'regex')").getOnlyValue()).isEqualTo(0L);
     }
 
     @Test

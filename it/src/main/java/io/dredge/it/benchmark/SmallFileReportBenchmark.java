@@ -7,6 +7,7 @@ import io.dredge.it.LakeMetastore;
 import io.dredge.it.ThriftMetastoreServer;
 import io.dredge.it.demo.DemoLake;
 import io.trino.testing.DistributedQueryRunner;
+import io.trino.hadoop.HadoopNative;
 import io.trino.testing.MaterializedRow;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -142,6 +143,8 @@ public final class SmallFileReportBenchmark
     private static long hadoopListing(Path table)
             throws IOException
     {
+        // as Trino's HDFS environment does: without the native library, Hadoop forks `ls` for every file's permissions
+        HadoopNative.requireHadoopNative();
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(table.toUri());
         FileSystem fileSystem = root.getFileSystem(new Configuration());
         RemoteIterator<LocatedFileStatus> iterator = fileSystem.listFiles(root, true);
