@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -33,7 +34,7 @@ public final class CompactionBenchmark
 {
     private static final int ROWS = 3_000_000;
     private static final int FILES_PER_PARTITION = 300;
-    private static final int ROUNDS = 3;
+    private static final int DEFAULT_ROUNDS = 3;
     private static final String COLUMNS = "event_id, user_id, event_type, payload, amount, event_time, event_date";
 
     private CompactionBenchmark() {}
@@ -42,6 +43,9 @@ public final class CompactionBenchmark
             throws Exception
     {
         PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
+        List<String> arguments = List.of(args);
+        boolean trace = arguments.contains("--trace");
+        int rounds = arguments.contains("--rounds") ? Integer.parseInt(arguments.get(arguments.indexOf("--rounds") + 1)) : DEFAULT_ROUNDS;
         Path directory = Files.createTempDirectory("dredge-compaction-benchmark");
         try (ThriftMetastoreServer server = ThriftMetastoreServer.start(directory)) {
             LakeMetastore metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
@@ -58,11 +62,12 @@ public final class CompactionBenchmark
                 Session optimizeSession = Session.builder(queryRunner.getDefaultSession())
                         .setCatalogSessionProperty("hive", "non_transactional_optimize_enabled", "true")
                         .build();
-                long[] nativeNanos = new long[ROUNDS];
-                long[] checksumNanos = new long[ROUNDS];
-                long[] countNanos = new long[ROUNDS];
-                for (int round = 0; round < ROUNDS; round++) {
+                long[] nativeNanos = new long[rounds];
+                long[] checksumNanos = new long[rounds];
+                long[] countNanos = new long[rounds];
+                for (int round = 0; round < rounds; round++) {
                     // alternate the order so that no contender always runs on the warmest caches
+                    Instant roundStart = Instant.now();
                     String nativeCopy = copy(queryRunner, server.warehouse(), "native_" + round);
                     String checksumCopy = copy(queryRunner, server.warehouse(), "checksum_" + round);
                     String countCopy = copy(queryRunner, server.warehouse(), "count_" + round);
@@ -74,12 +79,15 @@ public final class CompactionBenchmark
                             throw new IllegalStateException("%s does not hold the original rows after compaction".formatted(copy));
                         }
                     }
+                    if (trace) {
+                        printStatements(console, queryRunner, roundStart);
+                    }
                     console.printf("round %s: native optimize %.2f s, compact_table checksum %.2f s, count %.2f s (files after: %s, %s, %s)%n",
                             round + 1, nativeNanos[round] / 1e9, checksumNanos[round] / 1e9, countNanos[round] / 1e9,
                             fileCount(queryRunner, nativeCopy), fileCount(queryRunner, checksumCopy), fileCount(queryRunner, countCopy));
                 }
                 double nativeSeconds = median(nativeNanos) / 1e9;
-                console.printf("median of %s rounds, %,d rows in %s files:%n", ROUNDS, ROWS, 3 * FILES_PER_PARTITION);
+                console.printf("median of %s rounds, %,d rows in %s files:%n", rounds, ROWS, 3 * FILES_PER_PARTITION);
                 console.printf("  Trino optimize (no verification, no rollback): %.2f s%n", nativeSeconds);
                 console.printf("  compact_table verify => 'checksum':            %.2f s, %.2fx native (target <= 2.0x)%n", median(checksumNanos) / 1e9, median(checksumNanos) / 1e9 / nativeSeconds);
                 console.printf("  compact_table verify => 'count':               %.2f s, %.2fx native (target <= 1.3x)%n", median(countNanos) / 1e9, median(countNanos) / 1e9 / nativeSeconds);
@@ -109,6 +117,22 @@ public final class CompactionBenchmark
         }
         queryRunner.execute(format("CALL hive.system.sync_partition_metadata('bench', '%s', 'ADD')", name));
         return name;
+    }
+
+    /**
+     * {@code --trace}: every statement the round's procedures sent to the engine, with its start and duration,
+     * so that the time between them (metastore, file system, journal) shows too.
+     */
+    private static void printStatements(PrintStream console, DistributedQueryRunner queryRunner, Instant since)
+    {
+        for (MaterializedRow row : queryRunner.execute(format("""
+                SELECT format_datetime(created, 'HH:mm:ss.SSS'), date_diff('millisecond', created, "end"), substr(regexp_replace(query, '\\s+', ' '), 1, 110)
+                FROM system.runtime.queries
+                WHERE created >= from_iso8601_timestamp('%s') AND (source = 'dredge' OR query LIKE 'CALL dredge%%' OR query LIKE 'ALTER TABLE%%optimize%%')
+                ORDER BY created
+                """, since)).getMaterializedRows()) {
+            console.printf("    %s %6s ms  %s%n", row.getField(0), row.getField(1), row.getField(2));
+        }
     }
 
     private static List<Object> fingerprint(DistributedQueryRunner queryRunner, String table)
