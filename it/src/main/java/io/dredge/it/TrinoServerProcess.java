@@ -11,6 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -42,67 +45,128 @@ public final class TrinoServerProcess
         this.port = port;
     }
 
-    /**
-     * Starts a single-node server (coordinator and worker) in {@code directory}.
-     *
-     * @param plugins plugin name to its installed directory (linked, not copied, into {@code plugin/})
-     * @param catalogs catalog name to its properties, {@code connector.name} included
-     * @param files further files under {@code etc/}, such as {@code access-control.properties}, by name
-     */
-    public static TrinoServerProcess start(Path directory, Map<String, Path> plugins, Map<String, Map<String, String>> catalogs, Map<String, String> files)
-            throws IOException, InterruptedException
+    public static Builder builder(Path directory)
     {
-        Path etc = Files.createDirectories(directory.resolve("etc"));
-        Path catalogDirectory = Files.createDirectories(etc.resolve("catalog"));
-        Path pluginDirectory = Files.createDirectories(directory.resolve("plugin"));
-        for (Map.Entry<String, Path> plugin : plugins.entrySet()) {
-            Files.createSymbolicLink(pluginDirectory.resolve(plugin.getKey()), plugin.getValue().toAbsolutePath());
-        }
-        for (Map.Entry<String, Map<String, String>> catalog : catalogs.entrySet()) {
-            Files.writeString(catalogDirectory.resolve(catalog.getKey() + ".properties"), properties(catalog.getValue()), UTF_8);
-        }
-        for (Map.Entry<String, String> file : files.entrySet()) {
-            Files.writeString(etc.resolve(file.getKey()), file.getValue(), UTF_8);
-        }
-        int port = freePort();
-        Files.writeString(etc.resolve("config.properties"), properties(Map.of(
-                "coordinator", "true",
-                "node-scheduler.include-coordinator", "true",
-                "http-server.http.port", String.valueOf(port),
-                "discovery.uri", "http://127.0.0.1:" + port,
-                "node.environment", "test",
-                "plugin.dir", pluginDirectory.toAbsolutePath().toString(),
-                "query.max-memory", "512MB",
-                "query.max-memory-per-node", "512MB")), UTF_8);
+        return new Builder(directory);
+    }
 
-        Path logFile = directory.resolve("server.log");
-        String classpath = requiredProperty("dredge.server.classes") + ":" + Files.readString(Path.of(requiredProperty("dredge.server.classpath"))).trim();
-        ProcessBuilder processBuilder = new ProcessBuilder(ImmutableList.<String>builder()
-                .add(Path.of(System.getProperty("java.home"), "bin", "java").toString())
-                // the essentials of Trino's own jvm.config, sized for a test
-                .add("-Xmx1g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-Djdk.attach.allowAttachSelf=true",
-                        "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                        "-Dfile.encoding=UTF-8", "-Duser.timezone=UTC", "-Djava.net.preferIPv4Stack=true")
-                .add("-Dconfig=etc/config.properties")
-                .add("-cp", classpath, "io.dredge.it.server.TrinoServerMain")
-                .build())
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile());
-        // catalogs may refer to the server's own address as ${ENV:TRINO_SERVER_URI}
-        processBuilder.environment().put("TRINO_SERVER_URI", "http://127.0.0.1:" + port);
-        Process process = processBuilder.start();
-        TrinoServerProcess server = new TrinoServerProcess(process, port);
-        try {
-            awaitPort(process, port, STARTUP_TIMEOUT, "trino server", logFile);
-            server.awaitStarted(logFile);
+    public static final class Builder
+    {
+        private final Path directory;
+        private final Map<String, Path> plugins = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
+        private final Map<String, String> etcFiles = new LinkedHashMap<>();
+        private final Map<String, String> properties = new LinkedHashMap<>();
+        private final List<String> jvmOptions = new ArrayList<>();
+
+        private Builder(Path directory)
+        {
+            this.directory = requireNonNull(directory, "directory is null");
         }
-        catch (IOException | RuntimeException | InterruptedException e) {
-            server.close();
-            throw e;
+
+        /**
+         * An installed plugin directory, linked (not copied) into {@code plugin/}.
+         */
+        public Builder plugin(String name, Path pluginDirectory)
+        {
+            plugins.put(name, pluginDirectory);
+            return this;
         }
-        log.info("trino server ready on port %s, log in %s", port, logFile);
-        return server;
+
+        /**
+         * {@code etc/catalog/<name>.properties}, {@code connector.name} included.
+         */
+        public Builder catalog(String name, Map<String, String> catalogProperties)
+        {
+            catalogs.put(name, catalogProperties);
+            return this;
+        }
+
+        /**
+         * A further file under {@code etc/}, such as {@code access-control.properties}.
+         */
+        public Builder etcFile(String name, String content)
+        {
+            etcFiles.put(name, content);
+            return this;
+        }
+
+        /**
+         * A property of {@code etc/config.properties} beyond the single-node defaults.
+         */
+        public Builder property(String name, String value)
+        {
+            properties.put(name, value);
+            return this;
+        }
+
+        public Builder jvmOption(String option)
+        {
+            jvmOptions.add(option);
+            return this;
+        }
+
+        /**
+         * Starts a single-node server (coordinator and worker) and waits until it has loaded every plugin and catalog.
+         */
+        public TrinoServerProcess start()
+                throws IOException, InterruptedException
+        {
+            Path etc = Files.createDirectories(directory.resolve("etc"));
+            Path catalogDirectory = Files.createDirectories(etc.resolve("catalog"));
+            Path pluginDirectory = Files.createDirectories(directory.resolve("plugin"));
+            for (Map.Entry<String, Path> plugin : plugins.entrySet()) {
+                Files.createSymbolicLink(pluginDirectory.resolve(plugin.getKey()), plugin.getValue().toAbsolutePath());
+            }
+            for (Map.Entry<String, Map<String, String>> catalog : catalogs.entrySet()) {
+                Files.writeString(catalogDirectory.resolve(catalog.getKey() + ".properties"), properties(catalog.getValue()), UTF_8);
+            }
+            for (Map.Entry<String, String> file : etcFiles.entrySet()) {
+                Files.writeString(etc.resolve(file.getKey()), file.getValue(), UTF_8);
+            }
+            int port = freePort();
+            Map<String, String> config = new LinkedHashMap<>(Map.of(
+                    "coordinator", "true",
+                    "node-scheduler.include-coordinator", "true",
+                    "http-server.http.port", String.valueOf(port),
+                    "discovery.uri", "http://127.0.0.1:" + port,
+                    "node.environment", "test",
+                    "plugin.dir", pluginDirectory.toAbsolutePath().toString(),
+                    "query.max-memory", "512MB",
+                    "query.max-memory-per-node", "512MB"));
+            config.putAll(properties);
+            Files.writeString(etc.resolve("config.properties"), properties(config), UTF_8);
+
+            Path logFile = directory.resolve("server.log");
+            String classpath = requiredProperty("dredge.server.classes") + ":" + Files.readString(Path.of(requiredProperty("dredge.server.classpath"))).trim();
+            ProcessBuilder processBuilder = new ProcessBuilder(ImmutableList.<String>builder()
+                    .add(Path.of(System.getProperty("java.home"), "bin", "java").toString())
+                    // the essentials of Trino's own jvm.config, sized for a test
+                    .add("-Xmx1g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-Djdk.attach.allowAttachSelf=true",
+                            "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                            "-Dfile.encoding=UTF-8", "-Duser.timezone=UTC", "-Djava.net.preferIPv4Stack=true")
+                    .addAll(jvmOptions)
+                    .add("-Dconfig=etc/config.properties")
+                    .add("-cp", classpath, "io.dredge.it.server.TrinoServerMain")
+                    .build())
+                    .directory(directory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile());
+            // catalogs may refer to the server's own address as ${ENV:TRINO_SERVER_URI}
+            processBuilder.environment().put("TRINO_SERVER_URI", "http://127.0.0.1:" + port);
+            Process process = processBuilder.start();
+            TrinoServerProcess server = new TrinoServerProcess(process, port);
+            try {
+                awaitPort(process, port, STARTUP_TIMEOUT, "trino server", logFile);
+                server.awaitStarted(logFile);
+            }
+            catch (IOException | RuntimeException | InterruptedException e) {
+                server.close();
+                throw e;
+            }
+            log.info("trino server ready on port %s, log in %s", port, logFile);
+            return server;
+        }
     }
 
     public String jdbcUrl()

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static io.dredge.it.ChildProcesses.requiredProperty;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
@@ -33,6 +34,8 @@ import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
 @TestInstance(PER_CLASS)
 final class TestInstalledPlugin
 {
+    private static final String KEYSTORE_PASSWORD = "changeit";
+
     private ThriftMetastoreServer metastore;
     private TrinoServerProcess server;
 
@@ -46,28 +49,44 @@ final class TestInstalledPlugin
                   "catalogs": [{"allow": "all"}],
                   "schemas": [{"owner": true}],
                   "procedures": [{"privileges": ["EXECUTE"]}],
-                  "tables": [{"privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]}]
+                  "tables": [{"privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]}],
+                  "impersonation": [{"original_user": "dredge_service", "new_user": ".*", "allow": true}]
                 }
                 """);
         int closedPort = ChildProcesses.freePort();
+        int httpsPort = ChildProcesses.freePort();
+        Path keystore = selfSignedKeystore(directory);
         metastore = ThriftMetastoreServer.start(directory.resolve("metastore"));
         LakeMetastore lake = new LakeMetastore.ThriftMetastore(metastore.uri(), metastore.warehouse());
-        server = TrinoServerProcess.start(
-                directory.resolve("server"),
-                Map.of("hive", Path.of(requiredProperty("dredge.hive.plugin")), "dredge", Path.of(requiredProperty("dredge.dredge.plugin"))),
-                Map.of(
-                        "hive", catalog("hive", lake.catalogProperties("hive"), Map.of()),
-                        "dredge", catalog("dredge", lake.catalogProperties("dredge"), Map.of(
-                                "dredge.hive-catalog-name", "hive",
-                                "dredge.iceberg-catalog-name", "iceberg",
-                                // the loopback address given explicitly, as a cluster behind a load balancer would
-                                "dredge.engine.uri", "${ENV:TRINO_SERVER_URI}")),
-                        // ... and here an address nothing listens on
-                        "dredge_elsewhere", catalog("dredge", lake.catalogProperties("dredge"), Map.of(
-                                "dredge.hive-catalog-name", "hive",
-                                "dredge.iceberg-catalog-name", "iceberg",
-                                "dredge.engine.uri", "http://127.0.0.1:" + closedPort))),
-                Map.of("access-control.properties", "access-control.name=file\nsecurity.config-file=%s\n".formatted(rules)));
+        server = TrinoServerProcess.builder(directory.resolve("server"))
+                .plugin("hive", Path.of(requiredProperty("dredge.hive.plugin")))
+                .plugin("dredge", Path.of(requiredProperty("dredge.dredge.plugin")))
+                .plugin("password", Path.of(requiredProperty("dredge.password.plugin")))
+                .catalog("hive", catalog("hive", lake.catalogProperties("hive"), Map.of()))
+                // the loopback address given explicitly, as a cluster behind a load balancer would have it
+                .catalog("dredge", dredgeCatalog(lake, Map.of("dredge.engine.uri", "${ENV:TRINO_SERVER_URI}")))
+                // ... an address nothing listens on
+                .catalog("dredge_elsewhere", dredgeCatalog(lake, Map.of("dredge.engine.uri", "http://127.0.0.1:" + closedPort)))
+                // ... over HTTPS with password authentication, as a service user that may impersonate the caller
+                .catalog("dredge_secure", dredgeCatalog(lake, engineCredentials(httpsPort, "dredge_service", "s3cret")))
+                // ... with a wrong password, and as a user with a right password who may not impersonate
+                .catalog("dredge_bad_password", dredgeCatalog(lake, engineCredentials(httpsPort, "dredge_service", "guess")))
+                .catalog("dredge_untrusted", dredgeCatalog(lake, engineCredentials(httpsPort, "mallory", "m4llory")))
+                .etcFile("access-control.properties", "access-control.name=file\nsecurity.config-file=%s\n".formatted(rules))
+                .etcFile("password-authenticator.properties", "password-authenticator.name=dredge-testing\ntesting.users=dredge_service:s3cret,mallory:m4llory\n")
+                .property("http-server.https.enabled", "true")
+                .property("http-server.https.port", String.valueOf(httpsPort))
+                .property("http-server.https.keystore.path", keystore.toString())
+                .property("http-server.https.keystore.key", KEYSTORE_PASSWORD)
+                .property("http-server.authentication.type", "PASSWORD")
+                // the test itself connects over HTTP as alice, without a password
+                .property("http-server.authentication.allow-insecure-over-http", "true")
+                .property("internal-communication.shared-secret", "dredge-test-secret-dredge-test-secret")
+                // the procedures' JDBC client trusts the server's self-signed certificate through the JVM's trust store
+                .jvmOption("-Djavax.net.ssl.trustStore=" + keystore)
+                .jvmOption("-Djavax.net.ssl.trustStorePassword=" + KEYSTORE_PASSWORD)
+                .jvmOption("-Djavax.net.ssl.trustStoreType=PKCS12")
+                .start();
         execute("CREATE SCHEMA hive.installed WITH (location = '%s')".formatted(lake.schemaLocation("installed").orElseThrow()));
     }
 
@@ -141,6 +160,70 @@ final class TestInstalledPlugin
                 .hasMessageContaining("127.0.0.1");
         assertThat(query("SELECT \"$path\", id FROM hive.installed.unreachable ORDER BY id")).isEqualTo(before);
         assertThat(query("SELECT state FROM dredge.system.operations WHERE table_name = 'unreachable'")).doesNotContain(List.of("RUNNING"));
+    }
+
+    @Test
+    void testEngineCredentialsAuthenticateAndImpersonateTheCaller()
+            throws SQLException
+    {
+        execute("CREATE TABLE hive.installed.secured (id bigint)");
+        execute("INSERT INTO hive.installed.secured VALUES 1, 2");
+        execute("INSERT INTO hive.installed.secured VALUES 3");
+        List<List<Object>> before = query("SELECT \"$path\", id FROM hive.installed.secured ORDER BY id");
+
+        assertThatThrownBy(() -> execute("CALL dredge_bad_password.system.compact_table(schema_name => 'installed', table_name => 'secured')"))
+                .hasMessageContaining("Invalid credentials");
+        assertThatThrownBy(() -> execute("CALL dredge_untrusted.system.compact_table(schema_name => 'installed', table_name => 'secured')"))
+                .hasMessageContaining("mallory cannot impersonate user alice");
+        assertThat(query("SELECT \"$path\", id FROM hive.installed.secured ORDER BY id")).isEqualTo(before);
+
+        execute("CALL dredge_secure.system.compact_table(schema_name => 'installed', table_name => 'secured')");
+        assertThat(query("SELECT id FROM hive.installed.secured ORDER BY id")).containsExactly(List.of(1L), List.of(2L), List.of(3L));
+        assertThat(query("SELECT count(DISTINCT \"$path\") FROM hive.installed.secured")).containsExactly(List.of(1L));
+        assertThat(query("SELECT state, user_name FROM dredge.system.operations WHERE table_name = 'secured' AND state = 'SUCCEEDED'"))
+                .containsExactly(List.of("SUCCEEDED", "alice"));
+        // the rewrite ran as alice, though dredge_service authenticated it
+        assertThat(query("SELECT DISTINCT \"user\" FROM system.runtime.queries WHERE query LIKE 'INSERT INTO%secured__dredge_%'"))
+                .containsExactly(List.of("alice"));
+    }
+
+    private static Map<String, String> engineCredentials(int httpsPort, String user, String password)
+    {
+        return Map.of(
+                "dredge.engine.uri", "https://127.0.0.1:" + httpsPort,
+                "dredge.engine.user", user,
+                "dredge.engine.password", password);
+    }
+
+    private static Map<String, String> dredgeCatalog(LakeMetastore lake, Map<String, String> engine)
+    {
+        return catalog("dredge", lake.catalogProperties("dredge"), ImmutableMap.<String, String>builder()
+                .put("dredge.hive-catalog-name", "hive")
+                .put("dredge.iceberg-catalog-name", "iceberg")
+                .putAll(engine)
+                .buildOrThrow());
+    }
+
+    /**
+     * A certificate for 127.0.0.1, made with the JDK's keytool.
+     */
+    private static Path selfSignedKeystore(Path directory)
+            throws IOException, InterruptedException
+    {
+        Path keystore = directory.resolve("server.p12");
+        Process keytool = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "trino", "-keyalg", "RSA", "-keysize", "2048", "-validity", "7",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", KEYSTORE_PASSWORD, "-keypass", KEYSTORE_PASSWORD)
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("keytool.log").toFile())
+                .start();
+        if (!keytool.waitFor(60, SECONDS) || keytool.exitValue() != 0) {
+            throw new IOException("keytool failed, see " + directory.resolve("keytool.log"));
+        }
+        return keystore;
     }
 
     private static Map<String, String> catalog(String connector, Map<String, String> lakeProperties, Map<String, String> properties)
