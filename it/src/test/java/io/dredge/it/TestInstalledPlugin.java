@@ -151,14 +151,11 @@ final class TestInstalledPlugin
     void testUnreachableEngineChangesNothing()
             throws SQLException
     {
-        execute("CREATE TABLE hive.installed.unreachable (id bigint)");
-        execute("INSERT INTO hive.installed.unreachable VALUES 1, 2");
-        execute("INSERT INTO hive.installed.unreachable VALUES 3");
-        List<List<Object>> before = query("SELECT \"$path\", id FROM hive.installed.unreachable ORDER BY id");
+        List<List<Object>> before = createTwoFileTable("unreachable");
 
         assertThatThrownBy(() -> execute("CALL dredge_elsewhere.system.compact_table(schema_name => 'installed', table_name => 'unreachable')"))
                 .hasMessageContaining("127.0.0.1");
-        assertThat(query("SELECT \"$path\", id FROM hive.installed.unreachable ORDER BY id")).isEqualTo(before);
+        assertThat(filesAndRows("unreachable")).isEqualTo(before);
         assertThat(query("SELECT state FROM dredge.system.operations WHERE table_name = 'unreachable'")).doesNotContain(List.of("RUNNING"));
     }
 
@@ -166,16 +163,13 @@ final class TestInstalledPlugin
     void testEngineCredentialsAuthenticateAndImpersonateTheCaller()
             throws SQLException
     {
-        execute("CREATE TABLE hive.installed.secured (id bigint)");
-        execute("INSERT INTO hive.installed.secured VALUES 1, 2");
-        execute("INSERT INTO hive.installed.secured VALUES 3");
-        List<List<Object>> before = query("SELECT \"$path\", id FROM hive.installed.secured ORDER BY id");
+        List<List<Object>> before = createTwoFileTable("secured");
 
         assertThatThrownBy(() -> execute("CALL dredge_bad_password.system.compact_table(schema_name => 'installed', table_name => 'secured')"))
                 .hasMessageContaining("Invalid credentials");
         assertThatThrownBy(() -> execute("CALL dredge_untrusted.system.compact_table(schema_name => 'installed', table_name => 'secured')"))
                 .hasMessageContaining("mallory cannot impersonate user alice");
-        assertThat(query("SELECT \"$path\", id FROM hive.installed.secured ORDER BY id")).isEqualTo(before);
+        assertThat(filesAndRows("secured")).isEqualTo(before);
 
         execute("CALL dredge_secure.system.compact_table(schema_name => 'installed', table_name => 'secured')");
         assertThat(query("SELECT id FROM hive.installed.secured ORDER BY id")).containsExactly(List.of(1L), List.of(2L), List.of(3L));
@@ -185,6 +179,24 @@ final class TestInstalledPlugin
         // the rewrite ran as alice, though dredge_service authenticated it
         assertThat(query("SELECT DISTINCT \"user\" FROM system.runtime.queries WHERE query LIKE 'INSERT INTO%secured__dredge_%'"))
                 .containsExactly(List.of("alice"));
+    }
+
+    /**
+     * A table of three rows in two files; returns its files and rows.
+     */
+    private List<List<Object>> createTwoFileTable(String table)
+            throws SQLException
+    {
+        execute("CREATE TABLE hive.installed.%s (id bigint)".formatted(table));
+        execute("INSERT INTO hive.installed.%s VALUES 1, 2".formatted(table));
+        execute("INSERT INTO hive.installed.%s VALUES 3".formatted(table));
+        return filesAndRows(table);
+    }
+
+    private List<List<Object>> filesAndRows(String table)
+            throws SQLException
+    {
+        return query("SELECT \"$path\", id FROM hive.installed.%s ORDER BY id".formatted(table));
     }
 
     private static Map<String, String> engineCredentials(int httpsPort, String user, String password)
