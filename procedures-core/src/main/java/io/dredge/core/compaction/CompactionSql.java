@@ -86,15 +86,20 @@ final class CompactionSql
     }
 
     /**
-     * Rows {@code (side, partition_name, row_count[, checksum])} for the chosen partitions of the original
-     * ({@code side = 'original'}) and of the staging copy ({@code 'staging'}), computed in one query so that the
-     * engine scans both at once.
+     * Rows {@code (side, partition_name, row_count[, checksum])} for the chosen partitions of the original table,
+     * {@code side = 'original'}.
      */
-    String verification(TableDescriptor source, String stagingTable, Collection<String> partitionNames, Verification verification)
+    String originalAggregates(TableDescriptor source, Collection<String> partitionNames, Verification verification)
     {
-        return aggregate(source, source.table().tableName(), "original", partitionNames, verification)
-                + " UNION ALL "
-                + aggregate(source, stagingTable, "staging", partitionNames, verification);
+        return aggregate(source, source.table().tableName(), "original", partitionNames, verification);
+    }
+
+    /**
+     * The same rows for the staging copy, {@code side = 'staging'}.
+     */
+    String stagingAggregates(TableDescriptor source, String stagingTable, Collection<String> partitionNames, Verification verification)
+    {
+        return aggregate(source, stagingTable, "staging", partitionNames, verification);
     }
 
     private String aggregate(TableDescriptor source, String tableName, String side, Collection<String> partitionNames, Verification verification)

@@ -24,10 +24,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
+import static com.google.common.base.Throwables.throwIfUnchecked;
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
+import static java.util.concurrent.CompletableFuture.supplyAsync;
+import static java.util.concurrent.Executors.newSingleThreadExecutor;
 
 /**
  * Safe compaction of a Hive (non-Iceberg) table. At every instant each partition's location holds a complete
@@ -74,8 +81,13 @@ public final class HiveCompaction
         }
         guard.requireWriteAccess(descriptor);
         guard.acquire(descriptor, run.record);
+        ExecutorService verificationExecutor = newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "dredge-verification-" + run.record.shortId());
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
-            return run.execute();
+            return run.execute(verificationExecutor);
         }
         catch (FaultInjector.InjectedFault e) {
             // a simulated crash: leave journal and table exactly as they are, for recover
@@ -87,6 +99,8 @@ public final class HiveCompaction
             throw e;
         }
         finally {
+            // a failed rewrite leaves nothing worth waiting for on the original's side
+            verificationExecutor.shutdownNow();
             guard.release(table, run.record.id());
         }
     }
@@ -120,7 +134,7 @@ public final class HiveCompaction
             return record;
         }
 
-        OperationRecord execute()
+        OperationRecord execute(Executor verificationExecutor)
         {
             List<PartitionRecord> plan = plan();
             save(record.withStep("planned %s of %s partitions, %s files".formatted(plan.size(), record.partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum())));
@@ -128,9 +142,9 @@ public final class HiveCompaction
             if (record.partitionsIn(PartitionState.PLANNED).isEmpty()) {
                 return finish();
             }
-            write();
+            Future<List<List<Object>>> originalAggregates = write(verificationExecutor);
             context.faults().reached(ProtocolStep.WRITTEN, 1);
-            verify();
+            verify(originalAggregates);
             context.faults().reached(ProtocolStep.VERIFIED, 1);
             swap();
             return finish();
@@ -203,11 +217,16 @@ public final class HiveCompaction
         /**
          * Step 3: the engine copies the planned partitions into the staging table, sized to the target file size.
          */
-        private void write()
+        private Future<List<List<Object>>> write(Executor verificationExecutor)
         {
             save(record.withStep("writing %s partitions into %s".formatted(partitionNames().size(), stagingTable)));
             TableReference staging = new TableReference(table.table().schemaName(), stagingTable);
             context.metastore().createTableLike(table.table(), staging, stagingRoot, false, Map.of(TableDescriptor.DREDGE_ROLE_PROPERTY, "staging"));
+            // the original's side of verification runs beside the rewrite: both read the same planned files, and a
+            // file added or removed in the meantime is caught by the listings that verify and swap compare
+            Future<List<List<Object>>> originalAggregates = supplyAsync(
+                    () -> context.engine().query(sql.originalAggregates(table, partitionNames(), options.verification())),
+                    verificationExecutor);
             long rows = context.engine().update(
                     sql.copyInto(table, stagingTable, partitionNames()),
                     context.writeSizing().sessionProperties(context.catalog(), options.policy().targetFileSizeBytes()));
@@ -224,21 +243,18 @@ public final class HiveCompaction
             }
             save(record.withStep("wrote %s rows into %s".formatted(rows, stagingTable)));
             log.info("compaction {} of {}: wrote {} rows into {}", record.id(), table.table(), rows, stagingTable);
+            return originalAggregates;
         }
 
         /**
          * Step 4: each staging partition must hold exactly the original's rows, and the original's files must be
          * those planned; otherwise that partition is skipped and keeps its rows where they are.
          */
-        private void verify()
+        private void verify(Future<List<List<Object>>> originalAggregates)
         {
             save(record.withStep("verifying %s partitions (%s)".formatted(partitionNames().size(), options.verification().sqlName())));
-            Map<String, List<Object>> original = new HashMap<>();
-            Map<String, List<Object>> staging = new HashMap<>();
-            for (List<Object> row : context.engine().query(sql.verification(table, stagingTable, partitionNames(), options.verification()))) {
-                Map<String, List<Object>> side = "original".equals(row.get(0)) ? original : staging;
-                side.put((String) row.get(1), row.subList(2, row.size()));
-            }
+            Map<String, List<Object>> staging = byPartition(context.engine().query(sql.stagingAggregates(table, stagingTable, partitionNames(), options.verification())));
+            Map<String, List<Object>> original = byPartition(result(originalAggregates));
             record = record.mapPartitions(partition -> partition.state() == PartitionState.PLANNED
                     ? verifyPartition(partition, original.get(groupKey(partition)), staging.get(groupKey(partition)))
                     : partition);
@@ -332,6 +348,15 @@ public final class HiveCompaction
             return record;
         }
 
+        private static Map<String, List<Object>> byPartition(List<List<Object>> aggregates)
+        {
+            Map<String, List<Object>> byPartition = new HashMap<>();
+            for (List<Object> row : aggregates) {
+                byPartition.put((String) row.get(1), row.subList(2, row.size()));
+            }
+            return byPartition;
+        }
+
         private Optional<String> changedFiles(PartitionRecord partition)
         {
             return CompactionUndo.difference(partition.inputFiles(), HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()))
@@ -352,6 +377,21 @@ public final class HiveCompaction
         {
             record = updated;
             context.journal().save(record);
+        }
+    }
+
+    private static <T> T result(Future<T> future)
+    {
+        try {
+            return future.get();
+        }
+        catch (ExecutionException e) {
+            throwIfUnchecked(e.getCause());
+            throw new RuntimeException(e.getCause());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException("interrupted while verifying", e);
         }
     }
 
