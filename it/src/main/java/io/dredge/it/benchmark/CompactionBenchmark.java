@@ -4,6 +4,7 @@ import io.airlift.log.Level;
 import io.airlift.log.Logging;
 import io.dredge.it.DredgeQueryRunner;
 import io.dredge.it.LakeMetastore;
+import io.dredge.it.LocalDataFiles;
 import io.dredge.it.ThriftMetastoreServer;
 import io.dredge.it.demo.DemoLake;
 import io.trino.Session;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static java.lang.String.format;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -104,13 +104,7 @@ public final class CompactionBenchmark
         queryRunner.execute(format("CREATE TABLE hive.bench.%s (LIKE hive.bench.events INCLUDING PROPERTIES)", name));
         Path source = warehouse.resolve("bench").resolve("events");
         Path target = warehouse.resolve("bench").resolve(name);
-        List<Path> files;
-        try (Stream<Path> paths = Files.walk(source)) {
-            files = paths.filter(Files::isRegularFile)
-                    .filter(path -> Stream.of(source.relativize(path).toString().split("/")).noneMatch(part -> part.startsWith(".") || part.startsWith("_")))
-                    .toList();
-        }
-        for (Path file : files) {
+        for (Path file : LocalDataFiles.list(source)) {
             Path destination = target.resolve(source.relativize(file).toString());
             Files.createDirectories(destination.getParent());
             Files.copy(file, destination);

@@ -2,6 +2,7 @@ package io.dredge.it.demo;
 
 import io.airlift.log.Logger;
 import io.dredge.it.LakeMetastore;
+import io.dredge.it.LocalDataFiles;
 import io.trino.testing.QueryRunner;
 
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 import static com.google.common.util.concurrent.Futures.getUnchecked;
 import static io.airlift.concurrent.Threads.daemonThreadsNamed;
@@ -128,14 +128,7 @@ public final class DemoLake
     private static void moveDataFiles(Path source, Path target)
             throws IOException
     {
-        List<Path> files;
-        try (Stream<Path> paths = Files.walk(source)) {
-            files = paths.filter(Files::isRegularFile)
-                    .filter(path -> !source.relativize(path).toString().startsWith("."))
-                    .filter(path -> !path.getFileName().toString().startsWith("."))
-                    .toList();
-        }
-        for (Path file : files) {
+        for (Path file : LocalDataFiles.list(source)) {
             Path destination = target.resolve(source.relativize(file).toString());
             Files.createDirectories(destination.getParent());
             Files.move(file, destination);

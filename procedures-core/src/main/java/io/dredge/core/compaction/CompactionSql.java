@@ -86,31 +86,17 @@ final class CompactionSql
     }
 
     /**
-     * Rows {@code (side, partition_name, row_count[, checksum])} for the chosen partitions of the original table,
-     * {@code side = 'original'}.
+     * Rows {@code (partition_name, row_count[, checksum])} for the chosen partitions of {@code tableName}: the
+     * source table itself or its staging copy, which has the same columns and partitioning.
      */
-    String originalAggregates(TableDescriptor source, Collection<String> partitionNames, Verification verification)
-    {
-        return aggregate(source, source.table().tableName(), "original", partitionNames, verification);
-    }
-
-    /**
-     * The same rows for the staging copy, {@code side = 'staging'}.
-     */
-    String stagingAggregates(TableDescriptor source, String stagingTable, Collection<String> partitionNames, Verification verification)
-    {
-        return aggregate(source, stagingTable, "staging", partitionNames, verification);
-    }
-
-    private String aggregate(TableDescriptor source, String tableName, String side, Collection<String> partitionNames, Verification verification)
+    String aggregates(TableDescriptor source, String tableName, Collection<String> partitionNames, Verification verification)
     {
         String partitionName = source.partitioned() ? dialect.quoteIdentifier(PARTITION_NAME_COLUMN) : dialect.stringLiteral("");
         String checksum = switch (verification) {
             case COUNT -> "";
             case CHECKSUM -> ", checksum(ROW(%s))".formatted(source.allColumns().stream().map(dialect::quoteIdentifier).collect(joining(", ")));
         };
-        return "SELECT %s, %s, count(*)%s FROM %s%s GROUP BY 1, 2".formatted(
-                dialect.stringLiteral(side),
+        return "SELECT %s, count(*)%s FROM %s%s GROUP BY 1".formatted(
                 partitionName,
                 checksum,
                 table(source.table().schemaName(), tableName),

@@ -225,7 +225,7 @@ public final class HiveCompaction
             // the original's side of verification runs beside the rewrite: both read the same planned files, and a
             // file added or removed in the meantime is caught by the listings that verify and swap compare
             Future<List<List<Object>>> originalAggregates = supplyAsync(
-                    () -> context.engine().query(sql.originalAggregates(table, partitionNames(), options.verification())),
+                    () -> context.engine().query(sql.aggregates(table, table.table().tableName(), partitionNames(), options.verification())),
                     verificationExecutor);
             long rows = context.engine().update(
                     sql.copyInto(table, stagingTable, partitionNames()),
@@ -253,7 +253,7 @@ public final class HiveCompaction
         private void verify(Future<List<List<Object>>> originalAggregates)
         {
             save(record.withStep("verifying %s partitions (%s)".formatted(partitionNames().size(), options.verification().sqlName())));
-            Map<String, List<Object>> staging = byPartition(context.engine().query(sql.stagingAggregates(table, stagingTable, partitionNames(), options.verification())));
+            Map<String, List<Object>> staging = byPartition(context.engine().query(sql.aggregates(table, stagingTable, partitionNames(), options.verification())));
             Map<String, List<Object>> original = byPartition(result(originalAggregates));
             record = record.mapPartitions(partition -> partition.state() == PartitionState.PLANNED
                     ? verifyPartition(partition, original.get(groupKey(partition)), staging.get(groupKey(partition)))
@@ -352,7 +352,7 @@ public final class HiveCompaction
         {
             Map<String, List<Object>> byPartition = new HashMap<>();
             for (List<Object> row : aggregates) {
-                byPartition.put((String) row.get(1), row.subList(2, row.size()));
+                byPartition.put((String) row.get(0), row.subList(1, row.size()));
             }
             return byPartition;
         }
