@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -104,7 +105,7 @@ public class TestHiveCompaction
         assertThat(state("events").rows()).isEqualTo(before.rows());
         assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'events', older_than => '0s')");
         assertThat(state("events").rows()).isEqualTo(before.rows());
-        assertThat(before.files()).allSatisfy(file -> assertThat(Files.exists(java.nio.file.Path.of(java.net.URI.create(file)))).isFalse());
+        assertThat(before.files()).allSatisfy(file -> assertThat(Files.exists(java.nio.file.Path.of(URI.create(file)))).isFalse());
         assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'events')", ".*nothing left to roll back.*cleanup deleted.*");
     }
 
@@ -311,6 +312,44 @@ public class TestHiveCompaction
     }
 
     @Test
+    public void testChecksumCatchesValuesMovedBetweenRows()
+            throws Exception
+    {
+        createTable("tampered", "day varchar", "ARRAY['day']", List.of("'a'"), 3);
+        TableState before = state("tampered");
+        // the same ids and the same names, but each name on another row: count and per-column checksums cannot tell
+        assertUpdate("CREATE TABLE hive.compaction.forgery (id bigint, name varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.compaction.forgery SELECT id, 'name-' || CAST((id + 1) % 300 AS varchar), 'a' FROM UNNEST(sequence(0, 299)) AS t(id)", 300);
+        String perColumn = "SELECT count(*), to_hex(checksum(id)), to_hex(checksum(name)) FROM hive.compaction.%s";
+        assertThat(computeActual(format(perColumn, "forgery")).getMaterializedRows()).isEqualTo(computeActual(format(perColumn, "tampered")).getMaterializedRows());
+        Path forgery = Path.of(URI.create((String) computeActual("SELECT DISTINCT \"$path\" FROM hive.compaction.forgery").getOnlyValue()));
+
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "WRITTEN:4").build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact("tampered")));
+            String operationId = (String) waitForRunningOperation("tampered", "wrote").getField(0);
+            // while the operation waits between rewrite and verification, its rewritten copy is swapped for the forgery
+            Path tableDirectory = Path.of(URI.create(before.files().iterator().next())).getParent().getParent();
+            Path copy = tableDirectory.resolve(".dredge").resolve(operationId).resolve("day=a");
+            List<Path> written = LocalDataFiles.list(copy);
+            assertThat(written).isNotEmpty();
+            for (Path file : written) {
+                Files.delete(file);
+            }
+            Files.copy(forgery, copy.resolve(forgery.getFileName()));
+            compaction.get();
+        }
+        finally {
+            executor.shutdownNow();
+        }
+
+        assertThat(state("tampered")).isEqualTo(before);
+        assertThat(computeActual("SELECT state, partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'tampered'").getMaterializedRows().get(0).getFields())
+                .containsExactly("SUCCEEDED", 0L, 1L, "compacted 0 of 1 partitions: 0 files -> 0 files; skipped day=a (checksum differs between original and rewritten copy)");
+    }
+
+    @Test
     public void testRewriteRunsOnTheWorker()
     {
         createTable("distributed", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
@@ -407,7 +446,7 @@ public class TestHiveCompaction
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact("held")));
-            MaterializedRow running = waitForRunningOperation("held");
+            MaterializedRow running = waitForRunningOperation("held", "verified");
             assertThat(running.getField(1)).asString().startsWith("verified 2 partitions");
             String holder = (String) running.getField(0);
             assertQueryFails(compact("held"), ".*table compaction.held is held by running operation " + holder + ".*");
@@ -421,12 +460,12 @@ public class TestHiveCompaction
         }
     }
 
-    private MaterializedRow waitForRunningOperation(String table)
+    private MaterializedRow waitForRunningOperation(String table, String stepPrefix)
             throws InterruptedException
     {
         for (int attempt = 0; attempt < 200; attempt++) {
             List<MaterializedRow> rows = computeActual(format("SELECT operation_id, step FROM dredge.system.operations WHERE table_name = '%s' AND state = 'RUNNING'", table)).getMaterializedRows();
-            if (!rows.isEmpty() && ((String) rows.get(0).getField(1)).startsWith("verified")) {
+            if (!rows.isEmpty() && ((String) rows.get(0).getField(1)).startsWith(stepPrefix)) {
                 return rows.get(0);
             }
             Thread.sleep(50);

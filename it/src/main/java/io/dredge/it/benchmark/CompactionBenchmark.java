@@ -18,7 +18,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 import static java.lang.String.format;
@@ -66,14 +68,18 @@ public final class CompactionBenchmark
                 long[] checksumNanos = new long[rounds];
                 long[] countNanos = new long[rounds];
                 for (int round = 0; round < rounds; round++) {
-                    // alternate the order so that no contender always runs on the warmest caches
                     Instant roundStart = Instant.now();
                     String nativeCopy = copy(queryRunner, server.warehouse(), "native_" + round);
                     String checksumCopy = copy(queryRunner, server.warehouse(), "checksum_" + round);
                     String countCopy = copy(queryRunner, server.warehouse(), "count_" + round);
-                    nativeNanos[round] = time(() -> queryRunner.execute(optimizeSession, format("ALTER TABLE hive.bench.%s EXECUTE optimize(file_size_threshold => '128MB')", nativeCopy)));
-                    checksumNanos[round] = time(() -> queryRunner.execute(format("CALL dredge.system.compact_table(schema_name => 'bench', table_name => '%s', verify => 'checksum')", checksumCopy)));
-                    countNanos[round] = time(() -> queryRunner.execute(format("CALL dredge.system.compact_table(schema_name => 'bench', table_name => '%s', verify => 'count')", countCopy)));
+                    int current = round;
+                    List<Runnable> contenders = new ArrayList<>(List.of(
+                            () -> nativeNanos[current] = time(() -> queryRunner.execute(optimizeSession, format("ALTER TABLE hive.bench.%s EXECUTE optimize(file_size_threshold => '128MB')", nativeCopy))),
+                            () -> checksumNanos[current] = time(() -> queryRunner.execute(format("CALL dredge.system.compact_table(schema_name => 'bench', table_name => '%s', verify => 'checksum')", checksumCopy))),
+                            () -> countNanos[current] = time(() -> queryRunner.execute(format("CALL dredge.system.compact_table(schema_name => 'bench', table_name => '%s', verify => 'count')", countCopy)))));
+                    // a different contender goes first in each round, so that none always runs right after the copying
+                    Collections.rotate(contenders, -round);
+                    contenders.forEach(Runnable::run);
                     for (String copy : List.of(nativeCopy, checksumCopy, countCopy)) {
                         if (!fingerprint(queryRunner, copy).equals(expected)) {
                             throw new IllegalStateException("%s does not hold the original rows after compaction".formatted(copy));

@@ -341,11 +341,28 @@ public final class HiveCompaction
                     record.partitionsConsidered(),
                     swapped.stream().mapToLong(partition -> partition.inputFiles().size()).sum(),
                     swapped.stream().mapToLong(partition -> partition.outputFiles().size()).sum())
-                    + (late == 0 ? "" : "; moved %s files written concurrently into the compacted partitions".formatted(late));
+                    + (late == 0 ? "" : "; moved %s files written concurrently into the compacted partitions".formatted(late))
+                    + skippedSummary();
             record = record.withStep(summary).finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
             context.journal().save(record);
             log.info("compaction {} of {}: {}", record.id(), table.table(), summary);
             return record;
+        }
+
+        /**
+         * Why partitions were left as they were, shown with the operation: the first reason, and how many more.
+         */
+        private String skippedSummary()
+        {
+            List<PartitionRecord> skipped = record.partitionsIn(PartitionState.SKIPPED);
+            if (skipped.isEmpty()) {
+                return "";
+            }
+            PartitionRecord first = skipped.get(0);
+            return "; skipped %s (%s)%s".formatted(
+                    first.displayName(),
+                    first.skipReason().orElse("no reason recorded"),
+                    skipped.size() == 1 ? "" : " and %s more".formatted(skipped.size() - 1));
         }
 
         private static Map<String, List<Object>> byPartition(List<List<Object>> aggregates)
