@@ -28,7 +28,6 @@ import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
-import static java.util.stream.Collectors.joining;
 
 /**
  * Compaction of an Iceberg table. Iceberg commits atomically, so the engine's own {@code optimize} does the swap;
@@ -165,19 +164,20 @@ public final class IcebergCompaction
 
     private String verificationQuery(TableDescriptor table, IcebergSnapshots snapshots, Verification verification)
     {
-        String columns = context.engine().query("SELECT column_name FROM %s.information_schema.columns WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position".formatted(
+        List<String> columns = context.engine().query("SELECT column_name FROM %s.information_schema.columns WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position".formatted(
                         dialect.quoteIdentifier(context.icebergCatalog().orElseThrow()),
                         dialect.stringLiteral(table.table().schemaName()),
                         dialect.stringLiteral(table.table().tableName())))
                 .stream()
-                .map(row -> dialect.quoteIdentifier((String) row.get(0)))
-                .collect(joining(", "));
+                .map(row -> (String) row.get(0))
+                .collect(toImmutableList());
         String before = "%s FOR VERSION AS OF %s".formatted(name(table), snapshots.before());
         String after = "%s FOR VERSION AS OF %s".formatted(name(table), snapshots.after());
         if (verification == Verification.COUNT) {
             return "SELECT (SELECT count(*) FROM %s), (SELECT count(*) FROM %s)".formatted(before, after);
         }
-        return "SELECT (SELECT count(*) FROM %1$s), (SELECT count(*) FROM %2$s), (SELECT checksum(ROW(%3$s)) FROM %1$s), (SELECT checksum(ROW(%3$s)) FROM %2$s)".formatted(before, after, columns);
+        String rowHash = new CompactionSql(dialect, context.icebergCatalog()).rowHash(columns);
+        return "SELECT (SELECT count(*) FROM %1$s), (SELECT count(*) FROM %2$s), (SELECT checksum(%3$s) FROM %1$s), (SELECT checksum(%3$s) FROM %2$s)".formatted(before, after, rowHash);
     }
 
     private String name(TableDescriptor table)

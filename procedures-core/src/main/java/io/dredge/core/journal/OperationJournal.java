@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static java.util.Objects.requireNonNull;
@@ -34,6 +36,8 @@ public final class OperationJournal
     private final FileStore fileStore;
     private final Metastore metastore;
     private final Optional<String> journalRoot;
+    // a schema's location does not change within one call, and a journal lives for one call: ask the metastore once
+    private final Map<String, String> schemaDirectories = new ConcurrentHashMap<>();
 
     public OperationJournal(FileStore fileStore, Metastore metastore, Optional<String> journalRoot)
     {
@@ -96,10 +100,12 @@ public final class OperationJournal
         if (journalRoot.isPresent()) {
             return journalRoot.get();
         }
-        String schemaLocation = metastore.getSchemaLocation(schemaName)
-                .orElseThrow(() -> new IllegalStateException(
-                        "schema %s has no location to keep Dredge's journal in: set dredge.journal-location".formatted(schemaName)));
-        return Locations.child(schemaLocation, SCHEMA_JOURNAL_DIRECTORY);
+        return schemaDirectories.computeIfAbsent(schemaName, schema -> {
+            String schemaLocation = metastore.getSchemaLocation(schema)
+                    .orElseThrow(() -> new IllegalStateException(
+                            "schema %s has no location to keep Dredge's journal in: set dredge.journal-location".formatted(schema)));
+            return Locations.child(schemaLocation, SCHEMA_JOURNAL_DIRECTORY);
+        });
     }
 
     private List<OperationRecord> read(String directory)
