@@ -37,6 +37,7 @@ public final class CompactionBenchmark
     private static final int ROWS = 3_000_000;
     private static final int FILES_PER_PARTITION = 300;
     private static final int DEFAULT_ROUNDS = 3;
+    private static final int DEFAULT_WARMUPS = 1;
     private static final String COLUMNS = "event_id, user_id, event_type, payload, amount, event_time, event_date";
 
     private CompactionBenchmark() {}
@@ -48,6 +49,8 @@ public final class CompactionBenchmark
         List<String> arguments = List.of(args);
         boolean trace = arguments.contains("--trace");
         int rounds = arguments.contains("--rounds") ? Integer.parseInt(arguments.get(arguments.indexOf("--rounds") + 1)) : DEFAULT_ROUNDS;
+        // a coordinator that has run for a while has compiled the code paths all three contenders take
+        int warmups = arguments.contains("--warmup") ? Integer.parseInt(arguments.get(arguments.indexOf("--warmup") + 1)) : DEFAULT_WARMUPS;
         Path directory = Files.createTempDirectory("dredge-compaction-benchmark");
         try (ThriftMetastoreServer server = ThriftMetastoreServer.start(directory)) {
             LakeMetastore metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
@@ -64,10 +67,10 @@ public final class CompactionBenchmark
                 Session optimizeSession = Session.builder(queryRunner.getDefaultSession())
                         .setCatalogSessionProperty("hive", "non_transactional_optimize_enabled", "true")
                         .build();
-                long[] nativeNanos = new long[rounds];
-                long[] checksumNanos = new long[rounds];
-                long[] countNanos = new long[rounds];
-                for (int round = 0; round < rounds; round++) {
+                long[] nativeNanos = new long[warmups + rounds];
+                long[] checksumNanos = new long[warmups + rounds];
+                long[] countNanos = new long[warmups + rounds];
+                for (int round = 0; round < warmups + rounds; round++) {
                     Instant roundStart = Instant.now();
                     String nativeCopy = copy(queryRunner, server.warehouse(), "native_" + round);
                     String checksumCopy = copy(queryRunner, server.warehouse(), "checksum_" + round);
@@ -88,15 +91,17 @@ public final class CompactionBenchmark
                     if (trace) {
                         printStatements(console, queryRunner, roundStart);
                     }
-                    console.printf("round %s: native optimize %.2f s, compact_table checksum %.2f s, count %.2f s (files after: %s, %s, %s)%n",
-                            round + 1, nativeNanos[round] / 1e9, checksumNanos[round] / 1e9, countNanos[round] / 1e9,
+                    console.printf("%s %s: native optimize %.2f s, compact_table checksum %.2f s, count %.2f s (files after: %s, %s, %s)%n",
+                            round < warmups ? "warm-up round" : "round", round < warmups ? round + 1 : round - warmups + 1, nativeNanos[round] / 1e9, checksumNanos[round] / 1e9, countNanos[round] / 1e9,
                             fileCount(queryRunner, nativeCopy), fileCount(queryRunner, checksumCopy), fileCount(queryRunner, countCopy));
                 }
-                double nativeSeconds = median(nativeNanos) / 1e9;
-                console.printf("median of %s rounds, %,d rows in %s files:%n", rounds, ROWS, 3 * FILES_PER_PARTITION);
+                double nativeSeconds = median(nativeNanos, warmups) / 1e9;
+                double checksumSeconds = median(checksumNanos, warmups) / 1e9;
+                double countSeconds = median(countNanos, warmups) / 1e9;
+                console.printf("median of %s rounds after %s warm-up rounds, %,d rows in %s files:%n", rounds, warmups, ROWS, 3 * FILES_PER_PARTITION);
                 console.printf("  Trino optimize (no verification, no rollback): %.2f s%n", nativeSeconds);
-                console.printf("  compact_table verify => 'checksum':            %.2f s, %.2fx native (target <= 2.0x)%n", median(checksumNanos) / 1e9, median(checksumNanos) / 1e9 / nativeSeconds);
-                console.printf("  compact_table verify => 'count':               %.2f s, %.2fx native (target <= 1.3x)%n", median(countNanos) / 1e9, median(countNanos) / 1e9 / nativeSeconds);
+                console.printf("  compact_table verify => 'checksum':            %.2f s, %.2fx native (target <= 2.0x)%n", checksumSeconds, checksumSeconds / nativeSeconds);
+                console.printf("  compact_table verify => 'count':               %.2f s, %.2fx native (target <= 1.3x)%n", countSeconds, countSeconds / nativeSeconds);
             }
         }
     }
@@ -153,9 +158,9 @@ public final class CompactionBenchmark
         return System.nanoTime() - start;
     }
 
-    private static double median(long[] values)
+    private static double median(long[] values, int skipped)
     {
-        long[] sorted = values.clone();
+        long[] sorted = Arrays.copyOfRange(values, skipped, values.length);
         Arrays.sort(sorted);
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
     }

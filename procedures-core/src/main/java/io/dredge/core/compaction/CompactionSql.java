@@ -93,17 +93,25 @@ final class CompactionSql
     }
 
     /**
-     * Rows {@code (partition_name, row_count[, checksum])} for the chosen partitions of {@code tableName}: the
-     * source table itself or its staging copy, which has the same columns and partitioning.
+     * Rows {@code (is_original, partition_name, row_count[, checksum])} for the chosen partitions of the source table
+     * and of its staging copy, which has the same columns and partitioning.
      */
-    String aggregates(TableDescriptor source, String tableName, Collection<String> partitionNames, Verification verification)
+    String aggregatesOfBothSides(TableDescriptor source, String stagingTable, Collection<String> partitionNames, Verification verification)
+    {
+        return "%s UNION ALL %s".formatted(
+                aggregates(source, source.table().tableName(), true, partitionNames, verification),
+                aggregates(source, stagingTable, false, partitionNames, verification));
+    }
+
+    private String aggregates(TableDescriptor source, String tableName, boolean original, Collection<String> partitionNames, Verification verification)
     {
         String partitionName = source.partitioned() ? dialect.quoteIdentifier(PARTITION_NAME_COLUMN) : dialect.stringLiteral("");
         String checksum = switch (verification) {
             case COUNT -> "";
             case CHECKSUM -> ", checksum(%s)".formatted(rowHash(source.allColumns()));
         };
-        return "SELECT %s, count(*)%s FROM %s%s GROUP BY 1".formatted(
+        return "SELECT %s, %s, count(*)%s FROM %s%s GROUP BY 2".formatted(
+                original,
                 partitionName,
                 checksum,
                 table(source.table().schemaName(), tableName),
@@ -112,8 +120,8 @@ final class CompactionSql
 
     /**
      * A hash of the whole row, as {@code checksum(ROW(...))} would take it, but computed from each column's own
-     * hash: building a ROW value copies every field of every row, which made checksum verification cost three times
-     * the scan. Within a group of columns each column has its own weight (the hashes are folded as
+     * hash: building a ROW value copies every field of every row, which made checksum verification cost three to
+     * five times the scan. Within a group of columns each column has its own weight (the hashes are folded as
      * {@code 31 * h + next}), and a group's result is hashed again before it is folded into the row's hash, so a value
      * moved to another row or another column changes the row's hash, and the nesting stays shallow for wide tables.
      */
