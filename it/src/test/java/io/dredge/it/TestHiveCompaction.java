@@ -23,9 +23,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilegeSet;
 import static java.lang.String.format;
+import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -241,8 +243,18 @@ public class TestHiveCompaction
         insertBatches("bucketed", ", 'd1'", 3);
         // two partition levels
         createTable("two_level", "day varchar, ref integer", "ARRAY['day', 'ref']", List.of("'a', 1", "'a', 2", "'b', 1"), 2, "PARQUET");
+        // wider than one group of the verification's row hash, with nested and temporal types
+        String wideColumns = IntStream.range(0, 36).mapToObj(i -> "c%s bigint".formatted(i)).collect(joining(", "));
+        assertUpdate(format("CREATE TABLE hive.compaction.wide (%s, tags array(varchar), attrs map(varchar, double), point row(x double, y double), " +
+                "ts timestamp(3), amount decimal(20, 2), day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])", wideColumns));
+        String wideValues = IntStream.range(0, 36).mapToObj(i -> "id * %s".formatted(i)).collect(joining(", "));
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.compaction.wide SELECT %s, ARRAY['t' || CAST(id AS varchar), NULL], MAP(ARRAY['k'], ARRAY[id * 0.5e0]), " +
+                    "CAST(ROW(id, -id) AS row(x double, y double)), TIMESTAMP '2024-01-01 00:00:00.000' + id * INTERVAL '1' SECOND, " +
+                    "CAST(id AS decimal(20, 2)) / 3, 'w' FROM UNNEST(sequence(%s, %s)) AS t(id)", wideValues, batch * 100, batch * 100 + 99), 100);
+        }
 
-        for (String table : List.of("flat_orc", "awkward_avro", "bucketed", "two_level")) {
+        for (String table : List.of("flat_orc", "awkward_avro", "bucketed", "two_level", "wide")) {
             TableState before = state(table);
             Object definition = computeActual("SHOW CREATE TABLE hive.compaction." + table).getOnlyValue();
             assertUpdate(compact(table));
