@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static java.lang.String.format;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -102,6 +103,9 @@ public final class CompactionBenchmark
                 console.printf("  Trino optimize (no verification, no rollback): %.2f s%n", nativeSeconds);
                 console.printf("  compact_table verify => 'checksum':            %.2f s, %.2fx native (target <= 2.0x)%n", checksumSeconds, checksumSeconds / nativeSeconds);
                 console.printf("  compact_table verify => 'count':               %.2f s, %.2fx native (target <= 1.3x)%n", countSeconds, countSeconds / nativeSeconds);
+                // the machine's speed drifts between rounds; contenders of one round ran back to back
+                console.printf("  median of the rounds' own ratios: checksum %.2fx, count %.2fx%n",
+                        medianRatio(checksumNanos, nativeNanos, warmups), medianRatio(countNanos, nativeNanos, warmups));
             }
         }
     }
@@ -158,10 +162,20 @@ public final class CompactionBenchmark
         return System.nanoTime() - start;
     }
 
+    private static double medianRatio(long[] values, long[] baseline, int skipped)
+    {
+        return median(IntStream.range(skipped, values.length).mapToDouble(round -> (double) values[round] / baseline[round]).toArray());
+    }
+
     private static double median(long[] values, int skipped)
     {
-        long[] sorted = Arrays.copyOfRange(values, skipped, values.length);
+        return median(Arrays.stream(values, skipped, values.length).asDoubleStream().toArray());
+    }
+
+    private static double median(double[] values)
+    {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 }
