@@ -28,9 +28,6 @@ import java.util.Optional;
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
-import static java.util.stream.Collectors.mapping;
-import static java.util.stream.Collectors.partitioningBy;
-import static java.util.stream.Collectors.toList;
 
 /**
  * Safe compaction of a Hive (non-Iceberg) table. At every instant each partition's location holds a complete
@@ -238,10 +235,9 @@ public final class HiveCompaction
             save(record.withStep("verifying %s partitions (%s)".formatted(partitionNames().size(), options.verification().sqlName())));
             // one query reads both sides after the rewrite: beside the rewrite, the original's scan slowed it by more
             // than the scan costs alone (measured on 2 cores); files changed meanwhile are caught by the listings
-            Map<Boolean, List<List<Object>>> sides = context.engine().query(sql.aggregatesOfBothSides(table, stagingTable, partitionNames(), options.verification())).stream()
-                    .collect(partitioningBy(row -> (Boolean) row.get(0), mapping(row -> row.subList(1, row.size()), toList())));
-            Map<String, List<Object>> original = byPartition(sides.get(true));
-            Map<String, List<Object>> staging = byPartition(sides.get(false));
+            List<List<Object>> aggregates = context.engine().query(sql.aggregatesOfBothSides(table, stagingTable, partitionNames(), options.verification()));
+            Map<String, List<Object>> original = byPartition(aggregates, true);
+            Map<String, List<Object>> staging = byPartition(aggregates, false);
             record = record.mapPartitions(partition -> partition.state() == PartitionState.PLANNED
                     ? verifyPartition(partition, original.get(groupKey(partition)), staging.get(groupKey(partition)))
                     : partition);
@@ -352,11 +348,16 @@ public final class HiveCompaction
                     skipped.size() == 1 ? "" : " and %s more".formatted(skipped.size() - 1));
         }
 
-        private static Map<String, List<Object>> byPartition(List<List<Object>> aggregates)
+        /**
+         * One side's rows of {@link CompactionSql#aggregatesOfBothSides}: {@code (row_count[, checksum])} by partition name.
+         */
+        private static Map<String, List<Object>> byPartition(List<List<Object>> aggregates, boolean original)
         {
             Map<String, List<Object>> byPartition = new HashMap<>();
             for (List<Object> row : aggregates) {
-                byPartition.put((String) row.get(0), row.subList(1, row.size()));
+                if (row.get(0).equals(original)) {
+                    byPartition.put((String) row.get(1), row.subList(2, row.size()));
+                }
             }
             return byPartition;
         }
