@@ -330,19 +330,74 @@ public class TestHiveCompaction
         createTable("tampered", "day varchar", "ARRAY['day']", List.of("'a'"), 3);
         TableState before = state("tampered");
         // the same ids and the same names, but each name on another row: count and per-column checksums cannot tell
-        assertUpdate("CREATE TABLE hive.compaction.forgery (id bigint, name varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
-        assertUpdate("INSERT INTO hive.compaction.forgery SELECT id, 'name-' || CAST((id + 1) % 300 AS varchar), 'a' FROM UNNEST(sequence(0, 299)) AS t(id)", 300);
+        Path forgery = forgery("forgery", "SELECT id, 'name-' || CAST((id + 1) % 300 AS varchar), 'a' FROM UNNEST(sequence(0, 299)) AS t(id)", 300);
         String perColumn = "SELECT count(*), to_hex(checksum(id)), to_hex(checksum(name)) FROM hive.compaction.%s";
         assertThat(computeActual(format(perColumn, "forgery")).getMaterializedRows()).isEqualTo(computeActual(format(perColumn, "tampered")).getMaterializedRows());
-        Path forgery = Path.of(URI.create((String) computeActual("SELECT DISTINCT \"$path\" FROM hive.compaction.forgery").getOnlyValue()));
 
+        compactWithForgedCopy("tampered", compact("tampered"), forgery);
+
+        assertThat(state("tampered")).isEqualTo(before);
+        assertThat(computeActual("SELECT state, partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'tampered'").getMaterializedRows().get(0).getFields())
+                .containsExactly("SUCCEEDED", 0L, 1L, "compacted 0 of 1 partitions: 0 files -> 0 files; skipped day=a (checksum differs between original and rewritten copy)");
+    }
+
+    @Test
+    public void testCountFromFootersCatchesARowMissingFromTheCopy()
+            throws Exception
+    {
+        createTable("short_copy", "day varchar", "ARRAY['day']", List.of("'a'"), 3);
+        TableState before = state("short_copy");
+        Path forgery = forgery("short_forgery", "SELECT id, 'name-' || CAST(id AS varchar), 'a' FROM UNNEST(sequence(0, 298)) AS t(id)", 299);
+
+        compactWithForgedCopy("short_copy", compact("short_copy", "verify => 'count'"), forgery);
+
+        assertThat(state("short_copy")).isEqualTo(before);
+        assertThat(computeActual("SELECT state, partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'short_copy'").getMaterializedRows().get(0).getFields())
+                .containsExactly("SUCCEEDED", 0L, 1L, "compacted 0 of 1 partitions: 0 files -> 0 files; skipped day=a (row count differs: original 300, rewritten 299)");
+        assertThat(verificationQueries("short_copy")).as("footers answered the count, not a scan").isZero();
+    }
+
+    @Test
+    public void testCountVerificationScansOnlyWhereFilesKeepNoCounts()
+    {
+        createTable("counted_orc", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3, "ORC");
+        createTable("counted_avro", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3, "AVRO");
+        for (String table : List.of("counted_orc", "counted_avro")) {
+            TableState before = state(table);
+            assertUpdate(compact(table, "verify => 'count'"));
+            TableState compacted = state(table);
+            assertThat(compacted.rows()).as("rows of %s", table).isEqualTo(before.rows());
+            assertThat(compacted.files()).as("files of %s", table).hasSize(2);
+        }
+        // ORC footers hold row counts; Avro files do not, so the engine counts those rows
+        assertThat(verificationQueries("counted_orc")).isZero();
+        assertThat(verificationQueries("counted_avro")).isEqualTo(1);
+    }
+
+    /**
+     * A one-file copy of {@code rows} in partition {@code day=a}, written by the engine as a Parquet table of its own.
+     */
+    private Path forgery(String table, String rows, long rowCount)
+    {
+        assertUpdate(format("CREATE TABLE hive.compaction.%s (id bigint, name varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])", table));
+        assertUpdate(format("INSERT INTO hive.compaction.%s %s", table, rows), rowCount);
+        return Path.of(URI.create((String) computeActual(format("SELECT DISTINCT \"$path\" FROM hive.compaction.%s", table)).getOnlyValue()));
+    }
+
+    /**
+     * Runs {@code call} on a one-partition table ({@code day=a}), and while the operation waits between rewrite and
+     * verification, swaps its rewritten copy for {@code forgery}.
+     */
+    private void compactWithForgedCopy(String table, String call, Path forgery)
+            throws Exception
+    {
+        Set<String> files = state(table).files();
         Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "WRITTEN:4").build();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
-            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact("tampered")));
-            String operationId = (String) waitForRunningOperation("tampered", "wrote").getField(0);
-            // while the operation waits between rewrite and verification, its rewritten copy is swapped for the forgery
-            Path tableDirectory = Path.of(URI.create(before.files().iterator().next())).getParent().getParent();
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, call));
+            String operationId = (String) waitForRunningOperation(table, "wrote").getField(0);
+            Path tableDirectory = Path.of(URI.create(files.iterator().next())).getParent().getParent();
             Path copy = tableDirectory.resolve(".dredge").resolve(operationId).resolve("day=a");
             List<Path> written = LocalDataFiles.list(copy);
             assertThat(written).isNotEmpty();
@@ -355,10 +410,14 @@ public class TestHiveCompaction
         finally {
             executor.shutdownNow();
         }
+    }
 
-        assertThat(state("tampered")).isEqualTo(before);
-        assertThat(computeActual("SELECT state, partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'tampered'").getMaterializedRows().get(0).getFields())
-                .containsExactly("SUCCEEDED", 0L, 1L, "compacted 0 of 1 partitions: 0 files -> 0 files; skipped day=a (checksum differs between original and rewritten copy)");
+    /**
+     * How many verification scans (both sides in one query) the engine ran for compactions of {@code table}.
+     */
+    private long verificationQueries(String table)
+    {
+        return (long) computeActual(format("SELECT count(*) FROM system.runtime.queries WHERE source = 'dredge' AND query LIKE '%% UNION ALL %%' AND query LIKE '%%%s__dredge_%%'", table)).getOnlyValue();
     }
 
     @Test

@@ -93,7 +93,7 @@ public class DredgeConfig
     }
 
     @Config("dredge.listing-concurrency")
-    @ConfigDescription("Directories and manifests listed at the same time by the report")
+    @ConfigDescription("Directories, manifests and file footers read at the same time by the report and by count verification")
     public DredgeConfig setListingConcurrency(int listingConcurrency)
     {
         this.listingConcurrency = listingConcurrency;

@@ -11,7 +11,8 @@ import static java.lang.annotation.ElementType.PARAMETER;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 
 /**
- * The bounded executor that lists directories and reads manifests for reports.
+ * The bounded executor that lists directories and reads manifests for reports, and reads file footers for
+ * count verification.
  */
 @Retention(RUNTIME)
 @Target({FIELD, PARAMETER, METHOD})

@@ -3,7 +3,9 @@ package io.dredge.core.port;
 import io.dredge.core.model.TableFile;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -56,4 +58,11 @@ public interface FileStore
      */
     void deleteDirectory(String location)
             throws IOException;
+
+    /**
+     * The row count each file's own metadata records (the footers of ORC and Parquet files, which the engine's
+     * {@code count(*)} reads too), for files of the given storage format. A file whose format keeps no row count, or
+     * that cannot be read as that format, is left out of the result.
+     */
+    Map<String, Long> footerRowCounts(String storageFormat, Collection<TableFile> files);
 }

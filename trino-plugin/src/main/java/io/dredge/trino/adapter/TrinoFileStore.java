@@ -1,6 +1,8 @@
 package io.dredge.trino.adapter;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import io.airlift.log.Logger;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SeekableInput;
@@ -10,11 +12,27 @@ import io.trino.filesystem.Location;
 import io.trino.filesystem.TrinoFileSystem;
 import io.trino.filesystem.TrinoInputFile;
 import io.trino.filesystem.TrinoInputStream;
+import io.trino.orc.OrcDataSource;
+import io.trino.orc.OrcDataSourceId;
+import io.trino.orc.OrcReader;
+import io.trino.orc.OrcReaderOptions;
+import io.trino.parquet.ParquetDataSource;
+import io.trino.parquet.ParquetReaderOptions;
+import io.trino.parquet.reader.MetadataReader;
+import io.trino.plugin.base.metrics.FileFormatDataSourceStats;
+import io.trino.plugin.hive.orc.HdfsOrcDataSource;
+import io.trino.plugin.hive.parquet.TrinoParquetDataSource;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,11 +42,15 @@ import static java.util.Objects.requireNonNull;
 final class TrinoFileStore
         implements FileStore
 {
-    private final TrinoFileSystem fileSystem;
+    private static final Logger log = Logger.get(TrinoFileStore.class);
 
-    TrinoFileStore(TrinoFileSystem fileSystem)
+    private final TrinoFileSystem fileSystem;
+    private final Executor footerExecutor;
+
+    TrinoFileStore(TrinoFileSystem fileSystem, Executor footerExecutor)
     {
         this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
+        this.footerExecutor = requireNonNull(footerExecutor, "footerExecutor is null");
     }
 
     @Override
@@ -121,6 +143,69 @@ final class TrinoFileStore
             throws IOException
     {
         fileSystem.deleteDirectory(Location.of(location));
+    }
+
+    @Override
+    public Map<String, Long> footerRowCounts(String storageFormat, Collection<TableFile> files)
+    {
+        FooterReader reader = switch (storageFormat) {
+            case "ORC" -> TrinoFileStore::orcRowCount;
+            case "PARQUET" -> TrinoFileStore::parquetRowCount;
+            default -> null;
+        };
+        if (reader == null) {
+            return ImmutableMap.of();
+        }
+        // each footer is a small read at the end of its file: many at a time, as a split loader would
+        Map<String, CompletableFuture<OptionalLong>> pending = new LinkedHashMap<>();
+        for (TableFile file : files) {
+            pending.put(file.path(), CompletableFuture.supplyAsync(() -> rowCount(reader, file), footerExecutor));
+        }
+        ImmutableMap.Builder<String, Long> counts = ImmutableMap.builder();
+        pending.forEach((path, count) -> count.join().ifPresent(rows -> counts.put(path, rows)));
+        return counts.buildKeepingLast();
+    }
+
+    private OptionalLong rowCount(FooterReader reader, TableFile file)
+    {
+        if (file.sizeBytes() == 0) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(reader.rowCount(fileSystem.newInputFile(Location.of(file.path()), file.sizeBytes())));
+        }
+        catch (IOException | RuntimeException e) {
+            // not this format after all, or unreadable: the caller counts these rows through the engine instead
+            log.debug("no footer row count for %s: %s", file.path(), e.toString());
+            return OptionalLong.empty();
+        }
+    }
+
+    private static long orcRowCount(TrinoInputFile file)
+            throws IOException
+    {
+        OrcReaderOptions options = new OrcReaderOptions();
+        try (OrcDataSource source = new HdfsOrcDataSource(new OrcDataSourceId(file.location().toString()), file.length(), options, file, new FileFormatDataSourceStats())) {
+            return OrcReader.createOrcReader(source, options)
+                    .orElseThrow(() -> new IOException("empty ORC file " + file.location()))
+                    .getFooter()
+                    .getNumberOfRows();
+        }
+    }
+
+    private static long parquetRowCount(TrinoInputFile file)
+            throws IOException
+    {
+        try (ParquetDataSource source = new TrinoParquetDataSource(file, ParquetReaderOptions.defaultOptions(), new FileFormatDataSourceStats())) {
+            return MetadataReader.readFooter(source, Optional.empty()).getParquetMetadata().getNum_rows();
+        }
+    }
+
+    @FunctionalInterface
+    private interface FooterReader
+    {
+        long rowCount(TrinoInputFile file)
+                throws IOException;
     }
 
     private static final class TrinoSeekableInput

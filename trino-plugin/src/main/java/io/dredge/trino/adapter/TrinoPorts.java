@@ -5,6 +5,7 @@ import io.dredge.core.port.FileStore;
 import io.dredge.core.port.Metastore;
 import io.dredge.core.port.SqlEngine;
 import io.dredge.trino.DredgeConfig;
+import io.dredge.trino.ForListing;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.metastore.HiveMetastoreFactory;
 import io.trino.plugin.hive.metastore.MetastoreTypeConfig;
@@ -14,6 +15,7 @@ import io.trino.spi.security.ConnectorIdentity;
 import java.net.URI;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,10 +30,12 @@ public class TrinoPorts
     private final NodeManager nodeManager;
     private final DredgeConfig config;
     private final boolean fileMetastore;
+    private final ExecutorService listingExecutor;
 
     @Inject
-    public TrinoPorts(HiveMetastoreFactory metastoreFactory, TrinoFileSystemFactory fileSystemFactory, NodeManager nodeManager, DredgeConfig config, MetastoreTypeConfig metastoreType)
+    public TrinoPorts(HiveMetastoreFactory metastoreFactory, TrinoFileSystemFactory fileSystemFactory, NodeManager nodeManager, DredgeConfig config, MetastoreTypeConfig metastoreType, @ForListing ExecutorService listingExecutor)
     {
+        this.listingExecutor = requireNonNull(listingExecutor, "listingExecutor is null");
         this.fileMetastore = metastoreType.getMetastoreType() == MetastoreTypeConfig.MetastoreType.FILE;
         this.metastoreFactory = requireNonNull(metastoreFactory, "metastoreFactory is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
@@ -69,6 +73,6 @@ public class TrinoPorts
 
     public FileStore fileStore(ConnectorIdentity identity)
     {
-        return new TrinoFileStore(fileSystemFactory.create(identity));
+        return new TrinoFileStore(fileSystemFactory.create(identity), listingExecutor);
     }
 }
