@@ -339,22 +339,30 @@ public class TestHiveCompaction
         assertThat(state("tampered")).isEqualTo(before);
         assertThat(computeActual("SELECT state, partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'tampered'").getMaterializedRows().get(0).getFields())
                 .containsExactly("SUCCEEDED", 0L, 1L, "compacted 0 of 1 partitions: 0 files -> 0 files; skipped day=a (checksum differs between original and rewritten copy)");
+        // nothing was compacted: no backup table is left behind
+        assertThat(computeActual("SELECT backup_table FROM dredge.system.operations WHERE table_name = 'tampered'").getOnlyValue()).isNull();
+        assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE 'tampered%'").getOnlyColumnAsSet()).containsExactly("tampered");
     }
 
     @Test
     public void testCountFromFootersCatchesARowMissingFromTheCopy()
             throws Exception
     {
-        createTable("short_copy", "day varchar", "ARRAY['day']", List.of("'a'"), 3);
+        createTable("short_copy", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
         TableState before = state("short_copy");
+        Set<String> filesOfA = computeActual("SELECT DISTINCT \"$path\" FROM hive.compaction.short_copy WHERE day = 'a'").getOnlyColumnAsSet().stream().map(String.class::cast).collect(java.util.stream.Collectors.toSet());
         Path forgery = forgery("short_forgery", "SELECT id, 'name-' || CAST(id AS varchar), 'a' FROM UNNEST(sequence(0, 298)) AS t(id)", 299);
 
         compactWithForgedCopy("short_copy", compact("short_copy", "verify => 'count'"), forgery);
 
-        assertThat(state("short_copy")).isEqualTo(before);
-        assertThat(computeActual("SELECT state, partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'short_copy'").getMaterializedRows().get(0).getFields())
-                .containsExactly("SUCCEEDED", 0L, 1L, "compacted 0 of 1 partitions: 0 files -> 0 files; skipped day=a (row count differs: original 300, rewritten 299)");
+        assertThat(state("short_copy").rows()).isEqualTo(before.rows());
+        assertThat(state("short_copy").files()).containsAll(filesOfA).hasSize(4);
+        MaterializedRow operation = computeActual("SELECT state, partitions_compacted, partitions_skipped, step, backup_table FROM dredge.system.operations WHERE table_name = 'short_copy'").getMaterializedRows().get(0);
+        assertThat(operation.getFields().subList(0, 4))
+                .containsExactly("SUCCEEDED", 1L, 1L, "compacted 1 of 2 partitions: 3 files -> 1 files; skipped day=a (row count differs: original 300, rewritten 299)");
         assertThat(verificationQueries("short_copy")).as("footers answered the count, not a scan").isZero();
+        // the backup table was made over both partitions while the rewrite ran; it keeps only the compacted one
+        assertThat(computeActual(format("SELECT DISTINCT day FROM hive.compaction.\"%s\"", operation.getField(4))).getOnlyColumnAsSet()).containsExactly("b");
     }
 
     @Test

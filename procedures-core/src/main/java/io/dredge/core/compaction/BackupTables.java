@@ -2,11 +2,11 @@ package io.dredge.core.compaction;
 
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.PartitionRecord;
-import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -32,24 +32,43 @@ final class BackupTables
         return HiveCompaction.derivedTableName(record.table().tableName(), "dredge_backup_" + record.shortId());
     }
 
-    void create(TableDescriptor table, OperationRecord record)
+    /**
+     * The backup table of {@code record}, over the original data of {@code partitions} (or of the whole table).
+     */
+    void create(TableDescriptor table, OperationRecord record, List<PartitionRecord> partitions)
     {
-        TableReference backup = new TableReference(table.table().schemaName(), record.backupTable().orElseThrow());
+        TableReference backup = backupOf(record);
         if (context.metastore().getTable(backup).isPresent()) {
             // a recovered run may have created it before the crash
             context.metastore().dropTableKeepingData(backup);
         }
         if (!table.partitioned()) {
-            PartitionRecord whole = record.partitionsIn(PartitionState.SWAPPED).get(0);
-            context.metastore().createTableLike(table.table(), backup, whole.originalLocation(), true, roleOf(record));
+            context.metastore().createTableLike(table.table(), backup, partitions.get(0).originalLocation(), true, roleOf(record));
             return;
         }
         context.metastore().createTableLike(table.table(), backup, table.location().orElseThrow(), true, roleOf(record));
         Map<String, String> locations = new LinkedHashMap<>();
-        for (PartitionRecord partition : record.partitionsIn(PartitionState.SWAPPED)) {
+        for (PartitionRecord partition : partitions) {
             locations.put(partition.name().orElseThrow(), partition.originalLocation());
         }
         context.metastore().addPartitionsLike(table.table(), backup, locations);
+    }
+
+    /**
+     * Takes partitions that were not compacted after all out of the backup table: their original data is the
+     * table's own again.
+     */
+    void dropPartitions(OperationRecord record, List<PartitionRecord> partitions)
+    {
+        TableReference backup = backupOf(record);
+        for (PartitionRecord partition : partitions) {
+            context.metastore().dropPartitionKeepingData(backup, partition.name().orElseThrow());
+        }
+    }
+
+    private static TableReference backupOf(OperationRecord record)
+    {
+        return new TableReference(record.table().schemaName(), record.backupTable().orElseThrow());
     }
 
     private static Map<String, String> roleOf(OperationRecord record)

@@ -101,6 +101,8 @@ public final class HiveCompaction
         private final String stagingTable;
         private final String stagingRoot;
         private OperationRecord record;
+        // the partitions the backup table was made over
+        private List<String> backedUp = List.of();
 
         private Run(TableDescriptor table, CompactionOptions options, OperationRecord record)
         {
@@ -202,15 +204,24 @@ public final class HiveCompaction
 
         /**
          * Step 3: the engine copies the planned partitions into the staging table, sized to the target file size.
+         * Meanwhile the backup table is made over the planned partitions' original data: a metastore call that
+         * would otherwise wait for the rewrite, or the rewrite for it.
          */
         private void write()
         {
-            save(record.withStep("writing %s partitions into %s".formatted(partitionNames().size(), stagingTable)));
+            save(record.withBackupTable(BackupTables.backupTableName(record)).withStep("writing %s partitions into %s".formatted(partitionNames().size(), stagingTable)));
             TableReference staging = new TableReference(table.table().schemaName(), stagingTable);
-            context.metastore().createTableLike(table.table(), staging, stagingRoot, false, Map.of(TableDescriptor.DREDGE_ROLE_PROPERTY, "staging"));
-            long rows = context.engine().update(
-                    sql.copyInto(table, stagingTable, partitionNames()),
-                    context.writeSizing().sessionProperties(context.catalog(), options.policy().targetFileSizeBytes()));
+            OperationRecord writing = record;
+            backedUp = partitionNames();
+            long rows = Beside.run(
+                    () -> {
+                        context.metastore().createTableLike(table.table(), staging, stagingRoot, false, Map.of(TableDescriptor.DREDGE_ROLE_PROPERTY, "staging"));
+                        return context.engine().update(
+                                sql.copyInto(table, stagingTable, partitionNames()),
+                                context.writeSizing().sessionProperties(context.catalog(), options.policy().targetFileSizeBytes()));
+                    },
+                    () -> new BackupTables(context).create(table, writing, writing.partitionsIn(PartitionState.PLANNED)),
+                    "dredge-backup-" + record.shortId());
             if (table.partitioned()) {
                 // the engine chose where each partition went: record what the metastore says
                 TableDescriptor stagingDescriptor = context.metastore().getTable(staging).orElseThrow(() -> new IllegalStateException("staging table %s vanished".formatted(staging)));
@@ -359,20 +370,34 @@ public final class HiveCompaction
         }
 
         /**
-         * Step 6: a backup table over the original data, the staging table's metadata dropped (its data is now
-         * the table's), staging data of skipped partitions deleted.
+         * Step 6: the backup table keeps only the swapped partitions (none: it goes), the staging table's metadata
+         * is dropped (its data is now the table's) while the engine flushes its caches of the table, and staging
+         * data of skipped partitions is deleted.
          */
         private OperationRecord finish()
         {
             List<PartitionRecord> swapped = record.partitionsIn(PartitionState.SWAPPED);
-            if (!swapped.isEmpty()) {
-                String backupTable = BackupTables.backupTableName(record);
-                save(record.withBackupTable(backupTable).withStep("creating backup table " + backupTable));
-                new BackupTables(context).create(table, record);
+            if (record.backupTable().isPresent()) {
+                BackupTables backups = new BackupTables(context);
+                if (swapped.isEmpty()) {
+                    backups.drop(record);
+                    save(record.withoutBackupTable());
+                }
+                else if (table.partitioned()) {
+                    backups.dropPartitions(record, record.partitions().stream()
+                            .filter(partition -> partition.state() != PartitionState.SWAPPED && backedUp.contains(groupKey(partition)))
+                            .collect(toImmutableList()));
+                }
             }
-            undo.removeStaging(record, swapped.isEmpty());
-            if (!swapped.isEmpty()) {
-                undo.flushMetadataCache(table.table());
+            if (swapped.isEmpty()) {
+                undo.removeStaging(record, true);
+            }
+            else {
+                // a metastore call and a statement on the engine: neither needs the other
+                Beside.run(() -> {
+                    undo.removeStaging(record, false);
+                    return null;
+                }, () -> undo.flushMetadataCache(table.table()), "dredge-flush-" + record.shortId());
             }
             LateFiles lateFiles = new LateFiles(context);
             int late = swapped.stream().mapToInt(partition -> lateFiles.adopt(record.id(), partition)).sum();

@@ -114,7 +114,7 @@ public final class Recovery
         if (allSwapped) {
             // every verified partition already reads the new copy: finishing is the smaller step
             OperationRecord withBackup = compaction.withBackupTable(compaction.backupTable().orElseGet(() -> BackupTables.backupTableName(compaction)));
-            new BackupTables(context).create(context.metastore().getTable(compaction.table()).orElseThrow(), withBackup);
+            new BackupTables(context).create(context.metastore().getTable(compaction.table()).orElseThrow(), withBackup, withBackup.partitionsIn(PartitionState.SWAPPED));
             undo.removeStaging(withBackup, false);
             finish(withBackup, OperationState.SUCCEEDED, "compacted %s partitions (finished by recover)".formatted(compaction.partitionsIn(PartitionState.SWAPPED).size()));
             return "finished compaction " + compaction.id();

@@ -136,6 +136,12 @@ public record OperationRecord(
                 verification, partitionsConsidered, partitions, error, icebergSnapshots);
     }
 
+    public OperationRecord withoutBackupTable()
+    {
+        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, Optional.empty(),
+                verification, partitionsConsidered, partitions, error, icebergSnapshots);
+    }
+
     public OperationRecord finished(OperationState newState, Optional<String> newError, Instant now)
     {
         return new OperationRecord(id, kind, table, user, newState, startedAt, Optional.of(now), targetOperationId, step, stagingTable, stagingLocation, backupTable,

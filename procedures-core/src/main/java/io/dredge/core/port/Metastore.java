@@ -78,4 +78,9 @@ public interface Metastore
      * Removes a table from the metastore and leaves its files where they are.
      */
     void dropTableKeepingData(TableReference table);
+
+    /**
+     * Removes one partition from the metastore and leaves its files where they are.
+     */
+    void dropPartitionKeepingData(TableReference table, String partitionName);
 }

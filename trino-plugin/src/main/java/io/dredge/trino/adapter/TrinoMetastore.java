@@ -13,6 +13,7 @@ import io.trino.metastore.HiveMetastore;
 import io.trino.metastore.Partition;
 import io.trino.metastore.PartitionStatistics;
 import io.trino.metastore.PartitionWithStatistics;
+import io.trino.metastore.Partitions;
 import io.trino.metastore.PrincipalPrivileges;
 import io.trino.metastore.StorageFormat;
 import io.trino.metastore.Table;
@@ -200,6 +201,12 @@ final class TrinoMetastore
     public void dropTableKeepingData(TableReference table)
     {
         metastore.dropTable(table.schemaName(), table.tableName(), false);
+    }
+
+    @Override
+    public void dropPartitionKeepingData(TableReference table, String partitionName)
+    {
+        metastore.dropPartition(table.schemaName(), table.tableName(), Partitions.toPartitionValues(partitionName), false);
     }
 
     private void replaceTable(TableReference table, Table updated)
