@@ -382,6 +382,36 @@ public class TestHiveCompaction
         assertThat(verificationQueries("counted_avro")).isEqualTo(1);
     }
 
+    @Test
+    public void testOnlyThePlannedPartitionsAreRead()
+            throws Exception
+    {
+        createTable("pruned", "day date, ref integer", "ARRAY['day', 'ref']", List.of("DATE '2024-01-01', 1", "DATE '2024-01-01', 2", "DATE '2024-01-02', 7"), 3, "ORC");
+        // the last partition becomes one file that no reader can open: one file is never compacted, and a rewrite
+        // that opened every partition's files, as a filter on "$partition" alone does, would fail on it
+        List<Path> damaged = computeActual("SELECT DISTINCT \"$path\" FROM hive.compaction.pruned WHERE day = DATE '2024-01-02'").getOnlyColumnAsSet().stream()
+                .map(path -> Path.of(URI.create((String) path)))
+                .toList();
+        for (Path file : damaged) {
+            Files.delete(file);
+        }
+        Path garbage = damaged.get(0).resolveSibling("garbage.orc");
+        Files.write(garbage, "not an ORC file at all".repeat(50).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String readable = "SELECT count(*), to_hex(checksum(ROW(id, name, day, ref))), count(DISTINCT \"$path\") FROM hive.compaction.pruned WHERE day = DATE '2024-01-01'";
+        List<Object> before = computeActual(readable).getMaterializedRows().get(0).getFields();
+        assertThat(before).containsExactly(600L, before.get(1), 6L);
+
+        for (String verify : List.of("checksum", "count")) {
+            assertUpdate(compact("pruned", "verify => '%s'".formatted(verify)));
+            assertThat(computeActual(readable).getMaterializedRows().get(0).getFields()).as("verify => '%s'", verify).containsExactly(600L, before.get(1), 2L);
+            assertThat(Files.exists(garbage)).isTrue();
+            assertThat(computeActual("SELECT partitions_considered, partitions_compacted, step FROM dredge.system.operations WHERE table_name = 'pruned' AND kind = 'COMPACT' ORDER BY operation_id DESC LIMIT 1").getMaterializedRows().get(0).getFields())
+                    .containsExactly(3L, 2L, "compacted 2 of 3 partitions: 6 files -> 2 files");
+            assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'pruned')");
+            assertThat(computeActual(readable).getMaterializedRows().get(0).getFields()).containsExactly(600L, before.get(1), 6L);
+        }
+    }
+
     /**
      * A one-file copy of {@code rows} in partition {@code day=a}, written by the engine as a Parquet table of its own.
      */

@@ -2,12 +2,17 @@ package io.dredge.core.compaction;
 
 import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
+import io.dredge.core.model.PartitionNames;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.sql.SqlDialect;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
@@ -27,6 +32,9 @@ final class CompactionSql
     // functions of Trino 483 that are callable from SQL but not documented, and TestHiveCompaction checks them
     private static final String HASH_OPERATOR = "\"$operator$xx_hash_64\"";
     private static final int ROW_HASH_GROUP_SIZE = 32;
+    private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "int", "bigint");
+    private static final Pattern INTEGER_VALUE = Pattern.compile("-?[0-9]{1,18}");
+    private static final Pattern DATE_VALUE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
 
     private final SqlDialect dialect;
     private final Optional<String> catalog;
@@ -148,9 +156,66 @@ final class CompactionSql
         if (!source.partitioned()) {
             return "";
         }
-        return " WHERE %s IN (%s)".formatted(
+        String exact = "%s IN (%s)".formatted(
                 dialect.quoteIdentifier(PARTITION_NAME_COLUMN),
                 partitionNames.stream().map(dialect::stringLiteral).collect(joining(", ")));
+        // the engine applies "$partition" to rows only after it has listed and opened the files of every partition;
+        // the same partitions as comparisons of partition columns with literals are pruned before any listing
+        return prunablePredicate(source, partitionNames)
+                .map(prunable -> " WHERE (%s) AND %s".formatted(prunable, exact))
+                .orElse(" WHERE " + exact);
+    }
+
+    /**
+     * {@code (c1 = v1 AND c2 = v2) OR ...} for the partitions, leaving out a column whose type has no plain literal
+     * here (the exact {@code "$partition"} predicate still applies); empty when some partition would have no term.
+     */
+    private Optional<String> prunablePredicate(TableDescriptor source, Collection<String> partitionNames)
+    {
+        List<String> disjuncts = new ArrayList<>();
+        for (String partitionName : partitionNames) {
+            List<Optional<String>> values = PartitionNames.values(partitionName);
+            if (values.size() != source.partitionColumns().size()) {
+                return Optional.empty();
+            }
+            List<String> terms = new ArrayList<>();
+            for (int i = 0; i < values.size(); i++) {
+                String column = dialect.quoteIdentifier(source.partitionColumns().get(i));
+                Optional<String> value = values.get(i);
+                if (value.isEmpty()) {
+                    terms.add(column + " IS NULL");
+                    continue;
+                }
+                literal(source.partitionColumnTypes().get(i), value.get()).ifPresent(literal -> terms.add("%s = %s".formatted(column, literal)));
+            }
+            if (terms.isEmpty()) {
+                return Optional.empty();
+            }
+            disjuncts.add("(" + String.join(" AND ", terms) + ")");
+        }
+        return Optional.of(String.join(" OR ", disjuncts));
+    }
+
+    /**
+     * A literal equal to the partition value as the engine reads it from the partition name, for the types whose
+     * text form is unambiguous.
+     */
+    private Optional<String> literal(String hiveType, String value)
+    {
+        String type = hiveType.toLowerCase(Locale.ROOT);
+        if (type.equals("string") || type.startsWith("varchar")) {
+            return Optional.of(dialect.stringLiteral(value));
+        }
+        if (INTEGER_TYPES.contains(type) && INTEGER_VALUE.matcher(value).matches()) {
+            return Optional.of(Long.toString(Long.parseLong(value)));
+        }
+        if (type.equals("date") && DATE_VALUE.matcher(value).matches()) {
+            return Optional.of("DATE " + dialect.stringLiteral(value));
+        }
+        if (type.equals("boolean") && (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false"))) {
+            return Optional.of(value.toLowerCase(Locale.ROOT));
+        }
+        return Optional.empty();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -16,6 +17,7 @@ import static java.util.Objects.requireNonNull;
  * @param storageFormat the Hive storage format name (PARQUET, ORC, AVRO, ...), or the input format class when unknown
  * @param view whether this is a view rather than a table
  * @param dataColumns the columns stored in data files, in table order (partition columns follow them)
+ * @param partitionColumnTypes the Hive type of each partition column ({@code string}, {@code int}, {@code date}, ...)
  */
 public record TableDescriptor(
         TableReference table,
@@ -24,6 +26,7 @@ public record TableDescriptor(
         String storageFormat,
         List<String> dataColumns,
         List<String> partitionColumns,
+        List<String> partitionColumnTypes,
         Map<String, String> parameters)
 {
     public static final String ICEBERG_TABLE_TYPE_PROPERTY = "table_type";
@@ -40,6 +43,8 @@ public record TableDescriptor(
         requireNonNull(storageFormat, "storageFormat is null");
         dataColumns = ImmutableList.copyOf(requireNonNull(dataColumns, "dataColumns is null"));
         partitionColumns = ImmutableList.copyOf(requireNonNull(partitionColumns, "partitionColumns is null"));
+        partitionColumnTypes = ImmutableList.copyOf(requireNonNull(partitionColumnTypes, "partitionColumnTypes is null"));
+        checkArgument(partitionColumnTypes.size() == partitionColumns.size(), "a type for each partition column");
         parameters = ImmutableMap.copyOf(requireNonNull(parameters, "parameters is null"));
     }
 

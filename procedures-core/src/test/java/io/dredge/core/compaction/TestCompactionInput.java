@@ -1,9 +1,16 @@
 package io.dredge.core.compaction;
 
 import io.dredge.core.DredgeException;
+import io.dredge.core.model.PartitionNames;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.sql.SqlDialect;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -46,6 +53,33 @@ class TestCompactionInput
         assertThat(Verification.parse(" Checksum ")).isEqualTo(Verification.CHECKSUM);
         assertThat(Verification.parse("count")).isEqualTo(Verification.COUNT);
         assertThatThrownBy(() -> Verification.parse("md5")).hasMessageContaining("verify must be 'checksum' or 'count'");
+    }
+
+    @Test
+    void testCopyNamesPartitionsByColumnValuesSoTheEngineCanPrune()
+    {
+        CompactionSql sql = new CompactionSql(SqlDialect.TRINO, Optional.of("hive"));
+        TableDescriptor table = new TableDescriptor(new TableReference("s", "t"), false, Optional.of("file:/t"), "ORC",
+                List.of("id"), List.of("day", "ref", "tag"), List.of("date", "int", "string"), Map.of());
+        assertThat(sql.copyInto(table, "t__dredge_1", List.of("day=2024-01-02/ref=007/tag=a%2Fb%27c", "day=2024-01-03/ref=__HIVE_DEFAULT_PARTITION__/tag=x")))
+                .isEqualTo("INSERT INTO \"hive\".\"s\".\"t__dredge_1\" SELECT * FROM \"hive\".\"s\".\"t\" WHERE " +
+                        "((\"day\" = DATE '2024-01-02' AND \"ref\" = 7 AND \"tag\" = 'a/b''c') OR (\"day\" = DATE '2024-01-03' AND \"ref\" IS NULL AND \"tag\" = 'x')) " +
+                        "AND \"$partition\" IN ('day=2024-01-02/ref=007/tag=a%2Fb%27c', 'day=2024-01-03/ref=__HIVE_DEFAULT_PARTITION__/tag=x')");
+
+        // a type without a plain literal here leaves only the exact predicate for that column, or for all
+        TableDescriptor decimal = new TableDescriptor(new TableReference("s", "d"), false, Optional.of("file:/d"), "ORC",
+                List.of("id"), List.of("amount"), List.of("decimal(10,2)"), Map.of());
+        assertThat(sql.copyInto(decimal, "d__dredge_1", List.of("amount=1.50")))
+                .endsWith("FROM \"hive\".\"s\".\"d\" WHERE \"$partition\" IN ('amount=1.50')");
+    }
+
+    @Test
+    void testPartitionNameValues()
+    {
+        assertThat(PartitionNames.values("day=2024-01-02/tag=with space%25%2F")).containsExactly(Optional.of("2024-01-02"), Optional.of("with space%/"));
+        assertThat(PartitionNames.values("tag=__HIVE_DEFAULT_PARTITION__")).containsExactly(Optional.empty());
+        assertThat(PartitionNames.values("tag=100%")).containsExactly(Optional.of("100%"));
+        assertThatThrownBy(() -> PartitionNames.values("no-equals")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

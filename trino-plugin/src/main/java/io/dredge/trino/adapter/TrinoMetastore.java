@@ -250,6 +250,7 @@ final class TrinoMetastore
                 format,
                 table.getDataColumns().stream().map(Column::getName).collect(toImmutableList()),
                 table.getPartitionColumns().stream().map(Column::getName).collect(toImmutableList()),
+                table.getPartitionColumns().stream().map(column -> column.getType().toString()).collect(toImmutableList()),
                 table.getParameters());
     }
 }
