@@ -12,6 +12,7 @@ import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.port.Metastore;
 import io.dredge.core.report.FileGroupStatus;
 import io.dredge.core.report.HiveTableFiles;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ public final class HiveCompaction
 {
     private static final Logger log = LoggerFactory.getLogger(HiveCompaction.class);
     private static final int PARTITION_BATCH_SIZE = 100;
+    private static final int SWAP_BATCH_SIZE = 20;
     static final String STAGING_DIRECTORY = ".dredge";
 
     private final MaintenanceContext context;
@@ -344,26 +346,35 @@ public final class HiveCompaction
         {
             List<PartitionRecord> toSwap = record.partitionsIn(PartitionState.VERIFIED);
             int swapped = 0;
-            for (PartitionRecord partition : toSwap) {
-                save(record.withStep("swapping %s (%s of %s)".formatted(partition.displayName(), swapped + 1, toSwap.size())));
-                Optional<String> changed = changedFiles(partition);
-                if (changed.isEmpty()) {
-                    undo.pointAt(table.table(), partition, partition.stagingLocation());
-                    changed = changedFiles(partition);
-                    if (changed.isPresent()) {
-                        undo.pointAt(table.table(), partition, partition.originalLocation());
+            for (List<PartitionRecord> batch : Lists.partition(toSwap, SWAP_BATCH_SIZE)) {
+                // one metastore read for a batch instead of three per partition; a batch is small, so a statistics
+                // update made meanwhile by another writer is rarely overwritten by the swap (see Metastore)
+                Optional<Metastore.PartitionMover> mover = table.partitioned()
+                        ? Optional.of(context.metastore().partitionMover(table.table(), batch.stream().map(HiveCompaction::groupKey).collect(toImmutableList())))
+                        : Optional.empty();
+                for (PartitionRecord partition : batch) {
+                    save(record.withStep("swapping %s (%s of %s)".formatted(partition.displayName(), swapped + 1, toSwap.size())));
+                    Optional<String> changed = changedFiles(partition);
+                    if (changed.isEmpty()) {
+                        mover.ifPresentOrElse(
+                                partitions -> partitions.move(groupKey(partition), partition.stagingLocation()),
+                                () -> undo.pointAt(table.table(), partition, partition.stagingLocation()));
+                        changed = changedFiles(partition);
+                        if (changed.isPresent()) {
+                            undo.pointAt(table.table(), partition, partition.originalLocation());
+                        }
                     }
-                }
-                PartitionRecord result = changed.map(partition::skipped).orElseGet(() -> partition.withState(PartitionState.SWAPPED));
-                record = record.mapPartitions(current -> current.name().equals(partition.name()) ? result : current);
-                if (result.state() == PartitionState.SWAPPED) {
-                    swapped++;
-                    save(record.withStep("swapped %s (%s of %s)".formatted(partition.displayName(), swapped, toSwap.size())));
-                    context.faults().reached(ProtocolStep.PARTITION_SWAPPED, swapped);
-                }
-                else {
-                    save(record);
-                    log.info("compaction {} of {}: skipped {}: {}", record.id(), table.table(), partition.displayName(), result.skipReason().orElse(""));
+                    PartitionRecord result = changed.map(partition::skipped).orElseGet(() -> partition.withState(PartitionState.SWAPPED));
+                    record = record.mapPartitions(current -> current.name().equals(partition.name()) ? result : current);
+                    if (result.state() == PartitionState.SWAPPED) {
+                        swapped++;
+                        save(record.withStep("swapped %s (%s of %s)".formatted(partition.displayName(), swapped, toSwap.size())));
+                        context.faults().reached(ProtocolStep.PARTITION_SWAPPED, swapped);
+                    }
+                    else {
+                        save(record);
+                        log.info("compaction {} of {}: skipped {}: {}", record.id(), table.table(), partition.displayName(), result.skipReason().orElse(""));
+                    }
                 }
             }
             log.info("compaction {} of {}: swapped {} of {} partitions", record.id(), table.table(), swapped, toSwap.size());

@@ -52,6 +52,18 @@ public interface Metastore
     void setPartitionLocation(TableReference table, String partitionName, String location);
 
     /**
+     * Points the named partitions at new locations one at a time, each as {@link #setPartitionLocation} does, but
+     * reads the table, the partitions and their statistics once, now, for all of them: a statistics update that
+     * another writer makes between this call and a move is overwritten by the move.
+     */
+    PartitionMover partitionMover(TableReference table, List<String> partitionNames);
+
+    interface PartitionMover
+    {
+        void move(String partitionName, String location);
+    }
+
+    /**
      * Points an unpartitioned table at a new location; nothing else about the table changes.
      */
     void setTableLocation(TableReference table, String location);

@@ -125,18 +125,26 @@ final class TrinoMetastore
     @Override
     public void setPartitionLocation(TableReference table, String partitionName, String location)
     {
+        partitionMover(table, List.of(partitionName)).move(partitionName, location);
+    }
+
+    @Override
+    public PartitionMover partitionMover(TableReference table, List<String> partitionNames)
+    {
         Table hiveTable = requireTable(table);
-        Partition partition = metastore.getPartitionsByNames(hiveTable, List.of(partitionName)).getOrDefault(partitionName, Optional.empty())
-                .orElseThrow(() -> new IllegalStateException("partition %s of %s no longer exists".formatted(partitionName, table)));
-        Partition moved = Partition.builder(partition)
-                .withStorage(storage -> storage.setLocation(location))
-                .build();
-        // the partition keeps its statistics: a thrift metastore drops column statistics that an alter leaves out
+        Map<String, Optional<Partition>> partitions = metastore.getPartitionsByNames(hiveTable, partitionNames);
+        // the partitions keep their statistics: a thrift metastore drops column statistics that an alter leaves out
         Set<String> columns = hiveTable.getDataColumns().stream().map(Column::getName).collect(ImmutableSet.toImmutableSet());
-        Map<String, HiveColumnStatistics> columnStatistics = metastore.getPartitionColumnStatistics(table.schemaName(), table.tableName(), Set.of(partitionName), columns)
-                .getOrDefault(partitionName, ImmutableMap.of());
-        PartitionStatistics statistics = new PartitionStatistics(getHiveBasicStatistics(partition.getParameters()), columnStatistics);
-        metastore.alterPartition(table.schemaName(), table.tableName(), new PartitionWithStatistics(moved, partitionName, statistics));
+        Map<String, Map<String, HiveColumnStatistics>> columnStatistics = metastore.getPartitionColumnStatistics(table.schemaName(), table.tableName(), ImmutableSet.copyOf(partitionNames), columns);
+        return (partitionName, location) -> {
+            Partition partition = partitions.getOrDefault(partitionName, Optional.empty())
+                    .orElseThrow(() -> new IllegalStateException("partition %s of %s no longer exists".formatted(partitionName, table)));
+            Partition moved = Partition.builder(partition)
+                    .withStorage(storage -> storage.setLocation(location))
+                    .build();
+            PartitionStatistics statistics = new PartitionStatistics(getHiveBasicStatistics(partition.getParameters()), columnStatistics.getOrDefault(partitionName, ImmutableMap.of()));
+            metastore.alterPartition(table.schemaName(), table.tableName(), new PartitionWithStatistics(moved, partitionName, statistics));
+        };
     }
 
     @Override
