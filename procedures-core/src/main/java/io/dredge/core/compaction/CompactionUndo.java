@@ -106,10 +106,22 @@ final class CompactionUndo
      */
     void removeStaging(OperationRecord record, boolean everything)
     {
+        dropStagingTable(record);
+        deleteStagingData(record, everything);
+    }
+
+    /**
+     * The staging table's metadata only; its data stays (it is the table's once swapped).
+     */
+    void dropStagingTable(OperationRecord record)
+    {
         record.stagingTable()
                 .map(name -> new TableReference(record.table().schemaName(), name))
-                .filter(staging -> context.metastore().getTable(staging).isPresent())
                 .ifPresent(staging -> context.metastore().dropTableKeepingData(staging));
+    }
+
+    void deleteStagingData(OperationRecord record, boolean everything)
+    {
         try {
             if (everything) {
                 if (record.stagingLocation().isPresent()) {
@@ -143,7 +155,7 @@ final class CompactionUndo
         List<String> names = record.partitions().stream()
                 .flatMap(partition -> partition.name().stream())
                 .collect(toImmutableList());
-        for (PartitionDescriptor partition : context.metastore().getPartitions(table, names)) {
+        for (PartitionDescriptor partition : context.metastore().getPartitions(table.table(), names)) {
             locations.put(partition.name(), partition.location());
         }
         return locations;

@@ -136,7 +136,13 @@ public final class HiveCompaction
             context.faults().reached(ProtocolStep.WRITTEN, 1);
             verify();
             context.faults().reached(ProtocolStep.VERIFIED, 1);
-            swap();
+            // nothing reads the staging table after verification: its metadata goes while the swaps run, a metastore
+            // call of its own (its data stays: it becomes the table's)
+            OperationRecord verified = record;
+            Beside.run(() -> {
+                swap();
+                return null;
+            }, () -> undo.dropStagingTable(verified), "dredge-staging-" + record.shortId());
             return finish();
         }
 
@@ -165,7 +171,7 @@ public final class HiveCompaction
                         .orElseGet(() -> context.metastore().getPartitionNames(table));
                 considered = names.size();
                 for (List<String> batch : Lists.partition(names, PARTITION_BATCH_SIZE)) {
-                    for (PartitionDescriptor partition : context.metastore().getPartitions(table, batch)) {
+                    for (PartitionDescriptor partition : context.metastore().getPartitions(table.table(), batch)) {
                         List<TableFile> files = HiveTableFiles.listDataFiles(context.fileStore(), partition.location());
                         if (needsCompaction(files)) {
                             PartitionRecord record = PartitionRecord.planned(Optional.of(partition.name()), partition.location(), Locations.child(stagingRoot, partition.name()), files);
@@ -226,9 +232,8 @@ public final class HiveCompaction
                     "dredge-backup-" + record.shortId());
             if (table.partitioned()) {
                 // the engine chose where each partition went: record what the metastore says
-                TableDescriptor stagingDescriptor = context.metastore().getTable(staging).orElseThrow(() -> new IllegalStateException("staging table %s vanished".formatted(staging)));
                 Map<String, String> locations = new HashMap<>();
-                for (PartitionDescriptor partition : context.metastore().getPartitions(stagingDescriptor, partitionNames())) {
+                for (PartitionDescriptor partition : context.metastore().getPartitions(staging, partitionNames())) {
                     locations.put(partition.name(), partition.location());
                 }
                 record = record.mapPartitions(partition -> locations.containsKey(partition.name().orElseThrow())
@@ -381,9 +386,9 @@ public final class HiveCompaction
         }
 
         /**
-         * Step 6: the backup table keeps only the swapped partitions (none: it goes), the staging table's metadata
-         * is dropped (its data is now the table's) while the engine flushes its caches of the table, and staging
-         * data of skipped partitions is deleted.
+         * Step 6: the backup table keeps only the swapped partitions (none: it goes), staging data of skipped
+         * partitions is deleted (the staging table's metadata went during the swaps), and the engine flushes its
+         * caches of the table.
          */
         private OperationRecord finish()
         {
@@ -400,18 +405,17 @@ public final class HiveCompaction
                             .collect(toImmutableList()));
                 }
             }
-            if (swapped.isEmpty()) {
-                undo.removeStaging(record, true);
-            }
-            else {
-                // a metastore call and a statement on the engine: neither needs the other
-                Beside.run(() -> {
-                    undo.removeStaging(record, false);
-                    return null;
-                }, () -> undo.flushMetadataCache(table.table()), "dredge-flush-" + record.shortId());
-            }
+            undo.deleteStagingData(record, swapped.isEmpty());
             LateFiles lateFiles = new LateFiles(context);
-            int late = swapped.stream().mapToInt(partition -> lateFiles.adopt(record.id(), partition)).sum();
+            // the engine flushes its caches of the table while the old locations are listed for late files
+            int late = Beside.run(
+                    () -> swapped.stream().mapToInt(partition -> lateFiles.adopt(record.id(), partition)).sum(),
+                    () -> {
+                        if (!swapped.isEmpty()) {
+                            undo.flushMetadataCache(table.table());
+                        }
+                    },
+                    "dredge-flush-" + record.shortId());
             context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
             String summary = "compacted %s of %s partitions: %s files -> %s files".formatted(
                     swapped.size(),

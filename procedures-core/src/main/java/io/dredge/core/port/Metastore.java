@@ -33,7 +33,7 @@ public interface Metastore
     /**
      * The named partitions with their locations, in the given order; partitions dropped meanwhile are left out.
      */
-    List<PartitionDescriptor> getPartitions(TableDescriptor table, List<String> partitionNames);
+    List<PartitionDescriptor> getPartitions(TableReference table, List<String> partitionNames);
 
     /**
      * The location of a schema (database), when it has one.
@@ -87,7 +87,7 @@ public interface Metastore
     void addPartitionsLike(TableReference source, TableReference target, Map<String, String> locationsByPartitionName);
 
     /**
-     * Removes a table from the metastore and leaves its files where they are.
+     * Removes a table from the metastore and leaves its files where they are; a missing table is not an error.
      */
     void dropTableKeepingData(TableReference table);
 

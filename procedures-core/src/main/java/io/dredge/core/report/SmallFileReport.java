@@ -152,7 +152,7 @@ public final class SmallFileReport
             return CompletableFuture.failedFuture(e);
         }
         List<CompletableFuture<List<PartitionFiles>>> batches = Lists.partition(names, PARTITION_BATCH_SIZE).stream()
-                .map(batch -> supplyAsync(() -> metastore.getPartitions(table, batch), metastoreExecutor)
+                .map(batch -> supplyAsync(() -> metastore.getPartitions(table.table(), batch), metastoreExecutor)
                         .thenCompose(this::listPartitions))
                 .collect(toImmutableList());
         return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))

@@ -21,6 +21,7 @@ import io.trino.metastore.TableInfo;
 import io.trino.plugin.hive.HiveStorageFormat;
 import io.trino.plugin.hive.metastore.MetastoreUtil;
 import io.trino.spi.connector.SchemaTableName;
+import io.trino.spi.connector.TableNotFoundException;
 import io.trino.spi.predicate.TupleDomain;
 
 import java.util.HashMap;
@@ -95,11 +96,9 @@ final class TrinoMetastore
     }
 
     @Override
-    public List<PartitionDescriptor> getPartitions(TableDescriptor table, List<String> partitionNames)
+    public List<PartitionDescriptor> getPartitions(TableReference table, List<String> partitionNames)
     {
-        TableReference reference = table.table();
-        Table hiveTable = metastore.getTable(reference.schemaName(), reference.tableName())
-                .orElseThrow(() -> new IllegalStateException("table %s no longer exists".formatted(reference)));
+        Table hiveTable = requireTable(table);
         Map<String, Optional<Partition>> found = metastore.getPartitionsByNames(hiveTable, partitionNames);
         ImmutableList.Builder<PartitionDescriptor> partitions = ImmutableList.builder();
         for (String name : partitionNames) {
@@ -208,7 +207,12 @@ final class TrinoMetastore
     @Override
     public void dropTableKeepingData(TableReference table)
     {
-        metastore.dropTable(table.schemaName(), table.tableName(), false);
+        try {
+            metastore.dropTable(table.schemaName(), table.tableName(), false);
+        }
+        catch (TableNotFoundException ignored) {
+            // already gone: an interrupted run may have dropped it
+        }
     }
 
     @Override
