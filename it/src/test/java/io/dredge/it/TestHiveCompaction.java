@@ -126,6 +126,10 @@ public class TestHiveCompaction
             assertQueryFails(crashing, compact(table), ".*injected fault after.*");
             assertThat(state(table).rows()).as("rows after a crash at %s", crashPoint).isEqualTo(before.rows());
             assertThat(operationState(table, "COMPACT")).isEqualTo("RUNNING");
+            // the journal keeps a marker beside each running operation's record: starting an operation reads those only
+            String operationId = (String) computeActual(format("SELECT operation_id FROM dredge.system.operations WHERE table_name = '%s' AND state = 'RUNNING'", table)).getOnlyValue();
+            Path marker = server.warehouse().resolve("compaction").resolve(".dredge").resolve("operations").resolve(operationId + ".running");
+            assertThat(marker).exists();
 
             assertQueryFails(compact(table), ".*has an unfinished compact operation .*CALL dredge.system.recover.*");
             // before any swap there is nothing to roll back; after one, the compaction is unfinished
@@ -133,6 +137,7 @@ public class TestHiveCompaction
                     ".*(has no compaction to roll back|is unfinished: run recover instead).*");
 
             assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', table_name => '" + table + "')");
+            assertThat(marker).doesNotExist();
             TableState recovered = state(table);
             assertThat(recovered.rows()).isEqualTo(before.rows());
             boolean finished = crashPoint.equals("BEFORE_COMPLETION");

@@ -2,7 +2,6 @@ package io.dredge.core.compaction;
 
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationRecord;
-import io.dredge.core.journal.OperationState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
@@ -137,11 +136,9 @@ public final class OperationGuard
 
     private void requireNoUnfinishedOperation(TableReference table)
     {
-        for (OperationRecord record : context.journal().list(table)) {
-            if (record.state() == OperationState.RUNNING) {
-                throw new DredgeException(TABLE_BUSY, "table %s has an unfinished %s operation %s (step: %s); run CALL dredge.system.recover(schema_name => '%s', table_name => '%s')"
-                        .formatted(table, record.kind().name().toLowerCase(Locale.ROOT), record.id(), record.step(), table.schemaName(), table.tableName()));
-            }
-        }
+        context.journal().listRunning(table).stream().findFirst().ifPresent(record -> {
+            throw new DredgeException(TABLE_BUSY, "table %s has an unfinished %s operation %s (step: %s); run CALL dredge.system.recover(schema_name => '%s', table_name => '%s')"
+                    .formatted(table, record.kind().name().toLowerCase(Locale.ROOT), record.id(), record.step(), table.schemaName(), table.tableName()));
+        });
     }
 }

@@ -51,8 +51,8 @@ public final class Recovery
         }
         try {
             context.journal().save(record);
-            List<OperationRecord> unfinished = context.journal().list(table).stream()
-                    .filter(operation -> operation.state() == OperationState.RUNNING && !operation.id().equals(record.id()))
+            List<OperationRecord> unfinished = context.journal().listRunning(table).stream()
+                    .filter(operation -> !operation.id().equals(record.id()))
                     .collect(ImmutableList.toImmutableList());
             ImmutableList.Builder<String> outcomes = ImmutableList.builder();
             for (OperationRecord operation : unfinished) {

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
@@ -25,19 +26,23 @@ import static java.util.Objects.requireNonNull;
  * system so that it survives coordinator restarts and both engines read the same records.
  *
  * <p>It lives under {@code journalRoot} when one is configured, else in a hidden {@code .dredge/operations}
- * directory of each schema's location.
+ * directory of each schema's location. Beside the record of each operation that is {@code RUNNING} lies an empty
+ * {@code <id>.running} marker, so that finding the unfinished operations of a table, which every operation does
+ * before it starts, reads those records only, however long the journal's history.
  */
 public final class OperationJournal
 {
     private static final Logger log = LoggerFactory.getLogger(OperationJournal.class);
     private static final String SCHEMA_JOURNAL_DIRECTORY = ".dredge/operations";
     private static final String SUFFIX = ".json";
+    private static final String RUNNING_SUFFIX = ".running";
 
     private final FileStore fileStore;
     private final Metastore metastore;
     private final Optional<String> journalRoot;
     // a schema's location does not change within one call, and a journal lives for one call: ask the metastore once
     private final Map<String, String> schemaDirectories = new ConcurrentHashMap<>();
+    private final Set<String> markedRunning = ConcurrentHashMap.newKeySet();
 
     public OperationJournal(FileStore fileStore, Metastore metastore, Optional<String> journalRoot)
     {
@@ -48,13 +53,40 @@ public final class OperationJournal
 
     public void save(OperationRecord record)
     {
-        String path = Locations.child(directory(record.table().schemaName()), record.id() + SUFFIX);
+        String directory = directory(record.table().schemaName());
+        String path = Locations.child(directory, record.id() + SUFFIX);
+        String marker = Locations.child(directory, record.id() + RUNNING_SUFFIX);
         try {
+            // the marker is made before the record says RUNNING and removed after it says anything else: a crash in
+            // between leaves a marker whose record tells what happened
+            if (record.state() == OperationState.RUNNING && markedRunning.add(record.id())) {
+                fileStore.writeFile(marker, new byte[0]);
+            }
             fileStore.writeFile(path, OperationRecordCodec.toJson(record));
+            if (record.state() != OperationState.RUNNING) {
+                fileStore.deleteFile(marker);
+                markedRunning.remove(record.id());
+            }
         }
         catch (IOException e) {
             throw new UncheckedIOException("failed to write journal record " + path, e);
         }
+    }
+
+    /**
+     * The operations on the table that are {@code RUNNING} (in progress, or interrupted by a crash), oldest first.
+     */
+    public List<OperationRecord> listRunning(TableReference table)
+    {
+        String directory = directory(table.schemaName());
+        return listFiles(directory).stream()
+                .map(TableFile::path)
+                .filter(path -> path.endsWith(RUNNING_SUFFIX))
+                .sorted()
+                .map(marker -> readRecord(marker.substring(0, marker.length() - RUNNING_SUFFIX.length()) + SUFFIX))
+                .flatMap(Optional::stream)
+                .filter(record -> record.state() == OperationState.RUNNING && record.table().equals(table))
+                .collect(toImmutableList());
     }
 
     /**
@@ -90,9 +122,8 @@ public final class OperationJournal
 
     public Optional<OperationRecord> find(String schemaName, String operationId)
     {
-        return list(schemaName).stream()
-                .filter(record -> record.id().equals(operationId))
-                .findFirst();
+        return readRecord(Locations.child(directory(schemaName), operationId + SUFFIX))
+                .filter(record -> record.table().schemaName().equals(schemaName));
     }
 
     private String directory(String schemaName)
@@ -110,20 +141,23 @@ public final class OperationJournal
 
     private List<OperationRecord> read(String directory)
     {
-        List<TableFile> files;
-        try {
-            files = fileStore.listFilesRecursively(directory);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("failed to list journal " + directory, e);
-        }
         ImmutableList.Builder<OperationRecord> records = ImmutableList.builder();
-        files.stream()
+        listFiles(directory).stream()
                 .map(TableFile::path)
                 .filter(path -> path.endsWith(SUFFIX))
                 .sorted()
                 .forEach(path -> readRecord(path).ifPresent(records::add));
         return records.build();
+    }
+
+    private List<TableFile> listFiles(String directory)
+    {
+        try {
+            return fileStore.listFilesRecursively(directory);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list journal " + directory, e);
+        }
     }
 
     private Optional<OperationRecord> readRecord(String path)
