@@ -8,6 +8,7 @@ import io.dredge.core.sql.SqlDialect;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 import static java.util.stream.Collectors.joining;
+import static java.util.stream.Collectors.toCollection;
 
 /**
  * The statements compaction runs on the engine, built from quoted names and rendered literals only. The one
@@ -35,6 +37,12 @@ final class CompactionSql
     private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "int", "bigint");
     private static final Pattern INTEGER_VALUE = Pattern.compile("-?[0-9]{1,18}");
     private static final Pattern DATE_VALUE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+    // stand-ins while the pruning predicate is built; neither can be a rendered literal
+    private static final String NULL_LITERAL = "NULL";
+    private static final String NO_LITERAL = "";
+    // the statement also names every partition in "$partition" IN (...), and verification has two sides: stay well
+    // within the engine's query.max-length (1,000,000 characters by default)
+    private static final int MAX_PER_PARTITION_PREDICATE_LENGTH = 100_000;
 
     private final SqlDialect dialect;
     private final Optional<String> catalog;
@@ -167,26 +175,48 @@ final class CompactionSql
     }
 
     /**
-     * {@code (c1 = v1 AND c2 = v2) OR ...} for the partitions, leaving out a column whose type has no plain literal
-     * here (the exact {@code "$partition"} predicate still applies); empty when some partition would have no term.
+     * The partitions as comparisons of partition columns with literals, leaving out a column whose type has no
+     * plain literal here (the exact {@code "$partition"} predicate still applies); empty when nothing can be said.
+     * One partition column: {@code c IN (...)}. More: {@code (c1 = v1 AND c2 = v2) OR ...}, which the engine
+     * evaluates against each partition's values, unless that grows too long for a statement; then one
+     * {@code IN} list per column, which prunes to a superset of the partitions.
      */
     private Optional<String> prunablePredicate(TableDescriptor source, Collection<String> partitionNames)
     {
-        List<String> disjuncts = new ArrayList<>();
+        List<String> columns = source.partitionColumns();
+        List<List<String>> literals = new ArrayList<>();
         for (String partitionName : partitionNames) {
             List<Optional<String>> values = PartitionNames.values(partitionName);
-            if (values.size() != source.partitionColumns().size()) {
+            if (values.size() != columns.size()) {
                 return Optional.empty();
             }
-            List<String> terms = new ArrayList<>();
+            List<String> row = new ArrayList<>();
             for (int i = 0; i < values.size(); i++) {
-                String column = dialect.quoteIdentifier(source.partitionColumns().get(i));
-                Optional<String> value = values.get(i);
-                if (value.isEmpty()) {
-                    terms.add(column + " IS NULL");
-                    continue;
+                String type = source.partitionColumnTypes().get(i);
+                // a NULL value is written as IS NULL; a value without a literal leaves its column unconstrained
+                row.add(values.get(i).isEmpty() ? NULL_LITERAL : literal(type, values.get(i).get()).orElse(NO_LITERAL));
+            }
+            literals.add(row);
+        }
+        if (columns.size() > 1) {
+            Optional<String> exact = perPartition(columns, literals);
+            if (exact.isEmpty() || exact.get().length() <= MAX_PER_PARTITION_PREDICATE_LENGTH) {
+                return exact;
+            }
+        }
+        return perColumn(columns, literals);
+    }
+
+    private Optional<String> perPartition(List<String> columns, List<List<String>> literals)
+    {
+        List<String> disjuncts = new ArrayList<>();
+        for (List<String> row : literals) {
+            List<String> terms = new ArrayList<>();
+            for (int i = 0; i < columns.size(); i++) {
+                String literal = row.get(i);
+                if (!literal.equals(NO_LITERAL)) {
+                    terms.add(comparison(columns.get(i), literal));
                 }
-                literal(source.partitionColumnTypes().get(i), value.get()).ifPresent(literal -> terms.add("%s = %s".formatted(column, literal)));
             }
             if (terms.isEmpty()) {
                 return Optional.empty();
@@ -194,6 +224,38 @@ final class CompactionSql
             disjuncts.add("(" + String.join(" AND ", terms) + ")");
         }
         return Optional.of(String.join(" OR ", disjuncts));
+    }
+
+    private Optional<String> perColumn(List<String> columns, List<List<String>> literals)
+    {
+        List<String> terms = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            int column = i;
+            Set<String> values = literals.stream().map(row -> row.get(column)).collect(toCollection(LinkedHashSet::new));
+            if (values.contains(NO_LITERAL)) {
+                continue;
+            }
+            String name = dialect.quoteIdentifier(columns.get(i));
+            List<String> alternatives = new ArrayList<>();
+            List<String> nonNull = values.stream().filter(value -> !value.equals(NULL_LITERAL)).toList();
+            if (!nonNull.isEmpty()) {
+                alternatives.add("%s IN (%s)".formatted(name, String.join(", ", nonNull)));
+            }
+            if (values.contains(NULL_LITERAL)) {
+                alternatives.add(name + " IS NULL");
+            }
+            terms.add(String.join(" OR ", alternatives));
+        }
+        if (terms.size() == 1) {
+            return Optional.of(terms.get(0));
+        }
+        return terms.isEmpty() ? Optional.empty() : Optional.of(terms.stream().map(term -> term.contains(" OR ") ? "(" + term + ")" : term).collect(joining(" AND ")));
+    }
+
+    private String comparison(String column, String literal)
+    {
+        String name = dialect.quoteIdentifier(column);
+        return literal.equals(NULL_LITERAL) ? name + " IS NULL" : "%s = %s".formatted(name, literal);
     }
 
     /**

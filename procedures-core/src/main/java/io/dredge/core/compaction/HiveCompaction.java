@@ -1,5 +1,6 @@
 package io.dredge.core.compaction;
 
+import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationKind;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
@@ -104,7 +106,7 @@ public final class HiveCompaction
         private final String stagingRoot;
         private OperationRecord record;
         // the partitions the backup table was made over
-        private List<String> backedUp = List.of();
+        private Set<String> backedUp = Set.of();
 
         private Run(TableDescriptor table, CompactionOptions options, OperationRecord record)
         {
@@ -220,7 +222,7 @@ public final class HiveCompaction
             save(record.withBackupTable(BackupTables.backupTableName(record)).withStep("writing %s partitions into %s".formatted(partitionNames().size(), stagingTable)));
             TableReference staging = new TableReference(table.table().schemaName(), stagingTable);
             OperationRecord writing = record;
-            backedUp = partitionNames();
+            backedUp = ImmutableSet.copyOf(partitionNames());
             long rows = Beside.run(
                     () -> {
                         context.metastore().createTableLike(table.table(), staging, stagingRoot, false, Map.of(TableDescriptor.DREDGE_ROLE_PROPERTY, "staging"));

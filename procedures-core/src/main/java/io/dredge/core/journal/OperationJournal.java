@@ -36,6 +36,8 @@ public final class OperationJournal
     private static final String SCHEMA_JOURNAL_DIRECTORY = ".dredge/operations";
     private static final String SUFFIX = ".json";
     private static final String RUNNING_SUFFIX = ".running";
+    // present once every RUNNING record of the directory has its marker (journals written before markers had none)
+    private static final String MARKERS_COMPLETE = "running-markers";
 
     private final FileStore fileStore;
     private final Metastore metastore;
@@ -79,7 +81,11 @@ public final class OperationJournal
     public List<OperationRecord> listRunning(TableReference table)
     {
         String directory = directory(table.schemaName());
-        return listFiles(directory).stream()
+        List<TableFile> files = listFiles(directory);
+        if (files.stream().noneMatch(file -> file.path().endsWith("/" + MARKERS_COMPLETE))) {
+            files = addMissingMarkers(directory);
+        }
+        return files.stream()
                 .map(TableFile::path)
                 .filter(path -> path.endsWith(RUNNING_SUFFIX))
                 .sorted()
@@ -148,6 +154,26 @@ public final class OperationJournal
                 .sorted()
                 .forEach(path -> readRecord(path).ifPresent(records::add));
         return records.build();
+    }
+
+    /**
+     * Once per journal directory: a marker for every RUNNING record written before markers existed (an operation
+     * that an upgrade's restart interrupted, say), so that no unfinished operation is overlooked.
+     */
+    private List<TableFile> addMissingMarkers(String directory)
+    {
+        try {
+            for (OperationRecord record : read(directory)) {
+                if (record.state() == OperationState.RUNNING) {
+                    fileStore.writeFile(Locations.child(directory, record.id() + RUNNING_SUFFIX), new byte[0]);
+                }
+            }
+            fileStore.writeFile(Locations.child(directory, MARKERS_COMPLETE), new byte[0]);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to mark running operations in journal " + directory, e);
+        }
+        return listFiles(directory);
     }
 
     private List<TableFile> listFiles(String directory)

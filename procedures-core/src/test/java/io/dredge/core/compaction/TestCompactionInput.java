@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -65,6 +66,20 @@ class TestCompactionInput
                 .isEqualTo("INSERT INTO \"hive\".\"s\".\"t__dredge_1\" SELECT * FROM \"hive\".\"s\".\"t\" WHERE " +
                         "((\"day\" = DATE '2024-01-02' AND \"ref\" = 7 AND \"tag\" = 'a/b''c') OR (\"day\" = DATE '2024-01-03' AND \"ref\" IS NULL AND \"tag\" = 'x')) " +
                         "AND \"$partition\" IN ('day=2024-01-02/ref=007/tag=a%2Fb%27c', 'day=2024-01-03/ref=__HIVE_DEFAULT_PARTITION__/tag=x')");
+
+        // one partition column: an IN list, and IS NULL for the NULL partition
+        TableDescriptor daily = new TableDescriptor(new TableReference("s", "e"), false, Optional.of("file:/e"), "ORC",
+                List.of("id"), List.of("day"), List.of("date"), Map.of());
+        assertThat(sql.copyInto(daily, "e__dredge_1", List.of("day=2024-01-01", "day=2024-01-02", "day=__HIVE_DEFAULT_PARTITION__")))
+                .endsWith("WHERE (\"day\" IN (DATE '2024-01-01', DATE '2024-01-02') OR \"day\" IS NULL) " +
+                        "AND \"$partition\" IN ('day=2024-01-01', 'day=2024-01-02', 'day=__HIVE_DEFAULT_PARTITION__')");
+
+        // so many partitions of two columns that comparing each would make too long a statement: an IN list per column
+        List<String> many = IntStream.range(0, 5000).mapToObj(i -> "day=2024-01-%02d/ref=%s".formatted(i % 28 + 1, i)).toList();
+        String copy = sql.copyInto(new TableDescriptor(new TableReference("s", "m"), false, Optional.of("file:/m"), "ORC",
+                List.of("id"), List.of("day", "ref"), List.of("string", "bigint"), Map.of()), "m__dredge_1", many);
+        assertThat(copy).contains("WHERE (\"day\" IN ('2024-01-01', '2024-01-02', ").contains(") AND \"ref\" IN (0, 1, 2, ").doesNotContain(" OR ");
+        assertThat(copy.length()).isLessThan(250_000);
 
         // a type without a plain literal here leaves only the exact predicate for that column, or for all
         TableDescriptor decimal = new TableDescriptor(new TableReference("s", "d"), false, Optional.of("file:/d"), "ORC",

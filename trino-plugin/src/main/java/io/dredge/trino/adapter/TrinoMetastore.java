@@ -175,6 +175,9 @@ final class TrinoMetastore
         parameters.remove("EXTERNAL");
         if (external) {
             parameters.put("EXTERNAL", "TRUE");
+            // a DROP TABLE of the copy from Hive must not delete the data it points at
+            parameters.remove("external.table.purge");
+            parameters.remove("auto.purge");
         }
         parameters.putAll(extraParameters);
         Table copy = Table.builder(hiveTable)
