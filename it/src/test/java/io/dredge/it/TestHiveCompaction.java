@@ -113,6 +113,7 @@ public class TestHiveCompaction
 
     @Test
     public void testEveryCrashPointLeavesOriginalRowsAndRecovers()
+            throws Exception
     {
         List<String> crashPoints = List.of("PLANNED", "WRITTEN", "VERIFIED", "PARTITION_SWAPPED:1", "PARTITION_SWAPPED:2", "BEFORE_COMPLETION");
         for (int i = 0; i < crashPoints.size(); i++) {
