@@ -38,10 +38,8 @@ final class BackupTables
     void create(TableDescriptor table, OperationRecord record, List<PartitionRecord> partitions)
     {
         TableReference backup = backupOf(record);
-        if (context.metastore().getTable(backup).isPresent()) {
-            // a recovered run may have created it before the crash
-            context.metastore().dropTableKeepingData(backup);
-        }
+        // a recovered run may have created it before the crash (a missing table is no error)
+        context.metastore().dropTableKeepingData(backup);
         if (!table.partitioned()) {
             context.metastore().createTableLike(table.table(), backup, partitions.get(0).originalLocation(), true, roleOf(record));
             return;
@@ -78,9 +76,8 @@ final class BackupTables
 
     void drop(OperationRecord record)
     {
-        record.backupTable()
-                .map(name -> new TableReference(record.table().schemaName(), name))
-                .filter(backup -> context.metastore().getTable(backup).isPresent())
-                .ifPresent(backup -> context.metastore().dropTableKeepingData(backup));
+        if (record.backupTable().isPresent()) {
+            context.metastore().dropTableKeepingData(backupOf(record));
+        }
     }
 }

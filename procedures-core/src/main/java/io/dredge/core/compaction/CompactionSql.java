@@ -228,7 +228,7 @@ final class CompactionSql
 
     private Optional<String> perColumn(List<String> columns, List<List<String>> literals)
     {
-        List<String> terms = new ArrayList<>();
+        List<List<String>> terms = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             int column = i;
             Set<String> values = literals.stream().map(row -> row.get(column)).collect(toCollection(LinkedHashSet::new));
@@ -244,12 +244,14 @@ final class CompactionSql
             if (values.contains(NULL_LITERAL)) {
                 alternatives.add(name + " IS NULL");
             }
-            terms.add(String.join(" OR ", alternatives));
+            terms.add(alternatives);
         }
         if (terms.size() == 1) {
-            return Optional.of(terms.get(0));
+            return Optional.of(String.join(" OR ", terms.get(0)));
         }
-        return terms.isEmpty() ? Optional.empty() : Optional.of(terms.stream().map(term -> term.contains(" OR ") ? "(" + term + ")" : term).collect(joining(" AND ")));
+        return terms.isEmpty() ? Optional.empty() : Optional.of(terms.stream()
+                .map(alternatives -> alternatives.size() == 1 ? alternatives.get(0) : "(" + String.join(" OR ", alternatives) + ")")
+                .collect(joining(" AND ")));
     }
 
     private String comparison(String column, String literal)
