@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * The data files under a local table directory, by Hive's rule for what a table reads
- * ({@link HiveTableFiles#isDataFile}): what the demo and the benchmarks copy, move and count.
+ * ({@link HiveTableFiles#isVisibleFile}), in every partition directory below it: what the demo and the benchmarks copy, move and count.
  */
 public final class LocalDataFiles
 {
@@ -22,7 +22,7 @@ public final class LocalDataFiles
         String location = tableDirectory.toUri().toString();
         try (Stream<Path> paths = Files.walk(tableDirectory)) {
             return paths.filter(Files::isRegularFile)
-                    .filter(path -> HiveTableFiles.isDataFile(location, path.toUri().toString()))
+                    .filter(path -> HiveTableFiles.isVisibleFile(location, path.toUri().toString()))
                     .toList();
         }
     }

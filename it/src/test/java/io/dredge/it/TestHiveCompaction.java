@@ -3,6 +3,9 @@ package io.dredge.it;
 import io.trino.Session;
 import io.trino.metastore.HiveMetastore;
 import io.trino.metastore.HiveMetastoreFactory;
+import io.trino.metastore.Partition;
+import io.trino.metastore.PartitionStatistics;
+import io.trino.metastore.PartitionWithStatistics;
 import io.trino.metastore.Table;
 import io.trino.plugin.hive.HiveConnector;
 import io.trino.spi.security.Identity;
@@ -672,6 +675,145 @@ public class TestHiveCompaction
                 .isEqualTo(before.rows());
         assertThat(computeActual("SELECT id FROM hive.compaction.written_after WHERE id < 0").getOnlyColumnAsSet()).containsExactlyInAnyOrder(-1L, -2L);
         assertThat(operationState("written_after", "COMPACT")).isEqualTo("RECOVERED");
+    }
+
+    @Test
+    public void testNestedPartitionKeepsItsFilesWhenTheOuterOneIsCompactedAndCleaned()
+            throws Exception
+    {
+        // inside the table directory: day=b is registered inside day=a's directory and holds one file (nothing to compact)
+        createTable("nested", "day varchar", "ARRAY['day']", List.of("'a'"), 3);
+        Path outer = tableDirectory("nested").resolve("day=a");
+        registerPartitionWithFilesOf("nested", "b", outer.resolve("inner"), 1);
+        assertNestedPartitionSurvives("nested", "", 3);
+
+        // outside the table directory, and chosen by a filter: d1 and d1/d2 both elsewhere, only the outer one compacted
+        createTable("nested_outside", "day varchar", "ARRAY['day']", List.of("'seed'"), 1);
+        Path elsewhere = Files.createTempDirectory(server.warehouse(), "elsewhere");
+        registerPartitionWithFilesOf("nested_outside", "a", elsewhere.resolve("d1"), 3);
+        registerPartitionWithFilesOf("nested_outside", "b", elsewhere.resolve("d1").resolve("d2"), 3);
+        assertNestedPartitionSurvives("nested_outside", "partition_filter => 'day = ''a''', ", 3);
+    }
+
+    private void assertNestedPartitionSurvives(String table, String arguments, int outerFiles)
+    {
+        String innerRows = "SELECT count(*), to_hex(checksum(ROW(id, name))) FROM hive.compaction.%s WHERE day = 'b'".formatted(table);
+        Object inner = computeActual(innerRows).getMaterializedRows().get(0).getFields();
+        TableState before = state(table);
+        // the report counts each file once, for the partition that reads it
+        assertThat(computeActual("SELECT file_count FROM dredge.system.small_file_report WHERE schema_name = 'compaction' AND table_name = '%s' AND partition_name = 'day=a'".formatted(table)).getOnlyValue())
+                .isEqualTo((long) outerFiles);
+        assertThat(computeActual("SELECT file_count FROM dredge.system.small_file_report WHERE schema_name = 'compaction' AND table_name = '%s' AND partition_name IS NULL".formatted(table)).getOnlyValue())
+                .isEqualTo((long) before.files().size());
+
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '%s', %sverify => 'count')".formatted(table, arguments));
+        assertThat(computeActual("SELECT files_before FROM dredge.system.operations WHERE table_name = '%s' AND kind = 'COMPACT'".formatted(table)).getOnlyValue())
+                .isEqualTo((long) outerFiles);
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => '%s', older_than => '0s')".formatted(table));
+        assertThat(state(table).rows()).as("rows of %s after compaction and cleanup", table).isEqualTo(before.rows());
+        assertThat(computeActual(innerRows).getMaterializedRows().get(0).getFields()).isEqualTo(inner);
+    }
+
+    @Test
+    public void testPartitionWithFilesInSubdirectoriesIsLeftAlone()
+            throws Exception
+    {
+        // as Hive on Tez writes a UNION ALL insert: the partition's files in HIVE_UNION_SUBDIR_n, which Trino does not read
+        createTable("union_subdir", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        Path subdirectory = Files.createDirectories(tableDirectory("union_subdir").resolve("day=a").resolve("HIVE_UNION_SUBDIR_1"));
+        Path hiddenFromTrino = copyDataFile(tableDirectory("union_subdir").resolve("day=b"), subdirectory);
+        TableState before = state("union_subdir");
+
+        assertUpdate(compact("union_subdir"));
+        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'union_subdir'").getMaterializedRows().get(0).getFields())
+                .satisfies(fields -> assertThat(fields.subList(0, 2)).isEqualTo(List.of(1L, 1L)))
+                .satisfies(fields -> assertThat((String) fields.get(2)).contains("skipped day=a (1 data files in subdirectories"));
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'union_subdir', older_than => '0s')");
+        assertThat(state("union_subdir").rows()).isEqualTo(before.rows());
+        assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.compaction.union_subdir WHERE day = 'a'").getOnlyValue()).isEqualTo(3L);
+        assertThat(hiddenFromTrino).exists();
+
+        // an unpartitioned table with a subdirectory is left alone as a whole
+        assertUpdate("CREATE TABLE hive.compaction.flat_subdir (id bigint, name varchar)");
+        insertBatches("flat_subdir", "", 3);
+        Path flatSubdirectory = Files.createDirectories(tableDirectory("flat_subdir").resolve("HIVE_UNION_SUBDIR_2"));
+        Path flatHidden = copyDataFile(tableDirectory("flat_subdir"), flatSubdirectory);
+        TableState flat = state("flat_subdir");
+        assertUpdate(compact("flat_subdir"));
+        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped FROM dredge.system.operations WHERE table_name = 'flat_subdir'").getMaterializedRows().get(0).getFields())
+                .containsExactly(0L, 1L);
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'flat_subdir', older_than => '0s')");
+        assertThat(state("flat_subdir")).isEqualTo(flat);
+        assertThat(flatHidden).exists();
+    }
+
+    @Test
+    public void testPartitionStoredDifferentlyFromTheTableIsLeftAloneAndReported()
+    {
+        // a Parquet table with one partition whose storage descriptor says ORC, as after ALTER TABLE ... SET FILEFORMAT
+        createTable("mixed", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        createTable("mixed_orc_source", "day varchar", "ARRAY['day']", List.of("'o'"), 3, "ORC");
+        HiveMetastore hiveMetastore = hiveMetastore();
+        Table mixed = hiveMetastore.getTable("compaction", "mixed").orElseThrow();
+        Partition orcPartition = hiveMetastore.getPartition(hiveMetastore.getTable("compaction", "mixed_orc_source").orElseThrow(), List.of("o")).orElseThrow();
+        assertThat(mixed.getStorage().getStorageFormat()).isNotEqualTo(orcPartition.getStorage().getStorageFormat());
+        hiveMetastore.addPartitions("compaction", "mixed", List.of(new PartitionWithStatistics(
+                Partition.builder(orcPartition).setTableName("mixed").build(), "day=o", PartitionStatistics.empty())));
+        // and an ORC table with a partition written before a column was added
+        createTable("evolved", "day varchar", "ARRAY['day']", List.of("'old'"), 3, "ORC");
+        assertUpdate("ALTER TABLE hive.compaction.evolved ADD COLUMN extra varchar");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.compaction.evolved SELECT id, 'name-' || CAST(id AS varchar), 'x', 'new' FROM UNNEST(sequence(%s, %s)) AS t(id)", batch * 100, batch * 100 + 99), 100);
+        }
+
+        for (String table : List.of("mixed", "evolved")) {
+            TableState before = state(table);
+            assertUpdate(compact(table));
+            assertThat(computeActual("SELECT partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = '%s'".formatted(table)).getMaterializedRows().get(0).getFields())
+                    .satisfies(fields -> assertThat(fields.subList(0, 2)).isEqualTo(List.of(table.equals("mixed") ? 2L : 1L, 1L)))
+                    .satisfies(fields -> assertThat((String) fields.get(2)).contains("stored differently from the table"));
+            assertThat(state(table).rows()).as("rows of %s", table).isEqualTo(before.rows());
+            assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => '%s', older_than => '0s')".formatted(table));
+            assertThat(state(table).rows()).as("rows of %s after cleanup", table).isEqualTo(before.rows());
+        }
+        assertThat(computeActual("SELECT partition_name, file_format FROM dredge.system.small_file_report WHERE table_name = 'mixed'").getMaterializedRows())
+                .extracting(row -> row.getField(0) + ":" + row.getField(1))
+                .containsExactlyInAnyOrder("null:PARQUET", "day=a:PARQUET", "day=b:PARQUET", "day=o:ORC");
+    }
+
+    private HiveMetastore hiveMetastore()
+    {
+        return ((HiveConnector) getDistributedQueryRunner().getCoordinator().getConnector("hive")).getInjector()
+                .getInstance(HiveMetastoreFactory.class)
+                .createMetastore(Optional.empty());
+    }
+
+    private Path tableDirectory(String table)
+    {
+        return server.warehouse().resolve("compaction").resolve(table);
+    }
+
+    /**
+     * Registers partition {@code day=<value>} of {@code table} at {@code location}, with {@code files} data files
+     * written by Trino into a scratch table and copied there.
+     */
+    private void registerPartitionWithFilesOf(String table, String value, Path location, int files)
+            throws Exception
+    {
+        String scratch = table + "_scratch_" + value;
+        createTable(scratch, "day varchar", "ARRAY['day']", List.of("'" + value + "'"), files);
+        Files.createDirectories(location);
+        for (Path file : LocalDataFiles.list(tableDirectory(scratch).resolve("day=" + value))) {
+            Files.copy(file, location.resolve(file.getFileName()));
+        }
+        assertUpdate("CALL hive.system.register_partition('compaction', '%s', ARRAY['day'], ARRAY['%s'], '%s')".formatted(table, value, location.toUri()));
+    }
+
+    private static Path copyDataFile(Path fromDirectory, Path toDirectory)
+            throws Exception
+    {
+        Path file = LocalDataFiles.list(fromDirectory).get(0);
+        return Files.copy(file, toDirectory.resolve("000000_0_copy"));
     }
 
     private static String compact(String table)

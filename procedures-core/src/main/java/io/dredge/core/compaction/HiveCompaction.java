@@ -1,5 +1,6 @@
 package io.dredge.core.compaction;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
@@ -16,6 +17,7 @@ import io.dredge.core.model.TableReference;
 import io.dredge.core.port.Metastore;
 import io.dredge.core.report.FileGroupStatus;
 import io.dredge.core.report.HiveTableFiles;
+import io.dredge.core.report.HiveTableFiles.DirectoryListing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,9 +164,10 @@ public final class HiveCompaction
                 }
                 considered = 1;
                 String location = table.location().orElseThrow();
-                List<TableFile> files = HiveTableFiles.listDataFiles(context.fileStore(), location);
-                if (needsCompaction(files)) {
-                    planned.add(PartitionRecord.planned(Optional.empty(), location, stagingRoot, files));
+                DirectoryListing listing = HiveTableFiles.list(context.fileStore(), location);
+                if (needsCompaction(listing.dataFiles())) {
+                    PartitionRecord whole = PartitionRecord.planned(Optional.empty(), location, stagingRoot, listing.dataFiles());
+                    planned.add(PartitionLayout.subdirectoryReason(listing.nestedFiles()).map(whole::skipped).orElse(whole));
                 }
             }
             else {
@@ -172,21 +175,32 @@ public final class HiveCompaction
                         .map(this::partitionNamesMatching)
                         .orElseGet(() -> context.metastore().getPartitionNames(table));
                 considered = names.size();
-                for (List<String> batch : Lists.partition(names, PARTITION_BATCH_SIZE)) {
-                    for (PartitionDescriptor partition : context.metastore().getPartitions(table.table(), batch)) {
-                        List<TableFile> files = HiveTableFiles.listDataFiles(context.fileStore(), partition.location());
-                        if (needsCompaction(files)) {
-                            PartitionRecord record = PartitionRecord.planned(Optional.of(partition.name()), partition.location(), Locations.child(stagingRoot, partition.name()), files);
-                            planned.add(context.engine().dialect().writesPartition(partition.name())
-                                    ? record
-                                    : record.skipped("the engine cannot write this partition value (only printable ASCII); compact it from Hive"));
-                        }
+                List<PartitionDescriptor> partitions = partitions(names);
+                // nested and shared locations are judged against every partition, not only those the filter chose
+                PartitionLayout layout = new PartitionLayout(options.partitionFilter().isPresent() ? partitions(context.metastore().getPartitionNames(table)) : partitions);
+                for (PartitionDescriptor partition : partitions) {
+                    DirectoryListing listing = HiveTableFiles.list(context.fileStore(), partition.location());
+                    if (needsCompaction(listing.dataFiles())) {
+                        PartitionRecord record = PartitionRecord.planned(Optional.of(partition.name()), partition.location(), Locations.child(stagingRoot, partition.name()), listing.dataFiles());
+                        Optional<String> reason = context.engine().dialect().writesPartition(partition.name())
+                                ? layout.reasonToLeaveAlone(partition, listing)
+                                : Optional.of("the engine cannot write this partition value (only printable ASCII); compact it from Hive");
+                        planned.add(reason.map(record::skipped).orElse(record));
                     }
                 }
             }
             record = record.withPlan(options.verification().sqlName(), considered, planned).withStaging(stagingTable, stagingRoot);
             log.info("compaction {} of {}: {} of {} partitions need compaction", record.id(), table.table(), planned.size(), considered);
             return planned;
+        }
+
+        private List<PartitionDescriptor> partitions(List<String> names)
+        {
+            ImmutableList.Builder<PartitionDescriptor> partitions = ImmutableList.builder();
+            for (List<String> batch : Lists.partition(names, PARTITION_BATCH_SIZE)) {
+                partitions.addAll(context.metastore().getPartitions(table.table(), batch));
+            }
+            return partitions.build();
         }
 
         private boolean needsCompaction(List<TableFile> files)

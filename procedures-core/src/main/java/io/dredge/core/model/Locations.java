@@ -19,4 +19,39 @@ public final class Locations
     {
         return withoutTrailingSlash(location) + "/" + name;
     }
+
+    /**
+     * The path of a location URI without scheme and authority: {@code /a/b} for {@code s3://bucket/a/b},
+     * {@code file:/a/b} and {@code local:///a/b}. File systems may spell the scheme differently from the metastore
+     * ({@code file:/x} against {@code local:///x}), so locations are compared by this part.
+     */
+    public static String pathPart(String location)
+    {
+        int schemeEnd = location.indexOf(':');
+        if (schemeEnd < 0 || location.indexOf('/') < schemeEnd) {
+            return location;
+        }
+        String rest = location.substring(schemeEnd + 1);
+        if (rest.startsWith("//")) {
+            int pathStart = rest.indexOf('/', 2);
+            return pathStart < 0 ? "/" : rest.substring(pathStart);
+        }
+        return rest;
+    }
+
+    /**
+     * Whether two locations name the same directory.
+     */
+    public static boolean samePath(String first, String second)
+    {
+        return withoutTrailingSlash(pathPart(first)).equals(withoutTrailingSlash(pathPart(second)));
+    }
+
+    /**
+     * Whether {@code path} lies strictly below the directory {@code location}.
+     */
+    public static boolean isBelow(String location, String path)
+    {
+        return pathPart(path).startsWith(withoutTrailingSlash(pathPart(location)) + "/");
+    }
 }

@@ -1,5 +1,7 @@
 package io.dredge.core.report;
 
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 
@@ -7,38 +9,79 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-import static com.google.common.collect.ImmutableList.toImmutableList;
+import static java.util.Objects.requireNonNull;
 
 /**
- * The data files of a Hive table or partition directory, as Hive itself would read them.
+ * The data files of a Hive table or partition directory, as the engines read them.
  */
 public final class HiveTableFiles
 {
     private HiveTableFiles() {}
 
-    public static List<TableFile> listDataFiles(FileStore fileStore, String location)
+    /**
+     * What one directory holds: the files directly in it, which every engine reads as the partition's (or the
+     * table's) data, and the visible files in its subdirectories, which Hive reads for some layouts
+     * ({@code HIVE_UNION_SUBDIR_n} of a {@code UNION ALL} insert on Tez) and Trino does not
+     * ({@code hive.recursive-directories} is off by default), or which belong to another partition nested there.
+     */
+    public record DirectoryListing(List<TableFile> dataFiles, List<TableFile> nestedFiles)
     {
-        try {
-            return fileStore.listFilesRecursively(location).stream()
-                    .filter(file -> isDataFile(location, file.path()))
-                    .collect(toImmutableList());
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("failed to list " + location, e);
+        public DirectoryListing
+        {
+            dataFiles = ImmutableList.copyOf(requireNonNull(dataFiles, "dataFiles is null"));
+            nestedFiles = ImmutableList.copyOf(requireNonNull(nestedFiles, "nestedFiles is null"));
         }
     }
 
     /**
-     * Hive and Trino skip every file below a directory or file whose name starts with {@code .} or {@code _}
-     * (staging directories, {@code _SUCCESS}, Trino's metastore files).
+     * The files directly in {@code location} that the engines read: what a partition (or an unpartitioned table) holds.
+     */
+    public static List<TableFile> listDataFiles(FileStore fileStore, String location)
+    {
+        return list(fileStore, location).dataFiles();
+    }
+
+    public static DirectoryListing list(FileStore fileStore, String location)
+    {
+        List<TableFile> files;
+        try {
+            files = fileStore.listFilesRecursively(location);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list " + location, e);
+        }
+        ImmutableList.Builder<TableFile> data = ImmutableList.builder();
+        ImmutableList.Builder<TableFile> nested = ImmutableList.builder();
+        for (TableFile file : files) {
+            String relative = relativePath(location, file.path());
+            if (isVisible(relative)) {
+                (relative.contains("/") ? nested : data).add(file);
+            }
+        }
+        return new DirectoryListing(data.build(), nested.build());
+    }
+
+    /**
+     * Whether {@code path} is a data file directly in {@code location}: visible, and not in a subdirectory.
      */
     public static boolean isDataFile(String location, String path)
     {
-        String base = pathPart(location);
-        base = base.endsWith("/") ? base : base + "/";
-        String file = pathPart(path);
-        // file systems may spell the scheme differently from the metastore (file:/x vs local:///x): compare paths
-        String relative = file.startsWith(base) ? file.substring(base.length()) : file.substring(file.lastIndexOf('/') + 1);
+        String relative = relativePath(location, path);
+        return isVisible(relative) && !relative.contains("/");
+    }
+
+    /**
+     * Whether {@code path} is visible below {@code location} at any depth: Hive and Trino skip every file below a
+     * directory or file whose name starts with {@code .} or {@code _} (staging directories, {@code _SUCCESS},
+     * Trino's metastore files).
+     */
+    public static boolean isVisibleFile(String location, String path)
+    {
+        return isVisible(relativePath(location, path));
+    }
+
+    private static boolean isVisible(String relative)
+    {
         for (String name : relative.split("/")) {
             if (name.startsWith(".") || name.startsWith("_")) {
                 return false;
@@ -47,21 +90,16 @@ public final class HiveTableFiles
         return !relative.isEmpty();
     }
 
-    /**
-     * The path of a location URI without scheme and authority: {@code /a/b} for {@code s3://bucket/a/b},
-     * {@code file:/a/b} and {@code local:///a/b}.
-     */
-    private static String pathPart(String location)
+    private static String relativePath(String location, String path)
     {
-        int schemeEnd = location.indexOf(':');
-        if (schemeEnd < 0 || location.indexOf('/') < schemeEnd) {
-            return location;
-        }
-        String rest = location.substring(schemeEnd + 1);
-        if (rest.startsWith("//")) {
-            int pathStart = rest.indexOf('/', 2);
-            return pathStart < 0 ? "/" : rest.substring(pathStart);
-        }
-        return rest;
+        String base = withSlash(Locations.pathPart(location));
+        String file = Locations.pathPart(path);
+        // file systems may spell the scheme differently from the metastore (file:/x vs local:///x): compare paths
+        return file.startsWith(base) ? file.substring(base.length()) : file.substring(file.lastIndexOf('/') + 1);
+    }
+
+    private static String withSlash(String path)
+    {
+        return path.endsWith("/") ? path : path + "/";
     }
 }

@@ -100,18 +100,13 @@ public final class SmallFileReport
         FileGroupStatistics table = files.partitioned()
                 ? FileGroupStatistics.ofPartitions(files.partitions().stream().map(PartitionFiles::files).collect(toImmutableList()), policy)
                 : FileGroupStatistics.of(files.allFiles(), policy);
-        rows.add(row(files, Optional.empty(), table));
+        rows.add(new SmallFileReportRow(files.table(), Optional.empty(), files.tableType(), files.fileFormat(), table));
         if (files.partitioned()) {
             for (PartitionFiles partition : files.partitions()) {
-                rows.add(row(files, partition.partitionName(), FileGroupStatistics.of(partition.files(), policy)));
+                rows.add(new SmallFileReportRow(files.table(), partition.partitionName(), files.tableType(), partition.fileFormat().orElse(files.fileFormat()), FileGroupStatistics.of(partition.files(), policy)));
             }
         }
         return rows.build();
-    }
-
-    private static SmallFileReportRow row(TableFiles files, Optional<String> partitionName, FileGroupStatistics statistics)
-    {
-        return new SmallFileReportRow(files.table(), partitionName, files.tableType(), files.fileFormat(), statistics);
     }
 
     private CompletableFuture<Optional<TableFiles>> loadFiles(TableDescriptor table)
@@ -165,7 +160,7 @@ public final class SmallFileReport
     {
         List<CompletableFuture<PartitionFiles>> listings = partitions.stream()
                 .map(partition -> supplyAsync(
-                        () -> new PartitionFiles(Optional.of(partition.name()), HiveTableFiles.listDataFiles(fileStore, partition.location())),
+                        () -> new PartitionFiles(Optional.of(partition.name()), HiveTableFiles.listDataFiles(fileStore, partition.location()), Optional.of(partition.storageFormat())),
                         listingExecutor))
                 .collect(toImmutableList());
         return CompletableFuture.allOf(listings.toArray(CompletableFuture[]::new))

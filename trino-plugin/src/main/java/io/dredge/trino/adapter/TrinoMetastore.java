@@ -15,6 +15,7 @@ import io.trino.metastore.PartitionStatistics;
 import io.trino.metastore.PartitionWithStatistics;
 import io.trino.metastore.Partitions;
 import io.trino.metastore.PrincipalPrivileges;
+import io.trino.metastore.Storage;
 import io.trino.metastore.StorageFormat;
 import io.trino.metastore.Table;
 import io.trino.metastore.TableInfo;
@@ -24,6 +25,7 @@ import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.TableNotFoundException;
 import io.trino.spi.predicate.TupleDomain;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +106,7 @@ final class TrinoMetastore
         for (String name : partitionNames) {
             // a partition dropped since the names were listed is simply gone
             found.getOrDefault(name, Optional.empty())
-                    .ifPresent(partition -> partitions.add(new PartitionDescriptor(name, partition.getStorage().getLocation())));
+                    .ifPresent(partition -> partitions.add(toDescriptor(hiveTable, name, partition)));
         }
         return partitions.build();
     }
@@ -251,6 +253,44 @@ final class TrinoMetastore
         return HiveStorageFormat.getHiveStorageFormat(format)
                 .map(Enum::name)
                 .orElse(format.getInputFormatNullable());
+    }
+
+    private static PartitionDescriptor toDescriptor(Table table, String name, Partition partition)
+    {
+        return new PartitionDescriptor(
+                name,
+                partition.getStorage().getLocation(),
+                storageFormatName(partition.getStorage().getStorageFormat()),
+                storageDifference(table, partition));
+    }
+
+    /**
+     * What a rewrite through the table would store differently from the partition: the engine writes the table's
+     * format, serde properties, bucketing and columns, and the swap keeps the partition's own descriptor.
+     */
+    private static Optional<String> storageDifference(Table table, Partition partition)
+    {
+        Storage tableStorage = table.getStorage();
+        Storage partitionStorage = partition.getStorage();
+        List<String> differences = new ArrayList<>();
+        if (!tableStorage.getStorageFormat().equals(partitionStorage.getStorageFormat())) {
+            differences.add("stored as %s, the table as %s".formatted(storageFormatName(partitionStorage.getStorageFormat()), storageFormatName(tableStorage.getStorageFormat())));
+        }
+        if (!tableStorage.getSerdeParameters().equals(partitionStorage.getSerdeParameters())) {
+            differences.add("serde properties %s, the table's %s".formatted(partitionStorage.getSerdeParameters(), tableStorage.getSerdeParameters()));
+        }
+        if (!tableStorage.getBucketProperty().equals(partitionStorage.getBucketProperty())) {
+            differences.add("bucketed differently from the table");
+        }
+        if (!columnsOf(table.getDataColumns()).equals(columnsOf(partition.getColumns()))) {
+            differences.add("columns %s, the table's %s".formatted(columnsOf(partition.getColumns()), columnsOf(table.getDataColumns())));
+        }
+        return differences.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", differences));
+    }
+
+    private static List<String> columnsOf(List<Column> columns)
+    {
+        return columns.stream().map(column -> column.getName() + " " + column.getType()).collect(toImmutableList());
     }
 
     private static TableDescriptor toDescriptor(TableReference reference, Table table)
