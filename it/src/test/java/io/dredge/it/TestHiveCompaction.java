@@ -678,6 +678,44 @@ public class TestHiveCompaction
     }
 
     @Test
+    public void testEveryWriteToACompactedPartitionWorksInTheRollbackWindowAndAfterCleanup()
+    {
+        // one partition level, and two, where the usual directory of a partition is nested two deep
+        createTable("overwritten", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'", "'d'"), 3);
+        createTable("overwritten_2l", "day varchar, ref integer", "ARRAY['day', 'ref']", List.of("'a', 1", "'b', 1", "'c', 2", "'d', 2"), 3);
+        for (String table : List.of("overwritten", "overwritten_2l")) {
+            String extra = table.equals("overwritten") ? "" : ", 1";
+            String extraD = table.equals("overwritten") ? "" : ", 2";
+            Session overwrite = Session.builder(getSession()).setCatalogSessionProperty("hive", "insert_existing_partitions_behavior", "OVERWRITE").build();
+            assertUpdate(compact(table));
+            TableState compacted = state(table);
+
+            // in the rollback window: overwrite one partition, drop another by deleting its rows and insert it again, append to a third
+            assertUpdate(overwrite, format("INSERT INTO hive.compaction.%s VALUES (-1, 'overwritten', 'a'%s)", table, extra), 1);
+            assertUpdate(format("DELETE FROM hive.compaction.%s WHERE day = 'b'", table));
+            assertUpdate(format("INSERT INTO hive.compaction.%s VALUES (-2, 'again', 'b'%s)", table, extra), 1);
+            assertUpdate(format("INSERT INTO hive.compaction.%s VALUES (-3, 'appended', 'c'%s)", table, table.equals("overwritten") ? "" : ", 2"), 1);
+            assertThat(computeActual(format("SELECT day, count(*), min(id) FROM hive.compaction.%s GROUP BY day", table)).getMaterializedRows())
+                    .extracting(row -> row.getField(0) + ":" + row.getField(1) + ":" + row.getField(2))
+                    .containsExactlyInAnyOrder("a:1:-1", "b:1:-2", "c:301:-3", "d:300:0");
+            Object expected = computeActual(format("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction.%s", table)).getMaterializedRows().get(0).getFields();
+
+            // a rollback would bring back rows that were overwritten or deleted: it refuses and changes nothing
+            assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => '%s')".formatted(table), ".*no longer reads compaction .*nothing was changed.*");
+            assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => '%s', older_than => '0s')".formatted(table));
+            assertThat(computeActual(format("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction.%s", table)).getMaterializedRows().get(0).getFields())
+                    .isEqualTo(expected);
+
+            // after cleanup, the same writes to the partition that was compacted and never written since
+            assertUpdate(overwrite, format("INSERT INTO hive.compaction.%s VALUES (-4, 'overwritten', 'd'%s)", table, extraD), 1);
+            assertUpdate(format("DELETE FROM hive.compaction.%s WHERE day = 'd'", table));
+            assertUpdate(format("INSERT INTO hive.compaction.%s VALUES (-5, 'again', 'd'%s)", table, extraD), 1);
+            assertThat(computeActual(format("SELECT id FROM hive.compaction.%s WHERE day = 'd'", table)).getOnlyColumnAsSet()).containsExactly(-5L);
+            assertThat(compacted.rows().get(0)).isEqualTo(1200L);
+        }
+    }
+
+    @Test
     public void testNestedPartitionKeepsItsFilesWhenTheOuterOneIsCompactedAndCleaned()
             throws Exception
     {

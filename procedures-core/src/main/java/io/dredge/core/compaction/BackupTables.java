@@ -2,8 +2,10 @@ package io.dredge.core.compaction;
 
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.port.Metastore;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,15 +43,32 @@ final class BackupTables
         // a recovered run may have created it before the crash (a missing table is no error)
         context.metastore().dropTableKeepingData(backup);
         if (!table.partitioned()) {
-            context.metastore().createTableLike(table.table(), backup, partitions.get(0).originalLocation(), true, roleOf(record));
+            context.metastore().createTableLike(table.table(), backup, partitions.get(0).originalDataLocation(), true, roleOf(record));
             return;
         }
         context.metastore().createTableLike(table.table(), backup, table.location().orElseThrow(), true, roleOf(record));
         Map<String, String> locations = new LinkedHashMap<>();
         for (PartitionRecord partition : partitions) {
-            locations.put(partition.name().orElseThrow(), partition.originalLocation());
+            locations.put(partition.name().orElseThrow(), partition.originalDataLocation());
         }
         context.metastore().addPartitionsLike(table.table(), backup, locations);
+    }
+
+    /**
+     * Points the backup table's partitions at their original files where those were parked.
+     */
+    void relocate(OperationRecord record)
+    {
+        List<PartitionRecord> parked = record.partitionsIn(PartitionState.SWAPPED).stream()
+                .filter(partition -> partition.parkedLocation().isPresent())
+                .toList();
+        if (record.backupTable().isEmpty() || parked.isEmpty()) {
+            return;
+        }
+        Metastore.PartitionMover mover = context.metastore().partitionMover(backupOf(record), parked.stream().map(partition -> partition.name().orElseThrow()).toList());
+        for (PartitionRecord partition : parked) {
+            mover.move(partition.name().orElseThrow(), partition.parkedLocation().get());
+        }
     }
 
     /**

@@ -1,11 +1,14 @@
 package io.dredge.core.compaction;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
@@ -22,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static java.util.Objects.requireNonNull;
 
@@ -95,7 +98,32 @@ public final class Cleanup
     }
 
     /**
-     * Idempotent: files already gone are simply not counted.
+     * The locations (paths) the table reads now: every partition's, or an unpartitioned table's own.
+     */
+    private Set<String> locationsReadBy(TableReference reference)
+    {
+        Optional<TableDescriptor> table = context.metastore().getTable(reference);
+        if (table.isEmpty()) {
+            return Set.of();
+        }
+        if (!table.get().partitioned()) {
+            return table.get().location().map(location -> Set.of(pathOf(location))).orElse(Set.of());
+        }
+        ImmutableSet.Builder<String> locations = ImmutableSet.builder();
+        for (List<String> batch : Lists.partition(context.metastore().getPartitionNames(table.get()), 100)) {
+            context.metastore().getPartitions(reference, batch).forEach(partition -> locations.add(pathOf(partition.location())));
+        }
+        return locations.build();
+    }
+
+    private static String pathOf(String location)
+    {
+        return Locations.withoutTrailingSlash(Locations.pathPart(location));
+    }
+
+    /**
+     * Idempotent: files already gone are simply not counted. A file is deleted only where no partition of the table
+     * reads it.
      */
     String deleteOriginals(OperationRecord compaction)
     {
@@ -108,29 +136,38 @@ public final class Cleanup
         long keptFiles = 0;
         long movedFiles = 0;
         LateFiles lateFiles = new LateFiles(context);
+        OriginalsParking parking = new OriginalsParking(context);
+        Set<String> read = locationsReadBy(compaction.table());
         try {
             for (PartitionRecord partition : compaction.compactedPartitions()) {
-                if (partition.originalLocation().equals(current.get(partition.displayName()))) {
-                    // the table reads the original again (changed by hand): its files are live data
-                    log.warn("cleanup of {}: {} points at its original location again, keeping it", compaction.id(), partition.displayName());
+                String dataLocation = partition.originalDataLocation();
+                if (read.contains(pathOf(dataLocation))) {
+                    // the table reads the original data again (changed by hand): its files are live data
+                    log.warn("cleanup of {}: {} reads its original files at {} again, keeping them", compaction.id(), partition.displayName(), dataLocation);
                     keptFiles += partition.inputFiles().size();
                     continue;
                 }
                 if (partition.stagingLocation().equals(current.get(partition.displayName()))) {
                     movedFiles += lateFiles.adopt(compaction.id(), partition);
                 }
-                Set<String> existing = HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()).stream()
-                        .map(TableFile::path)
-                        .collect(toImmutableSet());
-                for (TableFile file : partition.inputFiles()) {
-                    if (existing.contains(file.path())) {
-                        context.fileStore().deleteFile(file.path());
+                Map<String, TableFile> existing = HiveTableFiles.listDataFiles(context.fileStore(), dataLocation).stream()
+                        .collect(toImmutableMap(file -> pathOf(file.path()), file -> file));
+                for (TableFile file : partition.originalFiles()) {
+                    TableFile found = existing.get(pathOf(file.path()));
+                    if (found != null) {
+                        context.fileStore().deleteFile(found.path());
                         deletedFiles++;
                         deletedBytes += file.sizeBytes();
                     }
                 }
-                // directories stay: a metastore (Trino's file metastore) may keep partition metadata in them
-                keptFiles += HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()).size();
+                keptFiles += HiveTableFiles.listDataFiles(context.fileStore(), dataLocation).size();
+                if (partition.parkedLocation().isPresent()) {
+                    parking.removeIfNoData(partition.parkedLocation().get());
+                }
+                if (partition.name().isPresent() && !read.contains(pathOf(partition.originalLocation()))) {
+                    // the usual directory of the partition stays free for the engines' writes
+                    parking.removeIfNoData(partition.originalLocation());
+                }
             }
         }
         catch (IOException e) {

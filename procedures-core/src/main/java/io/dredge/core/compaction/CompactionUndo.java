@@ -1,11 +1,11 @@
 package io.dredge.core.compaction;
 
-import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.Sets;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.journal.PartitionState;
+import io.dredge.core.model.Locations;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -65,6 +66,8 @@ final class CompactionUndo
         Map<String, String> current = currentLocations(record);
         OperationRecord restored = record.mapPartitions(partition -> {
             if (partition.stagingLocation().equals(current.get(partition.displayName()))) {
+                // the original files go back where the partition will read them before it does
+                new OriginalsParking(context).unpark(partition);
                 // rows written into the copy after the swap must survive the copy's deletion
                 int moved = new LateFiles(context).returnToOriginal(record.id(), partition);
                 if (moved > 0) {
@@ -72,7 +75,7 @@ final class CompactionUndo
                 }
                 pointAt(record.table(), partition, partition.originalLocation());
                 log.info("operation {}: {} of {} points at its original data again", record.id(), partition.displayName(), record.table());
-                return partition.withState(PartitionState.RESTORED);
+                return partition.withState(PartitionState.RESTORED).withParkedLocation(Optional.empty());
             }
             return partition;
         });
@@ -176,13 +179,19 @@ final class CompactionUndo
      */
     static Optional<String> difference(List<TableFile> expected, List<TableFile> actual)
     {
-        Set<TableFile> expectedSet = ImmutableSet.copyOf(expected);
-        Set<TableFile> actualSet = ImmutableSet.copyOf(actual);
+        // the file system and the journal may spell a location's scheme differently (file:/x, local:///x)
+        Set<TableFile> expectedSet = expected.stream().map(CompactionUndo::byPath).collect(toImmutableSet());
+        Set<TableFile> actualSet = actual.stream().map(CompactionUndo::byPath).collect(toImmutableSet());
         if (expectedSet.equals(actualSet)) {
             return Optional.empty();
         }
         return Optional.of("%s files added or changed, %s removed or changed".formatted(
                 Sets.difference(actualSet, expectedSet).size(),
                 Sets.difference(expectedSet, actualSet).size()));
+    }
+
+    private static TableFile byPath(TableFile file)
+    {
+        return new TableFile(Locations.pathPart(file.path()), file.sizeBytes());
     }
 }

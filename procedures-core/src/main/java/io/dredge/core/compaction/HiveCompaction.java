@@ -422,6 +422,11 @@ public final class HiveCompaction
                 }
             }
             undo.deleteStagingData(record, swapped.isEmpty());
+            if (!swapped.isEmpty() && table.partitioned()) {
+                // the usual directories of the swapped partitions become free for the engines' writes
+                record = new OriginalsParking(context).parkSwapped(table, record);
+                new BackupTables(context).relocate(record);
+            }
             LateFiles lateFiles = new LateFiles(context);
             // the engine flushes its caches of the table while the old locations are listed for late files
             int late = Beside.run(

@@ -125,7 +125,7 @@ public final class IcebergCompaction
         TableDescriptor current = context.metastore().getTable(table.table()).orElseThrow();
         PartitionRecord whole = wholeTable(table, record.partitions().get(0).inputFiles());
         record = record.withPartitions(ImmutableList.of(new PartitionRecord(whole.name(), whole.originalLocation(), whole.stagingLocation(), whole.inputFiles(),
-                PartitionState.SWAPPED, Optional.empty(), rows, IcebergTableFiles.read(context.fileStore(), current).allFiles())));
+                PartitionState.SWAPPED, Optional.empty(), rows, IcebergTableFiles.read(context.fileStore(), current).allFiles(), Optional.empty())));
         context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
         PartitionRecord result = record.partitions().get(0);
         return finish(record, "compacted snapshot %s into %s: %s files -> %s files".formatted(before.get(), after, result.inputFiles().size(), result.outputFiles().size()));

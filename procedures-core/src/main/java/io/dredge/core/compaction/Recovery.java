@@ -113,8 +113,12 @@ public final class Recovery
                 && compaction.partitionsIn(PartitionState.PLANNED).isEmpty();
         if (allSwapped) {
             // every verified partition already reads the new copy: finishing is the smaller step
+            TableDescriptor table = context.metastore().getTable(compaction.table()).orElseThrow();
             OperationRecord withBackup = compaction.withBackupTable(compaction.backupTable().orElseGet(() -> BackupTables.backupTableName(compaction)));
-            new BackupTables(context).create(context.metastore().getTable(compaction.table()).orElseThrow(), withBackup, withBackup.partitionsIn(PartitionState.SWAPPED));
+            if (table.partitioned()) {
+                withBackup = new OriginalsParking(context).parkSwapped(table, withBackup);
+            }
+            new BackupTables(context).create(table, withBackup, withBackup.partitionsIn(PartitionState.SWAPPED));
             undo.removeStaging(withBackup, false);
             finish(withBackup, OperationState.SUCCEEDED, "compacted %s partitions (finished by recover)".formatted(compaction.partitionsIn(PartitionState.SWAPPED).size()));
             return "finished compaction " + compaction.id();

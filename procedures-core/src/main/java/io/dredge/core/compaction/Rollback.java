@@ -126,7 +126,7 @@ public final class Rollback
                     .ifPresent(difference -> {
                         throw new DredgeException(UNSAFE, "%s of %s received new data after compaction %s (%s): rolling back would hide it; nothing was changed".formatted(partition.displayName(), target.table(), target.id(), difference));
                     });
-            CompactionUndo.difference(partition.inputFiles(), HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()))
+            CompactionUndo.difference(partition.originalFiles(), HiveTableFiles.listDataFiles(context.fileStore(), partition.originalDataLocation()))
                     .ifPresent(difference -> {
                         throw new DredgeException(UNSAFE, "the original files of %s of %s changed after compaction %s (%s); nothing was changed".formatted(partition.displayName(), target.table(), target.id(), difference));
                     });

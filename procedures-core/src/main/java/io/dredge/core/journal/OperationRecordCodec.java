@@ -55,6 +55,7 @@ public final class OperationRecordCodec
             partitionNode.put("rows-verified", partition.rowsVerified());
             writeFiles(partitionNode.putArray("input-files"), partition.inputFiles());
             writeFiles(partitionNode.putArray("output-files"), partition.outputFiles());
+            partition.parkedLocation().ifPresent(value -> partitionNode.put("parked-location", value));
         }
         record.error().ifPresent(value -> node.put("error", value));
         record.icebergSnapshots().ifPresent(snapshots -> node.putObject("iceberg-snapshots")
@@ -91,7 +92,8 @@ public final class OperationRecordCodec
                     PartitionState.valueOf(required(partition, "state").asText()),
                     optional(partition, "skip-reason"),
                     required(partition, "rows-verified").asLong(),
-                    readFiles(required(partition, "output-files"))));
+                    readFiles(required(partition, "output-files")),
+                    optional(partition, "parked-location")));
         }
         return new OperationRecord(
                 required(node, "id").asText(),

@@ -48,6 +48,14 @@ public interface FileStore
             throws IOException;
 
     /**
+     * Renames a directory with everything below it in one step, where the file system can (local disk, HDFS): a
+     * reader sees all of its files at one location or the other, never some at each. Returns false, having changed
+     * nothing, where it cannot (object stores) or when {@code target} exists.
+     */
+    boolean renameDirectory(String source, String target)
+            throws IOException;
+
+    /**
      * Deletes one file; a missing file is not an error.
      */
     void deleteFile(String path)

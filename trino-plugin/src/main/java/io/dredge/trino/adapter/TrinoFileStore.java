@@ -141,6 +141,29 @@ final class TrinoFileStore
     }
 
     @Override
+    public boolean renameDirectory(String source, String target)
+            throws IOException
+    {
+        Location to = Location.of(target);
+        if (fileSystem.directoryExists(to).orElse(false) || fileSystem.newInputFile(to).exists()) {
+            return false;
+        }
+        try {
+            // a file system that renames directories (HDFS) wants the new parent to exist
+            fileSystem.createDirectory(to.parentDirectory());
+            fileSystem.renameDirectory(Location.of(source), to);
+            return true;
+        }
+        catch (IOException | UnsupportedOperationException e) {
+            // object stores have no directory rename; the caller moves the files one by one
+            if (fileSystem.directoryExists(Location.of(source)).orElse(true)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public void deleteDirectory(String location)
             throws IOException
     {
