@@ -1,6 +1,7 @@
 package io.dredge.it;
 
 import com.google.common.base.Splitter;
+import com.google.common.collect.ImmutableList;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.MaterializedResult;
 import io.trino.testing.QueryRunner;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
@@ -77,6 +79,29 @@ class TestSqlExamples
             }
         }
         assertThat(statements).isGreaterThanOrEqualTo(files.size());
+    }
+
+    @Test
+    public void testDredgeSqlRunsAnExampleFileAndAStatement()
+            throws Exception
+    {
+        String server = getDistributedQueryRunner().getCoordinator().getBaseUrl().toString();
+        String report = dredgeSql("--server", server, "--output-format", "CSV", "-f", EXAMPLES.resolve("01_small_file_report.sql").toString());
+        assertThat(report).contains("\"demo\",\"events\"");
+        // the catalog and schema default to dredge.system
+        assertThat(dredgeSql("--server", server, "--output-format", "CSV", "--execute", "SELECT count(*) FROM small_file_report WHERE table_name = 'events'").strip())
+                .isEqualTo("\"3\"");
+    }
+
+    private static String dredgeSql(String... arguments)
+            throws Exception
+    {
+        List<String> command = ImmutableList.<String>builder().add(Path.of("..", "bin", "dredge-sql").toString()).add(arguments).build();
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as("exit code of %s, output %s", command, output).isZero();
+        return output;
     }
 
     private static List<String> statements(String sql)

@@ -1,10 +1,9 @@
 package io.dredge.it.benchmark;
 
-import io.airlift.log.Level;
-import io.airlift.log.Logging;
 import io.dredge.it.DredgeQueryRunner;
 import io.dredge.it.LakeMetastore;
 import io.dredge.it.LocalDataFiles;
+import io.dredge.it.QuietLogging;
 import io.dredge.it.ThriftMetastoreServer;
 import io.dredge.it.demo.DemoLake;
 import io.trino.Session;
@@ -52,13 +51,11 @@ public final class CompactionBenchmark
         int rounds = arguments.contains("--rounds") ? Integer.parseInt(arguments.get(arguments.indexOf("--rounds") + 1)) : DEFAULT_ROUNDS;
         // a coordinator that has run for a while has compiled the code paths all three contenders take
         int warmups = arguments.contains("--warmup") ? Integer.parseInt(arguments.get(arguments.indexOf("--warmup") + 1)) : DEFAULT_WARMUPS;
+        QuietLogging.apply("io.dredge");
         Path directory = Files.createTempDirectory("dredge-compaction-benchmark");
         try (ThriftMetastoreServer server = ThriftMetastoreServer.start(directory)) {
             LakeMetastore metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
             try (DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(metastore).build()) {
-                Logging.initialize().setLevel("io.trino", Level.WARN);
-                Logging.initialize().setLevel("io.dredge", Level.WARN);
-                Logging.initialize().setLevel("org.apache.iceberg", Level.WARN);
                 DemoLake lake = new DemoLake(queryRunner, metastore, "bench");
                 lake.createSchema();
                 console.printf("creating bench.events: %,d rows, 3 partitions x %s files%n", ROWS, FILES_PER_PARTITION);

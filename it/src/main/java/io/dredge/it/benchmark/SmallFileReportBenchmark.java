@@ -1,9 +1,8 @@
 package io.dredge.it.benchmark;
 
-import io.airlift.log.Level;
-import io.airlift.log.Logging;
 import io.dredge.it.DredgeQueryRunner;
 import io.dredge.it.LakeMetastore;
+import io.dredge.it.QuietLogging;
 import io.dredge.it.ThriftMetastoreServer;
 import io.dredge.it.demo.DemoLake;
 import io.trino.testing.DistributedQueryRunner;
@@ -46,6 +45,7 @@ public final class SmallFileReportBenchmark
     {
         PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
         boolean thrift = args.length == 0 || args[0].equals("thrift");
+        QuietLogging.apply("io.dredge");
         Path directory = Files.createTempDirectory("dredge-report-benchmark");
         try (AutoCloseable server = thrift ? ThriftMetastoreServer.start(directory) : () -> {}) {
             LakeMetastore metastore = thrift
@@ -60,7 +60,6 @@ public final class SmallFileReportBenchmark
     {
         Path warehouse = metastore.warehouse();
         try (DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(metastore).build()) {
-            Logging.initialize().setLevel("io.trino", Level.WARN);
             console.printf("creating bench.many_files: %s partitions x %s files, %s metastore%n", PARTITIONS, FILES_PER_PARTITION, metastoreName);
             new DemoLake(queryRunner, metastore, "bench").createSchema();
             Path table = createTable(queryRunner, warehouse);

@@ -1,11 +1,10 @@
 package io.dredge.it.demo;
 
 import com.google.common.io.MoreFiles;
-import io.airlift.log.Level;
 import io.airlift.log.Logger;
-import io.airlift.log.Logging;
 import io.dredge.it.DredgeQueryRunner;
 import io.dredge.it.LakeMetastore;
+import io.dredge.it.QuietLogging;
 import io.dredge.it.ThriftMetastoreServer;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
@@ -47,6 +46,7 @@ public final class DemoServer
         Files.createDirectories(dataDirectory);
         console.printf("Starting a Hive 4.0.1 thrift metastore and Trino 483 (coordinator + 1 worker) with the hive, iceberg and dredge catalogs; logs are quiet unless something fails%n");
 
+        QuietLogging.apply();
         // a real thrift metastore, as production lakes have: compaction swaps partition locations in it
         ThriftMetastoreServer metastoreServer = ThriftMetastoreServer.start(dataDirectory);
         LakeMetastore metastore = new LakeMetastore.ThriftMetastore(metastoreServer.uri(), metastoreServer.warehouse());
@@ -54,10 +54,6 @@ public final class DemoServer
                 .setHttpPort(options.port())
                 .addHiveProperty("hive.max-partitions-per-writers", "1000")
                 .build();
-        Logging.initialize().setLevel("io.trino", Level.WARN);
-        Logging.initialize().setLevel("io.dredge.bootstrap", Level.WARN);
-        Logging.initialize().setLevel("Bootstrap", Level.WARN);
-        Logging.initialize().setLevel("org.apache.iceberg", Level.WARN);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             queryRunner.close();
@@ -74,7 +70,7 @@ public final class DemoServer
 
         String url = "http://localhost:" + queryRunner.getCoordinator().getBaseUrl().getPort();
         console.printf("%nDredge demo ready at %s (data in %s)%n", url, dataDirectory);
-        console.printf("  trino CLI: trino --server %s --catalog dredge --schema system%n", url);
+        console.printf("  SQL:       bin/dredge-sql%s   (Trino's CLI; --execute \"...\" or -f file.sql)%n", url.equals("http://localhost:8080") ? "" : " --server " + url);
         console.printf("  JDBC:      jdbc:trino://localhost:%s/dredge/system?user=admin%n", queryRunner.getCoordinator().getBaseUrl().getPort());
         console.printf("  try:       SELECT * FROM dredge.system.small_file_report WHERE schema_name = 'demo';%n%n");
         printReport(queryRunner, console);
