@@ -32,6 +32,7 @@ import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilege
 import static java.lang.String.format;
 import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code compact_table}, {@code rollback_compaction}, {@code cleanup} and {@code recover} through SQL on a real
@@ -712,6 +713,75 @@ public class TestHiveCompaction
             assertUpdate(format("INSERT INTO hive.compaction.%s VALUES (-5, 'again', 'd'%s)", table, extraD), 1);
             assertThat(computeActual(format("SELECT id FROM hive.compaction.%s WHERE day = 'd'", table)).getOnlyColumnAsSet()).containsExactly(-5L);
             assertThat(compacted.rows().get(0)).isEqualTo(1200L);
+        }
+    }
+
+    @Test
+    public void testTableDroppedWhileCompactedLeavesNothingOfDredge()
+            throws Exception
+    {
+        createTable("dropped_mid", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'"), 3);
+        // an external table keeps its files when dropped: they must be back where it had them
+        createTable("dropped_ext", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'"), 3);
+        HiveMetastore hiveMetastore = hiveMetastore();
+        Table managed = hiveMetastore.getTable("compaction", "dropped_ext").orElseThrow();
+        hiveMetastore.replaceTable("compaction", "dropped_ext", Table.builder(managed).setTableType("EXTERNAL_TABLE").setParameter("EXTERNAL", "TRUE").build(),
+                buildInitialPrivilegeSet(managed.getOwner().orElseThrow()), Map.of());
+        for (String table : List.of("dropped_mid", "dropped_ext")) {
+            Set<String> files = state(table).files();
+            runWhilePaused(table, "PARTITION_SWAPPED:15", "swapped", "DROP TABLE hive.compaction." + table, ".*was dropped or renamed while compaction .* ran.*");
+
+            assertThat(operationState(table, "COMPACT")).isEqualTo("FAILED");
+            assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE '%s%%'".formatted(table)).getRowCount()).isEqualTo(0);
+            assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE table_name = '%s'".formatted(table)).getOnlyValue())
+                    .contains("the table was dropped while the operation ran");
+            Path directory = tableDirectory(table);
+            if (table.equals("dropped_ext")) {
+                assertThat(files).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+                assertThat(LocalDataFiles.list(directory)).hasSize(files.size());
+            }
+            assertThat(directory.resolve(".dredge")).satisfiesAnyOf(
+                    dredge -> assertThat(dredge).doesNotExist(),
+                    dredge -> assertThat(LocalDataFiles.list(dredge)).isEmpty());
+        }
+    }
+
+    @Test
+    public void testTableRenamedWhileCompactedIsUndoneUnderItsNewName()
+            throws Exception
+    {
+        createTable("renamed_mid", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'"), 3);
+        TableState before = state("renamed_mid");
+        runWhilePaused("renamed_mid", "PARTITION_SWAPPED:15", "swapped", "ALTER TABLE hive.compaction.renamed_mid RENAME TO renamed_mid_new", ".*was dropped or renamed while compaction .* ran.*");
+
+        TableState after = state("renamed_mid_new");
+        assertThat(after.rows()).isEqualTo(before.rows());
+        assertThat(after.files()).hasSameSizeAs(before.files()).allSatisfy(file -> assertThat(file).doesNotContain("/.dredge/"));
+        assertThat(operationState("renamed_mid_new", "COMPACT")).isEqualTo("FAILED");
+        assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE 'renamed_mid%'").getOnlyColumnAsSet()).containsExactly("renamed_mid_new");
+        // no lock is left behind: the table compacts under its new name
+        assertUpdate(compact("renamed_mid_new"));
+        assertThat(state("renamed_mid_new").rows()).isEqualTo(before.rows());
+        assertThat(operationState("renamed_mid_new", "COMPACT")).isEqualTo("SUCCEEDED");
+    }
+
+    /**
+     * Compacts {@code table} with a pause after {@code pauseAfter}, runs {@code statement} during the pause, and
+     * expects the compaction to fail with {@code failure}.
+     */
+    private void runWhilePaused(String table, String pauseAfter, String stepPrefix, String statement, String failure)
+            throws Exception
+    {
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter).build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact(table)));
+            waitForRunningOperation(table, stepPrefix);
+            assertUpdate(statement);
+            assertThatThrownBy(compaction::get).hasMessageMatching("(?s)" + failure);
+        }
+        finally {
+            executor.shutdownNow();
         }
     }
 

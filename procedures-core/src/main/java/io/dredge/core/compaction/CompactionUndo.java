@@ -47,7 +47,7 @@ final class CompactionUndo
     void undoFailed(OperationRecord record, Throwable error)
     {
         try {
-            OperationRecord restored = restore(record);
+            OperationRecord restored = undo(record);
             context.journal().save(restored.finished(OperationState.FAILED, Optional.of(String.valueOf(error.getMessage())), context.clock().instant()));
         }
         catch (RuntimeException undoFailure) {
@@ -55,6 +55,47 @@ final class CompactionUndo
             error.addSuppressed(undoFailure);
             log.error("undo of compaction {} failed; run recover on {}: {}", record.id(), record.table(), undoFailure.toString());
         }
+    }
+
+    /**
+     * Undoes an unfinished compaction wherever its table is now. Renamed: the record follows the table and it is
+     * restored there. Dropped: nothing is left of Dredge's (staging and backup tables, copies), and where the files
+     * outlived the table (an external table) the original files are back where it had them. The table's lock goes.
+     */
+    OperationRecord undo(OperationRecord record)
+    {
+        Optional<TableDescriptor> table = new HeldTable(context).locate(record);
+        if (table.isEmpty()) {
+            return removeAfterDrop(record);
+        }
+        boolean renamed = !table.get().table().equals(record.table());
+        OperationRecord restored = restore(renamed ? HeldTable.follow(record, table.get()) : record);
+        if (table.get().parameter(TableLocks.LOCK_PARAMETER).equals(Optional.of(record.id()))) {
+            context.metastore().updateTableParameters(table.get().table(), Map.of(TableLocks.LOCK_PARAMETER, Optional.empty()));
+        }
+        if (renamed) {
+            log.warn("operation {}: {} was renamed to {} while it ran; undone there", record.id(), record.table(), table.get().table());
+            return restored.withStep("%s; the table was renamed from %s while the operation ran".formatted(restored.step(), record.table()));
+        }
+        return restored;
+    }
+
+    private OperationRecord removeAfterDrop(OperationRecord record)
+    {
+        OriginalsParking parking = new OriginalsParking(context);
+        LateFiles lateFiles = new LateFiles(context);
+        OperationRecord removed = record.mapPartitions(partition -> {
+            parking.unpark(partition);
+            if (partition.state() != PartitionState.SWAPPED) {
+                return partition;
+            }
+            lateFiles.returnToOriginal(record.id(), partition);
+            return partition.withState(PartitionState.RESTORED).withParkedLocation(Optional.empty());
+        });
+        new BackupTables(context).drop(record);
+        removeStaging(removed, true);
+        log.warn("operation {}: {} was dropped while it ran; removed its staging and backup tables and copies", record.id(), record.table());
+        return removed.withStep("the table was dropped while the operation ran: its staging and backup tables and copies are removed, and any original files are where the table had them");
     }
 
     /**
@@ -129,6 +170,8 @@ final class CompactionUndo
             if (everything) {
                 if (record.stagingLocation().isPresent()) {
                     context.fileStore().deleteDirectory(record.stagingLocation().get());
+                    // original files were moved back before: what is left of the parking is empty directories
+                    new OriginalsParking(context).removeIfNoData(OriginalsParking.parkingRoot(record.stagingLocation().get()));
                 }
                 return;
             }

@@ -32,6 +32,7 @@ import java.util.Set;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -368,6 +369,7 @@ public final class HiveCompaction
             List<PartitionRecord> toSwap = record.partitionsIn(PartitionState.VERIFIED);
             int swapped = 0;
             for (List<PartitionRecord> batch : Lists.partition(toSwap, SWAP_BATCH_SIZE)) {
+                requireTableHeld();
                 // one metastore read for a batch instead of three per partition; a batch is small, so a statistics
                 // update made meanwhile by another writer is rarely overwritten by the swap (see Metastore)
                 Optional<Metastore.PartitionMover> mover = table.partitioned()
@@ -377,9 +379,16 @@ public final class HiveCompaction
                     save(record.withStep("swapping %s (%s of %s)".formatted(partition.displayName(), swapped + 1, toSwap.size())));
                     Optional<String> changed = changedFiles(partition);
                     if (changed.isEmpty()) {
-                        mover.ifPresentOrElse(
-                                partitions -> partitions.move(groupKey(partition), partition.stagingLocation()),
-                                () -> undo.pointAt(table.table(), partition, partition.stagingLocation()));
+                        try {
+                            mover.ifPresentOrElse(
+                                    partitions -> partitions.move(groupKey(partition), partition.stagingLocation()),
+                                    () -> undo.pointAt(table.table(), partition, partition.stagingLocation()));
+                        }
+                        catch (RuntimeException e) {
+                            // the likeliest reason is the table's disappearance: say so, if that is it
+                            requireTableHeld(e);
+                            throw e;
+                        }
                         changed = changedFiles(partition);
                         if (changed.isPresent()) {
                             undo.pointAt(table.table(), partition, partition.originalLocation());
@@ -408,6 +417,7 @@ public final class HiveCompaction
          */
         private OperationRecord finish()
         {
+            requireTableHeld();
             List<PartitionRecord> swapped = record.partitionsIn(PartitionState.SWAPPED);
             if (record.backupTable().isPresent()) {
                 BackupTables backups = new BackupTables(context);
@@ -479,6 +489,23 @@ public final class HiveCompaction
                 }
             }
             return byPartition;
+        }
+
+        /**
+         * The table must still be the one this operation locked, under its name: a table dropped or renamed while
+         * the operation ran fails it, and the undo follows the table (see {@link CompactionUndo#undo}).
+         */
+        private void requireTableHeld()
+        {
+            requireTableHeld(null);
+        }
+
+        private void requireTableHeld(RuntimeException cause)
+        {
+            Optional<TableDescriptor> current = context.metastore().getTable(table.table());
+            if (current.isEmpty() || !current.get().parameter(TableLocks.LOCK_PARAMETER).equals(Optional.of(record.id()))) {
+                throw new DredgeException(UNSAFE, "table %s was dropped or renamed while compaction %s ran; the compaction is undone".formatted(table.table(), record.id()), cause);
+            }
         }
 
         private Optional<String> changedFiles(PartitionRecord partition)

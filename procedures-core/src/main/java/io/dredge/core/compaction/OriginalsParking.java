@@ -47,17 +47,24 @@ final class OriginalsParking
      * Where the partition's original files go, or empty when they can stay: an unpartitioned table, or a partition
      * stored elsewhere than where the engines would put a new one.
      */
-    static Optional<String> parkedLocation(TableDescriptor table, String operationId, PartitionRecord partition)
+    static Optional<String> parkedLocation(TableDescriptor table, OperationRecord record, PartitionRecord partition)
     {
-        if (partition.name().isEmpty() || table.location().isEmpty()) {
+        if (partition.name().isEmpty() || table.location().isEmpty() || record.stagingLocation().isEmpty()) {
             return Optional.empty();
         }
         String usual = Locations.child(table.location().get(), partition.name().get());
         if (!Locations.samePath(usual, partition.originalLocation())) {
             return Optional.empty();
         }
-        String parked = Locations.child(Locations.child(Locations.child(table.location().get(), HiveCompaction.STAGING_DIRECTORY), operationId + "-originals"), partition.name().get());
-        return Optional.of(parked);
+        return Optional.of(Locations.child(parkingRoot(record.stagingLocation().get()), partition.name().get()));
+    }
+
+    /**
+     * {@code .dredge/<operation>-originals} of the table, beside the operation's staging directory.
+     */
+    static String parkingRoot(String stagingRoot)
+    {
+        return Locations.withoutTrailingSlash(stagingRoot) + "-originals";
     }
 
     /**
@@ -136,7 +143,7 @@ final class OriginalsParking
     OperationRecord parkSwapped(TableDescriptor table, OperationRecord record)
     {
         OperationRecord journaled = record.mapPartitions(partition -> partition.state() == PartitionState.SWAPPED && partition.parkedLocation().isEmpty()
-                ? partition.withParkedLocation(parkedLocation(table, record.id(), partition))
+                ? partition.withParkedLocation(parkedLocation(table, record, partition))
                 : partition);
         context.journal().save(journaled);
         for (PartitionRecord partition : journaled.partitionsIn(PartitionState.SWAPPED)) {

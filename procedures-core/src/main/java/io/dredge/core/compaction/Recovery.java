@@ -108,7 +108,10 @@ public final class Recovery
             finish(compaction, OperationState.RECOVERED, compaction.step() + " (interrupted; the Iceberg table is consistent)");
             return "closed interrupted Iceberg compaction " + compaction.id();
         }
-        boolean allSwapped = !compaction.partitionsIn(PartitionState.SWAPPED).isEmpty()
+        Optional<TableDescriptor> held = new HeldTable(context).locate(compaction);
+        boolean inPlace = held.map(table -> table.table().equals(compaction.table())).orElse(false);
+        boolean allSwapped = inPlace
+                && !compaction.partitionsIn(PartitionState.SWAPPED).isEmpty()
                 && compaction.partitionsIn(PartitionState.VERIFIED).isEmpty()
                 && compaction.partitionsIn(PartitionState.PLANNED).isEmpty();
         if (allSwapped) {
@@ -123,7 +126,8 @@ public final class Recovery
             finish(withBackup, OperationState.SUCCEEDED, "compacted %s partitions (finished by recover)".formatted(compaction.partitionsIn(PartitionState.SWAPPED).size()));
             return "finished compaction " + compaction.id();
         }
-        OperationRecord restored = undo.restore(compaction);
+        // a table renamed or dropped meanwhile is not finished under a name that no longer means it: undone
+        OperationRecord restored = undo.undo(compaction);
         finish(restored, OperationState.RECOVERED, restored.step() + " (undone by recover)");
         return "undid compaction %s (%s partitions restored)".formatted(compaction.id(), restored.partitionsIn(PartitionState.RESTORED).size());
     }

@@ -95,6 +95,15 @@ public record OperationRecord(
         return id.substring(id.lastIndexOf('_') + 1);
     }
 
+    /**
+     * The same operation on a table that was renamed while it ran.
+     */
+    public OperationRecord withTable(TableReference newTable)
+    {
+        return new OperationRecord(id, kind, newTable, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
+                verification, partitionsConsidered, partitions, error, icebergSnapshots);
+    }
+
     public OperationRecord withStep(String newStep)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, newStep, stagingTable, stagingLocation, backupTable,

@@ -1,0 +1,100 @@
+package io.dredge.core.compaction;
+
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.model.Locations;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.model.TableType;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Finds the table a running Hive operation holds, by what it is rather than by its name: a table can be renamed,
+ * or dropped and created again under the same name, while an operation runs or waits for recover. The lock
+ * parameter ({@link TableLocks#LOCK_PARAMETER}) that the operation set on the table stays with it through a rename.
+ */
+final class HeldTable
+{
+    private final MaintenanceContext context;
+
+    HeldTable(MaintenanceContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    /**
+     * The table {@code record}'s operation holds: under its name when that table carries the operation's lock (or no
+     * table of the schema does), else the table of the schema that carries it, renamed. Empty when it was dropped.
+     */
+    Optional<TableDescriptor> locate(OperationRecord record)
+    {
+        Optional<TableDescriptor> byName = context.metastore().getTable(record.table());
+        if (byName.isPresent() && (holds(byName.get(), record) || byName.get().tableType() == TableType.ICEBERG)) {
+            return byName;
+        }
+        for (String name : context.metastore().listTables(record.table().schemaName())) {
+            Optional<TableDescriptor> candidate = context.metastore().getTable(new TableReference(record.table().schemaName(), name));
+            if (candidate.isPresent() && holds(candidate.get(), record)) {
+                return candidate;
+            }
+        }
+        // a crash before the lock was set leaves no mark: the name is all there is
+        return byName;
+    }
+
+    /**
+     * The record of an operation whose table now has another name: names and locations follow the table (a
+     * metastore moves a managed table's directory with a rename, and its partitions' locations with it).
+     */
+    static OperationRecord follow(OperationRecord record, TableDescriptor renamed)
+    {
+        OperationRecord named = record.withTable(renamed.table());
+        if (record.stagingLocation().isEmpty() || renamed.location().isEmpty()) {
+            return named;
+        }
+        String suffix = "/" + HiveCompaction.STAGING_DIRECTORY + "/" + record.id();
+        String stagingRoot = record.stagingLocation().get();
+        if (!stagingRoot.endsWith(suffix)) {
+            return named;
+        }
+        String oldLocation = stagingRoot.substring(0, stagingRoot.length() - suffix.length());
+        String newLocation = renamed.location().get();
+        // an unpartitioned table points at its copy or its original: its directory did not move
+        boolean moved = renamed.partitioned() && !Locations.samePath(oldLocation, newLocation);
+        if (!moved) {
+            return named;
+        }
+        UnaryOperator<String> rebase = path -> Locations.isBelow(oldLocation, path) || Locations.samePath(oldLocation, path)
+                ? Locations.withoutTrailingSlash(newLocation) + Locations.pathPart(path).substring(Locations.withoutTrailingSlash(Locations.pathPart(oldLocation)).length())
+                : path;
+        return named.withStaging(record.stagingTable().orElseThrow(), rebase.apply(stagingRoot))
+                .mapPartitions(partition -> new PartitionRecord(
+                        partition.name(),
+                        rebase.apply(partition.originalLocation()),
+                        rebase.apply(partition.stagingLocation()),
+                        rebase(partition.inputFiles(), rebase),
+                        partition.state(),
+                        partition.skipReason(),
+                        partition.rowsVerified(),
+                        rebase(partition.outputFiles(), rebase),
+                        partition.parkedLocation().map(rebase)));
+    }
+
+    private static List<TableFile> rebase(List<TableFile> files, UnaryOperator<String> rebase)
+    {
+        return files.stream().map(file -> new TableFile(rebase.apply(file.path()), file.sizeBytes())).collect(toImmutableList());
+    }
+
+    private static boolean holds(TableDescriptor table, OperationRecord record)
+    {
+        return table.parameter(LOCK_PARAMETER).equals(Optional.of(record.id()));
+    }
+}
