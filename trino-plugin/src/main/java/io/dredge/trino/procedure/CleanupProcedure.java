@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static io.airlift.slice.Slices.utf8Slice;
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.invoke.MethodHandles.lookup;
@@ -54,7 +55,7 @@ public class CleanupProcedure
     public Procedure get()
     {
         return new Procedure(
-                "system",
+                SYSTEM_SCHEMA,
                 "cleanup",
                 ImmutableList.of(
                         new Argument("SCHEMA_NAME", VARCHAR),

@@ -24,6 +24,7 @@ import java.util.Optional;
 
 import static io.airlift.slice.Slices.utf8Slice;
 import static io.dredge.trino.DredgeErrorCode.DREDGE_OPERATION_FAILED;
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DoubleType.DOUBLE;
@@ -64,7 +65,7 @@ public class CompactSchemaProcedure
     public Procedure get()
     {
         return new Procedure(
-                "system",
+                SYSTEM_SCHEMA,
                 "compact_schema",
                 ImmutableList.of(
                         new Argument("SCHEMA_NAME", VARCHAR),

@@ -18,6 +18,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 import static io.airlift.slice.Slices.utf8Slice;
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DoubleType.DOUBLE;
@@ -58,7 +59,7 @@ public class CompactTableProcedure
     public Procedure get()
     {
         return new Procedure(
-                "system",
+                SYSTEM_SCHEMA,
                 "compact_table",
                 ImmutableList.of(
                         new Argument("SCHEMA_NAME", VARCHAR),

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
 import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
@@ -39,7 +40,7 @@ public class OperationsSystemTable
         implements SystemTable
 {
     private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
-            new SchemaTableName("system", "operations"),
+            new SchemaTableName(SYSTEM_SCHEMA, "operations"),
             ImmutableList.<ColumnMetadata>builder()
                     .add(new ColumnMetadata("operation_id", VARCHAR))
                     .add(new ColumnMetadata("kind", VARCHAR))

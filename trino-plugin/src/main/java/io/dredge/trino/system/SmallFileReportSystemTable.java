@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DoubleType.DOUBLE;
 import static io.trino.spi.type.VarcharType.VARCHAR;
@@ -53,7 +54,7 @@ public class SmallFileReportSystemTable
     private static final int TABLE_NAME = 2;
 
     private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
-            new SchemaTableName("system", "small_file_report"),
+            new SchemaTableName(SYSTEM_SCHEMA, "small_file_report"),
             ImmutableList.<ColumnMetadata>builder()
                     .add(new ColumnMetadata("catalog_name", VARCHAR))
                     .add(new ColumnMetadata("schema_name", VARCHAR))
