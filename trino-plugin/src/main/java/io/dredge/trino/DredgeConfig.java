@@ -2,6 +2,7 @@ package io.dredge.trino;
 
 import io.airlift.configuration.Config;
 import io.airlift.configuration.ConfigDescription;
+import io.airlift.configuration.ConfigHidden;
 import io.airlift.configuration.ConfigSecuritySensitive;
 import io.airlift.units.DataSize;
 import io.airlift.units.MinDataSize;
@@ -27,6 +28,7 @@ public class DredgeConfig
     private Optional<URI> engineUri = Optional.empty();
     private Optional<String> engineUser = Optional.empty();
     private Optional<String> enginePassword = Optional.empty();
+    private boolean faultInjectionEnabled;
 
     @NotNull
     @MinDataSize("1B")
@@ -165,6 +167,26 @@ public class DredgeConfig
     public DredgeConfig setEnginePassword(String enginePassword)
     {
         this.enginePassword = Optional.ofNullable(enginePassword).filter(value -> !value.isBlank());
+        return this;
+    }
+
+    public boolean isFaultInjectionEnabled()
+    {
+        return faultInjectionEnabled;
+    }
+
+    /**
+     * Test only: registers the session properties that stop or pause compaction after a protocol step
+     * ({@link DredgeSessionProperties#TESTING_FAIL_AFTER}, {@link DredgeSessionProperties#TESTING_PAUSE_AFTER}).
+     * With them any user could leave a table needing {@code recover} or hold its lock, so a catalog that users
+     * reach must never set this.
+     */
+    @Config("dredge.testing.fault-injection-enabled")
+    @ConfigHidden
+    @ConfigDescription("Test only: accept the session properties that stop or pause compaction after a protocol step")
+    public DredgeConfig setFaultInjectionEnabled(boolean faultInjectionEnabled)
+    {
+        this.faultInjectionEnabled = faultInjectionEnabled;
         return this;
     }
 }
