@@ -6,13 +6,16 @@ import io.airlift.configuration.ConfigHidden;
 import io.airlift.configuration.ConfigSecuritySensitive;
 import io.airlift.units.DataSize;
 import io.airlift.units.MinDataSize;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
 
@@ -141,6 +144,16 @@ public class DredgeConfig
     {
         this.engineUri = Optional.ofNullable(engineUri);
         return this;
+    }
+
+    @AssertTrue(message = "dredge.engine.uri must be http://host[:port] or https://host[:port]")
+    public boolean isEngineUriValid()
+    {
+        return engineUri
+                .map(uri -> uri.getScheme() != null
+                        && Set.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                        && uri.getHost() != null)
+                .orElse(true);
     }
 
     public Optional<String> getEngineUser()
