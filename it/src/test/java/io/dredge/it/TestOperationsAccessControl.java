@@ -2,12 +2,10 @@ package io.dredge.it;
 
 import io.trino.Session;
 import io.trino.spi.security.Identity;
-import io.trino.testing.AbstractTestQueryFramework;
-import io.trino.testing.QueryRunner;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,20 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sees the operations of the tables they may see, and no others; filters on schema and table narrow the rows.
  */
 public class TestOperationsAccessControl
-        extends AbstractTestQueryFramework
+        extends AbstractTestWithThriftMetastore
 {
     private static final String TABLES = "SELECT schema_name || '.' || table_name FROM dredge.system.operations";
 
-    private ThriftMetastoreServer server;
-    private LakeMetastore metastore;
-
     @Override
-    protected QueryRunner createQueryRunner()
-            throws Exception
+    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+            throws IOException
     {
-        Path directory = Files.createTempDirectory("dredge-operations-acl");
-        server = ThriftMetastoreServer.start(directory);
-        metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
         // user "outsider" may see nothing of schema hidden_ops and not table open_ops.secret; everyone may do anything
         // else (a schema's owner sees all its tables: outsider owns none)
         Path rules = Files.writeString(directory.resolve("rules.json"), """
@@ -49,31 +41,20 @@ public class TestOperationsAccessControl
                   ]
                 }
                 """);
-        return DredgeQueryRunner.builder(metastore)
-                .setAccessControlRules(rules)
-                .build();
+        return builder.setAccessControlRules(rules);
     }
 
     @BeforeAll
     public void journalOperations()
     {
-        for (String schema : List.of("open_ops", "hidden_ops")) {
-            assertUpdate(format("CREATE SCHEMA hive.%s WITH (location = '%s')", schema, metastore.schemaLocation(schema).orElseThrow()));
-        }
+        createSchema("open_ops");
+        createSchema("hidden_ops");
         // a dry run journals a PLANNED operation and changes nothing
         for (String table : List.of("open_ops.events", "open_ops.secret", "hidden_ops.events")) {
             assertUpdate(format("CREATE TABLE hive.%s (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])", table));
             assertUpdate(format("INSERT INTO hive.%s VALUES (1, 'a'), (2, 'b')", table), 2);
             String[] name = table.split("\\.");
             assertUpdate(format("CALL dredge.system.compact_table(schema_name => '%s', table_name => '%s', dry_run => true)", name[0], name[1]));
-        }
-    }
-
-    @AfterAll
-    public void stopMetastore()
-    {
-        if (server != null) {
-            server.close();
         }
     }
 

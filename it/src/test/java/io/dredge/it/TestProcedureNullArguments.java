@@ -1,14 +1,10 @@
 package io.dredge.it;
 
-import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.MaterializedRow;
-import io.trino.testing.QueryRunner;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,72 +16,36 @@ import static org.assertj.core.api.Assertions.assertThat;
  * optional argument means its default, a required name and {@code dry_run} are refused with nothing changed.
  */
 public class TestProcedureNullArguments
-        extends AbstractTestQueryFramework
+        extends AbstractTestWithThriftMetastore
 {
-    private ThriftMetastoreServer server;
-    private LakeMetastore metastore;
-
-    @Override
-    protected QueryRunner createQueryRunner()
-            throws Exception
-    {
-        server = ThriftMetastoreServer.start(Files.createTempDirectory("dredge-null-arguments"));
-        metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
-        return DredgeQueryRunner.builder(metastore).build();
-    }
-
     @BeforeAll
     public void createSchemas()
     {
-        for (String schema : List.of("nulls", "nulls_schema")) {
-            assertUpdate(format("CREATE SCHEMA hive.%s WITH (location = '%s')", schema, metastore.schemaLocation(schema).orElseThrow()));
-        }
-    }
-
-    @AfterAll
-    public void stopMetastore()
-    {
-        if (server != null) {
-            server.close();
-        }
+        createSchema("nulls");
+        createSchema("nulls_schema");
     }
 
     @Test
     public void testNullDryRunIsRefusedAndChangesNothing()
     {
-        createSmallFileTable("nulls.dry");
-        TableState before = state("nulls.dry");
-
-        assertQueryFails("CALL dredge.system.compact_table(schema_name => 'nulls', table_name => 'dry', dry_run => NULL)", ".*dry_run must be true or false.*");
-        assertQueryFails("CALL dredge.system.compact_schema(schema_name => 'nulls', dry_run => NULL)", ".*dry_run must be true or false.*");
-
-        assertThat(state("nulls.dry")).isEqualTo(before);
-        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'nulls' AND table_name = 'dry'").getOnlyValue()).isEqualTo(0L);
+        assertRefusedChangingNothing("dry", ".*dry_run must be true or false.*", List.of(
+                "compact_table(schema_name => 'nulls', table_name => 'dry', dry_run => NULL)",
+                "compact_schema(schema_name => 'nulls', dry_run => NULL)"));
     }
 
     @Test
     public void testNullRequiredNamesAreRefused()
     {
-        createSmallFileTable("nulls.named");
-        TableState before = state("nulls.named");
-
-        for (String call : List.of(
+        assertRefusedChangingNothing("named", ".*schema_name must not be NULL.*", List.of(
                 "compact_table(schema_name => NULL, table_name => 'named')",
                 "compact_schema(schema_name => NULL)",
                 "rollback_compaction(schema_name => NULL, table_name => 'named')",
                 "cleanup(schema_name => NULL, older_than => '0s')",
-                "recover(schema_name => NULL, table_name => 'named')")) {
-            assertQueryFails("CALL dredge.system." + call, ".*schema_name must not be NULL.*");
-        }
-        for (String call : List.of(
+                "recover(schema_name => NULL, table_name => 'named')"));
+        assertRefusedChangingNothing("unnamed", ".*table_name must not be NULL.*", List.of(
                 "compact_table(schema_name => 'nulls', table_name => NULL)",
                 "rollback_compaction(schema_name => 'nulls', table_name => NULL)",
-                "recover(schema_name => 'nulls', table_name => NULL)")) {
-            assertQueryFails("CALL dredge.system." + call, ".*table_name must not be NULL.*");
-        }
-
-        assertThat(state("nulls.named")).isEqualTo(before);
-        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'nulls' AND table_name = 'named'").getOnlyValue()).isEqualTo(0L);
+                "recover(schema_name => 'nulls', table_name => NULL)"));
     }
 
     @Test
@@ -135,6 +95,22 @@ public class TestProcedureNullArguments
         assertThat(lastCompaction("nulls_schema", "second").getField(0)).isEqualTo("CLEANED_UP");
         assertThat(state("nulls_schema.first").rows()).isEqualTo(first.rows());
         assertThat(state("nulls_schema.second").rows()).isEqualTo(second.rows());
+    }
+
+    /**
+     * Makes each call on a new table {@code nulls.<table>}: each is refused with {@code message}, and the table's rows
+     * and files stay as they were with no operation journaled.
+     */
+    private void assertRefusedChangingNothing(String table, String message, List<String> calls)
+    {
+        createSmallFileTable("nulls." + table);
+        TableState before = state("nulls." + table);
+        for (String call : calls) {
+            assertQueryFails("CALL dredge.system." + call, message);
+        }
+        assertThat(state("nulls." + table)).isEqualTo(before);
+        assertThat(computeActual(format("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'nulls' AND table_name = '%s'", table)).getOnlyValue())
+                .isEqualTo(0L);
     }
 
     /**
