@@ -41,6 +41,8 @@ public final class DredgeQueryRunner
         private final Map<String, String> dredgeProperties = new HashMap<>();
         private Optional<Path> baseDataDir = Optional.empty();
         private Optional<Path> accessControlRules = Optional.empty();
+        // tests crash and pause the protocol on purpose (testing_fail_after, testing_pause_after)
+        private boolean faultInjectionEnabled = true;
 
         private Builder(LakeMetastore metastore)
         {
@@ -86,6 +88,16 @@ public final class DredgeQueryRunner
             return this;
         }
 
+        /**
+         * Whether the dredge catalog accepts the test-only fault injection session properties: on by default for
+         * tests, off for anything users reach (the demo).
+         */
+        public Builder setFaultInjectionEnabled(boolean faultInjectionEnabled)
+        {
+            this.faultInjectionEnabled = faultInjectionEnabled;
+            return this;
+        }
+
         public DistributedQueryRunner build()
                 throws Exception
         {
@@ -112,6 +124,7 @@ public final class DredgeQueryRunner
                         .putAll(metastore.catalogProperties("dredge"))
                         .put("dredge.hive-catalog-name", HIVE_CATALOG)
                         .put("dredge.iceberg-catalog-name", ICEBERG_CATALOG)
+                        .put("dredge.testing.fault-injection-enabled", String.valueOf(faultInjectionEnabled))
                         .putAll(dredgeProperties)
                         .buildKeepingLast());
                 return queryRunner;

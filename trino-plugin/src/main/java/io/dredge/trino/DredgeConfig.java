@@ -2,16 +2,20 @@ package io.dredge.trino;
 
 import io.airlift.configuration.Config;
 import io.airlift.configuration.ConfigDescription;
+import io.airlift.configuration.ConfigHidden;
 import io.airlift.configuration.ConfigSecuritySensitive;
 import io.airlift.units.DataSize;
 import io.airlift.units.MinDataSize;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
 
@@ -27,6 +31,7 @@ public class DredgeConfig
     private Optional<URI> engineUri = Optional.empty();
     private Optional<String> engineUser = Optional.empty();
     private Optional<String> enginePassword = Optional.empty();
+    private boolean faultInjectionEnabled;
 
     @NotNull
     @MinDataSize("1B")
@@ -141,6 +146,16 @@ public class DredgeConfig
         return this;
     }
 
+    @AssertTrue(message = "dredge.engine.uri must be http://host[:port] or https://host[:port]")
+    public boolean isEngineUriValid()
+    {
+        return engineUri
+                .map(uri -> uri.getScheme() != null
+                        && Set.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                        && uri.getHost() != null)
+                .orElse(true);
+    }
+
     public Optional<String> getEngineUser()
     {
         return engineUser;
@@ -165,6 +180,26 @@ public class DredgeConfig
     public DredgeConfig setEnginePassword(String enginePassword)
     {
         this.enginePassword = Optional.ofNullable(enginePassword).filter(value -> !value.isBlank());
+        return this;
+    }
+
+    public boolean isFaultInjectionEnabled()
+    {
+        return faultInjectionEnabled;
+    }
+
+    /**
+     * Test only: registers the session properties that stop or pause compaction after a protocol step
+     * ({@link DredgeSessionProperties#TESTING_FAIL_AFTER}, {@link DredgeSessionProperties#TESTING_PAUSE_AFTER}).
+     * With them any user could leave a table needing {@code recover} or hold its lock, so a catalog that users
+     * reach must never set this.
+     */
+    @Config("dredge.testing.fault-injection-enabled")
+    @ConfigHidden
+    @ConfigDescription("Test only: accept the session properties that stop or pause compaction after a protocol step")
+    public DredgeConfig setFaultInjectionEnabled(boolean faultInjectionEnabled)
+    {
+        this.faultInjectionEnabled = faultInjectionEnabled;
         return this;
     }
 }

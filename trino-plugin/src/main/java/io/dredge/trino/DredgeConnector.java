@@ -26,10 +26,18 @@ public class DredgeConnector
     private final Set<Procedure> procedures;
     private final ExecutorService listingExecutor;
     private final ExecutorService metastoreExecutor;
+    private final List<PropertyMetadata<?>> sessionProperties;
 
     @Inject
-    public DredgeConnector(LifeCycleManager lifeCycleManager, Set<SystemTable> systemTables, Set<Procedure> procedures, @ForListing ExecutorService listingExecutor, @ForMetastore ExecutorService metastoreExecutor)
+    public DredgeConnector(
+            LifeCycleManager lifeCycleManager,
+            Set<SystemTable> systemTables,
+            Set<Procedure> procedures,
+            DredgeSessionProperties sessionProperties,
+            @ForListing ExecutorService listingExecutor,
+            @ForMetastore ExecutorService metastoreExecutor)
     {
+        this.sessionProperties = requireNonNull(sessionProperties, "sessionProperties is null").getSessionProperties();
         this.metastoreExecutor = requireNonNull(metastoreExecutor, "metastoreExecutor is null");
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
         this.systemTables = ImmutableSet.copyOf(requireNonNull(systemTables, "systemTables is null"));
@@ -46,7 +54,7 @@ public class DredgeConnector
     @Override
     public List<PropertyMetadata<?>> getSessionProperties()
     {
-        return DredgeSessionProperties.sessionProperties();
+        return sessionProperties;
     }
 
     @Override

@@ -40,10 +40,12 @@ public class DredgeMaintenance
     private final TrinoPorts ports;
     private final DredgeConfig config;
     private final TableLocks locks;
+    private final DredgeSessionProperties sessionProperties;
 
     @Inject
-    public DredgeMaintenance(TrinoPorts ports, DredgeConfig config, TableLocks locks)
+    public DredgeMaintenance(TrinoPorts ports, DredgeConfig config, TableLocks locks, DredgeSessionProperties sessionProperties)
     {
+        this.sessionProperties = requireNonNull(sessionProperties, "sessionProperties is null");
         this.ports = requireNonNull(ports, "ports is null");
         this.config = requireNonNull(config, "config is null");
         this.locks = requireNonNull(locks, "locks is null");
@@ -65,7 +67,7 @@ public class DredgeMaintenance
                 session.getUser(),
                 (catalog, targetFileSizeBytes) -> writeSessionProperties(hiveCatalog, catalog, targetFileSizeBytes),
                 Clock.systemUTC(),
-                DredgeSessionProperties.faultInjector(session));
+                sessionProperties.faultInjector(session));
     }
 
     private static Map<String, String> writeSessionProperties(String hiveCatalog, Optional<String> catalog, long targetFileSizeBytes)

@@ -33,6 +33,7 @@ public class DredgeModule
     {
         configBinder(binder).bindConfig(DredgeConfig.class);
         binder.bind(DredgeConnector.class).in(Scopes.SINGLETON);
+        binder.bind(DredgeSessionProperties.class).in(Scopes.SINGLETON);
         binder.bind(TrinoPorts.class).in(Scopes.SINGLETON);
 
         binder.bind(TableLocks.class).in(Scopes.SINGLETON);

@@ -1,8 +1,10 @@
 package io.dredge.trino;
 
 import com.google.common.collect.ImmutableList;
+import com.google.inject.Inject;
 import io.dredge.core.compaction.FaultInjector;
 import io.dredge.core.compaction.ProtocolStep;
+import io.trino.plugin.base.session.SessionPropertiesProvider;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.session.PropertyMetadata;
@@ -14,7 +16,13 @@ import java.util.Locale;
 import static io.trino.spi.StandardErrorCode.INVALID_SESSION_PROPERTY;
 import static io.trino.spi.session.PropertyMetadata.stringProperty;
 
+/**
+ * The catalog's session properties: only the test-only fault injection ones, registered when
+ * {@code dredge.testing.fault-injection-enabled} is set, so that no user of a real catalog can stop or hold an
+ * operation on purpose.
+ */
 public final class DredgeSessionProperties
+        implements SessionPropertiesProvider
 {
     /**
      * Test-only: {@code STEP} or {@code STEP:k} stops the protocol as a crash would after the k-th time it
@@ -26,17 +34,34 @@ public final class DredgeSessionProperties
      */
     public static final String TESTING_PAUSE_AFTER = "testing_pause_after";
 
-    private DredgeSessionProperties() {}
+    private final boolean faultInjectionEnabled;
+    private final List<PropertyMetadata<?>> sessionProperties;
 
-    public static List<PropertyMetadata<?>> sessionProperties()
+    @Inject
+    public DredgeSessionProperties(DredgeConfig config)
     {
-        return ImmutableList.of(
-                stringProperty(TESTING_FAIL_AFTER, "Test only: stop compaction after this protocol step", "", DredgeSessionProperties::parseFault, true),
-                stringProperty(TESTING_PAUSE_AFTER, "Test only: pause compaction after this protocol step", "", DredgeSessionProperties::parsePause, true));
+        this.faultInjectionEnabled = config.isFaultInjectionEnabled();
+        this.sessionProperties = faultInjectionEnabled
+                ? ImmutableList.of(
+                        stringProperty(TESTING_FAIL_AFTER, "Test only: stop compaction after this protocol step", "", DredgeSessionProperties::parseFault, true),
+                        stringProperty(TESTING_PAUSE_AFTER, "Test only: pause compaction after this protocol step", "", DredgeSessionProperties::parsePause, true))
+                : ImmutableList.of();
     }
 
-    public static FaultInjector faultInjector(ConnectorSession session)
+    @Override
+    public List<PropertyMetadata<?>> getSessionProperties()
     {
+        return sessionProperties;
+    }
+
+    /**
+     * The faults the session asks for; none where fault injection is off (the properties do not exist then).
+     */
+    public FaultInjector faultInjector(ConnectorSession session)
+    {
+        if (!faultInjectionEnabled) {
+            return FaultInjector.NONE;
+        }
         FaultInjector fault = parseFault(session.getProperty(TESTING_FAIL_AFTER, String.class));
         FaultInjector pause = parsePause(session.getProperty(TESTING_PAUSE_AFTER, String.class));
         return (step, count) -> {

@@ -52,6 +52,8 @@ public final class DemoServer
         LakeMetastore metastore = new LakeMetastore.ThriftMetastore(metastoreServer.uri(), metastoreServer.warehouse());
         DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(metastore)
                 .setHttpPort(options.port())
+                // anyone who reaches the demo could otherwise stop or hold compactions on purpose
+                .setFaultInjectionEnabled(false)
                 .addHiveProperty("hive.max-partitions-per-writers", "1000")
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -13,6 +13,7 @@ import io.trino.spi.NodeManager;
 import io.trino.spi.security.ConnectorIdentity;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -63,7 +64,25 @@ public class TrinoPorts
         else {
             properties.setProperty("user", user);
         }
-        return new TrinoSqlEngine("jdbc:trino://%s:%s".formatted(uri.getHost(), uri.getPort()), properties);
+        return new TrinoSqlEngine(jdbcUrl(uri), properties);
+    }
+
+    /**
+     * The JDBC URL of the coordinator at {@code uri}. An address without a port means its scheme's (80 for http,
+     * 443 for https), as for any other client of the same address; {@link DredgeConfig} refuses other schemes at
+     * startup.
+     */
+    static String jdbcUrl(URI uri)
+    {
+        int port = uri.getPort();
+        if (port == -1) {
+            port = switch (uri.getScheme().toLowerCase(Locale.ROOT)) {
+                case "http" -> 80;
+                case "https" -> 443;
+                default -> throw new IllegalArgumentException("engine URI must be http or https: " + uri);
+            };
+        }
+        return "jdbc:trino://%s:%s".formatted(uri.getHost(), port);
     }
 
     public Metastore metastore(ConnectorIdentity identity)

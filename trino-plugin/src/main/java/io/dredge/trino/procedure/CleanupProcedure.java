@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static io.airlift.slice.Slices.utf8Slice;
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.invoke.MethodHandles.lookup;
@@ -30,6 +31,8 @@ public class CleanupProcedure
         implements Provider<Procedure>
 {
     private static final Logger log = Logger.get(CleanupProcedure.class);
+
+    private static final String DEFAULT_OLDER_THAN = "7d";
 
     private static final MethodHandle CLEANUP;
 
@@ -54,12 +57,12 @@ public class CleanupProcedure
     public Procedure get()
     {
         return new Procedure(
-                "system",
+                SYSTEM_SCHEMA,
                 "cleanup",
                 ImmutableList.of(
                         new Argument("SCHEMA_NAME", VARCHAR),
                         new Argument("TABLE_NAME", VARCHAR, false, null),
-                        new Argument("OLDER_THAN", VARCHAR, false, utf8Slice("7d"))),
+                        new Argument("OLDER_THAN", VARCHAR, false, utf8Slice(DEFAULT_OLDER_THAN))),
                 CLEANUP.bindTo(this));
     }
 
@@ -68,7 +71,7 @@ public class CleanupProcedure
         DredgeMaintenance.run(() -> {
             String schema = requireName(schemaName, "schema_name");
             Optional<String> table = Optional.ofNullable(tableName).map(name -> requireName(name, "table_name"));
-            List<OperationRecord> results = new Cleanup(maintenance.context(session)).cleanup(schema, table, Retention.parse(Optional.ofNullable(olderThan).orElse("7d")));
+            List<OperationRecord> results = new Cleanup(maintenance.context(session)).cleanup(schema, table, Retention.parse(Optional.ofNullable(olderThan).orElse(DEFAULT_OLDER_THAN)));
             log.info("cleanup of %s%s by %s: %s compactions cleaned", schema, table.map(name -> "." + name).orElse(""), session.getUser(), results.size());
             return results;
         });

@@ -24,6 +24,8 @@ import java.util.Optional;
 
 import static io.airlift.slice.Slices.utf8Slice;
 import static io.dredge.trino.DredgeErrorCode.DREDGE_OPERATION_FAILED;
+import static io.dredge.trino.procedure.CompactTableProcedure.DEFAULT_VERIFICATION;
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DoubleType.DOUBLE;
@@ -64,13 +66,13 @@ public class CompactSchemaProcedure
     public Procedure get()
     {
         return new Procedure(
-                "system",
+                SYSTEM_SCHEMA,
                 "compact_schema",
                 ImmutableList.of(
                         new Argument("SCHEMA_NAME", VARCHAR),
                         new Argument("TARGET_FILE_SIZE", VARCHAR, false, null),
                         new Argument("COMPACTION_RATIO_THRESHOLD", DOUBLE, false, null),
-                        new Argument("VERIFY", VARCHAR, false, utf8Slice("checksum")),
+                        new Argument("VERIFY", VARCHAR, false, utf8Slice(DEFAULT_VERIFICATION.sqlName())),
                         new Argument("DRY_RUN", BOOLEAN, false, false)),
                 COMPACT_SCHEMA.bindTo(this));
     }

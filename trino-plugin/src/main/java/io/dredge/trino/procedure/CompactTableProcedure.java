@@ -18,6 +18,8 @@ import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 import static io.airlift.slice.Slices.utf8Slice;
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
+import static io.dredge.trino.procedure.ProcedureArguments.requireBoolean;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DoubleType.DOUBLE;
@@ -33,6 +35,8 @@ public class CompactTableProcedure
         implements Provider<Procedure>
 {
     private static final Logger log = Logger.get(CompactTableProcedure.class);
+
+    static final Verification DEFAULT_VERIFICATION = Verification.CHECKSUM;
 
     private static final MethodHandle COMPACT_TABLE;
 
@@ -58,7 +62,7 @@ public class CompactTableProcedure
     public Procedure get()
     {
         return new Procedure(
-                "system",
+                SYSTEM_SCHEMA,
                 "compact_table",
                 ImmutableList.of(
                         new Argument("SCHEMA_NAME", VARCHAR),
@@ -66,7 +70,7 @@ public class CompactTableProcedure
                         new Argument("PARTITION_FILTER", VARCHAR, false, null),
                         new Argument("TARGET_FILE_SIZE", VARCHAR, false, null),
                         new Argument("COMPACTION_RATIO_THRESHOLD", DOUBLE, false, null),
-                        new Argument("VERIFY", VARCHAR, false, utf8Slice("checksum")),
+                        new Argument("VERIFY", VARCHAR, false, utf8Slice(DEFAULT_VERIFICATION.sqlName())),
                         new Argument("DRY_RUN", BOOLEAN, false, false)),
                 COMPACT_TABLE.bindTo(this));
     }
@@ -87,7 +91,7 @@ public class CompactTableProcedure
         return new CompactionOptions(
                 Optional.ofNullable(partitionFilter),
                 maintenance.policy(Optional.ofNullable(targetFileSize), Optional.ofNullable(compactionRatioThreshold)),
-                Verification.parse(Optional.ofNullable(verify).orElse("checksum")),
-                Boolean.TRUE.equals(dryRun));
+                Optional.ofNullable(verify).map(Verification::parse).orElse(DEFAULT_VERIFICATION),
+                requireBoolean(dryRun, "dry_run"));
     }
 }

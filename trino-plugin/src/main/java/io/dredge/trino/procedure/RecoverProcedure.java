@@ -14,6 +14,7 @@ import io.trino.spi.procedure.Procedure.Argument;
 
 import java.lang.invoke.MethodHandle;
 
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.invoke.MethodHandles.lookup;
@@ -50,7 +51,7 @@ public class RecoverProcedure
     public Procedure get()
     {
         return new Procedure(
-                "system",
+                SYSTEM_SCHEMA,
                 "recover",
                 ImmutableList.of(new Argument("SCHEMA_NAME", VARCHAR), new Argument("TABLE_NAME", VARCHAR)),
                 RECOVER.bindTo(this));

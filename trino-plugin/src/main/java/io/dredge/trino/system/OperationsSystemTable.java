@@ -2,11 +2,14 @@ package io.dredge.trino.system;
 
 import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
+import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.journal.PartitionState;
+import io.dredge.core.model.TableReference;
 import io.dredge.trino.DredgeConfig;
 import io.dredge.trino.DredgeMaintenance;
+import io.dredge.trino.adapter.TrinoPorts;
 import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.ConnectorSession;
@@ -21,25 +24,34 @@ import io.trino.spi.predicate.TupleDomain;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
+import static io.dredge.trino.system.SystemTableFilters.varcharValues;
+import static io.dredge.trino.system.SystemTableFilters.visibleTables;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DateTimeEncoding.packDateTimeWithZone;
 import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
 import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
 import static io.trino.spi.type.VarcharType.VARCHAR;
+import static java.util.Comparator.comparing;
 import static java.util.Objects.requireNonNull;
 
 /**
  * {@code system.operations}: every maintenance operation in the journal, running ones included, so that progress
  * is visible while an operation runs. Files and bytes "before" are those of the planned partitions when planned;
  * "after" are what those partitions hold now (rewritten copies where compacted, originals where skipped).
+ * A user sees the operations of the tables the engine's access control lets them see. Filters on
+ * {@code schema_name} and {@code table_name} narrow what is read; the engine applies every filter again on the rows.
  */
 public class OperationsSystemTable
         implements SystemTable
 {
     private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
-            new SchemaTableName("system", "operations"),
+            new SchemaTableName(SYSTEM_SCHEMA, "operations"),
             ImmutableList.<ColumnMetadata>builder()
                     .add(new ColumnMetadata("operation_id", VARCHAR))
                     .add(new ColumnMetadata("kind", VARCHAR))
@@ -66,13 +78,18 @@ public class OperationsSystemTable
                     .add(new ColumnMetadata("error_message", VARCHAR))
                     .build());
 
+    private static final int SCHEMA_NAME = 3;
+    private static final int TABLE_NAME = 4;
+
     private final DredgeMaintenance maintenance;
+    private final TrinoPorts ports;
     private final String hiveCatalogName;
 
     @Inject
-    public OperationsSystemTable(DredgeMaintenance maintenance, DredgeConfig config)
+    public OperationsSystemTable(DredgeMaintenance maintenance, TrinoPorts ports, DredgeConfig config)
     {
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
+        this.ports = requireNonNull(ports, "ports is null");
         this.hiveCatalogName = config.getHiveCatalogName();
     }
 
@@ -97,12 +114,37 @@ public class OperationsSystemTable
             ConnectorSplit split,
             ConnectorAccessControl accessControl)
     {
-        List<OperationRecord> records = DredgeMaintenance.run(() -> maintenance.journal(session).listAll());
+        Optional<Set<String>> schemaFilter = varcharValues(constraint, SCHEMA_NAME);
+        Optional<Set<String>> tableFilter = varcharValues(constraint, TABLE_NAME);
+        List<OperationRecord> records = DredgeMaintenance.run(() -> operations(session, schemaFilter)).stream()
+                .filter(record -> tableFilter.map(tables -> tables.contains(record.table().tableName())).orElse(true))
+                .collect(toImmutableList());
+        // an operation shows as much as its table: a user who may not see the table does not see its operations
+        Set<TableReference> visible = visibleTables(accessControl, records.stream().map(OperationRecord::table).collect(toImmutableSet()));
         InMemoryRecordSet.Builder result = InMemoryRecordSet.builder(METADATA);
         for (OperationRecord record : records) {
-            addRow(result, record);
+            if (visible.contains(record.table())) {
+                addRow(result, record);
+            }
         }
         return result.build().cursor();
+    }
+
+    /**
+     * The journal's operations, oldest first: of the schemas the filter names, or of every schema.
+     */
+    private List<OperationRecord> operations(ConnectorSession session, Optional<Set<String>> schemaFilter)
+    {
+        OperationJournal journal = maintenance.journal(session);
+        if (schemaFilter.isEmpty()) {
+            return journal.listAll();
+        }
+        // a schema that does not exist has no location, so no journal, to read
+        return ports.metastore(session.getIdentity()).listSchemas().stream()
+                .filter(schemaFilter.get()::contains)
+                .flatMap(schema -> journal.list(schema).stream())
+                .sorted(comparing(OperationRecord::id))
+                .collect(toImmutableList());
     }
 
     private void addRow(InMemoryRecordSet.Builder result, OperationRecord record)

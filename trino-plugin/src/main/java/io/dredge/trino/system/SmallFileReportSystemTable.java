@@ -1,10 +1,8 @@
 package io.dredge.trino.system;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSet;
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
-import io.airlift.slice.Slice;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.report.FileGroupStatistics;
 import io.dredge.core.report.SmallFileReport;
@@ -25,7 +23,6 @@ import io.trino.spi.connector.InMemoryRecordSet;
 import io.trino.spi.connector.RecordCursor;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
-import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
 
 import java.util.List;
@@ -33,7 +30,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
-import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
+import static io.dredge.trino.system.SystemTableFilters.varcharValues;
+import static io.dredge.trino.system.SystemTableFilters.visibleTables;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DoubleType.DOUBLE;
 import static io.trino.spi.type.VarcharType.VARCHAR;
@@ -53,7 +52,7 @@ public class SmallFileReportSystemTable
     private static final int TABLE_NAME = 2;
 
     private static final ConnectorTableMetadata METADATA = new ConnectorTableMetadata(
-            new SchemaTableName("system", "small_file_report"),
+            new SchemaTableName(SYSTEM_SCHEMA, "small_file_report"),
             ImmutableList.<ColumnMetadata>builder()
                     .add(new ColumnMetadata("catalog_name", VARCHAR))
                     .add(new ColumnMetadata("schema_name", VARCHAR))
@@ -116,11 +115,7 @@ public class SmallFileReportSystemTable
         try (ThreadContextClassLoader _ = new ThreadContextClassLoader(getClass().getClassLoader())) {
             long start = System.nanoTime();
             SmallFileReport report = new SmallFileReport(ports.metastore(session.getIdentity()), ports.fileStore(session.getIdentity()), listingExecutor, metastoreExecutor);
-            Set<SchemaTableName> visible = accessControl.filterTables(null, report.tables(schemaFilter, tableFilter).stream()
-                    .map(table -> new SchemaTableName(table.schemaName(), table.tableName()))
-                    .collect(toImmutableSet()));
-            List<TableReference> tables = visible.stream()
-                    .map(name -> new TableReference(name.getSchemaName(), name.getTableName()))
+            List<TableReference> tables = visibleTables(accessControl, report.tables(schemaFilter, tableFilter)).stream()
                     .sorted((left, right) -> left.toString().compareTo(right.toString()))
                     .collect(ImmutableList.toImmutableList());
             List<SmallFileReportRow> rows = report.rows(tables, policy);
@@ -153,22 +148,5 @@ public class SmallFileReportSystemTable
                 statistics.compactionRatio(),
                 statistics.status().name(),
                 statistics.recommendedAction());
-    }
-
-    /**
-     * The values a column is restricted to, when the constraint names a discrete set of them.
-     */
-    private static Optional<Set<String>> varcharValues(TupleDomain<Integer> constraint, int column)
-    {
-        if (constraint.isNone()) {
-            return Optional.of(ImmutableSet.of());
-        }
-        Domain domain = constraint.getDomains().orElseThrow().get(column);
-        if (domain == null || !domain.getValues().isDiscreteSet()) {
-            return Optional.empty();
-        }
-        return Optional.of(domain.getValues().getDiscreteSet().stream()
-                .map(value -> ((Slice) value).toStringUtf8())
-                .collect(toImmutableSet()));
     }
 }

@@ -1,0 +1,82 @@
+package io.dredge.trino;
+
+import com.google.common.collect.ImmutableMap;
+import io.airlift.units.DataSize;
+import jakarta.validation.constraints.AssertTrue;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.Map;
+
+import static io.airlift.configuration.testing.ConfigAssertions.assertFullMapping;
+import static io.airlift.configuration.testing.ConfigAssertions.assertRecordedDefaults;
+import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
+import static io.airlift.testing.ValidationAssertions.assertFailsValidation;
+import static io.airlift.testing.ValidationAssertions.assertValidates;
+import static io.airlift.units.DataSize.Unit.MEGABYTE;
+
+public class TestDredgeConfig
+{
+    @Test
+    public void testDefaults()
+    {
+        assertRecordedDefaults(recordDefaults(DredgeConfig.class)
+                .setTargetFileSize(DataSize.of(128, MEGABYTE))
+                .setCompactionRatioThreshold(10)
+                .setHiveCatalogName("hive")
+                .setIcebergCatalogName("iceberg")
+                .setListingConcurrency(16)
+                .setMetastoreConcurrency(4)
+                .setJournalLocation(null)
+                .setEngineUri(null)
+                .setEngineUser(null)
+                .setEnginePassword(null)
+                .setFaultInjectionEnabled(false));
+    }
+
+    @Test
+    public void testExplicitPropertyMappings()
+    {
+        Map<String, String> properties = ImmutableMap.<String, String>builder()
+                .put("dredge.target-file-size", "256MB")
+                .put("dredge.compaction-ratio-threshold", "4.5")
+                .put("dredge.hive-catalog-name", "lake")
+                .put("dredge.iceberg-catalog-name", "lake_iceberg")
+                .put("dredge.listing-concurrency", "64")
+                .put("dredge.metastore-concurrency", "8")
+                .put("dredge.journal-location", "s3://lake/dredge/journal")
+                .put("dredge.engine.uri", "https://trino.example.net:8443")
+                .put("dredge.engine.user", "dredge")
+                .put("dredge.engine.password", "secret")
+                .put("dredge.testing.fault-injection-enabled", "true")
+                .buildOrThrow();
+
+        DredgeConfig expected = new DredgeConfig()
+                .setTargetFileSize(DataSize.of(256, MEGABYTE))
+                .setCompactionRatioThreshold(4.5)
+                .setHiveCatalogName("lake")
+                .setIcebergCatalogName("lake_iceberg")
+                .setListingConcurrency(64)
+                .setMetastoreConcurrency(8)
+                .setJournalLocation("s3://lake/dredge/journal")
+                .setEngineUri(URI.create("https://trino.example.net:8443"))
+                .setEngineUser("dredge")
+                .setEnginePassword("secret")
+                .setFaultInjectionEnabled(true);
+
+        assertFullMapping(properties, expected);
+    }
+
+    @Test
+    public void testEngineUriMustBeHttpOrHttpsWithAHost()
+    {
+        assertValidates(new DredgeConfig());
+        assertValidates(new DredgeConfig().setEngineUri(URI.create("http://trino.example.net")));
+        assertValidates(new DredgeConfig().setEngineUri(URI.create("HTTPS://trino.example.net:8443")));
+
+        String message = "dredge.engine.uri must be http://host[:port] or https://host[:port]";
+        assertFailsValidation(new DredgeConfig().setEngineUri(URI.create("ftp://trino.example.net:21")), "engineUriValid", message, AssertTrue.class);
+        assertFailsValidation(new DredgeConfig().setEngineUri(URI.create("trino.example.net:8080")), "engineUriValid", message, AssertTrue.class);
+        assertFailsValidation(new DredgeConfig().setEngineUri(URI.create("http:///v1/statement")), "engineUriValid", message, AssertTrue.class);
+    }
+}
