@@ -786,6 +786,34 @@ public class TestHiveCompaction
     }
 
     @Test
+    public void testRecoverByOperationIdAfterACrashAndARename()
+    {
+        createTable("crashed_renamed", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'"), 3);
+        TableState before = state("crashed_renamed");
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
+        assertQueryFails(crashing, compact("crashed_renamed"), ".*injected fault after.*");
+        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE table_name = 'crashed_renamed' AND state = 'RUNNING'").getOnlyValue();
+        // one partition reads the compaction's copy when the table is renamed
+        assertUpdate("ALTER TABLE hive.compaction.crashed_renamed RENAME TO crashed_renamed_new");
+        assertThat(state("crashed_renamed_new").rows()).isEqualTo(before.rows());
+
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction', table_name => 'crashed_renamed')",
+                ".*table compaction.crashed_renamed does not exist, and operations \\[" + operationId + "\\] on it are unfinished.*operation_id => '" + operationId + "'.*");
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction', operation_id => 'nope')", ".*schema compaction has no operation nope.*");
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction', table_name => 'x', operation_id => 'nope')", ".*give table_name or operation_id, not both.*");
+        assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', operation_id => '%s')".formatted(operationId));
+
+        TableState after = state("crashed_renamed_new");
+        assertThat(after.rows()).isEqualTo(before.rows());
+        assertThat(after.files()).hasSameSizeAs(before.files()).allSatisfy(file -> assertThat(file).doesNotContain("/.dredge/"));
+        assertThat((String) computeActual("SELECT state FROM dredge.system.operations WHERE operation_id = '%s'".formatted(operationId)).getOnlyValue()).isEqualTo("RECOVERED");
+        assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE 'crashed_renamed%'").getOnlyColumnAsSet()).containsExactly("crashed_renamed_new");
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction', operation_id => '%s')".formatted(operationId), ".*is not unfinished \\(it is RECOVERED\\).*");
+        assertUpdate(compact("crashed_renamed_new"));
+        assertThat(state("crashed_renamed_new").rows()).isEqualTo(before.rows());
+    }
+
+    @Test
     public void testNestedPartitionKeepsItsFilesWhenTheOuterOneIsCompactedAndCleaned()
             throws Exception
     {

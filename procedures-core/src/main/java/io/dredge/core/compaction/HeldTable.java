@@ -1,7 +1,9 @@
 package io.dredge.core.compaction;
 
+import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
@@ -13,6 +15,7 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
 import static java.util.Objects.requireNonNull;
 
@@ -32,7 +35,9 @@ final class HeldTable
 
     /**
      * The table {@code record}'s operation holds: under its name when that table carries the operation's lock (or no
-     * table of the schema does), else the table of the schema that carries it, renamed. Empty when it was dropped.
+     * table carries it), else the table of the schema that carries it, renamed. Empty when it was dropped. A table
+     * renamed into another schema is refused: the operation's journal lives with its schema, so it is left
+     * unfinished, and nothing is deleted.
      */
     Optional<TableDescriptor> locate(OperationRecord record)
     {
@@ -40,14 +45,34 @@ final class HeldTable
         if (byName.isPresent() && (holds(byName.get(), record) || byName.get().tableType() == TableType.ICEBERG)) {
             return byName;
         }
-        for (String name : context.metastore().listTables(record.table().schemaName())) {
-            Optional<TableDescriptor> candidate = context.metastore().getTable(new TableReference(record.table().schemaName(), name));
-            if (candidate.isPresent() && holds(candidate.get(), record)) {
-                return candidate;
+        Optional<TableDescriptor> renamed = findHolder(record.table().schemaName(), record);
+        if (renamed.isPresent()) {
+            return renamed;
+        }
+        if (byName.isEmpty() && !record.partitionsIn(PartitionState.SWAPPED).isEmpty()) {
+            // before anything that a table renamed elsewhere may still read is deleted, look there too
+            for (String schema : context.metastore().listSchemas()) {
+                if (!schema.equals(record.table().schemaName())) {
+                    findHolder(schema, record).ifPresent(moved -> {
+                        throw new DredgeException(UNSAFE, "table %s was renamed to %s while operation %s ran; rename it back to %s and run recover there, nothing was changed"
+                                .formatted(record.table(), moved.table(), record.id(), record.table()));
+                    });
+                }
             }
         }
         // a crash before the lock was set leaves no mark: the name is all there is
         return byName;
+    }
+
+    private Optional<TableDescriptor> findHolder(String schema, OperationRecord record)
+    {
+        for (String name : context.metastore().listTables(schema)) {
+            Optional<TableDescriptor> candidate = context.metastore().getTable(new TableReference(schema, name));
+            if (candidate.isPresent() && holds(candidate.get(), record)) {
+                return candidate;
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -81,11 +81,12 @@ public final class HiveCompaction
         }
         guard.requireWriteAccess(descriptor);
         guard.acquire(descriptor, run.record);
+        boolean crashed = false;
         try {
             return run.execute();
         }
         catch (FaultInjector.InjectedFault e) {
-            // a simulated crash: leave journal and table exactly as they are, for recover
+            crashed = true;
             throw e;
         }
         catch (RuntimeException e) {
@@ -94,7 +95,13 @@ public final class HiveCompaction
             throw e;
         }
         finally {
-            guard.release(table, run.record.id());
+            if (crashed) {
+                // a simulated crash leaves journal and table (its lock parameter too) exactly as a crash would, for recover
+                context.locks().release(table, run.record.id());
+            }
+            else {
+                guard.release(table, run.record.id());
+            }
         }
     }
 

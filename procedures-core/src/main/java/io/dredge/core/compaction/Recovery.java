@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
+import static io.dredge.core.DredgeException.Kind.ACCESS_DENIED;
+import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.TABLE_BUSY;
 import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
 import static java.util.Objects.requireNonNull;
@@ -40,10 +43,52 @@ public final class Recovery
         this.undo = new CompactionUndo(context);
     }
 
+    /**
+     * Recovers every unfinished operation on the table.
+     */
     public OperationRecord recover(TableReference table)
     {
+        if (context.metastore().schemaExists(table.schemaName()) && context.metastore().getTable(table).isEmpty()) {
+            List<String> orphaned = context.journal().listRunning(table).stream().map(OperationRecord::id).toList();
+            if (!orphaned.isEmpty()) {
+                throw new DredgeException(NOT_FOUND, "table %s does not exist, and operations %s on it are unfinished (was it renamed or dropped?): run CALL dredge.system.recover(schema_name => '%s', operation_id => '%s')"
+                        .formatted(table, orphaned, table.schemaName(), orphaned.get(0)));
+            }
+        }
         TableDescriptor descriptor = guard.requireTable(table);
         guard.requireWriteAccess(descriptor);
+        return run(table, Optional.of(descriptor), recordId -> context.journal().listRunning(table).stream()
+                .filter(operation -> !operation.id().equals(recordId))
+                .collect(ImmutableList.toImmutableList()));
+    }
+
+    /**
+     * Recovers one unfinished operation, found by its id in the schema's journal, wherever its table is now: under
+     * its name, renamed, or dropped (then what is left of Dredge's goes). Only the user who started an operation
+     * whose table is gone may close it; otherwise the engine decides, as for any write to the table.
+     */
+    public OperationRecord recover(String schemaName, String operationId)
+    {
+        if (!context.metastore().schemaExists(schemaName)) {
+            throw new DredgeException(NOT_FOUND, "schema %s does not exist".formatted(schemaName));
+        }
+        OperationRecord operation = context.journal().find(schemaName, operationId)
+                .orElseThrow(() -> new DredgeException(NOT_FOUND, "schema %s has no operation %s".formatted(schemaName, operationId)));
+        if (operation.state() != OperationState.RUNNING) {
+            throw new DredgeException(NOT_FOUND, "operation %s on %s is not unfinished (it is %s): nothing to recover".formatted(operationId, operation.table(), operation.state()));
+        }
+        Optional<TableDescriptor> table = new HeldTable(context).locate(operation);
+        if (table.isPresent()) {
+            guard.requireWriteAccess(table.get());
+        }
+        else if (!operation.user().equals(context.user())) {
+            throw new DredgeException(ACCESS_DENIED, "table %s of operation %s no longer exists: only %s, who started it, may recover it".formatted(operation.table(), operationId, operation.user()));
+        }
+        return run(table.map(TableDescriptor::table).orElse(operation.table()), table, ignored -> ImmutableList.of(operation));
+    }
+
+    private OperationRecord run(TableReference table, Optional<TableDescriptor> descriptor, Function<String, List<OperationRecord>> unfinishedOperations)
+    {
         OperationRecord record = OperationRecord.start(OperationKind.RECOVER, table, context.user(), Optional.empty(), context.clock().instant());
         Optional<String> holder = context.locks().tryClaim(table, record.id());
         if (holder.isPresent()) {
@@ -51,16 +96,14 @@ public final class Recovery
         }
         try {
             context.journal().save(record);
-            List<OperationRecord> unfinished = context.journal().listRunning(table).stream()
-                    .filter(operation -> !operation.id().equals(record.id()))
-                    .collect(ImmutableList.toImmutableList());
             ImmutableList.Builder<String> outcomes = ImmutableList.builder();
-            for (OperationRecord operation : unfinished) {
+            for (OperationRecord operation : unfinishedOperations.apply(record.id())) {
                 outcomes.add(recover(operation));
             }
-            if (descriptor.parameter(LOCK_PARAMETER).isPresent()) {
-                context.metastore().updateTableParameters(table, Map.of(LOCK_PARAMETER, Optional.empty()));
-            }
+            // the table may have been renamed by the undo's own discovery: read it again by its name now
+            context.metastore().getTable(table)
+                    .filter(current -> current.parameter(LOCK_PARAMETER).isPresent())
+                    .ifPresent(current -> context.metastore().updateTableParameters(table, Map.of(LOCK_PARAMETER, Optional.empty())));
             List<String> done = outcomes.build();
             OperationRecord finished = record.withStep(done.isEmpty() ? "nothing to recover" : String.join("; ", done))
                     .finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
