@@ -26,6 +26,7 @@ public class DredgeConnector
     private final Set<Procedure> procedures;
     private final ExecutorService listingExecutor;
     private final ExecutorService metastoreExecutor;
+    private final ExecutorService maintenanceExecutor;
     private final List<PropertyMetadata<?>> sessionProperties;
 
     @Inject
@@ -35,8 +36,10 @@ public class DredgeConnector
             Set<Procedure> procedures,
             DredgeSessionProperties sessionProperties,
             @ForListing ExecutorService listingExecutor,
-            @ForMetastore ExecutorService metastoreExecutor)
+            @ForMetastore ExecutorService metastoreExecutor,
+            @ForMaintenance ExecutorService maintenanceExecutor)
     {
+        this.maintenanceExecutor = requireNonNull(maintenanceExecutor, "maintenanceExecutor is null");
         this.sessionProperties = requireNonNull(sessionProperties, "sessionProperties is null").getSessionProperties();
         this.metastoreExecutor = requireNonNull(metastoreExecutor, "metastoreExecutor is null");
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
@@ -80,6 +83,7 @@ public class DredgeConnector
     {
         listingExecutor.shutdownNow();
         metastoreExecutor.shutdownNow();
+        maintenanceExecutor.shutdownNow();
         lifeCycleManager.stop();
     }
 }

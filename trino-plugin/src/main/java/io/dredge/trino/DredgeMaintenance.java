@@ -19,6 +19,7 @@ import io.trino.spi.connector.ConnectorSession;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 import static io.dredge.trino.DredgeErrorCode.DREDGE_INJECTED_FAULT;
@@ -41,10 +42,12 @@ public class DredgeMaintenance
     private final DredgeConfig config;
     private final TableLocks locks;
     private final DredgeSessionProperties sessionProperties;
+    private final ExecutorService maintenanceExecutor;
 
     @Inject
-    public DredgeMaintenance(TrinoPorts ports, DredgeConfig config, TableLocks locks, DredgeSessionProperties sessionProperties)
+    public DredgeMaintenance(TrinoPorts ports, DredgeConfig config, TableLocks locks, DredgeSessionProperties sessionProperties, @ForMaintenance ExecutorService maintenanceExecutor)
     {
+        this.maintenanceExecutor = requireNonNull(maintenanceExecutor, "maintenanceExecutor is null");
         this.sessionProperties = requireNonNull(sessionProperties, "sessionProperties is null");
         this.ports = requireNonNull(ports, "ports is null");
         this.config = requireNonNull(config, "config is null");
@@ -67,7 +70,8 @@ public class DredgeMaintenance
                 session.getUser(),
                 (catalog, targetFileSizeBytes) -> writeSessionProperties(hiveCatalog, catalog, targetFileSizeBytes),
                 Clock.systemUTC(),
-                sessionProperties.faultInjector(session));
+                sessionProperties.faultInjector(session),
+                maintenanceExecutor);
     }
 
     private static Map<String, String> writeSessionProperties(String hiveCatalog, Optional<String> catalog, long targetFileSizeBytes)

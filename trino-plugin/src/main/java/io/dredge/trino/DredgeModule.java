@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import static com.google.inject.multibindings.Multibinder.newSetBinder;
 import static io.airlift.concurrent.Threads.daemonThreadsNamed;
 import static io.airlift.configuration.ConfigBinder.configBinder;
+import static java.util.concurrent.Executors.newCachedThreadPool;
 import static java.util.concurrent.Executors.newFixedThreadPool;
 
 public class DredgeModule
@@ -56,6 +57,15 @@ public class DredgeModule
     public static ExecutorService createListingExecutor(DredgeConfig config)
     {
         return newFixedThreadPool(config.getListingConcurrency(), daemonThreadsNamed("dredge-listing-%s"));
+    }
+
+    @Provides
+    @Singleton
+    @ForMaintenance
+    public static ExecutorService createMaintenanceExecutor()
+    {
+        // one step beside each running operation's own: as many as operations run at once
+        return newCachedThreadPool(daemonThreadsNamed("dredge-beside-%s"));
     }
 
     @Provides

@@ -1,10 +1,20 @@
 package io.dredge.core.compaction;
 
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,6 +23,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Compaction
 {
+    private static final Logger log = LoggerFactory.getLogger(Compaction.class);
+
     private final MaintenanceContext context;
 
     public Compaction(MaintenanceContext context)
@@ -27,6 +39,47 @@ public final class Compaction
             return new IcebergCompaction(context).compact(descriptor, options);
         }
         return new HiveCompaction(context).compact(descriptor, options);
+    }
+
+    /**
+     * {@code compact_schema}: every candidate table of the schema, one at a time; a table that fails does not stop
+     * the others, and is named with its error in the result.
+     */
+    public SchemaResult compactSchema(String schemaName, CompactionOptions options)
+    {
+        if (!context.metastore().schemaExists(schemaName)) {
+            throw new DredgeException(NOT_FOUND, "schema %s does not exist".formatted(schemaName));
+        }
+        ImmutableList.Builder<OperationRecord> compacted = ImmutableList.builder();
+        ImmutableMap.Builder<String, String> failures = ImmutableMap.builder();
+        for (String tableName : context.metastore().listTables(schemaName)) {
+            Optional<TableDescriptor> table = context.metastore().getTable(new TableReference(schemaName, tableName)).filter(Compaction::isCandidate);
+            if (table.isEmpty()) {
+                continue;
+            }
+            try {
+                OperationRecord result = compact(table.get().table(), options);
+                log.info("compact_schema {}: {}: {}", schemaName, tableName, result.step());
+                compacted.add(result);
+            }
+            catch (RuntimeException e) {
+                log.warn("compact_schema {}: {} failed: {}", schemaName, tableName, e.getMessage());
+                failures.put(tableName, String.valueOf(e.getMessage()));
+            }
+        }
+        return new SchemaResult(compacted.build(), failures.buildOrThrow());
+    }
+
+    /**
+     * @param failures the error of each table that failed, by table name
+     */
+    public record SchemaResult(List<OperationRecord> compacted, Map<String, String> failures)
+    {
+        public SchemaResult
+        {
+            compacted = ImmutableList.copyOf(requireNonNull(compacted, "compacted is null"));
+            failures = ImmutableMap.copyOf(requireNonNull(failures, "failures is null"));
+        }
     }
 
     /**

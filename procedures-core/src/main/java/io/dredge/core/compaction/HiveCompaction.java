@@ -154,7 +154,7 @@ public final class HiveCompaction
             Beside.run(() -> {
                 swap();
                 return null;
-            }, () -> undo.dropStagingTable(verified), "dredge-staging-" + record.shortId());
+            }, () -> undo.dropStagingTable(verified), context.besideExecutor());
             return finish();
         }
 
@@ -253,7 +253,7 @@ public final class HiveCompaction
                                 context.writeSizing().sessionProperties(context.catalog(), options.policy().targetFileSizeBytes()));
                     },
                     () -> new BackupTables(context).create(table, writing, writing.partitionsIn(PartitionState.PLANNED)),
-                    "dredge-backup-" + record.shortId());
+                    context.besideExecutor());
             if (table.partitioned()) {
                 // the engine chose where each partition went: record what the metastore says
                 Map<String, String> locations = new HashMap<>();
@@ -453,7 +453,7 @@ public final class HiveCompaction
                             undo.flushMetadataCache(table.table());
                         }
                     },
-                    "dredge-flush-" + record.shortId());
+                    context.besideExecutor());
             context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
             String summary = "compacted %s of %s partitions: %s files -> %s files".formatted(
                     swapped.size(),

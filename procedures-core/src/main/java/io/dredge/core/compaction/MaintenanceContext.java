@@ -8,6 +8,7 @@ import io.dredge.core.port.SqlEngine;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import static java.util.Objects.requireNonNull;
 
@@ -18,6 +19,7 @@ import static java.util.Objects.requireNonNull;
  * @param catalog the engine's catalog for Hive tables (Trino: the Hive connector's catalog; Hive: empty)
  * @param icebergCatalog the engine's catalog for Iceberg tables
  * @param writeSizing session properties that size the engine's output files
+ * @param besideExecutor runs a step beside an operation's main one (see {@link Beside}); its owner shuts it down
  */
 public record MaintenanceContext(
         Metastore metastore,
@@ -30,7 +32,8 @@ public record MaintenanceContext(
         String user,
         WriteSizing writeSizing,
         Clock clock,
-        FaultInjector faults)
+        FaultInjector faults,
+        Executor besideExecutor)
 {
     public MaintenanceContext
     {
@@ -45,6 +48,7 @@ public record MaintenanceContext(
         requireNonNull(writeSizing, "writeSizing is null");
         requireNonNull(clock, "clock is null");
         requireNonNull(faults, "faults is null");
+        requireNonNull(besideExecutor, "besideExecutor is null");
     }
 
     /**

@@ -52,13 +52,10 @@ public final class OperationGuard
     }
 
     /**
-     * Refuses tables the Hive compaction protocol must not touch.
+     * Refuses Hive tables the compaction protocol must not touch (Iceberg tables take their own route before this).
      */
     public static void requireCompactableHiveTable(TableDescriptor table)
     {
-        if (table.tableType() != TableType.HIVE) {
-            throw new DredgeException(NOT_SUPPORTED, "%s is an Iceberg table; compact it with ALTER TABLE ... EXECUTE optimize in the Iceberg catalog".formatted(table.table()));
-        }
         if (table.dredgeRole().isPresent()) {
             throw new DredgeException(NOT_SUPPORTED, "%s is a table Dredge made (%s); it goes away with cleanup or rollback".formatted(table.table(), table.dredgeRole().get()));
         }

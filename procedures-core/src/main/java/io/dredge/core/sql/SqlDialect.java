@@ -1,12 +1,18 @@
 package io.dredge.core.sql;
 
+import com.google.common.collect.Lists;
+
+import java.util.List;
 import java.util.Optional;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
  * The one place where names and values become SQL text. Every statement Dredge generates quotes identifiers
- * and renders string literals through these methods; nothing a user typed is concatenated into SQL by hand.
+ * and renders string literals through these methods. The one piece of user SQL is {@code partition_filter}: it is
+ * inserted as a parenthesised expression after {@code CompactionSql.requireSelfContainedExpression} refused
+ * statement separators, comments and unbalanced parentheses, and it runs as the calling user.
  */
 public enum SqlDialect
 {
@@ -18,6 +24,11 @@ public enum SqlDialect
      * HiveQL: {@code `name`} identifiers with doubled backticks.
      */
     HIVE('`');
+
+    // Trino's own per-type hash (what checksum() and ROW hashing use) and its hash combiner; both are functions of
+    // Trino 483 that are callable from SQL but not documented, and TestHiveCompaction checks them
+    private static final String TRINO_HASH_OPERATOR = "\"$operator$xx_hash_64\"";
+    private static final int ROW_HASH_GROUP_SIZE = 32;
 
     private final char identifierQuote;
 
@@ -68,5 +79,49 @@ public enum SqlDialect
         return catalog.filter(ignored -> this == TRINO)
                 .map(value -> quoteIdentifier(value) + "." + name)
                 .orElse(name);
+    }
+
+    /**
+     * An aggregate over rows that is the same for the same rows in any order, and differs (but for hash collisions)
+     * when a row is missing, added, or has a value changed or moved to another row: what compaction verifies a copy
+     * with. Hive has no such aggregate here yet.
+     */
+    public String rowChecksum(List<String> columns)
+    {
+        requireTrino("a row checksum");
+        return "checksum(%s)".formatted(rowHash(columns));
+    }
+
+    /**
+     * A hash of the whole row, as {@code checksum(ROW(...))} would take it, but computed from each column's own
+     * hash: building a ROW value copies every field of every row, which made checksum verification cost three to
+     * five times the scan. Within a group of columns each column has its own weight (the hashes are folded as
+     * {@code 31 * h + next}), and a group's result is hashed again before it is folded into the row's hash, so a value
+     * moved to another row or another column changes the row's hash, and the nesting stays shallow for wide tables.
+     */
+    public String rowHash(List<String> columns)
+    {
+        requireTrino("a row hash");
+        checkArgument(!columns.isEmpty(), "no columns to hash");
+        List<String> groups = Lists.partition(columns, ROW_HASH_GROUP_SIZE).stream()
+                .map(group -> fold(group.stream().map(column -> "coalesce(%s(%s), 0)".formatted(TRINO_HASH_OPERATOR, quoteIdentifier(column))).toList()))
+                .toList();
+        return groups.size() == 1 ? groups.get(0) : fold(groups.stream().map(group -> "%s(%s)".formatted(TRINO_HASH_OPERATOR, group)).toList());
+    }
+
+    private static String fold(List<String> hashes)
+    {
+        String folded = hashes.get(0);
+        for (String hash : hashes.subList(1, hashes.size())) {
+            folded = "combine_hash(%s, %s)".formatted(folded, hash);
+        }
+        return folded;
+    }
+
+    private void requireTrino(String what)
+    {
+        if (this != TRINO) {
+            throw new UnsupportedOperationException("%s has no %s formulation yet".formatted(what, name()));
+        }
     }
 }

@@ -37,18 +37,6 @@ class TestCompactionInput
     }
 
     @Test
-    void testRetention()
-    {
-        assertThat(Retention.parse("7d")).isEqualTo(Duration.ofDays(7));
-        assertThat(Retention.parse(" 12 H ")).isEqualTo(Duration.ofHours(12));
-        assertThat(Retention.parse("30m")).isEqualTo(Duration.ofMinutes(30));
-        assertThat(Retention.parse("0s")).isEqualTo(Duration.ZERO);
-        assertThatThrownBy(() -> Retention.parse("-1d")).isInstanceOf(DredgeException.class);
-        assertThatThrownBy(() -> Retention.parse("7 days")).isInstanceOf(DredgeException.class);
-        assertThatThrownBy(() -> Retention.parse("soon")).hasMessageContaining("older_than must be a number and a unit");
-    }
-
-    @Test
     void testVerification()
     {
         assertThat(Verification.parse(" Checksum ")).isEqualTo(Verification.CHECKSUM);

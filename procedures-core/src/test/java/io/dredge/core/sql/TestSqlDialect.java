@@ -2,7 +2,9 @@ package io.dredge.core.sql;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,5 +34,17 @@ class TestSqlDialect
     {
         assertThat(SqlDialect.TRINO.qualifiedName(Optional.of("hive"), "demo", "events$partitions")).isEqualTo("\"hive\".\"demo\".\"events$partitions\"");
         assertThat(SqlDialect.HIVE.qualifiedName(Optional.of("hive"), "demo", "events")).isEqualTo("`demo`.`events`");
+    }
+
+    @Test
+    void testRowChecksumQuotesColumnsAndIsTrinos()
+    {
+        assertThat(SqlDialect.TRINO.rowChecksum(List.of("id", "a\"b")))
+                .isEqualTo("checksum(combine_hash(coalesce(\"$operator$xx_hash_64\"(\"id\"), 0), coalesce(\"$operator$xx_hash_64\"(\"a\"\"b\"), 0)))");
+        // wider than a group: each group is hashed again
+        assertThat(SqlDialect.TRINO.rowHash(IntStream.range(0, 33).mapToObj(i -> "c" + i).toList()))
+                .startsWith("combine_hash(\"$operator$xx_hash_64\"(combine_hash(")
+                .endsWith(", \"$operator$xx_hash_64\"(coalesce(\"$operator$xx_hash_64\"(\"c32\"), 0)))");
+        assertThatThrownBy(() -> SqlDialect.HIVE.rowChecksum(List.of("id"))).isInstanceOf(UnsupportedOperationException.class);
     }
 }

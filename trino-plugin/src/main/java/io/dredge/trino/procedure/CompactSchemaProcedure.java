@@ -4,13 +4,8 @@ import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.airlift.log.Logger;
-import io.dredge.core.DredgeException;
-import io.dredge.core.compaction.CompactionOptions;
 import io.dredge.core.compaction.Compaction;
-import io.dredge.core.compaction.MaintenanceContext;
-import io.dredge.core.journal.OperationRecord;
-import io.dredge.core.model.TableDescriptor;
-import io.dredge.core.model.TableReference;
+import io.dredge.core.compaction.CompactionOptions;
 import io.dredge.trino.DredgeMaintenance;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
@@ -18,14 +13,12 @@ import io.trino.spi.procedure.Procedure;
 import io.trino.spi.procedure.Procedure.Argument;
 
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static io.airlift.slice.Slices.utf8Slice;
 import static io.dredge.trino.DredgeErrorCode.DREDGE_OPERATION_FAILED;
-import static io.dredge.trino.procedure.CompactTableProcedure.DEFAULT_VERIFICATION;
 import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
+import static io.dredge.trino.procedure.CompactTableProcedure.DEFAULT_VERIFICATION;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
 import static io.trino.spi.type.BooleanType.BOOLEAN;
 import static io.trino.spi.type.DoubleType.DOUBLE;
@@ -79,30 +72,15 @@ public class CompactSchemaProcedure
 
     public void compactSchema(ConnectorSession session, String schemaName, String targetFileSize, Double compactionRatioThreshold, String verify, Boolean dryRun)
     {
-        List<String> failures = DredgeMaintenance.run(() -> {
+        Compaction.SchemaResult result = DredgeMaintenance.run(() -> {
             String schema = requireName(schemaName, "schema_name");
             CompactionOptions options = CompactTableProcedure.options(maintenance, null, targetFileSize, compactionRatioThreshold, verify, dryRun);
-            MaintenanceContext context = maintenance.context(session);
-            if (!context.metastore().schemaExists(schema)) {
-                throw new DredgeException(DredgeException.Kind.NOT_FOUND, "schema %s does not exist".formatted(schema));
-            }
-            List<String> failed = new ArrayList<>();
-            for (String tableName : context.metastore().listTables(schema)) {
-                Optional<TableDescriptor> table = context.metastore().getTable(new TableReference(schema, tableName)).filter(Compaction::isCandidate);
-                if (table.isEmpty()) {
-                    continue;
-                }
-                try {
-                    OperationRecord result = new Compaction(context).compact(table.get().table(), options);
-                    log.info("compact_schema %s: %s: %s", schema, tableName, result.step());
-                }
-                catch (RuntimeException e) {
-                    log.warn("compact_schema %s: %s failed: %s", schema, tableName, e.getMessage());
-                    failed.add("%s (%s)".formatted(tableName, e.getMessage()));
-                }
-            }
-            return failed;
+            return new Compaction(maintenance.context(session)).compactSchema(schema, options);
         });
+        log.info("compact_schema %s by %s: %s tables compacted, %s failed", schemaName, session.getUser(), result.compacted().size(), result.failures().size());
+        List<String> failures = result.failures().entrySet().stream()
+                .map(failure -> "%s (%s)".formatted(failure.getKey(), failure.getValue()))
+                .toList();
         if (!failures.isEmpty()) {
             throw new TrinoException(DREDGE_OPERATION_FAILED, "compact_schema %s: %s tables failed, the others were compacted: %s".formatted(schemaName, failures.size(), String.join("; ", failures)));
         }
