@@ -5,8 +5,8 @@ import io.dredge.it.LakeMetastore;
 import io.dredge.it.QuietLogging;
 import io.dredge.it.ThriftMetastoreServer;
 import io.dredge.it.demo.DemoLake;
-import io.trino.testing.DistributedQueryRunner;
 import io.trino.hadoop.HadoopNative;
+import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -28,8 +29,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 /**
  * {@code bin/dredge-benchmark report [thrift|file]}: the small-file report over a Hive table of 100,000 files in
  * 1,000 partitions, against plain recursive listings of the same directory in the same run, with java.nio and
- * with Hadoop's file-system client (what Trino reads these file: locations through). Prints files per second for
- * each and the ratios (target: the report at least 0.5x the plain listing). The metastore is a real
+ * with Hadoop's file-system client (what Trino reads these file: locations through). Prints every run's times and
+ * ratios, their spread, and two parts of the report's own time: the metastore's partitions and a report query that
+ * lists nothing (target: the report at least 0.5x the plain listing in every run). The metastore is a real
  * thrift metastore (default, as production lakes have) or Trino's file metastore.
  */
 public final class SmallFileReportBenchmark
@@ -67,37 +69,75 @@ public final class SmallFileReportBenchmark
             long[] listingNanos = new long[RUNS];
             long[] hadoopNanos = new long[RUNS];
             long[] reportNanos = new long[RUNS];
+            long[] partitionsNanos = new long[RUNS];
+            long[] emptyReportNanos = new long[RUNS];
             long files = 0;
-            // warm up all three, then alternate so that none gets a warmer cache
-            plainListing(table);
-            hadoopListing(table);
-            report(queryRunner);
+            // every contender is warmed the same way, twice (file-system caches, JIT), then each run starts with a
+            // different one, so that none always reads what another has just brought into the page cache
+            for (int warmup = 0; warmup < 2; warmup++) {
+                plainListing(table);
+                hadoopListing(table);
+                report(queryRunner, "many_files");
+            }
+            console.printf("run  Files.walk  Hadoop listFiles  report   report/walk  report/Hadoop   (metastore partitions, empty report)%n");
             for (int run = 0; run < RUNS; run++) {
-                long start = System.nanoTime();
-                files = plainListing(table);
-                listingNanos[run] = System.nanoTime() - start;
-
-                start = System.nanoTime();
-                long hadoopFiles = hadoopListing(table);
-                hadoopNanos[run] = System.nanoTime() - start;
-
-                start = System.nanoTime();
-                long reported = report(queryRunner);
-                reportNanos[run] = System.nanoTime() - start;
+                long reported = 0;
+                long hadoopFiles = 0;
+                for (int turn = 0; turn < 3; turn++) {
+                    switch ((run + turn) % 3) {
+                        case 0 -> {
+                            long start = System.nanoTime();
+                            files = plainListing(table);
+                            listingNanos[run] = System.nanoTime() - start;
+                        }
+                        case 1 -> {
+                            long start = System.nanoTime();
+                            hadoopFiles = hadoopListing(table);
+                            hadoopNanos[run] = System.nanoTime() - start;
+                        }
+                        default -> {
+                            long start = System.nanoTime();
+                            reported = report(queryRunner, "many_files");
+                            reportNanos[run] = System.nanoTime() - start;
+                        }
+                    }
+                }
                 if (reported != files || hadoopFiles != files) {
                     throw new IllegalStateException("report counted %s files, the listings %s and %s".formatted(reported, files, hadoopFiles));
                 }
+                // where the report's time goes besides listing: the metastore's partitions, and a report query that lists nothing
+                long start = System.nanoTime();
+                queryRunner.execute("SELECT count(*) FROM hive.bench.\"many_files$partitions\"");
+                partitionsNanos[run] = System.nanoTime() - start;
+                start = System.nanoTime();
+                report(queryRunner, "no_such_table");
+                emptyReportNanos[run] = System.nanoTime() - start;
+                console.printf("%3d  %9.3f s  %14.3f s  %6.3f s  %10.2fx  %12.2fx    (%.3f s, %.3f s)%n", run + 1,
+                        listingNanos[run] / 1e9, hadoopNanos[run] / 1e9, reportNanos[run] / 1e9,
+                        (double) listingNanos[run] / reportNanos[run], (double) hadoopNanos[run] / reportNanos[run],
+                        partitionsNanos[run] / 1e9, emptyReportNanos[run] / 1e9);
             }
-            double listingRate = files / (median(listingNanos) / 1e9);
-            double hadoopRate = files / (median(hadoopNanos) / 1e9);
-            double reportRate = files / (median(reportNanos) / 1e9);
-            console.printf("files: %s in %s partitions, median of %s runs%n", files, PARTITIONS, RUNS);
-            console.printf("plain recursive listing, java.nio Files.walk:              %.3f s, %,.0f files/s%n", median(listingNanos) / 1e9, listingRate);
-            console.printf("plain recursive listing, Hadoop FileSystem.listFiles:      %.3f s, %,.0f files/s%n", median(hadoopNanos) / 1e9, hadoopRate);
-            console.printf("dredge.system.small_file_report (SQL, %s metastore):  %.3f s, %,.0f files/s%n", metastoreName, median(reportNanos) / 1e9, reportRate);
-            console.printf("ratio report / java.nio listing: %.2fx (target >= 0.5x)%n", reportRate / listingRate);
-            console.printf("ratio report / Hadoop listing:   %.2fx%n", reportRate / hadoopRate);
+            double[] walkRatios = ratios(listingNanos, reportNanos);
+            double[] hadoopRatios = ratios(hadoopNanos, reportNanos);
+            console.printf("files: %s in %s partitions, %s runs, %s metastore%n", files, PARTITIONS, RUNS, metastoreName);
+            console.printf("report / java.nio listing: median %.2fx, min %.2fx, max %.2fx (target >= 0.5x in every run)%n", median(walkRatios), min(walkRatios), max(walkRatios));
+            console.printf("report / Hadoop listing:   median %.2fx, min %.2fx, max %.2fx%n", median(hadoopRatios), min(hadoopRatios), max(hadoopRatios));
+            console.printf("median times: Files.walk %.3f s, Hadoop %.3f s, report %.3f s (%,.0f files/s); metastore partitions %.3f s, empty report %.3f s%n",
+                    median(listingNanos) / 1e9, median(hadoopNanos) / 1e9, median(reportNanos) / 1e9, files / (median(reportNanos) / 1e9),
+                    median(partitionsNanos) / 1e9, median(emptyReportNanos) / 1e9);
         }
+    }
+
+    /**
+     * The rate of the report against the peer's in each run: {@code peer time / report time}.
+     */
+    private static double[] ratios(long[] peerNanos, long[] reportNanos)
+    {
+        double[] ratios = new double[peerNanos.length];
+        for (int run = 0; run < ratios.length; run++) {
+            ratios[run] = (double) peerNanos[run] / reportNanos[run];
+        }
+        return ratios;
     }
 
     private static Path createTable(DistributedQueryRunner queryRunner, Path warehouse)
@@ -159,14 +199,14 @@ public final class SmallFileReportBenchmark
         return files;
     }
 
-    private static long report(DistributedQueryRunner queryRunner)
+    private static long report(DistributedQueryRunner queryRunner, String table)
     {
-        MaterializedRow row = queryRunner.execute("""
+        List<MaterializedRow> rows = queryRunner.execute("""
                 SELECT file_count, total_bytes
                 FROM dredge.system.small_file_report
-                WHERE schema_name = 'bench' AND table_name = 'many_files' AND partition_name IS NULL
-                """).getMaterializedRows().getFirst();
-        return (long) row.getField(0);
+                WHERE schema_name = 'bench' AND table_name = '%s' AND partition_name IS NULL
+                """.formatted(table)).getMaterializedRows();
+        return rows.isEmpty() ? 0 : (long) rows.getFirst().getField(0);
     }
 
     private static double median(long[] values)
@@ -174,5 +214,22 @@ public final class SmallFileReportBenchmark
         long[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    private static double median(double[] values)
+    {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double min(double[] values)
+    {
+        return Arrays.stream(values).min().orElseThrow();
+    }
+
+    private static double max(double[] values)
+    {
+        return Arrays.stream(values).max().orElseThrow();
     }
 }

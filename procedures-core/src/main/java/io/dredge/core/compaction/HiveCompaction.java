@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
@@ -61,6 +61,7 @@ public final class HiveCompaction
     private final OperationGuard guard;
     private final CompactionSql sql;
     private final CompactionUndo undo;
+    private final CopyVerification verification;
 
     public HiveCompaction(MaintenanceContext context)
     {
@@ -68,6 +69,7 @@ public final class HiveCompaction
         this.guard = new OperationGuard(context);
         this.sql = new CompactionSql(context.engine().dialect(), context.catalog());
         this.undo = new CompactionUndo(context);
+        this.verification = new CopyVerification(context, sql);
     }
 
     public OperationRecord compact(TableDescriptor descriptor, CompactionOptions options)
@@ -276,94 +278,16 @@ public final class HiveCompaction
         {
             save(record.withStep("verifying %s partitions (%s)".formatted(partitionNames().size(), options.verification().sqlName())));
             List<PartitionRecord> planned = record.partitionsIn(PartitionState.PLANNED);
-            Map<String, List<TableFile>> written = new HashMap<>();
-            for (PartitionRecord partition : planned) {
-                written.put(groupKey(partition), HiveTableFiles.listDataFiles(context.fileStore(), partition.stagingLocation()));
-            }
-            Map<String, List<Object>> original = new HashMap<>();
-            Map<String, List<Object>> staging = new HashMap<>();
-            List<PartitionRecord> throughEngine = planned;
-            if (options.verification() == Verification.COUNT) {
-                throughEngine = countFromFooters(planned, written, original, staging);
-            }
-            if (!throughEngine.isEmpty()) {
-                // one query reads both sides after the rewrite: beside the rewrite, the original's scan slowed it by
-                // more than the scan costs alone (measured on 2 cores); files changed meanwhile are caught by the listings
-                List<String> names = throughEngine.stream().map(HiveCompaction::groupKey).collect(toImmutableList());
-                List<List<Object>> aggregates = context.engine().query(sql.aggregatesOfBothSides(table, stagingTable, names, options.verification()));
-                original.putAll(byPartition(aggregates, true));
-                staging.putAll(byPartition(aggregates, false));
-            }
-            record = record.mapPartitions(partition -> partition.state() == PartitionState.PLANNED
-                    ? verifyPartition(partition, original.get(groupKey(partition)), staging.get(groupKey(partition)), written.get(groupKey(partition)))
-                    : partition);
+            CopyVerification.Outcome outcome = verification.verify(table, stagingTable, planned, options.verification());
+            Map<Optional<String>, PartitionRecord> results = outcome.partitions().stream().collect(toImmutableMap(PartitionRecord::name, partition -> partition));
+            record = record.mapPartitions(partition -> results.getOrDefault(partition.name(), partition));
             long verified = record.partitionsIn(PartitionState.VERIFIED).size();
             save(record.withStep("verified %s partitions, skipped %s%s".formatted(
                     verified,
                     record.partitionsIn(PartitionState.SKIPPED).size(),
-                    throughEngine.size() == planned.size() ? "" : "; %s partitions counted from file footers".formatted(planned.size() - throughEngine.size()))));
+                    outcome.countedFromFooters() == 0 ? "" : "; %s partitions counted from file footers".formatted(outcome.countedFromFooters()))));
             log.info("compaction {} of {}: {} partitions verified, {} skipped, {} counted from file footers",
-                    record.id(), table.table(), verified, record.partitionsIn(PartitionState.SKIPPED).size(), planned.size() - throughEngine.size());
-        }
-
-        /**
-         * Count verification without a scan where the files record their row counts (ORC, Parquet): the same counts
-         * the engine's {@code count(*)} reads, without its per-file task overhead. Fills {@code original} and
-         * {@code staging} for those partitions and returns the partitions whose files do not all record a count.
-         */
-        private List<PartitionRecord> countFromFooters(List<PartitionRecord> planned, Map<String, List<TableFile>> written, Map<String, List<Object>> original, Map<String, List<Object>> staging)
-        {
-            List<TableFile> files = new ArrayList<>();
-            for (PartitionRecord partition : planned) {
-                files.addAll(partition.inputFiles());
-                files.addAll(written.get(groupKey(partition)));
-            }
-            Map<String, Long> counts = context.fileStore().footerRowCounts(table.storageFormat(), files);
-            List<PartitionRecord> uncounted = new ArrayList<>();
-            for (PartitionRecord partition : planned) {
-                Optional<Long> originalRows = sumOfRows(partition.inputFiles(), counts);
-                Optional<Long> stagingRows = sumOfRows(written.get(groupKey(partition)), counts);
-                if (originalRows.isEmpty() || stagingRows.isEmpty()) {
-                    uncounted.add(partition);
-                    continue;
-                }
-                // like the engine's aggregate, which has no group for a partition without rows
-                originalRows.filter(rows -> rows > 0).ifPresent(rows -> original.put(groupKey(partition), List.of(rows)));
-                stagingRows.filter(rows -> rows > 0).ifPresent(rows -> staging.put(groupKey(partition), List.of(rows)));
-            }
-            return uncounted;
-        }
-
-        private static Optional<Long> sumOfRows(List<TableFile> files, Map<String, Long> counts)
-        {
-            long rows = 0;
-            for (TableFile file : files) {
-                Long count = counts.get(file.path());
-                if (count == null) {
-                    return Optional.empty();
-                }
-                rows += count;
-            }
-            return Optional.of(rows);
-        }
-
-        private PartitionRecord verifyPartition(PartitionRecord partition, List<Object> original, List<Object> staging, List<TableFile> written)
-        {
-            if (original == null || staging == null) {
-                return partition.skipped(original == null ? "no rows to rewrite" : "the rewritten copy has no rows");
-            }
-            long rows = ((Number) original.get(0)).longValue();
-            if (rows != ((Number) staging.get(0)).longValue()) {
-                return partition.skipped("row count differs: original %s, rewritten %s".formatted(rows, staging.get(0)));
-            }
-            if (original.size() > 1 && !Arrays.equals((byte[]) original.get(1), (byte[]) staging.get(1))) {
-                return partition.skipped("checksum differs between original and rewritten copy");
-            }
-            Optional<String> changed = changedFiles(partition);
-            if (changed.isPresent()) {
-                return partition.skipped(changed.get());
-            }
-            return partition.verified(rows, written);
+                    record.id(), table.table(), verified, record.partitionsIn(PartitionState.SKIPPED).size(), outcome.countedFromFooters());
         }
 
         /**
@@ -384,7 +308,7 @@ public final class HiveCompaction
                         : Optional.empty();
                 for (PartitionRecord partition : batch) {
                     save(record.withStep("swapping %s (%s of %s)".formatted(partition.displayName(), swapped + 1, toSwap.size())));
-                    Optional<String> changed = changedFiles(partition);
+                    Optional<String> changed = verification.changedFiles(partition);
                     if (changed.isEmpty()) {
                         try {
                             mover.ifPresentOrElse(
@@ -396,7 +320,7 @@ public final class HiveCompaction
                             requireTableHeld(e);
                             throw e;
                         }
-                        changed = changedFiles(partition);
+                        changed = verification.changedFiles(partition);
                         if (changed.isPresent()) {
                             undo.pointAt(table.table(), partition, partition.originalLocation());
                         }
@@ -485,20 +409,6 @@ public final class HiveCompaction
         }
 
         /**
-         * One side's rows of {@link CompactionSql#aggregatesOfBothSides}: {@code (row_count[, checksum])} by partition name.
-         */
-        private static Map<String, List<Object>> byPartition(List<List<Object>> aggregates, boolean original)
-        {
-            Map<String, List<Object>> byPartition = new HashMap<>();
-            for (List<Object> row : aggregates) {
-                if (row.get(0).equals(original)) {
-                    byPartition.put((String) row.get(1), row.subList(2, row.size()));
-                }
-            }
-            return byPartition;
-        }
-
-        /**
          * The table must still be the one this operation locked, under its name: a table dropped or renamed while
          * the operation ran fails it, and the undo follows the table (see {@link CompactionUndo#undo}).
          */
@@ -513,12 +423,6 @@ public final class HiveCompaction
             if (current.isEmpty() || !current.get().parameter(TableLocks.LOCK_PARAMETER).equals(Optional.of(record.id()))) {
                 throw new DredgeException(UNSAFE, "table %s was dropped or renamed while compaction %s ran; the compaction is undone".formatted(table.table(), record.id()), cause);
             }
-        }
-
-        private Optional<String> changedFiles(PartitionRecord partition)
-        {
-            return CompactionUndo.difference(partition.inputFiles(), HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()))
-                    .map(difference -> "files changed during compaction (" + difference + ")");
         }
 
         /**
