@@ -103,10 +103,8 @@ public final class Recovery
 
     private String recoverCompaction(OperationRecord compaction)
     {
-        if (context.metastore().getTable(compaction.table()).map(table -> table.tableType() == TableType.ICEBERG).orElse(false)) {
-            // Iceberg committed atomically or not at all: the table is consistent, only the journal is left to close
-            finish(compaction, OperationState.RECOVERED, compaction.step() + " (interrupted; the Iceberg table is consistent)");
-            return "closed interrupted Iceberg compaction " + compaction.id();
+        if (compaction.icebergSnapshots().isPresent() || context.metastore().getTable(compaction.table()).map(table -> table.tableType() == TableType.ICEBERG).orElse(false)) {
+            return new IcebergCompaction(context).recover(compaction);
         }
         boolean allSwapped = !compaction.partitionsIn(PartitionState.SWAPPED).isEmpty()
                 && compaction.partitionsIn(PartitionState.VERIFIED).isEmpty()

@@ -1,0 +1,511 @@
+package io.dredge.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trino.Session;
+import io.trino.testing.AbstractTestQueryFramework;
+import io.trino.testing.MaterializedRow;
+import io.trino.testing.QueryRunner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code compact_table}, {@code rollback_compaction}, {@code cleanup} and {@code recover} on Iceberg tables through SQL
+ * on a real Trino cluster (coordinator and worker) over a real thrift metastore, checking the table's rows, files and
+ * snapshots, and the journal, after every call.
+ */
+public class TestIcebergCompaction
+        extends AbstractTestQueryFramework
+{
+    private static final String SCHEMA = "ice";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ThriftMetastoreServer server;
+    private LakeMetastore metastore;
+
+    @Override
+    protected QueryRunner createQueryRunner()
+            throws Exception
+    {
+        server = ThriftMetastoreServer.start(Files.createTempDirectory("dredge-iceberg-compaction"));
+        metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
+        return DredgeQueryRunner.builder(metastore).build();
+    }
+
+    @BeforeAll
+    public void createSchema()
+    {
+        createSchema(SCHEMA);
+    }
+
+    @AfterAll
+    public void stopMetastore()
+    {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    public void testCompactVerifiesRollsBackAndCleansUp()
+    {
+        createTable(SCHEMA, "basic", List.of("a", "b"), 4);
+        TableState before = state("basic");
+        assertThat(before.files()).hasSize(8);
+        long planned = snapshot("basic");
+
+        assertUpdate(compact("basic"));
+        TableState compacted = state("basic");
+        assertThat(compacted.rows()).isEqualTo(before.rows());
+        assertThat(compacted.files()).hasSize(2).doesNotContainAnyElementsOf(before.files());
+        assertThat(lastCompaction("basic").getFields().subList(1, 6)).containsExactly("SUCCEEDED", 2L, 8L, 2L, 800L);
+        JsonNode journal = journal(SCHEMA, (String) lastCompaction("basic").getField(0));
+        long replace = snapshot("basic");
+        assertThat(journal.at("/iceberg-snapshots/before").asLong()).isEqualTo(planned);
+        assertThat(journal.at("/iceberg-snapshots/after").asLong()).isEqualTo(replace);
+        assertThat(journal.at("/iceberg-snapshots/after-parent").asLong()).isEqualTo(planned);
+        assertThat(journal.get("table-identity").asText()).startsWith("iceberg-uuid:");
+        assertThat(operation("basic", replace)).isEqualTo("replace");
+
+        assertUpdate(rollback("basic"));
+        assertThat(state("basic")).isEqualTo(before);
+        assertThat(lastCompaction("basic").getField(1)).isEqualTo("ROLLED_BACK");
+
+        // cleanup closes the rollback window and deletes nothing: the snapshot before still reads every row
+        assertUpdate(compact("basic"));
+        long beforeSecond = snapshotBefore("basic", snapshot("basic"));
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'ice', table_name => 'basic', older_than => '0s')");
+        assertThat(lastCompaction("basic").getField(1)).isEqualTo("CLEANED_UP");
+        assertThat(state("basic").rows()).isEqualTo(before.rows());
+        assertThat(before.files()).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        assertThat(rows(format("iceberg.ice.basic FOR VERSION AS OF %s", beforeSecond))).isEqualTo(before.rows());
+        assertQueryFails(rollback("basic"), ".*nothing left to roll back.*cleanup.*");
+    }
+
+    @Test
+    public void testInsertCommittedBeforeOptimizeIsKept()
+            throws Exception
+    {
+        createTable(SCHEMA, "early_insert", List.of("a", "b"), 3);
+        TableState before = state("early_insert");
+        long planned = snapshot("early_insert");
+
+        // the insert commits after the plan, so optimize rewrites on top of it
+        runPaused("early_insert", "PLANNED:5", () -> runningStep("early_insert").filter(step -> step.startsWith("planned")).isPresent(),
+                () -> assertUpdate("INSERT INTO iceberg.ice.early_insert VALUES (-1, 'late', 'a')", 1));
+
+        assertThat(rows("iceberg.ice.early_insert WHERE id >= 0")).isEqualTo(before.rows());
+        assertThat(computeActual("SELECT name FROM iceberg.ice.early_insert WHERE id = -1").getOnlyValue()).isEqualTo("late");
+        MaterializedRow compaction = lastCompaction("early_insert");
+        assertThat(compaction.getField(1)).isEqualTo("SUCCEEDED");
+        JsonNode journal = journal(SCHEMA, (String) compaction.getField(0));
+        long insert = journal.at("/iceberg-snapshots/after-parent").asLong();
+        assertThat(snapshotBefore("early_insert", insert)).isEqualTo(planned);
+        assertThat(operation("early_insert", insert)).isEqualTo("append");
+        assertThat(operation("early_insert", journal.at("/iceberg-snapshots/after").asLong())).isEqualTo("replace");
+
+        // nothing was committed after the compaction: rolling back keeps the insert, which came before it
+        assertUpdate(rollback("early_insert"));
+        assertThat(snapshot("early_insert")).isEqualTo(insert);
+        assertThat(computeActual("SELECT count(*) FROM iceberg.ice.early_insert").getOnlyValue()).isEqualTo(601L);
+    }
+
+    @Test
+    public void testInsertCommittedAfterOptimizeIsKeptAndBlocksRollback()
+            throws Exception
+    {
+        createTable(SCHEMA, "late_insert", List.of("a", "b"), 3);
+        TableState before = state("late_insert");
+        long planned = snapshot("late_insert");
+
+        // optimize has committed; the insert commits before its snapshot is verified, so it is not the current one
+        runPaused("late_insert", "WRITTEN:5", () -> replaceSnapshots("late_insert") > 0,
+                () -> assertUpdate("INSERT INTO iceberg.ice.late_insert VALUES (-1, 'late', 'b')", 1));
+
+        assertThat(rows("iceberg.ice.late_insert WHERE id >= 0")).isEqualTo(before.rows());
+        long insert = snapshot("late_insert");
+        assertThat(operation("late_insert", insert)).isEqualTo("append");
+        long replace = snapshotBefore("late_insert", insert);
+        assertThat(operation("late_insert", replace)).isEqualTo("replace");
+        MaterializedRow compaction = lastCompaction("late_insert");
+        assertThat(compaction.getFields().subList(1, 6)).containsExactly("SUCCEEDED", 2L, 6L, 2L, 600L);
+        assertThat(addedDataFiles("late_insert", replace)).isEqualTo(2L);
+        JsonNode journal = journal(SCHEMA, (String) compaction.getField(0));
+        assertThat(journal.at("/iceberg-snapshots/after").asLong()).isEqualTo(replace);
+        assertThat(journal.at("/iceberg-snapshots/after-parent").asLong()).isEqualTo(planned);
+
+        // rolling back would discard the insert: refused, naming it, and the compaction still stands
+        TableState withInsert = state("late_insert");
+        assertQueryFails(rollback("late_insert"), ".*has snapshots \\[" + insert + "] committed after snapshot " + replace + " of compaction .*rolling it back would discard them.*");
+        assertThat(state("late_insert")).isEqualTo(withInsert);
+        assertThat(lastCompaction("late_insert").getField(1)).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    public void testOnlyPlannedPartitionsAndSmallFilesAreRewritten()
+    {
+        assertUpdate("CREATE TABLE iceberg.ice.sizes (id bigint, name varchar, part varchar) WITH (partitioning = ARRAY['part'])");
+        for (int i = 0; i < 4; i++) {
+            assertUpdate(format("INSERT INTO iceberg.ice.sizes VALUES (%s, 'tiny', 'small one')", i), 1);
+        }
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO iceberg.ice.sizes SELECT id, 'name-' || CAST(id * 7919 %% 100003 AS varchar) || '-' || CAST(id AS varchar), 'big' FROM UNNEST(sequence(%s, %s)) AS t(id)",
+                    batch * 3000, batch * 3000 + 2999), 3000);
+        }
+        List<Long> smallSizes = fileSizes("sizes", "small one");
+        List<Long> bigSizes = fileSizes("sizes", "big");
+        // a bound between the two sizes, and a target above every file: optimize given the target as its threshold
+        // (as before), or without a partition predicate, would rewrite the big files too
+        long bound = (smallSizes.stream().mapToLong(Long::longValue).max().orElseThrow() + bigSizes.stream().mapToLong(Long::longValue).min().orElseThrow()) / 2;
+        long target = bound * 10;
+        assertThat(bigSizes).hasSize(3).allSatisfy(size -> assertThat(size).isGreaterThan(bound).isLessThan(target));
+        Set<String> bigFiles = files("sizes", "big");
+        TableState before = state("sizes");
+        String arguments = format("target_file_size => '%sB', compaction_ratio_threshold => 10", target);
+
+        assertUpdate(compact("sizes", arguments + ", dry_run => true"));
+        assertThat(computeActual("SELECT partitions_planned, files_before FROM dredge.system.operations WHERE table_name = 'sizes' AND state = 'PLANNED'").getMaterializedRows().get(0).getFields())
+                .containsExactly(1L, 4L);
+
+        assertUpdate(compact("sizes", arguments));
+        assertThat(state("sizes").rows()).isEqualTo(before.rows());
+        assertThat(files("sizes", "big")).isEqualTo(bigFiles);
+        assertThat(files("sizes", "small one")).hasSize(1);
+        MaterializedRow compaction = lastCompaction("sizes");
+        assertThat(compaction.getFields().subList(1, 6)).containsExactly("SUCCEEDED", 1L, 4L, 1L, 4L);
+        assertThat(removedDataFiles("sizes", snapshot("sizes"))).isEqualTo(4L);
+
+        // a partition filter narrows the plan further: nothing it excludes is rewritten
+        for (int i = 0; i < 3; i++) {
+            assertUpdate(format("INSERT INTO iceberg.ice.sizes VALUES (%s, 'tiny', 'small one'), (%s, 'tiny', 'small two')", 100 + i, 200 + i), 2);
+        }
+        Set<String> smallOne = files("sizes", "small one");
+        assertUpdate(compact("sizes", arguments + ", partition_filter => 'part = ''small two'''"));
+        assertThat(files("sizes", "small one")).isEqualTo(smallOne);
+        assertThat(files("sizes", "small two")).hasSize(1);
+        assertThat(files("sizes", "big")).isEqualTo(bigFiles);
+        assertThat(lastCompaction("sizes").getFields().subList(1, 5)).containsExactly("SUCCEEDED", 1L, 3L, 1L);
+    }
+
+    @Test
+    public void testCleanupAfterRenameDeletesNoLiveFile()
+    {
+        createSchema("renames");
+        // partition b has one file: optimize leaves it, so it is live in the compacted snapshot
+        createTable("renames", "before_rename", List.of("a"), 3);
+        assertUpdate("INSERT INTO iceberg.renames.before_rename VALUES (-1, 'single', 'b')", 1);
+        TableState before = state("renames", "before_rename");
+        long planned = snapshot("renames", "before_rename");
+
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'renames', table_name => 'before_rename')");
+        assertUpdate("ALTER TABLE iceberg.renames.before_rename RENAME TO after_rename");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'renames', older_than => '0s')");
+
+        TableState after = state("renames", "after_rename");
+        assertThat(after.rows()).isEqualTo(before.rows());
+        assertThat(after.files()).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        // nor any file of the snapshot before the compaction: expire_snapshots decides when those go
+        assertThat(before.files()).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        assertThat(rows(format("iceberg.renames.after_rename FOR VERSION AS OF %s", planned))).isEqualTo(before.rows());
+        assertThat(computeActual("SELECT step FROM dredge.system.operations WHERE schema_name = 'renames' AND kind = 'CLEANUP'").getOnlyValue())
+                .asString().contains("deleted nothing");
+    }
+
+    @Test
+    public void testOperationsFollowTheTableNotItsName()
+    {
+        createSchema("recreated");
+        createTable("recreated", "events", List.of("a", "b"), 3);
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'recreated', table_name => 'events')");
+        String compactionId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE schema_name = 'recreated' AND kind = 'COMPACT'").getOnlyValue();
+        assertUpdate("DROP TABLE iceberg.recreated.events");
+        createTable("recreated", "events", List.of("c"), 3);
+        TableState recreated = state("recreated", "events");
+
+        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'recreated', table_name => 'events')",
+                ".*recreated.events is no longer the table that operation " + compactionId + " ran on .*nothing was changed.*");
+        assertQueryFails("CALL dredge.system.cleanup(schema_name => 'recreated', table_name => 'events', older_than => '0s')",
+                ".*cannot clean up compaction " + compactionId + ": recreated.events is no longer the table.*");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'recreated', older_than => '0s')");
+        assertThat(computeActual("SELECT state, error_message FROM dredge.system.operations WHERE schema_name = 'recreated' AND kind = 'CLEANUP'").getMaterializedRows().get(0).getFields())
+                .satisfies(fields -> {
+                    assertThat(fields.get(0)).isEqualTo("FAILED");
+                    assertThat((String) fields.get(1)).startsWith("skipped compaction " + compactionId);
+                });
+        assertThat(computeActual("SELECT state FROM dredge.system.operations WHERE operation_id = '" + compactionId + "'").getOnlyValue()).isEqualTo("SUCCEEDED");
+        assertThat(state("recreated", "events")).isEqualTo(recreated);
+
+        // an interrupted compaction of the dropped table: recover closes it and leaves the new table alone
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
+        assertQueryFails(crashing, "CALL dredge.system.compact_table(schema_name => 'recreated', table_name => 'events')", ".*injected fault after.*");
+        assertUpdate("DROP TABLE iceberg.recreated.events");
+        createTable("recreated", "events", List.of("d"), 3);
+        recreated = state("recreated", "events");
+        assertQueryFails("CALL dredge.system.compact_table(schema_name => 'recreated', table_name => 'events')", ".*unfinished compact operation.*recover.*");
+        assertUpdate("CALL dredge.system.recover(schema_name => 'recreated', table_name => 'events')");
+        assertThat(state("recreated", "events")).isEqualTo(recreated);
+        assertThat(computeActual("SELECT state, error_message FROM dredge.system.operations WHERE schema_name = 'recreated' AND kind = 'COMPACT' ORDER BY operation_id DESC LIMIT 1").getMaterializedRows().get(0).getFields())
+                .satisfies(fields -> {
+                    assertThat(fields.get(0)).isEqualTo("FAILED");
+                    assertThat((String) fields.get(1)).contains("is no longer the table that operation").contains("closed the operation without verifying or undoing it");
+                });
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'recreated', table_name => 'events')");
+        assertThat(state("recreated", "events").rows()).isEqualTo(recreated.rows());
+    }
+
+    @Test
+    public void testEveryCrashPointKeepsRowsAndRecovers()
+    {
+        List<String> crashPoints = List.of("PLANNED", "WRITTEN", "VERIFYING", "VERIFIED", "BEFORE_COMPLETION");
+        for (int i = 0; i < crashPoints.size(); i++) {
+            String crashPoint = crashPoints.get(i);
+            String table = "crash_" + i;
+            createTable(SCHEMA, table, List.of("a", "b"), 3);
+            TableState before = state(table);
+            Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", crashPoint).build();
+            assertQueryFails(crashing, compact(table), ".*injected fault after " + crashPoint + ".*");
+            assertThat(state(table).rows()).as("rows after a crash at %s", crashPoint).isEqualTo(before.rows());
+            assertThat(lastCompaction(table).getField(1)).isEqualTo("RUNNING");
+            assertQueryFails(compact(table), ".*has an unfinished compact operation .*CALL dredge.system.recover.*");
+
+            assertUpdate("CALL dredge.system.recover(schema_name => 'ice', table_name => '" + table + "')");
+            TableState recovered = state(table);
+            assertThat(recovered.rows()).as("rows after recovering from %s", crashPoint).isEqualTo(before.rows());
+            MaterializedRow compaction = lastCompaction(table);
+            if (crashPoint.equals("PLANNED")) {
+                // optimize never ran: nothing to verify or undo
+                assertThat(compaction.getField(1)).isEqualTo("RECOVERED");
+                assertThat(recovered.files()).isEqualTo(before.files());
+            }
+            else {
+                // optimize had committed: recover verifies its snapshot and keeps it, and the journal names it
+                assertThat(compaction.getFields().subList(1, 6)).as("compaction recovered from %s", crashPoint).containsExactly("SUCCEEDED", 2L, 6L, 2L, 600L);
+                assertThat((String) compaction.getField(6)).contains("verified by recover");
+                assertThat(recovered.files()).hasSize(2);
+                assertThat(journal(SCHEMA, (String) compaction.getField(0)).at("/iceberg-snapshots/after").asLong()).isEqualTo(snapshot(table));
+                assertThat(operation(table, snapshot(table))).isEqualTo("replace");
+            }
+            assertUpdate(rollbackOrCompact(table, crashPoint));
+            assertThat(state(table).rows()).isEqualTo(before.rows());
+        }
+    }
+
+    @Test
+    public void testRecoverUndoesASnapshotThatCannotBeVerified()
+            throws IOException
+    {
+        createTable(SCHEMA, "lost_file", List.of("a", "b"), 3);
+        TableState before = state("lost_file");
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
+        assertQueryFails(crashing, compact("lost_file"), ".*injected fault after WRITTEN.*");
+        // one of the files optimize wrote is lost before its snapshot was verified
+        deleteOneFile(state("lost_file").files());
+
+        assertUpdate("CALL dredge.system.recover(schema_name => 'ice', table_name => 'lost_file')");
+        assertThat(state("lost_file")).isEqualTo(before);
+        MaterializedRow compaction = lastCompaction("lost_file");
+        assertThat(compaction.getField(1)).isEqualTo("RECOVERED");
+        assertThat((String) compaction.getField(6)).contains("was not verified against its parent").contains("rolled back to").contains("undone by recover");
+    }
+
+    @Test
+    public void testSnapshotThatCannotBeVerifiedIsKeptWhenCommitsFollowedIt()
+            throws IOException
+    {
+        createTable(SCHEMA, "lost_later", List.of("a", "b"), 3);
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
+        assertQueryFails(crashing, compact("lost_later"), ".*injected fault after WRITTEN.*");
+        long replace = snapshot("lost_later");
+        deleteOneFile(state("lost_later").files());
+        assertUpdate("INSERT INTO iceberg.ice.lost_later VALUES (-1, 'late', 'a')", 1);
+        long insert = snapshot("lost_later");
+
+        assertUpdate("CALL dredge.system.recover(schema_name => 'ice', table_name => 'lost_later')");
+        // the insert is not discarded; the record says the table still holds the unverified snapshot
+        assertThat(snapshot("lost_later")).isEqualTo(insert);
+        MaterializedRow compaction = lastCompaction("lost_later");
+        assertThat(compaction.getFields().subList(1, 5)).containsExactly("FAILED", 2L, 6L, 2L);
+        assertThat((String) compaction.getField(7))
+                .contains("snapshot " + replace + " was not verified against its parent")
+                .contains("has snapshots [" + insert + "] committed after snapshot " + replace)
+                .contains("the table still holds snapshot " + replace + "'s files");
+        assertQueryFails(rollback("lost_later"), ".*has snapshots \\[" + insert + "] committed after snapshot " + replace + ".*");
+        assertThat(snapshot("lost_later")).isEqualTo(insert);
+    }
+
+    private void runPaused(String table, String pauseAfter, BooleanSupplier ready, Runnable during)
+            throws Exception
+    {
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter).build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact(table)));
+            for (int attempt = 0; !ready.getAsBoolean(); attempt++) {
+                assertThat(attempt).as("compaction of %s reached its pause", table).isLessThan(400);
+                Thread.sleep(25);
+            }
+            during.run();
+            compaction.get();
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private Optional<String> runningStep(String table)
+    {
+        return computeActual(format("SELECT step FROM dredge.system.operations WHERE table_name = '%s' AND state = 'RUNNING'", table)).getOnlyColumn()
+                .map(String.class::cast)
+                .findFirst();
+    }
+
+    private void deleteOneFile(Set<String> files)
+            throws IOException
+    {
+        Files.delete(Path.of(URI.create(files.iterator().next())));
+    }
+
+    private String rollbackOrCompact(String table, String crashPoint)
+    {
+        return crashPoint.equals("PLANNED") ? compact(table) : rollback(table);
+    }
+
+    private static String compact(String table)
+    {
+        return "CALL dredge.system.compact_table(schema_name => 'ice', table_name => '" + table + "')";
+    }
+
+    private static String compact(String table, String arguments)
+    {
+        return "CALL dredge.system.compact_table(schema_name => 'ice', table_name => '" + table + "', " + arguments + ")";
+    }
+
+    private static String rollback(String table)
+    {
+        return "CALL dredge.system.rollback_compaction(schema_name => 'ice', table_name => '" + table + "')";
+    }
+
+    /**
+     * operation_id, state, partitions_compacted, files_before, files_after, rows_verified, step, error_message
+     */
+    private MaterializedRow lastCompaction(String table)
+    {
+        return computeActual(format("SELECT operation_id, state, partitions_compacted, files_before, files_after, rows_verified, step, error_message FROM dredge.system.operations " +
+                "WHERE schema_name = 'ice' AND table_name = '%s' AND kind = 'COMPACT' ORDER BY operation_id DESC LIMIT 1", table)).getMaterializedRows().get(0);
+    }
+
+    private JsonNode journal(String schema, String operationId)
+    {
+        try {
+            return JSON.readTree(server.warehouse().resolve(schema).resolve(".dredge").resolve("operations").resolve(operationId + ".json").toFile());
+        }
+        catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private long snapshot(String table)
+    {
+        return snapshot(SCHEMA, table);
+    }
+
+    private long snapshot(String schema, String table)
+    {
+        return (long) computeActual(format("SELECT snapshot_id FROM iceberg.%s.\"%s$history\" WHERE is_current_ancestor ORDER BY made_current_at DESC LIMIT 1", schema, table)).getOnlyValue();
+    }
+
+    private long snapshotBefore(String table, long snapshot)
+    {
+        return (long) computeActual(format("SELECT parent_id FROM iceberg.ice.\"%s$snapshots\" WHERE snapshot_id = %s", table, snapshot)).getOnlyValue();
+    }
+
+    private String operation(String table, long snapshot)
+    {
+        return (String) computeActual(format("SELECT operation FROM iceberg.ice.\"%s$snapshots\" WHERE snapshot_id = %s", table, snapshot)).getOnlyValue();
+    }
+
+    private long replaceSnapshots(String table)
+    {
+        return (long) computeActual(format("SELECT count(*) FROM iceberg.ice.\"%s$snapshots\" WHERE operation = 'replace'", table)).getOnlyValue();
+    }
+
+    private long addedDataFiles(String table, long snapshot)
+    {
+        return Long.parseLong((String) computeActual(format("SELECT summary['added-data-files'] FROM iceberg.ice.\"%s$snapshots\" WHERE snapshot_id = %s", table, snapshot)).getOnlyValue());
+    }
+
+    private long removedDataFiles(String table, long snapshot)
+    {
+        return Long.parseLong((String) computeActual(format("SELECT summary['deleted-data-files'] FROM iceberg.ice.\"%s$snapshots\" WHERE snapshot_id = %s", table, snapshot)).getOnlyValue());
+    }
+
+    private List<Long> fileSizes(String table, String part)
+    {
+        return computeActual(format("SELECT file_size_in_bytes FROM iceberg.ice.\"%s$files\" WHERE partition.part = '%s'", table, part)).getOnlyColumn()
+                .map(Long.class::cast)
+                .toList();
+    }
+
+    private Set<String> files(String table, String part)
+    {
+        return computeActual(format("SELECT file_path FROM iceberg.ice.\"%s$files\" WHERE partition.part = '%s'", table, part)).getOnlyColumn()
+                .map(String.class::cast)
+                .collect(toImmutableSet());
+    }
+
+    private void createSchema(String schema)
+    {
+        assertUpdate(format("CREATE SCHEMA iceberg.%s WITH (location = '%s')", schema, metastore.schemaLocation(schema).orElseThrow()));
+    }
+
+    /**
+     * One data file per partition per batch of 100 rows.
+     */
+    private void createTable(String schema, String table, List<String> partitions, int batches)
+    {
+        assertUpdate(format("CREATE TABLE iceberg.%s.%s (id bigint, name varchar, part varchar) WITH (partitioning = ARRAY['part'])", schema, table));
+        for (int batch = 0; batch < batches; batch++) {
+            for (String partition : partitions) {
+                assertUpdate(format("INSERT INTO iceberg.%s.%s SELECT id, 'name-' || CAST(id AS varchar), '%s' FROM UNNEST(sequence(%s, %s)) AS t(id)",
+                        schema, table, partition, batch * 100, batch * 100 + 99), 100);
+            }
+        }
+    }
+
+    private List<Object> rows(String relation)
+    {
+        return computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, part))) FROM " + relation).getMaterializedRows().get(0).getFields();
+    }
+
+    private TableState state(String table)
+    {
+        return state(SCHEMA, table);
+    }
+
+    private TableState state(String schema, String table)
+    {
+        Set<String> files = computeActual(format("SELECT file_path FROM iceberg.%s.\"%s$files\"", schema, table)).getOnlyColumn()
+                .map(String.class::cast)
+                .collect(toImmutableSet());
+        return new TableState(rows(format("iceberg.%s.%s", schema, table)), files);
+    }
+
+    private record TableState(List<Object> rows, Set<String> files) {}
+}
