@@ -107,8 +107,8 @@ public class TestIcebergCompaction
         TableState before = state("early_insert");
         long planned = snapshot("early_insert");
 
-        // the insert commits after the plan, so optimize rewrites on top of it
-        runPaused("early_insert", "PLANNED:5", () -> runningStep("early_insert").filter(step -> step.startsWith("planned")).isPresent(),
+        // the insert commits once the compaction has planned and journaled its snapshot, so optimize rewrites on top of it
+        runPaused("early_insert", "PLANNED:5", () -> runningStep("early_insert").isPresent(),
                 () -> assertUpdate("INSERT INTO iceberg.ice.early_insert VALUES (-1, 'late', 'a')", 1));
 
         assertThat(rows("iceberg.ice.early_insert WHERE id >= 0")).isEqualTo(before.rows());
@@ -202,6 +202,28 @@ public class TestIcebergCompaction
         assertThat(files("sizes", "small two")).hasSize(1);
         assertThat(files("sizes", "big")).isEqualTo(bigFiles);
         assertThat(lastCompaction("sizes").getFields().subList(1, 5)).containsExactly("SUCCEEDED", 1L, 3L, 1L);
+    }
+
+    @Test
+    public void testUnpartitionedTableAndFiltersThatCannotBound()
+    {
+        assertUpdate("CREATE TABLE iceberg.ice.flat (id bigint, name varchar, part varchar)");
+        for (int batch = 0; batch < 4; batch++) {
+            assertUpdate(format("INSERT INTO iceberg.ice.flat SELECT id, 'name-' || CAST(id AS varchar), 'x' FROM UNNEST(sequence(%s, %s)) AS t(id)", batch * 100, batch * 100 + 99), 100);
+        }
+        TableState before = state("flat");
+        assertQueryFails(compact("flat", "partition_filter => 'part = ''x'''"), ".*table ice.flat is not partitioned: partition_filter does not apply.*");
+        assertUpdate(compact("flat"));
+        assertThat(state("flat").rows()).isEqualTo(before.rows());
+        assertThat(state("flat").files()).hasSize(1);
+        assertThat(lastCompaction("flat").getFields().subList(1, 6)).containsExactly("SUCCEEDED", 1L, 4L, 1L, 400L);
+
+        // a filter over a data column cannot name partitions: optimize refuses it and nothing changes
+        createTable(SCHEMA, "filtered", List.of("a", "b"), 2);
+        TableState filtered = state("filtered");
+        assertQueryFails(compact("filtered", "partition_filter => 'id = 1'"), ".*partition_filter must be a predicate over the partition columns of ice.filtered.*");
+        assertThat(state("filtered")).isEqualTo(filtered);
+        assertThat(lastCompaction("filtered").getField(1)).isEqualTo("FAILED");
     }
 
     @Test
