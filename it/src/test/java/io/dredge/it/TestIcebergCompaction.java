@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,11 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static com.google.common.collect.Iterables.getOnlyElement;
 import static java.lang.String.format;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code compact_table}, {@code rollback_compaction}, {@code cleanup} and {@code recover} on Iceberg tables through SQL
@@ -372,6 +376,34 @@ public class TestIcebergCompaction
         assertThat(snapshot("lost_later")).isEqualTo(insert);
     }
 
+    @Test
+    public void testChecksumCatchesAFileChangedBeforeVerification()
+            throws Exception
+    {
+        // uncompressed, so that a value can be changed in place without changing the file's size
+        createTable(SCHEMA, "forged", List.of("a", "b"), 3, "compression_codec = 'NONE'");
+        TableState before = state("forged");
+        long planned = snapshot("forged");
+
+        // optimize has committed; one name in the file it wrote changes before verification reads it
+        assertThatThrownBy(() -> runPaused("forged", "WRITTEN:5", () -> replaceSnapshots("forged") > 0, () -> forgeName("forged", "a", "name-150", "nbme-150")))
+                .hasMessageMatching("(?s).*compaction .* of ice.forged: snapshot \\d+ was not verified against its parent " + planned + " \\(the rows of part=a differ\\): rolled back to " + planned + ".*");
+        assertThat(state("forged")).isEqualTo(before);
+        assertThat(snapshot("forged")).isEqualTo(planned);
+        assertThat(lastCompaction("forged").getFields().subList(1, 5)).containsExactly("FAILED", 0L, 6L, 6L);
+
+        // the same with a commit after the compaction's snapshot: nothing is discarded, and the record says what the table holds
+        assertThatThrownBy(() -> runPaused("forged", "WRITTEN:5", () -> replaceSnapshots("forged") > 1, () -> {
+            forgeName("forged", "a", "name-150", "nbme-150");
+            assertUpdate("INSERT INTO iceberg.ice.forged VALUES (-1, 'late', 'b')", 1);
+        })).hasMessageMatching("(?s).*was not verified against its parent.*the rows of part=a differ.*has snapshots \\[\\d+] committed after snapshot \\d+ of compaction.*the table still holds snapshot \\d+'s files.*");
+        assertThat(computeActual("SELECT name FROM iceberg.ice.forged WHERE id = -1").getOnlyValue()).isEqualTo("late");
+        // the forged value is what the table reads now (counted without a filter, which the file's statistics would prune)
+        assertThat(computeActual("SELECT count_if(name = 'nbme-150') FROM iceberg.ice.forged").getOnlyValue()).isEqualTo(1L);
+        assertThat(lastCompaction("forged").getFields().subList(1, 5)).containsExactly("FAILED", 2L, 6L, 2L);
+        assertQueryFails(rollback("forged"), ".*has snapshots \\[\\d+] committed after snapshot \\d+ of compaction.*");
+    }
+
     private void runPaused(String table, String pauseAfter, BooleanSupplier ready, Runnable during)
             throws Exception
     {
@@ -396,6 +428,24 @@ public class TestIcebergCompaction
         return computeActual(format("SELECT step FROM dredge.system.operations WHERE table_name = '%s' AND state = 'RUNNING'", table)).getOnlyColumn()
                 .map(String.class::cast)
                 .findFirst();
+    }
+
+    /**
+     * Changes a value inside the one data file of a partition, keeping the file's size: a forged or damaged rewrite.
+     */
+    private void forgeName(String table, String part, String name, String forged)
+    {
+        try {
+            Path file = Path.of(URI.create(getOnlyElement(files(table, part))));
+            String content = new String(Files.readAllBytes(file), ISO_8859_1);
+            assertThat(content).contains(name);
+            Files.write(file, content.replace(name, forged).getBytes(ISO_8859_1));
+            // Hadoop's local file system would otherwise refuse the file for its stale checksum sidecar
+            Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void deleteOneFile(Set<String> files)
@@ -502,7 +552,12 @@ public class TestIcebergCompaction
      */
     private void createTable(String schema, String table, List<String> partitions, int batches)
     {
-        assertUpdate(format("CREATE TABLE iceberg.%s.%s (id bigint, name varchar, part varchar) WITH (partitioning = ARRAY['part'])", schema, table));
+        createTable(schema, table, partitions, batches, "format = 'PARQUET'");
+    }
+
+    private void createTable(String schema, String table, List<String> partitions, int batches, String property)
+    {
+        assertUpdate(format("CREATE TABLE iceberg.%s.%s (id bigint, name varchar, part varchar) WITH (partitioning = ARRAY['part'], %s)", schema, table, property));
         for (int batch = 0; batch < batches; batch++) {
             for (String partition : partitions) {
                 assertUpdate(format("INSERT INTO iceberg.%s.%s SELECT id, 'name-' || CAST(id AS varchar), '%s' FROM UNNEST(sequence(%s, %s)) AS t(id)",
