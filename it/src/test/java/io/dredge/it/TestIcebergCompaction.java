@@ -404,6 +404,32 @@ public class TestIcebergCompaction
         assertQueryFails(rollback("forged"), ".*has snapshots \\[\\d+] committed after snapshot \\d+ of compaction.*");
     }
 
+    @Test
+    public void testRecoverFinishesAnInterruptedRollback()
+            throws IOException
+    {
+        createTable(SCHEMA, "rollback_crash", List.of("a", "b"), 3);
+        TableState before = state("rollback_crash");
+        assertUpdate(compact("rollback_crash"));
+        String compactionId = (String) lastCompaction("rollback_crash").getField(0);
+        // what a coordinator crash in rollback_compaction leaves: its record RUNNING beside its marker, the table untouched
+        String rollbackId = "29991231_235959_0000abcd";
+        Path operations = server.warehouse().resolve(SCHEMA).resolve(".dredge").resolve("operations");
+        Files.writeString(operations.resolve(rollbackId + ".json"), """
+                {"format-version": 1, "id": "%s", "kind": "ROLLBACK", "schema": "ice", "table": "rollback_crash", "user": "user",
+                 "state": "RUNNING", "started-at": "2026-01-01T00:00:00Z", "target-operation-id": "%s", "step": "started",
+                 "partitions-considered": 0, "partitions": []}
+                """.formatted(rollbackId, compactionId));
+        Files.writeString(operations.resolve(rollbackId + ".running"), "");
+        assertQueryFails(compact("rollback_crash"), ".*has an unfinished rollback operation " + rollbackId + ".*");
+
+        assertUpdate("CALL dredge.system.recover(schema_name => 'ice', table_name => 'rollback_crash')");
+        assertThat(state("rollback_crash")).isEqualTo(before);
+        assertThat(lastCompaction("rollback_crash").getField(1)).isEqualTo("ROLLED_BACK");
+        assertThat(computeActual("SELECT state, step FROM dredge.system.operations WHERE operation_id = '" + rollbackId + "'").getMaterializedRows().get(0).getFields())
+                .containsExactly("SUCCEEDED", "finished by recover");
+    }
+
     private void runPaused(String table, String pauseAfter, BooleanSupplier ready, Runnable during)
             throws Exception
     {

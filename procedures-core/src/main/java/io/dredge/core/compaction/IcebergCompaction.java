@@ -160,9 +160,46 @@ public final class IcebergCompaction
             throw new DredgeException(UNSAFE, "%s; the table was left as it is".formatted(laterCommits(table, compaction.id(), snapshot, outcome.later(), parent)));
         }
         log.info("operation {}: {} is back on snapshot {}", compaction.id(), table.table(), parent);
+        return rolledBack(compaction.withStep("rolled back to snapshot %s, the parent of snapshot %s".formatted(parent, snapshot)));
+    }
+
+    private static OperationRecord rolledBack(OperationRecord compaction)
+    {
         return compaction.mapPartitions(partition -> partition.state() == PartitionState.SWAPPED ? partition.withState(PartitionState.RESTORED) : partition)
-                .withStep("rolled back to snapshot %s, the parent of snapshot %s".formatted(parent, snapshot))
                 .withState(OperationState.ROLLED_BACK);
+    }
+
+    /**
+     * Finishes a {@code rollback_compaction} that a crash interrupted: done if the compaction's snapshot is out of the
+     * table's lineage, else rolled back now, unless commits followed it.
+     */
+    String recoverRollback(OperationRecord rollback, OperationRecord compaction)
+    {
+        TableDescriptor table = context.metastore().getTable(compaction.table()).orElseThrow();
+        Optional<Long> snapshot = compaction.icebergSnapshots().flatMap(IcebergSnapshots::after);
+        Optional<String> otherTable = TableIdentity.mismatch(context, compaction);
+        String outcome;
+        OperationState state = OperationState.SUCCEEDED;
+        if (otherTable.isPresent()) {
+            state = OperationState.FAILED;
+            outcome = "not finished by recover: " + otherTable.get();
+        }
+        else if (snapshot.isPresent() && !read(table).inCurrentLineage(snapshot.get())) {
+            context.journal().save(rolledBack(compaction));
+            outcome = "snapshot %s is no longer in the table's history: the rollback had taken effect (finished by recover)".formatted(snapshot.get());
+        }
+        else {
+            try {
+                context.journal().save(rollBack(table, compaction));
+                outcome = "finished by recover";
+            }
+            catch (DredgeException e) {
+                state = OperationState.FAILED;
+                outcome = "not finished by recover: " + e.getMessage();
+            }
+        }
+        context.journal().save(rollback.withStep(outcome).finished(state, state == OperationState.FAILED ? Optional.of(outcome) : Optional.empty(), context.clock().instant()));
+        return "rollback %s of compaction %s: %s".formatted(rollback.id(), compaction.id(), outcome);
     }
 
     /**

@@ -83,6 +83,9 @@ public final class Recovery
             case COMPACT -> recoverCompaction(operation);
             case ROLLBACK -> {
                 OperationRecord target = targetOf(operation);
+                if (target.icebergSnapshots().isPresent()) {
+                    yield new IcebergCompaction(context).recoverRollback(operation, target);
+                }
                 context.journal().save(undo.restore(target).withState(OperationState.ROLLED_BACK));
                 finish(operation, OperationState.SUCCEEDED, "finished by recover");
                 yield "finished rollback %s of compaction %s".formatted(operation.id(), target.id());

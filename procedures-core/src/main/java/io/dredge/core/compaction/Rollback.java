@@ -109,6 +109,9 @@ public final class Rollback
             // an Iceberg compaction that failed verification but could not be undone: its snapshot is still in the table
             return target;
         }
+        if (target.state() == OperationState.CLEANED_UP && target.icebergSnapshots().isPresent()) {
+            throw new DredgeException(UNSAFE, "nothing left to roll back on %s: cleanup closed the rollback window of compaction %s (its files stay until Iceberg's expire_snapshots removes them)".formatted(target.table(), target.id()));
+        }
         return switch (target.state()) {
             case SUCCEEDED -> target;
             case CLEANED_UP -> throw new DredgeException(UNSAFE, "nothing left to roll back on %s: cleanup deleted the original files of compaction %s".formatted(target.table(), target.id()));
