@@ -287,7 +287,7 @@ public class TestIcebergCompaction
         assertQueryFails("CALL dredge.system.compact_table(schema_name => 'recreated', table_name => 'events')", ".*unfinished compact operation.*recover.*");
         assertUpdate("CALL dredge.system.recover(schema_name => 'recreated', table_name => 'events')");
         assertThat(state("recreated", "events")).isEqualTo(recreated);
-        assertThat(computeActual("SELECT state, error_message FROM dredge.system.operations WHERE schema_name = 'recreated' AND kind = 'COMPACT' ORDER BY operation_id DESC LIMIT 1").getMaterializedRows().get(0).getFields())
+        assertThat(computeActual("SELECT state, error_message FROM dredge.system.operations WHERE schema_name = 'recreated' AND kind = 'COMPACT' ORDER BY started_at DESC LIMIT 1").getMaterializedRows().get(0).getFields())
                 .satisfies(fields -> {
                     assertThat(fields.get(0)).isEqualTo("FAILED");
                     assertThat((String) fields.get(1)).contains("is no longer the table that operation").contains("closed the operation without verifying or undoing it");
@@ -342,7 +342,7 @@ public class TestIcebergCompaction
         Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
         assertQueryFails(crashing, compact("lost_file"), ".*injected fault after WRITTEN.*");
         // one of the files optimize wrote is lost before its snapshot was verified
-        deleteOneFile(state("lost_file").files());
+        deleteOneFile("lost_file");
 
         assertUpdate("CALL dredge.system.recover(schema_name => 'ice', table_name => 'lost_file')");
         assertThat(state("lost_file")).isEqualTo(before);
@@ -359,7 +359,7 @@ public class TestIcebergCompaction
         Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
         assertQueryFails(crashing, compact("lost_later"), ".*injected fault after WRITTEN.*");
         long replace = snapshot("lost_later");
-        deleteOneFile(state("lost_later").files());
+        deleteOneFile("lost_later");
         assertUpdate("INSERT INTO iceberg.ice.lost_later VALUES (-1, 'late', 'a')", 1);
         long insert = snapshot("lost_later");
 
@@ -474,9 +474,16 @@ public class TestIcebergCompaction
         }
     }
 
-    private void deleteOneFile(Set<String> files)
+    /**
+     * Loses one of the table's current data files. The engine keeps small data files it has read in memory (Iceberg
+     * data files never change), so this must happen before any query reads the table's rows.
+     */
+    private void deleteOneFile(String table)
             throws IOException
     {
+        Set<String> files = computeActual(format("SELECT file_path FROM iceberg.ice.\"%s$files\"", table)).getOnlyColumn()
+                .map(String.class::cast)
+                .collect(toImmutableSet());
         Files.delete(Path.of(URI.create(files.iterator().next())));
     }
 
@@ -506,7 +513,7 @@ public class TestIcebergCompaction
     private MaterializedRow lastCompaction(String table)
     {
         return computeActual(format("SELECT operation_id, state, partitions_compacted, files_before, files_after, rows_verified, step, error_message FROM dredge.system.operations " +
-                "WHERE schema_name = 'ice' AND table_name = '%s' AND kind = 'COMPACT' ORDER BY operation_id DESC LIMIT 1", table)).getMaterializedRows().get(0);
+                "WHERE schema_name = 'ice' AND table_name = '%s' AND kind = 'COMPACT' ORDER BY started_at DESC LIMIT 1", table)).getMaterializedRows().get(0);
     }
 
     private JsonNode journal(String schema, String operationId)
