@@ -512,56 +512,6 @@ public class TestHiveCompaction
     }
 
     @Test
-    public void testIcebergTableIsOptimizedVerifiedAndRolledBack()
-    {
-        assertUpdate("CREATE TABLE iceberg.compaction.ice (id bigint, name varchar, day varchar) WITH (partitioning = ARRAY['day'])");
-        for (int batch = 0; batch < 4; batch++) {
-            assertUpdate(format("INSERT INTO iceberg.compaction.ice SELECT id, 'name-' || CAST(id AS varchar), IF(id %% 2 = 0, 'a', 'b') FROM UNNEST(sequence(%s, %s)) AS t(id)", batch * 100, batch * 100 + 99), 100);
-        }
-        List<Object> rows = icebergRows("ice");
-        Set<Object> files = icebergFiles("ice");
-        assertThat(files).hasSize(8);
-
-        assertUpdate(compact("ice"));
-        assertThat(icebergRows("ice")).isEqualTo(rows);
-        assertThat(icebergFiles("ice")).hasSize(2);
-        assertThat(computeActual("SELECT state, rows_verified, files_before, files_after FROM dredge.system.operations WHERE table_name = 'ice' AND kind = 'COMPACT'").getMaterializedRows().get(0).getFields())
-                .containsExactly("SUCCEEDED", 400L, 8L, 2L);
-
-        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'ice')");
-        assertThat(icebergRows("ice")).isEqualTo(rows);
-        assertThat(icebergFiles("ice")).isEqualTo(files);
-
-        // a commit after the compaction would be discarded by rolling back: refused
-        assertUpdate(compact("ice"));
-        assertUpdate("INSERT INTO iceberg.compaction.ice VALUES (-1, 'late', 'a')", 1);
-        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'ice')", ".*has commits after compaction.*rolling back would discard them.*");
-        assertThat(computeActual("SELECT count(*) FROM iceberg.compaction.ice").getOnlyValue()).isEqualTo(401L);
-
-        // a crash between optimize and verification: the table is consistent, recover closes the journal
-        assertUpdate("INSERT INTO iceberg.compaction.ice VALUES (-2, 'late', 'b')", 1);
-        assertUpdate("INSERT INTO iceberg.compaction.ice VALUES (-3, 'late', 'b')", 1);
-        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
-        assertQueryFails(crashing, compact("ice"), ".*injected fault after.*");
-        assertThat(computeActual("SELECT count(*) FROM iceberg.compaction.ice").getOnlyValue()).isEqualTo(403L);
-        assertQueryFails(compact("ice"), ".*unfinished compact operation.*recover.*");
-        assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', table_name => 'ice')");
-        assertThat(operationState("ice", "COMPACT")).isEqualTo("RECOVERED");
-        assertUpdate(compact("ice"));
-        assertThat(computeActual("SELECT count(*) FROM iceberg.compaction.ice").getOnlyValue()).isEqualTo(403L);
-    }
-
-    private List<Object> icebergRows(String table)
-    {
-        return computeActual(format("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM iceberg.compaction.%s", table)).getMaterializedRows().get(0).getFields();
-    }
-
-    private Set<Object> icebergFiles(String table)
-    {
-        return computeActual(format("SELECT file_path FROM iceberg.compaction.\"%s$files\"", table)).getOnlyColumnAsSet();
-    }
-
-    @Test
     public void testRunningOperationHoldsTableAndShowsProgress()
             throws Exception
     {

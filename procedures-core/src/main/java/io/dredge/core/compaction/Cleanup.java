@@ -27,6 +27,7 @@ import java.util.Set;
 
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
+import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -63,7 +64,11 @@ public final class Cleanup
                     && compaction.state() == OperationState.SUCCEEDED
                     && tableName.map(name -> compaction.table().tableName().equals(name)).orElse(true)
                     && !compaction.finishedAt().orElseThrow().isAfter(cutoff)) {
-                results.add(cleanup(compaction));
+                Optional<String> otherTable = TableIdentity.mismatch(context, compaction);
+                if (otherTable.isPresent() && tableName.isPresent()) {
+                    throw new DredgeException(UNSAFE, "cannot clean up compaction %s: %s; nothing was changed".formatted(compaction.id(), otherTable.get()));
+                }
+                results.add(otherTable.isPresent() ? skipped(compaction, otherTable.get()) : cleanup(compaction));
             }
         }
         return results.build();
@@ -98,6 +103,20 @@ public final class Cleanup
     }
 
     /**
+     * Cleaning a schema passes over a compaction whose table name now means another table, and journals why.
+     */
+    private OperationRecord skipped(OperationRecord compaction, String reason)
+    {
+        String message = "skipped compaction %s: %s; nothing was deleted".formatted(compaction.id(), reason);
+        OperationRecord record = OperationRecord.start(OperationKind.CLEANUP, compaction.table(), context.user(), Optional.of(compaction.id()), context.clock().instant())
+                .withStep(message)
+                .finished(OperationState.FAILED, Optional.of(message), context.clock().instant());
+        context.journal().save(record);
+        log.warn("cleanup {}: {}", record.id(), message);
+        return record;
+    }
+
+    /**
      * The locations (paths) the table reads now: every partition's, or an unpartitioned table's own.
      */
     private Set<String> locationsReadBy(TableReference reference)
@@ -127,6 +146,12 @@ public final class Cleanup
      */
     String deleteOriginals(OperationRecord compaction)
     {
+        if (compaction.icebergSnapshots().isPresent()) {
+            // the snapshot before the compaction still references its files: Iceberg's expire_snapshots and
+            // remove_orphan_files decide when they go, never a listing of the table's directory
+            return "closed the rollback window of compaction %s; deleted nothing: the files of snapshot %s stay until Iceberg's expire_snapshots and remove_orphan_files remove them"
+                    .formatted(compaction.id(), compaction.icebergSnapshots().get().before());
+        }
         new BackupTables(context).drop(compaction);
         Map<String, String> current = context.metastore().getTable(compaction.table()).isPresent()
                 ? new CompactionUndo(context).currentLocations(compaction)

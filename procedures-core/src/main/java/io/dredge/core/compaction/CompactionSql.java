@@ -128,14 +128,6 @@ final class CompactionSql
                 partitionPredicate(source, partitionNames));
     }
 
-    /**
-     * See {@link SqlDialect#rowHash}.
-     */
-    String rowHash(List<String> columns)
-    {
-        return dialect.rowHash(columns);
-    }
-
     private String partitionPredicate(TableDescriptor source, Collection<String> partitionNames)
     {
         if (!source.partitioned()) {

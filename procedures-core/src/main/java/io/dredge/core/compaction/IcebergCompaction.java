@@ -1,42 +1,60 @@
 package io.dredge.core.compaction;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.Sets;
 import io.dredge.core.DredgeException;
-import io.dredge.core.iceberg.IcebergTableFiles;
+import io.dredge.core.iceberg.IcebergTableMetadata;
+import io.dredge.core.iceberg.IcebergTableMetadata.IcebergSnapshot;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationRecord.IcebergSnapshots;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.journal.PartitionState;
-import io.dredge.core.model.PartitionFiles;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
-import io.dredge.core.model.TableFiles;
 import io.dredge.core.report.FileGroupStatus;
 import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
+import static java.util.stream.Collectors.joining;
 
 /**
- * Compaction of an Iceberg table. Iceberg commits atomically, so the engine's own {@code optimize} does the swap;
- * Dredge plans, journals, verifies the new snapshot against the one before it (count and checksum with time travel)
- * and rolls back to the snapshot before, refusing when later commits would be discarded.
+ * Compaction of an Iceberg table. Iceberg commits atomically, so the engine's own {@code optimize} rewrites and swaps;
+ * Dredge plans, bounds {@code optimize} to the plan, journals, and verifies:
+ *
+ * <ol>
+ * <li>plan: from the current snapshot's metadata, the partitions that need compaction and their small files; the
+ * snapshot and the plan are journaled before {@code optimize} runs;</li>
+ * <li>optimize: restricted to exactly the planned partitions ({@code "$partition" IN (...)}, AND-ed with the user's
+ * partition filter) and to files below the plan's small-file bound;</li>
+ * <li>settle: the {@code replace} snapshot that {@code optimize} committed is found in the table's lineage (commits
+ * by others may come before or after it) and journaled, then compared with its own parent using time travel. A
+ * verified snapshot is kept. One that is not is rolled back to its parent while nothing was committed after it; with
+ * later commits it is left in place and the journal says so, since rolling back would discard them.</li>
+ * </ol>
+ *
+ * A crash leaves the journal {@code RUNNING} with the snapshots known so far; {@link #recover} settles it the same way.
  */
 public final class IcebergCompaction
 {
     private static final Logger log = LoggerFactory.getLogger(IcebergCompaction.class);
+    private static final String PARTITION_COLUMN = "$partition";
 
     private final MaintenanceContext context;
     private final OperationGuard guard;
@@ -52,132 +70,367 @@ public final class IcebergCompaction
     public OperationRecord compact(TableDescriptor table, CompactionOptions options)
     {
         options.partitionFilter().ifPresent(CompactionSql::requireSelfContainedExpression);
-        OperationRecord record = OperationRecord.start(OperationKind.COMPACT, table.table(), context.user(), Optional.empty(), context.clock().instant());
-        TableFiles before = IcebergTableFiles.read(context.fileStore(), table);
-        List<PartitionFiles> planned = before.partitions().stream()
-                .filter(partition -> needsCompaction(partition.files(), options))
-                .collect(toImmutableList());
-        // with a filter the engine chooses the partitions; without one, only those the policy names count
-        boolean nothingToDo = planned.isEmpty() && options.partitionFilter().isEmpty();
-        record = record.withPlan(options.verification().sqlName(), before.partitions().size(), ImmutableList.of(wholeTable(table, before.allFiles())));
+        IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
+        Run run = new Run(plan(table, metadata, options, OperationRecord.start(OperationKind.COMPACT, table.table(), context.user(), Optional.empty(), context.clock().instant())
+                .withTableIdentity(metadata.identity())));
         if (options.dryRun()) {
-            record = record.withStep("dry run: %s of %s partitions need compaction, %s files".formatted(
-                            planned.size(), before.partitions().size(), planned.stream().mapToLong(partition -> partition.files().size()).sum()))
+            OperationRecord planned = run.record.withStep("dry run: would compact %s of %s partitions, %s files%s".formatted(
+                            run.record.partitionsIn(PartitionState.PLANNED).size(), run.record.partitionsConsidered(), plannedFiles(run.record).size(), fromSnapshot(run.record)))
                     .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
-            context.journal().save(record);
-            return record;
+            context.journal().save(planned);
+            return planned;
         }
         guard.requireWriteAccess(table);
-        guard.acquire(table, record);
+        // journals the plan and the snapshot it was made from, before optimize can commit anything
+        guard.acquire(table, run.record);
+        OperationRecord finished;
         try {
-            return nothingToDo ? finish(record, "nothing to compact") : run(table, options, record);
+            context.faults().reached(ProtocolStep.PLANNED, 1);
+            if (run.record.partitionsIn(PartitionState.PLANNED).isEmpty()) {
+                finished = run.finish(OperationState.SUCCEEDED, "nothing to compact" + fromSnapshot(run.record));
+            }
+            else {
+                optimize(table, run, options);
+                context.faults().reached(ProtocolStep.WRITTEN, 1);
+                finished = settle(table, run, options.verification(), false);
+            }
         }
         catch (FaultInjector.InjectedFault e) {
             // a simulated crash: the journal keeps saying RUNNING, for recover
             throw e;
         }
         catch (RuntimeException e) {
-            context.journal().save(record.finished(OperationState.FAILED, Optional.of(String.valueOf(e.getMessage())), context.clock().instant()));
-            throw e;
+            throw failed(table, run, e);
         }
         finally {
-            guard.release(table.table(), record.id());
+            guard.release(table.table(), run.record.id());
+        }
+        if (finished.state() == OperationState.FAILED) {
+            throw new DredgeException(UNSAFE, "compaction %s of %s: %s".formatted(finished.id(), table.table(), finished.error().orElse(finished.step())));
+        }
+        return finished;
+    }
+
+    /**
+     * Settles a compaction that a crash left {@code RUNNING}: verifies and keeps the snapshot it committed, or undoes
+     * it as {@link #compact} would have. Returns what was done.
+     */
+    String recover(OperationRecord compaction)
+    {
+        Optional<String> otherTable = TableIdentity.mismatch(context, compaction);
+        if (otherTable.isPresent()) {
+            // the table it ran on is gone from this name: nothing here may be verified or undone on its behalf
+            String message = otherTable.get() + "; recover left that table alone and closed the operation without verifying or undoing it";
+            context.journal().save(compaction.withStep(message).finished(OperationState.FAILED, Optional.of(message), context.clock().instant()));
+            return "closed compaction %s: %s".formatted(compaction.id(), message);
+        }
+        TableDescriptor table = context.metastore().getTable(compaction.table()).orElseThrow();
+        Run run = new Run(compaction);
+        if (compaction.icebergSnapshots().isEmpty()) {
+            // journaled by a version that recorded the snapshot only after optimize; it never got that far
+            run.finish(OperationState.RECOVERED, compaction.step() + " (interrupted before optimize; the table was not changed)");
+            return "closed interrupted Iceberg compaction " + compaction.id();
+        }
+        OperationRecord settled = settle(table, run, compaction.verification().map(Verification::parse).orElse(Verification.CHECKSUM), true);
+        return "%s Iceberg compaction %s: %s".formatted(switch (settled.state()) {
+            case SUCCEEDED -> "verified and kept";
+            case RECOVERED -> "undid";
+            default -> "could not undo";
+        }, compaction.id(), settled.error().orElse(settled.step()));
+    }
+
+    /**
+     * {@code rollback_compaction}: back to the parent of the compaction's snapshot (the snapshot before it), only while
+     * nothing was committed after it. Returns the compaction's record as rolled back.
+     */
+    OperationRecord rollBack(TableDescriptor table, OperationRecord compaction)
+    {
+        TableIdentity.requireSame(context, table, compaction);
+        IcebergSnapshots snapshots = compaction.icebergSnapshots().orElseThrow();
+        long snapshot = snapshots.after()
+                .orElseThrow(() -> new DredgeException(UNSAFE, "nothing to roll back on %s: compaction %s committed no snapshot".formatted(table.table(), compaction.id())));
+        long parent = snapshots.afterParent()
+                .or(() -> read(table).snapshot(snapshot).flatMap(IcebergSnapshot::parentId))
+                .orElse(snapshots.before());
+        IcebergRollback.Outcome outcome = new IcebergRollback(context).rollBack(table, snapshot, parent);
+        if (outcome.gone().isPresent()) {
+            throw new DredgeException(UNSAFE, "nothing to roll back on %s: %s, the snapshot compaction %s committed; nothing was changed".formatted(table.table(), outcome.gone().get(), compaction.id()));
+        }
+        if (!outcome.rolledBack()) {
+            throw new DredgeException(UNSAFE, "%s; the table was left as it is".formatted(laterCommits(table, compaction.id(), snapshot, outcome.later(), parent)));
+        }
+        log.info("operation {}: {} is back on snapshot {}", compaction.id(), table.table(), parent);
+        return rolledBack(compaction.withStep("rolled back to snapshot %s, the parent of snapshot %s".formatted(parent, snapshot)));
+    }
+
+    private static OperationRecord rolledBack(OperationRecord compaction)
+    {
+        return compaction.mapPartitions(partition -> partition.state() == PartitionState.SWAPPED ? partition.withState(PartitionState.RESTORED) : partition)
+                .withState(OperationState.ROLLED_BACK);
+    }
+
+    /**
+     * Finishes a {@code rollback_compaction} that a crash interrupted: done if the compaction's snapshot is out of the
+     * table's lineage, else rolled back now, unless commits followed it.
+     */
+    String recoverRollback(OperationRecord rollback, OperationRecord compaction)
+    {
+        TableDescriptor table = context.metastore().getTable(compaction.table()).orElseThrow();
+        Optional<Long> snapshot = compaction.icebergSnapshots().flatMap(IcebergSnapshots::after);
+        Optional<String> otherTable = TableIdentity.mismatch(context, compaction);
+        String outcome;
+        OperationState state = OperationState.SUCCEEDED;
+        if (otherTable.isPresent()) {
+            state = OperationState.FAILED;
+            outcome = "not finished by recover: " + otherTable.get();
+        }
+        else if (snapshot.isPresent() && !read(table).inCurrentLineage(snapshot.get())) {
+            context.journal().save(rolledBack(compaction));
+            outcome = "snapshot %s is no longer in the table's history: the rollback had taken effect (finished by recover)".formatted(snapshot.get());
+        }
+        else {
+            try {
+                context.journal().save(rollBack(table, compaction));
+                outcome = "finished by recover";
+            }
+            catch (DredgeException e) {
+                state = OperationState.FAILED;
+                outcome = "not finished by recover: " + e.getMessage();
+            }
+        }
+        context.journal().save(rollback.withStep(outcome).finished(state, state == OperationState.FAILED ? Optional.of(outcome) : Optional.empty(), context.clock().instant()));
+        return "rollback %s of compaction %s: %s".formatted(rollback.id(), compaction.id(), outcome);
+    }
+
+    /**
+     * Step 1: the partitions whose files the policy says need compaction, each with its small files, and the
+     * snapshot they were read from.
+     */
+    private OperationRecord plan(TableDescriptor table, IcebergTableMetadata metadata, CompactionOptions options, OperationRecord record)
+    {
+        if (!metadata.partitioned() && options.partitionFilter().isPresent()) {
+            throw new DredgeException(INVALID_ARGUMENT, "table %s is not partitioned: partition_filter does not apply".formatted(table.table()));
+        }
+        Map<Optional<String>, List<TableFile>> files = metadata.liveFiles();
+        List<Optional<String>> candidates = files.entrySet().stream()
+                .filter(entry -> options.policy().status(entry.getValue().size(), entry.getValue().stream().mapToLong(TableFile::sizeBytes).sum()) == FileGroupStatus.NEEDS_COMPACTION)
+                .map(Map.Entry::getKey)
+                .collect(toImmutableList());
+        Set<Optional<String>> chosen = options.partitionFilter()
+                .map(filter -> matching(table, metadata.currentSnapshotId().orElseThrow(), filter, candidates))
+                .orElseGet(() -> ImmutableSet.copyOf(candidates));
+        String location = table.location().orElse("");
+        List<PartitionRecord> planned = candidates.stream()
+                .filter(chosen::contains)
+                .map(name -> {
+                    List<TableFile> small = files.get(name).stream().filter(file -> options.policy().isSmall(file.sizeBytes())).collect(toImmutableList());
+                    PartitionRecord partition = PartitionRecord.planned(name, location, location, small);
+                    // optimize can name a partition of a partitioned table only by its values
+                    return metadata.partitioned() && name.isEmpty()
+                            ? partition.skipped("files written before the table was partitioned; compact them with ALTER TABLE ... EXECUTE optimize")
+                            : partition;
+                })
+                .collect(toImmutableList());
+        OperationRecord withPlan = record.withPlan(options.verification().sqlName(), Math.max(files.size(), metadata.partitioned() ? 0 : 1), planned);
+        OperationRecord from = metadata.currentSnapshotId()
+                .map(snapshot -> withPlan.withIcebergSnapshots(IcebergSnapshots.planned(snapshot)))
+                .orElse(withPlan);
+        return from.withStep("planned %s of %s partitions, %s files%s".formatted(
+                from.partitionsIn(PartitionState.PLANNED).size(), from.partitionsConsidered(), plannedFiles(from).size(), fromSnapshot(from)));
+    }
+
+    private Set<Optional<String>> matching(TableDescriptor table, long snapshot, String filter, List<Optional<String>> candidates)
+    {
+        List<String> names = candidates.stream().flatMap(Optional::stream).toList();
+        if (names.isEmpty()) {
+            return ImmutableSet.of();
+        }
+        try {
+            return context.engine().query("SELECT DISTINCT %s FROM %s FOR VERSION AS OF %s WHERE (%s) AND %s".formatted(
+                            dialect.quoteIdentifier(PARTITION_COLUMN), name(table), snapshot, filter, partitionPredicate(names)))
+                    .stream()
+                    .map(row -> Optional.of((String) row.get(0)))
+                    .collect(toImmutableSet());
+        }
+        catch (RuntimeException e) {
+            throw invalidFilter(table, e);
         }
     }
 
-    private OperationRecord run(TableDescriptor table, CompactionOptions options, OperationRecord record)
+    /**
+     * Step 2: the engine rewrites the small files of exactly the planned partitions, as the plan defined small.
+     */
+    private void optimize(TableDescriptor table, Run run, CompactionOptions options)
     {
-        Optional<Long> before = currentSnapshot(table);
-        if (before.isEmpty()) {
-            return finish(record, "nothing to compact: the table has no snapshot");
-        }
-        context.journal().save(record.withStep("optimizing from snapshot " + before.get()));
+        List<String> partitions = run.record.partitionsIn(PartitionState.PLANNED).stream()
+                .flatMap(partition -> partition.name().stream())
+                .collect(toImmutableList());
+        // a file is small below the bound; optimize takes files up to and including its threshold
+        long threshold = Math.max(0, (long) Math.ceil(options.policy().smallFileBoundBytes()) - 1);
+        String where = Stream.concat(
+                        partitions.isEmpty() ? Stream.empty() : Stream.of(partitionPredicate(partitions)),
+                        options.partitionFilter().map(filter -> "(" + filter + ")").stream())
+                .collect(joining(" AND "));
         String optimize = "ALTER TABLE %s EXECUTE optimize(file_size_threshold => %s)%s".formatted(
-                name(table),
-                dialect.stringLiteral(options.policy().targetFileSizeBytes() + "B"),
-                options.partitionFilter().map(filter -> " WHERE (" + filter + ")").orElse(""));
+                name(table), dialect.stringLiteral(threshold + "B"), where.isEmpty() ? "" : " WHERE " + where);
+        run.save(run.record.withStep("optimizing %s partitions from snapshot %s".formatted(run.record.partitionsIn(PartitionState.PLANNED).size(), run.snapshots().before())));
         try {
             context.engine().update(optimize, context.writeSizing().sessionProperties(context.icebergCatalog(), options.policy().targetFileSizeBytes()));
         }
         catch (RuntimeException e) {
-            if (options.partitionFilter().isPresent()) {
-                throw new DredgeException(INVALID_ARGUMENT, "partition_filter must be a predicate over the partition columns of %s: %s".formatted(table.table(), e.getMessage()), e);
+            // the call may have failed after the commit (a lost connection): then there is a snapshot to settle
+            if (findCompaction(read(table), run.snapshots().before(), plannedFiles(run.record)).isPresent()) {
+                log.warn("compaction {} of {}: optimize failed after it committed, settling its snapshot: {}", run.record.id(), table.table(), e.toString());
+                return;
             }
-            throw e;
+            throw options.partitionFilter().isPresent() ? invalidFilter(table, e) : e;
         }
-        long after = currentSnapshot(table).orElseThrow();
-        if (after == before.get()) {
-            return finish(record, "nothing to compact: optimize rewrote no files");
-        }
-        IcebergSnapshots snapshots = new IcebergSnapshots(before.get(), after);
-        record = record.withIcebergSnapshots(snapshots).withStep("verifying snapshot %s against %s (%s)".formatted(after, before.get(), options.verification().sqlName()));
-        context.journal().save(record);
-        context.faults().reached(ProtocolStep.WRITTEN, 1);
-
-        List<Object> verification = context.engine().query(verificationQuery(table, snapshots, options.verification())).get(0);
-        long rows = ((Number) verification.get(0)).longValue();
-        boolean same = Objects.equals(verification.get(0), verification.get(1))
-                && (options.verification() == Verification.COUNT || Arrays.equals((byte[]) verification.get(2), (byte[]) verification.get(3)));
-        if (!same) {
-            rollbackTo(table, record, snapshots);
-            throw new DredgeException(UNSAFE, "compaction of %s rolled back: snapshot %s does not hold the same rows as %s".formatted(table.table(), after, before.get()));
-        }
-        TableDescriptor current = context.metastore().getTable(table.table()).orElseThrow();
-        PartitionRecord whole = wholeTable(table, record.partitions().get(0).inputFiles());
-        record = record.withPartitions(ImmutableList.of(new PartitionRecord(whole.name(), whole.originalLocation(), whole.stagingLocation(), whole.inputFiles(),
-                PartitionState.SWAPPED, Optional.empty(), rows, IcebergTableFiles.read(context.fileStore(), current).allFiles(), Optional.empty())));
-        context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
-        PartitionRecord result = record.partitions().get(0);
-        return finish(record, "compacted snapshot %s into %s: %s files -> %s files".formatted(before.get(), after, result.inputFiles().size(), result.outputFiles().size()));
     }
 
     /**
-     * Back to the snapshot before the compaction; refused when the table has commits after it.
+     * Step 3: finds the snapshot {@code optimize} committed, journals it, verifies it against its parent, and keeps or
+     * undoes it. Returns the finished record.
      */
-    void rollbackTo(TableDescriptor table, OperationRecord compaction, IcebergSnapshots snapshots)
+    private OperationRecord settle(TableDescriptor table, Run run, Verification verification, boolean byRecover)
     {
-        long current = currentSnapshot(table).orElseThrow();
-        if (current != snapshots.after()) {
-            throw new DredgeException(UNSAFE, "%s has commits after compaction %s (current snapshot %s, not %s): rolling back would discard them; nothing was changed"
-                    .formatted(table.table(), compaction.id(), current, snapshots.after()));
+        IcebergTableMetadata metadata = read(table);
+        IcebergSnapshots snapshots = run.snapshots();
+        Optional<IcebergSnapshot> committed = snapshots.after().isPresent()
+                ? snapshots.after().flatMap(metadata::snapshot)
+                : findCompaction(metadata, snapshots.before(), plannedFiles(run.record));
+        if (committed.isEmpty()) {
+            if (snapshots.after().isPresent()) {
+                return gone(run, "snapshot %s, which it committed, is no longer in the table's metadata".formatted(snapshots.after().get()), byRecover);
+            }
+            return byRecover
+                    ? run.finish(OperationState.RECOVERED, "optimize had not committed when the compaction stopped: the table was not changed by it (undone by recover)")
+                    : run.finish(OperationState.SUCCEEDED, "nothing to compact: optimize rewrote no files" + fromSnapshot(run.record));
         }
-        context.engine().update("ALTER TABLE %s EXECUTE rollback_to_snapshot(snapshot_id => %s)".formatted(name(table), snapshots.before()), Map.of());
-        log.info("operation {}: {} is back on snapshot {}", compaction.id(), table.table(), snapshots.before());
+        IcebergSnapshot snapshot = committed.get();
+        long parent = snapshot.parentId().orElseThrow(() -> new IllegalStateException("snapshot %s of %s has no parent".formatted(snapshot.id(), table.table())));
+        run.save(run.record.withIcebergSnapshots(snapshots.committed(snapshot.id(), Optional.of(parent)))
+                .withStep("verifying snapshot %s against its parent %s (%s)".formatted(snapshot.id(), parent, verification.sqlName())));
+        context.faults().reached(ProtocolStep.VERIFYING, 1);
+        if (!metadata.inCurrentLineage(snapshot.id())) {
+            return gone(run, "snapshot %s, which it committed, is no longer in the table's history".formatted(snapshot.id()), byRecover);
+        }
+        Map<Optional<String>, List<TableFile>> removed = metadata.removedFiles(snapshot.id());
+        Map<Optional<String>, List<TableFile>> added = metadata.addedFiles(snapshot.id());
+        IcebergVerification.Result result = new IcebergVerification(context)
+                .compare(table, metadata, parent, snapshot.id(), Sets.union(removed.keySet(), added.keySet()), verification);
+        context.faults().reached(ProtocolStep.VERIFIED, 1);
+        OperationRecord compacted = run.record.withPartitions(compacted(run.record, removed, added, result.rows()));
+        if (result.same()) {
+            run.save(compacted.withStep("verified snapshot %s against %s".formatted(snapshot.id(), parent)));
+            context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
+            return run.finish(OperationState.SUCCEEDED, "compacted snapshot %s into %s%s: %s files -> %s files%s".formatted(
+                    parent, snapshot.id(), parent == snapshots.before() ? "" : " (optimize ran after snapshots committed since %s)".formatted(snapshots.before()),
+                    files(removed).size(), files(added).size(), byRecover ? " (verified by recover)" : ""));
+        }
+        return undo(table, run, compacted, snapshot.id(), parent, result.problem(), byRecover);
     }
 
-    private OperationRecord finish(OperationRecord record, String summary)
+    private OperationRecord undo(TableDescriptor table, Run run, OperationRecord compacted, long snapshot, long parent, String problem, boolean byRecover)
     {
-        OperationRecord finished = record.withStep(summary).finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
-        context.journal().save(finished);
-        log.info("compaction {} of {}: {}", record.id(), record.table(), summary);
-        return finished;
+        String unverified = "snapshot %s was not verified against its parent %s (%s)".formatted(snapshot, parent, problem);
+        log.warn("compaction {} of {}: {}", run.record.id(), table.table(), unverified);
+        IcebergRollback.Outcome outcome = new IcebergRollback(context).rollBack(table, snapshot, parent);
+        if (outcome.gone().isPresent()) {
+            return gone(run, outcome.gone().get(), byRecover);
+        }
+        if (outcome.rolledBack()) {
+            String message = "%s: rolled back to %s".formatted(unverified, parent);
+            return byRecover
+                    ? run.finish(OperationState.RECOVERED, message + " (undone by recover)")
+                    : run.fail(message);
+        }
+        // the table holds the compaction's files: the record says so, and rollback_compaction can still be asked
+        run.save(compacted);
+        return run.fail("%s; %s; the table still holds snapshot %s's files".formatted(unverified, laterCommits(table, run.record.id(), snapshot, outcome.later(), parent), snapshot));
     }
 
-    private Optional<Long> currentSnapshot(TableDescriptor table)
+    private OperationRecord gone(Run run, String reason, boolean byRecover)
     {
-        return context.engine().query("SELECT snapshot_id FROM %s WHERE is_current_ancestor ORDER BY made_current_at DESC LIMIT 1".formatted(
-                        dialect.qualifiedName(context.icebergCatalog(), table.table().schemaName(), table.table().tableName() + "$history")))
-                .stream()
-                .map(row -> ((Number) row.get(0)).longValue())
+        String message = "nothing of compaction %s is left to verify or undo: %s".formatted(run.record.id(), reason);
+        return byRecover ? run.finish(OperationState.RECOVERED, message) : run.fail(message);
+    }
+
+    /**
+     * After an error: a snapshot this compaction committed and did not settle stays journaled {@code RUNNING} for
+     * recover; with nothing committed, the compaction failed and changed nothing.
+     */
+    private RuntimeException failed(TableDescriptor table, Run run, RuntimeException error)
+    {
+        try {
+            Optional<Long> committed = run.record.icebergSnapshots().isEmpty() ? Optional.empty() : run.snapshots().after()
+                    .or(() -> findCompaction(read(table), run.snapshots().before(), plannedFiles(run.record)).map(IcebergSnapshot::id));
+            if (committed.isPresent()) {
+                run.save(run.record.withIcebergSnapshots(run.snapshots().committed(committed.get(), run.snapshots().afterParent()))
+                        .withStep("stopped after optimize committed snapshot %s, before it was verified or undone: %s".formatted(committed.get(), error.getMessage())));
+                return new DredgeException(UNSAFE, "compaction %s of %s stopped after optimize committed snapshot %s, before it was verified or undone (%s); run CALL dredge.system.recover(schema_name => '%s', table_name => '%s')"
+                        .formatted(run.record.id(), table.table(), committed.get(), error.getMessage(), table.table().schemaName(), table.table().tableName()), error);
+            }
+            context.journal().save(run.record.finished(OperationState.FAILED, Optional.of(String.valueOf(error.getMessage())), context.clock().instant()));
+        }
+        catch (RuntimeException journalFailure) {
+            // the journal still says RUNNING: recover will settle it
+            error.addSuppressed(journalFailure);
+        }
+        return error;
+    }
+
+    /**
+     * The {@code replace} snapshot of the current lineage, committed after {@code before}, that rewrote planned
+     * files: optimize may have committed it on top of other commits, and others may have committed after it.
+     */
+    private static Optional<IcebergSnapshot> findCompaction(IcebergTableMetadata metadata, long before, Set<TableFile> planned)
+    {
+        return metadata.lineageAfter(before).stream()
+                .filter(IcebergSnapshot::isReplace)
+                .filter(snapshot -> files(metadata.removedFiles(snapshot.id())).stream().anyMatch(planned::contains))
                 .findFirst();
     }
 
-    private String verificationQuery(TableDescriptor table, IcebergSnapshots snapshots, Verification verification)
+    /**
+     * The planned partitions as the compaction's snapshot left them: inputs are the files it removed, outputs those it added.
+     */
+    private static List<PartitionRecord> compacted(OperationRecord record, Map<Optional<String>, List<TableFile>> removed, Map<Optional<String>, List<TableFile>> added, Map<String, Long> rows)
     {
-        List<String> columns = context.engine().query("SELECT column_name FROM %s.information_schema.columns WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position".formatted(
-                        dialect.quoteIdentifier(context.icebergCatalog().orElseThrow()),
-                        dialect.stringLiteral(table.table().schemaName()),
-                        dialect.stringLiteral(table.table().tableName())))
-                .stream()
-                .map(row -> (String) row.get(0))
-                .collect(toImmutableList());
-        String before = "%s FOR VERSION AS OF %s".formatted(name(table), snapshots.before());
-        String after = "%s FOR VERSION AS OF %s".formatted(name(table), snapshots.after());
-        if (verification == Verification.COUNT) {
-            return "SELECT (SELECT count(*) FROM %s), (SELECT count(*) FROM %s)".formatted(before, after);
+        List<PartitionRecord> partitions = new ArrayList<>();
+        Set<Optional<String>> changed = Sets.union(removed.keySet(), added.keySet());
+        Optional<String> location = record.partitions().stream().map(PartitionRecord::originalLocation).findFirst();
+        for (PartitionRecord partition : record.partitions()) {
+            if (partition.state() == PartitionState.PLANNED && !changed.contains(partition.name())) {
+                partitions.add(partition.skipped("optimize left its files as they were"));
+            }
+            else if (!changed.contains(partition.name())) {
+                partitions.add(partition);
+            }
         }
-        String rowHash = new CompactionSql(dialect, context.icebergCatalog()).rowHash(columns);
-        return "SELECT (SELECT count(*) FROM %1$s), (SELECT count(*) FROM %2$s), (SELECT checksum(%3$s) FROM %1$s), (SELECT checksum(%3$s) FROM %2$s)".formatted(before, after, rowHash);
+        for (Optional<String> name : changed) {
+            String where = location.orElse("");
+            partitions.add(new PartitionRecord(name, where, where, removed.getOrDefault(name, List.of()), PartitionState.SWAPPED, Optional.empty(),
+                    rows.getOrDefault(name.orElse(""), 0L), added.getOrDefault(name, List.of()), Optional.empty()));
+        }
+        return partitions;
+    }
+
+    private String laterCommits(TableDescriptor table, String compactionId, long snapshot, List<Long> later, long parent)
+    {
+        return "%s has snapshots %s committed after snapshot %s of compaction %s: rolling it back would discard them (Iceberg cannot take one commit out from under later ones; ALTER TABLE %s EXECUTE rollback_to_snapshot(snapshot_id => %s) would discard them too)"
+                .formatted(table.table(), later, snapshot, compactionId, name(table), parent);
+    }
+
+    private IcebergTableMetadata read(TableDescriptor table)
+    {
+        TableDescriptor current = context.metastore().getTable(table.table())
+                .orElseThrow(() -> new IllegalStateException("table %s no longer exists".formatted(table.table())));
+        return IcebergTableMetadata.read(context.fileStore(), current);
+    }
+
+    private String partitionPredicate(Collection<String> partitionNames)
+    {
+        return "%s IN (%s)".formatted(dialect.quoteIdentifier(PARTITION_COLUMN), partitionNames.stream().map(dialect::stringLiteral).collect(joining(", ")));
     }
 
     private String name(TableDescriptor table)
@@ -185,17 +438,63 @@ public final class IcebergCompaction
         return dialect.qualifiedName(context.icebergCatalog(), table.table().schemaName(), table.table().tableName());
     }
 
-    private static boolean needsCompaction(List<TableFile> files, CompactionOptions options)
+    private static DredgeException invalidFilter(TableDescriptor table, RuntimeException e)
     {
-        return options.policy().status(files.size(), files.stream().mapToLong(TableFile::sizeBytes).sum()) == FileGroupStatus.NEEDS_COMPACTION;
+        return new DredgeException(INVALID_ARGUMENT, "partition_filter must be a predicate over the partition columns of %s: %s".formatted(table.table(), e.getMessage()), e);
+    }
+
+    private static Set<TableFile> plannedFiles(OperationRecord record)
+    {
+        return record.partitions().stream()
+                .flatMap(partition -> partition.inputFiles().stream())
+                .collect(toImmutableSet());
+    }
+
+    private static List<TableFile> files(Map<Optional<String>, List<TableFile>> byPartition)
+    {
+        return byPartition.values().stream().flatMap(List::stream).collect(toImmutableList());
+    }
+
+    private static String fromSnapshot(OperationRecord record)
+    {
+        return record.icebergSnapshots().map(snapshots -> " (snapshot %s)".formatted(snapshots.before())).orElse(": the table has no snapshot");
     }
 
     /**
-     * An Iceberg compaction is journaled as one entry for the whole table: its live files before and after.
+     * One compaction's record as it evolves; every change is journaled, so an error or crash leaves the latest.
      */
-    private static PartitionRecord wholeTable(TableDescriptor table, List<TableFile> files)
+    private final class Run
     {
-        String location = table.location().orElse("");
-        return PartitionRecord.planned(Optional.empty(), location, location, files);
+        private OperationRecord record;
+
+        private Run(OperationRecord record)
+        {
+            this.record = record;
+        }
+
+        IcebergSnapshots snapshots()
+        {
+            return record.icebergSnapshots().orElseThrow();
+        }
+
+        void save(OperationRecord updated)
+        {
+            context.journal().save(updated);
+            record = updated;
+        }
+
+        OperationRecord finish(OperationState state, String summary)
+        {
+            save(record.withStep(summary).finished(state, Optional.empty(), context.clock().instant()));
+            log.info("compaction {} of {}: {}", record.id(), record.table(), summary);
+            return record;
+        }
+
+        OperationRecord fail(String message)
+        {
+            save(record.withStep(message).finished(OperationState.FAILED, Optional.of(message), context.clock().instant()));
+            log.warn("compaction {} of {} failed: {}", record.id(), record.table(), message);
+            return record;
+        }
     }
 }

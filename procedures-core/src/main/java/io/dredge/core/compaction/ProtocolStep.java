@@ -8,6 +8,10 @@ public enum ProtocolStep
 {
     PLANNED,
     WRITTEN,
+    /**
+     * Iceberg: the snapshot {@code optimize} committed is journaled, its verification has not finished.
+     */
+    VERIFYING,
     VERIFIED,
     /**
      * After the k-th partition swap (k counts from 1).

@@ -126,6 +126,9 @@ public final class Recovery
             case COMPACT -> recoverCompaction(operation);
             case ROLLBACK -> {
                 OperationRecord target = targetOf(operation);
+                if (target.icebergSnapshots().isPresent()) {
+                    yield new IcebergCompaction(context).recoverRollback(operation, target);
+                }
                 context.journal().save(undo.restore(target).withState(OperationState.ROLLED_BACK));
                 finish(operation, OperationState.SUCCEEDED, "finished by recover");
                 yield "finished rollback %s of compaction %s".formatted(operation.id(), target.id());
@@ -146,10 +149,8 @@ public final class Recovery
 
     private String recoverCompaction(OperationRecord compaction)
     {
-        if (context.metastore().getTable(compaction.table()).map(table -> table.tableType() == TableType.ICEBERG).orElse(false)) {
-            // Iceberg committed atomically or not at all: the table is consistent, only the journal is left to close
-            finish(compaction, OperationState.RECOVERED, compaction.step() + " (interrupted; the Iceberg table is consistent)");
-            return "closed interrupted Iceberg compaction " + compaction.id();
+        if (compaction.icebergSnapshots().isPresent() || context.metastore().getTable(compaction.table()).map(table -> table.tableType() == TableType.ICEBERG).orElse(false)) {
+            return new IcebergCompaction(context).recover(compaction);
         }
         Optional<TableDescriptor> held = new HeldTable(context).locate(compaction);
         boolean inPlace = held.map(table -> table.table().equals(compaction.table())).orElse(false);

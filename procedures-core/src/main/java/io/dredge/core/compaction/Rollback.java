@@ -5,6 +5,7 @@ import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.report.HiveTableFiles;
@@ -46,20 +47,23 @@ public final class Rollback
     {
         TableDescriptor descriptor = guard.requireTable(table);
         OperationRecord target = findTarget(table, compactionId);
+        TableIdentity.requireSame(context, descriptor, target);
         guard.requireWriteAccess(descriptor);
         OperationRecord record = OperationRecord.start(OperationKind.ROLLBACK, table, context.user(), Optional.of(target.id()), context.clock().instant());
         guard.acquire(descriptor, record);
         try {
+            String summary = "restored %s partitions of compaction %s to their original files".formatted(target.compactedPartitions().size(), target.id());
             if (target.icebergSnapshots().isPresent()) {
-                new IcebergCompaction(context).rollbackTo(descriptor, target, target.icebergSnapshots().get());
-                context.journal().save(target.withState(OperationState.ROLLED_BACK));
+                OperationRecord rolledBack = new IcebergCompaction(context).rollBack(descriptor, target);
+                context.journal().save(rolledBack);
+                summary = "%s of compaction %s".formatted(rolledBack.step(), target.id());
             }
             else {
                 requireSafe(target);
                 context.journal().save(record.withStep("restoring %s partitions of compaction %s".formatted(target.compactedPartitions().size(), target.id())));
                 context.journal().save(undo.restore(target).withState(OperationState.ROLLED_BACK));
             }
-            record = record.withStep("restored %s partitions of compaction %s to their original files".formatted(target.compactedPartitions().size(), target.id()))
+            record = record.withStep(summary)
                     .finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
             context.journal().save(record);
             log.info("rollback {}: {} is back on the files it had before compaction {}", record.id(), table, target.id());
@@ -101,6 +105,13 @@ public final class Rollback
 
     private static OperationRecord requireRollbackable(OperationRecord target)
     {
+        if (target.state() == OperationState.FAILED && target.icebergSnapshots().isPresent() && !target.partitionsIn(PartitionState.SWAPPED).isEmpty()) {
+            // an Iceberg compaction that failed verification but could not be undone: its snapshot is still in the table
+            return target;
+        }
+        if (target.state() == OperationState.CLEANED_UP && target.icebergSnapshots().isPresent()) {
+            throw new DredgeException(UNSAFE, "nothing left to roll back on %s: cleanup closed the rollback window of compaction %s (its files stay until Iceberg's expire_snapshots removes them)".formatted(target.table(), target.id()));
+        }
         return switch (target.state()) {
             case SUCCEEDED -> target;
             case CLEANED_UP -> throw new DredgeException(UNSAFE, "nothing left to roll back on %s: cleanup deleted the original files of compaction %s".formatted(target.table(), target.id()));

@@ -24,7 +24,9 @@ import static java.util.Objects.requireNonNull;
  * @param stagingLocation the directory that holds the rewritten copy
  * @param backupTable the queryable table that points at the original data until cleanup
  * @param partitionsConsidered partitions (or 1 for an unpartitioned table) the plan looked at
- * @param icebergSnapshots for an Iceberg compaction, the snapshot it started from and the one it committed
+ * @param icebergSnapshots for an Iceberg compaction, the snapshot it started from and, once it exists, the one it committed
+ * @param tableIdentity what identifies the table across renames ({@code iceberg-uuid:<uuid>} for an Iceberg table), as
+ * it was when the operation started; empty in journals written before identities were recorded
  */
 public record OperationRecord(
         String id,
@@ -43,7 +45,8 @@ public record OperationRecord(
         long partitionsConsidered,
         List<PartitionRecord> partitions,
         Optional<String> error,
-        Optional<IcebergSnapshots> icebergSnapshots)
+        Optional<IcebergSnapshots> icebergSnapshots,
+        Optional<String> tableIdentity)
 {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -66,17 +69,43 @@ public record OperationRecord(
         partitions = ImmutableList.copyOf(requireNonNull(partitions, "partitions is null"));
         requireNonNull(error, "error is null");
         requireNonNull(icebergSnapshots, "icebergSnapshots is null");
+        requireNonNull(tableIdentity, "tableIdentity is null");
     }
 
     /**
-     * The current snapshot of an Iceberg table before a compaction, and the snapshot the compaction committed.
+     * The current snapshot of an Iceberg table when a compaction planned ({@code before}), journaled before
+     * {@code optimize} runs; the {@code replace} snapshot that {@code optimize} committed ({@code after}), journaled
+     * as soon as it is known; and that snapshot's parent ({@code afterParent}), which is {@code before} unless other
+     * commits came first. Journals written before {@code after} was optional always have it.
      */
-    public record IcebergSnapshots(long before, long after) {}
+    public record IcebergSnapshots(long before, Optional<Long> after, Optional<Long> afterParent)
+    {
+        public IcebergSnapshots
+        {
+            requireNonNull(after, "after is null");
+            requireNonNull(afterParent, "afterParent is null");
+        }
+
+        public IcebergSnapshots(long before, long after)
+        {
+            this(before, Optional.of(after), Optional.empty());
+        }
+
+        public static IcebergSnapshots planned(long before)
+        {
+            return new IcebergSnapshots(before, Optional.empty(), Optional.empty());
+        }
+
+        public IcebergSnapshots committed(long snapshot, Optional<Long> parent)
+        {
+            return new IcebergSnapshots(before, Optional.of(snapshot), parent);
+        }
+    }
 
     public static OperationRecord start(OperationKind kind, TableReference table, String user, Optional<String> targetOperationId, Instant now)
     {
         return new OperationRecord(newId(now), kind, table, user, OperationState.RUNNING, now, Optional.empty(), targetOperationId,
-                "started", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, ImmutableList.of(), Optional.empty(), Optional.empty());
+                "started", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, ImmutableList.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -101,31 +130,31 @@ public record OperationRecord(
     public OperationRecord withTable(TableReference newTable)
     {
         return new OperationRecord(id, kind, newTable, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error, icebergSnapshots);
+                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
     }
 
     public OperationRecord withStep(String newStep)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, newStep, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error, icebergSnapshots);
+                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
     }
 
     public OperationRecord withPlan(String verificationLevel, long considered, List<PartitionRecord> planned)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                Optional.of(verificationLevel), considered, planned, error, icebergSnapshots);
+                Optional.of(verificationLevel), considered, planned, error, icebergSnapshots, tableIdentity);
     }
 
     public OperationRecord withStaging(String stagingTableName, String stagingRoot)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, Optional.of(stagingTableName), Optional.of(stagingRoot), backupTable,
-                verification, partitionsConsidered, partitions, error, icebergSnapshots);
+                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
     }
 
     public OperationRecord withPartitions(List<PartitionRecord> newPartitions)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, newPartitions, error, icebergSnapshots);
+                verification, partitionsConsidered, newPartitions, error, icebergSnapshots, tableIdentity);
     }
 
     public OperationRecord mapPartitions(UnaryOperator<PartitionRecord> mapper)
@@ -136,25 +165,31 @@ public record OperationRecord(
     public OperationRecord withIcebergSnapshots(IcebergSnapshots snapshots)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error, Optional.of(snapshots));
+                verification, partitionsConsidered, partitions, error, Optional.of(snapshots), tableIdentity);
+    }
+
+    public OperationRecord withTableIdentity(String identity)
+    {
+        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
+                verification, partitionsConsidered, partitions, error, icebergSnapshots, Optional.of(identity));
     }
 
     public OperationRecord withBackupTable(String backupTableName)
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, Optional.of(backupTableName),
-                verification, partitionsConsidered, partitions, error, icebergSnapshots);
+                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
     }
 
     public OperationRecord withoutBackupTable()
     {
         return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, Optional.empty(),
-                verification, partitionsConsidered, partitions, error, icebergSnapshots);
+                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
     }
 
     public OperationRecord finished(OperationState newState, Optional<String> newError, Instant now)
     {
         return new OperationRecord(id, kind, table, user, newState, startedAt, Optional.of(now), targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, newError, icebergSnapshots);
+                verification, partitionsConsidered, partitions, newError, icebergSnapshots, tableIdentity);
     }
 
     /**
@@ -163,7 +198,7 @@ public record OperationRecord(
     public OperationRecord withState(OperationState newState)
     {
         return new OperationRecord(id, kind, table, user, newState, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error, icebergSnapshots);
+                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
     }
 
     public List<PartitionRecord> partitionsIn(PartitionState partitionState)

@@ -16,7 +16,9 @@ import java.util.Optional;
 
 /**
  * The journal's file format: one JSON document per operation, written field by field so that the format is
- * explicit, stable across versions and readable by both engines' adapters.
+ * explicit, stable across versions and readable by both engines' adapters. Fields added since format version 1
+ * ({@code table-identity}, {@code after-parent}) are optional, and {@code after} became optional: records written
+ * before them read as having none.
  */
 public final class OperationRecordCodec
 {
@@ -58,9 +60,12 @@ public final class OperationRecordCodec
             partition.parkedLocation().ifPresent(value -> partitionNode.put("parked-location", value));
         }
         record.error().ifPresent(value -> node.put("error", value));
-        record.icebergSnapshots().ifPresent(snapshots -> node.putObject("iceberg-snapshots")
-                .put("before", snapshots.before())
-                .put("after", snapshots.after()));
+        record.icebergSnapshots().ifPresent(snapshots -> {
+            ObjectNode snapshotsNode = node.putObject("iceberg-snapshots").put("before", snapshots.before());
+            snapshots.after().ifPresent(value -> snapshotsNode.put("after", value));
+            snapshots.afterParent().ifPresent(value -> snapshotsNode.put("after-parent", value));
+        });
+        record.tableIdentity().ifPresent(value -> node.put("table-identity", value));
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
         }
@@ -113,7 +118,11 @@ public final class OperationRecordCodec
                 partitions.build(),
                 optional(node, "error"),
                 Optional.ofNullable(node.get("iceberg-snapshots"))
-                        .map(snapshots -> new OperationRecord.IcebergSnapshots(required(snapshots, "before").asLong(), required(snapshots, "after").asLong())));
+                        .map(snapshots -> new OperationRecord.IcebergSnapshots(
+                                required(snapshots, "before").asLong(),
+                                optional(snapshots, "after").map(Long::parseLong),
+                                optional(snapshots, "after-parent").map(Long::parseLong))),
+                optional(node, "table-identity"));
     }
 
     private static void writeFiles(ArrayNode array, List<TableFile> files)

@@ -16,7 +16,9 @@ public enum OperationState
      */
     SUCCEEDED,
     /**
-     * Stopped by an error and undone: the table is as it was before.
+     * Stopped by an error and undone: the table is as it was before. The one exception is an Iceberg compaction whose
+     * snapshot failed verification after others had committed on top of it: it is left in place (undoing it would
+     * discard their commits), its partitions say so and the error names the later snapshots.
      */
     FAILED,
     /**

@@ -27,7 +27,8 @@ class TestOperationRecordCodec
                 .withPlan("checksum", 3, List.of(partition, skipped))
                 .withStaging("events__dredge_x", "s3://lake/t/.dredge/x")
                 .withBackupTable("events__dredge_backup_x")
-                .withIcebergSnapshots(new OperationRecord.IcebergSnapshots(1, 2))
+                .withIcebergSnapshots(OperationRecord.IcebergSnapshots.planned(1).committed(2, Optional.of(3L)))
+                .withTableIdentity("iceberg-uuid:8f0c0d5e-4b7a-4f57-9d36-2a5e1c7f9b10")
                 .withStep("done")
                 .finished(OperationState.SUCCEEDED, Optional.of("none"), start.plusSeconds(5));
 
@@ -36,6 +37,25 @@ class TestOperationRecordCodec
         assertThat(decoded.id()).startsWith("20261123_231512_");
         assertThat(decoded.compactedPartitions()).containsExactly(partition);
         assertThat(decoded.partitionsIn(PartitionState.SKIPPED).get(0).skipReason()).contains("files changed during compaction");
+    }
+
+    @Test
+    void testReadsRecordsWrittenBeforeIdentitiesAndOptionalSnapshots()
+    {
+        String json = """
+                {
+                  "format-version": 1, "id": "20261123_231512_3f9a0c1d", "kind": "COMPACT", "schema": "demo", "table": "events",
+                  "user": "alice", "state": "SUCCEEDED", "started-at": "2026-11-23T23:15:12Z", "finished-at": "2026-11-23T23:15:17Z",
+                  "step": "done", "verification": "checksum", "partitions-considered": 1, "partitions": [],
+                  "iceberg-snapshots": {"before": 1, "after": 2}
+                }
+                """;
+        OperationRecord record = OperationRecordCodec.fromJson(json.getBytes(UTF_8));
+        assertThat(record.tableIdentity()).isEmpty();
+        assertThat(record.icebergSnapshots()).contains(new OperationRecord.IcebergSnapshots(1, 2));
+
+        OperationRecord planned = record.withIcebergSnapshots(OperationRecord.IcebergSnapshots.planned(5));
+        assertThat(OperationRecordCodec.fromJson(OperationRecordCodec.toJson(planned)).icebergSnapshots().orElseThrow().after()).isEmpty();
     }
 
     @Test

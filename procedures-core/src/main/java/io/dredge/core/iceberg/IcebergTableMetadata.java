@@ -1,0 +1,232 @@
+package io.dredge.core.iceberg;
+
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.port.FileStore;
+import org.apache.iceberg.ContentFile;
+import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.HistoryEntry;
+import org.apache.iceberg.ManifestContent;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestReader;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.types.Types.NestedField;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One version of an Iceberg table's metadata, read with iceberg-core through the {@link FileStore} port: the table's
+ * identity, its snapshots and their lineage, and the files a snapshot holds or changed, by partition. Partitions are
+ * named as iceberg-core's {@link PartitionSpec#partitionToPath} names them, which is also the value of the engine's
+ * {@code "$partition"} column.
+ */
+public final class IcebergTableMetadata
+{
+    private static final String IDENTITY_PREFIX = "iceberg-uuid:";
+    private static final String DEFAULT_FILE_FORMAT_PROPERTY = "write.format.default";
+
+    private final FileIO io;
+    private final TableMetadata metadata;
+
+    private IcebergTableMetadata(FileIO io, TableMetadata metadata)
+    {
+        this.io = requireNonNull(io, "io is null");
+        this.metadata = requireNonNull(metadata, "metadata is null");
+    }
+
+    /**
+     * The metadata version the metastore points the table at now.
+     */
+    public static IcebergTableMetadata read(FileStore fileStore, TableDescriptor table)
+    {
+        String metadataLocation = table.icebergMetadataLocation()
+                .orElseThrow(() -> new IllegalArgumentException("Iceberg table %s has no metadata location".formatted(table.table())));
+        FileIO io = new FileStoreFileIo(fileStore);
+        return new IcebergTableMetadata(io, TableMetadataParser.read(io, metadataLocation));
+    }
+
+    /**
+     * The table's UUID, which stays through renames and differs for a table dropped and created again.
+     */
+    public String identity()
+    {
+        return IDENTITY_PREFIX + metadata.uuid();
+    }
+
+    public String fileFormat()
+    {
+        return metadata.properties().getOrDefault(DEFAULT_FILE_FORMAT_PROPERTY, "parquet").toUpperCase(Locale.ROOT);
+    }
+
+    public boolean partitioned()
+    {
+        return metadata.spec().isPartitioned();
+    }
+
+    public Optional<Long> currentSnapshotId()
+    {
+        return Optional.ofNullable(metadata.currentSnapshot()).map(Snapshot::snapshotId);
+    }
+
+    public Optional<IcebergSnapshot> snapshot(long snapshotId)
+    {
+        return Optional.ofNullable(metadata.snapshot(snapshotId)).map(IcebergTableMetadata::describe);
+    }
+
+    /**
+     * The snapshots of the current lineage committed after {@code ancestor}, oldest first; the whole lineage when
+     * {@code ancestor} is not in it.
+     */
+    public List<IcebergSnapshot> lineageAfter(long ancestor)
+    {
+        List<IcebergSnapshot> newestFirst = new ArrayList<>();
+        Snapshot snapshot = metadata.currentSnapshot();
+        while (snapshot != null && snapshot.snapshotId() != ancestor) {
+            newestFirst.add(describe(snapshot));
+            snapshot = snapshot.parentId() == null ? null : metadata.snapshot(snapshot.parentId());
+        }
+        return ImmutableList.copyOf(newestFirst).reverse();
+    }
+
+    public boolean inCurrentLineage(long snapshotId)
+    {
+        for (Snapshot snapshot = metadata.currentSnapshot(); snapshot != null; snapshot = snapshot.parentId() == null ? null : metadata.snapshot(snapshot.parentId())) {
+            if (snapshot.snapshotId() == snapshotId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The snapshots that were the table's current one, in the order they became current (rollbacks included).
+     */
+    public List<Long> snapshotLog()
+    {
+        return metadata.snapshotLog().stream()
+                .map(HistoryEntry::snapshotId)
+                .collect(toImmutableList());
+    }
+
+    /**
+     * The top-level columns of the schema the snapshot was written with.
+     */
+    public List<String> columns(long snapshotId)
+    {
+        Integer schemaId = metadata.snapshot(snapshotId).schemaId();
+        Schema schema = schemaId == null ? metadata.schema() : metadata.schemasById().get(schemaId);
+        return schema.columns().stream()
+                .map(NestedField::name)
+                .collect(toImmutableList());
+    }
+
+    /**
+     * The live data and delete files of the current snapshot, by partition (empty for an unpartitioned spec).
+     */
+    public Map<Optional<String>, List<TableFile>> liveFiles()
+    {
+        Map<Optional<String>, List<TableFile>> files = new TreeMap<>(IcebergTableMetadata::comparePartitions);
+        Snapshot snapshot = metadata.currentSnapshot();
+        if (snapshot == null) {
+            return files;
+        }
+        Map<Integer, PartitionSpec> specs = metadata.specsById();
+        for (ManifestFile manifest : snapshot.allManifests(io)) {
+            try (ManifestReader<? extends ContentFile<?>> reader = manifest.content() == ManifestContent.DATA
+                    ? ManifestFiles.read(manifest, io, specs)
+                    : ManifestFiles.readDeleteManifest(manifest, io, specs)) {
+                for (ContentFile<?> file : reader) {
+                    add(files, file);
+                }
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("failed to read manifest " + manifest.path(), e);
+            }
+        }
+        return files;
+    }
+
+    /**
+     * The data and delete files the snapshot added, by partition.
+     */
+    public Map<Optional<String>, List<TableFile>> addedFiles(long snapshotId)
+    {
+        Snapshot snapshot = metadata.snapshot(snapshotId);
+        return byPartition(snapshot.addedDataFiles(io), snapshot.addedDeleteFiles(io));
+    }
+
+    /**
+     * The data and delete files the snapshot removed, by partition.
+     */
+    public Map<Optional<String>, List<TableFile>> removedFiles(long snapshotId)
+    {
+        Snapshot snapshot = metadata.snapshot(snapshotId);
+        return byPartition(snapshot.removedDataFiles(io), snapshot.removedDeleteFiles(io));
+    }
+
+    private Map<Optional<String>, List<TableFile>> byPartition(Iterable<? extends ContentFile<?>> dataFiles, Iterable<? extends ContentFile<?>> deleteFiles)
+    {
+        Map<Optional<String>, List<TableFile>> files = new TreeMap<>(IcebergTableMetadata::comparePartitions);
+        dataFiles.forEach(file -> add(files, file));
+        deleteFiles.forEach(file -> add(files, file));
+        return files;
+    }
+
+    private void add(Map<Optional<String>, List<TableFile>> files, ContentFile<?> file)
+    {
+        files.computeIfAbsent(partitionName(metadata.specsById().get(file.specId()), file), ignored -> new ArrayList<>())
+                .add(new TableFile(file.location(), file.fileSizeInBytes()));
+    }
+
+    private static Optional<String> partitionName(PartitionSpec spec, ContentFile<?> file)
+    {
+        if (spec == null || spec.isUnpartitioned()) {
+            return Optional.empty();
+        }
+        return Optional.of(spec.partitionToPath(file.partition()));
+    }
+
+    private static int comparePartitions(Optional<String> left, Optional<String> right)
+    {
+        return left.orElse("").compareTo(right.orElse(""));
+    }
+
+    private static IcebergSnapshot describe(Snapshot snapshot)
+    {
+        return new IcebergSnapshot(snapshot.snapshotId(), Optional.ofNullable(snapshot.parentId()), Optional.ofNullable(snapshot.operation()).orElse(""));
+    }
+
+    /**
+     * @param operation what the commit did: {@code append}, {@code replace} (files rewritten, rows unchanged), {@code overwrite}, {@code delete}
+     */
+    public record IcebergSnapshot(long id, Optional<Long> parentId, String operation)
+    {
+        public IcebergSnapshot
+        {
+            requireNonNull(parentId, "parentId is null");
+            requireNonNull(operation, "operation is null");
+        }
+
+        public boolean isReplace()
+        {
+            return operation.equals(DataOperations.REPLACE);
+        }
+    }
+}
