@@ -766,6 +766,29 @@ public class TestHiveCompaction
     }
 
     @Test
+    public void testCleanupAfterARenameOrARecreationKeepsEveryRowTheTablesRead()
+    {
+        // renamed after compaction: the renamed table reads the copies, which cleanup of the old name must not touch
+        createTable("renamed_after", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        TableState before = state("renamed_after");
+        assertUpdate(compact("renamed_after"));
+        assertUpdate("ALTER TABLE hive.compaction.renamed_after RENAME TO renamed_after_new");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', older_than => '0s')");
+        assertThat(state("renamed_after_new").rows()).isEqualTo(before.rows());
+        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'renamed_after_new')", ".*has no compaction to roll back.*");
+
+        // dropped and created again under the same name after compaction: the new table is not the compacted one
+        createTable("recreated", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        assertUpdate(compact("recreated"));
+        assertUpdate("DROP TABLE hive.compaction.recreated");
+        createTable("recreated", "day varchar", "ARRAY['day']", List.of("'a'", "'c'"), 2);
+        TableState recreated = state("recreated");
+        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'recreated')", ".*no longer reads compaction .*nothing was changed.*");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'recreated', older_than => '0s')");
+        assertThat(state("recreated")).isEqualTo(recreated);
+    }
+
+    @Test
     public void testNestedPartitionKeepsItsFilesWhenTheOuterOneIsCompactedAndCleaned()
             throws Exception
     {
