@@ -129,32 +129,27 @@ public record OperationRecord(
      */
     public OperationRecord withTable(TableReference newTable)
     {
-        return new OperationRecord(id, kind, newTable, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
+        return buildFrom(this).table(newTable).build();
     }
 
     public OperationRecord withStep(String newStep)
     {
-        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, newStep, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
+        return buildFrom(this).step(newStep).build();
     }
 
     public OperationRecord withPlan(String verificationLevel, long considered, List<PartitionRecord> planned)
     {
-        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                Optional.of(verificationLevel), considered, planned, error, icebergSnapshots, tableIdentity);
+        return buildFrom(this).verification(Optional.of(verificationLevel)).partitionsConsidered(considered).partitions(planned).build();
     }
 
     public OperationRecord withStaging(String stagingTableName, String stagingRoot)
     {
-        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, Optional.of(stagingTableName), Optional.of(stagingRoot), backupTable,
-                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
+        return buildFrom(this).stagingTable(Optional.of(stagingTableName)).stagingLocation(Optional.of(stagingRoot)).build();
     }
 
     public OperationRecord withPartitions(List<PartitionRecord> newPartitions)
     {
-        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, newPartitions, error, icebergSnapshots, tableIdentity);
+        return buildFrom(this).partitions(newPartitions).build();
     }
 
     public OperationRecord mapPartitions(UnaryOperator<PartitionRecord> mapper)
@@ -164,32 +159,27 @@ public record OperationRecord(
 
     public OperationRecord withIcebergSnapshots(IcebergSnapshots snapshots)
     {
-        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error, Optional.of(snapshots), tableIdentity);
+        return buildFrom(this).icebergSnapshots(Optional.of(snapshots)).build();
     }
 
     public OperationRecord withTableIdentity(String identity)
     {
-        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error, icebergSnapshots, Optional.of(identity));
+        return buildFrom(this).tableIdentity(Optional.of(identity)).build();
     }
 
     public OperationRecord withBackupTable(String backupTableName)
     {
-        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, Optional.of(backupTableName),
-                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
+        return buildFrom(this).backupTable(Optional.of(backupTableName)).build();
     }
 
     public OperationRecord withoutBackupTable()
     {
-        return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, Optional.empty(),
-                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
+        return buildFrom(this).backupTable(Optional.empty()).build();
     }
 
     public OperationRecord finished(OperationState newState, Optional<String> newError, Instant now)
     {
-        return new OperationRecord(id, kind, table, user, newState, startedAt, Optional.of(now), targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, newError, icebergSnapshots, tableIdentity);
+        return buildFrom(this).state(newState).finishedAt(Optional.of(now)).error(newError).build();
     }
 
     /**
@@ -197,8 +187,7 @@ public record OperationRecord(
      */
     public OperationRecord withState(OperationState newState)
     {
-        return new OperationRecord(id, kind, table, user, newState, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
+        return buildFrom(this).state(newState).build();
     }
 
     public List<PartitionRecord> partitionsIn(PartitionState partitionState)
@@ -216,5 +205,141 @@ public record OperationRecord(
         return partitions.stream()
                 .filter(partition -> partition.state() == PartitionState.SWAPPED || partition.state() == PartitionState.RESTORED)
                 .collect(toImmutableList());
+    }
+
+    /**
+     * A record like {@code record} with some fields changed, as {@code TableMetadata.buildFrom} makes one.
+     */
+    public static Builder buildFrom(OperationRecord record)
+    {
+        return new Builder(record);
+    }
+
+    public static final class Builder
+    {
+        private final String id;
+        private final OperationKind kind;
+        private TableReference table;
+        private final String user;
+        private OperationState state;
+        private final Instant startedAt;
+        private Optional<Instant> finishedAt;
+        private final Optional<String> targetOperationId;
+        private String step;
+        private Optional<String> stagingTable;
+        private Optional<String> stagingLocation;
+        private Optional<String> backupTable;
+        private Optional<String> verification;
+        private long partitionsConsidered;
+        private List<PartitionRecord> partitions;
+        private Optional<String> error;
+        private Optional<IcebergSnapshots> icebergSnapshots;
+        private Optional<String> tableIdentity;
+
+        private Builder(OperationRecord record)
+        {
+            this.id = record.id;
+            this.kind = record.kind;
+            this.table = record.table;
+            this.user = record.user;
+            this.state = record.state;
+            this.startedAt = record.startedAt;
+            this.finishedAt = record.finishedAt;
+            this.targetOperationId = record.targetOperationId;
+            this.step = record.step;
+            this.stagingTable = record.stagingTable;
+            this.stagingLocation = record.stagingLocation;
+            this.backupTable = record.backupTable;
+            this.verification = record.verification;
+            this.partitionsConsidered = record.partitionsConsidered;
+            this.partitions = record.partitions;
+            this.error = record.error;
+            this.icebergSnapshots = record.icebergSnapshots;
+            this.tableIdentity = record.tableIdentity;
+        }
+
+        public Builder table(TableReference table)
+        {
+            this.table = table;
+            return this;
+        }
+
+        public Builder state(OperationState state)
+        {
+            this.state = state;
+            return this;
+        }
+
+        public Builder finishedAt(Optional<Instant> finishedAt)
+        {
+            this.finishedAt = finishedAt;
+            return this;
+        }
+
+        public Builder step(String step)
+        {
+            this.step = step;
+            return this;
+        }
+
+        public Builder stagingTable(Optional<String> stagingTable)
+        {
+            this.stagingTable = stagingTable;
+            return this;
+        }
+
+        public Builder stagingLocation(Optional<String> stagingLocation)
+        {
+            this.stagingLocation = stagingLocation;
+            return this;
+        }
+
+        public Builder backupTable(Optional<String> backupTable)
+        {
+            this.backupTable = backupTable;
+            return this;
+        }
+
+        public Builder verification(Optional<String> verification)
+        {
+            this.verification = verification;
+            return this;
+        }
+
+        public Builder partitionsConsidered(long partitionsConsidered)
+        {
+            this.partitionsConsidered = partitionsConsidered;
+            return this;
+        }
+
+        public Builder partitions(List<PartitionRecord> partitions)
+        {
+            this.partitions = partitions;
+            return this;
+        }
+
+        public Builder error(Optional<String> error)
+        {
+            this.error = error;
+            return this;
+        }
+
+        public Builder icebergSnapshots(Optional<IcebergSnapshots> icebergSnapshots)
+        {
+            this.icebergSnapshots = icebergSnapshots;
+            return this;
+        }
+
+        public Builder tableIdentity(Optional<String> tableIdentity)
+        {
+            this.tableIdentity = tableIdentity;
+            return this;
+        }
+
+        public OperationRecord build()
+        {
+            return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
+                    verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
+        }
     }
 }

@@ -23,49 +23,83 @@ import java.util.Optional;
 public final class OperationRecordCodec
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final int FORMAT_VERSION = 1;
+    private static final int CURRENT_FORMAT_VERSION = 1;
+
+    // field names: the format, kept readable by every later version
+    private static final String FORMAT_VERSION = "format-version";
+    private static final String ID = "id";
+    private static final String KIND = "kind";
+    private static final String SCHEMA = "schema";
+    private static final String TABLE = "table";
+    private static final String USER = "user";
+    private static final String STATE = "state";
+    private static final String STARTED_AT = "started-at";
+    private static final String FINISHED_AT = "finished-at";
+    private static final String TARGET_OPERATION_ID = "target-operation-id";
+    private static final String STEP = "step";
+    private static final String STAGING_TABLE = "staging-table";
+    private static final String STAGING_LOCATION = "staging-location";
+    private static final String BACKUP_TABLE = "backup-table";
+    private static final String VERIFICATION = "verification";
+    private static final String PARTITIONS_CONSIDERED = "partitions-considered";
+    private static final String PARTITIONS = "partitions";
+    private static final String NAME = "name";
+    private static final String ORIGINAL_LOCATION = "original-location";
+    private static final String SKIP_REASON = "skip-reason";
+    private static final String ROWS_VERIFIED = "rows-verified";
+    private static final String INPUT_FILES = "input-files";
+    private static final String OUTPUT_FILES = "output-files";
+    private static final String PARKED_LOCATION = "parked-location";
+    private static final String ERROR = "error";
+    private static final String ICEBERG_SNAPSHOTS = "iceberg-snapshots";
+    private static final String BEFORE = "before";
+    private static final String AFTER = "after";
+    private static final String AFTER_PARENT = "after-parent";
+    private static final String TABLE_IDENTITY = "table-identity";
+    private static final String PATH = "path";
+    private static final String SIZE = "size";
 
     private OperationRecordCodec() {}
 
     public static byte[] toJson(OperationRecord record)
     {
         ObjectNode node = MAPPER.createObjectNode();
-        node.put("format-version", FORMAT_VERSION);
-        node.put("id", record.id());
-        node.put("kind", record.kind().name());
-        node.put("schema", record.table().schemaName());
-        node.put("table", record.table().tableName());
-        node.put("user", record.user());
-        node.put("state", record.state().name());
-        node.put("started-at", record.startedAt().toString());
-        record.finishedAt().ifPresent(value -> node.put("finished-at", value.toString()));
-        record.targetOperationId().ifPresent(value -> node.put("target-operation-id", value));
-        node.put("step", record.step());
-        record.stagingTable().ifPresent(value -> node.put("staging-table", value));
-        record.stagingLocation().ifPresent(value -> node.put("staging-location", value));
-        record.backupTable().ifPresent(value -> node.put("backup-table", value));
-        record.verification().ifPresent(value -> node.put("verification", value));
-        node.put("partitions-considered", record.partitionsConsidered());
-        ArrayNode partitions = node.putArray("partitions");
+        node.put(FORMAT_VERSION, CURRENT_FORMAT_VERSION);
+        node.put(ID, record.id());
+        node.put(KIND, record.kind().name());
+        node.put(SCHEMA, record.table().schemaName());
+        node.put(TABLE, record.table().tableName());
+        node.put(USER, record.user());
+        node.put(STATE, record.state().name());
+        node.put(STARTED_AT, record.startedAt().toString());
+        record.finishedAt().ifPresent(value -> node.put(FINISHED_AT, value.toString()));
+        record.targetOperationId().ifPresent(value -> node.put(TARGET_OPERATION_ID, value));
+        node.put(STEP, record.step());
+        record.stagingTable().ifPresent(value -> node.put(STAGING_TABLE, value));
+        record.stagingLocation().ifPresent(value -> node.put(STAGING_LOCATION, value));
+        record.backupTable().ifPresent(value -> node.put(BACKUP_TABLE, value));
+        record.verification().ifPresent(value -> node.put(VERIFICATION, value));
+        node.put(PARTITIONS_CONSIDERED, record.partitionsConsidered());
+        ArrayNode partitions = node.putArray(PARTITIONS);
         for (PartitionRecord partition : record.partitions()) {
             ObjectNode partitionNode = partitions.addObject();
-            partition.name().ifPresent(value -> partitionNode.put("name", value));
-            partitionNode.put("original-location", partition.originalLocation());
-            partitionNode.put("staging-location", partition.stagingLocation());
-            partitionNode.put("state", partition.state().name());
-            partition.skipReason().ifPresent(value -> partitionNode.put("skip-reason", value));
-            partitionNode.put("rows-verified", partition.rowsVerified());
-            writeFiles(partitionNode.putArray("input-files"), partition.inputFiles());
-            writeFiles(partitionNode.putArray("output-files"), partition.outputFiles());
-            partition.parkedLocation().ifPresent(value -> partitionNode.put("parked-location", value));
+            partition.name().ifPresent(value -> partitionNode.put(NAME, value));
+            partitionNode.put(ORIGINAL_LOCATION, partition.originalLocation());
+            partitionNode.put(STAGING_LOCATION, partition.stagingLocation());
+            partitionNode.put(STATE, partition.state().name());
+            partition.skipReason().ifPresent(value -> partitionNode.put(SKIP_REASON, value));
+            partitionNode.put(ROWS_VERIFIED, partition.rowsVerified());
+            writeFiles(partitionNode.putArray(INPUT_FILES), partition.inputFiles());
+            writeFiles(partitionNode.putArray(OUTPUT_FILES), partition.outputFiles());
+            partition.parkedLocation().ifPresent(value -> partitionNode.put(PARKED_LOCATION, value));
         }
-        record.error().ifPresent(value -> node.put("error", value));
+        record.error().ifPresent(value -> node.put(ERROR, value));
         record.icebergSnapshots().ifPresent(snapshots -> {
-            ObjectNode snapshotsNode = node.putObject("iceberg-snapshots").put("before", snapshots.before());
-            snapshots.after().ifPresent(value -> snapshotsNode.put("after", value));
-            snapshots.afterParent().ifPresent(value -> snapshotsNode.put("after-parent", value));
+            ObjectNode snapshotsNode = node.putObject(ICEBERG_SNAPSHOTS).put(BEFORE, snapshots.before());
+            snapshots.after().ifPresent(value -> snapshotsNode.put(AFTER, value));
+            snapshots.afterParent().ifPresent(value -> snapshotsNode.put(AFTER_PARENT, value));
         });
-        record.tableIdentity().ifPresent(value -> node.put("table-identity", value));
+        record.tableIdentity().ifPresent(value -> node.put(TABLE_IDENTITY, value));
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
         }
@@ -83,52 +117,52 @@ public final class OperationRecordCodec
         catch (IOException e) {
             throw new IllegalArgumentException("not a Dredge journal record: " + e.getMessage(), e);
         }
-        int version = required(node, "format-version").asInt();
-        if (version > FORMAT_VERSION) {
-            throw new IllegalArgumentException("journal record format %s is newer than this Dredge (%s)".formatted(version, FORMAT_VERSION));
+        int version = required(node, FORMAT_VERSION).asInt();
+        if (version > CURRENT_FORMAT_VERSION) {
+            throw new IllegalArgumentException("journal record format %s is newer than this Dredge (%s)".formatted(version, CURRENT_FORMAT_VERSION));
         }
         ImmutableList.Builder<PartitionRecord> partitions = ImmutableList.builder();
-        for (JsonNode partition : required(node, "partitions")) {
+        for (JsonNode partition : required(node, PARTITIONS)) {
             partitions.add(new PartitionRecord(
-                    optional(partition, "name"),
-                    required(partition, "original-location").asText(),
-                    required(partition, "staging-location").asText(),
-                    readFiles(required(partition, "input-files")),
-                    PartitionState.valueOf(required(partition, "state").asText()),
-                    optional(partition, "skip-reason"),
-                    required(partition, "rows-verified").asLong(),
-                    readFiles(required(partition, "output-files")),
-                    optional(partition, "parked-location")));
+                    optional(partition, NAME),
+                    required(partition, ORIGINAL_LOCATION).asText(),
+                    required(partition, STAGING_LOCATION).asText(),
+                    readFiles(required(partition, INPUT_FILES)),
+                    PartitionState.valueOf(required(partition, STATE).asText()),
+                    optional(partition, SKIP_REASON),
+                    required(partition, ROWS_VERIFIED).asLong(),
+                    readFiles(required(partition, OUTPUT_FILES)),
+                    optional(partition, PARKED_LOCATION)));
         }
         return new OperationRecord(
-                required(node, "id").asText(),
-                OperationKind.valueOf(required(node, "kind").asText()),
-                new TableReference(required(node, "schema").asText(), required(node, "table").asText()),
-                required(node, "user").asText(),
-                OperationState.valueOf(required(node, "state").asText()),
-                Instant.parse(required(node, "started-at").asText()),
-                optional(node, "finished-at").map(Instant::parse),
-                optional(node, "target-operation-id"),
-                required(node, "step").asText(),
-                optional(node, "staging-table"),
-                optional(node, "staging-location"),
-                optional(node, "backup-table"),
-                optional(node, "verification"),
-                required(node, "partitions-considered").asLong(),
+                required(node, ID).asText(),
+                OperationKind.valueOf(required(node, KIND).asText()),
+                new TableReference(required(node, SCHEMA).asText(), required(node, TABLE).asText()),
+                required(node, USER).asText(),
+                OperationState.valueOf(required(node, STATE).asText()),
+                Instant.parse(required(node, STARTED_AT).asText()),
+                optional(node, FINISHED_AT).map(Instant::parse),
+                optional(node, TARGET_OPERATION_ID),
+                required(node, STEP).asText(),
+                optional(node, STAGING_TABLE),
+                optional(node, STAGING_LOCATION),
+                optional(node, BACKUP_TABLE),
+                optional(node, VERIFICATION),
+                required(node, PARTITIONS_CONSIDERED).asLong(),
                 partitions.build(),
-                optional(node, "error"),
-                Optional.ofNullable(node.get("iceberg-snapshots"))
+                optional(node, ERROR),
+                Optional.ofNullable(node.get(ICEBERG_SNAPSHOTS))
                         .map(snapshots -> new OperationRecord.IcebergSnapshots(
-                                required(snapshots, "before").asLong(),
-                                optional(snapshots, "after").map(Long::parseLong),
-                                optional(snapshots, "after-parent").map(Long::parseLong))),
-                optional(node, "table-identity"));
+                                required(snapshots, BEFORE).asLong(),
+                                optional(snapshots, AFTER).map(Long::parseLong),
+                                optional(snapshots, AFTER_PARENT).map(Long::parseLong))),
+                optional(node, TABLE_IDENTITY));
     }
 
     private static void writeFiles(ArrayNode array, List<TableFile> files)
     {
         for (TableFile file : files) {
-            array.addObject().put("path", file.path()).put("size", file.sizeBytes());
+            array.addObject().put(PATH, file.path()).put(SIZE, file.sizeBytes());
         }
     }
 
@@ -136,7 +170,7 @@ public final class OperationRecordCodec
     {
         ImmutableList.Builder<TableFile> files = ImmutableList.builder();
         for (JsonNode file : array) {
-            files.add(new TableFile(required(file, "path").asText(), required(file, "size").asLong()));
+            files.add(new TableFile(required(file, PATH).asText(), required(file, SIZE).asLong()));
         }
         return files.build();
     }
