@@ -41,11 +41,27 @@ public abstract class AbstractTestWithThriftMetastore
     }
 
     /**
+     * The directory that holds every schema's data (the metastore's warehouse).
+     */
+    protected Path warehouse()
+    {
+        return server.warehouse();
+    }
+
+    /**
+     * Where a schema's data lives in the warehouse, as the metastore spells locations.
+     */
+    protected String schemaLocation(String schema)
+    {
+        return metastore.schemaLocation(schema).orElseThrow();
+    }
+
+    /**
      * A Hive schema whose data lives in the metastore's warehouse.
      */
     protected void createSchema(String schema)
     {
-        assertUpdate(format("CREATE SCHEMA hive.%s WITH (location = '%s')", schema, metastore.schemaLocation(schema).orElseThrow()));
+        assertUpdate(format("CREATE SCHEMA hive.%s WITH (location = '%s')", schema, schemaLocation(schema)));
     }
 
     @AfterAll

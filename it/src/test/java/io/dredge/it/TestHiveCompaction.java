@@ -9,13 +9,11 @@ import io.trino.metastore.PartitionWithStatistics;
 import io.trino.metastore.Table;
 import io.trino.plugin.hive.HiveConnector;
 import io.trino.spi.security.Identity;
-import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.MaterializedRow;
-import io.trino.testing.QueryRunner;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,18 +38,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * every call.
  */
 public class TestHiveCompaction
-        extends AbstractTestQueryFramework
+        extends AbstractTestWithThriftMetastore
 {
-    private ThriftMetastoreServer server;
-    private LakeMetastore metastore;
-
     @Override
-    protected QueryRunner createQueryRunner()
-            throws Exception
+    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+            throws IOException
     {
-        Path directory = Files.createTempDirectory("dredge-compaction");
-        server = ThriftMetastoreServer.start(directory);
-        metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
         // user "reader" may only read tables; everyone else may do anything
         Path rules = Files.writeString(directory.resolve("rules.json"), """
                 {
@@ -64,23 +56,13 @@ public class TestHiveCompaction
                   ]
                 }
                 """);
-        return DredgeQueryRunner.builder(metastore)
-                .setAccessControlRules(rules)
-                .build();
+        return builder.setAccessControlRules(rules);
     }
 
     @BeforeAll
     public void createSchema()
     {
-        assertUpdate("CREATE SCHEMA hive.compaction WITH (location = '" + metastore.schemaLocation("compaction").orElseThrow() + "')");
-    }
-
-    @AfterAll
-    public void stopMetastore()
-    {
-        if (server != null) {
-            server.close();
-        }
+        assertUpdate("CREATE SCHEMA hive.compaction WITH (location = '" + schemaLocation("compaction") + "')");
     }
 
     @Test
@@ -133,7 +115,7 @@ public class TestHiveCompaction
             assertThat(operationState(table, "COMPACT")).isEqualTo("RUNNING");
             // the journal keeps a marker beside each running operation's record: starting an operation reads those only
             String operationId = (String) computeActual(format("SELECT operation_id FROM dredge.system.operations WHERE table_name = '%s' AND state = 'RUNNING'", table)).getOnlyValue();
-            Path marker = server.warehouse().resolve("compaction").resolve(".dredge").resolve("operations").resolve(operationId + ".running");
+            Path marker = warehouse().resolve("compaction").resolve(".dredge").resolve("operations").resolve(operationId + ".running");
             assertThat(marker).exists();
             // a journal from before markers: the first check marks its running operations itself
             Files.delete(marker);
@@ -551,7 +533,7 @@ public class TestHiveCompaction
     @Test
     public void testCompactSchemaThenCleanupHonoursRetention()
     {
-        assertUpdate("CREATE SCHEMA hive.many WITH (location = '" + metastore.schemaLocation("many").orElseThrow() + "')");
+        assertUpdate("CREATE SCHEMA hive.many WITH (location = '" + schemaLocation("many") + "')");
         assertUpdate("CREATE TABLE hive.many.first (id bigint, name varchar, day varchar) WITH (partitioned_by = ARRAY['day'])");
         assertUpdate("CREATE TABLE hive.many.second (id bigint, name varchar)");
         for (int batch = 0; batch < 3; batch++) {
@@ -592,8 +574,8 @@ public class TestHiveCompaction
         // Trino writes only printable ASCII partition values: place the files as Hive would and register the partition
         createTable("unicode_source", "city varchar", "ARRAY['city']", List.of("'x'"), 3);
         createTable("unicode", "city varchar", "ARRAY['city']", List.of("'Zurich'"), 3);
-        Path partition = Files.createDirectories(server.warehouse().resolve("compaction").resolve("unicode").resolve("city=Zürich 東京"));
-        try (var files = Files.list(server.warehouse().resolve("compaction").resolve("unicode_source").resolve("city=x"))) {
+        Path partition = Files.createDirectories(warehouse().resolve("compaction").resolve("unicode").resolve("city=Zürich 東京"));
+        try (var files = Files.list(warehouse().resolve("compaction").resolve("unicode_source").resolve("city=x"))) {
             for (Path file : files.filter(path -> !path.getFileName().toString().startsWith(".")).toList()) {
                 Files.copy(file, partition.resolve(file.getFileName()));
             }
@@ -800,7 +782,7 @@ public class TestHiveCompaction
 
         // outside the table directory, and chosen by a filter: d1 and d1/d2 both elsewhere, only the outer one compacted
         createTable("nested_outside", "day varchar", "ARRAY['day']", List.of("'seed'"), 1);
-        Path elsewhere = Files.createTempDirectory(server.warehouse(), "elsewhere");
+        Path elsewhere = Files.createTempDirectory(warehouse(), "elsewhere");
         registerPartitionWithFilesOf("nested_outside", "a", elsewhere.resolve("d1"), 3);
         registerPartitionWithFilesOf("nested_outside", "b", elsewhere.resolve("d1").resolve("d2"), 3);
         assertNestedPartitionSurvives("nested_outside", "partition_filter => 'day = ''a''', ", 3);
@@ -901,7 +883,7 @@ public class TestHiveCompaction
 
     private Path tableDirectory(String table)
     {
-        return server.warehouse().resolve("compaction").resolve(table);
+        return warehouse().resolve("compaction").resolve(table);
     }
 
     /**

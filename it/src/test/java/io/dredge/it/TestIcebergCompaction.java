@@ -3,10 +3,7 @@ package io.dredge.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trino.Session;
-import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.MaterializedRow;
-import io.trino.testing.QueryRunner;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,35 +33,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * snapshots, and the journal, after every call.
  */
 public class TestIcebergCompaction
-        extends AbstractTestQueryFramework
+        extends AbstractTestWithThriftMetastore
 {
     private static final String SCHEMA = "ice";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ThriftMetastoreServer server;
-    private LakeMetastore metastore;
-
-    @Override
-    protected QueryRunner createQueryRunner()
-            throws Exception
-    {
-        server = ThriftMetastoreServer.start(Files.createTempDirectory("dredge-iceberg-compaction"));
-        metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
-        return DredgeQueryRunner.builder(metastore).build();
-    }
-
     @BeforeAll
-    public void createSchema()
+    public void createIcebergSchema()
     {
-        createSchema(SCHEMA);
-    }
-
-    @AfterAll
-    public void stopMetastore()
-    {
-        if (server != null) {
-            server.close();
-        }
+        createIcebergSchema(SCHEMA);
     }
 
     @Test
@@ -233,7 +210,7 @@ public class TestIcebergCompaction
     @Test
     public void testCleanupAfterRenameDeletesNoLiveFile()
     {
-        createSchema("renames");
+        createIcebergSchema("renames");
         // partition b has one file: optimize leaves it, so it is live in the compacted snapshot
         createTable("renames", "before_rename", List.of("a"), 3);
         assertUpdate("INSERT INTO iceberg.renames.before_rename VALUES (-1, 'single', 'b')", 1);
@@ -257,7 +234,7 @@ public class TestIcebergCompaction
     @Test
     public void testOperationsFollowTheTableNotItsName()
     {
-        createSchema("recreated");
+        createIcebergSchema("recreated");
         createTable("recreated", "events", List.of("a", "b"), 3);
         assertUpdate("CALL dredge.system.compact_table(schema_name => 'recreated', table_name => 'events')");
         String compactionId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE schema_name = 'recreated' AND kind = 'COMPACT'").getOnlyValue();
@@ -414,7 +391,7 @@ public class TestIcebergCompaction
         String compactionId = (String) lastCompaction("rollback_crash").getField(0);
         // what a coordinator crash in rollback_compaction leaves: its record RUNNING beside its marker, the table untouched
         String rollbackId = "29991231_235959_0000abcd";
-        Path operations = server.warehouse().resolve(SCHEMA).resolve(".dredge").resolve("operations");
+        Path operations = warehouse().resolve(SCHEMA).resolve(".dredge").resolve("operations");
         Files.writeString(operations.resolve(rollbackId + ".json"), """
                 {"format-version": 1, "id": "%s", "kind": "ROLLBACK", "schema": "ice", "table": "rollback_crash", "user": "user",
                  "state": "RUNNING", "started-at": "2026-01-01T00:00:00Z", "target-operation-id": "%s", "step": "started",
@@ -519,7 +496,7 @@ public class TestIcebergCompaction
     private JsonNode journal(String schema, String operationId)
     {
         try {
-            return JSON.readTree(server.warehouse().resolve(schema).resolve(".dredge").resolve("operations").resolve(operationId + ".json").toFile());
+            return JSON.readTree(warehouse().resolve(schema).resolve(".dredge").resolve("operations").resolve(operationId + ".json").toFile());
         }
         catch (IOException e) {
             throw new AssertionError(e);
@@ -575,9 +552,9 @@ public class TestIcebergCompaction
                 .collect(toImmutableSet());
     }
 
-    private void createSchema(String schema)
+    private void createIcebergSchema(String schema)
     {
-        assertUpdate(format("CREATE SCHEMA iceberg.%s WITH (location = '%s')", schema, metastore.schemaLocation(schema).orElseThrow()));
+        assertUpdate(format("CREATE SCHEMA iceberg.%s WITH (location = '%s')", schema, schemaLocation(schema)));
     }
 
     /**

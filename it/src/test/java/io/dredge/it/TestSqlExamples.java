@@ -2,10 +2,7 @@ package io.dredge.it;
 
 import com.google.common.base.Splitter;
 import com.google.common.collect.ImmutableList;
-import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.MaterializedResult;
-import io.trino.testing.QueryRunner;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,34 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * thrift metastore as the demo has.
  */
 class TestSqlExamples
-        extends AbstractTestQueryFramework
+        extends AbstractTestWithThriftMetastore
 {
     private static final Path EXAMPLES = Path.of("..", "sql-examples", "trino");
-
-    private ThriftMetastoreServer server;
-    private LakeMetastore metastore;
-
-    @Override
-    protected QueryRunner createQueryRunner()
-            throws Exception
-    {
-        server = ThriftMetastoreServer.start(Files.createTempDirectory("dredge-examples"));
-        metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
-        return DredgeQueryRunner.builder(metastore).build();
-    }
-
-    @AfterAll
-    public void stopMetastore()
-    {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @BeforeAll
     public void createDemoTables()
     {
-        assertUpdate("CREATE SCHEMA hive.demo WITH (location = '%s')".formatted(metastore.schemaLocation("demo").orElseThrow()));
+        assertUpdate("CREATE SCHEMA hive.demo WITH (location = '%s')".formatted(schemaLocation("demo")));
         assertUpdate("CREATE TABLE hive.demo.events (event_id bigint, event_date date) WITH (partitioned_by = ARRAY['event_date'])");
         for (int batch = 0; batch < 3; batch++) {
             assertUpdate("INSERT INTO hive.demo.events SELECT id, date_add('day', id %% 2, DATE '2024-01-01') FROM UNNEST(sequence(%s, %s)) t(id)".formatted(batch * 10, batch * 10 + 9), 10);
