@@ -1,8 +1,6 @@
 package io.dredge.core.compaction;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSet;
-import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
@@ -26,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
@@ -128,11 +127,9 @@ public final class Cleanup
         if (!table.get().partitioned()) {
             return table.get().location().map(location -> Set.of(pathOf(location))).orElse(Set.of());
         }
-        ImmutableSet.Builder<String> locations = ImmutableSet.builder();
-        for (List<String> batch : Lists.partition(context.metastore().getPartitionNames(table.get()), 100)) {
-            context.metastore().getPartitions(reference, batch).forEach(partition -> locations.add(pathOf(partition.location())));
-        }
-        return locations.build();
+        return context.metastore().getPartitionsInBatches(reference, context.metastore().getPartitionNames(table.get())).stream()
+                .map(partition -> pathOf(partition.location()))
+                .collect(toImmutableSet());
     }
 
     private static String pathOf(String location)

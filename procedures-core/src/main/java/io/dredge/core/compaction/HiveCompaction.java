@@ -53,7 +53,6 @@ import static java.util.Objects.requireNonNull;
 public final class HiveCompaction
 {
     private static final Logger log = LoggerFactory.getLogger(HiveCompaction.class);
-    private static final int PARTITION_BATCH_SIZE = 100;
     private static final int SWAP_BATCH_SIZE = 20;
     static final String STAGING_DIRECTORY = ".dredge";
 
@@ -61,6 +60,7 @@ public final class HiveCompaction
     private final OperationGuard guard;
     private final CompactionSql sql;
     private final CompactionUndo undo;
+    private final HiveCompactionPlanner planner;
     private final CopyVerification verification;
 
     public HiveCompaction(MaintenanceContext context)
@@ -69,6 +69,7 @@ public final class HiveCompaction
         this.guard = new OperationGuard(context);
         this.sql = new CompactionSql(context.engine().dialect(), context.catalog());
         this.undo = new CompactionUndo(context);
+        this.planner = new HiveCompactionPlanner(context, sql);
         this.verification = new CopyVerification(context, sql);
     }
 
@@ -161,79 +162,14 @@ public final class HiveCompaction
         }
 
         /**
-         * Step 2: the partitions (or the whole table) whose files the policy says need compaction, each with its
-         * exact input files.
+         * Step 2: see {@link HiveCompactionPlanner}.
          */
         private List<PartitionRecord> plan()
         {
-            List<PartitionRecord> planned = new ArrayList<>();
-            long considered;
-            if (!table.partitioned()) {
-                if (options.partitionFilter().isPresent()) {
-                    throw new DredgeException(INVALID_ARGUMENT, "table %s is not partitioned: partition_filter does not apply".formatted(table.table()));
-                }
-                considered = 1;
-                String location = table.location().orElseThrow();
-                DirectoryListing listing = HiveTableFiles.list(context.fileStore(), location);
-                if (needsCompaction(listing.dataFiles())) {
-                    PartitionRecord whole = PartitionRecord.planned(Optional.empty(), location, stagingRoot, listing.dataFiles());
-                    planned.add(PartitionLayout.subdirectoryReason(listing.nestedFiles()).map(whole::skipped).orElse(whole));
-                }
-            }
-            else {
-                List<String> names = options.partitionFilter()
-                        .map(this::partitionNamesMatching)
-                        .orElseGet(() -> context.metastore().getPartitionNames(table));
-                considered = names.size();
-                List<PartitionDescriptor> partitions = partitions(names);
-                // nested and shared locations are judged against every partition, not only those the filter chose
-                PartitionLayout layout = new PartitionLayout(options.partitionFilter().isPresent() ? partitions(context.metastore().getPartitionNames(table)) : partitions);
-                for (PartitionDescriptor partition : partitions) {
-                    DirectoryListing listing = HiveTableFiles.list(context.fileStore(), partition.location());
-                    if (needsCompaction(listing.dataFiles())) {
-                        PartitionRecord record = PartitionRecord.planned(Optional.of(partition.name()), partition.location(), Locations.child(stagingRoot, partition.name()), listing.dataFiles());
-                        Optional<String> reason = context.engine().dialect().writesPartition(partition.name())
-                                ? layout.reasonToLeaveAlone(partition, listing)
-                                : Optional.of("the engine cannot write this partition value (only printable ASCII); compact it from Hive");
-                        planned.add(reason.map(record::skipped).orElse(record));
-                    }
-                }
-            }
-            record = record.withPlan(options.verification().sqlName(), considered, planned).withStaging(stagingTable, stagingRoot);
-            log.info("compaction {} of {}: {} of {} partitions need compaction", record.id(), table.table(), planned.size(), considered);
-            return planned;
-        }
-
-        private List<PartitionDescriptor> partitions(List<String> names)
-        {
-            ImmutableList.Builder<PartitionDescriptor> partitions = ImmutableList.builder();
-            for (List<String> batch : Lists.partition(names, PARTITION_BATCH_SIZE)) {
-                partitions.addAll(context.metastore().getPartitions(table.table(), batch));
-            }
-            return partitions.build();
-        }
-
-        private boolean needsCompaction(List<TableFile> files)
-        {
-            long bytes = files.stream().mapToLong(TableFile::sizeBytes).sum();
-            return options.policy().status(files.size(), bytes) == FileGroupStatus.NEEDS_COMPACTION;
-        }
-
-        private List<String> partitionNamesMatching(String filter)
-        {
-            CompactionSql.requireSelfContainedExpression(filter);
-            try {
-                context.engine().query(sql.validatePartitionFilter(table, filter));
-            }
-            catch (RuntimeException e) {
-                throw new DredgeException(INVALID_ARGUMENT, "partition_filter must be a predicate over the partition columns %s of %s: %s"
-                        .formatted(table.partitionColumns(), table.table(), e.getMessage()), e);
-            }
-            return context.engine().query(sql.partitionNamesMatching(table, filter)).stream()
-                    .map(row -> (String) row.get(0))
-                    .filter(Objects::nonNull)
-                    .sorted()
-                    .collect(toImmutableList());
+            HiveCompactionPlanner.Plan plan = planner.plan(table, options, stagingRoot);
+            record = record.withPlan(options.verification().sqlName(), plan.considered(), plan.partitions()).withStaging(stagingTable, stagingRoot);
+            log.info("compaction {} of {}: {} of {} partitions need compaction", record.id(), table.table(), plan.partitions().size(), plan.considered());
+            return plan.partitions();
         }
 
         /**

@@ -1,5 +1,7 @@
 package io.dredge.core.port;
 
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.Lists;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
@@ -34,6 +36,19 @@ public interface Metastore
      * The named partitions with their locations, in the given order; partitions dropped meanwhile are left out.
      */
     List<PartitionDescriptor> getPartitions(TableReference table, List<String> partitionNames);
+
+    /**
+     * The named partitions, as {@link #getPartitions} reads them, a hundred at a time: a metastore call stays small
+     * for tables of many partitions.
+     */
+    default List<PartitionDescriptor> getPartitionsInBatches(TableReference table, List<String> partitionNames)
+    {
+        ImmutableList.Builder<PartitionDescriptor> partitions = ImmutableList.builder();
+        for (List<String> batch : Lists.partition(partitionNames, 100)) {
+            partitions.addAll(getPartitions(table, batch));
+        }
+        return partitions.build();
+    }
 
     /**
      * The location of a schema (database), when it has one.
