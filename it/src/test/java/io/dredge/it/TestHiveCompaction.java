@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilegeSet;
 import static java.lang.String.format;
@@ -614,6 +615,7 @@ public class TestHiveCompaction
 
     @Test
     public void testEveryWriteToACompactedPartitionWorksInTheRollbackWindowAndAfterCleanup()
+            throws IOException
     {
         // one partition level, and two, where the usual directory of a partition is nested two deep
         createTable("overwritten", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'", "'d'"), 3);
@@ -640,6 +642,10 @@ public class TestHiveCompaction
             assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => '%s', older_than => '0s')".formatted(table));
             assertThat(computeActual(format("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction.%s", table)).getMaterializedRows().get(0).getFields())
                     .isEqualTo(expected);
+            // nothing is left of the moved original files, not even their directories
+            try (Stream<Path> dredge = Files.list(tableDirectory(table).resolve(".dredge"))) {
+                assertThat(dredge.map(path -> path.getFileName().toString())).noneMatch(name -> name.endsWith("-originals"));
+            }
 
             // after cleanup, the same writes to the partition that was compacted and never written since
             assertUpdate(overwrite, format("INSERT INTO hive.compaction.%s VALUES (-4, 'overwritten', 'd'%s)", table, extraD), 1);

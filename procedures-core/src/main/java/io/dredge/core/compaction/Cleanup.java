@@ -191,6 +191,9 @@ public final class Cleanup
                     parking.removeIfNoData(partition.originalLocation());
                 }
             }
+            if (compaction.stagingLocation().isPresent()) {
+                parking.removeIfNoData(OriginalsParking.parkingRoot(compaction.stagingLocation().get()));
+            }
         }
         catch (IOException e) {
             throw new UncheckedIOException("failed to delete original files of compaction " + compaction.id(), e);
