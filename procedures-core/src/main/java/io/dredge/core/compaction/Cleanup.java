@@ -125,16 +125,11 @@ public final class Cleanup
             return Set.of();
         }
         if (!table.get().partitioned()) {
-            return table.get().location().map(location -> Set.of(pathOf(location))).orElse(Set.of());
+            return table.get().location().map(location -> Set.of(Locations.comparablePath(location))).orElse(Set.of());
         }
         return context.metastore().getPartitionsInBatches(reference, context.metastore().getPartitionNames(table.get())).stream()
-                .map(partition -> pathOf(partition.location()))
+                .map(partition -> Locations.comparablePath(partition.location()))
                 .collect(toImmutableSet());
-    }
-
-    private static String pathOf(String location)
-    {
-        return Locations.withoutTrailingSlash(Locations.pathPart(location));
     }
 
     /**
@@ -163,7 +158,7 @@ public final class Cleanup
         try {
             for (PartitionRecord partition : compaction.compactedPartitions()) {
                 String dataLocation = partition.originalDataLocation();
-                if (read.contains(pathOf(dataLocation))) {
+                if (read.contains(Locations.comparablePath(dataLocation))) {
                     // the table reads the original data again (changed by hand): its files are live data
                     log.warn("cleanup of {}: {} reads its original files at {} again, keeping them", compaction.id(), partition.displayName(), dataLocation);
                     keptFiles += partition.inputFiles().size();
@@ -173,9 +168,9 @@ public final class Cleanup
                     movedFiles += lateFiles.adopt(compaction.id(), partition);
                 }
                 Map<String, TableFile> existing = HiveTableFiles.listDataFiles(context.fileStore(), dataLocation).stream()
-                        .collect(toImmutableMap(file -> pathOf(file.path()), file -> file));
+                        .collect(toImmutableMap(file -> Locations.comparablePath(file.path()), file -> file));
                 for (TableFile file : partition.originalFiles()) {
-                    TableFile found = existing.get(pathOf(file.path()));
+                    TableFile found = existing.get(Locations.comparablePath(file.path()));
                     if (found != null) {
                         context.fileStore().deleteFile(found.path());
                         deletedFiles++;
@@ -186,7 +181,7 @@ public final class Cleanup
                 if (partition.parkedLocation().isPresent()) {
                     parking.removeIfNoData(partition.parkedLocation().get());
                 }
-                if (partition.name().isPresent() && !read.contains(pathOf(partition.originalLocation()))) {
+                if (partition.name().isPresent() && !read.contains(Locations.comparablePath(partition.originalLocation()))) {
                     // the usual directory of the partition stays free for the engines' writes
                     parking.removeIfNoData(partition.originalLocation());
                 }

@@ -64,7 +64,14 @@ final class CompactionUndo
      */
     OperationRecord undo(OperationRecord record)
     {
-        Optional<TableDescriptor> table = new HeldTable(context).locate(record);
+        return undo(record, new HeldTable(context).locate(record));
+    }
+
+    /**
+     * {@link #undo(OperationRecord)} with the table already located by {@link HeldTable#locate}.
+     */
+    OperationRecord undo(OperationRecord record, Optional<TableDescriptor> table)
+    {
         if (table.isEmpty()) {
             return removeAfterDrop(record);
         }

@@ -2,19 +2,15 @@ package io.dredge.core.compaction;
 
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationRecord;
-import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
-import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
 import static java.util.Objects.requireNonNull;
@@ -98,24 +94,10 @@ final class HeldTable
             return named;
         }
         UnaryOperator<String> rebase = path -> Locations.isBelow(oldLocation, path) || Locations.samePath(oldLocation, path)
-                ? Locations.withoutTrailingSlash(newLocation) + Locations.pathPart(path).substring(Locations.withoutTrailingSlash(Locations.pathPart(oldLocation)).length())
+                ? Locations.withoutTrailingSlash(newLocation) + Locations.pathPart(path).substring(Locations.comparablePath(oldLocation).length())
                 : path;
         return named.withStaging(record.stagingTable().orElseThrow(), rebase.apply(stagingRoot))
-                .mapPartitions(partition -> new PartitionRecord(
-                        partition.name(),
-                        rebase.apply(partition.originalLocation()),
-                        rebase.apply(partition.stagingLocation()),
-                        rebase(partition.inputFiles(), rebase),
-                        partition.state(),
-                        partition.skipReason(),
-                        partition.rowsVerified(),
-                        rebase(partition.outputFiles(), rebase),
-                        partition.parkedLocation().map(rebase)));
-    }
-
-    private static List<TableFile> rebase(List<TableFile> files, UnaryOperator<String> rebase)
-    {
-        return files.stream().map(file -> new TableFile(rebase.apply(file.path()), file.sizeBytes())).collect(toImmutableList());
+                .mapPartitions(partition -> partition.withLocations(rebase));
     }
 
     private static boolean holds(TableDescriptor table, OperationRecord record)

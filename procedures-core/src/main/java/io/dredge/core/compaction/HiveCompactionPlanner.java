@@ -1,6 +1,7 @@
 package io.dredge.core.compaction;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.model.Locations;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
@@ -65,12 +67,15 @@ final class HiveCompactionPlanner
         List<String> names = options.partitionFilter()
                 .map(filter -> partitionNamesMatching(table, filter))
                 .orElseGet(() -> context.metastore().getPartitionNames(table));
-        List<PartitionDescriptor> partitions = context.metastore().getPartitionsInBatches(table.table(), names);
         // nested and shared locations are judged against every partition, not only those the filter chose
-        PartitionLayout layout = new PartitionLayout(options.partitionFilter().isPresent()
-                ? context.metastore().getPartitionsInBatches(table.table(), context.metastore().getPartitionNames(table))
-                : partitions);
-        for (PartitionDescriptor partition : partitions) {
+        List<PartitionDescriptor> all = context.metastore().getPartitionsInBatches(table.table(),
+                options.partitionFilter().isPresent() ? context.metastore().getPartitionNames(table) : names);
+        PartitionLayout layout = new PartitionLayout(all);
+        Set<String> chosen = ImmutableSet.copyOf(names);
+        for (PartitionDescriptor partition : all) {
+            if (!chosen.contains(partition.name())) {
+                continue;
+            }
             DirectoryListing listing = HiveTableFiles.list(context.fileStore(), partition.location());
             if (needsCompaction(listing.dataFiles(), options)) {
                 PartitionRecord record = PartitionRecord.planned(Optional.of(partition.name()), partition.location(), Locations.child(stagingRoot, partition.name()), listing.dataFiles());

@@ -57,8 +57,7 @@ final class LateFiles
                 .filter(file -> !known.contains(file.path()))
                 .collect(toImmutableList());
         for (TableFile file : late) {
-            String name = file.path().substring(file.path().lastIndexOf('/') + 1);
-            // the name stays: bucketed tables read the bucket number from it
+            String name = file.name();
             String target = Locations.child(to, name);
             try {
                 context.fileStore().moveFile(file.path(), target);

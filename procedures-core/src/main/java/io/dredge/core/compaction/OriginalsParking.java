@@ -82,7 +82,7 @@ final class OriginalsParking
             if (!(onlyInputs && context.fileStore().renameDirectory(partition.originalLocation(), parked))) {
                 for (TableFile file : listing.dataFiles()) {
                     if (inputs.contains(Locations.pathPart(file.path()))) {
-                        context.fileStore().moveFile(file.path(), Locations.child(parked, fileName(file)));
+                        context.fileStore().moveFile(file.path(), Locations.child(parked, file.name()));
                     }
                 }
             }
@@ -112,7 +112,7 @@ final class OriginalsParking
                 return;
             }
             for (TableFile file : files) {
-                context.fileStore().moveFile(file.path(), Locations.child(partition.originalLocation(), fileName(file)));
+                context.fileStore().moveFile(file.path(), Locations.child(partition.originalLocation(), file.name()));
             }
             context.fileStore().deleteDirectory(parked);
         }
@@ -162,16 +162,11 @@ final class OriginalsParking
     private void moveUnplanned(PartitionRecord partition, String parked)
             throws IOException
     {
-        Set<String> inputNames = partition.inputFiles().stream().map(OriginalsParking::fileName).collect(toImmutableSet());
+        Set<String> inputNames = partition.inputFiles().stream().map(TableFile::name).collect(toImmutableSet());
         for (TableFile file : HiveTableFiles.listDataFiles(context.fileStore(), parked)) {
-            if (!inputNames.contains(fileName(file))) {
-                context.fileStore().moveFile(file.path(), Locations.child(partition.stagingLocation(), fileName(file)));
+            if (!inputNames.contains(file.name())) {
+                context.fileStore().moveFile(file.path(), Locations.child(partition.stagingLocation(), file.name()));
             }
         }
-    }
-
-    private static String fileName(TableFile file)
-    {
-        return file.path().substring(file.path().lastIndexOf('/') + 1);
     }
 }

@@ -1,6 +1,7 @@
 package io.dredge.core.compaction;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ListMultimap;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableFile;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableListMultimap.toImmutableListMultimap;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -20,10 +22,14 @@ import static java.util.Objects.requireNonNull;
 final class PartitionLayout
 {
     private final List<PartitionDescriptor> partitions;
+    // partition names by location, so that each partition's check is a lookup, not a pass over the table
+    private final ListMultimap<String, String> namesByLocation;
 
     PartitionLayout(List<PartitionDescriptor> partitions)
     {
         this.partitions = ImmutableList.copyOf(requireNonNull(partitions, "partitions is null"));
+        this.namesByLocation = partitions.stream()
+                .collect(toImmutableListMultimap(partition -> Locations.comparablePath(partition.location()), PartitionDescriptor::name));
     }
 
     /**
@@ -31,15 +37,17 @@ final class PartitionLayout
      */
     Optional<String> reasonToLeaveAlone(PartitionDescriptor partition, DirectoryListing listing)
     {
-        Optional<String> sharing = partitions.stream()
-                .filter(other -> !other.name().equals(partition.name()) && Locations.samePath(other.location(), partition.location()))
-                .map(PartitionDescriptor::name)
+        Optional<String> sharing = namesByLocation.get(Locations.comparablePath(partition.location())).stream()
+                .filter(name -> !name.equals(partition.name()))
                 .findFirst();
         if (sharing.isPresent()) {
             return Optional.of("its location is also the location of partition %s: both read the same files".formatted(sharing.get()));
         }
         if (partition.storageDifference().isPresent()) {
             return Optional.of("stored differently from the table (%s): a copy written through the table would not match it".formatted(partition.storageDifference().get()));
+        }
+        if (listing.nestedFiles().isEmpty()) {
+            return Optional.empty();
         }
         return subdirectoryReason(ownNestedFiles(partition, listing.nestedFiles()));
     }

@@ -57,7 +57,7 @@ public final class Recovery
         }
         TableDescriptor descriptor = guard.requireTable(table);
         guard.requireWriteAccess(descriptor);
-        return run(table, Optional.of(descriptor), recordId -> context.journal().listRunning(table).stream()
+        return run(table, recordId -> context.journal().listRunning(table).stream()
                 .filter(operation -> !operation.id().equals(recordId))
                 .collect(ImmutableList.toImmutableList()));
     }
@@ -84,10 +84,10 @@ public final class Recovery
         else if (!operation.user().equals(context.user())) {
             throw new DredgeException(ACCESS_DENIED, "table %s of operation %s no longer exists: only %s, who started it, may recover it".formatted(operation.table(), operationId, operation.user()));
         }
-        return run(table.map(TableDescriptor::table).orElse(operation.table()), table, ignored -> ImmutableList.of(operation));
+        return run(table.map(TableDescriptor::table).orElse(operation.table()), ignored -> ImmutableList.of(operation));
     }
 
-    private OperationRecord run(TableReference table, Optional<TableDescriptor> descriptor, Function<String, List<OperationRecord>> unfinishedOperations)
+    private OperationRecord run(TableReference table, Function<String, List<OperationRecord>> unfinishedOperations)
     {
         OperationRecord record = OperationRecord.start(OperationKind.RECOVER, table, context.user(), Optional.empty(), context.clock().instant());
         Optional<String> holder = context.locks().tryClaim(table, record.id());
@@ -160,7 +160,7 @@ public final class Recovery
                 && compaction.partitionsIn(PartitionState.PLANNED).isEmpty();
         if (allSwapped) {
             // every verified partition already reads the new copy: finishing is the smaller step
-            TableDescriptor table = context.metastore().getTable(compaction.table()).orElseThrow();
+            TableDescriptor table = held.orElseThrow();
             OperationRecord withBackup = compaction.withBackupTable(compaction.backupTable().orElseGet(() -> BackupTables.backupTableName(compaction)));
             if (table.partitioned()) {
                 withBackup = new OriginalsParking(context).parkSwapped(table, withBackup);
@@ -171,7 +171,7 @@ public final class Recovery
             return "finished compaction " + compaction.id();
         }
         // a table renamed or dropped meanwhile is not finished under a name that no longer means it: undone
-        OperationRecord restored = undo.undo(compaction);
+        OperationRecord restored = undo.undo(compaction, held);
         finish(restored, OperationState.RECOVERED, restored.step() + " (undone by recover)");
         return "undid compaction %s (%s partitions restored)".formatted(compaction.id(), restored.partitionsIn(PartitionState.RESTORED).size());
     }

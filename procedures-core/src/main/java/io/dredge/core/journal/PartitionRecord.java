@@ -5,6 +5,7 @@ import io.dredge.core.model.TableFile;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -84,6 +85,20 @@ public record PartitionRecord(
         return new PartitionRecord(name, originalLocation, location, inputFiles, state, skipReason, rowsVerified, outputFiles, parkedLocation);
     }
 
+    /**
+     * The same partition with every location and file path mapped, as when the table's directory moved.
+     */
+    public PartitionRecord withLocations(UnaryOperator<String> mapping)
+    {
+        return new PartitionRecord(name, mapping.apply(originalLocation), mapping.apply(stagingLocation), mapFiles(inputFiles, mapping), state, skipReason, rowsVerified,
+                mapFiles(outputFiles, mapping), parkedLocation.map(mapping));
+    }
+
+    private static List<TableFile> mapFiles(List<TableFile> files, UnaryOperator<String> mapping)
+    {
+        return files.stream().map(file -> new TableFile(mapping.apply(file.path()), file.sizeBytes())).collect(ImmutableList.toImmutableList());
+    }
+
     public PartitionRecord withParkedLocation(Optional<String> location)
     {
         return new PartitionRecord(name, originalLocation, stagingLocation, inputFiles, state, skipReason, rowsVerified, outputFiles, location);
@@ -106,7 +121,7 @@ public record PartitionRecord(
             return inputFiles;
         }
         return inputFiles.stream()
-                .map(file -> new TableFile(parkedLocation.get() + "/" + file.path().substring(file.path().lastIndexOf('/') + 1), file.sizeBytes()))
+                .map(file -> new TableFile(parkedLocation.get() + "/" + file.name(), file.sizeBytes()))
                 .collect(ImmutableList.toImmutableList());
     }
 }

@@ -40,11 +40,19 @@ public final class Locations
     }
 
     /**
+     * The path part without a trailing slash: equal for two spellings of one directory.
+     */
+    public static String comparablePath(String location)
+    {
+        return withoutTrailingSlash(pathPart(location));
+    }
+
+    /**
      * Whether two locations name the same directory.
      */
     public static boolean samePath(String first, String second)
     {
-        return withoutTrailingSlash(pathPart(first)).equals(withoutTrailingSlash(pathPart(second)));
+        return comparablePath(first).equals(comparablePath(second));
     }
 
     /**
@@ -52,6 +60,6 @@ public final class Locations
      */
     public static boolean isBelow(String location, String path)
     {
-        return pathPart(path).startsWith(withoutTrailingSlash(pathPart(location)) + "/");
+        return pathPart(path).startsWith(comparablePath(location) + "/");
     }
 }

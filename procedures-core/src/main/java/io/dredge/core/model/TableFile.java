@@ -14,4 +14,13 @@ public record TableFile(String path, long sizeBytes)
             throw new IllegalArgumentException("sizeBytes is negative: " + sizeBytes);
         }
     }
+
+    /**
+     * The file's name, the last part of its path: it stays when the file moves (bucketed tables read the bucket
+     * number from it).
+     */
+    public String name()
+    {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
 }
