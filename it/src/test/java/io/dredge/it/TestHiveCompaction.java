@@ -495,6 +495,29 @@ public class TestHiveCompaction
     }
 
     @Test
+    public void testUserWhoMayNotWriteCannotRecoverByOperationId()
+    {
+        createTable("acl_recover", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        TableState before = state("acl_recover");
+        Session reader = Session.builder(getSession()).setIdentity(Identity.ofUser("reader")).build();
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
+        assertQueryFails(crashing, compact("acl_recover"), ".*injected fault after.*");
+        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE table_name = 'acl_recover' AND state = 'RUNNING'").getOnlyValue();
+
+        // the table exists: the engine decides, as for the user's own write
+        assertQueryFails(reader, "CALL dredge.system.recover(schema_name => 'compaction', operation_id => '%s')".formatted(operationId), ".*user reader may not write compaction.acl_recover.*");
+        assertThat(operationState("acl_recover", "COMPACT")).isEqualTo("RUNNING");
+        // the table is gone: only the user who started the operation may close it
+        assertUpdate("DROP TABLE hive.compaction.acl_recover");
+        assertQueryFails(reader, "CALL dredge.system.recover(schema_name => 'compaction', operation_id => '%s')".formatted(operationId), ".*no longer exists: only user, who started it, may recover it.*");
+        assertThat(operationState("acl_recover", "COMPACT")).isEqualTo("RUNNING");
+        assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', operation_id => '%s')".formatted(operationId));
+        assertThat(operationState("acl_recover", "COMPACT")).isEqualTo("RECOVERED");
+        assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE 'acl_recover%'").getRowCount()).isEqualTo(0);
+        assertThat(before.rows().get(0)).isEqualTo(600L);
+    }
+
+    @Test
     public void testRunningOperationHoldsTableAndShowsProgress()
             throws Exception
     {
