@@ -110,7 +110,7 @@ public final class ThriftMetastoreServer
     {
         ImmutableList.Builder<String> command = ImmutableList.builder();
         command.add(Path.of(requiredProperty("dredge.java17.home"), "bin", "java").toString());
-        command.add("-Xmx512m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-Dfile.encoding=UTF-8");
+        command.add("-Xmx1g", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-Dfile.encoding=UTF-8");
         for (String open : ADD_OPENS) {
             command.add("--add-opens=" + open + "=ALL-UNNAMED");
         }

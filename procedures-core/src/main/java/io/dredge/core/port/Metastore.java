@@ -16,6 +16,12 @@ import java.util.Optional;
  */
 public interface Metastore
 {
+    /**
+     * Partitions read in one metastore call: Hive's own default ({@code metastore.batch.retrieve.max}). A thrift
+     * metastore spends about as long on a call of 50 partitions as on one of 300, so larger batches are faster.
+     */
+    int PARTITION_BATCH_SIZE = 300;
+
     List<String> listSchemas();
 
     boolean schemaExists(String schemaName);
@@ -35,17 +41,39 @@ public interface Metastore
     /**
      * The named partitions with their locations, in the given order; partitions dropped meanwhile are left out.
      */
-    List<PartitionDescriptor> getPartitions(TableReference table, List<String> partitionNames);
+    default List<PartitionDescriptor> getPartitions(TableReference table, List<String> partitionNames)
+    {
+        return partitionReader(table).getPartitions(partitionNames);
+    }
 
     /**
-     * The named partitions, as {@link #getPartitions} reads them, a hundred at a time: a metastore call stays small
-     * for tables of many partitions.
+     * Reads partitions of one table in several calls with one lookup of the table: a metastore answers a table
+     * lookup about as slowly as a batch of partitions.
+     */
+    PartitionReader partitionReader(TableReference table);
+
+    @FunctionalInterface
+    interface PartitionReader
+    {
+        /**
+         * As {@link Metastore#getPartitions}; safe to call from several threads at once.
+         */
+        List<PartitionDescriptor> getPartitions(List<String> partitionNames);
+    }
+
+    /**
+     * The named partitions, as {@link #getPartitions} reads them, {@link #PARTITION_BATCH_SIZE} at a time: a
+     * metastore call stays small for tables of many partitions.
      */
     default List<PartitionDescriptor> getPartitionsInBatches(TableReference table, List<String> partitionNames)
     {
         ImmutableList.Builder<PartitionDescriptor> partitions = ImmutableList.builder();
-        for (List<String> batch : Lists.partition(partitionNames, 100)) {
-            partitions.addAll(getPartitions(table, batch));
+        if (partitionNames.isEmpty()) {
+            return partitions.build();
+        }
+        PartitionReader reader = partitionReader(table);
+        for (List<String> batch : Lists.partition(partitionNames, PARTITION_BATCH_SIZE)) {
+            partitions.addAll(reader.getPartitions(batch));
         }
         return partitions.build();
     }

@@ -40,7 +40,6 @@ import static java.util.concurrent.CompletableFuture.supplyAsync;
 public final class SmallFileReport
 {
     private static final Logger log = LoggerFactory.getLogger(SmallFileReport.class);
-    private static final int PARTITION_BATCH_SIZE = 50;
 
     private final Metastore metastore;
     private final FileStore fileStore;
@@ -140,14 +139,16 @@ public final class SmallFileReport
     private CompletableFuture<TableFiles> loadPartitions(TableDescriptor table)
     {
         List<String> names;
+        Metastore.PartitionReader reader;
         try {
             names = metastore.getPartitionNames(table);
+            reader = names.isEmpty() ? ignored -> List.of() : metastore.partitionReader(table.table());
         }
         catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        List<CompletableFuture<List<PartitionFiles>>> batches = Lists.partition(names, PARTITION_BATCH_SIZE).stream()
-                .map(batch -> supplyAsync(() -> metastore.getPartitions(table.table(), batch), metastoreExecutor)
+        List<CompletableFuture<List<PartitionFiles>>> batches = Lists.partition(names, Metastore.PARTITION_BATCH_SIZE).stream()
+                .map(batch -> supplyAsync(() -> reader.getPartitions(batch), metastoreExecutor)
                         .thenCompose(this::listPartitions))
                 .collect(toImmutableList());
         return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))

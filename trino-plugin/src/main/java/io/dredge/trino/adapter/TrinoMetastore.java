@@ -98,17 +98,19 @@ final class TrinoMetastore
     }
 
     @Override
-    public List<PartitionDescriptor> getPartitions(TableReference table, List<String> partitionNames)
+    public PartitionReader partitionReader(TableReference table)
     {
         Table hiveTable = requireTable(table);
-        Map<String, Optional<Partition>> found = metastore.getPartitionsByNames(hiveTable, partitionNames);
-        ImmutableList.Builder<PartitionDescriptor> partitions = ImmutableList.builder();
-        for (String name : partitionNames) {
-            // a partition dropped since the names were listed is simply gone
-            found.getOrDefault(name, Optional.empty())
-                    .ifPresent(partition -> partitions.add(toDescriptor(hiveTable, name, partition)));
-        }
-        return partitions.build();
+        return partitionNames -> {
+            Map<String, Optional<Partition>> found = metastore.getPartitionsByNames(hiveTable, partitionNames);
+            ImmutableList.Builder<PartitionDescriptor> partitions = ImmutableList.builder();
+            for (String name : partitionNames) {
+                // a partition dropped since the names were listed is simply gone
+                found.getOrDefault(name, Optional.empty())
+                        .ifPresent(partition -> partitions.add(toDescriptor(hiveTable, name, partition)));
+            }
+            return partitions.build();
+        };
     }
 
     @Override
