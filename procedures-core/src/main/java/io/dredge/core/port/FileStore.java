@@ -3,6 +3,7 @@ package io.dredge.core.port;
 import io.dredge.core.model.TableFile;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,13 @@ public interface FileStore
      * The whole content of a small file, or empty when it does not exist.
      */
     Optional<byte[]> readFile(String path)
+            throws IOException;
+
+    /**
+     * Opens a new file for writing, creating its parent directories where the file system has them; fails if the
+     * file exists.
+     */
+    OutputStream create(String path)
             throws IOException;
 
     /**

@@ -27,6 +27,7 @@ import org.apache.parquet.format.RowGroup;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,10 @@ final class TrinoFileStore
     public List<TableFile> listFilesRecursively(String location)
             throws IOException
     {
+        Optional<Path> localDirectory = LocalFileListing.localDirectory(location);
+        if (localDirectory.isPresent()) {
+            return LocalFileListing.listFilesRecursively(location, localDirectory.get());
+        }
         ImmutableList.Builder<TableFile> files = ImmutableList.builder();
         FileIterator iterator = fileSystem.listFiles(Location.of(location));
         while (iterator.hasNext()) {
@@ -93,6 +98,15 @@ final class TrinoFileStore
         try (TrinoInputStream stream = file.newStream()) {
             return Optional.of(stream.readAllBytes());
         }
+    }
+
+    @Override
+    public OutputStream create(String path)
+            throws IOException
+    {
+        Location location = Location.of(path);
+        fileSystem.createDirectory(location.parentDirectory());
+        return fileSystem.newOutputFile(location).create();
     }
 
     @Override

@@ -1,0 +1,76 @@
+package io.dredge.core.backup;
+
+import io.dredge.core.port.FileStore;
+import io.dredge.core.port.SeekableInput;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.zip.CRC32C;
+
+/**
+ * Copying and checksumming single files through the {@link FileStore} port: what every {@link FileCopier} does for
+ * each of its files, wherever it runs.
+ */
+public final class FileCopies
+{
+    private static final int BUFFER_SIZE = 1 << 20;
+
+    private FileCopies() {}
+
+    /**
+     * Copies one file, computing the CRC32C of the bytes written. Fails when the target exists, or when the source
+     * no longer has the size the copy was planned with (a writer replaced it).
+     */
+    public static CopiedFile copy(FileStore fileStore, FileCopy copy)
+            throws IOException
+    {
+        CRC32C crc = new CRC32C();
+        long written = 0;
+        byte[] buffer = new byte[BUFFER_SIZE];
+        try (SeekableInput input = fileStore.newInput(copy.source());
+                OutputStream output = fileStore.create(copy.target())) {
+            int read;
+            while ((read = input.read(buffer, 0, buffer.length)) >= 0) {
+                output.write(buffer, 0, read);
+                crc.update(buffer, 0, read);
+                written += read;
+            }
+        }
+        if (written != copy.sizeBytes()) {
+            throw new IOException("%s changed while it was copied: %s bytes planned, %s read".formatted(copy.source(), copy.sizeBytes(), written));
+        }
+        return new CopiedFile(copy.target(), written, crc.getValue());
+    }
+
+    /**
+     * The CRC32C and size of a file as it is now.
+     */
+    public static CopiedFile checksum(FileStore fileStore, String path)
+            throws IOException
+    {
+        CRC32C crc = new CRC32C();
+        long length = 0;
+        byte[] buffer = new byte[BUFFER_SIZE];
+        try (SeekableInput input = fileStore.newInput(path)) {
+            int read;
+            while ((read = input.read(buffer, 0, buffer.length)) >= 0) {
+                crc.update(buffer, 0, read);
+                length += read;
+            }
+        }
+        return new CopiedFile(path, length, crc.getValue());
+    }
+
+    public static String crc32cHex(long crc32c)
+    {
+        return "%08x".formatted(crc32c);
+    }
+
+    public static long parseCrc32c(String hex)
+    {
+        if (hex.length() != 8) {
+            throw new IllegalArgumentException("not a CRC32C: " + hex);
+        }
+        return Long.parseLong(hex, 16);
+    }
+}

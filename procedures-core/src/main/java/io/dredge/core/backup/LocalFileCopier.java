@@ -1,0 +1,64 @@
+package io.dredge.core.backup;
+
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.port.FileStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Copies on this node, as many at a time as {@code executor} runs: for engines without a distributed copy (Hive's
+ * hooks) and for the small metadata files of a backup.
+ */
+public final class LocalFileCopier
+        implements FileCopier
+{
+    private final FileStore fileStore;
+    private final Executor executor;
+
+    public LocalFileCopier(FileStore fileStore, Executor executor)
+    {
+        this.fileStore = requireNonNull(fileStore, "fileStore is null");
+        this.executor = requireNonNull(executor, "executor is null");
+    }
+
+    @Override
+    public List<CopiedFile> copy(List<FileCopy> copies, Consumer<CopyProgress> progress)
+    {
+        long totalBytes = copies.stream().mapToLong(FileCopy::sizeBytes).sum();
+        AtomicLong files = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        List<CompletableFuture<CopiedFile>> pending = new ArrayList<>();
+        for (FileCopy copy : copies) {
+            pending.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    CopiedFile copied = FileCopies.copy(fileStore, copy);
+                    progress.accept(new CopyProgress(files.incrementAndGet(), copies.size(), bytes.addAndGet(copied.sizeBytes()), totalBytes));
+                    return copied;
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException("failed to copy %s to %s: %s".formatted(copy.source(), copy.target(), e.getMessage()), e);
+                }
+            }, executor));
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        }
+        catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+        return pending.stream().map(CompletableFuture::join).collect(ImmutableList.toImmutableList());
+    }
+}
