@@ -28,6 +28,7 @@ public class DredgeConfig
     private int listingConcurrency = 16;
     private int metastoreConcurrency = 4;
     private Optional<String> journalLocation = Optional.empty();
+    private Optional<String> backupLocation = Optional.empty();
     private Optional<URI> engineUri = Optional.empty();
     private Optional<String> engineUser = Optional.empty();
     private Optional<String> enginePassword = Optional.empty();
@@ -130,6 +131,19 @@ public class DredgeConfig
     public DredgeConfig setJournalLocation(String journalLocation)
     {
         this.journalLocation = Optional.ofNullable(journalLocation).filter(value -> !value.isBlank());
+        return this;
+    }
+
+    public Optional<String> getBackupLocation()
+    {
+        return backupLocation;
+    }
+
+    @Config("dredge.backup-location")
+    @ConfigDescription("Backup repository: where backup_table keeps backups (manifests and files), and where every backup is named; backups are unavailable without it")
+    public DredgeConfig setBackupLocation(String backupLocation)
+    {
+        this.backupLocation = Optional.ofNullable(backupLocation).filter(value -> !value.isBlank());
         return this;
     }
 

@@ -1,5 +1,8 @@
 package io.dredge.trino;
 
+import io.dredge.core.backup.BackupRepository;
+import io.dredge.core.backup.Backups;
+import io.dredge.core.backup.LocalFileCopier;
 import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.airlift.units.DataSize;
@@ -88,6 +91,25 @@ public class DredgeMaintenance
             properties.put(hiveCatalog + ".collect_column_statistics_on_write", "false");
         }
         return properties.buildOrThrow();
+    }
+
+    /**
+     * Backups of this catalog, kept in its backup repository ({@code dredge.backup-location}).
+     */
+    public Backups backups(ConnectorSession session)
+    {
+        BackupRepository repository = backupRepository(session).orElseThrow(() -> new TrinoException(NOT_SUPPORTED,
+                "backups need a backup repository: set dredge.backup-location in the catalog's properties"));
+        MaintenanceContext context = context(session);
+        return new Backups(context, repository, new LocalFileCopier(context.fileStore(), maintenanceExecutor));
+    }
+
+    /**
+     * The repository that names this catalog's backups, when one is configured.
+     */
+    public Optional<BackupRepository> backupRepository(ConnectorSession session)
+    {
+        return config.getBackupLocation().map(location -> new BackupRepository(ports.fileStore(session.getIdentity()), location));
     }
 
     public OperationJournal journal(ConnectorSession session)

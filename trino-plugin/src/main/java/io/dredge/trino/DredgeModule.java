@@ -8,11 +8,16 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import io.dredge.core.compaction.TableLocks;
 import io.dredge.trino.adapter.TrinoPorts;
+import io.dredge.trino.procedure.BackupTableProcedure;
 import io.dredge.trino.procedure.CleanupProcedure;
 import io.dredge.trino.procedure.CompactSchemaProcedure;
 import io.dredge.trino.procedure.CompactTableProcedure;
+import io.dredge.trino.procedure.DropBackupProcedure;
 import io.dredge.trino.procedure.RecoverProcedure;
+import io.dredge.trino.procedure.RestoreTableProcedure;
 import io.dredge.trino.procedure.RollbackCompactionProcedure;
+import io.dredge.trino.procedure.VerifyBackupProcedure;
+import io.dredge.trino.system.BackupsSystemTable;
 import io.dredge.trino.system.OperationsSystemTable;
 import io.dredge.trino.system.SmallFileReportSystemTable;
 import io.trino.spi.connector.SystemTable;
@@ -42,11 +47,16 @@ public class DredgeModule
 
         newSetBinder(binder, SystemTable.class).addBinding().to(SmallFileReportSystemTable.class).in(Scopes.SINGLETON);
         newSetBinder(binder, SystemTable.class).addBinding().to(OperationsSystemTable.class).in(Scopes.SINGLETON);
+        newSetBinder(binder, SystemTable.class).addBinding().to(BackupsSystemTable.class).in(Scopes.SINGLETON);
 
         Multibinder<Procedure> procedures = newSetBinder(binder, Procedure.class);
         procedures.addBinding().toProvider(CompactTableProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(CompactSchemaProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(RollbackCompactionProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(BackupTableProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(RestoreTableProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(VerifyBackupProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(DropBackupProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(CleanupProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(RecoverProcedure.class).in(Scopes.SINGLETON);
     }

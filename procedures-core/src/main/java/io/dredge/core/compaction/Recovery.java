@@ -1,5 +1,6 @@
 package io.dredge.core.compaction;
 
+import io.dredge.core.backup.BackupRecovery;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationKind;
@@ -139,6 +140,11 @@ public final class Recovery
                 context.journal().save(target.withState(OperationState.CLEANED_UP));
                 finish(operation, OperationState.SUCCEEDED, summary + " (finished by recover)");
                 yield "finished cleanup %s of compaction %s".formatted(operation.id(), target.id());
+            }
+            case BACKUP -> {
+                String closed = BackupRecovery.markFailed(context, operation);
+                finish(operation, OperationState.RECOVERED, closed);
+                yield "closed interrupted backup %s: %s".formatted(operation.id(), closed);
             }
             case RECOVER -> {
                 finish(operation, OperationState.RECOVERED, "superseded by a later recover");

@@ -6,4 +6,5 @@ public enum OperationKind
     ROLLBACK,
     CLEANUP,
     RECOVER,
+    BACKUP,
 }

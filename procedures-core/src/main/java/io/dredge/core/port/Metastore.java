@@ -2,6 +2,8 @@ package io.dredge.core.port;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.Lists;
+import io.dredge.core.model.HivePartitionDefinition;
+import io.dredge.core.model.HiveTableDefinition;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
@@ -77,6 +79,23 @@ public interface Metastore
         }
         return partitions.build();
     }
+
+    /**
+     * The whole definition of a Hive table, as a backup keeps it: without statistics, DDL times, engine bookkeeping
+     * and Dredge's lock. Empty when the table does not exist.
+     */
+    Optional<HiveTableDefinition> getTableDefinition(TableReference table);
+
+    /**
+     * The named partitions' definitions, in the given order; partitions dropped meanwhile are left out.
+     */
+    List<HivePartitionDefinition> getPartitionDefinitions(TableReference table, List<String> partitionNames);
+
+    /**
+     * Creates a Hive table from a definition at {@code location}, owned by {@code owner}, with its partitions (each at
+     * the location given for its name); all or nothing: when a partition cannot be added the table is dropped again.
+     */
+    void createTable(TableReference table, HiveTableDefinition definition, String location, String owner, List<HivePartitionDefinition> partitions, Map<String, String> partitionLocations);
 
     /**
      * The location of a schema (database), when it has one.

@@ -1,20 +1,28 @@
 package io.dredge.trino.adapter;
 
 import com.google.common.collect.ImmutableList;
+import io.dredge.core.model.HiveColumn;
+import io.dredge.core.model.HivePartitionDefinition;
+import io.dredge.core.model.HiveStorage;
+import io.dredge.core.model.HiveTableDefinition;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.port.Metastore;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.Lists;
 import io.trino.metastore.Column;
+import io.trino.metastore.HiveBucketProperty;
 import io.trino.metastore.HiveColumnStatistics;
 import io.trino.metastore.HiveMetastore;
+import io.trino.metastore.HiveType;
 import io.trino.metastore.Partition;
 import io.trino.metastore.PartitionStatistics;
 import io.trino.metastore.PartitionWithStatistics;
 import io.trino.metastore.Partitions;
 import io.trino.metastore.PrincipalPrivileges;
+import io.trino.metastore.SortingColumn;
 import io.trino.metastore.Storage;
 import io.trino.metastore.StorageFormat;
 import io.trino.metastore.Table;
@@ -172,11 +180,8 @@ final class TrinoMetastore
     public void createTableLike(TableReference source, TableReference target, String location, boolean external, Map<String, String> extraParameters)
     {
         Table hiveTable = requireTable(source);
-        Map<String, String> parameters = new HashMap<>(hiveTable.getParameters());
         // a copy has no statistics, no Dredge lock and no engine bookkeeping of the source
-        parameters.keySet().removeAll(STATS_PROPERTIES);
-        parameters.keySet().removeIf(key -> key.startsWith("dredge.") || key.equals("transient_lastDdlTime") || key.equals("trino_query_id") || key.equals("presto_query_id"));
-        parameters.remove("EXTERNAL");
+        Map<String, String> parameters = new HashMap<>(definingParameters(hiveTable.getParameters()));
         if (external) {
             parameters.put("EXTERNAL", "TRUE");
             // a DROP TABLE of the copy from Hive must not delete the data it points at
@@ -209,6 +214,141 @@ final class TrinoMetastore
             copies.add(new PartitionWithStatistics(copy, name, PartitionStatistics.empty()));
         });
         metastore.addPartitions(target.schemaName(), target.tableName(), copies.build());
+    }
+
+    @Override
+    public Optional<HiveTableDefinition> getTableDefinition(TableReference table)
+    {
+        return metastore.getTable(table.schemaName(), table.tableName()).map(hiveTable -> new HiveTableDefinition(
+                columns(hiveTable.getDataColumns()),
+                columns(hiveTable.getPartitionColumns()),
+                storage(hiveTable.getStorage()),
+                definingParameters(hiveTable.getParameters()),
+                hiveTable.getTableType().equals(EXTERNAL_TABLE)));
+    }
+
+    @Override
+    public List<HivePartitionDefinition> getPartitionDefinitions(TableReference table, List<String> partitionNames)
+    {
+        Table hiveTable = requireTable(table);
+        Map<String, Optional<Partition>> found = metastore.getPartitionsByNames(hiveTable, partitionNames);
+        ImmutableList.Builder<HivePartitionDefinition> partitions = ImmutableList.builder();
+        for (String name : partitionNames) {
+            found.getOrDefault(name, Optional.empty()).ifPresent(partition -> partitions.add(new HivePartitionDefinition(
+                    name,
+                    partition.getValues(),
+                    columns(partition.getColumns()),
+                    storage(partition.getStorage()),
+                    definingParameters(partition.getParameters()))));
+        }
+        return partitions.build();
+    }
+
+    @Override
+    public void createTable(TableReference table, HiveTableDefinition definition, String location, String owner, List<HivePartitionDefinition> partitions, Map<String, String> partitionLocations)
+    {
+        Map<String, String> parameters = new HashMap<>(definition.parameters());
+        parameters.remove("EXTERNAL");
+        if (definition.external()) {
+            parameters.put("EXTERNAL", "TRUE");
+        }
+        Table hiveTable = Table.builder()
+                .setDatabaseName(table.schemaName())
+                .setTableName(table.tableName())
+                .setOwner(Optional.of(owner))
+                .setTableType(definition.external() ? EXTERNAL_TABLE : MANAGED_TABLE)
+                .setDataColumns(hiveColumns(definition.dataColumns()))
+                .setPartitionColumns(hiveColumns(definition.partitionColumns()))
+                .setParameters(parameters)
+                .withStorage(storage -> hiveStorage(storage, definition.storage()).setLocation(location))
+                .build();
+        metastore.createTable(hiveTable, privileges(hiveTable));
+        if (partitions.isEmpty()) {
+            return;
+        }
+        try {
+            ImmutableList.Builder<PartitionWithStatistics> added = ImmutableList.builder();
+            for (HivePartitionDefinition partition : partitions) {
+                String partitionLocation = requireNonNull(partitionLocations.get(partition.name()), () -> "no location for partition " + partition.name());
+                Partition hivePartition = Partition.builder()
+                        .setDatabaseName(table.schemaName())
+                        .setTableName(table.tableName())
+                        .setValues(partition.values())
+                        .setColumns(hiveColumns(partition.columns()))
+                        .setParameters(partition.parameters())
+                        .withStorage(storage -> hiveStorage(storage, partition.storage()).setLocation(partitionLocation))
+                        .build();
+                added.add(new PartitionWithStatistics(hivePartition, partition.name(), PartitionStatistics.empty()));
+            }
+            for (List<PartitionWithStatistics> batch : Lists.partition(added.build(), PARTITION_BATCH_SIZE)) {
+                metastore.addPartitions(table.schemaName(), table.tableName(), batch);
+            }
+        }
+        catch (RuntimeException e) {
+            try {
+                dropTableKeepingData(table);
+            }
+            catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static List<HiveColumn> columns(List<Column> columns)
+    {
+        return columns.stream()
+                .map(column -> new HiveColumn(column.getName(), column.getType().toString(), column.getComment()))
+                .collect(toImmutableList());
+    }
+
+    private static List<Column> hiveColumns(List<HiveColumn> columns)
+    {
+        return columns.stream()
+                .map(column -> new Column(column.name(), HiveType.valueOf(column.type()), column.comment(), ImmutableMap.of()))
+                .collect(toImmutableList());
+    }
+
+    private static HiveStorage storage(Storage storage)
+    {
+        StorageFormat format = storage.getStorageFormat();
+        return new HiveStorage(
+                format.getInputFormat(),
+                format.getOutputFormat(),
+                format.getSerde(),
+                storage.getSerdeParameters(),
+                storage.getBucketProperty().map(bucketing -> new HiveStorage.Bucketing(
+                        bucketing.bucketedBy(),
+                        bucketing.bucketCount(),
+                        bucketing.sortedBy().stream()
+                                .map(sort -> new HiveStorage.SortColumn(sort.columnName(), sort.order() == SortingColumn.Order.ASCENDING))
+                                .collect(toImmutableList()))));
+    }
+
+    private static Storage.Builder hiveStorage(Storage.Builder builder, HiveStorage storage)
+    {
+        return builder
+                .setStorageFormat(StorageFormat.create(storage.serde(), storage.inputFormat(), storage.outputFormat()))
+                .setSerdeParameters(storage.serdeParameters())
+                .setBucketProperty(storage.bucketing().map(bucketing -> new HiveBucketProperty(
+                        bucketing.columns(),
+                        bucketing.bucketCount(),
+                        bucketing.sortedBy().stream()
+                                .map(sort -> new SortingColumn(sort.column(), sort.ascending() ? SortingColumn.Order.ASCENDING : SortingColumn.Order.DESCENDING))
+                                .collect(toImmutableList()))));
+    }
+
+    /**
+     * A table's or partition's parameters without what the metastore and the engines keep about its current data
+     * (statistics, DDL times, the writing query) and without Dredge's own (the lock): what defines it.
+     */
+    private static Map<String, String> definingParameters(Map<String, String> parameters)
+    {
+        Map<String, String> defining = new HashMap<>(parameters);
+        defining.keySet().removeAll(STATS_PROPERTIES);
+        defining.keySet().removeIf(key -> key.startsWith("dredge.") || key.equals("transient_lastDdlTime") || key.equals("trino_query_id") || key.equals("presto_query_id")
+                || key.equals("trino_version") || key.equals("presto_version") || key.equals("EXTERNAL"));
+        return ImmutableMap.copyOf(defining);
     }
 
     @Override

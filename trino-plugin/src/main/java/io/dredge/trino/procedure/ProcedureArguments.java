@@ -29,6 +29,20 @@ final class ProcedureArguments
     }
 
     /**
+     * A required text argument (a backup name), as given: NULL and blank are refused.
+     */
+    static String requireText(String value, String argument)
+    {
+        if (value == null) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "%s must not be NULL".formatted(argument));
+        }
+        if (value.isBlank()) {
+            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "%s must not be empty".formatted(argument));
+        }
+        return value;
+    }
+
+    /**
      * A NULL flag is refused rather than read as false: {@code dry_run => NULL} must not run a real compaction.
      */
     static boolean requireBoolean(Boolean value, String argument)

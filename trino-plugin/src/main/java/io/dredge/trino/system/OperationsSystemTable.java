@@ -184,7 +184,7 @@ public class OperationsSystemTable
                 record.error().orElse(null));
     }
 
-    private static long timestamp(Instant instant)
+    static long timestamp(Instant instant)
     {
         return packDateTimeWithZone(instant.toEpochMilli(), UTC_KEY);
     }

@@ -1,0 +1,252 @@
+package io.dredge.it;
+
+import io.trino.testing.MaterializedResult;
+import io.trino.testing.MaterializedRow;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
+
+/**
+ * backup_table, restore_table, verify_backup, drop_backup and system.backups for Hive tables, through SQL on a real
+ * Trino (coordinator and worker) over a real thrift metastore, the backup repository on local disk.
+ */
+@TestInstance(PER_CLASS)
+public class TestHiveBackup
+        extends AbstractTestWithThriftMetastore
+{
+    private Path repository;
+
+    @Override
+    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+            throws IOException
+    {
+        repository = Files.createDirectories(directory.resolve("backups"));
+        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository);
+    }
+
+    @BeforeAll
+    public void createSchemas()
+    {
+        createSchema("bk");
+        createSchema("restored");
+    }
+
+    @Test
+    public void testRoundTripWithTwoPartitionLevelsAndSpecialValuesAfterTheSourceIsGone()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE hive.bk.events (id bigint, payload varchar, region varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['region', 'day'])");
+        assertUpdate("INSERT INTO hive.bk.events VALUES (1, 'a', 'eu', '2024-01-01'), (2, 'b', 'eu', '2024-01-02')", 2);
+        assertUpdate("INSERT INTO hive.bk.events VALUES (3, 'c', 'us west', 'a/b'), (4, 'd', 'x=y', '100%'), (5, 'e', 'it''s', NULL), (6, NULL, NULL, '2024-01-01')", 4);
+        assertUpdate("INSERT INTO hive.bk.events VALUES (7, 'f', 'eu', '2024-01-01')", 1);
+        MaterializedResult before = computeActual("SELECT * FROM hive.bk.events");
+        String createBefore = showCreateTable("hive.bk.events");
+
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'events', backup_name => 'events_1')");
+        MaterializedRow backup = computeActual("SELECT state, table_type, partitions, files, rows, bytes = bytes_copied, format_version FROM dredge.system.backups WHERE backup_name = 'events_1'").getMaterializedRows().getFirst();
+        assertThat(backup.getFields()).containsExactly("COMPLETE", "HIVE", 6L, 7L, 7L, true, 1);
+
+        Path sourceDirectory = warehouse().resolve("bk").resolve("events");
+        assertUpdate("DROP TABLE hive.bk.events");
+        if (Files.exists(sourceDirectory)) {
+            deleteRecursively(sourceDirectory);
+        }
+        assertThat(sourceDirectory).doesNotExist();
+
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'events_1', schema_name => 'restored', table_name => 'events')");
+        assertThat(computeActual("SELECT * FROM hive.restored.events").getMaterializedRows()).containsExactlyInAnyOrderElementsOf(before.getMaterializedRows());
+        assertThat(showCreateTable("hive.restored.events")).isEqualTo(createBefore.replace("hive.bk.events", "hive.restored.events"));
+        assertThat(computeActual("SELECT count(*) FROM hive.restored.\"events$partitions\"").getOnlyValue()).isEqualTo(6L);
+    }
+
+    @Test
+    public void testBucketedSortedOrcRoundTrip()
+    {
+        assertUpdate("CREATE TABLE hive.bk.bucketed (id bigint, name varchar, day date) WITH (format = 'ORC', partitioned_by = ARRAY['day'], bucketed_by = ARRAY['id'], bucket_count = 4, sorted_by = ARRAY['name'])");
+        assertUpdate("INSERT INTO hive.bk.bucketed VALUES (1, 'a', DATE '2024-01-01'), (2, 'b', DATE '2024-01-01'), (3, 'c', DATE '2024-01-02'), (4, 'd', DATE '2024-01-02'), (5, 'e', DATE '2024-01-02')", 5);
+        MaterializedResult before = computeActual("SELECT * FROM hive.bk.bucketed");
+        String createBefore = showCreateTable("hive.bk.bucketed");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'bucketed', backup_name => 'bucketed_1')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'bucketed_1', schema_name => 'restored', table_name => 'bucketed')");
+        assertThat(computeActual("SELECT * FROM hive.restored.bucketed").getMaterializedRows()).containsExactlyInAnyOrderElementsOf(before.getMaterializedRows());
+        assertThat(showCreateTable("hive.restored.bucketed")).isEqualTo(createBefore.replace("hive.bk.bucketed", "hive.restored.bucketed"));
+        assertThat(computeActual("SELECT count(*) FROM hive.restored.bucketed WHERE id = 3").getOnlyValue()).isEqualTo(1L);
+    }
+
+    @Test
+    public void testChainOfIncrementalBackupsEachRestoresToItsOwnPoint()
+    {
+        assertUpdate("CREATE TABLE hive.bk.chain (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.chain VALUES (1, 'a'), (2, 'b')", 2);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'chain', backup_name => 'chain_1')");
+        List<MaterializedRow> first = computeActual("SELECT * FROM hive.bk.chain").getMaterializedRows();
+
+        assertUpdate("INSERT INTO hive.bk.chain VALUES (3, 'c')", 1);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'chain', backup_name => 'chain_2')");
+        List<MaterializedRow> second = computeActual("SELECT * FROM hive.bk.chain").getMaterializedRows();
+
+        assertUpdate("DELETE FROM hive.bk.chain WHERE day = 'a'");
+        assertUpdate("INSERT INTO hive.bk.chain VALUES (4, 'b')", 1);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'chain', backup_name => 'chain_3')");
+        List<MaterializedRow> third = computeActual("SELECT * FROM hive.bk.chain").getMaterializedRows();
+
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'chain', backup_name => 'chain_4')");
+
+        // the second and third copied only their new files; the fourth, of an unchanged table, copied nothing
+        MaterializedResult backups = computeActual("SELECT backup_name, files, bytes_copied > 0, bytes_copied < bytes, rows FROM dredge.system.backups WHERE source_table = 'chain' ORDER BY created_at");
+        assertThat(backups.getMaterializedRows()).extracting(MaterializedRow::getFields).containsExactly(
+                List.of("chain_1", 2L, true, false, 2L),
+                List.of("chain_2", 3L, true, true, 3L),
+                List.of("chain_3", 3L, true, true, 3L),
+                List.of("chain_4", 3L, false, true, 3L));
+        assertThat(computeActual("SELECT bytes_copied FROM dredge.system.backups WHERE backup_name = 'chain_4'").getOnlyValue()).isEqualTo(0L);
+
+        assertUpdate("CALL dredge.system.drop_backup(backup_name => 'chain_2')");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE backup_name = 'chain_2'").getOnlyValue()).isEqualTo(0L);
+        assertUpdate("CALL dredge.system.verify_backup(backup_name => 'chain_1')");
+        assertUpdate("CALL dredge.system.verify_backup(backup_name => 'chain_3')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'chain_1', schema_name => 'restored', table_name => 'chain_1')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'chain_3', schema_name => 'restored', table_name => 'chain_3')");
+        assertThat(computeActual("SELECT * FROM hive.restored.chain_1").getMaterializedRows()).containsExactlyInAnyOrderElementsOf(first);
+        assertThat(computeActual("SELECT * FROM hive.restored.chain_3").getMaterializedRows()).containsExactlyInAnyOrderElementsOf(third);
+        assertThat(second).hasSize(3);
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'chain_2', schema_name => 'restored', table_name => 'chain_2')", "backup chain_2 does not exist");
+    }
+
+    @Test
+    public void testDamagedBackupIsFoundByVerifyAndRestoresNothing()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE hive.bk.damaged (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.damaged VALUES (1, 'a'), (2, 'b')", 2);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'damaged', backup_name => 'damaged_flipped')");
+        Path stored = storedFiles("bk", "damaged").getFirst();
+        flipLastByte(stored);
+        assertQueryFails("CALL dredge.system.verify_backup(backup_name => 'damaged_flipped')", "backup damaged_flipped is damaged: 1 of 2 files fail: tables/bk/damaged/day=a/.*");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'damaged_flipped', schema_name => 'restored', table_name => 'damaged_flipped')",
+                "backup damaged_flipped is damaged, nothing was restored: .*");
+        assertRestoreLeftNothing("damaged_flipped");
+
+        // a missing file; a later backup of the table copies it again instead of sharing the missing one
+        assertUpdate("CREATE TABLE hive.bk.missing (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.missing VALUES (1, 'a'), (2, 'b')", 2);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'missing', backup_name => 'damaged_missing')");
+        Files.delete(storedFiles("bk", "missing").getFirst());
+        assertQueryFails("CALL dredge.system.verify_backup(backup_name => 'damaged_missing')", "backup damaged_missing is damaged: 1 of 2 files fail: .*cannot be read.*");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'damaged_missing', schema_name => 'restored', table_name => 'damaged_missing')",
+                "backup damaged_missing is damaged, nothing was restored: .*");
+        assertRestoreLeftNothing("damaged_missing");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'missing', backup_name => 'missing_again')");
+        assertUpdate("CALL dredge.system.verify_backup(backup_name => 'missing_again')");
+        assertThat(computeActual("SELECT files, bytes_copied > 0, bytes_copied < bytes FROM dredge.system.backups WHERE backup_name = 'missing_again'").getMaterializedRows().getFirst().getFields())
+                .containsExactly(2L, true, true);
+
+        // a truncated manifest
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'damaged', backup_name => 'damaged_manifest')");
+        Path manifest = repository.resolve("backups").resolve("damaged_manifest").resolve("manifest.json");
+        byte[] json = Files.readAllBytes(manifest);
+        Files.write(manifest, java.util.Arrays.copyOf(json, json.length / 2));
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'damaged_manifest', schema_name => 'restored', table_name => 'damaged_manifest')",
+                "backup damaged_manifest cannot be read .*Checksum error.*");
+        assertRestoreLeftNothing("damaged_manifest");
+        // without Hadoop's checksum file beside it (an object store has none), the manifest itself is found truncated
+        Files.delete(manifest.resolveSibling(".manifest.json.crc"));
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'damaged_manifest', schema_name => 'restored', table_name => 'damaged_manifest')",
+                "(?s)backup damaged_manifest cannot be read .*truncated or not JSON.*");
+        assertRestoreLeftNothing("damaged_manifest");
+
+        // a manifest of a future format
+        Files.writeString(manifest, new String(json, java.nio.charset.StandardCharsets.UTF_8).replace("\"format-version\" : 1", "\"format-version\" : 9"));
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'damaged_manifest', schema_name => 'restored', table_name => 'damaged_manifest')",
+                "backup damaged_manifest cannot be read .*format version 9 is not one this Dredge reads.*");
+        assertRestoreLeftNothing("damaged_manifest");
+    }
+
+    @Test
+    public void testRefusalsChangeNothing()
+    {
+        assertUpdate("CREATE TABLE hive.bk.refused (id bigint)");
+        assertUpdate("INSERT INTO hive.bk.refused VALUES 1", 1);
+        assertUpdate("CREATE VIEW hive.bk.refused_view AS SELECT * FROM hive.bk.refused");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'nope', backup_name => 'x')", "table bk.nope does not exist");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'nope', table_name => 'refused', backup_name => 'x')", "schema nope does not exist");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused_view', backup_name => 'x')", ".*is a view, not a table.*");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => '../escape')", "invalid backup name '../escape'.*");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => NULL)", "backup_name must not be NULL");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => 'refused_1')");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => 'refused_1')", "backup refused_1 already exists.*");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'no_such_backup', schema_name => 'restored', table_name => 'x')", "backup no_such_backup does not exist");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'refused_1', schema_name => 'bk', table_name => 'refused')", "table bk.refused already exists.*");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'refused_1', schema_name => 'nope', table_name => 'x')", "schema nope does not exist");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'refused_1', schema_name => 'restored', table_name => 'x', location => '" + schemaLocation("bk") + "/refused')",
+                "restore location .* is not empty .*");
+        assertThat(computeActual("SELECT count(*) FROM hive.bk.refused").getOnlyValue()).isEqualTo(1L);
+        assertQueryFails("CALL dredge.system.drop_backup(backup_name => 'no_such_backup')", "backup no_such_backup does not exist");
+        assertQueryFails("CALL dredge.system.verify_backup(backup_name => 'no_such_backup')", "backup no_such_backup does not exist");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE backup_name IN ('x', '../escape')").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testBackupHoldsTheTableLockAndRecoverClosesAnInterruptedOne()
+    {
+        assertUpdate("CREATE TABLE hive.bk.locked (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.locked VALUES (1, 'a')", 1);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'locked', backup_name => 'locked_1')");
+        assertThat(computeActual("SELECT kind, state FROM dredge.system.operations WHERE table_name = 'locked'").getMaterializedRows())
+                .extracting(MaterializedRow::getFields)
+                .containsExactly(List.of("BACKUP", "SUCCEEDED"));
+        assertThat(computeActual("SELECT step FROM dredge.system.operations WHERE table_name = 'locked'").getOnlyValue().toString()).startsWith("backed up 1 files");
+    }
+
+    private void assertRestoreLeftNothing(String tableName)
+    {
+        assertThat(computeActual(format("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'restored' AND table_name = '%s'", tableName)).getOnlyValue()).isEqualTo(0L);
+        assertThat(warehouse().resolve("restored").resolve(tableName)).doesNotExist();
+    }
+
+    private List<Path> storedFiles(String schema, String table)
+            throws IOException
+    {
+        try (Stream<Path> files = Files.walk(repository.resolve("tables").resolve(schema).resolve(table))) {
+            return files.filter(Files::isRegularFile).filter(path -> !path.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+
+    private static void flipLastByte(Path file)
+            throws IOException
+    {
+        try (RandomAccessFile access = new RandomAccessFile(file.toFile(), "rw")) {
+            access.seek(access.length() - 1);
+            int value = access.read();
+            access.seek(access.length() - 1);
+            access.write(value ^ 0xFF);
+        }
+    }
+
+    private String showCreateTable(String table)
+    {
+        // the location is the one thing a restore changes
+        return ((String) computeActual("SHOW CREATE TABLE " + table).getOnlyValue()).replaceAll("(?m)^\\s*external_location = .*\\n", "");
+    }
+
+    private static void deleteRecursively(Path directory)
+            throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

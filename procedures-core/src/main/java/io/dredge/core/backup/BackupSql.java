@@ -1,0 +1,64 @@
+package io.dredge.core.backup;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.common.io.BaseEncoding;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.port.SqlEngine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The figures a backup records and a restore checks, counted by the engine: rows and the order-independent row
+ * checksum that compaction verifies with, per partition ({@code "$partition"}, the engine's partition name), in one scan.
+ */
+final class BackupSql
+{
+    private static final String PARTITION_NAME_COLUMN = "$partition";
+
+    private final SqlEngine engine;
+    private final Optional<String> catalog;
+
+    BackupSql(SqlEngine engine, Optional<String> catalog)
+    {
+        this.engine = requireNonNull(engine, "engine is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+    }
+
+    record Figures(long rows, String checksum)
+    {
+        Figures
+        {
+            requireNonNull(checksum, "checksum is null");
+        }
+    }
+
+    /**
+     * Figures by partition name; an unpartitioned table's under the empty name. Partitions without rows are absent.
+     */
+    Map<String, Figures> figures(TableDescriptor table)
+    {
+        var dialect = engine.dialect();
+        String partitionName = table.partitioned() ? dialect.quoteIdentifier(PARTITION_NAME_COLUMN) : dialect.stringLiteral("");
+        String sql = "SELECT %s, count(*), %s FROM %s GROUP BY 1".formatted(
+                partitionName,
+                dialect.rowChecksum(table.allColumns()),
+                dialect.qualifiedName(catalog, table.table().schemaName(), table.table().tableName()));
+        ImmutableMap.Builder<String, Figures> figures = ImmutableMap.builder();
+        for (List<Object> row : engine.query(sql)) {
+            figures.put((String) row.get(0), new Figures(((Number) row.get(1)).longValue(), checksumText(row.get(2))));
+        }
+        return figures.buildOrThrow();
+    }
+
+    static String checksumText(Object checksum)
+    {
+        if (checksum == null) {
+            return "";
+        }
+        return checksum instanceof byte[] bytes ? BaseEncoding.base16().lowerCase().encode(bytes) : checksum.toString();
+    }
+}

@@ -1,0 +1,8 @@
+package io.dredge.core.backup;
+
+public enum BackupState
+{
+    RUNNING,
+    COMPLETE,
+    FAILED,
+}

@@ -1,0 +1,617 @@
+package io.dredge.core.backup;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import io.dredge.core.DredgeException;
+import io.dredge.core.compaction.MaintenanceContext;
+import io.dredge.core.compaction.OperationGuard;
+import io.dredge.core.journal.OperationKind;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.model.HivePartitionDefinition;
+import io.dredge.core.model.HiveTableDefinition;
+import io.dredge.core.model.Locations;
+import io.dredge.core.model.PartitionDescriptor;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.model.TableType;
+import io.dredge.core.report.HiveTableFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
+import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
+import static io.dredge.core.DredgeException.Kind.UNSAFE;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code backup_table}, {@code restore_table}, {@code verify_backup} and {@code drop_backup} for Hive tables.
+ *
+ * <p>A backup holds the table lock (the one compaction takes), so that the two never interleave, and records the
+ * manifest {@code RUNNING} before its first copy. Each partition is listed, counted through the engine, copied, and
+ * listed again: a partition a writer changed meanwhile fails the backup, naming it, rather than leaving a mix.
+ */
+public final class Backups
+{
+    private static final Logger log = LoggerFactory.getLogger(Backups.class);
+
+    private final MaintenanceContext context;
+    private final BackupRepository catalog;
+    private final FileCopier copier;
+
+    /**
+     * @param catalog the repository that names every backup ({@code dredge.backup-location}); a backup may keep its
+     * files in another repository, and then its manifest is written to both
+     */
+    public Backups(MaintenanceContext context, BackupRepository catalog, FileCopier copier)
+    {
+        this.context = requireNonNull(context, "context is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.copier = requireNonNull(copier, "copier is null");
+    }
+
+    public BackupManifest backup(TableReference table, String backupName, Optional<String> location)
+    {
+        BackupRepository.requireValidName(backupName);
+        BackupRepository repository = location.map(root -> new BackupRepository(context.fileStore(), root)).orElse(catalog);
+        OperationGuard guard = new OperationGuard(context);
+        TableDescriptor descriptor = guard.requireTable(table);
+        requireBackupableTable(descriptor);
+        if (catalog.read(backupName).isPresent()) {
+            throw new DredgeException(INVALID_ARGUMENT, "backup %s already exists; choose another name or drop it first (CALL dredge.system.drop_backup(backup_name => '%s'))".formatted(backupName, backupName));
+        }
+        if (descriptor.tableType() == TableType.ICEBERG) {
+            throw new DredgeException(NOT_SUPPORTED, "backups of Iceberg tables are not available yet: %s".formatted(table));
+        }
+        HiveTableDefinition definition = context.metastore().getTableDefinition(table)
+                .orElseThrow(() -> new DredgeException(NOT_FOUND, "table %s does not exist".formatted(table)));
+
+        // the journal names the manifest, so that recover can mark a backup that died as failed
+        OperationRecord record = OperationRecord.buildFrom(OperationRecord.start(OperationKind.BACKUP, table, context.user(), Optional.empty(), context.clock().instant()))
+                .step("planning backup " + backupName)
+                .stagingLocation(Optional.of(catalog.manifestLocation(backupName)))
+                .build();
+        guard.acquire(descriptor, record);
+        BackupManifest manifest = new BackupManifest(BackupManifest.CURRENT_FORMAT_VERSION, backupName, BackupState.RUNNING, repository.root(),
+                context.catalog().orElse(""), table, TableType.HIVE, descriptor.location().orElseThrow(), context.clock().instant(), context.user(),
+                Optional.empty(), Optional.of(definition), List.of(), Optional.empty(), List.of(), 0, Optional.empty(), Optional.empty());
+        List<BackupFile> copied = new ArrayList<>();
+        try {
+            writeManifest(repository, manifest);
+            manifest = new HiveBackupRun(descriptor, repository, manifest, record, copied).run();
+            writeManifest(repository, manifest);
+            context.journal().save(record.finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant())
+                    .withStep("backed up %s files (%s bytes, %s copied) as %s".formatted(manifest.files().size(), manifest.bytes(), manifest.bytesCopied(), backupName)));
+            log.info("backup {} of {}: {} files, {} bytes, {} bytes copied, {} rows", backupName, table, manifest.files().size(), manifest.bytes(), manifest.bytesCopied(), manifest.rows());
+            return manifest;
+        }
+        catch (RuntimeException e) {
+            String error = String.valueOf(e.getMessage());
+            deleteStored(repository, copied);
+            try {
+                writeManifest(repository, manifest.withState(BackupState.FAILED, Optional.of(error)));
+            }
+            catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            context.journal().save(record.finished(OperationState.FAILED, Optional.of(error), context.clock().instant()));
+            throw e;
+        }
+        finally {
+            guard.release(table, record.id());
+        }
+    }
+
+    private void requireBackupableTable(TableDescriptor table)
+    {
+        if (table.dredgeRole().isPresent()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is a table Dredge made (%s), not one to back up".formatted(table.table(), table.dredgeRole().get()));
+        }
+        if (table.transactional()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is a transactional (ACID) table: its files cannot be copied consistently without Hive's transaction manager".formatted(table.table()));
+        }
+        if (table.location().isEmpty()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s has no location".formatted(table.table()));
+        }
+    }
+
+    /**
+     * One Hive backup: plans each partition's files against what the repository holds, counts the rows through the
+     * engine, copies, and checks that no partition changed meanwhile.
+     */
+    private final class HiveBackupRun
+    {
+        private final TableDescriptor table;
+        private final BackupRepository repository;
+        private final BackupManifest started;
+        private final OperationRecord record;
+        private final List<BackupFile> copied;
+
+        private HiveBackupRun(TableDescriptor table, BackupRepository repository, BackupManifest started, OperationRecord record, List<BackupFile> copied)
+        {
+            this.table = table;
+            this.repository = repository;
+            this.started = started;
+            this.record = record;
+            this.copied = copied;
+        }
+
+        BackupManifest run()
+        {
+            List<PartitionDescriptor> partitions = table.partitioned()
+                    ? context.metastore().getPartitionsInBatches(table.table(), context.metastore().getPartitionNames(table))
+                    : List.of();
+            Map<String, HivePartitionDefinition> definitions = new HashMap<>();
+            for (HivePartitionDefinition definition : definitionsInBatches(partitions)) {
+                definitions.put(definition.name(), definition);
+            }
+            // where each partition's files belong: directory (relative to the table) -> its location now
+            Map<String, String> directories = new LinkedHashMap<>();
+            if (table.partitioned()) {
+                for (PartitionDescriptor partition : partitions) {
+                    directories.put(partition.name(), partition.location());
+                }
+            }
+            else {
+                directories.put("", table.location().orElseThrow());
+            }
+            Map<String, List<TableFile>> before = listAll(directories);
+            Map<String, BackupSql.Figures> figures = new BackupSql(context.engine(), context.catalog()).figures(table);
+
+            Map<String, List<BackupFile>> held = heldFiles(repository, table.table());
+            Set<String> storedTaken = new HashSet<>();
+            held.values().forEach(files -> files.forEach(file -> storedTaken.add(file.stored())));
+            List<BackupFile> files = new ArrayList<>();
+            List<FileCopy> copies = new ArrayList<>();
+            Map<String, String> pathByTarget = new HashMap<>();
+            for (Map.Entry<String, List<TableFile>> directory : before.entrySet()) {
+                for (TableFile file : directory.getValue()) {
+                    String path = relativePath(directory.getKey(), directories.get(directory.getKey()), file.path());
+                    Optional<BackupFile> same = sameFile(repository, held.getOrDefault(path, List.of()), file);
+                    if (same.isPresent()) {
+                        files.add(new BackupFile(path, same.get().stored(), file.sizeBytes(), same.get().crc32c(), false));
+                        continue;
+                    }
+                    String stored = BackupRepository.tableDirectory(table.table()) + "/" + path;
+                    if (storedTaken.contains(stored)) {
+                        // an earlier backup holds other content under this path (a file rewritten in place)
+                        stored = BackupRepository.tableDirectory(table.table()) + "/" + path + "@" + started.name();
+                    }
+                    String target = repository.location(stored);
+                    removeUnreferenced(target);
+                    copies.add(new FileCopy(file.path(), target, file.sizeBytes()));
+                    pathByTarget.put(target, path);
+                }
+            }
+            context.journal().save(record.withStep("copying %s files".formatted(copies.size())));
+            for (CopiedFile file : copier.copy(copies, new JournaledProgress(record))) {
+                String path = pathByTarget.get(file.target());
+                BackupFile backupFile = new BackupFile(path, relativeToRoot(repository, file.target()), file.sizeBytes(), file.crc32cHex(), true);
+                copied.add(backupFile);
+                files.add(backupFile);
+            }
+            Map<String, List<TableFile>> after = listAll(directories);
+            List<String> changed = before.keySet().stream()
+                    .filter(name -> !sameListing(before.get(name), after.get(name)))
+                    .map(name -> name.isEmpty() ? table.table().toString() : name)
+                    .toList();
+            if (!changed.isEmpty()) {
+                throw new DredgeException(UNSAFE, "backup %s failed: written while it was copied, so the copy would mix two states: %s; nothing was kept, run the backup again".formatted(started.name(), String.join(", ", changed)));
+            }
+
+            ImmutableList.Builder<BackupPartition> backupPartitions = ImmutableList.builder();
+            long rows = 0;
+            for (PartitionDescriptor partition : partitions) {
+                BackupSql.Figures partitionFigures = figures.getOrDefault(partition.name(), new BackupSql.Figures(0, ""));
+                rows += partitionFigures.rows();
+                HivePartitionDefinition definition = requireNonNull(definitions.get(partition.name()), () -> "partition %s vanished during the backup".formatted(partition.name()));
+                backupPartitions.add(new BackupPartition(definition, partition.name(), partitionFigures.rows(), partitionFigures.checksum()));
+            }
+            Optional<String> tableChecksum = Optional.empty();
+            if (!table.partitioned()) {
+                BackupSql.Figures tableFigures = figures.getOrDefault("", new BackupSql.Figures(0, ""));
+                rows = tableFigures.rows();
+                tableChecksum = Optional.of(tableFigures.checksum());
+            }
+            return new BackupManifest(started.formatVersion(), started.name(), BackupState.COMPLETE, started.repository(), started.sourceCatalog(), started.sourceTable(),
+                    started.tableType(), started.sourceLocation(), started.createdAt(), started.user(), Optional.empty(), started.hiveTable(),
+                    backupPartitions.build(), Optional.empty(), files, rows, tableChecksum, Optional.empty());
+        }
+
+        private List<HivePartitionDefinition> definitionsInBatches(List<PartitionDescriptor> partitions)
+        {
+            ImmutableList.Builder<HivePartitionDefinition> definitions = ImmutableList.builder();
+            List<String> names = partitions.stream().map(PartitionDescriptor::name).toList();
+            for (List<String> batch : com.google.common.collect.Lists.partition(names, io.dredge.core.port.Metastore.PARTITION_BATCH_SIZE)) {
+                definitions.addAll(context.metastore().getPartitionDefinitions(table.table(), batch));
+            }
+            return definitions.build();
+        }
+
+        /**
+         * The visible files below each directory, without those below another partition's location nested inside it.
+         */
+        private Map<String, List<TableFile>> listAll(Map<String, String> directories)
+        {
+            Map<String, List<TableFile>> listings = new LinkedHashMap<>();
+            directories.forEach((name, location) -> {
+                HiveTableFiles.DirectoryListing listing = HiveTableFiles.list(context.fileStore(), location);
+                List<TableFile> files = new ArrayList<>(listing.dataFiles());
+                for (TableFile nested : listing.nestedFiles()) {
+                    boolean otherPartition = directories.entrySet().stream()
+                            .anyMatch(other -> !other.getKey().equals(name) && Locations.isBelow(location, other.getValue()) && Locations.isBelow(other.getValue(), nested.path()));
+                    if (!otherPartition) {
+                        files.add(nested);
+                    }
+                }
+                listings.put(name, files);
+            });
+            return listings;
+        }
+    }
+
+    /**
+     * Shows copy progress in {@code system.operations.step}, at most once a second: every file's journal write would
+     * cost more than the copy of a small file.
+     */
+    private final class JournaledProgress
+            implements java.util.function.Consumer<CopyProgress>
+    {
+        private final OperationRecord record;
+        private long lastSaved;
+
+        private JournaledProgress(OperationRecord record)
+        {
+            this.record = record;
+        }
+
+        @Override
+        public synchronized void accept(CopyProgress progress)
+        {
+            long now = System.nanoTime();
+            if (progress.files() == progress.totalFiles() || now - lastSaved > 1_000_000_000L) {
+                lastSaved = now;
+                context.journal().save(record.withStep(progress.describe()));
+                log.info("operation {}: {}", record.id(), progress.describe());
+            }
+        }
+    }
+
+    private static boolean sameListing(List<TableFile> before, List<TableFile> after)
+    {
+        return after != null && new HashSet<>(before).equals(new HashSet<>(after));
+    }
+
+    /**
+     * The file's path relative to the table: below its partition's directory name (Hive's own layout, whatever
+     * location the partition had), keeping subdirectories.
+     */
+    private static String relativePath(String directoryName, String location, String file)
+    {
+        String inside = Locations.pathPart(file).substring(Locations.comparablePath(location).length() + 1);
+        return directoryName.isEmpty() ? inside : directoryName + "/" + inside;
+    }
+
+    private static String relativeToRoot(BackupRepository repository, String location)
+    {
+        return Locations.pathPart(location).substring(Locations.comparablePath(repository.root()).length() + 1);
+    }
+
+    /**
+     * The file the repository already holds for this path with the same size and the same checksum, which is read
+     * from the source only when path and size match.
+     */
+    private Optional<BackupFile> sameFile(BackupRepository repository, List<BackupFile> candidates, TableFile file)
+    {
+        List<BackupFile> sameSize = candidates.stream()
+                .filter(candidate -> candidate.sizeBytes() == file.sizeBytes())
+                // a stored file that is gone or truncated is not shared: this backup copies the file again
+                .filter(candidate -> storedLength(repository, candidate).equals(Optional.of(candidate.sizeBytes())))
+                .toList();
+        if (sameSize.isEmpty()) {
+            return Optional.empty();
+        }
+        String crc;
+        try {
+            crc = FileCopies.checksum(context.fileStore(), file.path()).crc32cHex();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to read " + file.path(), e);
+        }
+        return sameSize.stream().filter(candidate -> candidate.crc32c().equals(crc)).findFirst();
+    }
+
+    private Optional<Long> storedLength(BackupRepository repository, BackupFile file)
+    {
+        try {
+            return Optional.of(context.fileStore().length(repository.location(file.stored())));
+        }
+        catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What complete backups of this table in the repository hold, by path relative to the table.
+     */
+    private Map<String, List<BackupFile>> heldFiles(BackupRepository repository, TableReference table)
+    {
+        Map<String, List<BackupFile>> held = new HashMap<>();
+        for (BackupManifest manifest : repository.list()) {
+            if (manifest.state() == BackupState.COMPLETE && manifest.sourceTable().equals(table) && Locations.samePath(manifest.repository(), repository.root())) {
+                manifest.files().forEach(file -> held.computeIfAbsent(file.path(), ignored -> new ArrayList<>()).add(file));
+            }
+        }
+        return held;
+    }
+
+    /**
+     * A file left by a backup that died before it finished is no one's: a new copy replaces it.
+     */
+    private void removeUnreferenced(String target)
+    {
+        try {
+            context.fileStore().deleteFile(target);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to remove " + target, e);
+        }
+    }
+
+    private void deleteStored(BackupRepository repository, List<BackupFile> files)
+    {
+        for (BackupFile file : files) {
+            try {
+                context.fileStore().deleteFile(repository.location(file.stored()));
+            }
+            catch (IOException | RuntimeException e) {
+                log.warn("could not remove {} of a failed backup: {}", file.stored(), e.toString());
+            }
+        }
+    }
+
+    private void writeManifest(BackupRepository repository, BackupManifest manifest)
+    {
+        repository.write(manifest);
+        if (!Locations.samePath(repository.root(), catalog.root())) {
+            catalog.write(manifest);
+        }
+    }
+
+    /**
+     * Creates {@code target} from the backup at {@code location} (default: the schema's location and the table name):
+     * every file is copied and checked against the manifest's size and checksum before the table is created, and the
+     * table's rows are compared with the manifest's afterwards. Whatever fails, nothing is left registered or at the
+     * location.
+     */
+    public RestoreResult restore(String backupName, TableReference target, Optional<String> location)
+    {
+        BackupManifest manifest = requireBackup(backupName);
+        if (manifest.state() != BackupState.COMPLETE) {
+            throw new DredgeException(INVALID_ARGUMENT, "backup %s is %s, not COMPLETE: it cannot be restored%s".formatted(backupName, manifest.state(), manifest.error().map(error -> " (" + error + ")").orElse("")));
+        }
+        if (manifest.tableType() != TableType.HIVE || manifest.hiveTable().isEmpty()) {
+            throw new DredgeException(NOT_SUPPORTED, "restoring %s backups is not available yet: %s".formatted(manifest.tableType(), backupName));
+        }
+        if (!context.metastore().schemaExists(target.schemaName())) {
+            throw new DredgeException(NOT_FOUND, "schema %s does not exist".formatted(target.schemaName()));
+        }
+        if (context.metastore().getTable(target).isPresent()) {
+            throw new DredgeException(INVALID_ARGUMENT, "table %s already exists: restore into a new name, or drop it first".formatted(target));
+        }
+        String targetLocation = Locations.withoutTrailingSlash(location.orElseGet(() -> Locations.child(context.metastore().getSchemaLocation(target.schemaName())
+                .orElseThrow(() -> new DredgeException(INVALID_ARGUMENT, "schema %s has no location: give the restore a location".formatted(target.schemaName()))), target.tableName())));
+        List<TableFile> present;
+        try {
+            present = context.fileStore().listFilesRecursively(targetLocation);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list " + targetLocation, e);
+        }
+        if (!present.isEmpty()) {
+            throw new DredgeException(INVALID_ARGUMENT, "restore location %s is not empty (%s files, for example %s): restore into an empty location".formatted(targetLocation, present.size(), present.get(0).path()));
+        }
+        BackupRepository repository = new BackupRepository(context.fileStore(), manifest.repository());
+        boolean created = false;
+        try {
+            List<FileCopy> copies = new ArrayList<>();
+            Map<String, BackupFile> byTarget = new HashMap<>();
+            for (BackupFile file : manifest.files()) {
+                String fileTarget = Locations.child(targetLocation, file.path());
+                copies.add(new FileCopy(repository.location(file.stored()), fileTarget, file.sizeBytes()));
+                byTarget.put(fileTarget, file);
+            }
+            List<String> damaged = new ArrayList<>();
+            List<CopiedFile> restoredFiles;
+            try {
+                restoredFiles = copyAll(copies);
+            }
+            catch (UncheckedIOException e) {
+                throw new DredgeException(UNSAFE, "backup %s is damaged, nothing was restored: %s".formatted(backupName, e.getMessage()), e);
+            }
+            for (CopiedFile copied : restoredFiles) {
+                BackupFile expected = byTarget.get(copied.target());
+                if (copied.sizeBytes() != expected.sizeBytes() || !copied.crc32cHex().equals(expected.crc32c())) {
+                    damaged.add("%s (%s bytes, crc32c %s; manifest: %s bytes, crc32c %s)".formatted(expected.stored(), copied.sizeBytes(), copied.crc32cHex(), expected.sizeBytes(), expected.crc32c()));
+                }
+            }
+            if (!damaged.isEmpty()) {
+                throw new DredgeException(UNSAFE, "backup %s is damaged, nothing was restored: %s".formatted(backupName, String.join(", ", damaged)));
+            }
+            HiveTableDefinition definition = manifest.hiveTable().orElseThrow();
+            Map<String, String> partitionLocations = new HashMap<>();
+            for (BackupPartition partition : manifest.partitions()) {
+                partitionLocations.put(partition.definition().name(), Locations.child(targetLocation, partition.path()));
+            }
+            context.metastore().createTable(target, definition, targetLocation, context.user(),
+                    manifest.partitions().stream().map(BackupPartition::definition).toList(), partitionLocations);
+            created = true;
+            TableDescriptor restored = context.metastore().getTable(target).orElseThrow(() -> new IllegalStateException("restored table %s vanished".formatted(target)));
+            Map<String, BackupSql.Figures> figures = new BackupSql(context.engine(), context.catalog()).figures(restored);
+            List<String> mismatches = new ArrayList<>();
+            Map<String, BackupSql.Figures> expected = new HashMap<>();
+            if (restored.partitioned()) {
+                manifest.partitions().stream()
+                        .filter(partition -> partition.rows() > 0)
+                        .forEach(partition -> expected.put(partition.definition().name(), new BackupSql.Figures(partition.rows(), partition.rowChecksum())));
+            }
+            else if (manifest.rows() > 0) {
+                expected.put("", new BackupSql.Figures(manifest.rows(), manifest.rowChecksum().orElse("")));
+            }
+            if (!figures.equals(expected)) {
+                Set<String> names = new HashSet<>(figures.keySet());
+                names.addAll(expected.keySet());
+                for (String name : names) {
+                    if (!java.util.Objects.equals(figures.get(name), expected.get(name))) {
+                        mismatches.add("%s: restored %s, backed up %s".formatted(name.isEmpty() ? target.toString() : name, describe(figures.get(name)), describe(expected.get(name))));
+                    }
+                }
+                throw new DredgeException(UNSAFE, "restored rows of backup %s differ from the backup's, nothing was kept: %s".formatted(backupName, String.join("; ", mismatches)));
+            }
+            log.info("restored backup {} as {} at {}: {} files, {} rows", backupName, target, targetLocation, manifest.files().size(), manifest.rows());
+            return new RestoreResult(target, targetLocation, manifest.files().size(), manifest.bytes(), manifest.rows());
+        }
+        catch (RuntimeException e) {
+            if (created) {
+                try {
+                    context.metastore().dropTableKeepingData(target);
+                }
+                catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            try {
+                context.fileStore().deleteDirectory(targetLocation);
+            }
+            catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static String describe(BackupSql.Figures figures)
+    {
+        return figures == null ? "no rows" : "%s rows, checksum %s".formatted(figures.rows(), figures.checksum());
+    }
+
+    private List<CopiedFile> copyAll(List<FileCopy> copies)
+    {
+        return copier.copy(copies, progress -> log.debug("restore: {}", progress.describe()));
+    }
+
+    public record RestoreResult(TableReference table, String location, long files, long bytes, long rows)
+    {
+        public RestoreResult
+        {
+            requireNonNull(table, "table is null");
+            requireNonNull(location, "location is null");
+        }
+    }
+
+    /**
+     * Re-reads every file of the backup and compares its size and checksum with the manifest's.
+     *
+     * @return the problems found, one per damaged or missing file; empty when the backup is intact
+     */
+    public VerifyResult verify(String backupName)
+    {
+        BackupManifest manifest = requireBackup(backupName);
+        BackupRepository repository = new BackupRepository(context.fileStore(), manifest.repository());
+        ImmutableList.Builder<String> problems = ImmutableList.builder();
+        long bytes = 0;
+        for (BackupFile file : manifest.files()) {
+            String location = repository.location(file.stored());
+            try {
+                CopiedFile now = FileCopies.checksum(context.fileStore(), location);
+                bytes += now.sizeBytes();
+                if (now.sizeBytes() != file.sizeBytes() || !now.crc32cHex().equals(file.crc32c())) {
+                    problems.add("%s: %s bytes, crc32c %s; manifest: %s bytes, crc32c %s".formatted(file.stored(), now.sizeBytes(), now.crc32cHex(), file.sizeBytes(), file.crc32c()));
+                }
+            }
+            catch (IOException | RuntimeException e) {
+                problems.add("%s: cannot be read (%s)".formatted(file.stored(), e.getMessage()));
+            }
+        }
+        return new VerifyResult(manifest, manifest.files().size(), bytes, problems.build());
+    }
+
+    public record VerifyResult(BackupManifest manifest, long filesChecked, long bytesRead, List<String> problems)
+    {
+        public VerifyResult
+        {
+            requireNonNull(manifest, "manifest is null");
+            problems = ImmutableList.copyOf(requireNonNull(problems, "problems is null"));
+        }
+    }
+
+    /**
+     * Deletes the backup's manifest and every file of it that no other backup in its repository holds.
+     *
+     * @return the files deleted
+     */
+    public long drop(String backupName)
+    {
+        BackupManifest manifest = requireBackup(backupName);
+        BackupRepository repository = new BackupRepository(context.fileStore(), manifest.repository());
+        // a backup of the same table running now may be about to share one of these files
+        Optional<String> holder = context.locks().tryClaim(manifest.sourceTable(), "drop_backup " + backupName);
+        if (holder.isPresent()) {
+            throw new DredgeException(io.dredge.core.DredgeException.Kind.TABLE_BUSY, "table %s is held by running operation %s; drop the backup when it has finished".formatted(manifest.sourceTable(), holder.get()));
+        }
+        try {
+            Set<String> needed = new HashSet<>();
+            for (BackupManifest other : repository.list()) {
+                if (!other.name().equals(backupName) && Locations.samePath(other.repository(), repository.root())) {
+                    other.files().forEach(file -> needed.add(file.stored()));
+                }
+            }
+            // the manifest goes first: a backup half dropped must not look restorable
+            catalog.deleteManifest(backupName);
+            if (!Locations.samePath(repository.root(), catalog.root())) {
+                repository.deleteManifest(backupName);
+            }
+            long deleted = 0;
+            for (BackupFile file : manifest.files()) {
+                if (!needed.contains(file.stored())) {
+                    try {
+                        context.fileStore().deleteFile(repository.location(file.stored()));
+                        deleted++;
+                    }
+                    catch (IOException e) {
+                        throw new UncheckedIOException("failed to delete " + file.stored(), e);
+                    }
+                }
+            }
+            log.info("dropped backup {}: {} of its {} files deleted, the rest held by other backups", backupName, deleted, manifest.files().size());
+            return deleted;
+        }
+        finally {
+            context.locks().release(manifest.sourceTable(), "drop_backup " + backupName);
+        }
+    }
+
+    public BackupManifest requireBackup(String backupName)
+    {
+        return catalog.read(BackupRepository.requireValidName(backupName))
+                .orElseThrow(() -> new DredgeException(NOT_FOUND, "backup %s does not exist".formatted(backupName)));
+    }
+
+    public List<BackupManifest> list()
+    {
+        return catalog.list();
+    }
+}
