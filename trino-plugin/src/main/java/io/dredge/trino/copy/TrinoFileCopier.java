@@ -1,6 +1,7 @@
 package io.dredge.trino.copy;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.airlift.log.Logger;
 import io.dredge.core.backup.CopiedFile;
 import io.dredge.core.backup.CopyProgress;
@@ -12,13 +13,9 @@ import io.dredge.core.sql.SqlDialect;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
-import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static java.util.Objects.requireNonNull;
 import static java.util.UUID.randomUUID;
@@ -26,7 +23,8 @@ import static java.util.UUID.randomUUID;
 /**
  * Copies on the cluster's workers: writes a signed plan into a staging directory, queries
  * {@code copy_files} on it through the engine as the calling user (Trino spreads the plan's splits over the workers
- * like a scan), and deletes the plan again, whatever happened.
+ * like a scan), reports progress as the rows arrive (a split's files at a time), and deletes the plan again, whatever
+ * happened.
  */
 public final class TrinoFileCopier
         implements FileCopier
@@ -63,10 +61,10 @@ public final class TrinoFileCopier
         }
         CopyPlan plan = new CopyPlan(user, copies);
         String planLocation = stagingLocation.replaceAll("/+$", "") + "/copy-plan-" + randomUUID() + ".json";
-        List<List<Object>> rows;
+        CopiedRows rows = new CopiedRows(plan, progress);
         try {
             fileStore.writeFile(planLocation, codec.encode(plan));
-            rows = engine.query(copyFilesSql(engine.dialect(), catalog, planLocation));
+            engine.query(copyFilesSql(engine.dialect(), catalog, planLocation), ImmutableMap.of(), rows::add);
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot write the copy plan %s: %s".formatted(planLocation, e.getMessage()), e);
@@ -77,9 +75,7 @@ public final class TrinoFileCopier
         finally {
             deletePlan(planLocation);
         }
-        List<CopiedFile> copied = copiedFiles(plan, rows);
-        progress.accept(new CopyProgress(copied.size(), copies.size(), copied.stream().mapToLong(CopiedFile::sizeBytes).sum(), plan.totalBytes()));
-        return copied;
+        return rows.copiedFiles();
     }
 
     /**
@@ -92,31 +88,6 @@ public final class TrinoFileCopier
                 dialect.quoteIdentifier(SYSTEM_SCHEMA),
                 dialect.quoteIdentifier(CopyFilesFunction.NAME),
                 dialect.stringLiteral(planLocation));
-    }
-
-    /**
-     * The copies the query reports, once each planned target is reported exactly once: a split lost or run twice
-     * would otherwise go unnoticed.
-     */
-    static List<CopiedFile> copiedFiles(CopyPlan plan, List<List<Object>> rows)
-    {
-        Map<String, CopiedFile> copied = new HashMap<>();
-        Map<String, Integer> filesPerNode = new TreeMap<>();
-        for (List<Object> row : rows) {
-            CopiedFile file = new CopiedFile((String) row.get(0), ((Number) row.get(1)).longValue(), ((Number) row.get(2)).longValue());
-            if (copied.put(file.target(), file) != null) {
-                throw new IllegalStateException("the cluster reported copying %s twice".formatted(file.target()));
-            }
-            filesPerNode.merge((String) row.get(3), 1, Integer::sum);
-        }
-        List<FileCopy> missing = plan.copies().stream()
-                .filter(copy -> !copied.containsKey(copy.target()))
-                .collect(toImmutableList());
-        if (!missing.isEmpty() || copied.size() != plan.copies().size()) {
-            throw new IllegalStateException("the cluster reported %s copies of %s planned; not reported: %s".formatted(copied.size(), plan.copies().size(), missing));
-        }
-        log.info("copied %s files, %s bytes, per node: %s", copied.size(), plan.totalBytes(), filesPerNode);
-        return plan.copies().stream().map(copy -> copied.get(copy.target())).collect(toImmutableList());
     }
 
     private void deletePlan(String planLocation)
