@@ -61,6 +61,12 @@ public final class DredgeQueryRunner
             return this;
         }
 
+        public Builder addCoordinatorProperty(String name, String value)
+        {
+            coordinatorProperties.put(name, value);
+            return this;
+        }
+
         public Builder addHiveProperty(String name, String value)
         {
             hiveProperties.put(name, value);

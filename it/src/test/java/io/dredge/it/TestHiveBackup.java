@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
 
 /**
  * backup_table, restore_table, verify_backup, drop_backup and system.backups for Hive tables, through SQL on a real
- * Trino (coordinator and worker) over a real thrift metastore, the backup repository on local disk.
+ * Trino (coordinator and worker; the worker copies the files) over a real thrift metastore, the backup repository on
+ * local disk.
  */
 @TestInstance(PER_CLASS)
 public class TestHiveBackup
@@ -32,7 +33,9 @@ public class TestHiveBackup
             throws IOException
     {
         repository = Files.createDirectories(directory.resolve("backups"));
-        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository);
+        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository)
+                // the coordinator runs no splits: every file a backup or restore copies, a worker copied
+                .addCoordinatorProperty("node-scheduler.include-coordinator", "false");
     }
 
     @BeforeAll

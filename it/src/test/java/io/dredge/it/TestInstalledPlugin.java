@@ -1,6 +1,9 @@
 package io.dredge.it;
 
 import com.google.common.collect.ImmutableMap;
+import io.dredge.core.backup.FileCopy;
+import io.dredge.trino.copy.CopyPlan;
+import io.dredge.trino.copy.CopyPlanCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
+import static io.dredge.core.sql.SqlDialect.TRINO;
 import static io.dredge.it.ChildProcesses.requiredProperty;
+import static io.dredge.trino.copy.TrinoFileCopier.copyFilesSql;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,6 +42,7 @@ import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
 final class TestInstalledPlugin
 {
     private static final String KEYSTORE_PASSWORD = "changeit";
+    private static final String COPY_PLAN_KEY = "copy plans of TestInstalledPlugin, 32+ chars";
 
     private ThriftMetastoreServer metastore;
     private TrinoServerProcess server;
@@ -49,6 +57,7 @@ final class TestInstalledPlugin
                   "catalogs": [{"allow": "all"}],
                   "schemas": [{"owner": true}],
                   "procedures": [{"privileges": ["EXECUTE"]}],
+                  "functions": [{"privileges": ["EXECUTE"]}],
                   "tables": [{"privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]}],
                   "impersonation": [{"original_user": "dredge_service", "new_user": ".*", "allow": true}]
                 }
@@ -64,7 +73,7 @@ final class TestInstalledPlugin
                 .plugin("password", Path.of(requiredProperty("dredge.password.plugin")))
                 .catalog("hive", catalog("hive", lake.catalogProperties("hive"), Map.of()))
                 // the loopback address given explicitly, as a cluster behind a load balancer would have it
-                .catalog("dredge", dredgeCatalog(lake, Map.of("dredge.engine.uri", "${ENV:TRINO_SERVER_URI}")))
+                .catalog("dredge", dredgeCatalog(lake, Map.of("dredge.engine.uri", "${ENV:TRINO_SERVER_URI}", "dredge.copy-plan-key", COPY_PLAN_KEY)))
                 // ... an address nothing listens on
                 .catalog("dredge_elsewhere", dredgeCatalog(lake, Map.of("dredge.engine.uri", "http://127.0.0.1:" + closedPort)))
                 // ... over HTTPS with password authentication, as a service user that may impersonate the caller
@@ -179,6 +188,26 @@ final class TestInstalledPlugin
         // the rewrite ran as alice, though dredge_service authenticated it
         assertThat(query("SELECT DISTINCT \"user\" FROM system.runtime.queries WHERE query LIKE 'INSERT INTO%secured__dredge_%'"))
                 .containsExactly(List.of("alice"));
+    }
+
+    @Test
+    void testCopyFilesThroughTheInstalledPlugin()
+            throws IOException, SQLException
+    {
+        Path directory = Files.createTempDirectory("dredge-installed-copy");
+        byte[] content = "bytes the plugin copies".getBytes(UTF_8);
+        Path source = Files.write(directory.resolve("source"), content);
+        String target = "file:" + directory.resolve("copies/target");
+        Path plan = Files.write(directory.resolve("plan.json"), new CopyPlanCodec(COPY_PLAN_KEY.getBytes(UTF_8))
+                .encode(new CopyPlan("alice", List.of(new FileCopy("file:" + source, target, content.length)))));
+        CRC32C crc = new CRC32C();
+        crc.update(content);
+
+        // the handle and the split travel between the engine and the plugin's own class loader
+        assertThat(query(copyFilesSql(TRINO, "dredge", "file:" + plan)))
+                .extracting(row -> row.subList(0, 3))
+                .containsExactly(List.of(target, (long) content.length, crc.getValue()));
+        assertThat(Files.readAllBytes(directory.resolve("copies/target"))).isEqualTo(content);
     }
 
     /**

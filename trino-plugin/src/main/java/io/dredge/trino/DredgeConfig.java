@@ -27,6 +27,8 @@ public class DredgeConfig
     private String icebergCatalogName = "iceberg";
     private int listingConcurrency = 16;
     private int metastoreConcurrency = 4;
+    private int copyConcurrency = 4;
+    private Optional<String> copyPlanKey = Optional.empty();
     private Optional<String> journalLocation = Optional.empty();
     private Optional<String> backupLocation = Optional.empty();
     private Optional<URI> engineUri = Optional.empty();
@@ -119,6 +121,41 @@ public class DredgeConfig
     {
         this.metastoreConcurrency = metastoreConcurrency;
         return this;
+    }
+
+    @Min(1)
+    @Max(256)
+    public int getCopyConcurrency()
+    {
+        return copyConcurrency;
+    }
+
+    @Config("dredge.copy-concurrency")
+    @ConfigDescription("Files each node copies at the same time for backups (copy_files), whatever number of splits it runs")
+    public DredgeConfig setCopyConcurrency(int copyConcurrency)
+    {
+        this.copyConcurrency = copyConcurrency;
+        return this;
+    }
+
+    public Optional<String> getCopyPlanKey()
+    {
+        return copyPlanKey;
+    }
+
+    @Config("dredge.copy-plan-key")
+    @ConfigSecuritySensitive
+    @ConfigDescription("Key that signs the plans copy_files runs; default: a random key per coordinator start. Set it (the same on every coordinator) when procedures reach another coordinator than their own")
+    public DredgeConfig setCopyPlanKey(String copyPlanKey)
+    {
+        this.copyPlanKey = Optional.ofNullable(copyPlanKey).filter(value -> !value.isBlank());
+        return this;
+    }
+
+    @AssertTrue(message = "dredge.copy-plan-key must be at least 32 characters")
+    public boolean isCopyPlanKeyValid()
+    {
+        return copyPlanKey.map(key -> key.length() >= 32).orElse(true);
     }
 
     public Optional<String> getJournalLocation()

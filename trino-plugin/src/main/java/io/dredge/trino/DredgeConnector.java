@@ -3,19 +3,28 @@ package io.dredge.trino;
 import com.google.common.collect.ImmutableSet;
 import com.google.inject.Inject;
 import io.airlift.bootstrap.LifeCycleManager;
+import io.dredge.trino.copy.CopyFilesSplitManager;
+import io.dredge.trino.copy.DredgeFunctionProvider;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorSplitManager;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorTableFunction;
 import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorMetadata;
 import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.connector.ConnectorTransactionHandle;
 import io.trino.spi.connector.SystemTable;
+import io.trino.spi.function.FunctionProvider;
+import io.trino.spi.function.table.ConnectorTableFunction;
 import io.trino.spi.procedure.Procedure;
 import io.trino.spi.session.PropertyMetadata;
 import io.trino.spi.transaction.IsolationLevel;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static java.util.Objects.requireNonNull;
 
 public class DredgeConnector
@@ -24,9 +33,13 @@ public class DredgeConnector
     private final LifeCycleManager lifeCycleManager;
     private final Set<SystemTable> systemTables;
     private final Set<Procedure> procedures;
+    private final Set<ConnectorTableFunction> tableFunctions;
+    private final ConnectorSplitManager splitManager;
+    private final FunctionProvider functionProvider;
     private final ExecutorService listingExecutor;
     private final ExecutorService metastoreExecutor;
     private final ExecutorService maintenanceExecutor;
+    private final ExecutorService copyExecutor;
     private final List<PropertyMetadata<?>> sessionProperties;
 
     @Inject
@@ -34,17 +47,28 @@ public class DredgeConnector
             LifeCycleManager lifeCycleManager,
             Set<SystemTable> systemTables,
             Set<Procedure> procedures,
+            Set<ConnectorTableFunction> tableFunctions,
+            CopyFilesSplitManager splitManager,
+            DredgeFunctionProvider functionProvider,
             DredgeSessionProperties sessionProperties,
             @ForListing ExecutorService listingExecutor,
             @ForMetastore ExecutorService metastoreExecutor,
-            @ForMaintenance ExecutorService maintenanceExecutor)
+            @ForMaintenance ExecutorService maintenanceExecutor,
+            @ForCopy ExecutorService copyExecutor)
     {
+        this.copyExecutor = requireNonNull(copyExecutor, "copyExecutor is null");
         this.maintenanceExecutor = requireNonNull(maintenanceExecutor, "maintenanceExecutor is null");
         this.sessionProperties = requireNonNull(sessionProperties, "sessionProperties is null").getSessionProperties();
         this.metastoreExecutor = requireNonNull(metastoreExecutor, "metastoreExecutor is null");
         this.lifeCycleManager = requireNonNull(lifeCycleManager, "lifeCycleManager is null");
         this.systemTables = ImmutableSet.copyOf(requireNonNull(systemTables, "systemTables is null"));
         this.procedures = ImmutableSet.copyOf(requireNonNull(procedures, "procedures is null"));
+        ClassLoader classLoader = getClass().getClassLoader();
+        this.tableFunctions = requireNonNull(tableFunctions, "tableFunctions is null").stream()
+                .map(function -> new ClassLoaderSafeConnectorTableFunction(function, classLoader))
+                .collect(toImmutableSet());
+        this.splitManager = new ClassLoaderSafeConnectorSplitManager(requireNonNull(splitManager, "splitManager is null"), classLoader);
+        this.functionProvider = requireNonNull(functionProvider, "functionProvider is null");
         this.listingExecutor = requireNonNull(listingExecutor, "listingExecutor is null");
     }
 
@@ -52,6 +76,24 @@ public class DredgeConnector
     public Set<Procedure> getProcedures()
     {
         return procedures;
+    }
+
+    @Override
+    public Set<ConnectorTableFunction> getTableFunctions()
+    {
+        return tableFunctions;
+    }
+
+    @Override
+    public ConnectorSplitManager getSplitManager()
+    {
+        return splitManager;
+    }
+
+    @Override
+    public Optional<FunctionProvider> getFunctionProvider()
+    {
+        return Optional.of(functionProvider);
     }
 
     @Override
@@ -84,6 +126,7 @@ public class DredgeConnector
         listingExecutor.shutdownNow();
         metastoreExecutor.shutdownNow();
         maintenanceExecutor.shutdownNow();
+        copyExecutor.shutdownNow();
         lifeCycleManager.stop();
     }
 }

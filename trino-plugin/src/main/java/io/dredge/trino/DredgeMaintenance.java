@@ -1,12 +1,11 @@
 package io.dredge.trino;
 
-import io.dredge.core.backup.BackupRepository;
-import io.dredge.core.backup.Backups;
-import io.dredge.core.backup.LocalFileCopier;
 import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
 import io.airlift.units.DataSize;
 import io.dredge.core.DredgeException;
+import io.dredge.core.backup.BackupRepository;
+import io.dredge.core.backup.Backups;
 import io.dredge.core.compaction.FaultInjector;
 import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.TableLocks;
@@ -15,6 +14,7 @@ import io.dredge.core.port.FileStore;
 import io.dredge.core.port.Metastore;
 import io.dredge.core.report.SmallFilePolicy;
 import io.dredge.trino.adapter.TrinoPorts;
+import io.dredge.trino.copy.TrinoFileCopiers;
 import io.trino.spi.TrinoException;
 import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorSession;
@@ -46,10 +46,12 @@ public class DredgeMaintenance
     private final TableLocks locks;
     private final DredgeSessionProperties sessionProperties;
     private final ExecutorService maintenanceExecutor;
+    private final TrinoFileCopiers fileCopiers;
 
     @Inject
-    public DredgeMaintenance(TrinoPorts ports, DredgeConfig config, TableLocks locks, DredgeSessionProperties sessionProperties, @ForMaintenance ExecutorService maintenanceExecutor)
+    public DredgeMaintenance(TrinoPorts ports, DredgeConfig config, TableLocks locks, DredgeSessionProperties sessionProperties, @ForMaintenance ExecutorService maintenanceExecutor, TrinoFileCopiers fileCopiers)
     {
+        this.fileCopiers = requireNonNull(fileCopiers, "fileCopiers is null");
         this.maintenanceExecutor = requireNonNull(maintenanceExecutor, "maintenanceExecutor is null");
         this.sessionProperties = requireNonNull(sessionProperties, "sessionProperties is null");
         this.ports = requireNonNull(ports, "ports is null");
@@ -100,8 +102,8 @@ public class DredgeMaintenance
     {
         BackupRepository repository = backupRepository(session).orElseThrow(() -> new TrinoException(NOT_SUPPORTED,
                 "backups need a backup repository: set dredge.backup-location in the catalog's properties"));
-        MaintenanceContext context = context(session);
-        return new Backups(context, repository, new LocalFileCopier(context.fileStore(), maintenanceExecutor));
+        // the workers copy: the plan file of each copy waits in a hidden directory of the repository
+        return new Backups(context(session), repository, fileCopiers.fileCopier(session, repository.location(".copy-plans")));
     }
 
     /**

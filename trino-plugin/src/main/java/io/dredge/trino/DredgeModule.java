@@ -8,6 +8,13 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import io.dredge.core.compaction.TableLocks;
 import io.dredge.trino.adapter.TrinoPorts;
+import io.dredge.trino.copy.CopyFilesFunction;
+import io.dredge.trino.copy.CopyFilesProcessorProvider;
+import io.dredge.trino.copy.CopyFilesSplitManager;
+import io.dredge.trino.copy.CopyPlanCodec;
+import io.dredge.trino.copy.CopyPlanReader;
+import io.dredge.trino.copy.DredgeFunctionProvider;
+import io.dredge.trino.copy.TrinoFileCopiers;
 import io.dredge.trino.procedure.BackupTableProcedure;
 import io.dredge.trino.procedure.CleanupProcedure;
 import io.dredge.trino.procedure.CompactSchemaProcedure;
@@ -21,13 +28,16 @@ import io.dredge.trino.system.BackupsSystemTable;
 import io.dredge.trino.system.OperationsSystemTable;
 import io.dredge.trino.system.SmallFileReportSystemTable;
 import io.trino.spi.connector.SystemTable;
+import io.trino.spi.function.table.ConnectorTableFunction;
 import io.trino.spi.procedure.Procedure;
 
+import java.security.SecureRandom;
 import java.util.concurrent.ExecutorService;
 
 import static com.google.inject.multibindings.Multibinder.newSetBinder;
 import static io.airlift.concurrent.Threads.daemonThreadsNamed;
 import static io.airlift.configuration.ConfigBinder.configBinder;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.Executors.newCachedThreadPool;
 import static java.util.concurrent.Executors.newFixedThreadPool;
 
@@ -59,6 +69,36 @@ public class DredgeModule
         procedures.addBinding().toProvider(DropBackupProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(CleanupProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(RecoverProcedure.class).in(Scopes.SINGLETON);
+
+        binder.bind(CopyPlanReader.class).in(Scopes.SINGLETON);
+        binder.bind(CopyFilesSplitManager.class).in(Scopes.SINGLETON);
+        binder.bind(CopyFilesProcessorProvider.class).in(Scopes.SINGLETON);
+        binder.bind(DredgeFunctionProvider.class).in(Scopes.SINGLETON);
+        binder.bind(TrinoFileCopiers.class).in(Scopes.SINGLETON);
+        newSetBinder(binder, ConnectorTableFunction.class).addBinding().to(CopyFilesFunction.class).in(Scopes.SINGLETON);
+    }
+
+    @Provides
+    @Singleton
+    public static CopyPlanCodec createCopyPlanCodec(DredgeConfig config)
+    {
+        // a coordinator both writes and checks the plans of its own procedures, so a key of its own suffices
+        byte[] key = config.getCopyPlanKey()
+                .map(value -> value.getBytes(UTF_8))
+                .orElseGet(() -> {
+                    byte[] random = new byte[32];
+                    new SecureRandom().nextBytes(random);
+                    return random;
+                });
+        return new CopyPlanCodec(key);
+    }
+
+    @Provides
+    @Singleton
+    @ForCopy
+    public static ExecutorService createCopyExecutor(DredgeConfig config)
+    {
+        return newFixedThreadPool(config.getCopyConcurrency(), daemonThreadsNamed("dredge-copy-%s"));
     }
 
     @Provides

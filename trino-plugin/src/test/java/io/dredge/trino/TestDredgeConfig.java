@@ -3,6 +3,7 @@ package io.dredge.trino;
 import com.google.common.collect.ImmutableMap;
 import io.airlift.units.DataSize;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Min;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -27,6 +28,8 @@ public class TestDredgeConfig
                 .setIcebergCatalogName("iceberg")
                 .setListingConcurrency(16)
                 .setMetastoreConcurrency(4)
+                .setCopyConcurrency(4)
+                .setCopyPlanKey(null)
                 .setJournalLocation(null)
                 .setBackupLocation(null)
                 .setEngineUri(null)
@@ -45,6 +48,8 @@ public class TestDredgeConfig
                 .put("dredge.iceberg-catalog-name", "lake_iceberg")
                 .put("dredge.listing-concurrency", "64")
                 .put("dredge.metastore-concurrency", "8")
+                .put("dredge.copy-concurrency", "12")
+                .put("dredge.copy-plan-key", "0123456789abcdef0123456789abcdef")
                 .put("dredge.journal-location", "s3://lake/dredge/journal")
                 .put("dredge.backup-location", "s3://backups/lake")
                 .put("dredge.engine.uri", "https://trino.example.net:8443")
@@ -60,6 +65,8 @@ public class TestDredgeConfig
                 .setIcebergCatalogName("lake_iceberg")
                 .setListingConcurrency(64)
                 .setMetastoreConcurrency(8)
+                .setCopyConcurrency(12)
+                .setCopyPlanKey("0123456789abcdef0123456789abcdef")
                 .setJournalLocation("s3://lake/dredge/journal")
                 .setBackupLocation("s3://backups/lake")
                 .setEngineUri(URI.create("https://trino.example.net:8443"))
@@ -81,5 +88,13 @@ public class TestDredgeConfig
         assertFailsValidation(new DredgeConfig().setEngineUri(URI.create("ftp://trino.example.net:21")), "engineUriValid", message, AssertTrue.class);
         assertFailsValidation(new DredgeConfig().setEngineUri(URI.create("trino.example.net:8080")), "engineUriValid", message, AssertTrue.class);
         assertFailsValidation(new DredgeConfig().setEngineUri(URI.create("http:///v1/statement")), "engineUriValid", message, AssertTrue.class);
+    }
+
+    @Test
+    public void testCopySettingsAreBounded()
+    {
+        assertFailsValidation(new DredgeConfig().setCopyConcurrency(0), "copyConcurrency", "must be greater than or equal to 1", Min.class);
+        assertFailsValidation(new DredgeConfig().setCopyPlanKey("short"), "copyPlanKeyValid", "dredge.copy-plan-key must be at least 32 characters", AssertTrue.class);
+        assertValidates(new DredgeConfig().setCopyConcurrency(256).setCopyPlanKey("0123456789abcdef0123456789abcdef"));
     }
 }

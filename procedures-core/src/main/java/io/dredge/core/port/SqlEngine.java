@@ -4,6 +4,7 @@ import io.dredge.core.sql.SqlDialect;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The host engine (Trino, Hive), reached as the user who called Dredge, so that data moves through the engine's
@@ -25,6 +26,15 @@ public interface SqlEngine
      * Runs a query with session properties set for this statement only (names as the engine spells them).
      */
     List<List<Object>> query(String sql, Map<String, String> sessionProperties);
+
+    /**
+     * Runs a query and hands each row to {@code rows} as the engine returns it, so that a long query's caller sees
+     * its progress; an engine whose client cannot stream hands the rows over when the query has finished.
+     */
+    default void query(String sql, Map<String, String> sessionProperties, Consumer<List<Object>> rows)
+    {
+        query(sql, sessionProperties).forEach(rows);
+    }
 
     /**
      * Runs a statement that changes data and returns the number of rows it wrote.

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 import static java.util.stream.Collectors.joining;
@@ -47,20 +48,26 @@ final class TrinoSqlEngine
     @Override
     public List<List<Object>> query(String sql, Map<String, String> sessionProperties)
     {
+        ImmutableList.Builder<List<Object>> rows = ImmutableList.builder();
+        query(sql, sessionProperties, rows::add);
+        return rows.build();
+    }
+
+    @Override
+    public void query(String sql, Map<String, String> sessionProperties, Consumer<List<Object>> rows)
+    {
         log.debug("query: %s", sql);
         try (Connection connection = connect(sessionProperties);
                 Statement statement = connection.createStatement();
                 ResultSet resultSet = statement.executeQuery(sql)) {
             int columns = resultSet.getMetaData().getColumnCount();
-            ImmutableList.Builder<List<Object>> rows = ImmutableList.builder();
             while (resultSet.next()) {
                 List<Object> row = new ArrayList<>(columns);
                 for (int column = 1; column <= columns; column++) {
                     row.add(resultSet.getObject(column));
                 }
-                rows.add(row);
+                rows.accept(row);
             }
-            return rows.build();
         }
         catch (SQLException e) {
             throw new EngineStatementException(sql, e);

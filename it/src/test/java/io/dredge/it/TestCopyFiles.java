@@ -1,0 +1,177 @@
+package io.dredge.it;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import io.dredge.core.backup.FileCopy;
+import io.dredge.trino.copy.CopyPlan;
+import io.dredge.trino.copy.CopyPlanCodec;
+import io.trino.testing.MaterializedResult;
+import io.trino.testing.MaterializedRow;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+import static io.dredge.core.sql.SqlDialect.TRINO;
+import static io.dredge.trino.copy.TrinoFileCopier.copyFilesSql;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.UUID.randomUUID;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code dredge.system.copy_files} on a cluster whose coordinator schedules no splits, so every file is copied by a
+ * worker: the bytes and checksums it reports, and the plans it refuses.
+ */
+public class TestCopyFiles
+        extends AbstractTestWithThriftMetastore
+{
+    private static final String PLAN_KEY = "copy plans of TestCopyFiles, 32+ chars";
+    private static final CopyPlanCodec CODEC = new CopyPlanCodec(PLAN_KEY.getBytes(UTF_8));
+    // the test session's user
+    private static final String USER = "user";
+
+    private Path sources;
+    private Set<String> workers;
+
+    @Override
+    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+    {
+        return builder
+                .setWorkerCount(1)
+                .addCoordinatorProperty("node-scheduler.include-coordinator", "false")
+                .addDredgeProperty("dredge.copy-plan-key", PLAN_KEY)
+                .addDredgeProperty("dredge.copy-concurrency", "2");
+    }
+
+    @BeforeAll
+    public void writeSources()
+            throws IOException
+    {
+        sources = Files.createDirectories(warehouse().resolve("copy-sources"));
+        Random random = new Random(42);
+        for (int size : List.of(0, 1, 70_000, (3 << 20) + 3)) {
+            byte[] content = new byte[size];
+            random.nextBytes(content);
+            Files.write(sources.resolve("file-" + size), content);
+        }
+        workers = computeActual("SELECT node_id FROM system.runtime.nodes WHERE coordinator = false").getOnlyColumnAsSet().stream()
+                .map(String.class::cast)
+                .collect(ImmutableSet.toImmutableSet());
+        assertThat(workers).hasSize(1);
+    }
+
+    @Test
+    public void testWorkerCopiesEveryFileWithItsChecksum()
+            throws IOException
+    {
+        Path targets = warehouse().resolve("copy-targets-" + randomUUID());
+        List<FileCopy> copies = copiesInto(targets);
+
+        MaterializedResult result = computeActual(copyFilesSql(TRINO, "dredge", writePlan(new CopyPlan(USER, copies))));
+
+        assertThat(result.getRowCount()).isEqualTo(copies.size());
+        for (MaterializedRow row : result.getMaterializedRows()) {
+            Path target = path((String) row.getField(0));
+            byte[] written = Files.readAllBytes(target);
+            assertThat(written).isEqualTo(Files.readAllBytes(sources.resolve(target.getFileName())));
+            assertThat(row.getField(1)).isEqualTo((long) written.length);
+            assertThat(row.getField(2)).isEqualTo(crc32c(written));
+            assertThat(workers).contains((String) row.getField(3));
+        }
+        assertThat(result.getMaterializedRows().stream().map(row -> row.getField(0)).toList())
+                .containsExactlyInAnyOrderElementsOf(copies.stream().map(FileCopy::target).toList());
+    }
+
+    @Test
+    public void testExistingTargetFailsTheCopy()
+            throws IOException
+    {
+        Path targets = warehouse().resolve("copy-targets-" + randomUUID());
+        List<FileCopy> copies = copiesInto(targets);
+        Files.createDirectories(targets);
+        Files.writeString(targets.resolve("file-1"), "already here");
+
+        assertQueryFails(
+                copyFilesSql(TRINO, "dredge", writePlan(new CopyPlan(USER, copies))),
+                "cannot copy .*/file-1: target .*/file-1 exists");
+        assertThat(Files.readString(targets.resolve("file-1"))).isEqualTo("already here");
+    }
+
+    @Test
+    public void testMissingPlanFails()
+    {
+        String plan = "file:" + warehouse().resolve("copy-plans/missing.json");
+        assertQueryFails(copyFilesSql(TRINO, "dredge", plan), "copy plan \\Q" + plan + "\\E does not exist");
+        assertQueryFails("SELECT * FROM TABLE(dredge.system.copy_files(plan => NULL))", "plan is null");
+        assertQueryFails(copyFilesSql(TRINO, "dredge", "copy-plans/relative.json"), "plan must be an absolute location \\(scheme://...\\): 'copy-plans/relative.json'");
+    }
+
+    @Test
+    public void testRefusesPlansDredgeDidNotWriteForTheCaller()
+            throws IOException
+    {
+        Path targets = warehouse().resolve("copy-targets-" + randomUUID());
+        List<FileCopy> copies = copiesInto(targets);
+
+        // written by someone without the catalog's key: a user copying files they could not read
+        CopyPlanCodec forged = new CopyPlanCodec("a key guessed by some other user!".getBytes(UTF_8));
+        String forgedPlan = writePlan(forged.encode(new CopyPlan(USER, copies)));
+        assertQueryFails(copyFilesSql(TRINO, "dredge", forgedPlan), "copy plan .* is invalid: not signed by this catalog: only plans that Dredge writes can be run");
+
+        String othersPlan = writePlan(new CopyPlan("alice", copies));
+        assertQueryFails(copyFilesSql(TRINO, "dredge", othersPlan), "copy plan .* was written for another user than user");
+
+        String relativePlan = writePlan(new CopyPlan(USER, ImmutableList.of(new FileCopy("/etc/hosts", "file:" + targets.resolve("hosts"), 1))));
+        assertQueryFails(copyFilesSql(TRINO, "dredge", relativePlan), "copy plan .* copies between locations that are not absolute: '/etc/hosts' to .*");
+
+        String garbage = writePlan("not json".getBytes(UTF_8));
+        assertQueryFails(copyFilesSql(TRINO, "dredge", garbage), "copy plan .* is invalid: not a JSON document.*");
+
+        assertThat(targets).doesNotExist();
+    }
+
+    private List<FileCopy> copiesInto(Path targets)
+            throws IOException
+    {
+        ImmutableList.Builder<FileCopy> copies = ImmutableList.builder();
+        try (var files = Files.list(sources)) {
+            for (Path source : files.sorted().toList()) {
+                copies.add(new FileCopy("file:" + source, "file:" + targets.resolve(source.getFileName()), Files.size(source)));
+            }
+        }
+        return copies.build();
+    }
+
+    private String writePlan(CopyPlan plan)
+            throws IOException
+    {
+        return writePlan(CODEC.encode(plan));
+    }
+
+    private String writePlan(byte[] content)
+            throws IOException
+    {
+        Path plan = Files.createDirectories(warehouse().resolve("copy-plans")).resolve(randomUUID() + ".json");
+        Files.write(plan, content);
+        return "file:" + plan;
+    }
+
+    private static Path path(String location)
+    {
+        assertThat(location).startsWith("file:");
+        return Path.of(location.substring("file:".length()));
+    }
+
+    private static long crc32c(byte[] content)
+    {
+        CRC32C crc = new CRC32C();
+        crc.update(content);
+        return crc.getValue();
+    }
+}

@@ -1,0 +1,67 @@
+package io.dredge.trino.copy;
+
+import io.airlift.log.Logger;
+import io.dredge.core.backup.CopiedFile;
+import io.dredge.core.backup.CopyProgress;
+import io.dredge.core.backup.FileCopy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The rows of a {@code copy_files} query as they arrive: each is a file copied, reported as progress at once; at the
+ * end every planned target must have been reported exactly once, or a split lost or run twice would go unnoticed.
+ */
+final class CopiedRows
+{
+    private static final Logger log = Logger.get(CopiedRows.class);
+
+    private final CopyPlan plan;
+    private final Consumer<CopyProgress> progress;
+    private final long totalBytes;
+    private final Map<String, CopiedFile> copied = new HashMap<>();
+    private final Map<String, Integer> filesPerNode = new TreeMap<>();
+    private long bytes;
+
+    CopiedRows(CopyPlan plan, Consumer<CopyProgress> progress)
+    {
+        this.plan = requireNonNull(plan, "plan is null");
+        this.progress = requireNonNull(progress, "progress is null");
+        this.totalBytes = plan.totalBytes();
+    }
+
+    /**
+     * A row {@code target, size_bytes, crc32c, node}.
+     */
+    void add(List<Object> row)
+    {
+        CopiedFile file = new CopiedFile((String) row.get(0), ((Number) row.get(1)).longValue(), ((Number) row.get(2)).longValue());
+        if (copied.put(file.target(), file) != null) {
+            throw new IllegalStateException("the cluster reported copying %s twice".formatted(file.target()));
+        }
+        filesPerNode.merge((String) row.get(3), 1, Integer::sum);
+        bytes += file.sizeBytes();
+        progress.accept(new CopyProgress(copied.size(), plan.copies().size(), bytes, totalBytes));
+    }
+
+    /**
+     * The copied files in the plan's order.
+     */
+    List<CopiedFile> copiedFiles()
+    {
+        List<FileCopy> missing = plan.copies().stream()
+                .filter(copy -> !copied.containsKey(copy.target()))
+                .collect(toImmutableList());
+        if (!missing.isEmpty() || copied.size() != plan.copies().size()) {
+            throw new IllegalStateException("the cluster reported %s copies of %s planned; not reported: %s".formatted(copied.size(), plan.copies().size(), missing));
+        }
+        log.info("copied %s files, %s bytes, files per node: %s", copied.size(), bytes, filesPerNode);
+        return plan.copies().stream().map(copy -> copied.get(copy.target())).collect(toImmutableList());
+    }
+}

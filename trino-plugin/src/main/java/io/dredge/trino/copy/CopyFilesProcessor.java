@@ -1,0 +1,128 @@
+package io.dredge.trino.copy;
+
+import com.google.common.collect.ImmutableList;
+import io.airlift.log.Logger;
+import io.dredge.core.backup.CopiedFile;
+import io.dredge.core.backup.FileCopies;
+import io.dredge.core.backup.FileCopy;
+import io.dredge.core.port.FileStore;
+import io.trino.spi.Page;
+import io.trino.spi.PageBuilder;
+import io.trino.spi.TrinoException;
+import io.trino.spi.function.table.TableFunctionProcessorState;
+import io.trino.spi.function.table.TableFunctionSplitProcessor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+import static io.airlift.slice.Slices.utf8Slice;
+import static io.dredge.trino.DredgeErrorCode.DREDGE_OPERATION_FAILED;
+import static io.trino.spi.StandardErrorCode.ALREADY_EXISTS;
+import static io.trino.spi.function.table.TableFunctionProcessorState.Blocked.blocked;
+import static io.trino.spi.function.table.TableFunctionProcessorState.Finished.FINISHED;
+import static io.trino.spi.function.table.TableFunctionProcessorState.Processed.produced;
+import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.VarcharType.VARCHAR;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Copies one split's files on the node's copy executor, which all splits on the node share, so the node never copies
+ * more files at once than {@code dredge.copy-concurrency}; the driver waits blocked rather than holding a thread.
+ * Produces one page with a row per file once all of them are copied.
+ */
+final class CopyFilesProcessor
+        implements TableFunctionSplitProcessor
+{
+    private static final Logger log = Logger.get(CopyFilesProcessor.class);
+
+    private final FileStore fileStore;
+    private final List<FileCopy> copies;
+    private final String node;
+    private final Executor executor;
+    private List<CompletableFuture<CopiedFile>> pending;
+    private boolean produced;
+
+    CopyFilesProcessor(FileStore fileStore, List<FileCopy> copies, String node, Executor executor)
+    {
+        this.fileStore = requireNonNull(fileStore, "fileStore is null");
+        this.copies = ImmutableList.copyOf(requireNonNull(copies, "copies is null"));
+        this.node = requireNonNull(node, "node is null");
+        this.executor = requireNonNull(executor, "executor is null");
+    }
+
+    @Override
+    public TableFunctionProcessorState process()
+    {
+        if (produced) {
+            return FINISHED;
+        }
+        if (pending == null) {
+            pending = copies.stream()
+                    .map(copy -> CompletableFuture.supplyAsync(() -> copy(copy), executor))
+                    .collect(ImmutableList.toImmutableList());
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+        if (!all.isDone()) {
+            // completes normally either way: a failure is reported below, with the file it concerns
+            return blocked(all.handle((_, _) -> null));
+        }
+        produced = true;
+        return produced(page());
+    }
+
+    private CopiedFile copy(FileCopy copy)
+    {
+        try {
+            CopiedFile copied = FileCopies.copy(fileStore, copy);
+            log.debug("copied %s to %s: %s bytes", copy.source(), copy.target(), copied.sizeBytes());
+            return copied;
+        }
+        catch (FileAlreadyExistsException e) {
+            throw new TrinoException(ALREADY_EXISTS, "cannot copy %s: target %s exists".formatted(copy.source(), copy.target()), e);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to copy %s to %s: %s".formatted(copy.source(), copy.target(), e.getMessage()), e);
+        }
+    }
+
+    private Page page()
+    {
+        PageBuilder page = new PageBuilder(copies.size(), CopyFilesFunction.COLUMN_TYPES);
+        for (CompletableFuture<CopiedFile> future : pending) {
+            CopiedFile copied = result(future);
+            page.declarePosition();
+            VARCHAR.writeSlice(page.getBlockBuilder(0), utf8Slice(copied.target()));
+            BIGINT.writeLong(page.getBlockBuilder(1), copied.sizeBytes());
+            BIGINT.writeLong(page.getBlockBuilder(2), copied.crc32c());
+            VARCHAR.writeSlice(page.getBlockBuilder(3), utf8Slice(node));
+        }
+        return page.build();
+    }
+
+    private static CopiedFile result(CompletableFuture<CopiedFile> future)
+    {
+        try {
+            return future.join();
+        }
+        catch (CompletionException e) {
+            if (e.getCause() instanceof TrinoException cause) {
+                throw cause;
+            }
+            throw new TrinoException(DREDGE_OPERATION_FAILED, e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        // copies not yet started never start; those running finish their file
+        if (pending != null) {
+            pending.forEach(future -> future.cancel(false));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.dredge.trino.copy;
+
+import com.google.common.collect.ImmutableList;
+import com.google.inject.Inject;
+import io.dredge.core.backup.FileCopy;
+import io.trino.spi.connector.ColumnHandle;
+import io.trino.spi.connector.ConnectorSession;
+import io.trino.spi.connector.ConnectorSplitManager;
+import io.trino.spi.connector.ConnectorSplitSource;
+import io.trino.spi.connector.ConnectorTableHandle;
+import io.trino.spi.connector.ConnectorTransactionHandle;
+import io.trino.spi.connector.Constraint;
+import io.trino.spi.connector.FixedSplitSource;
+import io.trino.spi.function.table.ConnectorTableFunctionHandle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Splits of {@code copy_files}: the plan's copies in batches small enough that every worker gets some of a backup of
+ * a few hundred files, and large enough that a backup of millions does not schedule millions of splits.
+ */
+public class CopyFilesSplitManager
+        implements ConnectorSplitManager
+{
+    static final int MAX_FILES_PER_SPLIT = 16;
+    static final long MAX_BYTES_PER_SPLIT = 256L << 20;
+
+    private final CopyPlanReader planReader;
+
+    @Inject
+    public CopyFilesSplitManager(CopyPlanReader planReader)
+    {
+        this.planReader = requireNonNull(planReader, "planReader is null");
+    }
+
+    @Override
+    public ConnectorSplitSource getSplits(ConnectorTransactionHandle transaction, ConnectorSession session, ConnectorTableHandle table, Set<ColumnHandle> columns, Constraint constraint)
+    {
+        throw new UnsupportedOperationException("the dredge catalog has no tables to scan");
+    }
+
+    @Override
+    public ConnectorSplitSource getSplits(ConnectorTransactionHandle transaction, ConnectorSession session, ConnectorTableFunctionHandle function)
+    {
+        // read again, checked the same way: the plan is only named by the handle
+        CopyPlan plan = planReader.read(session, ((CopyFilesHandle) function).planLocation());
+        return new FixedSplitSource(batches(plan.copies()).stream().map(CopyFilesSplit::new).toList());
+    }
+
+    static List<List<FileCopy>> batches(List<FileCopy> copies)
+    {
+        ImmutableList.Builder<List<FileCopy>> batches = ImmutableList.builder();
+        List<FileCopy> batch = new ArrayList<>();
+        long batchBytes = 0;
+        for (FileCopy copy : copies) {
+            if (!batch.isEmpty() && (batch.size() == MAX_FILES_PER_SPLIT || batchBytes + copy.sizeBytes() > MAX_BYTES_PER_SPLIT)) {
+                batches.add(ImmutableList.copyOf(batch));
+                batch.clear();
+                batchBytes = 0;
+            }
+            batch.add(copy);
+            batchBytes += copy.sizeBytes();
+        }
+        if (!batch.isEmpty()) {
+            batches.add(ImmutableList.copyOf(batch));
+        }
+        return batches.build();
+    }
+}
