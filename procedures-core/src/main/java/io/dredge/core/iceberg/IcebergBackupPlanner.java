@@ -74,13 +74,6 @@ public final class IcebergBackupPlanner
         }
         // files are matched against the location as the metadata spells it, the way the restore rewrites them
         Planned planned = new Planned(Locations.withoutTrailingSlash(metadata.location()));
-        for (String property : LOCATION_PROPERTIES) {
-            String value = metadata.properties().get(property);
-            if (value != null && !Locations.withoutTrailingSlash(value).equals(planned.tableLocation) && !value.startsWith(planned.tableLocation + "/")) {
-                throw new DredgeException(NOT_SUPPORTED, "table at %s writes files outside its location (%s = %s); Dredge backs up only Iceberg tables whose files all lie below the table location"
-                        .formatted(planned.tableLocation, property, value));
-            }
-        }
         planned.add(metadataLocation, length(fileStore, metadataLocation), Role.METADATA);
         Map<String, ManifestFile> manifests = new LinkedHashMap<>();
         for (Snapshot snapshot : metadata.snapshots()) {
@@ -93,8 +86,21 @@ public final class IcebergBackupPlanner
         }
         metadata.statisticsFiles().forEach(file -> planned.add(file.path(), file.fileSizeInBytes(), Role.STATISTICS));
         metadata.partitionStatisticsFiles().forEach(file -> planned.add(file.path(), file.fileSizeInBytes(), Role.STATISTICS));
+        // after the files, so that a refusal names a file where there is one
+        checkLocationProperties(metadata, planned.tableLocation);
         Optional<Long> snapshotId = Optional.ofNullable(metadata.currentSnapshot()).map(Snapshot::snapshotId);
         return new IcebergBackupPlan(snapshotId, planned.tableLocation, planned.relativePath(metadataLocation), List.copyOf(planned.files.values()));
+    }
+
+    private static void checkLocationProperties(TableMetadata metadata, String tableLocation)
+    {
+        for (String property : LOCATION_PROPERTIES) {
+            String value = metadata.properties().get(property);
+            if (value != null && !Locations.withoutTrailingSlash(value).equals(tableLocation) && !value.startsWith(tableLocation + "/")) {
+                throw new DredgeException(NOT_SUPPORTED, "table at %s writes files outside its location (%s = %s); Dredge backs up only Iceberg tables whose files all lie below the table location"
+                        .formatted(tableLocation, property, value));
+            }
+        }
     }
 
     /**
