@@ -125,7 +125,11 @@ public final class DredgeQueryRunner
                         .putAll(metastore.catalogProperties("hive"))
                         .putAll(hiveProperties)
                         .buildKeepingLast());
-                queryRunner.createCatalog(ICEBERG_CATALOG, "iceberg", metastore.catalogProperties("iceberg"));
+                queryRunner.createCatalog(ICEBERG_CATALOG, "iceberg", ImmutableMap.<String, String>builder()
+                        .putAll(metastore.catalogProperties("iceberg"))
+                        // restores of backups register the restored metadata
+                        .put("iceberg.register-table-procedure.enabled", "true")
+                        .buildKeepingLast());
                 queryRunner.createCatalog(DREDGE_CATALOG, "dredge", ImmutableMap.<String, String>builder()
                         .putAll(metastore.catalogProperties("dredge"))
                         .put("dredge.hive-catalog-name", HIVE_CATALOG)

@@ -5,16 +5,19 @@ import io.dredge.core.port.SeekableInput;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.io.PositionOutputStream;
 import org.apache.iceberg.io.SeekableInputStream;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Iceberg's {@link FileIO} over Dredge's {@link FileStore} port, so that Iceberg metadata is read through the
- * same file-system configuration as the engine's. Read-only until an operation needs to write metadata.
+ * same file-system configuration as the engine's. Files are written as {@link FileStore#create} writes them: a file
+ * that exists is never overwritten.
  */
 public final class FileStoreFileIo
         implements FileIO
@@ -41,13 +44,18 @@ public final class FileStoreFileIo
     @Override
     public OutputFile newOutputFile(String path)
     {
-        throw new UnsupportedOperationException("Dredge reads Iceberg metadata only: " + path);
+        return new StoreOutputFile(path);
     }
 
     @Override
     public void deleteFile(String path)
     {
-        throw new UnsupportedOperationException("Dredge reads Iceberg metadata only: " + path);
+        try {
+            fileStore.deleteFile(path);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to delete " + path, e);
+        }
     }
 
     private final class StoreInputFile
@@ -103,6 +111,95 @@ public final class FileStoreFileIo
             catch (IOException e) {
                 return false;
             }
+        }
+    }
+
+    private final class StoreOutputFile
+            implements OutputFile
+    {
+        private final String path;
+
+        private StoreOutputFile(String path)
+        {
+            this.path = requireNonNull(path, "path is null");
+        }
+
+        @Override
+        public PositionOutputStream create()
+        {
+            try {
+                return new StoreOutputStream(fileStore.create(path));
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("failed to create " + path, e);
+            }
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite()
+        {
+            // the port cannot replace a file in one step; Dredge writes Iceberg files only where none exist
+            throw new UnsupportedOperationException("Dredge does not overwrite Iceberg files: " + path);
+        }
+
+        @Override
+        public String location()
+        {
+            return path;
+        }
+
+        @Override
+        public InputFile toInputFile()
+        {
+            return new StoreInputFile(path, -1);
+        }
+    }
+
+    private static final class StoreOutputStream
+            extends PositionOutputStream
+    {
+        private final OutputStream output;
+        private long position;
+
+        private StoreOutputStream(OutputStream output)
+        {
+            this.output = requireNonNull(output, "output is null");
+        }
+
+        @Override
+        public long getPos()
+        {
+            return position;
+        }
+
+        @Override
+        public void write(int b)
+                throws IOException
+        {
+            output.write(b);
+            position++;
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length)
+                throws IOException
+        {
+            output.write(buffer, offset, length);
+            position += length;
+        }
+
+        @Override
+        public void flush()
+                throws IOException
+        {
+            output.flush();
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            output.close();
         }
     }
 

@@ -1,0 +1,180 @@
+package io.dredge.it;
+
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.port.FileStore;
+import io.dredge.core.port.SeekableInput;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+/**
+ * The {@link FileStore} port over the local disk, for {@code file:} locations as the thrift metastore spells them. The
+ * plugin's own file store is built inside a Trino catalog; tests that call the core directly use this one.
+ */
+final class NioFileStore
+        implements FileStore
+{
+    static Path path(String location)
+    {
+        return Path.of(URI.create(location.startsWith("file:") ? location : "file:" + location));
+    }
+
+    @Override
+    public List<TableFile> listFilesRecursively(String location)
+            throws IOException
+    {
+        Path directory = path(location);
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            ImmutableList.Builder<TableFile> result = ImmutableList.builder();
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                result.add(new TableFile(file.toUri().toString(), Files.size(file)));
+            }
+            return result.build();
+        }
+    }
+
+    @Override
+    public long length(String path)
+            throws IOException
+    {
+        return Files.size(path(path));
+    }
+
+    @Override
+    public SeekableInput newInput(String path)
+            throws IOException
+    {
+        FileChannel channel = FileChannel.open(path(path), READ);
+        return new SeekableInput()
+        {
+            @Override
+            public long getPosition()
+                    throws IOException
+            {
+                return channel.position();
+            }
+
+            @Override
+            public void seek(long position)
+                    throws IOException
+            {
+                channel.position(position);
+            }
+
+            @Override
+            public int read()
+                    throws IOException
+            {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length)
+                    throws IOException
+            {
+                return channel.read(ByteBuffer.wrap(buffer, offset, length));
+            }
+
+            @Override
+            public void close()
+                    throws IOException
+            {
+                channel.close();
+            }
+        };
+    }
+
+    @Override
+    public Optional<byte[]> readFile(String path)
+            throws IOException
+    {
+        Path file = path(path);
+        return Files.exists(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+    }
+
+    @Override
+    public OutputStream create(String path)
+            throws IOException
+    {
+        Path file = path(path);
+        Files.createDirectories(file.getParent());
+        return Files.newOutputStream(file, CREATE_NEW, WRITE);
+    }
+
+    @Override
+    public void writeFile(String path, byte[] content)
+            throws IOException
+    {
+        Path file = path(path);
+        Files.createDirectories(file.getParent());
+        Files.write(file, content);
+    }
+
+    @Override
+    public void moveFile(String source, String target)
+            throws IOException
+    {
+        Files.createDirectories(path(target).getParent());
+        Files.move(path(source), path(target));
+    }
+
+    @Override
+    public boolean renameDirectory(String source, String target)
+            throws IOException
+    {
+        if (Files.exists(path(target))) {
+            return false;
+        }
+        Files.move(path(source), path(target), StandardCopyOption.ATOMIC_MOVE);
+        return true;
+    }
+
+    @Override
+    public void deleteFile(String path)
+            throws IOException
+    {
+        Files.deleteIfExists(path(path));
+    }
+
+    @Override
+    public void deleteDirectory(String location)
+            throws IOException
+    {
+        Path directory = path(location);
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Long> footerRowCounts(String storageFormat, Collection<TableFile> files)
+    {
+        return Map.of();
+    }
+}
