@@ -3,6 +3,7 @@ package io.dredge.core.backup;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.io.BaseEncoding;
 import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableReference;
 import io.dredge.core.port.SqlEngine;
 
 import java.util.List;
@@ -52,6 +53,20 @@ final class BackupSql
             figures.put((String) row.get(0), new Figures(((Number) row.get(1)).longValue(), checksumText(row.get(2))));
         }
         return figures.buildOrThrow();
+    }
+
+    /**
+     * Figures of an Iceberg table at one snapshot, read with time travel: what that snapshot holds, whatever was
+     * committed since.
+     */
+    Figures snapshotFigures(TableReference table, long snapshotId, List<String> columns)
+    {
+        var dialect = engine.dialect();
+        List<Object> row = engine.query("SELECT count(*), %s FROM %s FOR VERSION AS OF %s".formatted(
+                dialect.rowChecksum(columns),
+                dialect.qualifiedName(catalog, table.schemaName(), table.tableName()),
+                snapshotId)).get(0);
+        return new Figures(((Number) row.get(0)).longValue(), checksumText(row.get(1)));
     }
 
     static String checksumText(Object checksum)

@@ -5,6 +5,12 @@ import com.google.common.collect.ImmutableMap;
 import io.dredge.core.DredgeException;
 import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.OperationGuard;
+import io.dredge.core.iceberg.IcebergBackupFile;
+import io.dredge.core.iceberg.IcebergBackupPlan;
+import io.dredge.core.iceberg.IcebergBackupPlanner;
+import io.dredge.core.iceberg.IcebergRestoreRewriter;
+import io.dredge.core.iceberg.IcebergRestoredFiles;
+import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
@@ -73,11 +79,14 @@ public final class Backups
         if (catalog.read(backupName).isPresent()) {
             throw new DredgeException(INVALID_ARGUMENT, "backup %s already exists; choose another name or drop it first (CALL dredge.system.drop_backup(backup_name => '%s'))".formatted(backupName, backupName));
         }
-        if (descriptor.tableType() == TableType.ICEBERG) {
-            throw new DredgeException(NOT_SUPPORTED, "backups of Iceberg tables are not available yet: %s".formatted(table));
-        }
-        HiveTableDefinition definition = context.metastore().getTableDefinition(table)
-                .orElseThrow(() -> new DredgeException(NOT_FOUND, "table %s does not exist".formatted(table)));
+        boolean iceberg = descriptor.tableType() == TableType.ICEBERG;
+        // an Iceberg table is planned before anything is written: a file outside its location refuses the backup
+        Optional<IcebergBackupPlan> icebergPlan = iceberg
+                ? Optional.of(IcebergBackupPlanner.plan(context.fileStore(), descriptor.icebergMetadataLocation()
+                        .orElseThrow(() -> new DredgeException(NOT_SUPPORTED, "%s has no Iceberg metadata location".formatted(table))), descriptor.location().orElseThrow()))
+                : Optional.empty();
+        Optional<HiveTableDefinition> definition = iceberg ? Optional.empty() : Optional.of(context.metastore().getTableDefinition(table)
+                .orElseThrow(() -> new DredgeException(NOT_FOUND, "table %s does not exist".formatted(table))));
 
         // the journal names the manifest, so that recover can mark a backup that died as failed
         OperationRecord record = OperationRecord.buildFrom(OperationRecord.start(OperationKind.BACKUP, table, context.user(), Optional.empty(), context.clock().instant()))
@@ -86,12 +95,15 @@ public final class Backups
                 .build();
         guard.acquire(descriptor, record);
         BackupManifest manifest = new BackupManifest(BackupManifest.CURRENT_FORMAT_VERSION, backupName, BackupState.RUNNING, repository.root(),
-                context.catalog().orElse(""), table, TableType.HIVE, descriptor.location().orElseThrow(), context.clock().instant(), context.user(),
-                Optional.empty(), Optional.of(definition), List.of(), Optional.empty(), List.of(), 0, Optional.empty(), Optional.empty());
+                (iceberg ? context.icebergCatalog() : context.catalog()).orElse(""), table, descriptor.tableType(),
+                icebergPlan.map(IcebergBackupPlan::tableLocation).orElseGet(() -> descriptor.location().orElseThrow()), context.clock().instant(), context.user(),
+                icebergPlan.flatMap(IcebergBackupPlan::snapshotId), definition, List.of(), icebergPlan.map(IcebergBackupPlan::metadataPath), List.of(), 0, Optional.empty(), Optional.empty());
         List<BackupFile> copied = new ArrayList<>();
         try {
             writeManifest(repository, manifest);
-            manifest = new HiveBackupRun(descriptor, repository, manifest, record, copied).run();
+            manifest = iceberg
+                    ? backupIceberg(descriptor, icebergPlan.orElseThrow(), repository, manifest, record, copied)
+                    : new HiveBackupRun(descriptor, repository, manifest, record, copied).run();
             writeManifest(repository, manifest);
             context.journal().save(record.finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant())
                     .withStep("backed up %s files (%s bytes, %s copied) as %s".formatted(manifest.files().size(), manifest.bytes(), manifest.bytesCopied(), backupName)));
@@ -125,6 +137,68 @@ public final class Backups
         }
         if (table.location().isEmpty()) {
             throw new DredgeException(NOT_SUPPORTED, "%s has no location".formatted(table.table()));
+        }
+    }
+
+    /**
+     * An Iceberg backup: the files of every snapshot, branch and tag as the plan lists them (Iceberg never rewrites a
+     * file in place, so a file the repository holds under the same path and size is the same file), and the rows of
+     * the current snapshot, read by time travel.
+     */
+    private BackupManifest backupIceberg(TableDescriptor table, IcebergBackupPlan plan, BackupRepository repository, BackupManifest started, OperationRecord record, List<BackupFile> copied)
+    {
+        Map<String, List<BackupFile>> held = heldFiles(repository, table.table());
+        Set<String> storedTaken = new HashSet<>();
+        held.values().forEach(files -> files.forEach(file -> storedTaken.add(file.stored())));
+        List<BackupFile> files = new ArrayList<>();
+        List<FileCopy> copies = new ArrayList<>();
+        Map<String, String> pathByTarget = new HashMap<>();
+        for (IcebergBackupFile file : plan.files()) {
+            Optional<BackupFile> same = held.getOrDefault(file.relativePath(), List.of()).stream()
+                    .filter(candidate -> candidate.sizeBytes() == file.sizeBytes())
+                    .filter(candidate -> storedLength(repository, candidate).equals(Optional.of(candidate.sizeBytes())))
+                    .findFirst();
+            if (same.isPresent()) {
+                files.add(new BackupFile(file.relativePath(), same.get().stored(), file.sizeBytes(), same.get().crc32c(), false));
+                continue;
+            }
+            String target = repository.location(storedPath(table.table(), file.relativePath(), storedTaken, started.name()));
+            removeUnreferenced(target);
+            copies.add(new FileCopy(file.location(), target, file.sizeBytes()));
+            pathByTarget.put(target, file.relativePath());
+        }
+        copyInto(repository, copies, pathByTarget, record, copied, files);
+        Optional<String> checksum = Optional.empty();
+        long rows = 0;
+        if (plan.snapshotId().isPresent()) {
+            long snapshot = plan.snapshotId().get();
+            List<String> columns = IcebergTableMetadata.read(context.fileStore(), table).columns(snapshot);
+            BackupSql.Figures figures = new BackupSql(context.engine(), context.icebergCatalog()).snapshotFigures(table.table(), snapshot, columns);
+            rows = figures.rows();
+            checksum = Optional.of(figures.checksum());
+        }
+        return new BackupManifest(started.formatVersion(), started.name(), BackupState.COMPLETE, started.repository(), started.sourceCatalog(), started.sourceTable(),
+                started.tableType(), started.sourceLocation(), started.createdAt(), started.user(), started.snapshotId(), Optional.empty(),
+                List.of(), started.icebergMetadata(), files, rows, checksum, Optional.empty());
+    }
+
+    /**
+     * Where the repository keeps a file of the table: at its path below the table's directory, unless an earlier
+     * backup keeps other content there (a file rewritten in place), then beside it under this backup's name.
+     */
+    private static String storedPath(TableReference table, String path, Set<String> storedTaken, String backupName)
+    {
+        String stored = BackupRepository.tableDirectory(table) + "/" + path;
+        return storedTaken.contains(stored) ? stored + "@" + backupName : stored;
+    }
+
+    private void copyInto(BackupRepository repository, List<FileCopy> copies, Map<String, String> pathByTarget, OperationRecord record, List<BackupFile> copied, List<BackupFile> files)
+    {
+        context.journal().save(record.withStep("copying %s files".formatted(copies.size())));
+        for (CopiedFile file : copier.copy(copies, new JournaledProgress(record))) {
+            BackupFile backupFile = new BackupFile(pathByTarget.get(file.target()), relativeToRoot(repository, file.target()), file.sizeBytes(), file.crc32cHex(), true);
+            copied.add(backupFile);
+            files.add(backupFile);
         }
     }
 
@@ -185,24 +259,13 @@ public final class Backups
                         files.add(new BackupFile(path, same.get().stored(), file.sizeBytes(), same.get().crc32c(), false));
                         continue;
                     }
-                    String stored = BackupRepository.tableDirectory(table.table()) + "/" + path;
-                    if (storedTaken.contains(stored)) {
-                        // an earlier backup holds other content under this path (a file rewritten in place)
-                        stored = BackupRepository.tableDirectory(table.table()) + "/" + path + "@" + started.name();
-                    }
-                    String target = repository.location(stored);
+                    String target = repository.location(storedPath(table.table(), path, storedTaken, started.name()));
                     removeUnreferenced(target);
                     copies.add(new FileCopy(file.path(), target, file.sizeBytes()));
                     pathByTarget.put(target, path);
                 }
             }
-            context.journal().save(record.withStep("copying %s files".formatted(copies.size())));
-            for (CopiedFile file : copier.copy(copies, new JournaledProgress(record))) {
-                String path = pathByTarget.get(file.target());
-                BackupFile backupFile = new BackupFile(path, relativeToRoot(repository, file.target()), file.sizeBytes(), file.crc32cHex(), true);
-                copied.add(backupFile);
-                files.add(backupFile);
-            }
+            copyInto(repository, copies, pathByTarget, record, copied, files);
             Map<String, List<TableFile>> after = listAll(directories);
             List<String> changed = before.keySet().stream()
                     .filter(name -> !sameListing(before.get(name), after.get(name)))
@@ -403,9 +466,6 @@ public final class Backups
         if (manifest.state() != BackupState.COMPLETE) {
             throw new DredgeException(INVALID_ARGUMENT, "backup %s is %s, not COMPLETE: it cannot be restored%s".formatted(backupName, manifest.state(), manifest.error().map(error -> " (" + error + ")").orElse("")));
         }
-        if (manifest.tableType() != TableType.HIVE || manifest.hiveTable().isEmpty()) {
-            throw new DredgeException(NOT_SUPPORTED, "restoring %s backups is not available yet: %s".formatted(manifest.tableType(), backupName));
-        }
         if (!context.metastore().schemaExists(target.schemaName())) {
             throw new DredgeException(NOT_FOUND, "schema %s does not exist".formatted(target.schemaName()));
         }
@@ -425,6 +485,9 @@ public final class Backups
             throw new DredgeException(INVALID_ARGUMENT, "restore location %s is not empty (%s files, for example %s): restore into an empty location".formatted(targetLocation, present.size(), present.get(0).path()));
         }
         BackupRepository repository = new BackupRepository(context.fileStore(), manifest.repository());
+        if (manifest.tableType() == TableType.ICEBERG) {
+            return restoreIceberg(manifest, target, targetLocation, repository);
+        }
         boolean created = false;
         try {
             List<FileCopy> copies = new ArrayList<>();
@@ -434,20 +497,7 @@ public final class Backups
                 copies.add(new FileCopy(repository.location(file.stored()), fileTarget, file.sizeBytes()));
                 byTarget.put(fileTarget, file);
             }
-            List<String> damaged = new ArrayList<>();
-            List<CopiedFile> restoredFiles;
-            try {
-                restoredFiles = copyAll(copies);
-            }
-            catch (UncheckedIOException e) {
-                throw new DredgeException(UNSAFE, "backup %s is damaged, nothing was restored: %s".formatted(backupName, e.getMessage()), e);
-            }
-            for (CopiedFile copied : restoredFiles) {
-                BackupFile expected = byTarget.get(copied.target());
-                if (copied.sizeBytes() != expected.sizeBytes() || !copied.crc32cHex().equals(expected.crc32c())) {
-                    damaged.add("%s (%s bytes, crc32c %s; manifest: %s bytes, crc32c %s)".formatted(expected.stored(), copied.sizeBytes(), copied.crc32cHex(), expected.sizeBytes(), expected.crc32c()));
-                }
-            }
+            List<String> damaged = damagedCopies(backupName, copies, byTarget);
             if (!damaged.isEmpty()) {
                 throw new DredgeException(UNSAFE, "backup %s is damaged, nothing was restored: %s".formatted(backupName, String.join(", ", damaged)));
             }
@@ -501,6 +551,123 @@ public final class Backups
             }
             throw e;
         }
+    }
+
+    /**
+     * Writes the backup's Iceberg metadata rewritten for the new location, copies the files that name no other file,
+     * checks every file against the manifest, registers the table through the engine, and compares the rows of the
+     * backed-up snapshot with the manifest's.
+     */
+    private RestoreResult restoreIceberg(BackupManifest manifest, TableReference target, String targetLocation, BackupRepository repository)
+    {
+        String backupName = manifest.name();
+        Map<String, BackupFile> byPath = new HashMap<>();
+        manifest.files().forEach(file -> byPath.put(file.path(), file));
+        Optional<String> catalogName = context.icebergCatalog();
+        var dialect = context.engine().dialect();
+        boolean registered = false;
+        try {
+            IcebergRestoredFiles rewritten = IcebergRestoreRewriter.rewrite(
+                    context.fileStore(),
+                    path -> {
+                        BackupFile file = byPath.get(path);
+                        if (file == null) {
+                            throw new DredgeException(UNSAFE, "backup %s is damaged, nothing was restored: its metadata names %s, which the backup does not hold".formatted(backupName, path));
+                        }
+                        return repository.location(file.stored());
+                    },
+                    manifest.sourceLocation(),
+                    targetLocation,
+                    manifest.icebergMetadata().orElseThrow(() -> new DredgeException(UNSAFE, "backup %s names no Iceberg metadata file".formatted(backupName))));
+            List<String> damaged = new ArrayList<>();
+            // what the rewriter read must be what the backup copied
+            for (String path : rewritten.rewrittenPaths()) {
+                BackupFile expected = byPath.get(path);
+                try {
+                    CopiedFile now = FileCopies.checksum(context.fileStore(), repository.location(expected.stored()));
+                    if (now.sizeBytes() != expected.sizeBytes() || !now.crc32cHex().equals(expected.crc32c())) {
+                        damaged.add("%s (%s bytes, crc32c %s; manifest: %s bytes, crc32c %s)".formatted(expected.stored(), now.sizeBytes(), now.crc32cHex(), expected.sizeBytes(), expected.crc32c()));
+                    }
+                }
+                catch (IOException e) {
+                    damaged.add("%s cannot be read (%s)".formatted(expected.stored(), e.getMessage()));
+                }
+            }
+            List<FileCopy> copies = new ArrayList<>();
+            Map<String, BackupFile> byTarget = new HashMap<>();
+            for (BackupFile file : manifest.files()) {
+                if (!rewritten.rewrittenPaths().contains(file.path())) {
+                    String fileTarget = Locations.child(targetLocation, file.path());
+                    copies.add(new FileCopy(repository.location(file.stored()), fileTarget, file.sizeBytes()));
+                    byTarget.put(fileTarget, file);
+                }
+            }
+            damaged.addAll(damagedCopies(backupName, copies, byTarget));
+            if (!damaged.isEmpty()) {
+                throw new DredgeException(UNSAFE, "backup %s is damaged, nothing was restored: %s".formatted(backupName, String.join(", ", damaged)));
+            }
+            String metadataLocation = rewritten.metadataLocation();
+            context.engine().update("CALL %s.system.register_table(schema_name => %s, table_name => %s, table_location => %s, metadata_file_name => %s)".formatted(
+                    dialect.quoteIdentifier(catalogName.orElseThrow()),
+                    dialect.stringLiteral(target.schemaName()),
+                    dialect.stringLiteral(target.tableName()),
+                    dialect.stringLiteral(targetLocation),
+                    dialect.stringLiteral(metadataLocation.substring(metadataLocation.lastIndexOf('/') + 1))), Map.of());
+            registered = true;
+            if (manifest.snapshotId().isPresent()) {
+                TableDescriptor restored = context.metastore().getTable(target).orElseThrow(() -> new IllegalStateException("restored table %s vanished".formatted(target)));
+                long snapshot = manifest.snapshotId().get();
+                BackupSql.Figures figures = new BackupSql(context.engine(), catalogName)
+                        .snapshotFigures(target, snapshot, IcebergTableMetadata.read(context.fileStore(), restored).columns(snapshot));
+                BackupSql.Figures expected = new BackupSql.Figures(manifest.rows(), manifest.rowChecksum().orElse(""));
+                if (!figures.equals(expected)) {
+                    throw new DredgeException(UNSAFE, "restored rows of backup %s differ from the backup's, nothing was kept: snapshot %s restored %s, backed up %s".formatted(
+                            backupName, snapshot, describe(figures), describe(expected)));
+                }
+            }
+            log.info("restored Iceberg backup {} as {} at {}: {} files, {} rows", backupName, target, targetLocation, manifest.files().size(), manifest.rows());
+            return new RestoreResult(target, targetLocation, manifest.files().size(), manifest.bytes(), manifest.rows());
+        }
+        catch (RuntimeException e) {
+            if (registered) {
+                try {
+                    context.engine().update("CALL %s.system.unregister_table(schema_name => %s, table_name => %s)".formatted(
+                            dialect.quoteIdentifier(catalogName.orElseThrow()), dialect.stringLiteral(target.schemaName()), dialect.stringLiteral(target.tableName())), Map.of());
+                }
+                catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            try {
+                context.fileStore().deleteDirectory(targetLocation);
+            }
+            catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Copies the files and names each whose copy does not have the manifest's size and checksum.
+     */
+    private List<String> damagedCopies(String backupName, List<FileCopy> copies, Map<String, BackupFile> byTarget)
+    {
+        List<CopiedFile> copied;
+        try {
+            copied = copyAll(copies);
+        }
+        catch (UncheckedIOException e) {
+            throw new DredgeException(UNSAFE, "backup %s is damaged, nothing was restored: %s".formatted(backupName, e.getMessage()), e);
+        }
+        List<String> damaged = new ArrayList<>();
+        for (CopiedFile file : copied) {
+            BackupFile expected = byTarget.get(file.target());
+            if (file.sizeBytes() != expected.sizeBytes() || !file.crc32cHex().equals(expected.crc32c())) {
+                damaged.add("%s (%s bytes, crc32c %s; manifest: %s bytes, crc32c %s)".formatted(expected.stored(), file.sizeBytes(), file.crc32cHex(), expected.sizeBytes(), expected.crc32c()));
+            }
+        }
+        return damaged;
     }
 
     private static String describe(BackupSql.Figures figures)

@@ -1,0 +1,144 @@
+package io.dredge.it;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
+
+/**
+ * backup_table and restore_table of Iceberg tables through SQL, on a real Trino whose worker copies the files, over a
+ * real thrift metastore: every snapshot reads the same after a restore, with the source table and its files gone.
+ */
+@TestInstance(PER_CLASS)
+public class TestIcebergBackup
+        extends AbstractTestWithThriftMetastore
+{
+    private static final String FIGURES = "count(*), to_hex(checksum(ROW(id, name, day)))";
+
+    private Path repository;
+
+    @Override
+    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+            throws IOException
+    {
+        repository = Files.createDirectories(directory.resolve("backups"));
+        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository)
+                .addCoordinatorProperty("node-scheduler.include-coordinator", "false");
+    }
+
+    @BeforeAll
+    public void createSchemas()
+    {
+        assertUpdate(format("CREATE SCHEMA iceberg.ice WITH (location = '%s')", schemaLocation("ice")));
+        assertUpdate(format("CREATE SCHEMA iceberg.ice_restored WITH (location = '%s')", schemaLocation("ice_restored")));
+    }
+
+    @Test
+    public void testIncrementalBackupsRestoreEverySnapshotAfterTheSourceIsGone()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE iceberg.ice.events (id bigint, name varchar, day date) WITH (format = 'PARQUET', partitioning = ARRAY['day'])");
+        assertUpdate(insert(1, 30), 30);
+        assertUpdate(insert(31, 60), 30);
+        // merge-on-read: position-delete files that name data files, rewritten on restore
+        assertUpdate("DELETE FROM iceberg.ice.events WHERE id % 7 = 0", 8);
+        assertUpdate("UPDATE iceberg.ice.events SET name = 'updated' WHERE id % 5 = 0", 11);
+        assertUpdate("ALTER TABLE iceberg.ice.events SET PROPERTIES partitioning = ARRAY['day', 'bucket(id, 4)']");
+        assertUpdate(insert(61, 70), 10);
+        Map<Long, List<Object>> firstPoint = figuresAtEverySnapshot("iceberg.ice.events");
+        long firstSnapshot = currentSnapshot("iceberg.ice.events");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'events', backup_name => 'ice_1')");
+
+        assertUpdate(insert(71, 90), 20);
+        assertUpdate("DELETE FROM iceberg.ice.events WHERE id = 1", 1);
+        Map<Long, List<Object>> secondPoint = figuresAtEverySnapshot("iceberg.ice.events");
+        long secondSnapshot = currentSnapshot("iceberg.ice.events");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'events', backup_name => 'ice_2')");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'events', backup_name => 'ice_3')");
+
+        assertThat(computeActual("SELECT backup_name, table_type, snapshot_id, state, bytes_copied = bytes, bytes_copied > 0, rows FROM dredge.system.backups WHERE source_table = 'events' AND source_schema = 'ice' ORDER BY created_at")
+                .getMaterializedRows())
+                .extracting(row -> row.getFields())
+                .containsExactly(
+                        List.of("ice_1", "ICEBERG", firstSnapshot, "COMPLETE", true, true, 62L),
+                        List.of("ice_2", "ICEBERG", secondSnapshot, "COMPLETE", false, true, 81L),
+                        List.of("ice_3", "ICEBERG", secondSnapshot, "COMPLETE", false, false, 81L));
+        assertUpdate("CALL dredge.system.verify_backup(backup_name => 'ice_2')");
+
+        Path source = Path.of(((String) computeActual("SELECT file FROM iceberg.ice.\"events$metadata_log_entries\" LIMIT 1").getOnlyValue()).replaceFirst("^file:", "")).getParent().getParent();
+        assertUpdate("DROP TABLE iceberg.ice.events");
+        if (Files.exists(source)) {
+            deleteRecursively(source);
+        }
+
+        assertUpdate("CALL dredge.system.drop_backup(backup_name => 'ice_3')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'ice_1', schema_name => 'ice_restored', table_name => 'first')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'ice_2', schema_name => 'ice_restored', table_name => 'second')");
+        assertThat(figuresAtEverySnapshot("iceberg.ice_restored.first")).isEqualTo(firstPoint);
+        assertThat(figuresAtEverySnapshot("iceberg.ice_restored.second")).isEqualTo(secondPoint);
+        // the restored table is a table like any other
+        assertUpdate("INSERT INTO iceberg.ice_restored.second VALUES (1000, 'new', DATE '2024-01-01')", 1);
+        assertThat(computeActual("SELECT count(*) FROM iceberg.ice_restored.second").getOnlyValue()).isEqualTo(82L);
+    }
+
+    @Test
+    public void testTableWithDataOutsideItsLocationIsRefusedBeforeAnythingIsWritten()
+            throws IOException
+    {
+        String elsewhere = schemaLocation("ice") + "/elsewhere";
+        assertUpdate(format("CREATE TABLE iceberg.ice.data_elsewhere (id bigint) WITH (data_location = '%s')", elsewhere));
+        assertUpdate("INSERT INTO iceberg.ice.data_elsewhere VALUES 1", 1);
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'data_elsewhere', backup_name => 'elsewhere_1')",
+                ".*lies outside the table location.*");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE backup_name = 'elsewhere_1'").getOnlyValue()).isEqualTo(0L);
+        assertThat(repository.resolve("tables").resolve("ice").resolve("data_elsewhere")).doesNotExist();
+        assertThat(repository.resolve("backups").resolve("elsewhere_1")).doesNotExist();
+    }
+
+    private static String insert(int from, int to)
+    {
+        return format("INSERT INTO iceberg.ice.events SELECT x, 'n' || CAST(x AS varchar), date_add('day', x %% 3, DATE '2024-01-01') FROM UNNEST(sequence(%s, %s)) t(x)", from, to);
+    }
+
+    /**
+     * Row count and checksum at every snapshot the table has, and now.
+     */
+    private Map<Long, List<Object>> figuresAtEverySnapshot(String table)
+    {
+        Map<Long, List<Object>> figures = new LinkedHashMap<>();
+        String[] parts = table.split("\\.");
+        for (Object snapshot : computeActual(format("SELECT snapshot_id FROM %s.%s.\"%s$snapshots\" ORDER BY committed_at", parts[0], parts[1], parts[2])).getOnlyColumnAsSet()) {
+            figures.put((Long) snapshot, computeActual(format("SELECT %s FROM %s FOR VERSION AS OF %s", FIGURES, table, snapshot)).getMaterializedRows().getFirst().getFields());
+        }
+        figures.put(-1L, computeActual(format("SELECT %s FROM %s", FIGURES, table)).getMaterializedRows().getFirst().getFields());
+        return figures;
+    }
+
+    private long currentSnapshot(String table)
+    {
+        String[] parts = table.split("\\.");
+        return (long) computeActual(format("SELECT snapshot_id FROM %s.%s.\"%s$snapshots\" ORDER BY committed_at DESC LIMIT 1", parts[0], parts[1], parts[2])).getOnlyValue();
+    }
+
+    private static void deleteRecursively(Path directory)
+            throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
