@@ -1,5 +1,6 @@
 package io.dredge.it;
 
+import io.trino.Session;
 import io.trino.testing.MaterializedResult;
 import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,10 +12,14 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static java.lang.String.format;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
 
 /**
@@ -34,6 +39,7 @@ public class TestHiveBackup
     {
         repository = Files.createDirectories(directory.resolve("backups"));
         return builder.addDredgeProperty("dredge.backup-location", "file:" + repository)
+                .setFaultInjectionEnabled(true)
                 // the coordinator runs no splits: every file a backup or restore copies, a worker copied
                 .addCoordinatorProperty("node-scheduler.include-coordinator", "false");
     }
@@ -201,6 +207,55 @@ public class TestHiveBackup
     }
 
     @Test
+    public void testPartitionWrittenDuringTheBackupFailsItAndNothingIsKept()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.bk.busy (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.busy VALUES (1, 'a'), (2, 'b')", 2);
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "WRITTEN:4").build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> backup = executor.submit(() -> getQueryRunner().execute(pausing, "CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'busy', backup_name => 'busy_1')"));
+            waitForRunningBackup("busy", "copied");
+            // the lock: no compaction, and no other backup, while this one runs
+            assertQueryFails("CALL dredge.system.compact_table(schema_name => 'bk', table_name => 'busy')", ".*table bk.busy is held by running operation.*");
+            assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'busy', backup_name => 'busy_2')", ".*table bk.busy is held by running operation.*");
+            // a writer the lock does not stop (an INSERT through the engine)
+            assertUpdate("INSERT INTO hive.bk.busy VALUES (3, 'b')", 1);
+            assertThatThrownBy(backup::get).hasMessageContaining("backup busy_1 failed: written while it was copied, so the copy would mix two states: day=b");
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertThat(computeActual("SELECT state, files, error_message LIKE '%day=b%' FROM dredge.system.backups WHERE backup_name = 'busy_1'").getMaterializedRows().getFirst().getFields())
+                .containsExactly("FAILED", 0L, true);
+        assertThat(storedFiles("bk", "busy")).isEmpty();
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'busy_1', schema_name => 'restored', table_name => 'busy')", "backup busy_1 is FAILED, not COMPLETE.*");
+        // the table is free again
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'busy', backup_name => 'busy_2')");
+        assertThat(computeActual("SELECT rows FROM dredge.system.backups WHERE backup_name = 'busy_2'").getOnlyValue()).isEqualTo(3L);
+    }
+
+    @Test
+    public void testRecoverClosesABackupThatDied()
+    {
+        assertUpdate("CREATE TABLE hive.bk.crashed (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.crashed VALUES (1, 'a')", 1);
+        Session failing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN:1").build();
+        assertQueryFails(failing, "CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'crashed', backup_name => 'crashed_1')", "injected fault after WRITTEN 1");
+        assertThat(computeActual("SELECT state FROM dredge.system.backups WHERE backup_name = 'crashed_1'").getOnlyValue()).isEqualTo("RUNNING");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'crashed', backup_name => 'crashed_2')", ".*unfinished backup operation.*recover.*");
+        assertUpdate("CALL dredge.system.recover(schema_name => 'bk', table_name => 'crashed')");
+        assertThat(computeActual("SELECT state, error_message LIKE 'interrupted; closed by recover%' FROM dredge.system.backups WHERE backup_name = 'crashed_1'").getMaterializedRows().getFirst().getFields())
+                .containsExactly("FAILED", true);
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'crashed_1', schema_name => 'restored', table_name => 'crashed')", "backup crashed_1 is FAILED, not COMPLETE.*");
+        // a new backup replaces what the dead one left in the repository
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'crashed', backup_name => 'crashed_2')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'crashed_2', schema_name => 'restored', table_name => 'crashed')");
+        assertThat(computeActual("SELECT * FROM hive.restored.crashed").getMaterializedRows()).hasSize(1);
+    }
+
+    @Test
     public void testBackupHoldsTheTableLockAndRecoverClosesAnInterruptedOne()
     {
         assertUpdate("CREATE TABLE hive.bk.locked (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
@@ -210,6 +265,19 @@ public class TestHiveBackup
                 .extracting(MaterializedRow::getFields)
                 .containsExactly(List.of("BACKUP", "SUCCEEDED"));
         assertThat(computeActual("SELECT step FROM dredge.system.operations WHERE table_name = 'locked'").getOnlyValue().toString()).startsWith("backed up 1 files");
+    }
+
+    private void waitForRunningBackup(String table, String stepPrefix)
+            throws InterruptedException
+    {
+        for (int attempt = 0; attempt < 400; attempt++) {
+            List<MaterializedRow> rows = computeActual(format("SELECT step FROM dredge.system.operations WHERE table_name = '%s' AND kind = 'BACKUP' AND state = 'RUNNING'", table)).getMaterializedRows();
+            if (!rows.isEmpty() && ((String) rows.getFirst().getField(0)).startsWith(stepPrefix)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no running backup of " + table);
     }
 
     private void assertRestoreLeftNothing(String tableName)

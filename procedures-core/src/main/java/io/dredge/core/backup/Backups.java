@@ -4,7 +4,9 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.dredge.core.DredgeException;
 import io.dredge.core.compaction.MaintenanceContext;
+import io.dredge.core.compaction.FaultInjector;
 import io.dredge.core.compaction.OperationGuard;
+import io.dredge.core.compaction.ProtocolStep;
 import io.dredge.core.iceberg.IcebergBackupFile;
 import io.dredge.core.iceberg.IcebergBackupPlan;
 import io.dredge.core.iceberg.IcebergBackupPlanner;
@@ -99,6 +101,7 @@ public final class Backups
                 icebergPlan.map(IcebergBackupPlan::tableLocation).orElseGet(() -> descriptor.location().orElseThrow()), context.clock().instant(), context.user(),
                 icebergPlan.flatMap(IcebergBackupPlan::snapshotId), definition, List.of(), icebergPlan.map(IcebergBackupPlan::metadataPath), List.of(), 0, Optional.empty(), Optional.empty());
         List<BackupFile> copied = new ArrayList<>();
+        boolean crashed = false;
         try {
             writeManifest(repository, manifest);
             manifest = iceberg
@@ -109,6 +112,10 @@ public final class Backups
                     .withStep("backed up %s files (%s bytes, %s copied) as %s".formatted(manifest.files().size(), manifest.bytes(), manifest.bytesCopied(), backupName)));
             log.info("backup {} of {}: {} files, {} bytes, {} bytes copied, {} rows", backupName, table, manifest.files().size(), manifest.bytes(), manifest.bytesCopied(), manifest.rows());
             return manifest;
+        }
+        catch (FaultInjector.InjectedFault e) {
+            crashed = true;
+            throw e;
         }
         catch (RuntimeException e) {
             String error = String.valueOf(e.getMessage());
@@ -123,7 +130,13 @@ public final class Backups
             throw e;
         }
         finally {
-            guard.release(table, record.id());
+            if (crashed) {
+                // a simulated crash leaves the journal, the manifest and the lock parameter as a crash would, for recover
+                context.locks().release(table, record.id());
+            }
+            else {
+                guard.release(table, record.id());
+            }
         }
     }
 
@@ -167,7 +180,7 @@ public final class Backups
             copies.add(new FileCopy(file.location(), target, file.sizeBytes()));
             pathByTarget.put(target, file.relativePath());
         }
-        copyInto(repository, copies, pathByTarget, record, copied, files);
+        // counted first: the engine checks that the caller may read the table before anything is copied
         Optional<String> checksum = Optional.empty();
         long rows = 0;
         if (plan.snapshotId().isPresent()) {
@@ -177,6 +190,7 @@ public final class Backups
             rows = figures.rows();
             checksum = Optional.of(figures.checksum());
         }
+        copyInto(repository, copies, pathByTarget, record, copied, files);
         return new BackupManifest(started.formatVersion(), started.name(), BackupState.COMPLETE, started.repository(), started.sourceCatalog(), started.sourceTable(),
                 started.tableType(), started.sourceLocation(), started.createdAt(), started.user(), started.snapshotId(), Optional.empty(),
                 List.of(), started.icebergMetadata(), files, rows, checksum, Optional.empty());
@@ -200,6 +214,8 @@ public final class Backups
             copied.add(backupFile);
             files.add(backupFile);
         }
+        context.journal().save(record.withStep("copied %s files, checking them".formatted(copies.size())));
+        context.faults().reached(ProtocolStep.WRITTEN, 1);
     }
 
     /**
@@ -474,6 +490,7 @@ public final class Backups
         }
         String targetLocation = Locations.withoutTrailingSlash(location.orElseGet(() -> Locations.child(context.metastore().getSchemaLocation(target.schemaName())
                 .orElseThrow(() -> new DredgeException(INVALID_ARGUMENT, "schema %s has no location: give the restore a location".formatted(target.schemaName()))), target.tableName())));
+        requireCreateAccess(target, manifest.tableType() == TableType.ICEBERG ? context.icebergCatalog() : context.catalog());
         List<TableFile> present;
         try {
             present = context.fileStore().listFilesRecursively(targetLocation);
@@ -668,6 +685,20 @@ public final class Backups
             }
         }
         return damaged;
+    }
+
+    /**
+     * The caller must be allowed to create the table: the engine checks, as for the caller's own CREATE TABLE.
+     */
+    private void requireCreateAccess(TableReference target, Optional<String> catalogName)
+    {
+        var dialect = context.engine().dialect();
+        try {
+            context.engine().query("EXPLAIN (TYPE VALIDATE) CREATE TABLE %s (restore_check bigint)".formatted(dialect.qualifiedName(catalogName, target.schemaName(), target.tableName())));
+        }
+        catch (RuntimeException e) {
+            throw new DredgeException(DredgeException.Kind.ACCESS_DENIED, "user %s may not create %s: %s".formatted(context.user(), target, e.getMessage()), e);
+        }
     }
 
     private static String describe(BackupSql.Figures figures)
