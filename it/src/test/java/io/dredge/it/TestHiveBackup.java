@@ -193,6 +193,11 @@ public class TestHiveBackup
         assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused_view', backup_name => 'x')", ".*is a view, not a table.*");
         assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => '../escape')", "invalid backup name '../escape'.*");
         assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => NULL)", "backup_name must not be NULL");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => NULL, backup_name => 'x')", "table_name must not be NULL");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => NULL, schema_name => 'restored', table_name => 'x')", "backup_name must not be NULL");
+        assertUpdate("CREATE TABLE hive.bk.refused_acid (id bigint)");
+        AcidTables.markInsertOnlyAcid(getDistributedQueryRunner(), "bk", "refused_acid");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused_acid', backup_name => 'x')", ".*is a transactional \\(ACID\\) table.*");
         assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => 'refused_1')");
         assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => 'refused_1')", "backup refused_1 already exists.*");
         assertQueryFails("CALL dredge.system.restore_table(backup_name => 'no_such_backup', schema_name => 'restored', table_name => 'x')", "backup no_such_backup does not exist");

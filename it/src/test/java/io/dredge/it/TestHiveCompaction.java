@@ -183,19 +183,9 @@ public class TestHiveCompaction
     @Test
     public void testTransactionalAndUnwritableTablesAreRefused()
     {
-        // an insert-only ACID table, as Hive makes one (for insert-only, a thrift metastore accepts any format);
-        // Trino creates only full ACID tables, which this metastore cannot validate without Hive's ORC classes
+        // an insert-only ACID table, as Hive makes one (for insert-only, a thrift metastore accepts any format)
         assertUpdate("CREATE TABLE hive.compaction.acid (id bigint)");
-        HiveMetastore hiveMetastore = ((HiveConnector) getDistributedQueryRunner().getCoordinator().getConnector("hive")).getInjector()
-                .getInstance(HiveMetastoreFactory.class)
-                .createMetastore(Optional.empty());
-        Table plain = hiveMetastore.getTable("compaction", "acid").orElseThrow();
-        hiveMetastore.replaceTable("compaction", "acid", Table.builder(plain)
-                        .setParameter("transactional", "true")
-                        .setParameter("transactional_properties", "insert_only")
-                        .build(),
-                buildInitialPrivilegeSet(plain.getOwner().orElseThrow()),
-                Map.of());
+        AcidTables.markInsertOnlyAcid(getDistributedQueryRunner(), "compaction", "acid");
         assertThat(computeActual("SELECT transactional FROM hive.compaction.\"acid$properties\"").getOnlyValue())
                 .isEqualTo("true");
         assertQueryFails(compact("acid", "dry_run => true"), ".*compaction.acid is a transactional \\(ACID\\) table: Hive's own compactor owns its files.*");
