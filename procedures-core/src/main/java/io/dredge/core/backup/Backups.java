@@ -552,21 +552,27 @@ public final class Backups
             return new RestoreResult(target, targetLocation, manifest.files().size(), manifest.bytes(), manifest.rows());
         }
         catch (RuntimeException e) {
-            if (created) {
-                try {
-                    context.metastore().dropTableKeepingData(target);
-                }
-                catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            try {
-                context.fileStore().deleteDirectory(targetLocation);
-            }
-            catch (IOException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            discardRestore(e, created ? Optional.of(() -> context.metastore().dropTableKeepingData(target)) : Optional.empty(), targetLocation);
             throw e;
+        }
+    }
+
+    /**
+     * Leaves nothing of a failed restore: the table unregistered (keeping the files, which go next), its location deleted.
+     */
+    private void discardRestore(RuntimeException failure, Optional<Runnable> unregister, String targetLocation)
+    {
+        try {
+            unregister.ifPresent(Runnable::run);
+        }
+        catch (RuntimeException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+        try {
+            context.fileStore().deleteDirectory(targetLocation);
+        }
+        catch (IOException | RuntimeException suppressed) {
+            failure.addSuppressed(suppressed);
         }
     }
 
@@ -646,21 +652,8 @@ public final class Backups
             return new RestoreResult(target, targetLocation, manifest.files().size(), manifest.bytes(), manifest.rows());
         }
         catch (RuntimeException e) {
-            if (registered) {
-                try {
-                    context.engine().update("CALL %s.system.unregister_table(schema_name => %s, table_name => %s)".formatted(
-                            dialect.quoteIdentifier(catalogName.orElseThrow()), dialect.stringLiteral(target.schemaName()), dialect.stringLiteral(target.tableName())), Map.of());
-                }
-                catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            try {
-                context.fileStore().deleteDirectory(targetLocation);
-            }
-            catch (IOException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            discardRestore(e, registered ? Optional.of(() -> context.engine().update("CALL %s.system.unregister_table(schema_name => %s, table_name => %s)".formatted(
+                    dialect.quoteIdentifier(catalogName.orElseThrow()), dialect.stringLiteral(target.schemaName()), dialect.stringLiteral(target.tableName())), Map.of())) : Optional.empty(), targetLocation);
             throw e;
         }
     }
