@@ -21,19 +21,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 public class TestOperationsAccessControl
         extends AbstractTestWithThriftMetastore
 {
-    private static final String TABLES = "SELECT schema_name || '.' || table_name FROM dredge.system.operations";
+    // the compactions only: testBackupsAreReadAndRestoredOnlyAsTheEngineAllows journals backups of the same tables
+    private static final String TABLES = "SELECT name FROM (SELECT schema_name || '.' || table_name AS name, schema_name, table_name FROM dredge.system.operations WHERE kind = 'COMPACT')";
 
     @Override
     protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
             throws IOException
     {
         // user "outsider" may see nothing of schema hidden_ops and not table open_ops.secret; everyone may do anything
-        // else (a schema's owner sees all its tables: outsider owns none)
+        // else (a schema's owner sees all its tables: outsider owns none); backups need copy_files, a table function
+        // that file-based access control denies unless a rule grants it
         Path rules = Files.writeString(directory.resolve("rules.json"), """
                 {
                   "catalogs": [{"allow": "all"}],
                   "schemas": [{"user": "outsider", "owner": false}, {"owner": true}],
                   "procedures": [{"privileges": ["EXECUTE"]}],
+                  "functions": [
+                    {"catalog": "dredge", "schema": "system", "function": "copy_files", "privileges": ["EXECUTE"]},
+                    {"catalog": "system", "schema": "builtin", "privileges": ["EXECUTE"]}
+                  ],
                   "tables": [
                     {"user": "outsider", "schema": "hidden_ops", "privileges": []},
                     {"user": "outsider", "schema": "open_ops", "table": "secret", "privileges": []},
@@ -41,7 +47,8 @@ public class TestOperationsAccessControl
                   ]
                 }
                 """);
-        return builder.setAccessControlRules(rules);
+        return builder.setAccessControlRules(rules)
+                .addDredgeProperty("dredge.backup-location", "file:" + Files.createDirectories(directory.resolve("backups")));
     }
 
     @BeforeAll
@@ -66,12 +73,32 @@ public class TestOperationsAccessControl
 
         Session outsider = Session.builder(getSession()).setIdentity(Identity.ofUser("outsider")).build();
         assertThat(computeActual(outsider, TABLES).getOnlyColumnAsSet()).containsExactly("open_ops.events");
-        assertThat(computeActual(outsider, "SELECT state, partitions_considered FROM dredge.system.operations").getMaterializedRows())
+        assertThat(computeActual(outsider, "SELECT state, partitions_considered FROM dredge.system.operations WHERE kind = 'COMPACT'").getMaterializedRows())
                 .extracting(row -> row.getField(0) + ":" + row.getField(1))
                 .containsExactly("PLANNED:2");
         // naming what they may not see does not show it either
         assertThat(computeActual(outsider, TABLES + " WHERE schema_name = 'hidden_ops'").getRowCount()).isZero();
         assertThat(computeActual(outsider, TABLES + " WHERE schema_name = 'open_ops' AND table_name = 'secret'").getRowCount()).isZero();
+    }
+
+    @Test
+    public void testBackupsAreReadAndRestoredOnlyAsTheEngineAllows()
+    {
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'hidden_ops', table_name => 'events', backup_name => 'hidden_events')");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'open_ops', table_name => 'events', backup_name => 'open_events')");
+        Session outsider = Session.builder(getSession()).setIdentity(Identity.ofUser("outsider")).build();
+        // a backup shows as much as its table
+        assertThat(computeActual(outsider, "SELECT backup_name FROM dredge.system.backups").getOnlyColumnAsSet()).containsExactly("open_events");
+        assertThat(computeActual(outsider, "SELECT backup_name FROM dredge.system.backups WHERE backup_name = 'hidden_events'").getRowCount()).isZero();
+        // reading a table the user may not read, and creating a table where the user may not, are refused before anything is written
+        assertQueryFails(outsider, "CALL dredge.system.backup_table(schema_name => 'hidden_ops', table_name => 'events', backup_name => 'stolen')",
+                ".*user outsider may not read hidden_ops.events: .*Access Denied.*");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE backup_name = 'stolen'").getOnlyValue()).isEqualTo(0L);
+        assertQueryFails(outsider, "CALL dredge.system.restore_table(backup_name => 'open_events', schema_name => 'hidden_ops', table_name => 'copy')",
+                ".*user outsider may not create hidden_ops.copy: .*Access Denied.*");
+        assertThat(computeActual("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hidden_ops' AND table_name = 'copy'").getOnlyValue()).isEqualTo(0L);
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'open_events', schema_name => 'open_ops', table_name => 'copy')");
+        assertThat(computeActual("SELECT count(*) FROM hive.open_ops.copy").getOnlyValue()).isEqualTo(2L);
     }
 
     @Test

@@ -82,6 +82,7 @@ public final class Backups
             throw new DredgeException(INVALID_ARGUMENT, "backup %s already exists; choose another name or drop it first (CALL dredge.system.drop_backup(backup_name => '%s'))".formatted(backupName, backupName));
         }
         boolean iceberg = descriptor.tableType() == TableType.ICEBERG;
+        requireAccess("read", "EXPLAIN (TYPE VALIDATE) SELECT * FROM %s", table, iceberg ? context.icebergCatalog() : context.catalog());
         // an Iceberg table is planned before anything is written: a file outside its location refuses the backup
         Optional<IcebergBackupPlan> icebergPlan = iceberg
                 ? Optional.of(IcebergBackupPlanner.plan(context.fileStore(), descriptor.icebergMetadataLocation()
@@ -490,7 +491,7 @@ public final class Backups
         }
         String targetLocation = Locations.withoutTrailingSlash(location.orElseGet(() -> Locations.child(context.metastore().getSchemaLocation(target.schemaName())
                 .orElseThrow(() -> new DredgeException(INVALID_ARGUMENT, "schema %s has no location: give the restore a location".formatted(target.schemaName()))), target.tableName())));
-        requireCreateAccess(target, manifest.tableType() == TableType.ICEBERG ? context.icebergCatalog() : context.catalog());
+        requireAccess("create", "EXPLAIN (TYPE VALIDATE) CREATE TABLE %s AS SELECT 1 AS restore_check", target, manifest.tableType() == TableType.ICEBERG ? context.icebergCatalog() : context.catalog());
         List<TableFile> present;
         try {
             present = context.fileStore().listFilesRecursively(targetLocation);
@@ -681,16 +682,18 @@ public final class Backups
     }
 
     /**
-     * The caller must be allowed to create the table: the engine checks, as for the caller's own CREATE TABLE.
+     * The caller must be allowed to read the table (backup) or create it (restore): the engine analyses, without
+     * running, a query that needs the same access, and its access control answers as for the caller's own (a plain
+     * CREATE TABLE is checked only when it runs, a CREATE TABLE AS while it is analysed).
      */
-    private void requireCreateAccess(TableReference target, Optional<String> catalogName)
+    private void requireAccess(String action, String statement, TableReference table, Optional<String> catalogName)
     {
         var dialect = context.engine().dialect();
         try {
-            context.engine().query("EXPLAIN (TYPE VALIDATE) CREATE TABLE %s (restore_check bigint)".formatted(dialect.qualifiedName(catalogName, target.schemaName(), target.tableName())));
+            context.engine().query(statement.formatted(dialect.qualifiedName(catalogName, table.schemaName(), table.tableName())));
         }
         catch (RuntimeException e) {
-            throw new DredgeException(DredgeException.Kind.ACCESS_DENIED, "user %s may not create %s: %s".formatted(context.user(), target, e.getMessage()), e);
+            throw new DredgeException(DredgeException.Kind.ACCESS_DENIED, "user %s may not %s %s: %s".formatted(context.user(), action, table, e.getMessage()), e);
         }
     }
 
