@@ -123,11 +123,14 @@ final class TestInstalledPlugin
         Path dredgePlugin = Path.of(requiredProperty("dredge.dredge.plugin"));
         try (Stream<Path> files = Files.list(dredgePlugin)) {
             List<String> names = files.map(file -> file.getFileName().toString()).toList();
-            // the server provides the SPI; HDFS must live only in hdfs/, or Trino refuses fs.hadoop.enabled
+            // the server provides the SPI; HDFS must live only in hdfs/, or Trino refuses fs.hadoop.enabled;
+            // Hadoop itself is in both, for Iceberg restores' Parquet rewrites, and the same jar in both
             assertThat(names).anyMatch(name -> name.startsWith("dredge-trino-plugin-"))
                     .noneMatch(name -> name.startsWith("trino-spi-"))
                     .noneMatch(name -> name.startsWith("trino-hdfs-"))
                     .contains("hdfs");
+            assertThat(names.stream().filter(name -> name.startsWith("hadoop-"))).singleElement().satisfies(hadoop ->
+                    assertThat(dredgePlugin.resolve("hdfs").resolve(hadoop)).hasSameBinaryContentAs(dredgePlugin.resolve(hadoop)));
         }
         try (Stream<Path> files = Files.list(dredgePlugin.resolve("hdfs"))) {
             assertThat(files.map(file -> file.getFileName().toString())).anyMatch(name -> name.startsWith("trino-hdfs-"));
