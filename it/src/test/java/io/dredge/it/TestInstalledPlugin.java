@@ -225,14 +225,8 @@ final class TestInstalledPlugin
     {
         execute("CREATE TABLE hive.installed.backed_up (id bigint, payload varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
         execute("INSERT INTO hive.installed.backed_up SELECT n, 'row ' || CAST(n AS varchar), CAST(DATE '2024-01-01' + n % 3 * INTERVAL '1' DAY AS varchar) FROM UNNEST(sequence(1, 300)) AS t(n)");
-        String contents = "SELECT count(*), to_hex(checksum(ROW(id, payload, day))) FROM hive.installed.%s";
-        List<List<Object>> source = query(contents.formatted("backed_up"));
-
-        execute("CALL dredge.system.backup_table(schema_name => 'installed', table_name => 'backed_up', backup_name => 'installed_hive')");
-        execute("CALL dredge.system.restore_table(backup_name => 'installed_hive', schema_name => 'installed', table_name => 'backed_up_restored')");
-
-        assertThat(query(contents.formatted("backed_up_restored"))).isEqualTo(source).containsExactly(List.of(300L, source.getFirst().get(1)));
-        assertThat(query("SELECT table_type, state, rows FROM dredge.system.backups WHERE backup_name = 'installed_hive'"))
+        assertThat(backUpAndRestore("hive", "installed", "backed_up", "id, payload, day")).containsExactly(300L);
+        assertThat(query("SELECT table_type, state, rows FROM dredge.system.backups WHERE backup_name = 'backed_up'"))
                 .containsExactly(List.of("HIVE", "COMPLETE", 300L));
     }
 
@@ -249,15 +243,26 @@ final class TestInstalledPlugin
         assertThat(query("SELECT file_format FROM iceberg.installed_iceberg.\"orders$files\" WHERE content = 1"))
                 .isNotEmpty()
                 .allMatch(row -> row.equals(List.of("PARQUET")));
-        String contents = "SELECT count(*), to_hex(checksum(ROW(id, name))) FROM iceberg.installed_iceberg.%s";
-        List<List<Object>> source = query(contents.formatted("orders"));
-
-        execute("CALL dredge.system.backup_table(schema_name => 'installed_iceberg', table_name => 'orders', backup_name => 'installed_iceberg')");
-        execute("CALL dredge.system.restore_table(backup_name => 'installed_iceberg', schema_name => 'installed_iceberg', table_name => 'orders_restored')");
-
-        assertThat(query(contents.formatted("orders_restored"))).isEqualTo(source).containsExactly(List.of(172L, source.getFirst().get(1)));
+        assertThat(backUpAndRestore("iceberg", "installed_iceberg", "orders", "id, name")).containsExactly(172L);
         assertThat(query("SELECT count(*) FROM iceberg.installed_iceberg.\"orders_restored$files\" WHERE content = 1"))
                 .isEqualTo(query("SELECT count(*) FROM iceberg.installed_iceberg.\"orders$files\" WHERE content = 1"));
+    }
+
+    /**
+     * Backs the table up under its own name, restores the backup next to it as {@code <table>_restored}, checks that
+     * both hold the same rows (count and checksum), and returns the row count.
+     */
+    private List<Object> backUpAndRestore(String catalog, String schema, String table, String columns)
+            throws SQLException
+    {
+        String contents = "SELECT count(*), to_hex(checksum(ROW(%s))) FROM %s.%s.%%s".formatted(columns, catalog, schema);
+        List<List<Object>> source = query(contents.formatted(table));
+
+        execute("CALL dredge.system.backup_table(schema_name => '%s', table_name => '%s', backup_name => '%s')".formatted(schema, table, table));
+        execute("CALL dredge.system.restore_table(backup_name => '%s', schema_name => '%s', table_name => '%s_restored')".formatted(table, schema, table));
+
+        assertThat(query(contents.formatted(table + "_restored"))).isEqualTo(source);
+        return source.stream().map(List::getFirst).toList();
     }
 
     /**
