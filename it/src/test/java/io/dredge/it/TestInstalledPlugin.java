@@ -72,8 +72,13 @@ final class TestInstalledPlugin
                 .plugin("dredge", Path.of(requiredProperty("dredge.dredge.plugin")))
                 .plugin("password", Path.of(requiredProperty("dredge.password.plugin")))
                 .catalog("hive", catalog("hive", lake.catalogProperties("hive"), Map.of()))
+                // restore_table registers Iceberg tables through the engine
+                .catalog("iceberg", catalog("iceberg", lake.catalogProperties("iceberg"), Map.of("iceberg.register-table-procedure.enabled", "true")))
                 // the loopback address given explicitly, as a cluster behind a load balancer would have it
-                .catalog("dredge", dredgeCatalog(lake, Map.of("dredge.engine.uri", "${ENV:TRINO_SERVER_URI}", "dredge.copy-plan-key", COPY_PLAN_KEY)))
+                .catalog("dredge", dredgeCatalog(lake, Map.of(
+                        "dredge.engine.uri", "${ENV:TRINO_SERVER_URI}",
+                        "dredge.copy-plan-key", COPY_PLAN_KEY,
+                        "dredge.backup-location", "file:" + directory.resolve("backups"))))
                 // ... an address nothing listens on
                 .catalog("dredge_elsewhere", dredgeCatalog(lake, Map.of("dredge.engine.uri", "http://127.0.0.1:" + closedPort)))
                 // ... over HTTPS with password authentication, as a service user that may impersonate the caller
@@ -97,6 +102,7 @@ final class TestInstalledPlugin
                 .jvmOption("-Djavax.net.ssl.trustStoreType=PKCS12")
                 .start();
         execute("CREATE SCHEMA hive.installed WITH (location = '%s')".formatted(lake.schemaLocation("installed").orElseThrow()));
+        execute("CREATE SCHEMA iceberg.installed_iceberg WITH (location = '%s')".formatted(lake.schemaLocation("installed_iceberg").orElseThrow()));
     }
 
     @AfterAll
@@ -117,11 +123,14 @@ final class TestInstalledPlugin
         Path dredgePlugin = Path.of(requiredProperty("dredge.dredge.plugin"));
         try (Stream<Path> files = Files.list(dredgePlugin)) {
             List<String> names = files.map(file -> file.getFileName().toString()).toList();
-            // the server provides the SPI; HDFS must live only in hdfs/, or Trino refuses fs.hadoop.enabled
+            // the server provides the SPI; HDFS must live only in hdfs/, or Trino refuses fs.hadoop.enabled;
+            // Hadoop itself is in both, for Iceberg restores' Parquet rewrites, and the same jar in both
             assertThat(names).anyMatch(name -> name.startsWith("dredge-trino-plugin-"))
                     .noneMatch(name -> name.startsWith("trino-spi-"))
                     .noneMatch(name -> name.startsWith("trino-hdfs-"))
                     .contains("hdfs");
+            assertThat(names.stream().filter(name -> name.startsWith("hadoop-"))).singleElement().satisfies(hadoop ->
+                    assertThat(dredgePlugin.resolve("hdfs").resolve(hadoop)).hasSameBinaryContentAs(dredgePlugin.resolve(hadoop)));
         }
         try (Stream<Path> files = Files.list(dredgePlugin.resolve("hdfs"))) {
             assertThat(files.map(file -> file.getFileName().toString())).anyMatch(name -> name.startsWith("trino-hdfs-"));
@@ -208,6 +217,52 @@ final class TestInstalledPlugin
                 .extracting(row -> row.subList(0, 3))
                 .containsExactly(List.of(target, (long) content.length, crc.getValue()));
         assertThat(Files.readAllBytes(directory.resolve("copies/target"))).isEqualTo(content);
+    }
+
+    @Test
+    void testHiveBackupAndRestoreThroughTheInstalledPlugin()
+            throws SQLException
+    {
+        execute("CREATE TABLE hive.installed.backed_up (id bigint, payload varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        execute("INSERT INTO hive.installed.backed_up SELECT n, 'row ' || CAST(n AS varchar), CAST(DATE '2024-01-01' + n % 3 * INTERVAL '1' DAY AS varchar) FROM UNNEST(sequence(1, 300)) AS t(n)");
+        assertThat(backUpAndRestore("hive", "installed", "backed_up", "id, payload, day")).containsExactly(300L);
+        assertThat(query("SELECT table_type, state, rows FROM dredge.system.backups WHERE backup_name = 'backed_up'"))
+                .containsExactly(List.of("HIVE", "COMPLETE", 300L));
+    }
+
+    @Test
+    void testIcebergBackupAndRestoreRewritesPositionDeletesThroughTheInstalledPlugin()
+            throws SQLException
+    {
+        // format version 2: a merge-on-read DELETE writes Parquet position-delete files, which a restore reads and
+        // rewrites with iceberg-parquet in the plugin's own class loader (version 3 writes deletion vectors instead)
+        execute("CREATE TABLE iceberg.installed_iceberg.orders (id bigint, name varchar) WITH (format = 'PARQUET', format_version = 2)");
+        execute("INSERT INTO iceberg.installed_iceberg.orders SELECT n, 'order ' || CAST(n AS varchar) FROM UNNEST(sequence(1, 100)) AS t(n)");
+        execute("INSERT INTO iceberg.installed_iceberg.orders SELECT n, 'order ' || CAST(n AS varchar) FROM UNNEST(sequence(101, 200)) AS t(n)");
+        execute("DELETE FROM iceberg.installed_iceberg.orders WHERE id % 7 = 0");
+        assertThat(query("SELECT file_format FROM iceberg.installed_iceberg.\"orders$files\" WHERE content = 1"))
+                .isNotEmpty()
+                .allMatch(row -> row.equals(List.of("PARQUET")));
+        assertThat(backUpAndRestore("iceberg", "installed_iceberg", "orders", "id, name")).containsExactly(172L);
+        assertThat(query("SELECT count(*) FROM iceberg.installed_iceberg.\"orders_restored$files\" WHERE content = 1"))
+                .isEqualTo(query("SELECT count(*) FROM iceberg.installed_iceberg.\"orders$files\" WHERE content = 1"));
+    }
+
+    /**
+     * Backs the table up under its own name, restores the backup next to it as {@code <table>_restored}, checks that
+     * both hold the same rows (count and checksum), and returns the row count.
+     */
+    private List<Object> backUpAndRestore(String catalog, String schema, String table, String columns)
+            throws SQLException
+    {
+        String contents = "SELECT count(*), to_hex(checksum(ROW(%s))) FROM %s.%s.%%s".formatted(columns, catalog, schema);
+        List<List<Object>> source = query(contents.formatted(table));
+
+        execute("CALL dredge.system.backup_table(schema_name => '%s', table_name => '%s', backup_name => '%s')".formatted(schema, table, table));
+        execute("CALL dredge.system.restore_table(backup_name => '%s', schema_name => '%s', table_name => '%s_restored')".formatted(table, schema, table));
+
+        assertThat(query(contents.formatted(table + "_restored"))).isEqualTo(source);
+        return source.stream().map(List::getFirst).toList();
     }
 
     /**

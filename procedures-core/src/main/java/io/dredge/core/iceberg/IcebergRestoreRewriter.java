@@ -104,6 +104,11 @@ public final class IcebergRestoreRewriter
             catch (IOException e) {
                 throw new UncheckedIOException("failed to rewrite position-delete file " + file.location(), e);
             }
+            catch (LinkageError e) {
+                // Parquet reads and writes through Hadoop's Configuration and codecs, which only the installation provides
+                throw new DredgeException(NOT_SUPPORTED, "cannot rewrite position-delete file %s for the restored table: class %s is missing or incompatible (Parquet needs Hadoop at run time); reinstall Dredge from its complete package, which includes Hadoop"
+                        .formatted(file.location(), e.getMessage().replace('/', '.')), e);
+            }
             written.add(path);
             rewrittenSizes.put(path, length(path));
         }
