@@ -38,6 +38,7 @@ public final class DredgeQueryRunner
         private int workerCount = 1;
         private final Map<String, String> coordinatorProperties = new HashMap<>();
         private final Map<String, String> hiveProperties = new HashMap<>();
+        private final Map<String, String> icebergProperties = new HashMap<>();
         private final Map<String, String> dredgeProperties = new HashMap<>();
         private Optional<Path> baseDataDir = Optional.empty();
         private Optional<Path> accessControlRules = Optional.empty();
@@ -70,6 +71,12 @@ public final class DredgeQueryRunner
         public Builder addHiveProperty(String name, String value)
         {
             hiveProperties.put(name, value);
+            return this;
+        }
+
+        public Builder addIcebergProperty(String name, String value)
+        {
+            icebergProperties.put(name, value);
             return this;
         }
 
@@ -129,6 +136,7 @@ public final class DredgeQueryRunner
                         .putAll(metastore.catalogProperties("iceberg"))
                         // restores of backups register the restored metadata
                         .put("iceberg.register-table-procedure.enabled", "true")
+                        .putAll(icebergProperties)
                         .buildKeepingLast());
                 queryRunner.createCatalog(DREDGE_CATALOG, "dredge", ImmutableMap.<String, String>builder()
                         .putAll(metastore.catalogProperties("dredge"))
