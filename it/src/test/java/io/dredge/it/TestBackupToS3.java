@@ -92,13 +92,14 @@ public class TestBackupToS3
                 .filter(file -> !firstFiles.containsKey(file.getKey()))
                 .mapToLong(Map.Entry::getValue)
                 .sum();
+        long firstBytes = firstFiles.values().stream().mapToLong(Long::longValue).sum();
         long allBytes = secondFiles.values().stream().mapToLong(Long::longValue).sum();
         assertThat(newBytes).isPositive();
         assertThat(computeActual("SELECT backup_name, state, location, files, bytes, bytes_copied, rows FROM dredge.system.backups WHERE source_schema = 's3src' AND source_table = 'events' ORDER BY created_at")
                 .getMaterializedRows())
                 .extracting(MaterializedRow::getFields)
                 .containsExactly(
-                        List.of("events_1", "COMPLETE", REPOSITORY, 4L, firstFiles.values().stream().mapToLong(Long::longValue).sum(), firstFiles.values().stream().mapToLong(Long::longValue).sum(), 4L),
+                        List.of("events_1", "COMPLETE", REPOSITORY, 4L, firstBytes, firstBytes, 4L),
                         List.of("events_2", "COMPLETE", REPOSITORY, 6L, allBytes, newBytes, 6L),
                         List.of("events_3", "COMPLETE", REPOSITORY, 6L, allBytes, 0L, 6L));
         // the objects are in the bucket, under the repository's documented layout
@@ -115,16 +116,23 @@ public class TestBackupToS3
         }
 
         assertUpdate("CALL dredge.system.drop_backup(backup_name => 'events_3')");
+        assertThat(objects("repository/backups/events_3")).isEmpty();
         assertUpdate("CALL dredge.system.restore_table(backup_name => 'events_1', schema_name => 's3restored', table_name => 'events_1')");
         assertUpdate("CALL dredge.system.restore_table(backup_name => 'events_2', schema_name => 's3restored', table_name => 'events_2')");
         assertThat(figures("hive.s3restored.events_1")).isEqualTo(first);
         assertThat(figures("hive.s3restored.events_2")).isEqualTo(second);
         assertThat(computeActual("SELECT count(*) FROM hive.s3restored.\"events_2$partitions\"").getOnlyValue()).isEqualTo(4L);
 
+        // dropping the second backup deletes the two files only it held, object by object; the first still verifies
+        assertUpdate("CALL dredge.system.drop_backup(backup_name => 'events_2')");
+        assertThat(objects("repository/backups/events_2")).isEmpty();
+        assertThat(storedDataFiles("s3src", "events")).hasSize(4);
+        assertUpdate("CALL dredge.system.verify_backup(backup_name => 'events_1')");
+
         // a restore into the bucket: refused where objects are, and undone when registering fails after the copy
-        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'events_2', schema_name => 's3restored', table_name => 'events_on_s3', location => '%s/tables')".formatted(REPOSITORY),
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'events_1', schema_name => 's3restored', table_name => 'events_on_s3', location => '%s/tables')".formatted(REPOSITORY),
                 "restore location s3://dredge-backups/repository/tables is not empty .*");
-        assertRestoreToS3LeftNothing("CALL dredge.system.restore_table(backup_name => 'events_2', schema_name => 's3restored', table_name => 'events_on_s3', location => 's3://%s/restored/events')".formatted(BUCKET),
+        assertRestoreToS3LeftNothing("CALL dredge.system.restore_table(backup_name => 'events_1', schema_name => 's3restored', table_name => 'events_on_s3', location => 's3://%s/restored/events')".formatted(BUCKET),
                 "s3restored", "events_on_s3");
     }
 
