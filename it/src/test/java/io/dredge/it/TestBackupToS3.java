@@ -109,11 +109,7 @@ public class TestBackupToS3
         assertUpdate("CALL dredge.system.verify_backup(backup_name => 'events_1')");
         assertUpdate("CALL dredge.system.verify_backup(backup_name => 'events_2')");
 
-        Path source = warehouse().resolve("s3src").resolve("events");
-        assertUpdate("DROP TABLE hive.s3src.events");
-        if (Files.exists(source)) {
-            deleteRecursively(source);
-        }
+        dropTableAndFiles("hive.s3src.events", warehouse().resolve("s3src").resolve("events"));
 
         assertUpdate("CALL dredge.system.drop_backup(backup_name => 'events_3')");
         assertThat(objects("repository/backups/events_3")).isEmpty();
@@ -151,11 +147,9 @@ public class TestBackupToS3
                 .containsExactly("ICEBERG", "COMPLETE", 3L);
         assertUpdate("CALL dredge.system.verify_backup(backup_name => 'ice_1')");
 
-        Path source = warehouse().resolve("s3ice").resolve("events");
-        assertUpdate("DROP TABLE iceberg.s3ice.events");
-        if (Files.exists(source)) {
-            deleteRecursively(source);
-        }
+        // an Iceberg table's directory carries a unique suffix: the metadata file's folder names it
+        Path metadataFile = Path.of(((String) computeActual("SELECT file FROM iceberg.s3ice.\"events$metadata_log_entries\" LIMIT 1").getOnlyValue()).replaceFirst("^file:", ""));
+        dropTableAndFiles("iceberg.s3ice.events", metadataFile.getParent().getParent());
 
         assertUpdate("CALL dredge.system.restore_table(backup_name => 'ice_1', schema_name => 's3ice_restored', table_name => 'events')");
         assertThat(figuresAtEverySnapshot("iceberg.s3ice_restored.events")).isEqualTo(before);
@@ -226,6 +220,20 @@ public class TestBackupToS3
         try (Stream<Path> files = Files.walk(directory)) {
             return files.filter(Files::isRegularFile).toList();
         }
+    }
+
+    /**
+     * Drops the table and deletes whatever the drop left of its directory, so that a restore can only read the backup.
+     */
+    private void dropTableAndFiles(String table, Path directory)
+            throws IOException
+    {
+        assertThat(directory).isDirectory();
+        assertUpdate("DROP TABLE " + table);
+        if (Files.exists(directory)) {
+            deleteRecursively(directory);
+        }
+        assertThat(directory).doesNotExist();
     }
 
     private static void deleteRecursively(Path directory)
