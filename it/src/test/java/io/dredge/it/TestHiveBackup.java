@@ -194,6 +194,10 @@ public class TestHiveBackup
         assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => '../escape')", "invalid backup name '../escape'.*");
         assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => NULL)", "backup_name must not be NULL");
         assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => NULL, backup_name => 'x')", "table_name must not be NULL");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => 'x', location => 'relative/dir')",
+                "location must be an absolute location with a scheme.*'relative/dir'");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'x', schema_name => 'restored', table_name => 'x', location => 'file:/tmp/../etc')",
+                "location must be an absolute location with a scheme.*");
         assertQueryFails("CALL dredge.system.restore_table(backup_name => NULL, schema_name => 'restored', table_name => 'x')", "backup_name must not be NULL");
         assertUpdate("CREATE TABLE hive.bk.refused_acid (id bigint)");
         AcidTables.markInsertOnlyAcid(getDistributedQueryRunner(), "bk", "refused_acid");

@@ -74,7 +74,7 @@ public final class Backups
     public BackupManifest backup(TableReference table, String backupName, Optional<String> location)
     {
         BackupRepository.requireValidName(backupName);
-        BackupRepository repository = location.map(root -> new BackupRepository(context.fileStore(), root)).orElse(catalog);
+        BackupRepository repository = location.map(root -> new BackupRepository(context.fileStore(), requireAbsoluteLocation(root, "location"))).orElse(catalog);
         OperationGuard guard = new OperationGuard(context);
         TableDescriptor descriptor = guard.requireTable(table);
         requireBackupableTable(descriptor);
@@ -139,6 +139,21 @@ public final class Backups
                 guard.release(table, record.id());
             }
         }
+    }
+
+    /**
+     * A location with a scheme and an absolute path ({@code s3://bucket/x}, {@code file:/x}, {@code hdfs://nn/x}),
+     * without {@code .} or {@code ..} segments: a relative one would resolve against whatever directory the server runs in.
+     */
+    private static String requireAbsoluteLocation(String location, String argument)
+    {
+        String path = Locations.pathPart(location);
+        boolean valid = location.matches("[A-Za-z][A-Za-z0-9+.-]*:.+") && path.startsWith("/")
+                && java.util.Arrays.stream(path.split("/")).noneMatch(segment -> segment.equals(".") || segment.equals(".."));
+        if (!valid) {
+            throw new DredgeException(INVALID_ARGUMENT, "%s must be an absolute location with a scheme, such as s3://bucket/path or file:/path: '%s'".formatted(argument, location));
+        }
+        return location;
     }
 
     private void requireBackupableTable(TableDescriptor table)
@@ -479,6 +494,7 @@ public final class Backups
      */
     public RestoreResult restore(String backupName, TableReference target, Optional<String> location)
     {
+        location.ifPresent(value -> requireAbsoluteLocation(value, "location"));
         BackupManifest manifest = requireBackup(backupName);
         if (manifest.state() != BackupState.COMPLETE) {
             throw new DredgeException(INVALID_ARGUMENT, "backup %s is %s, not COMPLETE: it cannot be restored%s".formatted(backupName, manifest.state(), manifest.error().map(error -> " (" + error + ")").orElse("")));
