@@ -78,13 +78,15 @@ public final class BackupBenchmark
         long javaNanos = time(() -> javaCopy(table, files, directory.resolve("java-copy")));
         MoreFiles.deleteRecursively(directory.resolve("java-copy"), ALLOW_INSECURE);
 
-        Instant backupStart = Instant.now();
+        Instant fullStart = Instant.now();
         long fullNanos = time(() -> queryRunner.execute("CALL dredge.system.backup_table(schema_name => 'bench', table_name => 'events', backup_name => 'full')"));
         List<Object> full = backupFigures(queryRunner, "full");
-        printStatements(console, queryRunner, backupStart);
+        printStatements(console, queryRunner, fullStart);
+        Instant incrementalStart = Instant.now();
         long incrementalNanos = time(() -> queryRunner.execute("CALL dredge.system.backup_table(schema_name => 'bench', table_name => 'events', backup_name => 'incremental')"));
         List<Object> incremental = backupFigures(queryRunner, "incremental");
         long verifyNanos = time(() -> queryRunner.execute("CALL dredge.system.verify_backup(backup_name => 'full')"));
+        Instant restoreStart = Instant.now();
         long restoreNanos = time(() -> queryRunner.execute("CALL dredge.system.restore_table(backup_name => 'full', schema_name => 'bench_restored', table_name => 'events')"));
         if (!figures(queryRunner, "hive.bench_restored.events").equals(expected)) {
             throw new IllegalStateException("the restored table does not hold the original rows");
@@ -96,10 +98,35 @@ public final class BackupBenchmark
         console.printf("  Java Files.copy, 1 thread   %7.2f s  %7.1f MB/s  %.2fx cp -r%n", javaNanos / 1e9, megabytes / (javaNanos / 1e9), (double) cpNanos / javaNanos);
         console.printf("  backup_table (full)         %7.2f s  %7.1f MB/s  %.2fx cp -r (target >= 0.8x), %.2fx Java copy; files %s, bytes copied %,d%n",
                 fullNanos / 1e9, megabytes / (fullNanos / 1e9), (double) cpNanos / fullNanos, (double) javaNanos / fullNanos, full.get(0), full.get(1));
+        printParts(console, queryRunner, "backup_table (full)", fullStart, incrementalStart, fullNanos, megabytes, cpNanos);
         console.printf("incremental backup_table of the unchanged table: %.2f s, %,d data bytes copied of %,d (target: 0 bytes in under 2 s)%n",
                 incrementalNanos / 1e9, incremental.get(1), incremental.get(2));
+        printParts(console, queryRunner, "incremental backup_table", incrementalStart, restoreStart, incrementalNanos, megabytes, cpNanos);
         console.printf("verify_backup (re-reads every file):             %.2f s  %7.1f MB/s%n", verifyNanos / 1e9, megabytes / (verifyNanos / 1e9));
         console.printf("restore_table (copy back, create, compare rows): %.2f s  %7.1f MB/s, %.2fx cp -r%n", restoreNanos / 1e9, megabytes / (restoreNanos / 1e9), (double) cpNanos / restoreNanos);
+        printParts(console, queryRunner, "restore_table", restoreStart, Instant.now(), restoreNanos, megabytes, cpNanos);
+    }
+
+    /**
+     * Where a procedure's time went: the statements it sent to the engine (the {@code copy_files} query that copies
+     * the files, the queries that count rows and checksums), and the rest (listing, checksums of source files read on
+     * the coordinator, metastore, manifest, journal).
+     */
+    private static void printParts(PrintStream console, DistributedQueryRunner queryRunner, String name, Instant since, Instant until, long totalNanos, double megabytes, long cpNanos)
+    {
+        MaterializedRow row = queryRunner.execute(format("""
+                SELECT
+                    coalesce(sum(date_diff('millisecond', created, "end")) FILTER (WHERE query LIKE '%%copy_files%%'), 0),
+                    coalesce(sum(date_diff('millisecond', created, "end")) FILTER (WHERE query NOT LIKE '%%copy_files%%'), 0)
+                FROM system.runtime.queries
+                WHERE created >= from_iso8601_timestamp('%s') AND created < from_iso8601_timestamp('%s') AND source = 'dredge'
+                """, since, until)).getMaterializedRows().getFirst();
+        double copySeconds = ((Number) row.getField(0)).longValue() / 1e3;
+        double figuresSeconds = ((Number) row.getField(1)).longValue() / 1e3;
+        console.printf("  %s, where the time went: copy_files %.2f s%s, row count and checksum queries %.2f s, the rest %.2f s%n",
+                name, copySeconds,
+                copySeconds > 0 ? " (%.1f MB/s, %.2fx cp -r)".formatted(megabytes / copySeconds, cpNanos / 1e9 / copySeconds) : "",
+                figuresSeconds, totalNanos / 1e9 - copySeconds - figuresSeconds);
     }
 
     /**
