@@ -134,6 +134,31 @@ public class TestHiveBackup
     }
 
     @Test
+    public void testUnchangedTableKeepsItsFiguresUntilItsDefinitionChanges()
+    {
+        assertUpdate("CREATE TABLE hive.bk.unchanged (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.unchanged VALUES (1, 'a'), (2, 'b'), (3, 'b')", 3);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'unchanged', backup_name => 'unchanged_1')");
+        // same files, same definition: the rows and checksums the first backup counted, which restore compares
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'unchanged', backup_name => 'unchanged_2')");
+        // same files, one more column: the engine reads other rows from them, so they are counted again
+        assertUpdate("ALTER TABLE hive.bk.unchanged ADD COLUMN note varchar");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'unchanged', backup_name => 'unchanged_3')");
+        assertThat(computeActual("SELECT backup_name, bytes_copied, rows FROM dredge.system.backups WHERE source_table = 'unchanged' ORDER BY created_at").getMaterializedRows())
+                .extracting(MaterializedRow::getFields)
+                .containsExactly(
+                        List.of("unchanged_1", computeActual("SELECT bytes FROM dredge.system.backups WHERE backup_name = 'unchanged_1'").getOnlyValue(), 3L),
+                        List.of("unchanged_2", 0L, 3L),
+                        List.of("unchanged_3", 0L, 3L));
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'unchanged_2', schema_name => 'restored', table_name => 'unchanged_2')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'unchanged_3', schema_name => 'restored', table_name => 'unchanged_3')");
+        String figures = "SELECT count(*), to_hex(checksum(ROW(id, day))) FROM ";
+        assertThat(computeActual(figures + "hive.restored.unchanged_2").getMaterializedRows()).isEqualTo(computeActual(figures + "hive.bk.unchanged").getMaterializedRows());
+        assertThat(computeActual(figures + "hive.restored.unchanged_3").getMaterializedRows()).isEqualTo(computeActual(figures + "hive.bk.unchanged").getMaterializedRows());
+        assertThat(computeActual("SELECT count(*) FROM hive.restored.unchanged_3 WHERE note IS NULL").getOnlyValue()).isEqualTo(3L);
+    }
+
+    @Test
     public void testDamagedBackupIsFoundByVerifyAndRestoresNothing()
             throws IOException
     {

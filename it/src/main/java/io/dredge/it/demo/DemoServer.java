@@ -50,10 +50,14 @@ public final class DemoServer
         // a real thrift metastore, as production lakes have: compaction swaps partition locations in it
         ThriftMetastoreServer metastoreServer = ThriftMetastoreServer.start(dataDirectory);
         LakeMetastore metastore = new LakeMetastore.ThriftMetastore(metastoreServer.uri(), metastoreServer.warehouse());
+        // beside the warehouse, not in it: a backup never lives in the directories it backs up
+        Path backups = Files.createDirectories(dataDirectory.resolve("backups"));
+        // the iceberg catalog enables register_table, which Iceberg restores go through, in every DredgeQueryRunner
         DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(metastore)
                 .setHttpPort(options.port())
                 // anyone who reaches the demo could otherwise stop or hold compactions on purpose
                 .setFaultInjectionEnabled(false)
+                .addDredgeProperty("dredge.backup-location", "file:" + backups)
                 .addHiveProperty("hive.max-partitions-per-writers", "1000")
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -71,10 +75,13 @@ public final class DemoServer
         }
 
         String url = "http://localhost:" + queryRunner.getCoordinator().getBaseUrl().getPort();
-        console.printf("%nDredge demo ready at %s (data in %s)%n", url, dataDirectory);
-        console.printf("  SQL:       bin/dredge-sql%s   (Trino's CLI; --execute \"...\" or -f file.sql)%n", url.equals("http://localhost:8080") ? "" : " --server " + url);
+        String sql = "bin/dredge-sql" + (url.equals("http://localhost:8080") ? "" : " --server " + url);
+        console.printf("%nDredge demo ready at %s (data in %s, backups in %s)%n", url, dataDirectory, backups);
+        console.printf("  SQL:       %s   (Trino's CLI; --execute \"...\" or -f file.sql)%n", sql);
         console.printf("  JDBC:      jdbc:trino://localhost:%s/dredge/system?user=admin%n", queryRunner.getCoordinator().getBaseUrl().getPort());
-        console.printf("  try:       SELECT * FROM dredge.system.small_file_report WHERE schema_name = 'demo';%n%n");
+        console.printf("  try:       SELECT * FROM dredge.system.small_file_report WHERE schema_name = 'demo';%n");
+        console.printf("  backup:    %s --execute \"CALL dredge.system.backup_table(schema_name => 'demo', table_name => 'events_ice', backup_name => 'ice_nightly')\"%n", sql);
+        console.printf("  restore:   %s --execute \"CALL dredge.system.restore_table(backup_name => 'ice_nightly', schema_name => 'demo', table_name => 'events_ice_restored')\"%n%n", sql);
         printReport(queryRunner, console);
         console.printf("%nServing until Ctrl-C.%n");
         stopped.await();

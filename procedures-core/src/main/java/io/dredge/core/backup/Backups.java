@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,6 +40,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
@@ -275,7 +278,6 @@ public final class Backups
                 directories.put("", table.location().orElseThrow());
             }
             Map<String, List<TableFile>> before = listAll(directories);
-            Map<String, BackupSql.Figures> figures = new BackupSql(context.engine(), context.catalog()).figures(table);
 
             Map<String, List<BackupFile>> held = heldFiles(repository, table.table());
             Set<String> storedTaken = new HashSet<>();
@@ -297,6 +299,10 @@ public final class Backups
                     pathByTarget.put(target, path);
                 }
             }
+            // counted between the two listings, like the copy: a partition written meanwhile fails the backup below
+            Map<String, BackupSql.Figures> figures = copies.isEmpty()
+                    ? unchangedFigures(files, definitions).orElseGet(() -> new BackupSql(context.engine(), context.catalog()).figures(table))
+                    : new BackupSql(context.engine(), context.catalog()).figures(table);
             copyInto(repository, copies, pathByTarget, record, copied, files);
             Map<String, List<TableFile>> after = listAll(directories);
             List<String> changed = before.keySet().stream()
@@ -324,6 +330,25 @@ public final class Backups
             return new BackupManifest(started.formatVersion(), started.name(), BackupState.COMPLETE, started.repository(), started.sourceCatalog(), started.sourceTable(),
                     started.tableType(), started.sourceLocation(), started.createdAt(), started.user(), Optional.empty(), started.hiveTable(),
                     backupPartitions.build(), Optional.empty(), files, rows, tableChecksum, Optional.empty());
+        }
+
+        /**
+         * The figures of the latest complete backup of the table in this repository that holds exactly these files
+         * (path, stored file, size, CRC32C) under the same table and partition definitions: the engine would read the
+         * same rows from them, and they are the rows the repository holds. Empty when there is none.
+         */
+        private Optional<Map<String, BackupSql.Figures>> unchangedFigures(List<BackupFile> files, Map<String, HivePartitionDefinition> definitions)
+        {
+            Set<BackupFile> shared = new HashSet<>(files);
+            return repository.list().stream()
+                    .filter(manifest -> manifest.state() == BackupState.COMPLETE && manifest.sourceTable().equals(table.table()) && Locations.samePath(manifest.repository(), repository.root()))
+                    .filter(manifest -> manifest.hiveTable().equals(started.hiveTable()))
+                    .filter(manifest -> manifest.files().stream().map(file -> new BackupFile(file.path(), file.stored(), file.sizeBytes(), file.crc32c(), false)).collect(toImmutableSet()).equals(shared))
+                    .filter(manifest -> manifest.partitions().stream().collect(toImmutableMap(partition -> partition.definition().name(), BackupPartition::definition)).equals(definitions))
+                    .max(Comparator.comparing(BackupManifest::createdAt))
+                    .map(manifest -> table.partitioned()
+                            ? manifest.partitions().stream().collect(toImmutableMap(partition -> partition.definition().name(), partition -> new BackupSql.Figures(partition.rows(), partition.rowChecksum())))
+                            : ImmutableMap.of("", new BackupSql.Figures(manifest.rows(), manifest.rowChecksum().orElse(""))));
         }
 
         private List<HivePartitionDefinition> definitionsInBatches(List<PartitionDescriptor> partitions)

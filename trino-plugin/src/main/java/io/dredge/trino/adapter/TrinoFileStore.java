@@ -25,8 +25,10 @@ import io.trino.plugin.hive.orc.HdfsOrcDataSource;
 import io.trino.plugin.hive.parquet.TrinoParquetDataSource;
 import org.apache.parquet.format.RowGroup;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -37,6 +39,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -46,6 +50,7 @@ final class TrinoFileStore
         implements FileStore
 {
     private static final Logger log = Logger.get(TrinoFileStore.class);
+    private static final int LOCAL_BUFFER_SIZE = 64 * 1024;
 
     private final TrinoFileSystem fileSystem;
     private final Executor footerExecutor;
@@ -104,6 +109,13 @@ final class TrinoFileStore
     public OutputStream create(String path)
             throws IOException
     {
+        Optional<Path> localFile = LocalFileListing.localDirectory(path);
+        if (localFile.isPresent()) {
+            // straight to the operating system, as file: locations are listed: Hadoop's local file system would write a
+            // .crc file beside every file and checksum it again, which made backup copies several times slower than cp
+            Files.createDirectories(localFile.get().getParent());
+            return new BufferedOutputStream(Files.newOutputStream(localFile.get(), CREATE_NEW, WRITE), LOCAL_BUFFER_SIZE);
+        }
         Location location = Location.of(path);
         fileSystem.createDirectory(location.parentDirectory());
         return fileSystem.newOutputFile(location).create();
