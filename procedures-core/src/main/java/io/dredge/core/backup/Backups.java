@@ -2,9 +2,10 @@ package io.dredge.core.backup;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.FaultInjector;
+import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.OperationGuard;
 import io.dredge.core.compaction.ProtocolStep;
 import io.dredge.core.iceberg.IcebergBackupFile;
@@ -24,6 +25,7 @@ import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
+import io.dredge.core.port.Metastore;
 import io.dredge.core.report.HiveTableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,20 +33,26 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
+import static io.dredge.core.DredgeException.Kind.TABLE_BUSY;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
 
@@ -58,6 +66,8 @@ import static java.util.Objects.requireNonNull;
 public final class Backups
 {
     private static final Logger log = LoggerFactory.getLogger(Backups.class);
+
+    private static final int SOURCE_CHECKSUM_CONCURRENCY = 4;
 
     private final MaintenanceContext context;
     private final BackupRepository catalog;
@@ -152,7 +162,7 @@ public final class Backups
     {
         String path = Locations.pathPart(location);
         boolean valid = location.matches("[A-Za-z][A-Za-z0-9+.-]*:.+") && path.startsWith("/")
-                && java.util.Arrays.stream(path.split("/")).noneMatch(segment -> segment.equals(".") || segment.equals(".."));
+                && Arrays.stream(path.split("/")).noneMatch(segment -> segment.equals(".") || segment.equals(".."));
         if (!valid) {
             throw new DredgeException(INVALID_ARGUMENT, "%s must be an absolute location with a scheme, such as s3://bucket/path or file:/path: '%s'".formatted(argument, location));
         }
@@ -285,19 +295,25 @@ public final class Backups
             List<BackupFile> files = new ArrayList<>();
             List<FileCopy> copies = new ArrayList<>();
             Map<String, String> pathByTarget = new HashMap<>();
+            List<Map.Entry<String, TableFile>> sources = new ArrayList<>();
             for (Map.Entry<String, List<TableFile>> directory : before.entrySet()) {
                 for (TableFile file : directory.getValue()) {
-                    String path = relativePath(directory.getKey(), directories.get(directory.getKey()), file.path());
-                    Optional<BackupFile> same = sameFile(repository, held.getOrDefault(path, List.of()), file);
-                    if (same.isPresent()) {
-                        files.add(new BackupFile(path, same.get().stored(), file.sizeBytes(), same.get().crc32c(), false));
-                        continue;
-                    }
-                    String target = repository.location(storedPath(table.table(), path, storedTaken, started.name()));
-                    removeUnreferenced(target);
-                    copies.add(new FileCopy(file.path(), target, file.sizeBytes()));
-                    pathByTarget.put(target, path);
+                    sources.add(Map.entry(relativePath(directory.getKey(), directories.get(directory.getKey()), file.path()), file));
                 }
+            }
+            List<Optional<BackupFile>> sharedFiles = sharedFiles(repository, held, sources);
+            for (int index = 0; index < sources.size(); index++) {
+                String path = sources.get(index).getKey();
+                TableFile file = sources.get(index).getValue();
+                Optional<BackupFile> same = sharedFiles.get(index);
+                if (same.isPresent()) {
+                    files.add(new BackupFile(path, same.get().stored(), file.sizeBytes(), same.get().crc32c(), false));
+                    continue;
+                }
+                String target = repository.location(storedPath(table.table(), path, storedTaken, started.name()));
+                removeUnreferenced(target);
+                copies.add(new FileCopy(file.path(), target, file.sizeBytes()));
+                pathByTarget.put(target, path);
             }
             // counted between the two listings, like the copy: a partition written meanwhile fails the backup below
             Map<String, BackupSql.Figures> figures = copies.isEmpty()
@@ -355,7 +371,7 @@ public final class Backups
         {
             ImmutableList.Builder<HivePartitionDefinition> definitions = ImmutableList.builder();
             List<String> names = partitions.stream().map(PartitionDescriptor::name).toList();
-            for (List<String> batch : com.google.common.collect.Lists.partition(names, io.dredge.core.port.Metastore.PARTITION_BATCH_SIZE)) {
+            for (List<String> batch : Lists.partition(names, Metastore.PARTITION_BATCH_SIZE)) {
                 definitions.addAll(context.metastore().getPartitionDefinitions(table.table(), batch));
             }
             return definitions.build();
@@ -388,7 +404,7 @@ public final class Backups
      * cost more than the copy of a small file.
      */
     private final class JournaledProgress
-            implements java.util.function.Consumer<CopyProgress>
+            implements Consumer<CopyProgress>
     {
         private final OperationRecord record;
         private long lastSaved;
@@ -428,6 +444,36 @@ public final class Backups
     private static String relativeToRoot(BackupRepository repository, String location)
     {
         return Locations.pathPart(location).substring(Locations.comparablePath(repository.root()).length() + 1);
+    }
+
+    /**
+     * For each source file (path relative to the table, file), what {@link #sameFile} finds, in order. Reading a source
+     * file to checksum it is most of an unchanged table's backup, so a few files are read at a time.
+     */
+    private List<Optional<BackupFile>> sharedFiles(BackupRepository repository, Map<String, List<BackupFile>> held, List<Map.Entry<String, TableFile>> sources)
+    {
+        if (sources.isEmpty()) {
+            return List.of();
+        }
+        int chunkSize = (sources.size() + SOURCE_CHECKSUM_CONCURRENCY - 1) / SOURCE_CHECKSUM_CONCURRENCY;
+        List<CompletableFuture<List<Optional<BackupFile>>>> chunks = Lists.partition(sources, chunkSize).stream()
+                .map(chunk -> CompletableFuture.supplyAsync(
+                        () -> chunk.stream().map(source -> sameFile(repository, held.getOrDefault(source.getKey(), List.of()), source.getValue())).toList(),
+                        context.besideExecutor()))
+                .toList();
+        List<Optional<BackupFile>> shared = new ArrayList<>();
+        for (CompletableFuture<List<Optional<BackupFile>>> chunk : chunks) {
+            try {
+                shared.addAll(chunk.join());
+            }
+            catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+        return shared;
     }
 
     /**
@@ -584,7 +630,7 @@ public final class Backups
                 Set<String> names = new HashSet<>(figures.keySet());
                 names.addAll(expected.keySet());
                 for (String name : names) {
-                    if (!java.util.Objects.equals(figures.get(name), expected.get(name))) {
+                    if (!Objects.equals(figures.get(name), expected.get(name))) {
                         mismatches.add("%s: restored %s, backed up %s".formatted(name.isEmpty() ? target.toString() : name, describe(figures.get(name)), describe(expected.get(name))));
                     }
                 }
@@ -805,7 +851,7 @@ public final class Backups
         // a backup of the same table running now may be about to share one of these files
         Optional<String> holder = context.locks().tryClaim(manifest.sourceTable(), "drop_backup " + backupName);
         if (holder.isPresent()) {
-            throw new DredgeException(io.dredge.core.DredgeException.Kind.TABLE_BUSY, "table %s is held by running operation %s; drop the backup when it has finished".formatted(manifest.sourceTable(), holder.get()));
+            throw new DredgeException(TABLE_BUSY, "table %s is held by running operation %s; drop the backup when it has finished".formatted(manifest.sourceTable(), holder.get()));
         }
         try {
             Set<String> needed = new HashSet<>();
