@@ -38,13 +38,9 @@ public final class BackupRecovery
             return "backup %s is %s".formatted(manifest.name(), manifest.state());
         }
         BackupManifest failed = manifest.withState(BackupState.FAILED, Optional.of("interrupted; closed by recover (operation %s)".formatted(backup.id())));
-        String root = Locations.withoutTrailingSlash(manifestLocation.get());
-        // <root>/backups/<name>/manifest.json
-        root = root.substring(0, root.lastIndexOf('/'));
-        root = root.substring(0, root.lastIndexOf('/'));
-        root = root.substring(0, root.lastIndexOf('/'));
-        new BackupRepository(context.fileStore(), root).write(failed);
-        if (!Locations.samePath(root, manifest.repository())) {
+        BackupRepository catalog = BackupRepository.ofManifest(context.fileStore(), manifestLocation.get());
+        catalog.write(failed);
+        if (!Locations.samePath(catalog.root(), manifest.repository())) {
             new BackupRepository(context.fileStore(), manifest.repository()).write(failed);
         }
         return "backup %s marked FAILED".formatted(manifest.name());

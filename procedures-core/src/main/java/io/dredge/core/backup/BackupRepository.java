@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
@@ -53,15 +54,31 @@ public final class BackupRepository
      */
     public static String requireValidName(String name)
     {
-        if (!BACKUP_NAME.matcher(name).matches() || name.contains("..")) {
+        if (!isValidName(name)) {
             throw new DredgeException(INVALID_ARGUMENT, "invalid backup name '%s': use 1 to 128 letters, digits, '_', '-' and '.', starting with a letter or digit".formatted(name));
         }
         return name;
     }
 
+    private static boolean isValidName(String name)
+    {
+        return BACKUP_NAME.matcher(name).matches() && !name.contains("..");
+    }
+
     public String location(String relativePath)
     {
         return Locations.child(root, relativePath);
+    }
+
+    /**
+     * The repository a manifest location ({@link #manifestLocation}) belongs to.
+     */
+    public static BackupRepository ofManifest(FileStore fileStore, String manifestLocation)
+    {
+        String backupDirectory = manifestLocation.substring(0, manifestLocation.lastIndexOf('/'));
+        String backups = backupDirectory.substring(0, backupDirectory.lastIndexOf('/'));
+        checkArgument(manifestLocation.endsWith("/" + MANIFEST) && backups.endsWith("/" + BACKUPS), "not a manifest location: %s", manifestLocation);
+        return new BackupRepository(fileStore, backups.substring(0, backups.length() - BACKUPS.length() - 1));
     }
 
     public String manifestLocation(String backupName)
@@ -102,7 +119,7 @@ public final class BackupRepository
      */
     public Optional<BackupManifest> find(String backupName)
     {
-        if (!BACKUP_NAME.matcher(backupName).matches() || backupName.contains("..")) {
+        if (!isValidName(backupName)) {
             return Optional.empty();
         }
         try {

@@ -189,22 +189,17 @@ public final class Backups
      */
     private BackupManifest backupIceberg(TableDescriptor table, IcebergBackupPlan plan, BackupRepository repository, BackupManifest started, OperationRecord record, List<BackupFile> copied)
     {
-        Map<String, List<BackupFile>> held = heldFiles(repository, table.table());
-        Set<String> storedTaken = new HashSet<>();
-        held.values().forEach(files -> files.forEach(file -> storedTaken.add(file.stored())));
+        HeldFiles held = heldFiles(repository, table.table());
         List<BackupFile> files = new ArrayList<>();
         List<FileCopy> copies = new ArrayList<>();
         Map<String, String> pathByTarget = new HashMap<>();
         for (IcebergBackupFile file : plan.files()) {
-            Optional<BackupFile> same = held.getOrDefault(file.relativePath(), List.of()).stream()
-                    .filter(candidate -> candidate.sizeBytes() == file.sizeBytes())
-                    .filter(candidate -> storedLength(repository, candidate).equals(Optional.of(candidate.sizeBytes())))
-                    .findFirst();
+            Optional<BackupFile> same = intactOfSize(repository, held.byPath().getOrDefault(file.relativePath(), List.of()), file.sizeBytes()).stream().findFirst();
             if (same.isPresent()) {
                 files.add(new BackupFile(file.relativePath(), same.get().stored(), file.sizeBytes(), same.get().crc32c(), false));
                 continue;
             }
-            String target = repository.location(storedPath(table.table(), file.relativePath(), storedTaken, started.name()));
+            String target = repository.location(storedPath(table.table(), file.relativePath(), held, started.name()));
             removeUnreferenced(target);
             copies.add(new FileCopy(file.location(), target, file.sizeBytes()));
             pathByTarget.put(target, file.relativePath());
@@ -229,10 +224,10 @@ public final class Backups
      * Where the repository keeps a file of the table: at its path below the table's directory, unless an earlier
      * backup keeps other content there (a file rewritten in place), then beside it under this backup's name.
      */
-    private static String storedPath(TableReference table, String path, Set<String> storedTaken, String backupName)
+    private static String storedPath(TableReference table, String path, HeldFiles held, String backupName)
     {
         String stored = BackupRepository.tableDirectory(table) + "/" + path;
-        return storedTaken.contains(stored) ? stored + "@" + backupName : stored;
+        return held.stored().contains(stored) ? stored + "@" + backupName : stored;
     }
 
     private void copyInto(BackupRepository repository, List<FileCopy> copies, Map<String, String> pathByTarget, OperationRecord record, List<BackupFile> copied, List<BackupFile> files)
@@ -289,9 +284,7 @@ public final class Backups
             }
             Map<String, List<TableFile>> before = listAll(directories);
 
-            Map<String, List<BackupFile>> held = heldFiles(repository, table.table());
-            Set<String> storedTaken = new HashSet<>();
-            held.values().forEach(files -> files.forEach(file -> storedTaken.add(file.stored())));
+            HeldFiles held = heldFiles(repository, table.table());
             List<BackupFile> files = new ArrayList<>();
             List<FileCopy> copies = new ArrayList<>();
             Map<String, String> pathByTarget = new HashMap<>();
@@ -310,14 +303,14 @@ public final class Backups
                     files.add(new BackupFile(path, same.get().stored(), file.sizeBytes(), same.get().crc32c(), false));
                     continue;
                 }
-                String target = repository.location(storedPath(table.table(), path, storedTaken, started.name()));
+                String target = repository.location(storedPath(table.table(), path, held, started.name()));
                 removeUnreferenced(target);
                 copies.add(new FileCopy(file.path(), target, file.sizeBytes()));
                 pathByTarget.put(target, path);
             }
             // counted between the two listings, like the copy: a partition written meanwhile fails the backup below
             Map<String, BackupSql.Figures> figures = copies.isEmpty()
-                    ? unchangedFigures(files, definitions).orElseGet(() -> new BackupSql(context.engine(), context.catalog()).figures(table))
+                    ? unchangedFigures(held, files, definitions).orElseGet(() -> new BackupSql(context.engine(), context.catalog()).figures(table))
                     : new BackupSql(context.engine(), context.catalog()).figures(table);
             copyInto(repository, copies, pathByTarget, record, copied, files);
             Map<String, List<TableFile>> after = listAll(directories);
@@ -353,11 +346,10 @@ public final class Backups
          * (path, stored file, size, CRC32C) under the same table and partition definitions: the engine would read the
          * same rows from them, and they are the rows the repository holds. Empty when there is none.
          */
-        private Optional<Map<String, BackupSql.Figures>> unchangedFigures(List<BackupFile> files, Map<String, HivePartitionDefinition> definitions)
+        private Optional<Map<String, BackupSql.Figures>> unchangedFigures(HeldFiles held, List<BackupFile> files, Map<String, HivePartitionDefinition> definitions)
         {
             Set<BackupFile> shared = new HashSet<>(files);
-            return repository.list().stream()
-                    .filter(manifest -> manifest.state() == BackupState.COMPLETE && manifest.sourceTable().equals(table.table()) && Locations.samePath(manifest.repository(), repository.root()))
+            return held.backups().stream()
                     .filter(manifest -> manifest.hiveTable().equals(started.hiveTable()))
                     .filter(manifest -> manifest.files().stream().map(file -> new BackupFile(file.path(), file.stored(), file.sizeBytes(), file.crc32c(), false)).collect(toImmutableSet()).equals(shared))
                     .filter(manifest -> manifest.partitions().stream().collect(toImmutableMap(partition -> partition.definition().name(), BackupPartition::definition)).equals(definitions))
@@ -450,7 +442,7 @@ public final class Backups
      * For each source file (path relative to the table, file), what {@link #sameFile} finds, in order. Reading a source
      * file to checksum it is most of an unchanged table's backup, so a few files are read at a time.
      */
-    private List<Optional<BackupFile>> sharedFiles(BackupRepository repository, Map<String, List<BackupFile>> held, List<Map.Entry<String, TableFile>> sources)
+    private List<Optional<BackupFile>> sharedFiles(BackupRepository repository, HeldFiles held, List<Map.Entry<String, TableFile>> sources)
     {
         if (sources.isEmpty()) {
             return List.of();
@@ -458,7 +450,7 @@ public final class Backups
         int chunkSize = (sources.size() + SOURCE_CHECKSUM_CONCURRENCY - 1) / SOURCE_CHECKSUM_CONCURRENCY;
         List<CompletableFuture<List<Optional<BackupFile>>>> chunks = Lists.partition(sources, chunkSize).stream()
                 .map(chunk -> CompletableFuture.supplyAsync(
-                        () -> chunk.stream().map(source -> sameFile(repository, held.getOrDefault(source.getKey(), List.of()), source.getValue())).toList(),
+                        () -> chunk.stream().map(source -> sameFile(repository, held.byPath().getOrDefault(source.getKey(), List.of()), source.getValue())).toList(),
                         context.besideExecutor()))
                 .toList();
         List<Optional<BackupFile>> shared = new ArrayList<>();
@@ -482,11 +474,7 @@ public final class Backups
      */
     private Optional<BackupFile> sameFile(BackupRepository repository, List<BackupFile> candidates, TableFile file)
     {
-        List<BackupFile> sameSize = candidates.stream()
-                .filter(candidate -> candidate.sizeBytes() == file.sizeBytes())
-                // a stored file that is gone or truncated is not shared: this backup copies the file again
-                .filter(candidate -> storedLength(repository, candidate).equals(Optional.of(candidate.sizeBytes())))
-                .toList();
+        List<BackupFile> sameSize = intactOfSize(repository, candidates, file.sizeBytes());
         if (sameSize.isEmpty()) {
             return Optional.empty();
         }
@@ -500,6 +488,18 @@ public final class Backups
         return sameSize.stream().filter(candidate -> candidate.crc32c().equals(crc)).findFirst();
     }
 
+    /**
+     * The candidates of the given size whose stored copy still has it: a stored file that is gone or truncated is not
+     * shared, and the backup copies the file again.
+     */
+    private List<BackupFile> intactOfSize(BackupRepository repository, List<BackupFile> candidates, long sizeBytes)
+    {
+        return candidates.stream()
+                .filter(candidate -> candidate.sizeBytes() == sizeBytes)
+                .filter(candidate -> storedLength(repository, candidate).equals(Optional.of(candidate.sizeBytes())))
+                .toList();
+    }
+
     private Optional<Long> storedLength(BackupRepository repository, BackupFile file)
     {
         try {
@@ -511,17 +511,27 @@ public final class Backups
     }
 
     /**
-     * What complete backups of this table in the repository hold, by path relative to the table.
+     * The complete backups of a table whose files this repository holds, read once per backup.
+     *
+     * @param byPath their files, by path relative to the table
+     * @param stored every stored path they use
      */
-    private Map<String, List<BackupFile>> heldFiles(BackupRepository repository, TableReference table)
+    private record HeldFiles(List<BackupManifest> backups, Map<String, List<BackupFile>> byPath, Set<String> stored) {}
+
+    private static HeldFiles heldFiles(BackupRepository repository, TableReference table)
     {
-        Map<String, List<BackupFile>> held = new HashMap<>();
-        for (BackupManifest manifest : repository.list()) {
-            if (manifest.state() == BackupState.COMPLETE && manifest.sourceTable().equals(table) && Locations.samePath(manifest.repository(), repository.root())) {
-                manifest.files().forEach(file -> held.computeIfAbsent(file.path(), ignored -> new ArrayList<>()).add(file));
+        List<BackupManifest> backups = repository.list().stream()
+                .filter(manifest -> manifest.state() == BackupState.COMPLETE && manifest.sourceTable().equals(table) && Locations.samePath(manifest.repository(), repository.root()))
+                .toList();
+        Map<String, List<BackupFile>> byPath = new HashMap<>();
+        Set<String> stored = new HashSet<>();
+        for (BackupManifest manifest : backups) {
+            for (BackupFile file : manifest.files()) {
+                byPath.computeIfAbsent(file.path(), ignored -> new ArrayList<>()).add(file);
+                stored.add(file.stored());
             }
         }
-        return held;
+        return new HeldFiles(backups, byPath, stored);
     }
 
     /**
