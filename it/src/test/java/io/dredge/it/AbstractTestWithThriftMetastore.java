@@ -1,13 +1,22 @@
 package io.dredge.it;
 
+import io.trino.metastore.HiveMetastore;
+import io.trino.metastore.HiveMetastoreFactory;
+import io.trino.metastore.Table;
+import io.trino.plugin.hive.HiveConnector;
 import io.trino.testing.AbstractTestQueryFramework;
+import io.trino.testing.MaterializedRow;
 import io.trino.testing.QueryRunner;
 import org.junit.jupiter.api.AfterAll;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
+import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilegeSet;
 import static java.lang.String.format;
 
 /**
@@ -49,6 +58,41 @@ public abstract class AbstractTestWithThriftMetastore
     }
 
     /**
+     * The directory of a table created in a schema of {@link #createSchema}.
+     */
+    protected Path tableDirectory(String schema, String table)
+    {
+        return warehouse().resolve(schema).resolve(table);
+    }
+
+    /**
+     * The Hive catalog's own metastore client, for layouts that SQL cannot make (a partition stored differently from
+     * its table).
+     */
+    protected HiveMetastore hiveMetastore()
+    {
+        return ((HiveConnector) getDistributedQueryRunner().getCoordinator().getConnector("hive")).getInjector()
+                .getInstance(HiveMetastoreFactory.class)
+                .createMetastore(Optional.empty());
+    }
+
+    /**
+     * Marks a plain table as an insert-only ACID table, as Hive makes them: Trino creates only full ACID tables, which a
+     * thrift metastore cannot validate without Hive's ORC classes.
+     */
+    protected void markInsertOnlyAcid(String schema, String table)
+    {
+        HiveMetastore hiveMetastore = hiveMetastore();
+        Table plain = hiveMetastore.getTable(schema, table).orElseThrow();
+        hiveMetastore.replaceTable(schema, table, Table.builder(plain)
+                        .setParameter("transactional", "true")
+                        .setParameter("transactional_properties", "insert_only")
+                        .build(),
+                buildInitialPrivilegeSet(plain.getOwner().orElseThrow()),
+                Map.of());
+    }
+
+    /**
      * Where a schema's data lives in the warehouse, as the metastore spells locations.
      */
     protected String schemaLocation(String schema)
@@ -62,6 +106,22 @@ public abstract class AbstractTestWithThriftMetastore
     protected void createSchema(String schema)
     {
         assertUpdate(format("CREATE SCHEMA hive.%s WITH (location = '%s')", schema, schemaLocation(schema)));
+    }
+
+    /**
+     * Waits until a backup of {@code table} runs at a step that starts with {@code stepPrefix}, as {@code system.operations} shows it.
+     */
+    protected void waitForRunningBackup(String table, String stepPrefix)
+            throws InterruptedException
+    {
+        for (int attempt = 0; attempt < 400; attempt++) {
+            List<MaterializedRow> rows = computeActual(format("SELECT step FROM dredge.system.operations WHERE table_name = '%s' AND kind = 'BACKUP' AND state = 'RUNNING'", table)).getMaterializedRows();
+            if (!rows.isEmpty() && ((String) rows.getFirst().getField(0)).startsWith(stepPrefix)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no running backup of " + table);
     }
 
     @AfterAll

@@ -1,6 +1,10 @@
 package io.dredge.it;
 
 import io.trino.Session;
+import io.trino.metastore.HiveMetastore;
+import io.trino.metastore.Partition;
+import io.trino.metastore.PartitionStatistics;
+import io.trino.metastore.PartitionWithStatistics;
 import io.trino.testing.MaterializedResult;
 import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,6 +81,113 @@ public class TestHiveBackup
         assertThat(computeActual("SELECT * FROM hive.restored.events").getMaterializedRows()).containsExactlyInAnyOrderElementsOf(before.getMaterializedRows());
         assertThat(showCreateTable("hive.restored.events")).isEqualTo(createBefore.replace("hive.bk.events", "hive.restored.events"));
         assertThat(computeActual("SELECT count(*) FROM hive.restored.\"events$partitions\"").getOnlyValue()).isEqualTo(6L);
+    }
+
+    @Test
+    public void testOddLayoutsRoundTripAfterTheSourceIsGone()
+            throws IOException
+    {
+        // a Parquet table whose partitions are where Hive allows rather than where it puts them: one inside another
+        // partition's directory, two outside the table directory (one inside the other), one stored as ORC, and one
+        // with a file in a subdirectory, as Hive on Tez writes a UNION ALL (Trino does not read it; Hive may)
+        assertUpdate("CREATE TABLE hive.bk.layouts (id bigint, name varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.layouts VALUES (1, 'a1', 'a'), (2, 'a2', 'a'), (3, 's1', 's')", 3);
+        Path table = tableDirectory("bk", "layouts");
+        Path elsewhere = Files.createTempDirectory(warehouse(), "elsewhere");
+        addPartitionWithRows("layouts", "b", table.resolve("day=a").resolve("inner"), "PARQUET", "(4, 'b1'), (5, 'b2')");
+        addPartitionWithRows("layouts", "c", elsewhere.resolve("c"), "PARQUET", "(6, 'c1')");
+        addPartitionWithRows("layouts", "d", elsewhere.resolve("c").resolve("d"), "PARQUET", "(7, 'd1'), (8, 'd2')");
+        addPartitionWithRows("layouts", "o", table.resolve("day=o"), "ORC", "(9, 'o1'), (10, NULL)");
+        Path union = Files.createDirectories(table.resolve("day=s").resolve("HIVE_UNION_SUBDIR_1"));
+        byte[] unionFile = Files.readAllBytes(Files.copy(LocalDataFiles.list(table.resolve("day=s")).getFirst(), union.resolve("000000_0")));
+        MaterializedResult before = computeActual("SELECT * FROM hive.bk.layouts");
+        assertThat(before.getRowCount()).isEqualTo(10);
+        List<String> formats = partitionFormats("bk");
+        assertThat(formats).containsExactlyInAnyOrder("day=a:PARQUET", "day=b:PARQUET", "day=c:PARQUET", "day=d:PARQUET", "day=o:ORC", "day=s:PARQUET");
+
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'layouts', backup_name => 'layouts_1')");
+        // every file once: day=a's directory holds day=b's, and c's holds d's, but each belongs to its own partition
+        assertThat(computeActual("SELECT partitions, files, rows FROM dredge.system.backups WHERE backup_name = 'layouts_1'").getMaterializedRows().getFirst().getFields())
+                .containsExactly(6L, 7L, 10L);
+        assertUpdate("CALL dredge.system.verify_backup(backup_name => 'layouts_1')");
+        assertUpdate("DROP TABLE hive.bk.layouts");
+        deleteRecursively(elsewhere);
+        if (Files.exists(table)) {
+            deleteRecursively(table);
+        }
+
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'layouts_1', schema_name => 'restored', table_name => 'layouts')");
+        assertThat(computeActual("SELECT * FROM hive.restored.layouts").getMaterializedRows()).containsExactlyInAnyOrderElementsOf(before.getMaterializedRows());
+        assertThat(partitionFormats("restored")).containsExactlyInAnyOrderElementsOf(formats);
+        // each partition in its own directory of the restored table
+        Path restored = tableDirectory("restored", "layouts");
+        assertThat(computeActual("SELECT DISTINCT day, \"$path\" LIKE '%/restored/layouts/day=' || day || '/%' FROM hive.restored.layouts").getMaterializedRows())
+                .extracting(row -> row.getField(1))
+                .containsOnly(true);
+        assertThat(restored.resolve("day=s").resolve("HIVE_UNION_SUBDIR_1").resolve("000000_0")).hasBinaryContent(unionFile);
+        assertThat(LocalDataFiles.list(restored)).hasSize(7);
+    }
+
+    /**
+     * Adds partition {@code day=<value>} of {@code bk.<table>} at {@code location}, stored in {@code format} whatever the
+     * table's, holding {@code rows} ({@code (id, name)} tuples) written by Trino.
+     */
+    private void addPartitionWithRows(String table, String value, Path location, String format, String rows)
+            throws IOException
+    {
+        String scratch = "scratch_%s_%s".formatted(table, value);
+        assertUpdate(format("CREATE TABLE hive.bk.%s (id bigint, name varchar, day varchar) WITH (format = '%s', partitioned_by = ARRAY['day'])", scratch, format));
+        computeActual(format("INSERT INTO hive.bk.%s SELECT id, name, '%s' FROM (VALUES %s) t(id, name)", scratch, value, rows));
+        Files.createDirectories(location);
+        for (Path file : LocalDataFiles.list(tableDirectory("bk", scratch).resolve("day=" + value))) {
+            Files.copy(file, location.resolve(file.getFileName()));
+        }
+        HiveMetastore metastore = hiveMetastore();
+        Partition partition = metastore.getPartition(metastore.getTable("bk", scratch).orElseThrow(), List.of(value)).orElseThrow();
+        metastore.addPartitions("bk", table, List.of(new PartitionWithStatistics(
+                Partition.builder(partition).setTableName(table).withStorage(storage -> storage.setLocation(location.toUri().toString())).build(),
+                "day=" + value,
+                PartitionStatistics.empty())));
+        assertUpdate("DROP TABLE hive.bk." + scratch);
+    }
+
+    private List<String> partitionFormats(String schema)
+    {
+        return computeActual(format("SELECT partition_name, file_format FROM dredge.system.small_file_report WHERE schema_name = '%s' AND table_name = 'layouts' AND partition_name IS NOT NULL", schema))
+                .getMaterializedRows().stream()
+                .map(row -> row.getField(0) + ":" + row.getField(1))
+                .toList();
+    }
+
+    @Test
+    public void testTableDroppedOrRenamedDuringTheBackupFailsItAndLeavesNoMark()
+            throws Exception
+    {
+        for (String change : List.of("DROP TABLE hive.bk.%s", "ALTER TABLE hive.bk.%s RENAME TO hive.bk.%<s_renamed")) {
+            String table = change.startsWith("DROP") ? "dropped" : "renamed";
+            assertUpdate(format("CREATE TABLE hive.bk.%s (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])", table));
+            assertUpdate(format("INSERT INTO hive.bk.%s VALUES (1, 'a'), (2, 'b')", table), 2);
+            Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "WRITTEN:4").build();
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> backup = executor.submit(() -> getQueryRunner().execute(pausing, format("CALL dredge.system.backup_table(schema_name => 'bk', table_name => '%s', backup_name => '%s_1')", table, table)));
+                waitForRunningBackup(table, "copied");
+                assertUpdate(format(change, table));
+                assertThatThrownBy(backup::get).hasMessageContaining("backup %s_1 failed: table bk.%s was dropped or renamed while it was copied".formatted(table, table));
+            }
+            finally {
+                executor.shutdownNow();
+            }
+            assertThat(computeActual(format("SELECT state, files FROM dredge.system.backups WHERE backup_name = '%s_1'", table)).getMaterializedRows().getFirst().getFields())
+                    .containsExactly("FAILED", 0L);
+            assertThat(storedFiles("bk", table)).isEmpty();
+            assertThat(computeActual(format("SELECT state FROM dredge.system.operations WHERE table_name = '%s' AND kind = 'BACKUP'", table)).getOnlyValue()).isEqualTo("FAILED");
+        }
+        // the renamed table keeps no mark of the backup that held it: Hive's guard would refuse its writes
+        assertThat(hiveMetastore().getTable("bk", "renamed_renamed").orElseThrow().getParameters()).doesNotContainKey("dredge.operation");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'renamed_renamed', backup_name => 'renamed_2')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'renamed_2', schema_name => 'restored', table_name => 'renamed')");
+        assertThat(computeActual("SELECT count(*) FROM hive.restored.renamed").getOnlyValue()).isEqualTo(2L);
     }
 
     @Test
@@ -225,7 +336,7 @@ public class TestHiveBackup
                 "location must be an absolute location with a scheme.*");
         assertQueryFails("CALL dredge.system.restore_table(backup_name => NULL, schema_name => 'restored', table_name => 'x')", "backup_name must not be NULL");
         assertUpdate("CREATE TABLE hive.bk.refused_acid (id bigint)");
-        AcidTables.markInsertOnlyAcid(getDistributedQueryRunner(), "bk", "refused_acid");
+        markInsertOnlyAcid("bk", "refused_acid");
         assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused_acid', backup_name => 'x')", ".*is a transactional \\(ACID\\) table.*");
         assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => 'refused_1')");
         assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'refused', backup_name => 'refused_1')", "backup refused_1 already exists.*");
@@ -290,6 +401,37 @@ public class TestHiveBackup
     }
 
     @Test
+    public void testRestoreThatDiedIsReplacedByRunningItAgain()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE hive.bk.interrupted (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.interrupted VALUES (1, 'a'), (2, 'b')", 2);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'interrupted', backup_name => 'interrupted_1')");
+        // a crash after the copies, before the table is made: the files and the marker stay, as after kill -9
+        Session failing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN:1").build();
+        String restore = "CALL dredge.system.restore_table(backup_name => 'interrupted_1', schema_name => 'restored', table_name => 'interrupted')";
+        assertQueryFails(failing, restore, "injected fault after WRITTEN 1");
+        Path target = tableDirectory("restored", "interrupted");
+        assertThat(LocalDataFiles.list(target)).hasSize(2);
+        assertThat(target.resolve(".dredge-restore")).content().contains("interrupted_1");
+        assertThat(computeActual("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'restored' AND table_name = 'interrupted'").getOnlyValue()).isEqualTo(0L);
+
+        assertUpdate(restore);
+        assertThat(computeActual("SELECT * FROM hive.restored.interrupted").getMaterializedRows())
+                .containsExactlyInAnyOrderElementsOf(computeActual("SELECT * FROM hive.bk.interrupted").getMaterializedRows());
+        assertThat(LocalDataFiles.list(target)).hasSize(2);
+        assertThat(target.resolve(".dredge-restore")).doesNotExist();
+
+        // a location with files of its own, and no marker, is still refused and left as it was
+        Path foreign = Files.createDirectories(warehouse().resolve("foreign"));
+        Files.writeString(foreign.resolve("data.txt"), "mine");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'interrupted_1', schema_name => 'restored', table_name => 'interrupted_foreign', location => '%s')".formatted(foreign.toUri()),
+                "restore location .* is not empty \\(1 files, .*");
+        assertThat(foreign.resolve("data.txt")).hasContent("mine");
+        assertThat(foreign.resolve(".dredge-restore")).doesNotExist();
+    }
+
+    @Test
     public void testBackupHoldsTheTableLockAndRecoverClosesAnInterruptedOne()
     {
         assertUpdate("CREATE TABLE hive.bk.locked (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
@@ -299,19 +441,6 @@ public class TestHiveBackup
                 .extracting(MaterializedRow::getFields)
                 .containsExactly(List.of("BACKUP", "SUCCEEDED"));
         assertThat(computeActual("SELECT step FROM dredge.system.operations WHERE table_name = 'locked'").getOnlyValue().toString()).startsWith("backed up 1 files");
-    }
-
-    private void waitForRunningBackup(String table, String stepPrefix)
-            throws InterruptedException
-    {
-        for (int attempt = 0; attempt < 400; attempt++) {
-            List<MaterializedRow> rows = computeActual(format("SELECT step FROM dredge.system.operations WHERE table_name = '%s' AND kind = 'BACKUP' AND state = 'RUNNING'", table)).getMaterializedRows();
-            if (!rows.isEmpty() && ((String) rows.getFirst().getField(0)).startsWith(stepPrefix)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no running backup of " + table);
     }
 
     private void assertRestoreLeftNothing(String tableName)

@@ -2,12 +2,10 @@ package io.dredge.it;
 
 import io.trino.Session;
 import io.trino.metastore.HiveMetastore;
-import io.trino.metastore.HiveMetastoreFactory;
 import io.trino.metastore.Partition;
 import io.trino.metastore.PartitionStatistics;
 import io.trino.metastore.PartitionWithStatistics;
 import io.trino.metastore.Table;
-import io.trino.plugin.hive.HiveConnector;
 import io.trino.spi.security.Identity;
 import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -185,7 +182,7 @@ public class TestHiveCompaction
     {
         // an insert-only ACID table, as Hive makes one (for insert-only, a thrift metastore accepts any format)
         assertUpdate("CREATE TABLE hive.compaction.acid (id bigint)");
-        AcidTables.markInsertOnlyAcid(getDistributedQueryRunner(), "compaction", "acid");
+        markInsertOnlyAcid("compaction", "acid");
         assertThat(computeActual("SELECT transactional FROM hive.compaction.\"acid$properties\"").getOnlyValue())
                 .isEqualTo("true");
         assertQueryFails(compact("acid", "dry_run => true"), ".*compaction.acid is a transactional \\(ACID\\) table: Hive's own compactor owns its files.*");
@@ -893,16 +890,9 @@ public class TestHiveCompaction
                 .containsExactlyInAnyOrder("null:PARQUET", "day=a:PARQUET", "day=b:PARQUET", "day=o:ORC");
     }
 
-    private HiveMetastore hiveMetastore()
-    {
-        return ((HiveConnector) getDistributedQueryRunner().getCoordinator().getConnector("hive")).getInjector()
-                .getInstance(HiveMetastoreFactory.class)
-                .createMetastore(Optional.empty());
-    }
-
     private Path tableDirectory(String table)
     {
-        return warehouse().resolve("compaction").resolve(table);
+        return tableDirectory("compaction", table);
     }
 
     /**

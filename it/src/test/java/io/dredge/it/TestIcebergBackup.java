@@ -1,5 +1,6 @@
 package io.dredge.it;
 
+import io.trino.Session;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -11,6 +12,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static java.lang.String.format;
@@ -35,6 +39,7 @@ public class TestIcebergBackup
     {
         repository = Files.createDirectories(directory.resolve("backups"));
         return builder.addDredgeProperty("dredge.backup-location", "file:" + repository)
+                .setFaultInjectionEnabled(true)
                 .addCoordinatorProperty("node-scheduler.include-coordinator", "false");
     }
 
@@ -91,6 +96,46 @@ public class TestIcebergBackup
         // the restored table is a table like any other
         assertUpdate("INSERT INTO iceberg.ice_restored.second VALUES (1000, 'new', DATE '2024-01-01')", 1);
         assertThat(computeActual("SELECT count(*) FROM iceberg.ice_restored.second").getOnlyValue()).isEqualTo(82L);
+    }
+
+    @Test
+    public void testCommitsRacingTheBackupAreNotInItAndTheNextBackupHasThem()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE iceberg.ice.racing (id bigint, name varchar, day date) WITH (partitioning = ARRAY['day'])");
+        assertUpdate("INSERT INTO iceberg.ice.racing SELECT x, 'n' || CAST(x AS varchar), DATE '2024-01-01' FROM UNNEST(sequence(1, 20)) t(x)", 20);
+        assertUpdate("INSERT INTO iceberg.ice.racing SELECT x, 'n' || CAST(x AS varchar), DATE '2024-01-02' FROM UNNEST(sequence(21, 40)) t(x)", 20);
+        long planned = currentSnapshot("iceberg.ice.racing");
+        List<Object> atBackup = figures("iceberg.ice.racing");
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "WRITTEN:4").build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> backup = executor.submit(() -> getQueryRunner().execute(pausing, "CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'racing', backup_name => 'racing_1')"));
+            waitForRunningBackup("racing", "copied");
+            // writers a backup does not stop: an append, a delete, and a rewrite of every data file
+            assertUpdate("INSERT INTO iceberg.ice.racing SELECT x, 'late', DATE '2024-01-03' FROM UNNEST(sequence(41, 50)) t(x)", 10);
+            assertUpdate("DELETE FROM iceberg.ice.racing WHERE id <= 5", 5);
+            assertUpdate("ALTER TABLE iceberg.ice.racing EXECUTE optimize");
+            backup.get();
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        List<Object> afterRace = figures("iceberg.ice.racing");
+        assertThat(afterRace).isNotEqualTo(atBackup);
+        assertThat(computeActual("SELECT snapshot_id, rows FROM dredge.system.backups WHERE backup_name = 'racing_1'").getMaterializedRows().getFirst().getFields())
+                .containsExactly(planned, 40L);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'racing', backup_name => 'racing_2')");
+
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'racing_1', schema_name => 'ice_restored', table_name => 'racing_1')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'racing_2', schema_name => 'ice_restored', table_name => 'racing_2')");
+        assertThat(figures("iceberg.ice_restored.racing_1")).isEqualTo(atBackup);
+        assertThat(figures("iceberg.ice_restored.racing_2")).isEqualTo(afterRace);
+    }
+
+    private List<Object> figures(String table)
+    {
+        return computeActual(format("SELECT %s FROM %s", FIGURES, table)).getMaterializedRows().getFirst().getFields();
     }
 
     @Test

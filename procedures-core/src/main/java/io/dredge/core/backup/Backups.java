@@ -54,6 +54,8 @@ import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static io.dredge.core.DredgeException.Kind.TABLE_BUSY;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
+import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -68,6 +70,8 @@ public final class Backups
     private static final Logger log = LoggerFactory.getLogger(Backups.class);
 
     private static final int SOURCE_CHECKSUM_CONCURRENCY = 4;
+    // hidden from Hive and Iceberg readers alike
+    private static final String RESTORE_MARKER = ".dredge-restore";
 
     private final MaintenanceContext context;
     private final BackupRepository catalog;
@@ -313,6 +317,11 @@ public final class Backups
                     ? unchangedFigures(held, files, definitions).orElseGet(() -> new BackupSql(context.engine(), context.catalog()).figures(table))
                     : new BackupSql(context.engine(), context.catalog()).figures(table);
             copyInto(repository, copies, pathByTarget, record, copied, files);
+            // a table dropped or renamed meanwhile took its files away, or moved them; one created again under the name is another table
+            boolean sameTable = context.metastore().getTable(table.table()).filter(now -> now.parameter(LOCK_PARAMETER).equals(Optional.of(record.id()))).isPresent();
+            if (!sameTable) {
+                throw new DredgeException(UNSAFE, "backup %s failed: table %s was dropped or renamed while it was copied; nothing was kept".formatted(started.name(), table.table()));
+            }
             Map<String, List<TableFile>> after = listAll(directories);
             List<String> changed = before.keySet().stream()
                     .filter(name -> !sameListing(before.get(name), after.get(name)))
@@ -589,20 +598,64 @@ public final class Backups
         String targetLocation = Locations.withoutTrailingSlash(location.orElseGet(() -> Locations.child(context.metastore().getSchemaLocation(target.schemaName())
                 .orElseThrow(() -> new DredgeException(INVALID_ARGUMENT, "schema %s has no location: give the restore a location".formatted(target.schemaName()))), target.tableName())));
         requireAccess("create", "EXPLAIN (TYPE VALIDATE) CREATE TABLE %s AS SELECT 1 AS restore_check", target, manifest.tableType() == TableType.ICEBERG ? context.icebergCatalog() : context.catalog());
-        List<TableFile> present;
+        String claim = "restore of " + backupName;
+        Optional<String> holder = context.locks().tryClaim(target, claim);
+        if (holder.isPresent()) {
+            throw new DredgeException(TABLE_BUSY, "table %s is being made by %s; try again when it has finished".formatted(target, holder.get()));
+        }
         try {
-            present = context.fileStore().listFilesRecursively(targetLocation);
+            prepareRestoreLocation(backupName, targetLocation);
+            BackupRepository repository = new BackupRepository(context.fileStore(), manifest.repository());
+            RestoreResult result = manifest.tableType() == TableType.ICEBERG
+                    ? restoreIceberg(manifest, target, targetLocation, repository)
+                    : restoreHive(manifest, target, targetLocation, repository);
+            deleteRestoreMarker(targetLocation);
+            return result;
+        }
+        finally {
+            context.locks().release(target, claim);
+        }
+    }
+
+    /**
+     * Refuses a location that holds anything but what a restore that died there left (a process killed while it
+     * copied leaves its files and its marker, and no table), which it clears; then marks the location as being
+     * restored into, so that running the restore again can tell its own leftovers from a user's files.
+     */
+    private void prepareRestoreLocation(String backupName, String targetLocation)
+    {
+        String marker = Locations.child(targetLocation, RESTORE_MARKER);
+        try {
+            List<TableFile> present = context.fileStore().listFilesRecursively(targetLocation);
+            if (!present.isEmpty()) {
+                Optional<byte[]> unfinished = context.fileStore().readFile(marker);
+                if (unfinished.isEmpty()) {
+                    throw new DredgeException(INVALID_ARGUMENT, "restore location %s is not empty (%s files, for example %s): restore into an empty location".formatted(targetLocation, present.size(), present.get(0).path()));
+                }
+                log.info("restore location {} holds {} files that an unfinished {} left; removing them", targetLocation, present.size(), new String(unfinished.get(), UTF_8).trim());
+                context.fileStore().deleteDirectory(targetLocation);
+            }
+            context.fileStore().writeFile(marker, ("restore of backup " + backupName + "\n").getBytes(UTF_8));
         }
         catch (IOException e) {
-            throw new UncheckedIOException("failed to list " + targetLocation, e);
+            throw new UncheckedIOException("failed to prepare restore location " + targetLocation, e);
         }
-        if (!present.isEmpty()) {
-            throw new DredgeException(INVALID_ARGUMENT, "restore location %s is not empty (%s files, for example %s): restore into an empty location".formatted(targetLocation, present.size(), present.get(0).path()));
+    }
+
+    private void deleteRestoreMarker(String targetLocation)
+    {
+        try {
+            context.fileStore().deleteFile(Locations.child(targetLocation, RESTORE_MARKER));
         }
-        BackupRepository repository = new BackupRepository(context.fileStore(), manifest.repository());
-        if (manifest.tableType() == TableType.ICEBERG) {
-            return restoreIceberg(manifest, target, targetLocation, repository);
+        catch (IOException e) {
+            // a hidden file that no reader lists; only a later restore into the same location looks for it
+            log.warn("restored into {}, but could not delete its marker {}: {}", targetLocation, RESTORE_MARKER, e.toString());
         }
+    }
+
+    private RestoreResult restoreHive(BackupManifest manifest, TableReference target, String targetLocation, BackupRepository repository)
+    {
+        String backupName = manifest.name();
         boolean created = false;
         try {
             List<FileCopy> copies = new ArrayList<>();
@@ -616,6 +669,7 @@ public final class Backups
             if (!damaged.isEmpty()) {
                 throw new DredgeException(UNSAFE, "backup %s is damaged, nothing was restored: %s".formatted(backupName, String.join(", ", damaged)));
             }
+            context.faults().reached(ProtocolStep.WRITTEN, 1);
             HiveTableDefinition definition = manifest.hiveTable().orElseThrow();
             Map<String, String> partitionLocations = new HashMap<>();
             for (BackupPartition partition : manifest.partitions()) {
@@ -648,6 +702,10 @@ public final class Backups
             }
             log.info("restored backup {} as {} at {}: {} files, {} rows", backupName, target, targetLocation, manifest.files().size(), manifest.rows());
             return new RestoreResult(target, targetLocation, manifest.files().size(), manifest.bytes(), manifest.rows());
+        }
+        catch (FaultInjector.InjectedFault e) {
+            // a simulated crash leaves what a killed process would
+            throw e;
         }
         catch (RuntimeException e) {
             discardRestore(e, created ? Optional.of(() -> context.metastore().dropTableKeepingData(target)) : Optional.empty(), targetLocation);
@@ -727,6 +785,7 @@ public final class Backups
             if (!damaged.isEmpty()) {
                 throw new DredgeException(UNSAFE, "backup %s is damaged, nothing was restored: %s".formatted(backupName, String.join(", ", damaged)));
             }
+            context.faults().reached(ProtocolStep.WRITTEN, 1);
             String metadataLocation = rewritten.metadataLocation();
             context.engine().update("CALL %s.system.register_table(schema_name => %s, table_name => %s, table_location => %s, metadata_file_name => %s)".formatted(
                     dialect.quoteIdentifier(catalogName.orElseThrow()),
@@ -748,6 +807,9 @@ public final class Backups
             }
             log.info("restored Iceberg backup {} as {} at {}: {} files, {} rows", backupName, target, targetLocation, manifest.files().size(), manifest.rows());
             return new RestoreResult(target, targetLocation, manifest.files().size(), manifest.bytes(), manifest.rows());
+        }
+        catch (FaultInjector.InjectedFault e) {
+            throw e;
         }
         catch (RuntimeException e) {
             discardRestore(e, registered ? Optional.of(() -> context.engine().update("CALL %s.system.unregister_table(schema_name => %s, table_name => %s)".formatted(

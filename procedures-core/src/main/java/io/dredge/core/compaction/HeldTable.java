@@ -38,10 +38,10 @@ final class HeldTable
     Optional<TableDescriptor> locate(OperationRecord record)
     {
         Optional<TableDescriptor> byName = context.metastore().getTable(record.table());
-        if (byName.isPresent() && (holds(byName.get(), record) || byName.get().tableType() == TableType.ICEBERG)) {
+        if (byName.isPresent() && (holds(byName.get(), record.id()) || byName.get().tableType() == TableType.ICEBERG)) {
             return byName;
         }
-        Optional<TableDescriptor> renamed = findHolder(record.table().schemaName(), record);
+        Optional<TableDescriptor> renamed = findHolder(record.table().schemaName(), record.id());
         if (renamed.isPresent()) {
             return renamed;
         }
@@ -49,7 +49,7 @@ final class HeldTable
             // before anything that a table renamed elsewhere may still read is deleted, look there too
             for (String schema : context.metastore().listSchemas()) {
                 if (!schema.equals(record.table().schemaName())) {
-                    findHolder(schema, record).ifPresent(moved -> {
+                    findHolder(schema, record.id()).ifPresent(moved -> {
                         throw new DredgeException(UNSAFE, "table %s was renamed to %s while operation %s ran; rename it back to %s and run recover there, nothing was changed"
                                 .formatted(record.table(), moved.table(), record.id(), record.table()));
                     });
@@ -60,11 +60,14 @@ final class HeldTable
         return byName;
     }
 
-    private Optional<TableDescriptor> findHolder(String schema, OperationRecord record)
+    /**
+     * The table of {@code schema} that carries operation {@code operationId}'s lock, whatever its name.
+     */
+    Optional<TableDescriptor> findHolder(String schema, String operationId)
     {
         for (String name : context.metastore().listTables(schema)) {
             Optional<TableDescriptor> candidate = context.metastore().getTable(new TableReference(schema, name));
-            if (candidate.isPresent() && holds(candidate.get(), record)) {
+            if (candidate.isPresent() && holds(candidate.get(), operationId)) {
                 return candidate;
             }
         }
@@ -100,8 +103,8 @@ final class HeldTable
                 .mapPartitions(partition -> partition.withLocations(rebase));
     }
 
-    private static boolean holds(TableDescriptor table, OperationRecord record)
+    static boolean holds(TableDescriptor table, String operationId)
     {
-        return table.parameter(LOCK_PARAMETER).equals(Optional.of(record.id()));
+        return table.parameter(LOCK_PARAMETER).equals(Optional.of(operationId));
     }
 }

@@ -118,13 +118,20 @@ public final class OperationGuard
         }
     }
 
+    /**
+     * Removes the operation's mark from the table that carries it: under {@code table}, or under the name a rename
+     * gave it while the operation ran (the mark moves with the table; left behind, it would make Hive's guard refuse
+     * the table's writes). Another operation may have taken the table since a crash: only our own mark is removed.
+     */
     public void release(TableReference table, String operationId)
     {
         try {
-            // another operation may have taken the table since a crash; only remove our own mark
-            context.metastore().getTable(table)
-                    .filter(descriptor -> descriptor.parameter(LOCK_PARAMETER).equals(Optional.of(operationId)))
-                    .ifPresent(descriptor -> context.metastore().updateTableParameters(table, Map.of(LOCK_PARAMETER, Optional.empty())));
+            Optional<TableDescriptor> named = context.metastore().getTable(table);
+            Optional<TableDescriptor> holder = named.filter(descriptor -> HeldTable.holds(descriptor, operationId));
+            if (holder.isEmpty() && named.map(descriptor -> descriptor.tableType() == TableType.HIVE).orElse(true)) {
+                holder = new HeldTable(context).findHolder(table.schemaName(), operationId);
+            }
+            holder.ifPresent(descriptor -> context.metastore().updateTableParameters(descriptor.table(), Map.of(LOCK_PARAMETER, Optional.empty())));
         }
         finally {
             context.locks().release(table, operationId);
