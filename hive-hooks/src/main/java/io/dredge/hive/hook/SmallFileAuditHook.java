@@ -1,0 +1,145 @@
+package io.dredge.hive.hook;
+
+import io.dredge.core.audit.WriteAudit;
+import io.dredge.core.audit.WriteAuditCodec;
+import io.dredge.core.audit.WrittenFiles;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.report.FileGroupStatus;
+import io.dredge.core.report.HiveTableFiles;
+import io.dredge.core.report.SmallFilePolicy;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.hive.ql.hooks.ExecuteWithHookContext;
+import org.apache.hadoop.hive.ql.hooks.HookContext;
+import org.apache.hadoop.hive.ql.hooks.WriteEntity;
+import org.apache.hadoop.hive.ql.metadata.Hive;
+import org.apache.hadoop.hive.ql.metadata.Partition;
+import org.apache.hadoop.hive.ql.metadata.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The audit: a post-execution hook ({@code hive.exec.post.hooks}) that, after a statement wrote tables, lists exactly
+ * the partitions it wrote (each partition of a dynamic-partition insert, or the table when it is unpartitioned),
+ * records their file counts and bytes in the table's schema directory ({@link WriteAudit}), and logs a warning naming
+ * each partition that now needs compaction. An audit that fails is logged, never fails the statement: its data is
+ * already committed.
+ *
+ * <p>Settings: {@code dredge.audit.target-file-size-bytes} (default 128 MB) and
+ * {@code dredge.audit.compaction-ratio-threshold} (default 10), as the small-file report's.
+ */
+public class SmallFileAuditHook
+        implements ExecuteWithHookContext
+{
+    public static final String TARGET_FILE_SIZE = "dredge.audit.target-file-size-bytes";
+    public static final String COMPACTION_RATIO_THRESHOLD = "dredge.audit.compaction-ratio-threshold";
+
+    private static final Logger log = LoggerFactory.getLogger(SmallFileAuditHook.class);
+
+    @Override
+    public void run(HookContext context)
+    {
+        Map<TableReference, Map<Optional<String>, String>> written = new LinkedHashMap<>();
+        Map<TableReference, Table> tables = new LinkedHashMap<>();
+        for (WriteEntity output : context.getOutputs()) {
+            if (output.getWriteType() == WriteEntity.WriteType.DDL_NO_LOCK || output.getTable() == null || output.getTable().isTemporary()) {
+                continue;
+            }
+            Table table = output.getTable();
+            TableReference reference = new TableReference(table.getDbName(), table.getTableName());
+            if (output.getType() == WriteEntity.Type.PARTITION) {
+                Partition partition = output.getPartition();
+                tables.putIfAbsent(reference, table);
+                written.computeIfAbsent(reference, ignored -> new LinkedHashMap<>()).put(Optional.of(partition.getName()), partition.getDataLocation().toString());
+            }
+            else if (output.getType() == WriteEntity.Type.TABLE && !table.isPartitioned() && table.getDataLocation() != null) {
+                tables.putIfAbsent(reference, table);
+                written.computeIfAbsent(reference, ignored -> new LinkedHashMap<>()).put(Optional.empty(), table.getDataLocation().toString());
+            }
+        }
+        if (written.isEmpty()) {
+            return;
+        }
+        SmallFilePolicy policy = policy(context.getConf());
+        written.forEach((table, locations) -> {
+            try {
+                audit(context, table, locations, policy);
+            }
+            catch (Exception e) {
+                log.warn("Dredge audit of the write to {} by query {} failed: {}", table, context.getQueryPlan().getQueryId(), e.toString());
+            }
+        });
+    }
+
+    private static void audit(HookContext context, TableReference table, Map<Optional<String>, String> locations, SmallFilePolicy policy)
+            throws Exception
+    {
+        Configuration conf = context.getConf();
+        Map<Optional<String>, List<TableFile>> files = new LinkedHashMap<>();
+        for (Map.Entry<Optional<String>, String> location : locations.entrySet()) {
+            files.put(location.getKey(), visibleFiles(conf, location.getValue()));
+        }
+        String queryId = context.getQueryPlan().getQueryId();
+        WriteAudit audit = WriteAudit.of(table, queryId, String.valueOf(context.getUserName()), Instant.now(), files, policy);
+        String schemaLocation = Hive.get(context.getConf()).getDatabase(table.schemaName()).getLocationUri();
+        Path target = new Path(audit.location(schemaLocation));
+        try (OutputStream out = target.getFileSystem(conf).create(target, true)) {
+            out.write(WriteAuditCodec.toJson(audit));
+        }
+        for (WrittenFiles group : audit.written()) {
+            String where = group.partitionName().map(name -> "partition %s of %s".formatted(name, table)).orElse("table " + table);
+            if (group.status() == FileGroupStatus.NEEDS_COMPACTION) {
+                log.warn("Dredge: {} has {} files of {} bytes after query {}: it needs compaction (SELECT dredge_compact_table('{}', '{}'))",
+                        where, group.fileCount(), group.totalBytes(), queryId, table.schemaName(), table.tableName());
+            }
+            else {
+                log.info("Dredge: {} has {} files of {} bytes after query {}", where, group.fileCount(), group.totalBytes(), queryId);
+            }
+        }
+    }
+
+    /**
+     * The files below {@code location} that Hive reads: visible at any depth (Hive on Tez writes a {@code UNION ALL}
+     * into subdirectories).
+     */
+    private static List<TableFile> visibleFiles(Configuration conf, String location)
+            throws IOException
+    {
+        Path path = new Path(location);
+        List<TableFile> files = new ArrayList<>();
+        try {
+            RemoteIterator<LocatedFileStatus> iterator = path.getFileSystem(conf).listFiles(path, true);
+            while (iterator.hasNext()) {
+                LocatedFileStatus status = iterator.next();
+                String file = status.getPath().toString();
+                if (HiveTableFiles.isVisibleFile(location, file)) {
+                    files.add(new TableFile(file, status.getLen()));
+                }
+            }
+        }
+        catch (FileNotFoundException e) {
+            // an insert of no rows may leave no directory
+        }
+        return files;
+    }
+
+    private static SmallFilePolicy policy(Configuration conf)
+    {
+        return new SmallFilePolicy(
+                conf.getLong(TARGET_FILE_SIZE, SmallFilePolicy.DEFAULT_TARGET_FILE_SIZE_BYTES),
+                conf.getDouble(COMPACTION_RATIO_THRESHOLD, SmallFilePolicy.DEFAULT_COMPACTION_RATIO_THRESHOLD));
+    }
+}

@@ -1,0 +1,33 @@
+package io.dredge.core.compaction;
+
+import io.dredge.core.model.TableReference;
+
+import java.util.Map;
+import java.util.Optional;
+
+import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+
+/**
+ * What an engine's write hook tells a writer of a table that a Dredge operation holds: the operation marks the table
+ * with {@link TableLocks#LOCK_PARAMETER} while it runs (and a crashed one until {@code recover} closes it), whichever
+ * engine started it. One read of the table's parameters decides; nothing is listed.
+ */
+public final class WriteGuard
+{
+    private WriteGuard() {}
+
+    /**
+     * Why a write to {@code table}, whose metastore parameters are {@code parameters}, must wait; empty when it may run.
+     */
+    public static Optional<String> refusal(TableReference table, Map<String, String> parameters)
+    {
+        String operationId = parameters.get(LOCK_PARAMETER);
+        if (operationId == null || operationId.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(("Dredge: table %1$s is held by operation %2$s, so writes to it are refused until it finishes. "
+                + "See it with SELECT * FROM dredge.system.operations WHERE operation_id = '%2$s' (Trino) or SELECT * FROM dredge_operations('%3$s') (Hive); "
+                + "if it is not running any more, CALL dredge.system.recover(schema_name => '%3$s', table_name => '%4$s') closes it")
+                .formatted(table, operationId, table.schemaName(), table.tableName()));
+    }
+}

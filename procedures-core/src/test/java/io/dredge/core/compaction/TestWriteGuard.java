@@ -1,0 +1,33 @@
+package io.dredge.core.compaction;
+
+import io.dredge.core.model.TableReference;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+public class TestWriteGuard
+{
+    private static final TableReference TABLE = new TableReference("demo", "events");
+
+    @Test
+    public void testHeldTableIsRefusedNamingTheOperationAndHowToSeeIt()
+    {
+        assertThat(WriteGuard.refusal(TABLE, Map.of(LOCK_PARAMETER, "20261130_120000_abcdef12", "numFiles", "3")))
+                .hasValueSatisfying(message -> assertThat(message)
+                        .startsWith("Dredge: table demo.events is held by operation 20261130_120000_abcdef12")
+                        .contains("dredge.system.operations WHERE operation_id = '20261130_120000_abcdef12'")
+                        .contains("dredge_operations('demo')")
+                        .contains("CALL dredge.system.recover(schema_name => 'demo', table_name => 'events')"));
+    }
+
+    @Test
+    public void testFreeTableMayBeWritten()
+    {
+        assertThat(WriteGuard.refusal(TABLE, Map.of("numFiles", "3"))).isEmpty();
+        // what a release leaves on metastores that cannot remove a parameter
+        assertThat(WriteGuard.refusal(TABLE, Map.of(LOCK_PARAMETER, ""))).isEmpty();
+    }
+}
