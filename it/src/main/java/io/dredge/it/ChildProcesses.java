@@ -7,7 +7,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
+import static com.google.common.collect.ImmutableList.toImmutableList;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
 /**
@@ -15,6 +18,17 @@ import static java.util.concurrent.TimeUnit.SECONDS;
  */
 final class ChildProcesses
 {
+    /**
+     * What Hive 4.0.x (Java 8 bytecode) needs to run on Java 17: kryo and Hive reflect into these packages.
+     */
+    static final List<String> HIVE_ADD_OPENS = Stream.of(
+                    "java.base/java.lang", "java.base/java.util", "java.base/java.util.concurrent", "java.base/java.util.concurrent.atomic",
+                    "java.base/java.util.concurrent.locks", "java.base/java.net", "java.base/java.lang.reflect", "java.base/java.lang.invoke",
+                    "java.base/java.io", "java.base/java.nio", "java.base/sun.nio.ch", "java.base/java.util.regex", "java.base/java.time",
+                    "java.base/java.text", "java.base/sun.util.calendar", "java.sql/java.sql", "java.base/java.math")
+            .map(open -> "--add-opens=" + open + "=ALL-UNNAMED")
+            .collect(toImmutableList());
+
     private ChildProcesses() {}
 
     static int freePort()

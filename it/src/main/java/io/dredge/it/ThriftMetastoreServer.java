@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
+import static io.dredge.it.ChildProcesses.HIVE_ADD_OPENS;
 import static io.dredge.it.ChildProcesses.awaitPort;
 import static io.dredge.it.ChildProcesses.freePort;
 import static io.dredge.it.ChildProcesses.requiredProperty;
@@ -28,11 +28,6 @@ public final class ThriftMetastoreServer
     private static final Logger log = Logger.get(ThriftMetastoreServer.class);
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
-    private static final List<String> ADD_OPENS = ImmutableList.of(
-            "java.base/java.lang", "java.base/java.util", "java.base/java.util.concurrent", "java.base/java.util.concurrent.atomic",
-            "java.base/java.util.concurrent.locks", "java.base/java.net", "java.base/java.lang.reflect", "java.base/java.lang.invoke",
-            "java.base/java.io", "java.base/java.nio", "java.base/sun.nio.ch", "java.base/java.util.regex", "java.base/java.time",
-            "java.base/java.text", "java.base/sun.util.calendar", "java.sql/java.sql", "java.base/java.math");
 
     private final Process process;
     private final int port;
@@ -111,9 +106,7 @@ public final class ThriftMetastoreServer
         ImmutableList.Builder<String> command = ImmutableList.builder();
         command.add(Path.of(requiredProperty("dredge.java17.home"), "bin", "java").toString());
         command.add("-Xmx1g", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-Dfile.encoding=UTF-8");
-        for (String open : ADD_OPENS) {
-            command.add("--add-opens=" + open + "=ALL-UNNAMED");
-        }
+        command.addAll(HIVE_ADD_OPENS);
         command.add("-cp", classpath, mainClass);
         command.add(arguments);
         ProcessBuilder builder = new ProcessBuilder(command.build())

@@ -26,6 +26,7 @@ import static java.lang.String.format;
 public abstract class AbstractTestWithThriftMetastore
         extends AbstractTestQueryFramework
 {
+    private Path directory;
     private ThriftMetastoreServer server;
     private LakeMetastore metastore;
 
@@ -33,7 +34,7 @@ public abstract class AbstractTestWithThriftMetastore
     protected final QueryRunner createQueryRunner()
             throws Exception
     {
-        Path directory = Files.createTempDirectory("dredge-" + getClass().getSimpleName());
+        directory = Files.createTempDirectory("dredge-" + getClass().getSimpleName());
         server = ThriftMetastoreServer.start(directory);
         metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
         return configure(DredgeQueryRunner.builder(metastore), directory).build();
@@ -47,6 +48,22 @@ public abstract class AbstractTestWithThriftMetastore
             throws IOException
     {
         return builder;
+    }
+
+    /**
+     * The class's own directory: the metastore's data and log, and whatever else the class keeps.
+     */
+    protected Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * The metastore's thrift URI, for other clients of the same metastore (HiveServer2).
+     */
+    protected String metastoreUri()
+    {
+        return server.uri();
     }
 
     /**
