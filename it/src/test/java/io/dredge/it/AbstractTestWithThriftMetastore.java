@@ -126,19 +126,20 @@ public abstract class AbstractTestWithThriftMetastore
     }
 
     /**
-     * Waits until a backup of {@code table} runs at a step that starts with {@code stepPrefix}, as {@code system.operations} shows it.
+     * Waits until an operation of {@code kind} ({@code BACKUP}, {@code COMPACT}) on {@code table} runs at a step that
+     * starts with {@code stepPrefix}, as {@code system.operations} shows it; returns its {@code operation_id, step}.
      */
-    protected void waitForRunningBackup(String table, String stepPrefix)
+    protected MaterializedRow waitForRunningOperation(String table, String kind, String stepPrefix)
             throws InterruptedException
     {
         for (int attempt = 0; attempt < 400; attempt++) {
-            List<MaterializedRow> rows = computeActual(format("SELECT step FROM dredge.system.operations WHERE table_name = '%s' AND kind = 'BACKUP' AND state = 'RUNNING'", table)).getMaterializedRows();
-            if (!rows.isEmpty() && ((String) rows.getFirst().getField(0)).startsWith(stepPrefix)) {
-                return;
+            List<MaterializedRow> rows = computeActual(format("SELECT operation_id, step FROM dredge.system.operations WHERE table_name = '%s' AND kind = '%s' AND state = 'RUNNING'", table, kind)).getMaterializedRows();
+            if (!rows.isEmpty() && ((String) rows.getFirst().getField(1)).startsWith(stepPrefix)) {
+                return rows.getFirst();
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no running backup of " + table);
+        throw new AssertionError("no running %s operation on %s".formatted(kind, table));
     }
 
     @AfterAll

@@ -171,7 +171,7 @@ public class TestHiveBackup
             ExecutorService executor = Executors.newSingleThreadExecutor();
             try {
                 Future<?> backup = executor.submit(() -> getQueryRunner().execute(pausing, format("CALL dredge.system.backup_table(schema_name => 'bk', table_name => '%s', backup_name => '%s_1')", table, table)));
-                waitForRunningBackup(table, "copied");
+                waitForRunningOperation(table, "BACKUP", "copied");
                 assertUpdate(format(change, table));
                 assertThatThrownBy(backup::get).hasMessageContaining("backup %s_1 failed: table bk.%s was dropped or renamed while it was copied".formatted(table, table));
             }
@@ -361,7 +361,7 @@ public class TestHiveBackup
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<?> backup = executor.submit(() -> getQueryRunner().execute(pausing, "CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'busy', backup_name => 'busy_1')"));
-            waitForRunningBackup("busy", "copied");
+            waitForRunningOperation("busy", "BACKUP", "copied");
             // the lock: no compaction, and no other backup, while this one runs
             assertQueryFails("CALL dredge.system.compact_table(schema_name => 'bk', table_name => 'busy')", ".*table bk.busy is held by running operation.*");
             assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'busy', backup_name => 'busy_2')", ".*table bk.busy is held by running operation.*");

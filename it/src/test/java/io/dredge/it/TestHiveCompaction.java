@@ -420,7 +420,7 @@ public class TestHiveCompaction
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, call));
-            String operationId = (String) waitForRunningOperation(table, "wrote").getField(0);
+            String operationId = (String) waitForRunningOperation(table, "COMPACT", "wrote").getField(0);
             Path tableDirectory = Path.of(URI.create(files.iterator().next())).getParent().getParent();
             Path copy = tableDirectory.resolve(".dredge").resolve(operationId).resolve("day=a");
             List<Path> written = LocalDataFiles.list(copy);
@@ -514,7 +514,7 @@ public class TestHiveCompaction
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact("held")));
-            MaterializedRow running = waitForRunningOperation("held", "verified");
+            MaterializedRow running = waitForRunningOperation("held", "COMPACT", "verified");
             assertThat(running.getField(1)).asString().startsWith("verified 2 partitions");
             String holder = (String) running.getField(0);
             assertQueryFails(compact("held"), ".*table compaction.held is held by running operation " + holder + ".*");
@@ -526,19 +526,6 @@ public class TestHiveCompaction
         finally {
             executor.shutdownNow();
         }
-    }
-
-    private MaterializedRow waitForRunningOperation(String table, String stepPrefix)
-            throws InterruptedException
-    {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            List<MaterializedRow> rows = computeActual(format("SELECT operation_id, step FROM dredge.system.operations WHERE table_name = '%s' AND state = 'RUNNING'", table)).getMaterializedRows();
-            if (!rows.isEmpty() && ((String) rows.get(0).getField(1)).startsWith(stepPrefix)) {
-                return rows.get(0);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no running operation on " + table);
     }
 
     @Test
@@ -726,7 +713,7 @@ public class TestHiveCompaction
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact(table)));
-            waitForRunningOperation(table, stepPrefix);
+            waitForRunningOperation(table, "COMPACT", stepPrefix);
             assertUpdate(statement);
             assertThatThrownBy(compaction::get).hasMessageMatching("(?s)" + failure);
         }

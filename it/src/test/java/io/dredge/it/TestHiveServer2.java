@@ -1,8 +1,5 @@
 package io.dredge.it;
 
-import com.google.common.base.Stopwatch;
-import com.google.common.collect.ImmutableList;
-import io.airlift.log.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,13 +7,12 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Arrays;
 import java.util.List;
 
 import static io.dredge.it.ChildProcesses.requiredProperty;
+import static io.dredge.it.HiveStatements.execute;
+import static io.dredge.it.HiveStatements.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
@@ -29,8 +25,6 @@ import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
 class TestHiveServer2
         extends AbstractTestWithThriftMetastore
 {
-    private static final Logger log = Logger.get(TestHiveServer2.class);
-
     private static final String SCHEMA = "hs2";
     private static final String USER = "dredge";
     // io.dredge.hive.hook.FailingPreHook in hive-hooks' test jar: fails a session's statements once it sets this
@@ -125,34 +119,6 @@ class TestHiveServer2
             execute(hive, "SET %s=".formatted(FAILURE_MESSAGE));
             assertThat(rows(hive, "SELECT 1")).containsExactly(List.of(1));
         }
-    }
-
-    private static void execute(Connection connection, String sql)
-            throws SQLException
-    {
-        Stopwatch stopwatch = Stopwatch.createStarted();
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-        log.info("HiveServer2 ran %s in %s", sql, stopwatch);
-    }
-
-    private static List<List<Object>> rows(Connection connection, String sql)
-            throws SQLException
-    {
-        ImmutableList.Builder<List<Object>> rows = ImmutableList.builder();
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                Object[] row = new Object[columns];
-                for (int column = 0; column < columns; column++) {
-                    row[column] = result.getObject(column + 1);
-                }
-                rows.add(Arrays.asList(row));
-            }
-        }
-        return rows.build();
     }
 
     private static String jarUri(String property)

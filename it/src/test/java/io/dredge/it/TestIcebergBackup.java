@@ -111,7 +111,7 @@ public class TestIcebergBackup
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<?> backup = executor.submit(() -> getQueryRunner().execute(pausing, "CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'racing', backup_name => 'racing_1')"));
-            waitForRunningBackup("racing", "copied");
+            waitForRunningOperation("racing", "BACKUP", "copied");
             // writers a backup does not stop: an append, a delete, and a rewrite of every data file
             assertUpdate("INSERT INTO iceberg.ice.racing SELECT x, 'late', DATE '2024-01-03' FROM UNNEST(sequence(41, 50)) t(x)", 10);
             assertUpdate("DELETE FROM iceberg.ice.racing WHERE id <= 5", 5);

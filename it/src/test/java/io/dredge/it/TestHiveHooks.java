@@ -1,0 +1,207 @@
+package io.dredge.it;
+
+import io.dredge.core.audit.WriteAudit;
+import io.dredge.core.audit.WriteAuditCodec;
+import io.dredge.core.audit.WrittenFiles;
+import io.dredge.core.report.FileGroupStatus;
+import io.trino.Session;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import static io.dredge.it.ChildProcesses.requiredProperty;
+import static io.dredge.it.HiveStatements.execute;
+import static io.dredge.it.HiveStatements.rows;
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
+
+/**
+ * Dredge's guard and audit hooks in a real HiveServer2 (installed from the one shaded jar, set in hive-site.xml as an
+ * operator would), over the thrift metastore that Trino's Dredge uses: Hive writers wait for operations Trino runs,
+ * and every Hive write leaves a record of the partitions it wrote.
+ */
+@TestInstance(PER_CLASS)
+class TestHiveHooks
+        extends AbstractTestWithThriftMetastore
+{
+    private static final String USER = "etl";
+
+    private HiveServer2Process hiveServer;
+
+    @Override
+    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+            throws IOException
+    {
+        return builder.addDredgeProperty("dredge.backup-location", "file:" + Files.createDirectories(directory.resolve("backups")))
+                .setFaultInjectionEnabled(true);
+    }
+
+    @BeforeAll
+    public void startHiveServer()
+            throws Exception
+    {
+        hiveServer = HiveServer2Process.builder(directory().resolve("hiveserver2"), metastoreUri(), warehouse())
+                .classpath(Path.of(requiredProperty("dredge.hive.hooks.shaded.jar")))
+                .property("hive.exec.pre.hooks", "io.dredge.hive.hook.WriteGuardHook")
+                .property("hive.exec.post.hooks", "io.dredge.hive.hook.SmallFileAuditHook")
+                .start();
+        createSchema("hooks");
+    }
+
+    @AfterAll
+    public void stopHiveServer()
+    {
+        if (hiveServer != null) {
+            hiveServer.close();
+        }
+    }
+
+    @Test
+    public void testGuardRefusesEveryWriteToATableAnOperationHoldsUntilItIsClosed()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.hooks.held (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.hooks.held VALUES (1, 'a'), (2, 'b')", 2);
+        assertUpdate("CREATE TABLE hive.hooks.free (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        // a backup that died after its copies (kill -9): the table stays held until recover closes it
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN:1").build();
+        assertQueryFails(crashing, "CALL dredge.system.backup_table(schema_name => 'hooks', table_name => 'held', backup_name => 'held_1')", "injected fault after WRITTEN 1");
+        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE table_name = 'held' AND state = 'RUNNING'").getOnlyValue();
+
+        try (Connection hive = hiveServer.connect(USER)) {
+            for (String write : List.of(
+                    "INSERT INTO hooks.held PARTITION (day = 'c') VALUES (3)",
+                    "INSERT INTO hooks.held PARTITION (day) VALUES (3, 'a')",
+                    "INSERT OVERWRITE TABLE hooks.held PARTITION (day = 'a') SELECT 9",
+                    "ALTER TABLE hooks.held PARTITION (day = 'b') SET LOCATION 'file:/tmp/elsewhere'",
+                    "TRUNCATE TABLE hooks.held PARTITION (day = 'a')",
+                    "DROP TABLE hooks.held")) {
+                assertThatThrownBy(() -> execute(hive, write))
+                        .as(write)
+                        .hasMessageContaining("Dredge: table hooks.held is held by operation %s, so writes to it are refused until it finishes".formatted(operationId))
+                        .hasMessageContaining("CALL dredge.system.recover(schema_name => 'hooks', table_name => 'held')");
+            }
+            // reads of the held table, and writes of other tables, run untouched
+            assertThat(rows(hive, "SELECT count(*) FROM hooks.held")).containsExactly(List.of(2L));
+            execute(hive, "INSERT INTO hooks.free PARTITION (day = 'a') VALUES (1)");
+            assertThat(computeActual("SELECT count(*) FROM hive.hooks.free").getOnlyValue()).isEqualTo(1L);
+
+            assertUpdate("CALL dredge.system.recover(schema_name => 'hooks', table_name => 'held')");
+            execute(hive, "INSERT INTO hooks.held PARTITION (day = 'c') VALUES (3)");
+        }
+        assertThat(computeActual("SELECT id, day FROM hive.hooks.held").getMaterializedRows())
+                .extracting(row -> row.getField(0) + ":" + row.getField(1))
+                .containsExactlyInAnyOrder("1:a", "2:b", "3:c");
+    }
+
+    @Test
+    public void testHiveInsertWaitsForACompactionTrinoRuns()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.hooks.compacted (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.hooks.compacted VALUES (%s, 'a')", batch), 1);
+        }
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "WRITTEN:6").build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (Connection hive = hiveServer.connect(USER)) {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, "CALL dredge.system.compact_table(schema_name => 'hooks', table_name => 'compacted')"));
+            String operationId = (String) waitForRunningOperation("compacted", "COMPACT", "wrote").getField(0);
+            assertThatThrownBy(() -> execute(hive, "INSERT INTO hooks.compacted PARTITION (day = 'a') VALUES (10)"))
+                    .hasMessageContaining("Dredge: table hooks.compacted is held by operation " + operationId);
+            compaction.get();
+            execute(hive, "INSERT INTO hooks.compacted PARTITION (day = 'a') VALUES (10)");
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertThat(computeActual("SELECT files_before, files_after, state FROM dredge.system.operations WHERE table_name = 'compacted' AND kind = 'COMPACT'").getMaterializedRows().getFirst().getFields())
+                .containsExactly(3L, 1L, "SUCCEEDED");
+        assertThat(computeActual("SELECT count(*), sum(id) FROM hive.hooks.compacted").getMaterializedRows().getFirst().getFields()).containsExactly(4L, 13L);
+    }
+
+    @Test
+    public void testAuditRecordsExactlyThePartitionsEachWriteWrote()
+            throws Exception
+    {
+        try (Connection hive = hiveServer.connect(USER)) {
+            execute(hive, "CREATE TABLE hooks.audited (id int) PARTITIONED BY (day string) STORED AS ORC");
+            execute(hive, "CREATE TABLE hooks.audited_flat (id int) STORED AS PARQUET");
+            // one partition, twice: the second write leaves two small files
+            execute(hive, "INSERT INTO hooks.audited PARTITION (day = 'a') VALUES (1)");
+            execute(hive, "INSERT INTO hooks.audited PARTITION (day = 'a') VALUES (2)");
+            // dynamic partitions: exactly the two written, not day=a
+            execute(hive, "INSERT INTO hooks.audited PARTITION (day) VALUES (3, 'b'), (4, 'c'), (5, 'c')");
+            execute(hive, "INSERT INTO hooks.audited_flat VALUES (1), (2)");
+        }
+        List<WriteAudit> audits = audits("audited");
+        assertThat(audits).hasSize(3);
+        assertThat(audits).allSatisfy(audit -> assertThat(audit.user()).isEqualTo(USER));
+        assertThat(audits.stream().map(audit -> audit.written().stream().map(WrittenFiles::partitionName).map(Optional::orElseThrow).sorted().toList()))
+                .containsExactlyInAnyOrder(List.of("day=a"), List.of("day=a"), List.of("day=b", "day=c"));
+        WrittenFiles second = audits.stream()
+                .flatMap(audit -> audit.written().stream())
+                .filter(written -> written.partitionName().equals(Optional.of("day=a")) && written.fileCount() == 2)
+                .findFirst().orElseThrow();
+        assertThat(second.totalBytes()).isEqualTo(bytes(directoryOf("hooks.audited WHERE day = 'a'")));
+        assertThat(second.status()).isEqualTo(FileGroupStatus.NEEDS_COMPACTION);
+        assertThat(Files.readString(directory().resolve("hiveserver2").resolve("hiveserver2.log")))
+                .contains("Dredge: partition day=a of hooks.audited has 2 files of %s bytes".formatted(second.totalBytes()));
+
+        WriteAudit flat = audits("audited_flat").getFirst();
+        assertThat(flat.written()).containsExactly(new WrittenFiles(Optional.empty(), 1, bytes(directoryOf("hooks.audited_flat")), FileGroupStatus.OK));
+    }
+
+    private List<WriteAudit> audits(String table)
+            throws IOException
+    {
+        Path directory = warehouse().resolve("hooks").resolve(".dredge").resolve("audit").resolve(table);
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".json"))
+                    .map(file -> {
+                        try {
+                            return WriteAuditCodec.fromJson(Files.readAllBytes(file));
+                        }
+                        catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    })
+                    .toList();
+        }
+    }
+
+    /**
+     * The directory of the files a query reads: Hive puts the tables it creates under {@code <warehouse>/<schema>.db},
+     * not in the schema's location.
+     */
+    private Path directoryOf(String tableAndFilter)
+    {
+        String path = (String) computeActual("SELECT DISTINCT regexp_replace(\"$path\", '/[^/]*$', '') FROM hive." + tableAndFilter).getOnlyValue();
+        return Path.of(URI.create(path));
+    }
+
+    private static long bytes(Path directory)
+            throws IOException
+    {
+        long total = 0;
+        for (Path file : LocalDataFiles.list(directory)) {
+            total += Files.size(file);
+        }
+        return total;
+    }
+}
