@@ -59,6 +59,8 @@ class TestHiveHooks
                 .classpath(Path.of(requiredProperty("dredge.hive.hooks.shaded.jar")))
                 .property("hive.exec.pre.hooks", "io.dredge.hive.hook.WriteGuardHook")
                 .property("hive.exec.post.hooks", "io.dredge.hive.hook.SmallFileAuditHook")
+                // as README tells operators: a session must not switch the guard off
+                .property("hive.conf.restricted.list", "hive.exec.pre.hooks,hive.exec.post.hooks,hive.security.authorization.enabled,hive.conf.restricted.list")
                 .start();
         createSchema("hooks");
     }
@@ -96,6 +98,12 @@ class TestHiveHooks
                         .hasMessageContaining("Dredge: table hooks.held is held by operation %s, so writes to it are refused until it finishes".formatted(operationId))
                         .hasMessageContaining("CALL dredge.system.recover(schema_name => 'hooks', table_name => 'held')");
             }
+            // a careless user cannot switch the guard off for a session
+            assertThatThrownBy(() -> execute(hive, "SET hive.exec.pre.hooks="))
+                    .hasMessageContaining("hive.exec.pre.hooks")
+                    .hasMessageContaining("restricted");
+            assertThatThrownBy(() -> execute(hive, "INSERT INTO hooks.held PARTITION (day = 'c') VALUES (3)"))
+                    .hasMessageContaining("Dredge: table hooks.held is held by operation " + operationId);
             // reads of the held table, and writes of other tables, run untouched
             assertThat(rows(hive, "SELECT count(*) FROM hooks.held")).containsExactly(List.of(2L));
             execute(hive, "INSERT INTO hooks.free PARTITION (day = 'a') VALUES (1)");
