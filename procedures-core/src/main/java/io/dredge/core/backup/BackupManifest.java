@@ -86,6 +86,15 @@ public record BackupManifest(
         return files.stream().filter(BackupFile::copied).mapToLong(BackupFile::sizeBytes).sum();
     }
 
+    /**
+     * This backup, started {@code RUNNING}, now {@code COMPLETE} with what it copied and counted.
+     */
+    BackupManifest completed(List<BackupPartition> partitions, List<BackupFile> files, long rows, Optional<String> rowChecksum)
+    {
+        return new BackupManifest(formatVersion, name, BackupState.COMPLETE, repository, sourceCatalog, sourceTable, tableType, sourceLocation, createdAt, user, snapshotId,
+                hiveTable, partitions, icebergMetadata, files, rows, rowChecksum, Optional.empty());
+    }
+
     public BackupManifest withState(BackupState state, Optional<String> error)
     {
         return new BackupManifest(formatVersion, name, state, repository, sourceCatalog, sourceTable, tableType, sourceLocation, createdAt, user, snapshotId,

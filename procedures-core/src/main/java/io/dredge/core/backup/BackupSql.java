@@ -69,6 +69,14 @@ final class BackupSql
         return new Figures(((Number) row.get(0)).longValue(), checksumText(row.get(1)));
     }
 
+    /**
+     * Figures as a mismatch names them; {@code null} stands for a partition without rows.
+     */
+    static String describe(Figures figures)
+    {
+        return figures == null ? "no rows" : "%s rows, checksum %s".formatted(figures.rows(), figures.checksum());
+    }
+
     static String checksumText(Object checksum)
     {
         if (checksum == null) {

@@ -1,0 +1,227 @@
+package io.dredge.core.backup;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.Lists;
+import io.dredge.core.DredgeException;
+import io.dredge.core.compaction.MaintenanceContext;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.model.HivePartitionDefinition;
+import io.dredge.core.model.Locations;
+import io.dredge.core.model.PartitionDescriptor;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.port.Metastore;
+import io.dredge.core.report.HiveTableFiles;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.dredge.core.DredgeException.Kind.UNSAFE;
+import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One Hive backup: plans each partition's files against what the repository holds, counts the rows through the
+ * engine, copies, and checks that no partition changed meanwhile.
+ */
+final class HiveBackup
+{
+    private final MaintenanceContext context;
+    private final FileCopier copier;
+    private final TableDescriptor table;
+    private final BackupRepository repository;
+    private final BackupManifest started;
+    private final OperationRecord record;
+    private final List<BackupFile> copied;
+
+    /**
+     * @param started the manifest written {@code RUNNING}
+     * @param record the backup's journal record, which holds the table's lock
+     * @param copied receives each file copied, for the caller to remove if the backup fails
+     */
+    HiveBackup(MaintenanceContext context, FileCopier copier, TableDescriptor table, BackupRepository repository, BackupManifest started, OperationRecord record, List<BackupFile> copied)
+    {
+        this.context = requireNonNull(context, "context is null");
+        this.copier = requireNonNull(copier, "copier is null");
+        this.table = requireNonNull(table, "table is null");
+        this.repository = requireNonNull(repository, "repository is null");
+        this.started = requireNonNull(started, "started is null");
+        this.record = requireNonNull(record, "record is null");
+        this.copied = requireNonNull(copied, "copied is null");
+    }
+
+    /**
+     * @return the manifest of the complete backup
+     */
+    BackupManifest run()
+    {
+        List<PartitionDescriptor> partitions = table.partitioned()
+                ? context.metastore().getPartitionsInBatches(table.table(), context.metastore().getPartitionNames(table))
+                : List.of();
+        Map<String, HivePartitionDefinition> definitions = new HashMap<>();
+        for (HivePartitionDefinition definition : definitionsInBatches(partitions)) {
+            definitions.put(definition.name(), definition);
+        }
+        Map<String, String> directories = directories(partitions);
+        Map<String, List<TableFile>> before = listAll(directories);
+
+        RepositoryFiles files = RepositoryFiles.read(context, copier, repository, table.table(), started.name());
+        List<Map.Entry<String, TableFile>> sources = sources(before, directories);
+        List<Optional<BackupFile>> sameFiles = files.sameFiles(sources);
+        for (int index = 0; index < sources.size(); index++) {
+            TableFile file = sources.get(index).getValue();
+            files.add(sources.get(index).getKey(), file.path(), file.sizeBytes(), sameFiles.get(index));
+        }
+        // counted between the two listings, like the copy: a partition written meanwhile fails the backup below
+        Map<String, BackupSql.Figures> figures = files.copiesNothing()
+                ? unchangedFigures(files.heldBackups(), files.files(), definitions).orElseGet(() -> new BackupSql(context.engine(), context.catalog()).figures(table))
+                : new BackupSql(context.engine(), context.catalog()).figures(table);
+        List<BackupFile> backedUp = files.copy(record, copied);
+        requireUnchanged(directories, before);
+        return complete(partitions, definitions, figures, backedUp);
+    }
+
+    /**
+     * Where each partition's files belong: directory (relative to the table) -> its location now.
+     */
+    private Map<String, String> directories(List<PartitionDescriptor> partitions)
+    {
+        Map<String, String> directories = new LinkedHashMap<>();
+        if (table.partitioned()) {
+            for (PartitionDescriptor partition : partitions) {
+                directories.put(partition.name(), partition.location());
+            }
+        }
+        else {
+            directories.put("", table.location().orElseThrow());
+        }
+        return directories;
+    }
+
+    /**
+     * The listed files, each with its path relative to the table.
+     */
+    private static List<Map.Entry<String, TableFile>> sources(Map<String, List<TableFile>> listings, Map<String, String> directories)
+    {
+        List<Map.Entry<String, TableFile>> sources = new ArrayList<>();
+        for (Map.Entry<String, List<TableFile>> directory : listings.entrySet()) {
+            for (TableFile file : directory.getValue()) {
+                sources.add(Map.entry(relativePath(directory.getKey(), directories.get(directory.getKey()), file.path()), file));
+            }
+        }
+        return sources;
+    }
+
+    /**
+     * Fails the backup unless the table, and every directory's files, are those it started with.
+     */
+    private void requireUnchanged(Map<String, String> directories, Map<String, List<TableFile>> before)
+    {
+        // a table dropped or renamed meanwhile took its files away, or moved them; one created again under the name is another table
+        boolean sameTable = context.metastore().getTable(table.table()).filter(now -> now.parameter(LOCK_PARAMETER).equals(Optional.of(record.id()))).isPresent();
+        if (!sameTable) {
+            throw new DredgeException(UNSAFE, "backup %s failed: table %s was dropped or renamed while it was copied; nothing was kept".formatted(started.name(), table.table()));
+        }
+        Map<String, List<TableFile>> after = listAll(directories);
+        List<String> changed = before.keySet().stream()
+                .filter(name -> !sameListing(before.get(name), after.get(name)))
+                .map(name -> name.isEmpty() ? table.table().toString() : name)
+                .toList();
+        if (!changed.isEmpty()) {
+            throw new DredgeException(UNSAFE, "backup %s failed: written while it was copied, so the copy would mix two states: %s; nothing was kept, run the backup again".formatted(started.name(), String.join(", ", changed)));
+        }
+    }
+
+    private BackupManifest complete(List<PartitionDescriptor> partitions, Map<String, HivePartitionDefinition> definitions, Map<String, BackupSql.Figures> figures, List<BackupFile> files)
+    {
+        ImmutableList.Builder<BackupPartition> backupPartitions = ImmutableList.builder();
+        long rows = 0;
+        for (PartitionDescriptor partition : partitions) {
+            BackupSql.Figures partitionFigures = figures.getOrDefault(partition.name(), new BackupSql.Figures(0, ""));
+            rows += partitionFigures.rows();
+            HivePartitionDefinition definition = requireNonNull(definitions.get(partition.name()), () -> "partition %s vanished during the backup".formatted(partition.name()));
+            backupPartitions.add(new BackupPartition(definition, partition.name(), partitionFigures.rows(), partitionFigures.checksum()));
+        }
+        Optional<String> tableChecksum = Optional.empty();
+        if (!table.partitioned()) {
+            BackupSql.Figures tableFigures = figures.getOrDefault("", new BackupSql.Figures(0, ""));
+            rows = tableFigures.rows();
+            tableChecksum = Optional.of(tableFigures.checksum());
+        }
+        return started.completed(backupPartitions.build(), files, rows, tableChecksum);
+    }
+
+    /**
+     * The figures of the latest complete backup of the table in this repository that holds exactly these files
+     * (path, stored file, size, CRC32C) under the same table and partition definitions: the engine would read the
+     * same rows from them, and they are the rows the repository holds. Empty when there is none.
+     */
+    private Optional<Map<String, BackupSql.Figures>> unchangedFigures(List<BackupManifest> heldBackups, List<BackupFile> files, Map<String, HivePartitionDefinition> definitions)
+    {
+        Set<BackupFile> shared = new HashSet<>(files);
+        return heldBackups.stream()
+                .filter(manifest -> manifest.hiveTable().equals(started.hiveTable()))
+                .filter(manifest -> manifest.files().stream().map(file -> new BackupFile(file.path(), file.stored(), file.sizeBytes(), file.crc32c(), false)).collect(toImmutableSet()).equals(shared))
+                .filter(manifest -> manifest.partitions().stream().collect(toImmutableMap(partition -> partition.definition().name(), BackupPartition::definition)).equals(definitions))
+                .max(Comparator.comparing(BackupManifest::createdAt))
+                .map(manifest -> table.partitioned()
+                        ? manifest.partitions().stream().collect(toImmutableMap(partition -> partition.definition().name(), partition -> new BackupSql.Figures(partition.rows(), partition.rowChecksum())))
+                        : ImmutableMap.of("", new BackupSql.Figures(manifest.rows(), manifest.rowChecksum().orElse(""))));
+    }
+
+    private List<HivePartitionDefinition> definitionsInBatches(List<PartitionDescriptor> partitions)
+    {
+        ImmutableList.Builder<HivePartitionDefinition> definitions = ImmutableList.builder();
+        List<String> names = partitions.stream().map(PartitionDescriptor::name).toList();
+        for (List<String> batch : Lists.partition(names, Metastore.PARTITION_BATCH_SIZE)) {
+            definitions.addAll(context.metastore().getPartitionDefinitions(table.table(), batch));
+        }
+        return definitions.build();
+    }
+
+    /**
+     * The visible files below each directory, without those below another partition's location nested inside it.
+     */
+    private Map<String, List<TableFile>> listAll(Map<String, String> directories)
+    {
+        Map<String, List<TableFile>> listings = new LinkedHashMap<>();
+        directories.forEach((name, location) -> {
+            HiveTableFiles.DirectoryListing listing = HiveTableFiles.list(context.fileStore(), location);
+            List<TableFile> files = new ArrayList<>(listing.dataFiles());
+            for (TableFile nested : listing.nestedFiles()) {
+                boolean otherPartition = directories.entrySet().stream()
+                        .anyMatch(other -> !other.getKey().equals(name) && Locations.isBelow(location, other.getValue()) && Locations.isBelow(other.getValue(), nested.path()));
+                if (!otherPartition) {
+                    files.add(nested);
+                }
+            }
+            listings.put(name, files);
+        });
+        return listings;
+    }
+
+    private static boolean sameListing(List<TableFile> before, List<TableFile> after)
+    {
+        return after != null && new HashSet<>(before).equals(new HashSet<>(after));
+    }
+
+    /**
+     * The file's path relative to the table: below its partition's directory name (Hive's own layout, whatever
+     * location the partition had), keeping subdirectories.
+     */
+    private static String relativePath(String directoryName, String location, String file)
+    {
+        String inside = Locations.pathPart(file).substring(Locations.comparablePath(location).length() + 1);
+        return directoryName.isEmpty() ? inside : directoryName + "/" + inside;
+    }
+}
