@@ -17,11 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import static com.google.common.xml.XmlEscapers.xmlContentEscaper;
 import static io.dredge.it.ChildProcesses.HIVE_ADD_OPENS;
 import static io.dredge.it.ChildProcesses.awaitPort;
-import static io.dredge.it.ChildProcesses.freePort;
 import static io.dredge.it.ChildProcesses.requiredProperty;
 import static io.dredge.it.ChildProcesses.stop;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -65,6 +65,7 @@ public final class HiveServer2Process
         private final Path directory;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final List<Path> classpath = new ArrayList<>();
+        private OptionalInt port = OptionalInt.empty();
 
         private Builder(Path directory, String metastoreUri, Path warehouse)
         {
@@ -123,11 +124,33 @@ public final class HiveServer2Process
             return this;
         }
 
+        /**
+         * Dredge installed as README tells operators: the shaded jar the build makes (system property
+         * {@code dredge.hive.hooks.shaded.jar}) on the classpath, the guard and audit hooks in {@code hive-site.xml},
+         * and both hook settings restricted so that no session can switch them off.
+         */
+        public Builder withDredgeHooks()
+        {
+            classpath(Path.of(requiredProperty("dredge.hive.hooks.shaded.jar")));
+            property("hive.exec.pre.hooks", "io.dredge.hive.hook.WriteGuardHook");
+            property("hive.exec.post.hooks", "io.dredge.hive.hook.SmallFileAuditHook");
+            return property("hive.conf.restricted.list", "hive.exec.pre.hooks,hive.exec.post.hooks,hive.security.authorization.enabled,hive.conf.restricted.list");
+        }
+
+        /**
+         * The server's port; without one, a free port.
+         */
+        public Builder port(int port)
+        {
+            this.port = OptionalInt.of(port);
+            return this;
+        }
+
         public HiveServer2Process start()
                 throws IOException, InterruptedException
         {
             Stopwatch stopwatch = Stopwatch.createStarted();
-            int port = freePort();
+            int port = this.port.isPresent() ? this.port.getAsInt() : ChildProcesses.freePort();
             Path configDirectory = Files.createDirectories(directory.resolve("conf"));
             Files.writeString(configDirectory.resolve("hive-site.xml"), siteXml(port), UTF_8);
             String hiveClasspath = Files.readString(Path.of(requiredProperty("dredge.hiveserver2.classpath"))).trim();

@@ -4,6 +4,7 @@ import io.dredge.core.audit.WriteAudit;
 import io.dredge.core.audit.WriteAuditCodec;
 import io.dredge.core.audit.WrittenFiles;
 import io.dredge.core.report.FileGroupStatus;
+import io.dredge.it.demo.HiveClient;
 import io.trino.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
-import static io.dredge.it.ChildProcesses.requiredProperty;
 import static io.dredge.it.HiveStatements.execute;
 import static io.dredge.it.HiveStatements.rows;
 import static java.lang.String.format;
@@ -56,11 +56,8 @@ class TestHiveHooks
             throws Exception
     {
         hiveServer = HiveServer2Process.builder(directory().resolve("hiveserver2"), metastoreUri(), warehouse())
-                .classpath(Path.of(requiredProperty("dredge.hive.hooks.shaded.jar")))
-                .property("hive.exec.pre.hooks", "io.dredge.hive.hook.WriteGuardHook")
-                .property("hive.exec.post.hooks", "io.dredge.hive.hook.SmallFileAuditHook")
-                // as README tells operators: a session must not switch the guard off
-                .property("hive.conf.restricted.list", "hive.exec.pre.hooks,hive.exec.post.hooks,hive.security.authorization.enabled,hive.conf.restricted.list")
+                // as README tells operators to install it; the restricted list keeps a session from switching the guard off
+                .withDredgeHooks()
                 .start();
         createSchema("hooks");
     }
@@ -175,10 +172,42 @@ class TestHiveHooks
         assertThat(flat.written()).containsExactly(new WrittenFiles(Optional.empty(), 1, bytes(directoryOf("hooks.audited_flat")), FileGroupStatus.OK));
     }
 
+    @Test
+    public void testEveryHiveSqlExampleRuns()
+            throws Exception
+    {
+        createSchema("demo");
+        List<Path> files;
+        try (Stream<Path> paths = Files.list(Path.of("..", "sql-examples", "hive"))) {
+            files = paths.filter(path -> path.toString().endsWith(".sql")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        try (Connection hive = hiveServer.connect(USER)) {
+            for (Path file : files) {
+                List<String> statements = HiveClient.statements(Files.readString(file));
+                assertThat(statements).as(file.toString()).isNotEmpty();
+                for (String statement : statements) {
+                    execute(hive, statement);
+                }
+            }
+        }
+        // what 01_hooks.sql wrote, as Trino reads it, and as the audit recorded it
+        assertThat(computeActual("SELECT day, count(*) FROM hive.demo.hive_clicks GROUP BY day").getMaterializedRows())
+                .extracting(row -> row.getField(0) + ":" + row.getField(1))
+                .containsExactlyInAnyOrder("2024-01-01:3", "2024-01-02:1");
+        assertThat(audits("demo", "hive_clicks")).hasSize(2);
+    }
+
     private List<WriteAudit> audits(String table)
             throws IOException
     {
-        Path directory = warehouse().resolve("hooks").resolve(".dredge").resolve("audit").resolve(table);
+        return audits("hooks", table);
+    }
+
+    private List<WriteAudit> audits(String schema, String table)
+            throws IOException
+    {
+        Path directory = warehouse().resolve(schema).resolve(".dredge").resolve("audit").resolve(table);
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(file -> file.getFileName().toString().endsWith(".json"))
                     .map(file -> {

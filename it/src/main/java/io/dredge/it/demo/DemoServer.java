@@ -5,6 +5,7 @@ import io.airlift.log.Logger;
 import io.dredge.it.DredgeQueryRunner;
 import io.dredge.it.LakeMetastore;
 import io.dredge.it.QuietLogging;
+import io.dredge.it.HiveServer2Process;
 import io.dredge.it.ThriftMetastoreServer;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
@@ -44,7 +45,7 @@ public final class DemoServer
             }
         }
         Files.createDirectories(dataDirectory);
-        console.printf("Starting a Hive 4.0.1 thrift metastore and Trino 483 (coordinator + 1 worker) with the hive, iceberg and dredge catalogs; logs are quiet unless something fails%n");
+        console.printf("Starting a Hive 4.0.1 thrift metastore, Trino 483 (coordinator + 1 worker) with the hive, iceberg and dredge catalogs, and a HiveServer2 with Dredge's hooks; logs are quiet unless something fails%n");
 
         QuietLogging.apply();
         // a real thrift metastore, as production lakes have: compaction swaps partition locations in it
@@ -60,8 +61,14 @@ public final class DemoServer
                 .addDredgeProperty("dredge.backup-location", "file:" + backups)
                 .addHiveProperty("hive.max-partitions-per-writers", "1000")
                 .build();
+        // Hive users of the same lake: their writes wait for Dredge's operations, and each write is audited
+        HiveServer2Process hiveServer = HiveServer2Process.builder(dataDirectory.resolve("hiveserver2"), metastoreServer.uri(), metastoreServer.warehouse())
+                .port(options.hivePort())
+                .withDredgeHooks()
+                .start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hiveServer.close();
             queryRunner.close();
             metastoreServer.close();
             stopped.countDown();
@@ -81,7 +88,10 @@ public final class DemoServer
         console.printf("  JDBC:      jdbc:trino://localhost:%s/dredge/system?user=admin%n", queryRunner.getCoordinator().getBaseUrl().getPort());
         console.printf("  try:       SELECT * FROM dredge.system.small_file_report WHERE schema_name = 'demo';%n");
         console.printf("  backup:    %s --execute \"CALL dredge.system.backup_table(schema_name => 'demo', table_name => 'events_ice', backup_name => 'ice_nightly')\"%n", sql);
-        console.printf("  restore:   %s --execute \"CALL dredge.system.restore_table(backup_name => 'ice_nightly', schema_name => 'demo', table_name => 'events_ice_restored')\"%n%n", sql);
+        console.printf("  restore:   %s --execute \"CALL dredge.system.restore_table(backup_name => 'ice_nightly', schema_name => 'demo', table_name => 'events_ice_restored')\"%n", sql);
+        String hive = "bin/dredge-hive" + (options.hivePort() == DemoOptions.DEFAULT_HIVE_PORT ? "" : " --url " + hiveServer.jdbcUrl());
+        console.printf("  Hive:      %s   (HiveServer2 with Dredge's guard and audit hooks; %s -e \"...\" or -f file.hql)%n", hiveServer.jdbcUrl(), hive);
+        console.printf("  try:       %s -e \"INSERT INTO demo.events PARTITION (event_date = '2024-01-01') SELECT 1\"   (then see demo/.dredge/audit)%n%n", hive);
         printReport(queryRunner, console);
         console.printf("%nServing until Ctrl-C.%n");
         stopped.await();

@@ -1,0 +1,20 @@
+-- Dredge on the Hive side, in the demo's HiveServer2:  bin/dredge-hive -f sql-examples/hive/01_hooks.sql
+-- The demo's HiveServer2 has Dredge's jar on its classpath and both hooks set in hive-site.xml.
+
+-- The report's rule for figures Hive already keeps (numFiles, totalSize): the jar is on the classpath, so no USING JAR
+CREATE TEMPORARY FUNCTION dredge_small_file_status AS 'io.dredge.hive.udf.SmallFileStatusUdf';
+SELECT dredge_small_file_status(600, 4410688);
+
+-- Writes as a pipeline makes them. The guard lets each through unless a Dredge operation (a compaction or a backup
+-- started in Trino) holds the table; then it is refused, naming the operation. The audit hook records the files each
+-- write left, in <warehouse>/demo/.dredge/audit/hive_clicks/<query id>.json, and warns in HiveServer2's log when a
+-- partition needs compaction.
+CREATE TABLE IF NOT EXISTS demo.hive_clicks (click_id bigint) PARTITIONED BY (day string) STORED AS PARQUET;
+INSERT INTO demo.hive_clicks PARTITION (day = '2024-01-01') VALUES (1), (2);
+INSERT INTO demo.hive_clicks PARTITION (day) VALUES (3, '2024-01-01'), (4, '2024-01-02');
+SELECT day, count(*) FROM demo.hive_clicks GROUP BY day;
+
+-- Then, in Trino (bin/dredge-sql):
+--   SELECT partition_name, file_count, status FROM dredge.system.small_file_report WHERE table_name = 'hive_clicks';
+--   CALL dredge.system.compact_table(schema_name => 'demo', table_name => 'hive_clicks');
+-- and a Hive INSERT into demo.hive_clicks while that compaction runs is refused.
