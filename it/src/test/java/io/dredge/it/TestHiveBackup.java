@@ -270,6 +270,36 @@ public class TestHiveBackup
     }
 
     @Test
+    public void testOnlyPartitionsWithNewFilesAreCountedAgain()
+    {
+        assertUpdate("CREATE TABLE hive.bk.partly (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.partly VALUES (1, 'a'), (2, 'b'), (3, 'c')", 3);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'partly', backup_name => 'partly_1')");
+        assertUpdate("INSERT INTO hive.bk.partly VALUES (4, 'b')", 1);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'partly', backup_name => 'partly_2')");
+        // a partition gone, the others as the second backup saw them: nothing to count
+        assertUpdate("DELETE FROM hive.bk.partly WHERE day = 'c'");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'partly', backup_name => 'partly_3')");
+
+        // the row counts the backups asked the engine for: all of the first, day=b of the second, none for the third
+        assertThat(computeActual("""
+                SELECT query FROM system.runtime.queries
+                WHERE source = 'dredge' AND query LIKE 'SELECT "$partition", count(*)%' AND query LIKE '%"bk"."partly"%'
+                ORDER BY created""").getOnlyColumn().map(String.class::cast).toList())
+                .satisfiesExactly(
+                        first -> assertThat(first).doesNotContain("WHERE"),
+                        second -> assertThat(second).contains("WHERE").contains("'day=b'").doesNotContain("'day=a'").doesNotContain("'day=c'"));
+        assertThat(computeActual("SELECT backup_name, partitions, rows FROM dredge.system.backups WHERE source_table = 'partly' ORDER BY created_at").getMaterializedRows())
+                .extracting(MaterializedRow::getFields)
+                .containsExactly(List.of("partly_1", 3L, 3L), List.of("partly_2", 3L, 4L), List.of("partly_3", 2L, 3L));
+        // a restore compares the rows it reads with the figures each backup recorded, counted or kept
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'partly_2', schema_name => 'restored', table_name => 'partly_2')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'partly_3', schema_name => 'restored', table_name => 'partly_3')");
+        assertThat(computeActual("SELECT id FROM hive.restored.partly_2").getOnlyColumnAsSet()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+        assertThat(computeActual("SELECT id FROM hive.restored.partly_3").getOnlyColumnAsSet()).containsExactlyInAnyOrder(1L, 2L, 4L);
+    }
+
+    @Test
     public void testDamagedBackupIsFoundByVerifyAndRestoresNothing()
             throws IOException
     {

@@ -5,7 +5,9 @@ import com.google.common.io.BaseEncoding;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.port.SqlEngine;
+import io.dredge.core.sql.PartitionPredicate;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,12 +44,26 @@ final class BackupSql
      */
     Map<String, Figures> figures(TableDescriptor table)
     {
+        return figures(table, "");
+    }
+
+    /**
+     * Figures of some partitions of a partitioned table, by name; the others are not read.
+     */
+    Map<String, Figures> figures(TableDescriptor table, Collection<String> partitionNames)
+    {
+        return figures(table, new PartitionPredicate(engine.dialect()).where(table, partitionNames));
+    }
+
+    private Map<String, Figures> figures(TableDescriptor table, String where)
+    {
         var dialect = engine.dialect();
         String partitionName = table.partitioned() ? dialect.quoteIdentifier(PARTITION_NAME_COLUMN) : dialect.stringLiteral("");
-        String sql = "SELECT %s, count(*), %s FROM %s GROUP BY 1".formatted(
+        String sql = "SELECT %s, count(*), %s FROM %s%s GROUP BY 1".formatted(
                 partitionName,
                 dialect.rowChecksum(table.allColumns()),
-                dialect.qualifiedName(catalog, table.table().schemaName(), table.table().tableName()));
+                dialect.qualifiedName(catalog, table.table().schemaName(), table.table().tableName()),
+                where);
         ImmutableMap.Builder<String, Figures> figures = ImmutableMap.builder();
         for (List<Object> row : engine.query(sql)) {
             figures.put((String) row.get(0), new Figures(((Number) row.get(1)).longValue(), checksumText(row.get(2))));

@@ -13,6 +13,8 @@ import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.port.Metastore;
 import io.dredge.core.report.HiveTableFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +38,8 @@ import static java.util.Objects.requireNonNull;
  */
 final class HiveBackup
 {
+    private static final Logger log = LoggerFactory.getLogger(HiveBackup.class);
+
     private final MaintenanceContext context;
     private final FileCopier copier;
     private final TableDescriptor table;
@@ -78,14 +82,30 @@ final class HiveBackup
         RepositoryFiles files = RepositoryFiles.read(context, copier, repository, table.table(), started.name());
         List<Map.Entry<String, TableFile>> sources = sources(before, directories);
         List<Optional<BackupFile>> sameFiles = files.sameFiles(sources);
-        for (int index = 0; index < sources.size(); index++) {
-            TableFile file = sources.get(index).getValue();
-            files.add(sources.get(index).getKey(), file.path(), file.sizeBytes(), sameFiles.get(index));
+        // the files of each partition that the repository holds already, and the partitions with a file to copy
+        Map<String, Set<BackupFile>> heldFiles = new HashMap<>();
+        Set<String> changed = new HashSet<>();
+        int index = 0;
+        for (Map.Entry<String, List<TableFile>> listing : before.entrySet()) {
+            for (TableFile file : listing.getValue()) {
+                String path = sources.get(index).getKey();
+                Optional<BackupFile> same = sameFiles.get(index);
+                files.add(path, file.path(), file.sizeBytes(), same);
+                if (same.isPresent()) {
+                    heldFiles.computeIfAbsent(listing.getKey(), ignored -> new HashSet<>()).add(new BackupFile(path, same.get().stored(), file.sizeBytes(), same.get().crc32c(), false));
+                }
+                else {
+                    changed.add(listing.getKey());
+                }
+                index++;
+            }
         }
         // counted between the two listings, like the copy: a partition written meanwhile fails the backup below
-        Map<String, BackupSql.Figures> figures = files.copiesNothing()
-                ? unchangedFigures(files.heldBackups(), files.files(), definitions).orElseGet(() -> new BackupSql(context.engine(), context.catalog()).figures(table))
-                : new BackupSql(context.engine(), context.catalog()).figures(table);
+        Map<String, BackupSql.Figures> figures = table.partitioned()
+                ? partitionFigures(files.heldBackups(), before.keySet(), heldFiles, changed, definitions)
+                : files.copiesNothing()
+                        ? unchangedFigures(files.heldBackups(), files.files(), definitions).orElseGet(() -> new BackupSql(context.engine(), context.catalog()).figures(table))
+                        : new BackupSql(context.engine(), context.catalog()).figures(table);
         List<BackupFile> backedUp = files.copy(record, copied);
         requireUnchanged(directories, before);
         return complete(partitions, definitions, figures, backedUp);
@@ -177,6 +197,51 @@ final class HiveBackup
                 .map(manifest -> table.partitioned()
                         ? manifest.partitions().stream().collect(toImmutableMap(partition -> partition.definition().name(), partition -> new BackupSql.Figures(partition.rows(), partition.rowChecksum())))
                         : ImmutableMap.of("", new BackupSql.Figures(manifest.rows(), manifest.rowChecksum().orElse(""))));
+    }
+
+    /**
+     * The figures of every partition: a partition whose files (path, stored file, size, CRC32C) and definition are
+     * those of the same partition in a complete backup of the table under the same table definition has that
+     * backup's figures (the engine would read the same rows from the same files); the engine counts the others, and
+     * only them.
+     */
+    private Map<String, BackupSql.Figures> partitionFigures(List<BackupManifest> heldBackups, Set<String> partitions, Map<String, Set<BackupFile>> heldFiles, Set<String> changed, Map<String, HivePartitionDefinition> definitions)
+    {
+        List<BackupManifest> candidates = heldBackups.stream()
+                .filter(manifest -> manifest.hiveTable().equals(started.hiveTable()))
+                .sorted(Comparator.comparing(BackupManifest::createdAt).reversed())
+                .toList();
+        Map<String, BackupSql.Figures> figures = new HashMap<>();
+        for (String name : partitions) {
+            if (changed.contains(name)) {
+                continue;
+            }
+            Set<BackupFile> files = heldFiles.getOrDefault(name, Set.of());
+            for (BackupManifest manifest : candidates) {
+                Optional<BackupPartition> backedUp = manifest.partitions().stream().filter(candidate -> candidate.definition().name().equals(name)).findFirst();
+                if (backedUp.isPresent() && backedUp.get().definition().equals(definitions.get(name)) && filesOf(manifest, name).equals(files)) {
+                    figures.put(name, new BackupSql.Figures(backedUp.get().rows(), backedUp.get().rowChecksum()));
+                    break;
+                }
+            }
+        }
+        Set<String> toCount = new HashSet<>(partitions);
+        toCount.removeAll(figures.keySet());
+        log.info("backup {} of {}: counting the rows of {} partitions, {} unchanged since an earlier backup", started.name(), table.table(), toCount.size(), figures.size());
+        if (!toCount.isEmpty()) {
+            BackupSql sql = new BackupSql(context.engine(), context.catalog());
+            figures.putAll(toCount.size() == partitions.size() ? sql.figures(table) : sql.figures(table, toCount));
+        }
+        return figures;
+    }
+
+    private static Set<BackupFile> filesOf(BackupManifest manifest, String partitionName)
+    {
+        String prefix = partitionName + "/";
+        return manifest.files().stream()
+                .filter(file -> file.path().startsWith(prefix))
+                .map(file -> new BackupFile(file.path(), file.stored(), file.sizeBytes(), file.crc32c(), false))
+                .collect(toImmutableSet());
     }
 
     private List<HivePartitionDefinition> definitionsInBatches(List<PartitionDescriptor> partitions)
