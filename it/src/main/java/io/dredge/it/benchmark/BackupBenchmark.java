@@ -92,6 +92,13 @@ public final class BackupBenchmark
             throw new IllegalStateException("the restored table does not hold the original rows");
         }
 
+        // one more file in one partition: the next backup copies that file and counts that partition's rows only
+        Files.copy(files.getFirst(), table.resolve("part=0").resolve("file-added.parquet"));
+        Instant onePartitionStart = Instant.now();
+        long onePartitionNanos = time(() -> queryRunner.execute("CALL dredge.system.backup_table(schema_name => 'bench', table_name => 'events', backup_name => 'one_partition')"));
+        List<Object> onePartition = backupFigures(queryRunner, "one_partition");
+        Instant onePartitionEnd = Instant.now();
+
         double megabytes = bytes / 1e6;
         console.printf("full copy of %,d files, %.0f MB:%n", files.size(), megabytes);
         console.printf("  cp -r                       %7.2f s  %7.1f MB/s%n", cpNanos / 1e9, megabytes / (cpNanos / 1e9));
@@ -104,7 +111,10 @@ public final class BackupBenchmark
         printParts(console, queryRunner, "incremental backup_table", incrementalStart, restoreStart, incrementalNanos, megabytes, cpNanos);
         console.printf("verify_backup (re-reads every file):             %.2f s  %7.1f MB/s%n", verifyNanos / 1e9, megabytes / (verifyNanos / 1e9));
         console.printf("restore_table (copy back, create, compare rows): %.2f s  %7.1f MB/s, %.2fx cp -r%n", restoreNanos / 1e9, megabytes / (restoreNanos / 1e9), (double) cpNanos / restoreNanos);
-        printParts(console, queryRunner, "restore_table", restoreStart, Instant.now(), restoreNanos, megabytes, cpNanos);
+        printParts(console, queryRunner, "restore_table", restoreStart, onePartitionStart, restoreNanos, megabytes, cpNanos);
+        console.printf("incremental backup_table after one file was added to one of %s partitions: %.2f s, %,d data bytes copied%n",
+                PARTITIONS, onePartitionNanos / 1e9, onePartition.get(1));
+        printParts(console, queryRunner, "incremental backup_table, one partition changed", onePartitionStart, onePartitionEnd, onePartitionNanos, megabytes, cpNanos);
     }
 
     /**
