@@ -126,12 +126,15 @@ public final class HiveServer2Process
 
         /**
          * Dredge installed as README tells operators: the shaded jar the build makes (system property
-         * {@code dredge.hive.hooks.shaded.jar}) on the classpath, the guard and audit hooks in {@code hive-site.xml},
+         * {@code dredge.hive.hooks.shaded.jar}) on the classpath, its functions registered in every session by the
+         * init file it ships ({@code dredge.hive.functions.hql}), the guard and audit hooks in {@code hive-site.xml},
          * and both hook settings restricted so that no session can switch them off.
          */
         public Builder withDredgeHooks()
         {
             classpath(Path.of(requiredProperty("dredge.hive.hooks.shaded.jar")));
+            // every session opens with Dredge's functions registered
+            property("hive.server2.global.init.file.location", Path.of(requiredProperty("dredge.hive.functions.hql")).toAbsolutePath().toString());
             property("hive.exec.pre.hooks", "io.dredge.hive.hook.WriteGuardHook");
             property("hive.exec.post.hooks", "io.dredge.hive.hook.SmallFileAuditHook");
             return property("hive.conf.restricted.list", "hive.exec.pre.hooks,hive.exec.post.hooks,hive.security.authorization.enabled,hive.conf.restricted.list");

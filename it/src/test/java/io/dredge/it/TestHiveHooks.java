@@ -191,7 +191,7 @@ class TestHiveHooks
                 }
             }
         }
-        // what 01_hooks.sql wrote, as Trino reads it, and as the audit recorded it
+        // what 01_hooks_and_functions.sql wrote, as Trino reads it, and as the audit recorded it
         assertThat(computeActual("SELECT day, count(*) FROM hive.demo.hive_clicks GROUP BY day").getMaterializedRows())
                 .extracting(row -> row.getField(0) + ":" + row.getField(1))
                 .containsExactlyInAnyOrder("2024-01-01:3", "2024-01-02:1");

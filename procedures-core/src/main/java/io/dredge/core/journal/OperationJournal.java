@@ -5,7 +5,7 @@ import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.port.FileStore;
-import io.dredge.core.port.Metastore;
+import io.dredge.core.port.MetastoreReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,13 +40,13 @@ public final class OperationJournal
     private static final String MARKERS_COMPLETE = "running-markers";
 
     private final FileStore fileStore;
-    private final Metastore metastore;
+    private final MetastoreReader metastore;
     private final Optional<String> journalRoot;
     // a schema's location does not change within one call, and a journal lives for one call: ask the metastore once
     private final Map<String, String> schemaDirectories = new ConcurrentHashMap<>();
     private final Set<String> markedRunning = ConcurrentHashMap.newKeySet();
 
-    public OperationJournal(FileStore fileStore, Metastore metastore, Optional<String> journalRoot)
+    public OperationJournal(FileStore fileStore, MetastoreReader metastore, Optional<String> journalRoot)
     {
         this.fileStore = requireNonNull(fileStore, "fileStore is null");
         this.metastore = requireNonNull(metastore, "metastore is null");

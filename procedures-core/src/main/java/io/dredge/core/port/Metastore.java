@@ -1,11 +1,7 @@
 package io.dredge.core.port;
 
-import com.google.common.collect.ImmutableList;
-import com.google.common.collect.Lists;
 import io.dredge.core.model.HivePartitionDefinition;
 import io.dredge.core.model.HiveTableDefinition;
-import io.dredge.core.model.PartitionDescriptor;
-import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 
 import java.util.List;
@@ -14,72 +10,12 @@ import java.util.Optional;
 
 /**
  * The Hive metastore (thrift, Glue, or Trino's file metastore) shared by the engines: the one source of
- * truth for which tables exist and where their data lives.
+ * truth for which tables exist and where their data lives; what the operations that change tables need beyond
+ * {@link MetastoreReader}.
  */
 public interface Metastore
+        extends MetastoreReader
 {
-    /**
-     * Partitions read in one metastore call: Hive's own default ({@code metastore.batch.retrieve.max}). A thrift
-     * metastore spends about as long on a call of 50 partitions as on one of 300, so larger batches are faster.
-     */
-    int PARTITION_BATCH_SIZE = 300;
-
-    List<String> listSchemas();
-
-    boolean schemaExists(String schemaName);
-
-    /**
-     * Tables and views of a schema; empty when the schema does not exist.
-     */
-    List<String> listTables(String schemaName);
-
-    Optional<TableDescriptor> getTable(TableReference table);
-
-    /**
-     * Names of every partition of a partitioned table ({@code a=1/b=x}, escaped as Hive escapes them).
-     */
-    List<String> getPartitionNames(TableDescriptor table);
-
-    /**
-     * The named partitions with their locations, in the given order; partitions dropped meanwhile are left out.
-     */
-    default List<PartitionDescriptor> getPartitions(TableReference table, List<String> partitionNames)
-    {
-        return partitionReader(table).getPartitions(partitionNames);
-    }
-
-    /**
-     * Reads partitions of one table in several calls with one lookup of the table: a metastore answers a table
-     * lookup about as slowly as a batch of partitions.
-     */
-    PartitionReader partitionReader(TableReference table);
-
-    @FunctionalInterface
-    interface PartitionReader
-    {
-        /**
-         * As {@link Metastore#getPartitions}; safe to call from several threads at once.
-         */
-        List<PartitionDescriptor> getPartitions(List<String> partitionNames);
-    }
-
-    /**
-     * The named partitions, as {@link #getPartitions} reads them, {@link #PARTITION_BATCH_SIZE} at a time: a
-     * metastore call stays small for tables of many partitions.
-     */
-    default List<PartitionDescriptor> getPartitionsInBatches(TableReference table, List<String> partitionNames)
-    {
-        ImmutableList.Builder<PartitionDescriptor> partitions = ImmutableList.builder();
-        if (partitionNames.isEmpty()) {
-            return partitions.build();
-        }
-        PartitionReader reader = partitionReader(table);
-        for (List<String> batch : Lists.partition(partitionNames, PARTITION_BATCH_SIZE)) {
-            partitions.addAll(reader.getPartitions(batch));
-        }
-        return partitions.build();
-    }
-
     /**
      * The whole definition of a Hive table, as a backup keeps it: without statistics, DDL times, engine bookkeeping
      * and Dredge's lock. Empty when the table does not exist.
@@ -96,11 +32,6 @@ public interface Metastore
      * the location given for its name); all or nothing: when a partition cannot be added the table is dropped again.
      */
     void createTable(TableReference table, HiveTableDefinition definition, String location, String owner, List<HivePartitionDefinition> partitions, Map<String, String> partitionLocations);
-
-    /**
-     * The location of a schema (database), when it has one.
-     */
-    Optional<String> getSchemaLocation(String schemaName);
 
     /**
      * Whether tables and partitions can be pointed at new locations (Trino's file metastore ties each managed

@@ -12,7 +12,7 @@ import io.dredge.core.model.TableFiles;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
 import io.dredge.core.port.FileStore;
-import io.dredge.core.port.Metastore;
+import io.dredge.core.port.MetastoreReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +41,12 @@ public final class SmallFileReport
 {
     private static final Logger log = LoggerFactory.getLogger(SmallFileReport.class);
 
-    private final Metastore metastore;
+    private final MetastoreReader metastore;
     private final FileStore fileStore;
     private final Executor listingExecutor;
     private final Executor metastoreExecutor;
 
-    public SmallFileReport(Metastore metastore, FileStore fileStore, Executor listingExecutor, Executor metastoreExecutor)
+    public SmallFileReport(MetastoreReader metastore, FileStore fileStore, Executor listingExecutor, Executor metastoreExecutor)
     {
         this.metastore = requireNonNull(metastore, "metastore is null");
         this.fileStore = requireNonNull(fileStore, "fileStore is null");
@@ -139,7 +139,7 @@ public final class SmallFileReport
     private CompletableFuture<TableFiles> loadPartitions(TableDescriptor table)
     {
         List<String> names;
-        Metastore.PartitionReader reader;
+        MetastoreReader.PartitionReader reader;
         try {
             names = metastore.getPartitionNames(table);
             reader = names.isEmpty() ? ignored -> List.of() : metastore.partitionReader(table.table());
@@ -147,7 +147,7 @@ public final class SmallFileReport
         catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        List<CompletableFuture<List<PartitionFiles>>> batches = Lists.partition(names, Metastore.PARTITION_BATCH_SIZE).stream()
+        List<CompletableFuture<List<PartitionFiles>>> batches = Lists.partition(names, MetastoreReader.PARTITION_BATCH_SIZE).stream()
                 .map(batch -> supplyAsync(() -> reader.getPartitions(batch), metastoreExecutor)
                         .thenCompose(this::listPartitions))
                 .collect(toImmutableList());

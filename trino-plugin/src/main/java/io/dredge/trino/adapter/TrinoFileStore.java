@@ -28,8 +28,6 @@ import org.apache.parquet.format.RowGroup;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -42,7 +40,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static java.util.Objects.requireNonNull;
 
@@ -92,12 +89,6 @@ final class TrinoFileStore
     public SeekableInput newInput(String path)
             throws IOException
     {
-        Optional<Path> localFile = LocalFileListing.localDirectory(path);
-        if (localFile.isPresent()) {
-            // straight from the operating system, as such files are written: Hadoop's local file system reads through
-            // small buffers and its checksum layer, which made backup copies and checksums several times slower than cp
-            return new LocalSeekableInput(FileChannel.open(localFile.get(), READ));
-        }
         return new TrinoSeekableInput(fileSystem.newInputFile(Location.of(path)).newStream());
     }
 
@@ -273,57 +264,6 @@ final class TrinoFileStore
     {
         long rowCount(TrinoInputFile file)
                 throws IOException;
-    }
-
-    private static final class LocalSeekableInput
-            extends SeekableInput
-    {
-        private final FileChannel channel;
-
-        private LocalSeekableInput(FileChannel channel)
-        {
-            this.channel = requireNonNull(channel, "channel is null");
-        }
-
-        @Override
-        public long getPosition()
-                throws IOException
-        {
-            return channel.position();
-        }
-
-        @Override
-        public void seek(long position)
-                throws IOException
-        {
-            channel.position(position);
-        }
-
-        @Override
-        public int read()
-                throws IOException
-        {
-            byte[] one = new byte[1];
-            int read = read(one, 0, 1);
-            return read < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length)
-                throws IOException
-        {
-            if (length == 0) {
-                return 0;
-            }
-            return channel.read(ByteBuffer.wrap(buffer, offset, length));
-        }
-
-        @Override
-        public void close()
-                throws IOException
-        {
-            channel.close();
-        }
     }
 
     private static final class TrinoSeekableInput

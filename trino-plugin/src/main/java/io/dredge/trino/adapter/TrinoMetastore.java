@@ -3,6 +3,7 @@ package io.dredge.trino.adapter;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.model.HiveColumn;
 import io.dredge.core.model.HivePartitionDefinition;
+import io.dredge.core.model.HiveStorageFormats;
 import io.dredge.core.model.HiveStorage;
 import io.dredge.core.model.HiveTableDefinition;
 import io.dredge.core.model.PartitionDescriptor;
@@ -27,7 +28,6 @@ import io.trino.metastore.Storage;
 import io.trino.metastore.StorageFormat;
 import io.trino.metastore.Table;
 import io.trino.metastore.TableInfo;
-import io.trino.plugin.hive.HiveStorageFormat;
 import io.trino.plugin.hive.metastore.MetastoreUtil;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.TableNotFoundException;
@@ -387,14 +387,9 @@ final class TrinoMetastore
                 .orElseThrow(() -> new IllegalStateException("table %s no longer exists".formatted(table)));
     }
 
-    private static String storageFormatName(StorageFormat format)
+    static String storageFormatName(StorageFormat format)
     {
-        if (format.getSerDeNullable() == null || format.getInputFormatNullable() == null) {
-            return "UNKNOWN";
-        }
-        return HiveStorageFormat.getHiveStorageFormat(format)
-                .map(Enum::name)
-                .orElse(format.getInputFormatNullable());
+        return HiveStorageFormats.name(Optional.ofNullable(format.getSerDeNullable()), Optional.ofNullable(format.getInputFormatNullable()));
     }
 
     private static PartitionDescriptor toDescriptor(Table table, String name, Partition partition)

@@ -4,8 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.journal.OperationRecord;
-import io.dredge.core.journal.PartitionRecord;
-import io.dredge.core.journal.PartitionState;
+import io.dredge.core.journal.OperationSummary;
 import io.dredge.core.model.TableReference;
 import io.dredge.trino.DredgeConfig;
 import io.dredge.trino.DredgeMaintenance;
@@ -149,15 +148,7 @@ public class OperationsSystemTable
 
     private void addRow(InMemoryRecordSet.Builder result, OperationRecord record)
     {
-        List<PartitionRecord> compacted = record.compactedPartitions();
-        List<PartitionRecord> planned = record.partitions();
-        long filesAfter = 0;
-        long bytesAfter = 0;
-        for (PartitionRecord partition : planned) {
-            boolean onCopy = partition.state() == PartitionState.SWAPPED;
-            filesAfter += onCopy ? partition.outputFiles().size() : partition.inputFiles().size();
-            bytesAfter += onCopy ? partition.bytesAfter() : partition.bytesBefore();
-        }
+        OperationSummary summary = OperationSummary.of(record);
         result.addRow(
                 record.id(),
                 record.kind().name(),
@@ -172,14 +163,14 @@ public class OperationsSystemTable
                 record.targetOperationId().orElse(null),
                 record.verification().orElse(null),
                 record.partitionsConsidered(),
-                (long) planned.size(),
-                (long) compacted.size(),
-                (long) record.partitionsIn(PartitionState.SKIPPED).size(),
-                planned.stream().mapToLong(partition -> partition.inputFiles().size()).sum(),
-                planned.stream().mapToLong(PartitionRecord::bytesBefore).sum(),
-                filesAfter,
-                bytesAfter,
-                planned.stream().mapToLong(PartitionRecord::rowsVerified).sum(),
+                summary.partitionsPlanned(),
+                summary.partitionsCompacted(),
+                summary.partitionsSkipped(),
+                summary.filesBefore(),
+                summary.bytesBefore(),
+                summary.filesAfter(),
+                summary.bytesAfter(),
+                summary.rowsVerified(),
                 record.backupTable().orElse(null),
                 record.error().orElse(null));
     }

@@ -1,8 +1,8 @@
--- Dredge on the Hive side, in the demo's HiveServer2:  bin/dredge-hive -f sql-examples/hive/01_hooks.sql
+-- Dredge on the Hive side, in the demo's HiveServer2:  bin/dredge-hive -f sql-examples/hive/01_hooks_and_functions.sql
 -- The demo's HiveServer2 has Dredge's jar on its classpath and both hooks set in hive-site.xml.
 
--- The report's rule for figures Hive already keeps (numFiles, totalSize): the jar is on the classpath, so no USING JAR
-CREATE TEMPORARY FUNCTION dredge_small_file_status AS 'io.dredge.hive.udf.SmallFileStatusUdf';
+-- The demo registers Dredge's functions in every session (hive.server2.global.init.file.location, see README).
+-- The report's rule for figures Hive already keeps (numFiles, totalSize):
 SELECT dredge_small_file_status(600, 4410688);
 
 -- Writes as a pipeline makes them. The guard lets each through unless a Dredge operation (a compaction or a backup
@@ -13,6 +13,12 @@ CREATE TABLE IF NOT EXISTS demo.hive_clicks (click_id bigint) PARTITIONED BY (da
 INSERT INTO demo.hive_clicks PARTITION (day = '2024-01-01') VALUES (1), (2);
 INSERT INTO demo.hive_clicks PARTITION (day) VALUES (3, '2024-01-01'), (4, '2024-01-02');
 SELECT day, count(*) FROM demo.hive_clicks GROUP BY day;
+
+-- The small-file report and the operations journal, as Trino's dredge.system tables show them. Hive 4.0.1 takes no
+-- table function in FROM: call it alone for every column, or from a subquery to pick and filter.
+SELECT dredge_small_file_report('demo', 'hive_clicks');
+SELECT table_name, partition_name, file_count, status FROM (SELECT dredge_small_file_report('demo')) r WHERE status = 'NEEDS_COMPACTION';
+SELECT operation_id, kind, table_name, state, step FROM (SELECT dredge_operations('demo')) o;
 
 -- Then, in Trino (bin/dredge-sql):
 --   SELECT partition_name, file_count, status FROM dredge.system.small_file_report WHERE table_name = 'hive_clicks';

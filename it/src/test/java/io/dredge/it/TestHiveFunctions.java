@@ -1,0 +1,128 @@
+package io.dredge.it;
+
+import io.trino.testing.MaterializedRow;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.dredge.it.HiveStatements.rows;
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
+
+/**
+ * Dredge's Hive table functions in a real HiveServer2 (installed from the shaded jar, registered by the init file it
+ * ships) over the thrift metastore Trino's Dredge uses: the same rows as Trino's system tables.
+ */
+@TestInstance(PER_CLASS)
+class TestHiveFunctions
+        extends AbstractTestWithThriftMetastore
+{
+    private static final String USER = "analyst";
+    private static final String REPORT_COLUMNS = "schema_name, table_name, partition_name, table_type, file_format, file_count, total_bytes, avg_file_bytes, "
+            + "small_file_count, ideal_file_count, compaction_ratio, status, recommended_action";
+
+    private HiveServer2Process hiveServer;
+
+    @BeforeAll
+    public void startHiveServer()
+            throws Exception
+    {
+        hiveServer = HiveServer2Process.builder(directory().resolve("hiveserver2"), metastoreUri(), warehouse())
+                .withDredgeHooks()
+                .start();
+        createSchema("fn");
+        assertUpdate("CREATE TABLE hive.fn.events (id bigint, name varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.fn.events VALUES (%s, 'a', 'd1'), (%s, 'b', 'd2')", batch * 2, batch * 2 + 1), 2);
+        }
+        assertUpdate("CREATE TABLE hive.fn.flat (id bigint) WITH (format = 'ORC')");
+        assertUpdate("INSERT INTO hive.fn.flat VALUES 1", 1);
+        assertUpdate("INSERT INTO hive.fn.flat VALUES 2", 1);
+        assertUpdate("CREATE TABLE iceberg.fn.ice (id bigint, day date) WITH (partitioning = ARRAY['day'])");
+        assertUpdate("INSERT INTO iceberg.fn.ice VALUES (1, DATE '2024-01-01')", 1);
+        assertUpdate("INSERT INTO iceberg.fn.ice VALUES (2, DATE '2024-01-02')", 1);
+        assertUpdate("CREATE VIEW hive.fn.events_view AS SELECT id FROM hive.fn.events");
+    }
+
+    @AfterAll
+    public void stopHiveServer()
+    {
+        if (hiveServer != null) {
+            hiveServer.close();
+        }
+    }
+
+    @Test
+    public void testReportHasTrinosRows()
+            throws Exception
+    {
+        List<List<Object>> trino = computeActual(format("SELECT %s FROM dredge.system.small_file_report WHERE schema_name = 'fn'", REPORT_COLUMNS)).getMaterializedRows().stream()
+                .map(MaterializedRow::getFields)
+                .toList();
+        // a partitioned Hive table and its partitions, an unpartitioned ORC table, an Iceberg table and its partitions
+        assertThat(trino).extracting(row -> row.get(1) + ":" + row.get(2))
+                .contains("events:null", "events:day=d1", "events:day=d2", "flat:null", "ice:null", "ice:day=2024-01-01", "ice:day=2024-01-02");
+        try (Connection hive = hiveServer.connect(USER)) {
+            assertThat(rows(hive, format("SELECT %s FROM (SELECT dredge_small_file_report('fn')) r", REPORT_COLUMNS))).containsExactlyInAnyOrderElementsOf(trino);
+            assertThat(rows(hive, "SELECT DISTINCT catalog_name FROM (SELECT dredge_small_file_report('fn')) r")).containsExactly(List.of("hive"));
+            // one table, and another policy
+            assertThat(rows(hive, "SELECT partition_name, file_count, status FROM (SELECT dredge_small_file_report('fn', 'events', '100', '1.5')) r"))
+                    .containsExactlyInAnyOrder(
+                            Arrays.asList(null, 6L, "OK"),
+                            List.of("day=d1", 3L, "OK"),
+                            List.of("day=d2", 3L, "OK"));
+            assertThat(rows(hive, "SELECT partition_name, status FROM (SELECT dredge_small_file_report('fn', 'events')) r WHERE partition_name = 'day=d1'"))
+                    .containsExactly(List.of("day=d1", "NEEDS_COMPACTION"));
+            // Hive 4.0.1 takes no table function in FROM: the function alone gives every column
+            assertThat(rows(hive, "SELECT dredge_small_file_report('fn', 'flat')")).hasSize(1);
+        }
+    }
+
+    @Test
+    public void testReportRefusesWhatItCannotReport()
+            throws Exception
+    {
+        try (Connection hive = hiveServer.connect(USER)) {
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report('missing')) r")).hasMessageContaining("schema missing does not exist");
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report('fn', 'missing')) r")).hasMessageContaining("table fn.missing does not exist");
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report('fn', 'events_view')) r")).hasMessageContaining("fn.events_view is a view");
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report('fn''; DROP TABLE fn.events; --')) r")).hasMessageContaining("does not exist");
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report(CAST(NULL AS string))) r")).hasMessageContaining("schema must not be NULL or empty");
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report()) r")).hasMessageContaining("dredge_small_file_report takes 1 to 4 arguments");
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report('fn', 'events', 'big')) r")).hasMessageContaining("dredge_small_file_report: ");
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report('fn', 'events', '0')) r")).hasMessageContaining("target file size must be positive");
+        }
+        assertThat(computeActual("SELECT count(*) FROM hive.fn.events").getOnlyValue()).isEqualTo(6L);
+    }
+
+    @Test
+    public void testOperationsHaveTrinosRows()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.fn.compacted (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.fn.compacted VALUES (%s, 'a')", batch), 1);
+        }
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'fn', table_name => 'compacted')");
+        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'fn', table_name => 'compacted')");
+        String columns = "operation_id, kind, schema_name, table_name, state, user_name, step, target_operation_id, verification, partitions_considered, partitions_planned, "
+                + "partitions_compacted, partitions_skipped, files_before, bytes_before, files_after, bytes_after, rows_verified, backup_table, error_message";
+        List<List<Object>> trino = computeActual(format("SELECT %s FROM dredge.system.operations WHERE schema_name = 'fn' ORDER BY operation_id", columns)).getMaterializedRows().stream()
+                .map(MaterializedRow::getFields)
+                .toList();
+        assertThat(trino).extracting(row -> row.get(1) + ":" + row.get(4)).containsExactly("COMPACT:ROLLED_BACK", "ROLLBACK:SUCCEEDED");
+        try (Connection hive = hiveServer.connect(USER)) {
+            assertThat(rows(hive, format("SELECT %s FROM (SELECT dredge_operations('fn')) r", columns))).containsExactlyInAnyOrderElementsOf(trino);
+            assertThat(rows(hive, "SELECT kind FROM (SELECT dredge_operations('fn', 'compacted')) r WHERE started_at <= finished_at")).containsExactlyInAnyOrder(List.of("COMPACT"), List.of("ROLLBACK"));
+            assertThat(rows(hive, "SELECT count(*) FROM (SELECT dredge_operations('fn', 'events')) r")).containsExactly(List.of(0L));
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_operations('missing')) r")).hasMessageContaining("schema missing does not exist");
+        }
+    }
+}
