@@ -91,7 +91,7 @@ public final class DemoServer
         console.printf("  restore:   %s --execute \"CALL dredge.system.restore_table(backup_name => 'ice_nightly', schema_name => 'demo', table_name => 'events_ice_restored')\"%n", sql);
         String hive = "bin/dredge-hive" + (options.hivePort() == DemoOptions.DEFAULT_HIVE_PORT ? "" : " --url " + hiveServer.jdbcUrl());
         console.printf("  Hive:      %s   (HiveServer2 with Dredge's guard and audit hooks; %s -e \"...\" or -f file.hql)%n", hiveServer.jdbcUrl(), hive);
-        console.printf("  try:       %s -e \"INSERT INTO demo.events PARTITION (event_date = '2024-01-01') SELECT 1\"   (then see demo/.dredge/audit)%n%n", hive);
+        console.printf("  try:       %s -e \"SELECT dredge_small_file_report('demo')\"   (a Hive write to a table Dredge holds is refused)%n%n", hive);
         printReport(queryRunner, console);
         console.printf("%nServing until Ctrl-C.%n");
         stopped.await();
