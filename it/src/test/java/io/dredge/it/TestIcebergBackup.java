@@ -99,6 +99,42 @@ public class TestIcebergBackup
     }
 
     @Test
+    public void testUnpartitionedTableRestoresEverySnapshotAfterTheSourceIsGone()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE iceberg.ice.flat (id bigint, name varchar, day date)");
+        assertUpdate("INSERT INTO iceberg.ice.flat SELECT x, 'n' || CAST(x AS varchar), DATE '2024-01-01' FROM UNNEST(sequence(1, 20)) t(x)", 20);
+        assertUpdate("INSERT INTO iceberg.ice.flat SELECT x, 'm' || CAST(x AS varchar), DATE '2024-01-02' FROM UNNEST(sequence(21, 30)) t(x)", 10);
+        assertUpdate("DELETE FROM iceberg.ice.flat WHERE id % 4 = 0", 7);
+        assertUpdate("ALTER TABLE iceberg.ice.flat ADD COLUMN score double");
+        assertUpdate("INSERT INTO iceberg.ice.flat VALUES (100, 'late', DATE '2024-01-03', 1.5)", 1);
+        Map<Long, List<Object>> before = figuresAtEverySnapshot("iceberg.ice.flat");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'flat', backup_name => 'flat_1')");
+
+        Path source = Path.of(((String) computeActual("SELECT file FROM iceberg.ice.\"flat$metadata_log_entries\" LIMIT 1").getOnlyValue()).replaceFirst("^file:", "")).getParent().getParent();
+        assertUpdate("DROP TABLE iceberg.ice.flat");
+        if (Files.exists(source)) {
+            deleteRecursively(source);
+        }
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'flat_1', schema_name => 'ice_restored', table_name => 'flat')");
+        assertThat(figuresAtEverySnapshot("iceberg.ice_restored.flat")).isEqualTo(before);
+        assertThat(computeActual("SELECT score FROM iceberg.ice_restored.flat WHERE id = 100").getOnlyValue()).isEqualTo(1.5);
+    }
+
+    @Test
+    public void testOrcPositionDeletesAreRefusedBeforeAnythingIsWritten()
+    {
+        // iceberg-core rewrites the paths inside Parquet and Avro position-delete files only
+        assertUpdate("CREATE TABLE iceberg.ice.orc_deletes (id bigint) WITH (format = 'ORC')");
+        assertUpdate("INSERT INTO iceberg.ice.orc_deletes VALUES 1, 2, 3", 3);
+        assertUpdate("DELETE FROM iceberg.ice.orc_deletes WHERE id = 2", 1);
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'orc_deletes', backup_name => 'orc_deletes_1')",
+                "position-delete file .* is ORC, which Dredge cannot rewrite for a new location \\(it can Parquet and Avro\\); a backup holds every snapshot.*");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE backup_name = 'orc_deletes_1'").getOnlyValue()).isEqualTo(0L);
+        assertThat(repository.resolve("tables").resolve("ice").resolve("orc_deletes")).doesNotExist();
+    }
+
+    @Test
     public void testCommitsRacingTheBackupAreNotInItAndTheNextBackupHasThem()
             throws Exception
     {

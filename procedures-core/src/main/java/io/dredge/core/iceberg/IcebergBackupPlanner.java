@@ -126,7 +126,8 @@ public final class IcebergBackupPlanner
             case EQUALITY_DELETES -> Role.EQUALITY_DELETES;
             case POSITION_DELETES -> {
                 if (!REWRITABLE_DELETE_FORMATS.contains(file.format())) {
-                    throw new DredgeException(NOT_SUPPORTED, "position-delete file %s is %s, which Dredge cannot rewrite for a new location (it can Parquet and Avro); compact the table's deletes away first, for example with ALTER TABLE ... EXECUTE optimize"
+                    throw new DredgeException(NOT_SUPPORTED, ("position-delete file %s is %s, which Dredge cannot rewrite for a new location (it can Parquet and Avro); a backup holds every snapshot, so the file must first leave the table's history: "
+                            + "write the table as Parquet (ALTER TABLE ... SET PROPERTIES format = 'PARQUET', then ALTER TABLE ... EXECUTE optimize) and expire the snapshots that still reference it")
                             .formatted(file.location(), file.format()));
                 }
                 yield file.format() == FileFormat.PUFFIN ? Role.DELETION_VECTOR : Role.POSITION_DELETES;
