@@ -82,37 +82,14 @@ public class OperationsUdtf
             if (table.isPresent() && !table.get().equals(record.table().tableName())) {
                 continue;
             }
-            OperationSummary summary = OperationSummary.of(record);
-            rows.add(new Object[] {
-                    record.id(),
-                    record.kind().name(),
-                    catalog,
-                    record.table().schemaName(),
-                    record.table().tableName(),
-                    record.state().name(),
-                    record.user(),
-                    timestamp(record.startedAt()),
-                    record.finishedAt().map(OperationsUdtf::timestamp).orElse(null),
-                    record.step(),
-                    record.targetOperationId().orElse(null),
-                    record.verification().orElse(null),
-                    record.partitionsConsidered(),
-                    summary.partitionsPlanned(),
-                    summary.partitionsCompacted(),
-                    summary.partitionsSkipped(),
-                    summary.filesBefore(),
-                    summary.bytesBefore(),
-                    summary.filesAfter(),
-                    summary.bytesAfter(),
-                    summary.rowsVerified(),
-                    record.backupTable().orElse(null),
-                    record.error().orElse(null)});
+            Object[] values = OperationSummary.of(record).values(catalog);
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] instanceof Instant instant) {
+                    values[i] = Timestamp.ofEpochMilli(instant.toEpochMilli());
+                }
+            }
+            rows.add(values);
         }
         return rows.build();
-    }
-
-    private static Timestamp timestamp(Instant instant)
-    {
-        return Timestamp.ofEpochMilli(instant.toEpochMilli());
     }
 }

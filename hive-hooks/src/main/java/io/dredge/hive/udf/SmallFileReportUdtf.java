@@ -5,7 +5,6 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
-import io.dredge.core.report.FileGroupStatistics;
 import io.dredge.core.report.SmallFileReport;
 import io.dredge.core.report.SmallFileReportRow;
 import io.dredge.core.report.SmallFilePolicy;
@@ -93,22 +92,7 @@ public class SmallFileReportUdtf
                     .toList();
             ImmutableList.Builder<Object[]> rows = ImmutableList.builder();
             for (SmallFileReportRow row : report.rows(tables, policy)) {
-                FileGroupStatistics statistics = row.statistics();
-                rows.add(new Object[] {
-                        catalog,
-                        row.table().schemaName(),
-                        row.table().tableName(),
-                        row.partitionName().orElse(null),
-                        row.tableType().name(),
-                        row.fileFormat(),
-                        statistics.fileCount(),
-                        statistics.totalBytes(),
-                        statistics.avgFileBytes(),
-                        statistics.smallFileCount(),
-                        statistics.idealFileCount(),
-                        statistics.compactionRatio(),
-                        statistics.status().name(),
-                        statistics.recommendedAction()});
+                rows.add(row.values(catalog));
             }
             return rows.build();
         }

@@ -1,5 +1,6 @@
 package io.dredge.core.journal;
 
+import java.time.Instant;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -48,5 +49,40 @@ public record OperationSummary(
                 filesAfter,
                 bytesAfter,
                 planned.stream().mapToLong(PartitionRecord::rowsVerified).sum());
+    }
+
+    /**
+     * The operation's values in the order of the operations table's columns ({@code operation_id, kind,
+     * catalog_name, schema_name, table_name, state, user_name, started_at, finished_at, step, target_operation_id,
+     * verification, partitions_considered, partitions_planned, partitions_compacted, partitions_skipped,
+     * files_before, bytes_before, files_after, bytes_after, rows_verified, backup_table, error_message}), as both
+     * engines show them, with timestamps as {@link Instant}s for the engine to convert; NULL as {@code null}.
+     */
+    public Object[] values(String catalogName)
+    {
+        return new Object[] {
+                record.id(),
+                record.kind().name(),
+                catalogName,
+                record.table().schemaName(),
+                record.table().tableName(),
+                record.state().name(),
+                record.user(),
+                record.startedAt(),
+                record.finishedAt().orElse(null),
+                record.step(),
+                record.targetOperationId().orElse(null),
+                record.verification().orElse(null),
+                record.partitionsConsidered(),
+                partitionsPlanned,
+                partitionsCompacted,
+                partitionsSkipped,
+                filesBefore,
+                bytesBefore,
+                filesAfter,
+                bytesAfter,
+                rowsVerified,
+                record.backupTable().orElse(null),
+                record.error().orElse(null)};
     }
 }

@@ -148,31 +148,13 @@ public class OperationsSystemTable
 
     private void addRow(InMemoryRecordSet.Builder result, OperationRecord record)
     {
-        OperationSummary summary = OperationSummary.of(record);
-        result.addRow(
-                record.id(),
-                record.kind().name(),
-                hiveCatalogName,
-                record.table().schemaName(),
-                record.table().tableName(),
-                record.state().name(),
-                record.user(),
-                timestamp(record.startedAt()),
-                record.finishedAt().map(OperationsSystemTable::timestamp).orElse(null),
-                record.step(),
-                record.targetOperationId().orElse(null),
-                record.verification().orElse(null),
-                record.partitionsConsidered(),
-                summary.partitionsPlanned(),
-                summary.partitionsCompacted(),
-                summary.partitionsSkipped(),
-                summary.filesBefore(),
-                summary.bytesBefore(),
-                summary.filesAfter(),
-                summary.bytesAfter(),
-                summary.rowsVerified(),
-                record.backupTable().orElse(null),
-                record.error().orElse(null));
+        Object[] values = OperationSummary.of(record).values(hiveCatalogName);
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof Instant instant) {
+                values[i] = timestamp(instant);
+            }
+        }
+        result.addRow(values);
     }
 
     static long timestamp(Instant instant)

@@ -129,24 +129,9 @@ public class SmallFileReportSystemTable
 
     private void addRow(InMemoryRecordSet.Builder result, SmallFileReportRow row)
     {
-        FileGroupStatistics statistics = row.statistics();
-        result.addRow(
-                switch (row.tableType()) {
-                    case HIVE -> hiveCatalogName;
-                    case ICEBERG -> icebergCatalogName;
-                },
-                row.table().schemaName(),
-                row.table().tableName(),
-                row.partitionName().orElse(null),
-                row.tableType().name(),
-                row.fileFormat(),
-                statistics.fileCount(),
-                statistics.totalBytes(),
-                statistics.avgFileBytes(),
-                statistics.smallFileCount(),
-                statistics.idealFileCount(),
-                statistics.compactionRatio(),
-                statistics.status().name(),
-                statistics.recommendedAction());
+        result.addRow(row.values(switch (row.tableType()) {
+            case HIVE -> hiveCatalogName;
+            case ICEBERG -> icebergCatalogName;
+        }));
     }
 }
