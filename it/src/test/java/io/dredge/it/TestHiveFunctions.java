@@ -1,7 +1,6 @@
 package io.dredge.it;
 
 import io.trino.testing.MaterializedRow;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -22,21 +21,15 @@ import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
  */
 @TestInstance(PER_CLASS)
 class TestHiveFunctions
-        extends AbstractTestWithThriftMetastore
+        extends AbstractTestWithDredgeHive
 {
     private static final String USER = "analyst";
     private static final String REPORT_COLUMNS = "schema_name, table_name, partition_name, table_type, file_format, file_count, total_bytes, avg_file_bytes, "
             + "small_file_count, ideal_file_count, compaction_ratio, status, recommended_action";
 
-    private HiveServer2Process hiveServer;
-
     @BeforeAll
-    public void startHiveServer()
-            throws Exception
+    public void createTables()
     {
-        hiveServer = HiveServer2Process.builder(directory().resolve("hiveserver2"), metastoreUri(), warehouse())
-                .withDredgeHooks()
-                .start();
         createSchema("fn");
         assertUpdate("CREATE TABLE hive.fn.events (id bigint, name varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
         for (int batch = 0; batch < 3; batch++) {
@@ -51,14 +44,6 @@ class TestHiveFunctions
         assertUpdate("CREATE VIEW hive.fn.events_view AS SELECT id FROM hive.fn.events");
     }
 
-    @AfterAll
-    public void stopHiveServer()
-    {
-        if (hiveServer != null) {
-            hiveServer.close();
-        }
-    }
-
     @Test
     public void testReportHasTrinosRows()
             throws Exception
@@ -69,7 +54,7 @@ class TestHiveFunctions
         // a partitioned Hive table and its partitions, an unpartitioned ORC table, an Iceberg table and its partitions
         assertThat(trino).extracting(row -> row.get(1) + ":" + row.get(2))
                 .contains("events:null", "events:day=d1", "events:day=d2", "flat:null", "ice:null", "ice:day=2024-01-01", "ice:day=2024-01-02");
-        try (Connection hive = hiveServer.connect(USER)) {
+        try (Connection hive = hiveServer().connect(USER)) {
             assertThat(rows(hive, format("SELECT %s FROM (SELECT dredge_small_file_report('fn')) r", REPORT_COLUMNS))).containsExactlyInAnyOrderElementsOf(trino);
             assertThat(rows(hive, "SELECT DISTINCT catalog_name FROM (SELECT dredge_small_file_report('fn')) r")).containsExactly(List.of("hive"));
             // one table, and another policy
@@ -89,7 +74,7 @@ class TestHiveFunctions
     public void testReportRefusesWhatItCannotReport()
             throws Exception
     {
-        try (Connection hive = hiveServer.connect(USER)) {
+        try (Connection hive = hiveServer().connect(USER)) {
             assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report('missing')) r")).hasMessageContaining("schema missing does not exist");
             assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report('fn', 'missing')) r")).hasMessageContaining("table fn.missing does not exist");
             assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report('fn', 'events_view')) r")).hasMessageContaining("fn.events_view is a view");
@@ -118,7 +103,7 @@ class TestHiveFunctions
                 .map(MaterializedRow::getFields)
                 .toList();
         assertThat(trino).extracting(row -> row.get(1) + ":" + row.get(4)).containsExactly("COMPACT:ROLLED_BACK", "ROLLBACK:SUCCEEDED");
-        try (Connection hive = hiveServer.connect(USER)) {
+        try (Connection hive = hiveServer().connect(USER)) {
             assertThat(rows(hive, format("SELECT %s FROM (SELECT dredge_operations('fn')) r", columns))).containsExactlyInAnyOrderElementsOf(trino);
             assertThat(rows(hive, "SELECT kind FROM (SELECT dredge_operations('fn', 'compacted')) r WHERE started_at <= finished_at")).containsExactlyInAnyOrder(List.of("COMPACT"), List.of("ROLLBACK"));
             assertThat(rows(hive, "SELECT count(*) FROM (SELECT dredge_operations('fn', 'events')) r")).containsExactly(List.of(0L));

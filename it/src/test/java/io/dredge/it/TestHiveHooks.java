@@ -6,7 +6,6 @@ import io.dredge.core.audit.WrittenFiles;
 import io.dredge.core.report.FileGroupStatus;
 import io.dredge.it.demo.HiveClient;
 import io.trino.Session;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,11 +36,9 @@ import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
  */
 @TestInstance(PER_CLASS)
 class TestHiveHooks
-        extends AbstractTestWithThriftMetastore
+        extends AbstractTestWithDredgeHive
 {
     private static final String USER = "etl";
-
-    private HiveServer2Process hiveServer;
 
     @Override
     protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
@@ -52,22 +49,9 @@ class TestHiveHooks
     }
 
     @BeforeAll
-    public void startHiveServer()
-            throws Exception
+    public void createHooksSchema()
     {
-        hiveServer = HiveServer2Process.builder(directory().resolve("hiveserver2"), metastoreUri(), warehouse())
-                // as README tells operators to install it; the restricted list keeps a session from switching the guard off
-                .withDredgeHooks()
-                .start();
         createSchema("hooks");
-    }
-
-    @AfterAll
-    public void stopHiveServer()
-    {
-        if (hiveServer != null) {
-            hiveServer.close();
-        }
     }
 
     @Test
@@ -82,7 +66,7 @@ class TestHiveHooks
         assertQueryFails(crashing, "CALL dredge.system.backup_table(schema_name => 'hooks', table_name => 'held', backup_name => 'held_1')", "injected fault after WRITTEN 1");
         String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE table_name = 'held' AND state = 'RUNNING'").getOnlyValue();
 
-        try (Connection hive = hiveServer.connect(USER)) {
+        try (Connection hive = hiveServer().connect(USER)) {
             for (String write : List.of(
                     "INSERT INTO hooks.held PARTITION (day = 'c') VALUES (3)",
                     "INSERT INTO hooks.held PARTITION (day) VALUES (3, 'a')",
@@ -124,7 +108,7 @@ class TestHiveHooks
         }
         Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "WRITTEN:6").build();
         ExecutorService executor = Executors.newSingleThreadExecutor();
-        try (Connection hive = hiveServer.connect(USER)) {
+        try (Connection hive = hiveServer().connect(USER)) {
             Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, "CALL dredge.system.compact_table(schema_name => 'hooks', table_name => 'compacted')"));
             String operationId = (String) waitForRunningOperation("compacted", "COMPACT", "wrote").getField(0);
             assertThatThrownBy(() -> execute(hive, "INSERT INTO hooks.compacted PARTITION (day = 'a') VALUES (10)"))
@@ -144,7 +128,7 @@ class TestHiveHooks
     public void testAuditRecordsExactlyThePartitionsEachWriteWrote()
             throws Exception
     {
-        try (Connection hive = hiveServer.connect(USER)) {
+        try (Connection hive = hiveServer().connect(USER)) {
             execute(hive, "CREATE TABLE hooks.audited (id int) PARTITIONED BY (day string) STORED AS ORC");
             execute(hive, "CREATE TABLE hooks.audited_flat (id int) STORED AS PARQUET");
             // one partition, twice: the second write leaves two small files
@@ -182,7 +166,7 @@ class TestHiveHooks
             files = paths.filter(path -> path.toString().endsWith(".sql")).sorted().toList();
         }
         assertThat(files).isNotEmpty();
-        try (Connection hive = hiveServer.connect(USER)) {
+        try (Connection hive = hiveServer().connect(USER)) {
             for (Path file : files) {
                 List<String> statements = HiveClient.statements(Files.readString(file));
                 assertThat(statements).as(file.toString()).isNotEmpty();
