@@ -122,16 +122,39 @@ public class TestIcebergBackup
     }
 
     @Test
-    public void testOrcPositionDeletesAreRefusedBeforeAnythingIsWritten()
+    public void testOrcTableWithPositionDeletesRestoresEverySnapshotAfterTheSourceIsGone()
+            throws IOException
     {
-        // iceberg-core rewrites the paths inside Parquet and Avro position-delete files only
-        assertUpdate("CREATE TABLE iceberg.ice.orc_deletes (id bigint) WITH (format = 'ORC')");
-        assertUpdate("INSERT INTO iceberg.ice.orc_deletes VALUES 1, 2, 3", 3);
-        assertUpdate("DELETE FROM iceberg.ice.orc_deletes WHERE id = 2", 1);
-        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'orc_deletes', backup_name => 'orc_deletes_1')",
-                "position-delete file .* is ORC, which Dredge cannot rewrite for a new location \\(it can Parquet and Avro\\); a backup holds every snapshot.*");
-        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE backup_name = 'orc_deletes_1'").getOnlyValue()).isEqualTo(0L);
-        assertThat(repository.resolve("tables").resolve("ice").resolve("orc_deletes")).doesNotExist();
+        // Trino writes ORC position-delete files for an ORC table (format version 2): a restore reads and rewrites
+        // them with iceberg-orc, and a wrong data-file path in one would bring deleted rows back
+        assertUpdate("CREATE TABLE iceberg.ice.orc_events (id bigint, name varchar, day date) WITH (format = 'ORC', format_version = 2, partitioning = ARRAY['day'])");
+        assertUpdate("INSERT INTO iceberg.ice.orc_events SELECT x, 'n' || CAST(x AS varchar), date_add('day', x % 3, DATE '2024-01-01') FROM UNNEST(sequence(1, 30)) t(x)", 30);
+        assertUpdate("INSERT INTO iceberg.ice.orc_events SELECT x, 'n' || CAST(x AS varchar), date_add('day', x % 3, DATE '2024-01-01') FROM UNNEST(sequence(31, 60)) t(x)", 30);
+        assertUpdate("DELETE FROM iceberg.ice.orc_events WHERE id % 7 = 0", 8);
+        assertUpdate("UPDATE iceberg.ice.orc_events SET name = 'updated' WHERE id % 5 = 0", 11);
+        assertUpdate("ALTER TABLE iceberg.ice.orc_events ADD COLUMN score double");
+        assertUpdate("INSERT INTO iceberg.ice.orc_events VALUES (100, 'late', DATE '2024-01-04', 1.5)", 1);
+        assertUpdate("DELETE FROM iceberg.ice.orc_events WHERE id = 1", 1);
+        assertThat(computeActual("SELECT DISTINCT file_format FROM iceberg.ice.\"orc_events$files\" WHERE content = 1").getOnlyColumnAsSet())
+                .containsExactly("ORC");
+        Map<Long, List<Object>> before = figuresAtEverySnapshot("iceberg.ice.orc_events");
+        Object deleteFiles = computeActual("SELECT count(*) FROM iceberg.ice.\"orc_events$files\" WHERE content = 1").getOnlyValue();
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'orc_events', backup_name => 'orc_events_1')");
+
+        Path source = Path.of(((String) computeActual("SELECT file FROM iceberg.ice.\"orc_events$metadata_log_entries\" LIMIT 1").getOnlyValue()).replaceFirst("^file:", "")).getParent().getParent();
+        assertUpdate("DROP TABLE iceberg.ice.orc_events");
+        if (Files.exists(source)) {
+            deleteRecursively(source);
+        }
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'orc_events_1', schema_name => 'ice_restored', table_name => 'orc_events')");
+        assertThat(figuresAtEverySnapshot("iceberg.ice_restored.orc_events")).isEqualTo(before);
+        assertThat(computeActual("SELECT DISTINCT file_format FROM iceberg.ice_restored.\"orc_events$files\" WHERE content = 1").getOnlyColumnAsSet())
+                .containsExactly("ORC");
+        assertThat(computeActual("SELECT count(*) FROM iceberg.ice_restored.\"orc_events$files\" WHERE content = 1").getOnlyValue()).isEqualTo(deleteFiles);
+        assertThat(computeActual("SELECT score FROM iceberg.ice_restored.orc_events WHERE id = 100").getOnlyValue()).isEqualTo(1.5);
+        // the restored table takes further deletes like any other
+        assertUpdate("DELETE FROM iceberg.ice_restored.orc_events WHERE id = 2", 1);
+        assertThat(computeActual("SELECT count(*) FROM iceberg.ice_restored.orc_events").getOnlyValue()).isEqualTo(51L);
     }
 
     @Test

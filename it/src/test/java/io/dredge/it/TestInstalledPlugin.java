@@ -124,7 +124,7 @@ final class TestInstalledPlugin
         try (Stream<Path> files = Files.list(dredgePlugin)) {
             List<String> names = files.map(file -> file.getFileName().toString()).toList();
             // the server provides the SPI; HDFS must live only in hdfs/, or Trino refuses fs.hadoop.enabled;
-            // Hadoop itself is in both, for Iceberg restores' Parquet rewrites, and the same jar in both
+            // Hadoop itself is in both, for Iceberg restores' Parquet and ORC rewrites, and the same jar in both
             assertThat(names).anyMatch(name -> name.startsWith("dredge-trino-plugin-"))
                     .noneMatch(name -> name.startsWith("trino-spi-"))
                     .noneMatch(name -> name.startsWith("trino-hdfs-"))
@@ -246,6 +246,25 @@ final class TestInstalledPlugin
         assertThat(backUpAndRestore("iceberg", "installed_iceberg", "orders", "id, name")).containsExactly(172L);
         assertThat(query("SELECT count(*) FROM iceberg.installed_iceberg.\"orders_restored$files\" WHERE content = 1"))
                 .isEqualTo(query("SELECT count(*) FROM iceberg.installed_iceberg.\"orders$files\" WHERE content = 1"));
+    }
+
+    @Test
+    void testIcebergBackupAndRestoreRewritesOrcPositionDeletesThroughTheInstalledPlugin()
+            throws SQLException
+    {
+        // an ORC table's merge-on-read DELETE and UPDATE write ORC position-delete files, which a restore rewrites
+        // with iceberg-orc and ORC's nohive jar on the plugin's own Hadoop
+        execute("CREATE TABLE iceberg.installed_iceberg.orc_orders (id bigint, name varchar) WITH (format = 'ORC', format_version = 2)");
+        execute("INSERT INTO iceberg.installed_iceberg.orc_orders SELECT n, 'order ' || CAST(n AS varchar) FROM UNNEST(sequence(1, 100)) AS t(n)");
+        execute("INSERT INTO iceberg.installed_iceberg.orc_orders SELECT n, 'order ' || CAST(n AS varchar) FROM UNNEST(sequence(101, 200)) AS t(n)");
+        execute("DELETE FROM iceberg.installed_iceberg.orc_orders WHERE id % 7 = 0");
+        execute("UPDATE iceberg.installed_iceberg.orc_orders SET name = 'updated' WHERE id % 5 = 0");
+        assertThat(query("SELECT file_format FROM iceberg.installed_iceberg.\"orc_orders$files\" WHERE content = 1"))
+                .isNotEmpty()
+                .allMatch(row -> row.equals(List.of("ORC")));
+        assertThat(backUpAndRestore("iceberg", "installed_iceberg", "orc_orders", "id, name")).containsExactly(172L);
+        assertThat(query("SELECT count(*) FROM iceberg.installed_iceberg.\"orc_orders_restored$files\" WHERE content = 1"))
+                .isEqualTo(query("SELECT count(*) FROM iceberg.installed_iceberg.\"orc_orders$files\" WHERE content = 1"));
     }
 
     /**

@@ -53,7 +53,7 @@ public final class IcebergBackupPlanner
     /**
      * Formats of position-delete files that {@link IcebergRestoreRewriter} can rewrite; deletion vectors are Puffin.
      */
-    static final Set<FileFormat> REWRITABLE_DELETE_FORMATS = Set.of(FileFormat.PARQUET, FileFormat.AVRO, FileFormat.PUFFIN);
+    static final Set<FileFormat> REWRITABLE_DELETE_FORMATS = Set.of(FileFormat.PARQUET, FileFormat.AVRO, FileFormat.ORC, FileFormat.PUFFIN);
 
     private IcebergBackupPlanner() {}
 
@@ -126,7 +126,7 @@ public final class IcebergBackupPlanner
             case EQUALITY_DELETES -> Role.EQUALITY_DELETES;
             case POSITION_DELETES -> {
                 if (!REWRITABLE_DELETE_FORMATS.contains(file.format())) {
-                    throw new DredgeException(NOT_SUPPORTED, ("position-delete file %s is %s, which Dredge cannot rewrite for a new location (it can Parquet and Avro); a backup holds every snapshot, so the file must first leave the table's history: "
+                    throw new DredgeException(NOT_SUPPORTED, ("position-delete file %s is %s, which Dredge cannot rewrite for a new location (it can Parquet, Avro and ORC); a backup holds every snapshot, so the file must first leave the table's history: "
                             + "write the table as Parquet (ALTER TABLE ... SET PROPERTIES format = 'PARQUET', then ALTER TABLE ... EXECUTE optimize) and expire the snapshots that still reference it")
                             .formatted(file.location(), file.format()));
                 }

@@ -105,8 +105,8 @@ public final class IcebergRestoreRewriter
                 throw new UncheckedIOException("failed to rewrite position-delete file " + file.location(), e);
             }
             catch (LinkageError e) {
-                // Parquet reads and writes through Hadoop's Configuration and codecs, which only the installation provides
-                throw new DredgeException(NOT_SUPPORTED, "cannot rewrite position-delete file %s for the restored table: class %s is missing or incompatible (Parquet needs Hadoop at run time); reinstall Dredge from its complete package, which includes Hadoop"
+                // Parquet and ORC read and write through Hadoop's Configuration and codecs, which only the installation provides
+                throw new DredgeException(NOT_SUPPORTED, "cannot rewrite position-delete file %s for the restored table: class %s is missing or incompatible (Parquet and ORC need Hadoop at run time); reinstall Dredge from its complete package, which includes Hadoop"
                         .formatted(file.location(), e.getMessage().replace('/', '.')), e);
             }
             written.add(path);

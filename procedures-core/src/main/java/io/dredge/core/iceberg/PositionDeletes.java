@@ -9,6 +9,8 @@ import org.apache.iceberg.avro.Avro;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.avro.DataWriter;
 import org.apache.iceberg.data.avro.PlannedDataReader;
+import org.apache.iceberg.data.orc.GenericOrcReader;
+import org.apache.iceberg.data.orc.GenericOrcWriter;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
@@ -16,13 +18,15 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DeleteSchemaUtil;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.orc.ORC;
 import org.apache.iceberg.parquet.Parquet;
 
 import java.io.IOException;
 
 /**
  * Reads and writes position-delete files as generic records for {@code RewriteTablePathUtil}, in the formats Trino and
- * Spark write them (Parquet and Avro). Deletion vectors (Puffin) are rewritten by iceberg-core itself.
+ * Spark write them (Parquet, Avro and ORC; Trino writes ORC ones for a table with {@code format = 'ORC'}). Deletion
+ * vectors (Puffin) are rewritten by iceberg-core itself. Parquet and ORC need Hadoop's classes at run time.
  */
 final class PositionDeletes
         implements PositionDeleteReaderWriter
@@ -40,6 +44,10 @@ final class PositionDeletes
             case AVRO -> Avro.read(inputFile)
                     .project(schema)
                     .createResolvingReader(PlannedDataReader::create)
+                    .build();
+            case ORC -> ORC.read(inputFile)
+                    .project(schema)
+                    .createReaderFunc(fileSchema -> GenericOrcReader.buildReader(schema, fileSchema))
                     .build();
             default -> throw new UnsupportedOperationException("cannot read position deletes in " + format + ": " + inputFile.location());
         };
@@ -59,6 +67,12 @@ final class PositionDeletes
                     .buildPositionWriter();
             case AVRO -> Avro.writeDeletes(outputFile)
                     .createWriterFunc(DataWriter::create)
+                    .withSpec(spec)
+                    .withPartition(partition)
+                    .rowSchema(rowSchema)
+                    .buildPositionWriter();
+            case ORC -> ORC.writeDeletes(outputFile)
+                    .createWriterFunc(GenericOrcWriter::buildWriter)
                     .withSpec(spec)
                     .withPartition(partition)
                     .rowSchema(rowSchema)
