@@ -154,6 +154,19 @@ class TestHiveHooks
 
         WriteAudit flat = audits("audited_flat").getFirst();
         assertThat(flat.written()).containsExactly(new WrittenFiles(Optional.empty(), 1, bytes(directoryOf("hooks.audited_flat")), FileGroupStatus.OK));
+
+        // records of days older than the retention (30 days) go as new ones are written
+        Path auditDirectory = warehouse().resolve("hooks").resolve(".dredge").resolve("audit").resolve("audited_flat");
+        Path expired = Files.createDirectories(auditDirectory.resolve("2020-01-01"));
+        Files.writeString(expired.resolve("old.json"), "{}");
+        Path foreign = Files.createDirectories(auditDirectory.resolve("notes"));
+        try (Connection hive = hiveServer().connect(USER)) {
+            execute(hive, "INSERT INTO hooks.audited_flat VALUES (3)");
+        }
+        assertThat(expired).doesNotExist();
+        assertThat(foreign).exists();
+        Files.delete(foreign);
+        assertThat(audits("audited_flat")).hasSize(2);
     }
 
     @Test
@@ -192,7 +205,7 @@ class TestHiveHooks
             throws IOException
     {
         Path directory = warehouse().resolve(schema).resolve(".dredge").resolve("audit").resolve(table);
-        try (Stream<Path> files = Files.list(directory)) {
+        try (Stream<Path> files = Files.walk(directory)) {
             return files.filter(file -> file.getFileName().toString().endsWith(".json"))
                     .map(file -> {
                         try {

@@ -9,6 +9,8 @@ import io.dredge.core.report.FileGroupStatus;
 import io.dredge.core.report.HiveTableFiles;
 import io.dredge.core.report.SmallFilePolicy;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -39,13 +41,17 @@ import java.util.Optional;
  * already committed.
  *
  * <p>Settings: {@code dredge.audit.target-file-size-bytes} (default 128 MB) and
- * {@code dredge.audit.compaction-ratio-threshold} (default 10), as the small-file report's.
+ * {@code dredge.audit.compaction-ratio-threshold} (default 10), as the small-file report's, and
+ * {@code dredge.audit.retention-days} (default 30): records of older days are removed as new ones are written.
  */
 public class SmallFileAuditHook
         implements ExecuteWithHookContext
 {
     public static final String TARGET_FILE_SIZE = "dredge.audit.target-file-size-bytes";
     public static final String COMPACTION_RATIO_THRESHOLD = "dredge.audit.compaction-ratio-threshold";
+    public static final String RETENTION_DAYS = "dredge.audit.retention-days";
+
+    private static final int DEFAULT_RETENTION_DAYS = 30;
 
     private static final Logger log = LoggerFactory.getLogger(SmallFileAuditHook.class);
 
@@ -96,9 +102,11 @@ public class SmallFileAuditHook
         WriteAudit audit = WriteAudit.of(table, queryId, String.valueOf(context.getUserName()), Instant.now(), files, policy);
         String schemaLocation = Hive.get(context.getConf()).getDatabase(table.schemaName()).getLocationUri();
         Path target = new Path(audit.location(schemaLocation));
-        try (OutputStream out = target.getFileSystem(conf).create(target, true)) {
+        FileSystem fileSystem = target.getFileSystem(conf);
+        try (OutputStream out = fileSystem.create(target, true)) {
             out.write(WriteAuditCodec.toJson(audit));
         }
+        removeExpiredDays(fileSystem, new Path(WriteAudit.directory(schemaLocation, table)), audit.writtenAt(), retentionDays(conf));
         for (WrittenFiles group : audit.written()) {
             String where = group.partitionName().map(name -> "partition %s of %s".formatted(name, table)).orElse("table " + table);
             if (group.status() == FileGroupStatus.NEEDS_COMPACTION) {
@@ -134,6 +142,34 @@ public class SmallFileAuditHook
             // an insert of no rows may leave no directory
         }
         return files;
+    }
+
+    /**
+     * Removes the table's day directories older than the retention: one listing of a directory of about as many
+     * entries as days kept.
+     */
+    private static void removeExpiredDays(FileSystem fileSystem, Path tableDirectory, Instant now, int retentionDays)
+            throws IOException
+    {
+        List<String> days = new ArrayList<>();
+        for (FileStatus status : fileSystem.listStatus(tableDirectory)) {
+            if (status.isDirectory()) {
+                days.add(status.getPath().getName());
+            }
+        }
+        for (String day : WriteAudit.expiredDays(days, now, retentionDays)) {
+            fileSystem.delete(new Path(tableDirectory, day), true);
+        }
+    }
+
+    private static int retentionDays(Configuration conf)
+    {
+        int days = conf.getInt(RETENTION_DAYS, DEFAULT_RETENTION_DAYS);
+        if (days < 1) {
+            log.warn("Dredge: {} must be at least 1, not {}; keeping {} days of audit records", RETENTION_DAYS, days, DEFAULT_RETENTION_DAYS);
+            return DEFAULT_RETENTION_DAYS;
+        }
+        return days;
     }
 
     private static SmallFilePolicy policy(Configuration conf)

@@ -7,6 +7,11 @@ import io.dredge.core.model.TableReference;
 import io.dredge.core.report.SmallFilePolicy;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,10 +50,41 @@ public record WriteAudit(TableReference table, String queryId, String user, Inst
     }
 
     /**
-     * Where the audit of a statement is kept, below the location of the table's schema.
+     * Where the audit of a statement is kept: below the table's audit directory, in the directory of its day (UTC),
+     * so that old records go a day at a time.
      */
     public String location(String schemaLocation)
     {
-        return Locations.child(Locations.child(Locations.child(schemaLocation, AUDIT_DIRECTORY), table.tableName()), queryId.replaceAll("[^A-Za-z0-9_.-]", "_") + ".json");
+        String day = DateTimeFormatter.ISO_LOCAL_DATE.format(writtenAt.atOffset(ZoneOffset.UTC));
+        return Locations.child(Locations.child(directory(schemaLocation, table), day), queryId.replaceAll("[^A-Za-z0-9_.-]", "_") + ".json");
+    }
+
+    /**
+     * The directory of a table's audit records, one subdirectory per day ({@code 2026-11-30}).
+     */
+    public static String directory(String schemaLocation, TableReference table)
+    {
+        return Locations.child(Locations.child(schemaLocation, AUDIT_DIRECTORY), table.tableName());
+    }
+
+    /**
+     * Of a table's day directories (their names), those older than {@code retentionDays} days before {@code now}:
+     * what a writer removes, so that records do not pile up for ever. Names that are not days are left alone.
+     */
+    public static List<String> expiredDays(Collection<String> dayDirectories, Instant now, int retentionDays)
+    {
+        LocalDate oldestKept = now.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(retentionDays);
+        ImmutableList.Builder<String> expired = ImmutableList.builder();
+        for (String name : dayDirectories) {
+            try {
+                if (LocalDate.parse(name, DateTimeFormatter.ISO_LOCAL_DATE).isBefore(oldestKept)) {
+                    expired.add(name);
+                }
+            }
+            catch (DateTimeParseException e) {
+                // not a directory the audit made
+            }
+        }
+        return expired.build();
     }
 }

@@ -29,10 +29,20 @@ public class TestWriteAudit
                 new WrittenFiles(Optional.of("day=b"), 1, 1000, FileGroupStatus.OK));
         assertThat(WriteAuditCodec.fromJson(WriteAuditCodec.toJson(audit))).isEqualTo(audit);
         // a query id names a file: nothing in it climbs out of the audit directory
-        assertThat(audit.location("file:/w/demo/")).isEqualTo("file:/w/demo/.dredge/audit/events/hive_2026_1.json");
+        assertThat(audit.location("file:/w/demo/")).isEqualTo("file:/w/demo/.dredge/audit/events/2026-11-30/hive_2026_1.json");
 
         WriteAudit unpartitioned = WriteAudit.of(new TableReference("demo", "flat"), "q", "bob", Instant.EPOCH, Map.of(Optional.empty(), List.of()), SmallFilePolicy.DEFAULT);
         assertThat(WriteAuditCodec.fromJson(WriteAuditCodec.toJson(unpartitioned))).isEqualTo(unpartitioned);
+    }
+
+    @Test
+    public void testDaysOlderThanTheRetentionExpire()
+    {
+        Instant now = Instant.parse("2026-11-30T23:59:00Z");
+        assertThat(WriteAudit.expiredDays(List.of("2026-11-30", "2026-11-23", "2026-11-22", "2025-01-01", "not-a-day", "2026-13-01"), now, 7))
+                .containsExactlyInAnyOrder("2026-11-22", "2025-01-01");
+        assertThat(WriteAudit.expiredDays(List.of("2026-11-29"), now, 1)).isEmpty();
+        assertThat(WriteAudit.expiredDays(List.of("2026-11-28"), now, 1)).containsExactly("2026-11-28");
     }
 
     @Test
