@@ -152,6 +152,14 @@ class TestHiveHooks
         assertThat(Files.readString(directory().resolve("hiveserver2").resolve("hiveserver2.log")))
                 .contains("Dredge: partition day=a of hooks.audited has 2 files of %s bytes".formatted(second.totalBytes()));
 
+        // Trino shows the same records, a row per partition written
+        assertThat(computeActual("SELECT partition_name, file_count, total_bytes, status, user_name FROM dredge.system.write_audit WHERE schema_name = 'hooks' AND table_name = 'audited'").getMaterializedRows())
+                .extracting(row -> row.getFields().toString())
+                .containsExactlyInAnyOrderElementsOf(audits.stream()
+                        .flatMap(audit -> audit.written().stream().map(written -> List.of(written.partitionName().orElseThrow(), written.fileCount(), written.totalBytes(), written.status().name(), audit.user()).toString()))
+                        .toList());
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.write_audit WHERE schema_name = 'hooks' AND table_name = 'missing'").getOnlyValue()).isEqualTo(0L);
+
         WriteAudit flat = audits("audited_flat").getFirst();
         assertThat(flat.written()).containsExactly(new WrittenFiles(Optional.empty(), 1, bytes(directoryOf("hooks.audited_flat")), FileGroupStatus.OK));
 

@@ -27,6 +27,7 @@ import io.dredge.trino.procedure.VerifyBackupProcedure;
 import io.dredge.trino.system.BackupsSystemTable;
 import io.dredge.trino.system.OperationsSystemTable;
 import io.dredge.trino.system.SmallFileReportSystemTable;
+import io.dredge.trino.system.WriteAuditSystemTable;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.function.table.ConnectorTableFunction;
 import io.trino.spi.procedure.Procedure;
@@ -58,6 +59,7 @@ public class DredgeModule
         newSetBinder(binder, SystemTable.class).addBinding().to(SmallFileReportSystemTable.class).in(Scopes.SINGLETON);
         newSetBinder(binder, SystemTable.class).addBinding().to(OperationsSystemTable.class).in(Scopes.SINGLETON);
         newSetBinder(binder, SystemTable.class).addBinding().to(BackupsSystemTable.class).in(Scopes.SINGLETON);
+        newSetBinder(binder, SystemTable.class).addBinding().to(WriteAuditSystemTable.class).in(Scopes.SINGLETON);
 
         Multibinder<Procedure> procedures = newSetBinder(binder, Procedure.class);
         procedures.addBinding().toProvider(CompactTableProcedure.class).in(Scopes.SINGLETON);

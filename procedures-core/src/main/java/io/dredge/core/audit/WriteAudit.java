@@ -64,7 +64,15 @@ public record WriteAudit(TableReference table, String queryId, String user, Inst
      */
     public static String directory(String schemaLocation, TableReference table)
     {
-        return Locations.child(Locations.child(schemaLocation, AUDIT_DIRECTORY), table.tableName());
+        return Locations.child(schemaDirectory(schemaLocation), table.tableName());
+    }
+
+    /**
+     * The directory of the audit records of a schema's tables, one subdirectory per table.
+     */
+    public static String schemaDirectory(String schemaLocation)
+    {
+        return Locations.child(schemaLocation, AUDIT_DIRECTORY);
     }
 
     /**
