@@ -22,9 +22,3 @@ SELECT schema_name, sum(file_count) AS files, sum(small_file_count) AS small_fil
 FROM dredge.system.small_file_report
 WHERE partition_name IS NULL
 GROUP BY schema_name;
-
--- What Hive writes left, partition by partition, as Dredge's Hive audit hook records it (empty until Hive writes)
-SELECT table_name, partition_name, written_at, file_count, status
-FROM dredge.system.write_audit
-WHERE schema_name = 'demo'
-ORDER BY written_at DESC;
