@@ -8,12 +8,11 @@ import io.dredge.core.model.TableReference;
 import io.dredge.core.report.FileGroupStatus;
 import io.dredge.core.report.HiveTableFiles;
 import io.dredge.core.report.SmallFilePolicy;
+import io.dredge.hive.adapter.HadoopFileStore;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.hive.ql.hooks.ExecuteWithHookContext;
 import org.apache.hadoop.hive.ql.hooks.HookContext;
 import org.apache.hadoop.hive.ql.hooks.WriteEntity;
@@ -23,9 +22,7 @@ import org.apache.hadoop.hive.ql.metadata.Table;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +56,6 @@ public class SmallFileAuditHook
     public void run(HookContext context)
     {
         Map<TableReference, Map<Optional<String>, String>> written = new LinkedHashMap<>();
-        Map<TableReference, Table> tables = new LinkedHashMap<>();
         for (WriteEntity output : context.getOutputs()) {
             if (output.getWriteType() == WriteEntity.WriteType.DDL_NO_LOCK || output.getTable() == null || output.getTable().isTemporary()) {
                 continue;
@@ -68,11 +64,9 @@ public class SmallFileAuditHook
             TableReference reference = new TableReference(table.getDbName(), table.getTableName());
             if (output.getType() == WriteEntity.Type.PARTITION) {
                 Partition partition = output.getPartition();
-                tables.putIfAbsent(reference, table);
                 written.computeIfAbsent(reference, ignored -> new LinkedHashMap<>()).put(Optional.of(partition.getName()), partition.getDataLocation().toString());
             }
             else if (output.getType() == WriteEntity.Type.TABLE && !table.isPartitioned() && table.getDataLocation() != null) {
-                tables.putIfAbsent(reference, table);
                 written.computeIfAbsent(reference, ignored -> new LinkedHashMap<>()).put(Optional.empty(), table.getDataLocation().toString());
             }
         }
@@ -94,54 +88,30 @@ public class SmallFileAuditHook
             throws Exception
     {
         Configuration conf = context.getConf();
+        HadoopFileStore fileStore = new HadoopFileStore(conf);
         Map<Optional<String>, List<TableFile>> files = new LinkedHashMap<>();
         for (Map.Entry<Optional<String>, String> location : locations.entrySet()) {
-            files.put(location.getKey(), visibleFiles(conf, location.getValue()));
+            // what Hive reads: visible files at any depth (Hive on Tez writes a UNION ALL into subdirectories)
+            files.put(location.getKey(), fileStore.listFilesRecursively(location.getValue()).stream()
+                    .filter(file -> HiveTableFiles.isVisibleFile(location.getValue(), file.path()))
+                    .toList());
         }
         String queryId = context.getQueryPlan().getQueryId();
         WriteAudit audit = WriteAudit.of(table, queryId, String.valueOf(context.getUserName()), Instant.now(), files, policy);
         String schemaLocation = Hive.get(context.getConf()).getDatabase(table.schemaName()).getLocationUri();
-        Path target = new Path(audit.location(schemaLocation));
-        FileSystem fileSystem = target.getFileSystem(conf);
-        try (OutputStream out = fileSystem.create(target, true)) {
-            out.write(WriteAuditCodec.toJson(audit));
-        }
-        removeExpiredDays(fileSystem, new Path(WriteAudit.directory(schemaLocation, table)), audit.writtenAt(), retentionDays(conf));
+        fileStore.writeFile(audit.location(schemaLocation), WriteAuditCodec.toJson(audit));
+        Path tableDirectory = new Path(WriteAudit.directory(schemaLocation, table));
+        removeExpiredDays(tableDirectory.getFileSystem(conf), tableDirectory, audit.writtenAt(), retentionDays(conf));
         for (WrittenFiles group : audit.written()) {
             String where = group.partitionName().map(name -> "partition %s of %s".formatted(name, table)).orElse("table " + table);
             if (group.status() == FileGroupStatus.NEEDS_COMPACTION) {
-                log.warn("Dredge: {} has {} files of {} bytes after query {}: it needs compaction (SELECT dredge_compact_table('{}', '{}'))",
+                log.warn("Dredge: {} has {} files of {} bytes after query {}: it needs compaction (in Trino: CALL dredge.system.compact_table(schema_name => '{}', table_name => '{}'))",
                         where, group.fileCount(), group.totalBytes(), queryId, table.schemaName(), table.tableName());
             }
             else {
                 log.info("Dredge: {} has {} files of {} bytes after query {}", where, group.fileCount(), group.totalBytes(), queryId);
             }
         }
-    }
-
-    /**
-     * The files below {@code location} that Hive reads: visible at any depth (Hive on Tez writes a {@code UNION ALL}
-     * into subdirectories).
-     */
-    private static List<TableFile> visibleFiles(Configuration conf, String location)
-            throws IOException
-    {
-        Path path = new Path(location);
-        List<TableFile> files = new ArrayList<>();
-        try {
-            RemoteIterator<LocatedFileStatus> iterator = path.getFileSystem(conf).listFiles(path, true);
-            while (iterator.hasNext()) {
-                LocatedFileStatus status = iterator.next();
-                String file = status.getPath().toString();
-                if (HiveTableFiles.isVisibleFile(location, file)) {
-                    files.add(new TableFile(file, status.getLen()));
-                }
-            }
-        }
-        catch (FileNotFoundException e) {
-            // an insert of no rows may leave no directory
-        }
-        return files;
     }
 
     /**
