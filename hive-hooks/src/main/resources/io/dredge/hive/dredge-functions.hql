@@ -4,3 +4,7 @@
 CREATE TEMPORARY FUNCTION dredge_small_file_status AS 'io.dredge.hive.udf.SmallFileStatusUdf';
 CREATE TEMPORARY FUNCTION dredge_small_file_report AS 'io.dredge.hive.udf.SmallFileReportUdtf';
 CREATE TEMPORARY FUNCTION dredge_operations AS 'io.dredge.hive.udf.OperationsUdtf';
+CREATE TEMPORARY FUNCTION dredge_compact_table AS 'io.dredge.hive.udf.CompactTableUdtf';
+CREATE TEMPORARY FUNCTION dredge_rollback_compaction AS 'io.dredge.hive.udf.RollbackCompactionUdtf';
+CREATE TEMPORARY FUNCTION dredge_cleanup AS 'io.dredge.hive.udf.CleanupUdtf';
+CREATE TEMPORARY FUNCTION dredge_recover AS 'io.dredge.hive.udf.RecoverUdtf';

@@ -2,8 +2,8 @@ package io.dredge.trino;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.inject.Inject;
-import io.airlift.units.DataSize;
 import io.dredge.core.DredgeException;
+import io.dredge.core.Units;
 import io.dredge.core.backup.BackupRepository;
 import io.dredge.core.backup.Backups;
 import io.dredge.core.compaction.FaultInjector;
@@ -121,23 +121,13 @@ public class DredgeMaintenance
 
     public SmallFilePolicy policy(Optional<String> targetFileSize, Optional<Double> compactionRatioThreshold)
     {
-        long target = targetFileSize.map(DredgeMaintenance::parseSize).orElseGet(() -> config.getTargetFileSize().toBytes());
+        long target = targetFileSize.map(size -> Units.bytes(size, "target_file_size")).orElseGet(() -> config.getTargetFileSize().toBytes());
         double threshold = compactionRatioThreshold.orElse(config.getCompactionRatioThreshold());
         try {
             return new SmallFilePolicy(target, threshold);
         }
         catch (IllegalArgumentException e) {
             throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, e.getMessage(), e);
-        }
-    }
-
-    private static long parseSize(String value)
-    {
-        try {
-            return DataSize.valueOf(value.trim()).toBytes();
-        }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "target_file_size must be a size like '128MB' or '1GB': '%s'".formatted(value));
         }
     }
 

@@ -6,6 +6,7 @@ import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.port.MetastoreReader;
+import org.apache.hadoop.hive.metastore.HiveMetaStoreClient;
 import org.apache.hadoop.hive.metastore.IMetaStoreClient;
 import org.apache.hadoop.hive.metastore.Warehouse;
 import org.apache.hadoop.hive.metastore.api.FieldSchema;
@@ -36,7 +37,17 @@ public final class HiveMetastoreReader
 
     public HiveMetastoreReader(IMetaStoreClient client)
     {
-        this.client = requireNonNull(client, "client is null");
+        // Hive's client is one thrift connection, not safe to share; the core reads partitions from several threads
+        this.client = HiveMetaStoreClient.newSynchronizedClient(requireNonNull(client, "client is null"));
+    }
+
+    /**
+     * The client this reader calls, safe to call from several threads: for {@link HiveMetastore}, which reads through
+     * this reader and writes through the same client.
+     */
+    IMetaStoreClient client()
+    {
+        return client;
     }
 
     @Override
@@ -88,12 +99,9 @@ public final class HiveMetastoreReader
     @Override
     public PartitionReader partitionReader(TableReference table)
     {
-        Table hiveTable = findTable(table).orElseThrow(() -> new IllegalStateException("table %s no longer exists".formatted(table)));
-        return partitionNames -> call("read partitions of " + table, () -> {
-            Map<String, Partition> found = new HashMap<>();
-            for (Partition partition : client.getPartitionsByNames(table.schemaName(), table.tableName(), partitionNames)) {
-                found.put(Warehouse.makePartName(hiveTable.getPartitionKeys(), partition.getValues()), partition);
-            }
+        Table hiveTable = requireTable(table);
+        return partitionNames -> {
+            Map<String, Partition> found = partitionsByName(table, hiveTable, partitionNames);
             ImmutableList.Builder<PartitionDescriptor> partitions = ImmutableList.builder();
             for (String name : partitionNames) {
                 // a partition dropped since the names were listed is simply gone
@@ -103,7 +111,7 @@ public final class HiveMetastoreReader
                 }
             }
             return partitions.build();
-        });
+        };
     }
 
     @Override
@@ -119,7 +127,7 @@ public final class HiveMetastoreReader
         });
     }
 
-    private Optional<Table> findTable(TableReference table)
+    Optional<Table> findTable(TableReference table)
     {
         return call("read table " + table, () -> {
             try {
@@ -128,6 +136,25 @@ public final class HiveMetastoreReader
             catch (NoSuchObjectException e) {
                 return Optional.empty();
             }
+        });
+    }
+
+    Table requireTable(TableReference table)
+    {
+        return findTable(table).orElseThrow(() -> new IllegalStateException("table %s no longer exists".formatted(table)));
+    }
+
+    /**
+     * The named partitions of {@code hiveTable} that exist, in one metastore call, by their names as Hive makes them.
+     */
+    Map<String, Partition> partitionsByName(TableReference table, Table hiveTable, List<String> partitionNames)
+    {
+        return call("read partitions of " + table, () -> {
+            Map<String, Partition> found = new HashMap<>();
+            for (Partition partition : client.getPartitionsByNames(table.schemaName(), table.tableName(), partitionNames)) {
+                found.put(Warehouse.makePartName(hiveTable.getPartitionKeys(), partition.getValues()), partition);
+            }
+            return found;
         });
     }
 
@@ -184,7 +211,7 @@ public final class HiveMetastoreReader
         return storage.getCols().stream().map(column -> column.getName() + " " + column.getType()).toList();
     }
 
-    private static <T> T call(String what, MetastoreCall<T> call)
+    static <T> T call(String what, MetastoreCall<T> call)
     {
         try {
             return call.run();
@@ -194,10 +221,25 @@ public final class HiveMetastoreReader
         }
     }
 
+    static void run(String what, MetastoreAction action)
+    {
+        call(what, () -> {
+            action.run();
+            return null;
+        });
+    }
+
     @FunctionalInterface
-    private interface MetastoreCall<T>
+    interface MetastoreCall<T>
     {
         T run()
+                throws TException;
+    }
+
+    @FunctionalInterface
+    interface MetastoreAction
+    {
+        void run()
                 throws TException;
     }
 }

@@ -2,9 +2,10 @@ package io.dredge.hive.adapter;
 
 import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.port.FileStore;
-import io.dredge.core.port.MetastoreReader;
+import io.dredge.core.port.Metastore;
 import org.apache.hadoop.hive.conf.HiveConf;
-import org.apache.hadoop.hive.ql.metadata.Hive;
+import org.apache.hadoop.hive.metastore.HiveMetaStoreClient;
+import org.apache.hadoop.hive.metastore.IMetaStoreClient;
 import org.apache.hadoop.hive.ql.metadata.HiveException;
 import org.apache.hadoop.hive.ql.session.SessionState;
 
@@ -13,10 +14,12 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The core's ports as a Hive session reaches the lake: its metastore client and its file systems, configured by the
- * session (HiveServer2's {@code hive-site.xml} and the session's {@code SET}s).
+ * The core's ports as a Hive session reaches the lake: a metastore client of its own and the session's file systems,
+ * configured by the session (HiveServer2's {@code hive-site.xml} and the session's {@code SET}s). Closing them closes
+ * the client.
  */
-public record HivePorts(HiveConf configuration, MetastoreReader metastore, FileStore fileStore)
+public final class HivePorts
+        implements AutoCloseable
 {
     /**
      * Where the operations journal lives when not in each schema's {@code .dredge} directory: the same setting as the
@@ -24,15 +27,23 @@ public record HivePorts(HiveConf configuration, MetastoreReader metastore, FileS
      */
     public static final String JOURNAL_LOCATION = "dredge.journal-location";
 
-    public HivePorts
+    private final HiveConf configuration;
+    private final IMetaStoreClient client;
+    private final Metastore metastore;
+    private final FileStore fileStore;
+
+    private HivePorts(HiveConf configuration, IMetaStoreClient client)
     {
-        requireNonNull(configuration, "configuration is null");
-        requireNonNull(metastore, "metastore is null");
-        requireNonNull(fileStore, "fileStore is null");
+        this.configuration = requireNonNull(configuration, "configuration is null");
+        this.client = requireNonNull(client, "client is null");
+        this.metastore = new HiveMetastore(client);
+        this.fileStore = new HadoopFileStore(configuration);
     }
 
     /**
-     * The ports of the calling session; a function run outside one (in a task) reads {@code hive-site.xml}.
+     * The ports of the calling session; a function run outside one (in a task) reads {@code hive-site.xml}. The
+     * metastore client is not the session's: that one keeps what it read for the whole statement (Hive 4's query
+     * cache), and an operation must see the changes it and others make while it runs.
      */
     public static HivePorts ofSession()
             throws HiveException
@@ -40,15 +51,44 @@ public record HivePorts(HiveConf configuration, MetastoreReader metastore, FileS
         SessionState session = SessionState.get();
         HiveConf configuration = session != null ? session.getConf() : new HiveConf();
         try {
-            return new HivePorts(configuration, new HiveMetastoreReader(Hive.get(configuration).getMSC()), new HadoopFileStore(configuration));
+            return new HivePorts(configuration, new HiveMetaStoreClient(configuration));
         }
         catch (Exception e) {
             throw new HiveException("Dredge cannot reach the metastore: " + e.getMessage(), e);
         }
     }
 
+    public HiveConf configuration()
+    {
+        return configuration;
+    }
+
+    public Metastore metastore()
+    {
+        return metastore;
+    }
+
+    public FileStore fileStore()
+    {
+        return fileStore;
+    }
+
+    /**
+     * The metastore catalog's name, which the functions report as Trino reports its Hive catalog's.
+     */
+    public String catalogName()
+    {
+        return configuration.get("metastore.catalog.default", "hive");
+    }
+
     public OperationJournal journal()
     {
         return new OperationJournal(fileStore, metastore, Optional.ofNullable(configuration.get(JOURNAL_LOCATION)).filter(location -> !location.isBlank()));
+    }
+
+    @Override
+    public void close()
+    {
+        client.close();
     }
 }

@@ -39,6 +39,15 @@ public class OperationsUdtf
     @Override
     Map<String, ObjectInspector> columns()
     {
+        return operationColumns();
+    }
+
+    /**
+     * The columns of an operation, as Trino's {@code dredge.system.operations} has them: what this function and the
+     * maintenance functions return.
+     */
+    static Map<String, ObjectInspector> operationColumns()
+    {
         return ImmutableMap.<String, ObjectInspector>builder()
                 .put("operation_id", javaStringObjectInspector)
                 .put("kind", javaStringObjectInspector)
@@ -67,29 +76,36 @@ public class OperationsUdtf
     }
 
     @Override
-    List<Object[]> rows(List<Optional<String>> arguments)
+    List<Object[]> rows(HivePorts ports, List<Optional<String>> arguments, Map<String, String> options)
             throws HiveException
     {
         String schema = arguments.get(0).orElseThrow();
         Optional<String> table = arguments.get(1);
-        HivePorts ports = HivePorts.ofSession();
         if (!ports.metastore().schemaExists(schema)) {
             throw new HiveException("schema %s does not exist".formatted(schema));
         }
-        String catalog = ports.configuration().get("metastore.catalog.default", "hive");
+        String catalog = ports.catalogName();
         ImmutableList.Builder<Object[]> rows = ImmutableList.builder();
         for (OperationRecord record : ports.journal().list(schema).stream().sorted(Comparator.comparing(OperationRecord::id)).toList()) {
             if (table.isPresent() && !table.get().equals(record.table().tableName())) {
                 continue;
             }
-            Object[] values = OperationSummary.of(record).values(catalog);
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] instanceof Instant instant) {
-                    values[i] = Timestamp.ofEpochMilli(instant.toEpochMilli());
-                }
-            }
-            rows.add(values);
+            rows.add(operationRow(record, catalog));
         }
         return rows.build();
+    }
+
+    /**
+     * An operation's row, in {@link #operationColumns}, with its times as Hive timestamps (UTC).
+     */
+    static Object[] operationRow(OperationRecord record, String catalog)
+    {
+        Object[] values = OperationSummary.of(record).values(catalog);
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof Instant instant) {
+                values[i] = Timestamp.ofEpochMilli(instant.toEpochMilli());
+            }
+        }
+        return values;
     }
 }

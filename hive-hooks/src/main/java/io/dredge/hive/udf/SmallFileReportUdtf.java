@@ -64,13 +64,12 @@ public class SmallFileReportUdtf
     }
 
     @Override
-    List<Object[]> rows(List<Optional<String>> arguments)
+    List<Object[]> rows(HivePorts ports, List<Optional<String>> arguments, Map<String, String> options)
             throws HiveException
     {
         String schema = arguments.get(0).orElseThrow();
         Optional<String> table = arguments.get(1);
         SmallFilePolicy policy = policy(arguments.get(2), arguments.get(3));
-        HivePorts ports = HivePorts.ofSession();
         if (!ports.metastore().schemaExists(schema)) {
             throw new HiveException("schema %s does not exist".formatted(schema));
         }
@@ -82,7 +81,7 @@ public class SmallFileReportUdtf
                 throw new HiveException("%s is a view: it has no files to report".formatted(reference));
             }
         }
-        String catalog = ports.configuration().get("metastore.catalog.default", "hive");
+        String catalog = ports.catalogName();
         ExecutorService listing = Executors.newFixedThreadPool(LISTING_THREADS);
         try {
             // Hive's metastore client serves one call at a time: metastore reads stay on this thread

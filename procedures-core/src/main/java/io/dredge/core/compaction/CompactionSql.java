@@ -1,25 +1,30 @@
 package io.dredge.core.compaction;
 
 import io.dredge.core.DredgeException;
+import io.dredge.core.model.PartitionNames;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.sql.PartitionPredicate;
 import io.dredge.core.sql.SqlDialect;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
+import static java.util.stream.Collectors.joining;
 
 /**
  * The statements compaction runs on the engine, built from quoted names and rendered literals only. The one
  * user-written fragment, the partition filter, must be a self-contained expression (see
  * {@link #requireSelfContainedExpression(String)}) and runs as the calling user, so it can read nothing the user
- * could not read anyway.
+ * could not read anyway. Trino names a row's partition ({@code "$partition"}) and file; Hive names only the file
+ * ({@code INPUT__FILE__NAME}), and knows partitions by their columns' values.
  */
 final class CompactionSql
 {
     private static final String PARTITION_NAME_COLUMN = "$partition";
+    private static final String HIVE_FILE_COLUMN = "INPUT__FILE__NAME";
 
     private final SqlDialect dialect;
     private final Optional<String> catalog;
@@ -30,9 +35,11 @@ final class CompactionSql
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.partitions = new PartitionPredicate(dialect);
-        if (dialect != SqlDialect.TRINO) {
-            throw new UnsupportedOperationException("compaction statements are built for Trino only so far");
-        }
+    }
+
+    SqlDialect dialect()
+    {
+        return dialect;
     }
 
     String table(String schema, String table)
@@ -41,23 +48,31 @@ final class CompactionSql
     }
 
     /**
-     * Makes the engine's Hive catalog forget what it cached about the table's partitions and files.
+     * Makes the engine's Hive catalog forget what it cached about the table's partitions and files; Hive reads the
+     * metastore for every statement and has nothing to flush.
      */
-    String flushMetadataCache(TableDescriptor table)
+    Optional<String> flushMetadataCache(TableDescriptor table)
     {
-        return "CALL %s.system.flush_metadata_cache(schema_name => %s, table_name => %s)".formatted(
+        if (dialect == SqlDialect.HIVE) {
+            return Optional.empty();
+        }
+        return Optional.of("CALL %s.system.flush_metadata_cache(schema_name => %s, table_name => %s)".formatted(
                 dialect.quoteIdentifier(catalog.orElseThrow()),
                 dialect.stringLiteral(table.table().schemaName()),
-                dialect.stringLiteral(table.table().tableName()));
+                dialect.stringLiteral(table.table().tableName())));
     }
 
     /**
-     * Analysed, not run: fails when the user may not insert into the table.
+     * Analysed, not run: fails when the user may not insert into the table. Hive analyses no EXPLAIN through
+     * HiveServer2's client here: its adapter asks the session's authorizer before the call instead.
      */
-    String validateInsert(TableDescriptor table)
+    Optional<String> validateInsert(TableDescriptor table)
     {
+        if (dialect == SqlDialect.HIVE) {
+            return Optional.empty();
+        }
         String name = table(table.table().schemaName(), table.table().tableName());
-        return "EXPLAIN (TYPE VALIDATE) INSERT INTO %s SELECT * FROM %s WHERE false".formatted(name, name);
+        return Optional.of("EXPLAIN (TYPE VALIDATE) INSERT INTO %s SELECT * FROM %s WHERE false".formatted(name, name));
     }
 
     /**
@@ -65,11 +80,24 @@ final class CompactionSql
      */
     String validatePartitionFilter(TableDescriptor table, String filter)
     {
+        if (dialect == SqlDialect.HIVE) {
+            return "SELECT count(*) FROM %s WHERE (%s)".formatted(hivePartitionValues(table), filter);
+        }
         return "SELECT count(*) FROM %s WHERE (%s)".formatted(table(table.table().schemaName(), table.table().tableName() + "$partitions"), filter);
     }
 
+    /**
+     * The partitions the filter selects, a row each: read them with {@link #partitionName}.
+     */
     String partitionNamesMatching(TableDescriptor table, String filter)
     {
+        if (dialect == SqlDialect.HIVE) {
+            // each value as text, as Hive writes it into a partition's name
+            return "SELECT DISTINCT %s FROM %s WHERE (%s)".formatted(
+                    table.partitionColumns().stream().map(column -> "CAST(%s AS string)".formatted(dialect.quoteIdentifier(column))).collect(joining(", ")),
+                    hivePartitionValues(table),
+                    filter);
+        }
         return "SELECT DISTINCT %s FROM %s WHERE (%s)".formatted(
                 dialect.quoteIdentifier(PARTITION_NAME_COLUMN),
                 table(table.table().schemaName(), table.table().tableName()),
@@ -77,19 +105,48 @@ final class CompactionSql
     }
 
     /**
+     * A row of {@link #partitionNamesMatching} as a partition name; empty for a row that names none.
+     */
+    Optional<String> partitionName(TableDescriptor table, List<Object> row)
+    {
+        if (dialect == SqlDialect.HIVE) {
+            return Optional.of(PartitionNames.name(table.partitionColumns(), row.stream().map(value -> Optional.ofNullable(value).map(Object::toString)).toList()));
+        }
+        return Optional.ofNullable((String) row.get(0));
+    }
+
+    /**
+     * The table's partition columns alone, so that a filter naming any other column fails to analyse; Hive answers
+     * a DISTINCT over partition columns from the metastore.
+     */
+    private String hivePartitionValues(TableDescriptor table)
+    {
+        return "(SELECT DISTINCT %s FROM %s) partition_values".formatted(
+                table.partitionColumns().stream().map(dialect::quoteIdentifier).collect(joining(", ")),
+                table(table.table().schemaName(), table.table().tableName()));
+    }
+
+    /**
      * Copies the chosen partitions (or the whole unpartitioned table) into the staging table.
      */
     String copyInto(TableDescriptor source, String stagingTable, Collection<String> partitionNames)
     {
-        return "INSERT INTO %s SELECT * FROM %s%s".formatted(
+        // Hive names the partition columns of a dynamic-partition insert; SELECT * ends with them, in order
+        String partitionClause = dialect == SqlDialect.HIVE && source.partitioned()
+                ? " PARTITION (%s)".formatted(source.partitionColumns().stream().map(dialect::quoteIdentifier).collect(joining(", ")))
+                : "";
+        return "INSERT INTO %s%s SELECT * FROM %s%s".formatted(
                 table(source.table().schemaName(), stagingTable),
+                partitionClause,
                 table(source.table().schemaName(), source.table().tableName()),
                 partitionPredicate(source, partitionNames));
     }
 
     /**
-     * Rows {@code (is_original, partition_name, row_count[, checksum])} for the chosen partitions of the source table
-     * and of its staging copy, which has the same columns and partitioning.
+     * Rows {@code (is_original, group, row_count[, checksum...])} for the chosen partitions of the source table and
+     * of its staging copy, which has the same columns and partitioning. Trino groups by partition name ({@code ""}
+     * for an unpartitioned table) with one checksum; Hive groups by file, with the parts of
+     * {@link SqlDialect#rowDigestSums}, which add up to a partition's.
      */
     String aggregatesOfBothSides(TableDescriptor source, String stagingTable, Collection<String> partitionNames, Verification verification)
     {
@@ -100,17 +157,32 @@ final class CompactionSql
 
     private String aggregates(TableDescriptor source, String tableName, boolean original, Collection<String> partitionNames, Verification verification)
     {
-        String partitionName = source.partitioned() ? dialect.quoteIdentifier(PARTITION_NAME_COLUMN) : dialect.stringLiteral("");
-        String checksum = switch (verification) {
-            case COUNT -> "";
-            case CHECKSUM -> ", " + dialect.rowChecksum(source.allColumns());
-        };
-        return "SELECT %s, %s, count(*)%s FROM %s%s GROUP BY 2".formatted(
+        String group;
+        String checksum;
+        String groupBy;
+        if (dialect == SqlDialect.HIVE) {
+            group = HIVE_FILE_COLUMN;
+            groupBy = HIVE_FILE_COLUMN;
+            checksum = switch (verification) {
+                case COUNT -> "";
+                case CHECKSUM -> ", " + String.join(", ", dialect.rowDigestSums(source.allColumns()));
+            };
+        }
+        else {
+            group = source.partitioned() ? dialect.quoteIdentifier(PARTITION_NAME_COLUMN) : dialect.stringLiteral("");
+            groupBy = "2";
+            checksum = switch (verification) {
+                case COUNT -> "";
+                case CHECKSUM -> ", " + dialect.rowChecksum(source.allColumns());
+            };
+        }
+        return "SELECT %s, %s, count(*)%s FROM %s%s GROUP BY %s".formatted(
                 original,
-                partitionName,
+                group,
                 checksum,
                 table(source.table().schemaName(), tableName),
-                partitionPredicate(source, partitionNames));
+                partitionPredicate(source, partitionNames),
+                groupBy);
     }
 
     private String partitionPredicate(TableDescriptor source, Collection<String> partitionNames)

@@ -141,9 +141,10 @@ final class CompactionUndo
      */
     void flushMetadataCache(TableReference table)
     {
-        context.metastore().getTable(table).ifPresent(descriptor -> {
+        CompactionSql sql = new CompactionSql(context.engine().dialect(), context.catalog());
+        context.metastore().getTable(table).flatMap(sql::flushMetadataCache).ifPresent(statement -> {
             try {
-                context.engine().update(new CompactionSql(context.engine().dialect(), context.catalog()).flushMetadataCache(descriptor), Map.of());
+                context.engine().update(statement, Map.of());
             }
             catch (RuntimeException e) {
                 log.info("no metadata cache flushed for {}: {}", table, e.getMessage());

@@ -2,10 +2,13 @@ package io.dredge.core.compaction;
 
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.report.HiveTableFiles;
+import io.dredge.core.sql.SqlDialect;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -76,10 +79,16 @@ final class CopyVerification
             // one query reads both sides after the rewrite: beside the rewrite, the original's scan slowed it by
             // more than the scan costs alone (measured on 2 cores); files changed meanwhile are caught by the listings
             List<String> names = throughEngine.stream().map(CopyVerification::key).collect(toImmutableList());
-            for (List<Object> row : context.engine().query(sql.aggregatesOfBothSides(table, stagingTable, names, verification))) {
-                // (is original, partition name, row count[, checksum])
-                Figures figures = new Figures(((Number) row.get(2)).longValue(), row.size() > 3 ? Optional.of((byte[]) row.get(3)) : Optional.empty());
-                (row.get(0).equals(true) ? original : staging).put((String) row.get(1), figures);
+            List<List<Object>> rows = context.engine().query(sql.aggregatesOfBothSides(table, stagingTable, names, verification));
+            if (sql.dialect() == SqlDialect.HIVE) {
+                addFileFigures(rows, throughEngine, written, original, staging);
+            }
+            else {
+                for (List<Object> row : rows) {
+                    // (is original, partition name, row count[, checksum])
+                    Figures figures = new Figures(((Number) row.get(2)).longValue(), row.size() > 3 ? Optional.of((byte[]) row.get(3)) : Optional.empty());
+                    (row.get(0).equals(true) ? original : staging).put((String) row.get(1), figures);
+                }
             }
         }
         List<PartitionRecord> results = planned.stream()
@@ -114,6 +123,49 @@ final class CopyVerification
             stagingRows.filter(rows -> rows > 0).ifPresent(rows -> staging.put(key(partition), new Figures(rows, Optional.empty())));
         }
         return uncounted;
+    }
+
+    /**
+     * Hive's figures come per file {@code (is original, file, row count[, digest sums...])}: each side's partition
+     * is the one whose planned (original) or written (staging) files hold the file, and its figures are the files'
+     * sums. A file that is neither was written by someone else meanwhile; the file listings catch that.
+     */
+    private static void addFileFigures(List<List<Object>> rows, List<PartitionRecord> partitions, Map<String, List<TableFile>> written, Map<String, Figures> original, Map<String, Figures> staging)
+    {
+        Map<String, String> originalFiles = new HashMap<>();
+        Map<String, String> stagingFiles = new HashMap<>();
+        for (PartitionRecord partition : partitions) {
+            partition.inputFiles().forEach(file -> originalFiles.put(Locations.comparablePath(file.path()), key(partition)));
+            written.get(key(partition)).forEach(file -> stagingFiles.put(Locations.comparablePath(file.path()), key(partition)));
+        }
+        Map<String, long[]> originalSums = new HashMap<>();
+        Map<String, long[]> stagingSums = new HashMap<>();
+        for (List<Object> row : rows) {
+            boolean isOriginal = row.get(0).equals(true);
+            String partition = (isOriginal ? originalFiles : stagingFiles).get(Locations.comparablePath((String) row.get(1)));
+            if (partition == null) {
+                continue;
+            }
+            long[] sums = (isOriginal ? originalSums : stagingSums).computeIfAbsent(partition, ignored -> new long[row.size() - 2]);
+            for (int i = 2; i < row.size(); i++) {
+                // the digest parts add modulo 2^64, as the engine's own sums do
+                sums[i - 2] += ((Number) row.get(i)).longValue();
+            }
+        }
+        originalSums.forEach((partition, sums) -> original.put(partition, fileFigures(sums)));
+        stagingSums.forEach((partition, sums) -> staging.put(partition, fileFigures(sums)));
+    }
+
+    private static Figures fileFigures(long[] sums)
+    {
+        if (sums.length == 1) {
+            return new Figures(sums[0], Optional.empty());
+        }
+        ByteBuffer checksum = ByteBuffer.allocate(Long.BYTES * (sums.length - 1));
+        for (int i = 1; i < sums.length; i++) {
+            checksum.putLong(sums[i]);
+        }
+        return new Figures(sums[0], Optional.of(checksum.array()));
     }
 
     private static Optional<Long> sumOfRows(List<TableFile> files, Map<String, Long> counts)

@@ -14,7 +14,6 @@ import io.dredge.core.report.HiveTableFiles.DirectoryListing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -105,8 +104,8 @@ final class HiveCompactionPlanner
                     .formatted(table.partitionColumns(), table.table(), e.getMessage()), e);
         }
         return context.engine().query(sql.partitionNamesMatching(table, filter)).stream()
-                .map(row -> (String) row.get(0))
-                .filter(Objects::nonNull)
+                .map(row -> sql.partitionName(table, row))
+                .flatMap(Optional::stream)
                 .sorted()
                 .collect(toImmutableList());
     }

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +31,7 @@ import java.util.stream.Stream;
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
 import static java.util.stream.Collectors.joining;
@@ -69,6 +71,7 @@ public final class IcebergCompaction
 
     public OperationRecord compact(TableDescriptor table, CompactionOptions options)
     {
+        requireTrino(context, "compacted");
         options.partitionFilter().ifPresent(CompactionSql::requireSelfContainedExpression);
         IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
         Run run = new Run(plan(table, metadata, options, OperationRecord.start(OperationKind.COMPACT, table.table(), context.user(), Optional.empty(), context.clock().instant())
@@ -117,6 +120,7 @@ public final class IcebergCompaction
      */
     String recover(OperationRecord compaction)
     {
+        requireTrino(context, "recovered");
         Optional<String> otherTable = TableIdentity.mismatch(context, compaction);
         if (otherTable.isPresent()) {
             // the table it ran on is gone from this name: nothing here may be verified or undone on its behalf
@@ -145,6 +149,7 @@ public final class IcebergCompaction
      */
     OperationRecord rollBack(TableDescriptor table, OperationRecord compaction)
     {
+        requireTrino(context, "rolled back");
         TableIdentity.requireSame(context, table, compaction);
         IcebergSnapshots snapshots = compaction.icebergSnapshots().orElseThrow();
         long snapshot = snapshots.after()
@@ -175,6 +180,7 @@ public final class IcebergCompaction
      */
     String recoverRollback(OperationRecord rollback, OperationRecord compaction)
     {
+        requireTrino(context, "recovered");
         TableDescriptor table = context.metastore().getTable(compaction.table()).orElseThrow();
         Optional<Long> snapshot = compaction.icebergSnapshots().flatMap(IcebergSnapshots::after);
         Optional<String> otherTable = TableIdentity.mismatch(context, compaction);
@@ -495,6 +501,22 @@ public final class IcebergCompaction
             save(record.withStep(message).finished(OperationState.FAILED, Optional.of(message), context.clock().instant()));
             log.warn("compaction {} of {} failed: {}", record.id(), record.table(), message);
             return record;
+        }
+    }
+
+    /**
+     * The Iceberg protocols rewrite and roll back through Trino's Iceberg connector ({@code optimize},
+     * {@code rollback_to_snapshot}); another engine is told where to go, before anything is touched.
+     */
+    static void requireTrino(MaintenanceContext context, String done)
+    {
+        if (context.engine().dialect() != SqlDialect.TRINO) {
+            throw new DredgeException(NOT_SUPPORTED, "Iceberg tables are %s through Trino's Dredge (CALL dredge.system.%s); %s's Dredge works on Hive tables only".formatted(
+                    done, switch (done) {
+                        case "compacted" -> "compact_table";
+                        case "rolled back" -> "rollback_compaction";
+                        default -> "recover";
+                    }, context.engine().dialect().name().toLowerCase(Locale.ROOT)));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.dredge.core.compaction;
 
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
@@ -87,7 +88,7 @@ public final class OperationGuard
     {
         try {
             Optional<String> catalog = table.tableType() == TableType.ICEBERG ? context.icebergCatalog() : context.catalog();
-            context.engine().query(new CompactionSql(context.engine().dialect(), catalog).validateInsert(table));
+            new CompactionSql(context.engine().dialect(), catalog).validateInsert(table).ifPresent(context.engine()::query);
         }
         catch (RuntimeException e) {
             throw new DredgeException(DredgeException.Kind.ACCESS_DENIED, "user %s may not write %s: %s".formatted(context.user(), table.table(), e.getMessage()), e);
@@ -107,6 +108,7 @@ public final class OperationGuard
         try {
             requireNoUnfinishedOperation(table.table());
             context.journal().save(record);
+            requireNoConcurrentStart(table.table(), record);
             // an Iceberg table's metastore entry belongs to Iceberg's commits: a parameter write could race them
             if (table.tableType() == TableType.HIVE) {
                 context.metastore().updateTableParameters(table.table(), Map.of(LOCK_PARAMETER, Optional.of(record.id())));
@@ -135,6 +137,23 @@ public final class OperationGuard
         }
         finally {
             context.locks().release(table, operationId);
+        }
+    }
+
+    /**
+     * Another engine (Trino and Hive, or two coordinators) may have passed {@link #requireNoUnfinishedOperation} at
+     * the same time: each operation journals itself first and then looks again, so of two that overlap at least the
+     * later one sees the other and stands down; neither touches the table.
+     */
+    private void requireNoConcurrentStart(TableReference table, OperationRecord record)
+    {
+        Optional<OperationRecord> other = context.journal().listRunning(table).stream()
+                .filter(running -> !running.id().equals(record.id()))
+                .findFirst();
+        if (other.isPresent()) {
+            String message = "table %s is held by operation %s, started at the same time as this one; try again when it has finished".formatted(table, other.get().id());
+            context.journal().save(record.withStep("stood down: " + message).finished(OperationState.FAILED, Optional.of(message), context.clock().instant()));
+            throw new DredgeException(TABLE_BUSY, message);
         }
     }
 

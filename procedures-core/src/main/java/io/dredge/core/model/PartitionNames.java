@@ -5,6 +5,8 @@ import com.google.common.collect.ImmutableList;
 import java.util.List;
 import java.util.Optional;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 /**
  * Hive partition names, {@code key1=value1/key2=value2}, with keys and values escaped as directory names are
  * ({@code %2F} for {@code /}), and {@code __HIVE_DEFAULT_PARTITION__} for a NULL value.
@@ -30,6 +32,39 @@ public final class PartitionNames
             values.add(value.equals(NULL_VALUE) ? Optional.empty() : Optional.of(unescape(value)));
         }
         return values.build();
+    }
+
+    /**
+     * The name Hive gives the partition with these values of these keys: each value escaped as Hive escapes directory
+     * names (control characters, DEL, the slash and {@code "#%'*:=?\\{[]^} as {@code %XX}), NULL or empty as
+     * {@link #NULL_VALUE}.
+     */
+    public static String name(List<String> keys, List<Optional<String>> values)
+    {
+        checkArgument(keys.size() == values.size(), "%s keys, %s values", keys.size(), values.size());
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+            if (i > 0) {
+                name.append('/');
+            }
+            name.append(escape(keys.get(i))).append('=').append(values.get(i).filter(value -> !value.isEmpty()).map(PartitionNames::escape).orElse(NULL_VALUE));
+        }
+        return name.toString();
+    }
+
+    private static String escape(String text)
+    {
+        StringBuilder escaped = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7F || "\"#%'*/:=?\\{[]^".indexOf(c) >= 0) {
+                escaped.append('%').append(String.format("%02X", (int) c));
+            }
+            else {
+                escaped.append(c);
+            }
+        }
+        return escaped.toString();
     }
 
     private static String unescape(String text)

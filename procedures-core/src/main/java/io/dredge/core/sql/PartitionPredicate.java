@@ -49,6 +49,9 @@ public final class PartitionPredicate
         if (!source.partitioned()) {
             return "";
         }
+        if (dialect == SqlDialect.HIVE) {
+            return " WHERE " + hivePartitions(source, partitionNames);
+        }
         String exact = "%s IN (%s)".formatted(
                 dialect.quoteIdentifier(PARTITION_NAME_COLUMN),
                 partitionNames.stream().map(dialect::stringLiteral).collect(joining(", ")));
@@ -57,6 +60,34 @@ public final class PartitionPredicate
         return prunablePredicate(source, partitionNames)
                 .map(prunable -> " WHERE (%s) AND %s".formatted(prunable, exact))
                 .orElse(" WHERE " + exact);
+    }
+
+    /**
+     * Hive has no partition-name column, and its metastore prunes with any predicate over partition columns: each
+     * partition's values as text, as Hive reads them from the name. A NULL value reads as NULL, or, in a string column,
+     * as the default partition's name.
+     */
+    private String hivePartitions(TableDescriptor source, Collection<String> partitionNames)
+    {
+        List<String> columns = source.partitionColumns();
+        List<String> disjuncts = new ArrayList<>();
+        for (String partitionName : partitionNames) {
+            List<Optional<String>> values = PartitionNames.values(partitionName);
+            if (values.size() != columns.size()) {
+                throw new IllegalArgumentException("partition %s does not have the columns %s".formatted(partitionName, columns));
+            }
+            List<String> terms = new ArrayList<>();
+            for (int i = 0; i < columns.size(); i++) {
+                String name = dialect.quoteIdentifier(columns.get(i));
+                terms.add(values.get(i)
+                        .map(value -> "CAST(%s AS string) = %s".formatted(name, dialect.stringLiteral(value)))
+                        // not under a CAST: Hive's metastore reads "column = default partition name" as IS NULL, and
+                        // fails on any other left side
+                        .orElseGet(() -> "(%s IS NULL OR %s = %s)".formatted(name, name, dialect.stringLiteral(PartitionNames.NULL_VALUE))));
+            }
+            disjuncts.add("(" + String.join(" AND ", terms) + ")");
+        }
+        return disjuncts.isEmpty() ? "false" : "(" + String.join(" OR ", disjuncts) + ")";
     }
 
     /**

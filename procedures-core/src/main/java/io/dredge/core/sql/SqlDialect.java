@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
+import static java.util.stream.Collectors.joining;
 
 /**
  * The one place where names and values become SQL text. Every statement Dredge generates quotes identifiers
@@ -84,7 +85,7 @@ public enum SqlDialect
     /**
      * An aggregate over rows that is the same for the same rows in any order, and differs (but for hash collisions)
      * when a row is missing, added, or has a value changed or moved to another row: what compaction verifies a copy
-     * with. Hive has no such aggregate here yet.
+     * with. For Hive see {@link #rowDigestSums}, whose parts add up across groups.
      */
     public String rowChecksum(List<String> columns)
     {
@@ -107,6 +108,28 @@ public enum SqlDialect
                 .map(group -> fold(group.stream().map(column -> "coalesce(%s(%s), 0)".formatted(TRINO_HASH_OPERATOR, quoteIdentifier(column))).toList()))
                 .toList();
         return groups.size() == 1 ? groups.get(0) : fold(groups.stream().map(group -> "%s(%s)".formatted(TRINO_HASH_OPERATOR, group)).toList());
+    }
+
+    /**
+     * Hive's row checksum: two aggregates of bigint whose values, added (modulo 2^64) over any split of the rows into
+     * groups, are the same for the same rows in any order and differ (but for hash collisions) when a row is missing,
+     * added, or has a value changed or moved to another row or column. Each row is hashed twice by Hive's own hashes
+     * of the whole row ({@code hash} and {@code murmur_hash}, each folding its columns' hashes as {@code 31 * h + next},
+     * so a value moved to another column changes them); MD5 of the two mixes them, so that a sum over rows is no
+     * longer a sum over columns (a value moved to another row changes it), and each part adds 32 bits of that digest,
+     * so the sums cannot overflow below 2^31 rows.
+     */
+    public List<String> rowDigestSums(List<String> columns)
+    {
+        if (this != HIVE) {
+            throw new UnsupportedOperationException("row digest sums are Hive's formulation; %s has rowChecksum".formatted(name()));
+        }
+        checkArgument(!columns.isEmpty(), "no columns to hash");
+        String row = columns.stream().map(this::quoteIdentifier).collect(joining(", "));
+        String digest = "md5(concat(cast(hash(%s) AS string), ':', cast(murmur_hash(%s) AS string)))".formatted(row, row);
+        return List.of(
+                "sum(cast(conv(substr(%s, 1, 8), 16, 10) AS bigint))".formatted(digest),
+                "sum(cast(conv(substr(%s, 9, 8), 16, 10) AS bigint))".formatted(digest));
     }
 
     private static String fold(List<String> hashes)

@@ -4,24 +4,21 @@ import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.airlift.log.Logger;
-import io.airlift.units.Duration;
+import io.dredge.core.Units;
 import io.dredge.core.compaction.Cleanup;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.trino.DredgeMaintenance;
-import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.procedure.Procedure;
 import io.trino.spi.procedure.Procedure.Argument;
 
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import static io.airlift.slice.Slices.utf8Slice;
 import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
-import static io.trino.spi.StandardErrorCode.INVALID_PROCEDURE_ARGUMENT;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.invoke.MethodHandles.lookup;
 import static java.util.Objects.requireNonNull;
@@ -86,11 +83,6 @@ public class CleanupProcedure
      */
     static java.time.Duration retention(String value)
     {
-        try {
-            return java.time.Duration.ofMillis(Duration.valueOf(value.strip().toLowerCase(Locale.ROOT)).toMillis());
-        }
-        catch (IllegalArgumentException e) {
-            throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "older_than must be a number and a unit (s, m, h or d), like '7d': '%s'".formatted(value));
-        }
+        return Units.duration(value, "older_than");
     }
 }

@@ -1,0 +1,80 @@
+package io.dredge.hive.adapter;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.dredge.core.compaction.FaultInjector;
+import io.dredge.core.compaction.MaintenanceContext;
+import io.dredge.core.compaction.TableLocks;
+import org.apache.hadoop.hive.conf.HiveConf;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The core's {@link MaintenanceContext} for a Hive session: the session's metastore and file systems, and
+ * HiveServer2 itself, reached over JDBC as the calling user, as the engine that rewrites the data.
+ */
+public final class HiveMaintenance
+{
+    /**
+     * The JDBC URL through which the functions send their HiveQL; by default this HiveServer2's binary port on
+     * localhost. The functions connect as the calling user without a password: a HiveServer2 that authenticates
+     * (LDAP, Kerberos) needs a URL that does, for example with {@code principal=...;hive.server2.proxy.user=...}.
+     */
+    public static final String ENGINE_URL = "dredge.hive.jdbc-url";
+
+    // one per HiveServer2: the jar is on its classpath (aux jars), so every session's functions share them
+    private static final TableLocks LOCKS = new TableLocks();
+    private static final ExecutorService BESIDE = Executors.newCachedThreadPool(new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dredge-beside-%s").build());
+
+    private HiveMaintenance() {}
+
+    public static MaintenanceContext context(HivePorts ports, String user)
+    {
+        return new MaintenanceContext(
+                ports.metastore(),
+                ports.fileStore(),
+                new HiveSqlEngine(engineUrl(ports.configuration()), user),
+                ports.journal(),
+                LOCKS,
+                Optional.empty(),
+                Optional.empty(),
+                user,
+                (catalog, targetFileSizeBytes) -> writeSettings(targetFileSizeBytes),
+                Clock.systemUTC(),
+                FaultInjector.NONE,
+                BESIDE);
+    }
+
+    static String engineUrl(HiveConf configuration)
+    {
+        String url = configuration.get(ENGINE_URL);
+        if (url != null && !url.isBlank()) {
+            return url.strip();
+        }
+        return "jdbc:hive2://localhost:%s/default".formatted(configuration.getIntVar(HiveConf.ConfVars.HIVE_SERVER2_THRIFT_PORT));
+    }
+
+    /**
+     * Hive sizes its output by its input splits (small files are combined into splits of up to the target size) and
+     * merges what still comes out small into files of the target size. The statistics of a rewrite are not kept:
+     * each partition keeps its own through the swap.
+     */
+    private static Map<String, String> writeSettings(long targetFileSizeBytes)
+    {
+        String target = Long.toString(targetFileSizeBytes);
+        return ImmutableMap.<String, String>builder()
+                .put("mapreduce.input.fileinputformat.split.maxsize", target)
+                .put("hive.merge.mapfiles", "true")
+                .put("hive.merge.mapredfiles", "true")
+                .put("hive.merge.tezfiles", "true")
+                .put("hive.merge.size.per.task", target)
+                .put("hive.merge.smallfiles.avgsize", target)
+                .put("hive.stats.autogather", "false")
+                .put("hive.stats.column.autogather", "false")
+                .buildOrThrow();
+    }
+}

@@ -1,0 +1,33 @@
+package io.dredge.hive.udf;
+
+import io.dredge.core.compaction.MaintenanceContext;
+import io.dredge.core.compaction.Rollback;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.model.TableReference;
+import org.apache.hadoop.hive.ql.exec.Description;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code dredge_rollback_compaction(schema, table [, operation_id])}: as Trino's {@code rollback_compaction}, the
+ * table's latest compaction (or the given one) undone, whichever engine ran it.
+ */
+@Description(
+        name = "dredge_rollback_compaction",
+        value = "_FUNC_(schema, table [, operation_id]) - undoes a table's latest (or the given) compaction, back to exactly the files it had before")
+public class RollbackCompactionUdtf
+        extends MaintenanceFunction
+{
+    public RollbackCompactionUdtf()
+    {
+        super("dredge_rollback_compaction", List.of("schema", "table", "operation_id"), 2);
+    }
+
+    @Override
+    List<OperationRecord> run(MaintenanceContext context, List<Optional<String>> values, Map<String, String> options)
+    {
+        return List.of(new Rollback(context).rollback(new TableReference(identifier(values.get(0)), identifier(values.get(1))), values.get(2).map(String::strip)));
+    }
+}

@@ -1,0 +1,242 @@
+package io.dredge.it;
+
+import io.dredge.core.sql.SqlDialect;
+import io.trino.Session;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.dredge.it.HiveStatements.execute;
+import static io.dredge.it.HiveStatements.rows;
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
+
+/**
+ * Dredge's maintenance functions in a real HiveServer2 over the thrift metastore Trino's Dredge uses: Hive rewrites
+ * the data through the same protocol, journal and lock, and each engine undoes, cleans up and recovers what the other
+ * did.
+ */
+@TestInstance(PER_CLASS)
+class TestHiveMaintenance
+        extends AbstractTestWithDredgeHive
+{
+    private static final String USER = "analyst";
+    private static final String RESULT = "SELECT kind, state, partitions_compacted, partitions_skipped, files_before, files_after, error_message FROM (SELECT %s) r";
+
+    @Test
+    public void testCompactInHiveReadInTrinoAndRollBackInEither()
+            throws Exception
+    {
+        createSchema("hm");
+        createSmallFiles("hm", "events");
+        List<String> rows = trinoRows("hm", "events");
+        assertThat(fileCount("hm", "events")).isEqualTo(12);
+        try (Connection hive = hiveServer().connect(USER)) {
+            assertThat(hiveRows(hive, "hm", "events")).containsExactlyElementsOf(rows);
+
+            assertThat(rows(hive, format(RESULT, "dredge_compact_table('hm', 'events')")))
+                    .containsExactly(Arrays.asList("COMPACT", "SUCCEEDED", 3L, 0L, 12L, 3L, null));
+            assertThat(fileCount("hm", "events")).isEqualTo(3);
+            assertThat(trinoRows("hm", "events")).containsExactlyElementsOf(rows);
+            assertThat(hiveRows(hive, "hm", "events")).containsExactlyElementsOf(rows);
+            // one journal: Trino shows Hive's compaction, and no staging table is left
+            assertThat(computeActual("SELECT user_name, verification, rows_verified FROM dredge.system.operations WHERE schema_name = 'hm' AND table_name = 'events' AND kind = 'COMPACT'").getMaterializedRows().getFirst().getFields())
+                    .containsExactly(USER, "checksum", 12L);
+            assertThat(computeActual("SHOW TABLES FROM hive.hm").getOnlyColumnAsSet()).allMatch(table -> table.equals("events") || ((String) table).startsWith("events__dredge_backup_"));
+
+            // Trino undoes Hive's compaction
+            assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'hm', table_name => 'events')");
+            assertThat(fileCount("hm", "events")).isEqualTo(12);
+            assertThat(hiveRows(hive, "hm", "events")).containsExactlyElementsOf(rows);
+
+            // and Hive undoes Trino's
+            assertUpdate("CALL dredge.system.compact_table(schema_name => 'hm', table_name => 'events')");
+            assertThat(fileCount("hm", "events")).isEqualTo(3);
+            assertThat(rows(hive, "SELECT kind, state FROM (SELECT dredge_rollback_compaction('hm', 'events')) r")).containsExactly(List.of("ROLLBACK", "SUCCEEDED"));
+            assertThat(fileCount("hm", "events")).isEqualTo(12);
+            assertThat(trinoRows("hm", "events")).containsExactlyElementsOf(rows);
+            assertThat(hiveRows(hive, "hm", "events")).containsExactlyElementsOf(rows);
+        }
+    }
+
+    @Test
+    public void testUnpartitionedTableAndOptions()
+            throws Exception
+    {
+        createSchema("hm_options");
+        assertUpdate("CREATE TABLE hive.hm_options.flat (id bigint, name varchar) WITH (format = 'ORC')");
+        for (int batch = 0; batch < 4; batch++) {
+            assertUpdate(format("INSERT INTO hive.hm_options.flat VALUES (%s, 'x%s'), (%s, NULL)", batch * 2, batch, batch * 2 + 1), 2);
+        }
+        createSmallFiles("hm_options", "events");
+        List<String> flat = trinoRows("hm_options", "flat");
+        List<String> events = trinoRows("hm_options", "events");
+        try (Connection hive = hiveServer().connect(USER)) {
+            assertThat(rows(hive, "SELECT state, partitions_planned FROM (SELECT dredge_compact_table('hm_options', 'flat', map('dry_run', 'true'))) r"))
+                    .containsExactly(List.of("PLANNED", 1L));
+            assertThat(fileCount("hm_options", "flat")).isEqualTo(4);
+            assertThat(rows(hive, "SELECT state, verification, files_before, files_after FROM (SELECT dredge_compact_table('hm_options', 'flat', map('verify', 'count', 'target_file_size', '64MB'))) r"))
+                    .containsExactly(List.of("SUCCEEDED", "count", 4L, 1L));
+            assertThat(trinoRows("hm_options", "flat")).containsExactlyElementsOf(flat);
+
+            // a filter over partition columns, as Trino takes it: only the partitions it selects
+            assertThat(rows(hive, "SELECT state, partitions_compacted FROM (SELECT dredge_compact_table('hm_options', 'events', map('partition_filter', \"day = 'd/1' AND n = 1\"))) r"))
+                    .containsExactly(List.of("SUCCEEDED", 1L));
+            assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.hm_options.events WHERE day = 'd/1'").getOnlyValue()).isEqualTo(1L);
+            assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.hm_options.events WHERE day IS NULL").getOnlyValue()).isEqualTo(4L);
+            // the partition whose values are NULL, by a filter that selects it
+            assertThat(rows(hive, "SELECT state, partitions_compacted FROM (SELECT dredge_compact_table('hm_options', 'events', map('partition_filter', 'n IS NULL'))) r"))
+                    .containsExactly(List.of("SUCCEEDED", 1L));
+            assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.hm_options.events WHERE day IS NULL").getOnlyValue()).isEqualTo(1L);
+            assertThat(trinoRows("hm_options", "events")).containsExactlyElementsOf(events);
+
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_options', 'events', map('partition_filter', 'id > 1'))"))
+                    .hasMessageContaining("partition_filter must be a predicate over the partition columns [day, n]");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_options', 'events', map('partition_filter', 'n = 1) OR (true'))"))
+                    .hasMessageContaining("partition_filter must be one SQL expression");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_options', 'flat', map('target_file_size', 'huge'))"))
+                    .hasMessageContaining("target_file_size must be a size like '128MB'");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_options', 'flat', map('compaction_ratio_threshold', 'ten'))"))
+                    .hasMessageContaining("compaction_ratio_threshold must be a number");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_options', 'flat', map('verify', 'maybe'))"))
+                    .hasMessageContaining("verify");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_options', 'flat', map('dry_run', 'perhaps'))"))
+                    .hasMessageContaining("dry_run must be true or false");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_options', 'flat', map('dryrun', 'true'))"))
+                    .hasMessageContaining("unknown option 'dryrun'");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_options', 'flat', 'verify=count')"))
+                    .hasMessageContaining("options must be a map of text to text");
+        }
+        assertThat(trinoRows("hm_options", "flat")).containsExactlyElementsOf(flat);
+    }
+
+    @Test
+    public void testRefusals()
+            throws Exception
+    {
+        createSchema("hm_refused");
+        assertUpdate("CREATE TABLE hive.hm_refused.events (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.hm_refused.events VALUES (1, 'a')", 1);
+        assertUpdate("CREATE VIEW hive.hm_refused.events_view AS SELECT id FROM hive.hm_refused.events");
+        assertUpdate("CREATE TABLE iceberg.hm_refused.ice (id bigint)");
+        assertUpdate("INSERT INTO iceberg.hm_refused.ice VALUES 1", 1);
+        assertUpdate("INSERT INTO iceberg.hm_refused.ice VALUES 2", 1);
+        assertUpdate("CREATE TABLE hive.hm_refused.acid (id bigint)");
+        assertUpdate("INSERT INTO hive.hm_refused.acid VALUES 1", 1);
+        markInsertOnlyAcid("hm_refused", "acid");
+        try (Connection hive = hiveServer().connect(USER)) {
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_refused', 'missing')")).hasMessageContaining("hm_refused.missing does not exist");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('nowhere', 'events')")).hasMessageContaining("does not exist");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_refused', 'events_view')")).hasMessageContaining("view");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_refused', 'acid')")).hasMessageContaining("transactional");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_refused', 'ice')")).hasMessageContaining("Iceberg tables are compacted through Trino's Dredge (CALL dredge.system.compact_table)");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_refused', NULL)")).hasMessageContaining("table must not be NULL or empty");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_refused')")).hasMessageContaining("dredge_compact_table takes 2 to 3 arguments");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_refused', 'events'' ; DROP TABLE hm_refused.events; --')")).hasMessageContaining("does not exist");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_rollback_compaction('hm_refused', 'events')")).hasMessageContaining("no compaction");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_cleanup('hm_refused', 'events', 'soon')")).hasMessageContaining("older_than must be a number and a unit");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_recover('hm_refused', 'missing')")).hasMessageContaining("does not exist");
+        }
+        assertThat(computeActual("SELECT id FROM hive.hm_refused.events").getOnlyValue()).isEqualTo(1L);
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'hm_refused'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testCleanupAndRecoverInHiveOfWhatTrinoLeft()
+            throws Exception
+    {
+        createSchema("hm_recover");
+        createSmallFiles("hm_recover", "crashed");
+        List<String> rows = trinoRows("hm_recover", "crashed");
+        // Trino's compaction stops as a crash would, after its first partition's swap
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
+        assertQueryFails(crashing, "CALL dredge.system.compact_table(schema_name => 'hm_recover', table_name => 'crashed')", ".*injected fault.*");
+        try (Connection hive = hiveServer().connect(USER)) {
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_recover', 'crashed')")).hasMessageContaining("unfinished");
+            assertThatThrownBy(() -> execute(hive, "INSERT INTO hm_recover.crashed PARTITION (day = 'd1', n = 1) VALUES (100, 'late')")).hasMessageContaining("is held by operation");
+            List<List<Object>> recovered = rows(hive, "SELECT kind, state FROM (SELECT dredge_recover('hm_recover', 'crashed')) r");
+            assertThat(recovered).containsExactly(List.of("RECOVER", "SUCCEEDED"));
+            assertThat(trinoRows("hm_recover", "crashed")).containsExactlyElementsOf(rows);
+            assertThat(hiveRows(hive, "hm_recover", "crashed")).containsExactlyElementsOf(rows);
+
+            assertThat(rows(hive, "SELECT state FROM (SELECT dredge_compact_table('hm_recover', 'crashed')) r")).containsExactly(List.of("SUCCEEDED"));
+            // a retention not yet passed cleans nothing; 0s cleans the compaction, which then cannot be rolled back
+            assertThat(rows(hive, "SELECT dredge_cleanup('hm_recover', 'crashed', '7d')")).isEmpty();
+            assertThat(rows(hive, "SELECT kind, state FROM (SELECT dredge_cleanup('hm_recover', NULL, '0s')) r")).contains(List.of("CLEANUP", "SUCCEEDED"));
+            assertThat(computeActual("SHOW TABLES FROM hive.hm_recover").getOnlyColumnAsSet()).containsExactly("crashed");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_rollback_compaction('hm_recover', 'crashed')")).hasMessageContaining("cleanup");
+            execute(hive, "INSERT INTO hm_recover.crashed PARTITION (day = 'd1', n = 1) VALUES (100, 'late')");
+        }
+        assertThat(computeActual("SELECT count(*) FROM hive.hm_recover.crashed").getOnlyValue()).isEqualTo((long) rows.size() + 1);
+    }
+
+    @Test
+    public void testHiveChecksumSeesAValueMovedToAnotherRow()
+            throws Exception
+    {
+        createSchema("hm_checksum");
+        assertUpdate("CREATE TABLE hive.hm_checksum.original (id bigint, name varchar, tags array(varchar))");
+        assertUpdate("INSERT INTO hive.hm_checksum.original VALUES (1, 'a', ARRAY['x']), (2, 'b', ARRAY['y'])", 2);
+        // the same rows in other files and another order
+        assertUpdate("CREATE TABLE hive.hm_checksum.reordered (id bigint, name varchar, tags array(varchar))");
+        assertUpdate("INSERT INTO hive.hm_checksum.reordered VALUES (2, 'b', ARRAY['y'])", 1);
+        assertUpdate("INSERT INTO hive.hm_checksum.reordered VALUES (1, 'a', ARRAY['x'])", 1);
+        // a value moved to the other row; and one moved to the other column
+        assertUpdate("CREATE TABLE hive.hm_checksum.moved (id bigint, name varchar, tags array(varchar))");
+        assertUpdate("INSERT INTO hive.hm_checksum.moved VALUES (1, 'b', ARRAY['x']), (2, 'a', ARRAY['y'])", 2);
+        assertUpdate("CREATE TABLE hive.hm_checksum.swapped (a varchar, b varchar)");
+        assertUpdate("INSERT INTO hive.hm_checksum.swapped VALUES ('1', '2')", 1);
+        assertUpdate("CREATE TABLE hive.hm_checksum.unswapped (a varchar, b varchar)");
+        assertUpdate("INSERT INTO hive.hm_checksum.unswapped VALUES ('2', '1')", 1);
+        try (Connection hive = hiveServer().connect(USER)) {
+            List<Object> original = digest(hive, "original", List.of("id", "name", "tags"));
+            assertThat(digest(hive, "reordered", List.of("id", "name", "tags"))).isEqualTo(original);
+            assertThat(digest(hive, "moved", List.of("id", "name", "tags"))).isNotEqualTo(original);
+            assertThat(digest(hive, "swapped", List.of("a", "b"))).isNotEqualTo(digest(hive, "unswapped", List.of("a", "b")));
+        }
+    }
+
+    private static List<Object> digest(Connection hive, String table, List<String> columns)
+            throws Exception
+    {
+        return rows(hive, format("SELECT %s FROM hm_checksum.%s", String.join(", ", SqlDialect.HIVE.rowDigestSums(columns)), table)).getFirst();
+    }
+
+    /**
+     * A table of 12 small files: three partitions (one named with a character Hive escapes, one all NULL) of four
+     * files each.
+     */
+    private void createSmallFiles(String schema, String table)
+    {
+        assertUpdate(format("CREATE TABLE hive.%s.%s (id bigint, name varchar, day varchar, n integer) WITH (format = 'PARQUET', partitioned_by = ARRAY['day', 'n'])", schema, table));
+        for (int batch = 0; batch < 4; batch++) {
+            assertUpdate(format("INSERT INTO hive.%s.%s VALUES (%s, 'a%s', 'd/1', 1), (%s, NULL, 'd2', 2), (%s, 'c', NULL, NULL)", schema, table, batch * 3, batch, batch * 3 + 1, batch * 3 + 2), 3);
+        }
+    }
+
+    private List<String> trinoRows(String schema, String table)
+    {
+        return computeActual(format("SELECT * FROM hive.%s.%s ORDER BY id", schema, table)).getMaterializedRows().stream()
+                .map(row -> row.getFields().toString())
+                .toList();
+    }
+
+    private static List<String> hiveRows(Connection hive, String schema, String table)
+            throws Exception
+    {
+        // Hive reads a string partition column's NULL as the default partition's name
+        return rows(hive, format("SELECT id, name, CASE WHEN day = '__HIVE_DEFAULT_PARTITION__' THEN NULL ELSE day END, n FROM %s.%s ORDER BY id", schema, table)).stream()
+                .map(Object::toString)
+                .toList();
+    }
+
+    private long fileCount(String schema, String table)
+    {
+        return (long) computeActual(format("SELECT count(DISTINCT \"$path\") FROM hive.%s.%s", schema, table)).getOnlyValue();
+    }
+}
