@@ -255,6 +255,21 @@ public final class HiveServer2Process
         return jdbc.connect(jdbcUrl(), user);
     }
 
+    /**
+     * Ends HiveServer2 as {@code kill -9} would: no shutdown hook runs, nothing it was doing finishes.
+     */
+    public void kill()
+            throws InterruptedException
+    {
+        try {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        finally {
+            jdbc.close();
+        }
+    }
+
     @Override
     public void close()
     {

@@ -28,6 +28,17 @@ public abstract class AbstractTestWithDredgeHive
         return hiveServer;
     }
 
+    /**
+     * Kills HiveServer2 as {@code kill -9} would, and starts another over the same metastore and warehouse.
+     */
+    protected void killAndRestartHiveServer()
+            throws Exception
+    {
+        hiveServer.kill();
+        hiveServer = null;
+        startHiveServer();
+    }
+
     @AfterAll
     public void stopHiveServer()
     {

@@ -2,16 +2,26 @@ package io.dredge.it;
 
 import io.dredge.core.sql.SqlDialect;
 import io.trino.Session;
+import io.trino.metastore.HiveMetastore;
+import io.trino.metastore.Partition;
+import io.trino.metastore.PartitionStatistics;
+import io.trino.metastore.PartitionWithStatistics;
+import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static io.dredge.it.HiveStatements.execute;
 import static io.dredge.it.HiveStatements.rows;
 import static java.lang.String.format;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
@@ -141,6 +151,8 @@ class TestHiveMaintenance
             assertThatThrownBy(() -> rows(hive, "SELECT dredge_rollback_compaction('hm_refused', 'events')")).hasMessageContaining("no compaction");
             assertThatThrownBy(() -> rows(hive, "SELECT dredge_cleanup('hm_refused', 'events', 'soon')")).hasMessageContaining("older_than must be a number and a unit");
             assertThatThrownBy(() -> rows(hive, "SELECT dredge_recover('hm_refused', 'missing')")).hasMessageContaining("does not exist");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_recover('hm_refused')")).hasMessageContaining("give table or operation_id, not both or neither");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_recover('hm_refused', 'events', '20240101_000000_00000000')")).hasMessageContaining("give table or operation_id, not both or neither");
         }
         assertThat(computeActual("SELECT id FROM hive.hm_refused.events").getOnlyValue()).isEqualTo(1L);
         assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'hm_refused'").getOnlyValue()).isEqualTo(0L);
@@ -198,6 +210,83 @@ class TestHiveMaintenance
             assertThat(digest(hive, "reordered", List.of("id", "name", "tags"))).isEqualTo(original);
             assertThat(digest(hive, "moved", List.of("id", "name", "tags"))).isNotEqualTo(original);
             assertThat(digest(hive, "swapped", List.of("a", "b"))).isNotEqualTo(digest(hive, "unswapped", List.of("a", "b")));
+        }
+    }
+
+    @Test
+    public void testOddLayoutsKeepTheirRows()
+            throws Exception
+    {
+        createSchema("hm_odd");
+        // day=b registered inside day=a's directory; day=c an ORC partition of a Parquet table
+        assertUpdate("CREATE TABLE hive.hm_odd.nested (id bigint, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        assertUpdate("CREATE TABLE hive.hm_odd.scratch (id bigint, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        assertUpdate("CREATE TABLE hive.hm_odd.scratch_orc (id bigint, day varchar) WITH (format = 'ORC', partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.hm_odd.nested VALUES (%s, 'a')", batch), 1);
+            assertUpdate(format("INSERT INTO hive.hm_odd.scratch VALUES (%s, 'b')", 10 + batch), 1);
+            assertUpdate(format("INSERT INTO hive.hm_odd.scratch_orc VALUES (%s, 'c')", 20 + batch), 1);
+        }
+        Path inner = Files.createDirectories(tableDirectory("hm_odd", "nested").resolve("day=a").resolve("inner"));
+        copyDataFiles(tableDirectory("hm_odd", "scratch").resolve("day=b"), inner);
+        assertUpdate(format("CALL hive.system.register_partition('hm_odd', 'nested', ARRAY['day'], ARRAY['b'], '%s')", inner.toUri()));
+        HiveMetastore metastore = hiveMetastore();
+        Partition orc = metastore.getPartition(metastore.getTable("hm_odd", "scratch_orc").orElseThrow(), List.of("c")).orElseThrow();
+        metastore.addPartitions("hm_odd", "nested", List.of(new PartitionWithStatistics(Partition.builder(orc).setTableName("nested").build(), "day=c", PartitionStatistics.empty())));
+        List<String> rows = trinoRows("hm_odd", "nested");
+        assertThat(rows).hasSize(9);
+        try (Connection hive = hiveServer().connect(USER)) {
+            List<List<Object>> result = rows(hive, "SELECT state, partitions_compacted, step FROM (SELECT dredge_compact_table('hm_odd', 'nested')) r");
+            assertThat(trinoRows("hm_odd", "nested")).containsExactlyElementsOf(rows);
+            assertThat(result.getFirst().get(0)).isEqualTo("SUCCEEDED");
+            rows(hive, "SELECT dredge_cleanup('hm_odd', 'nested', '0s')");
+        }
+        assertThat(trinoRows("hm_odd", "nested")).containsExactlyElementsOf(rows);
+        assertThat(computeActual("SELECT count(*) FROM hive.hm_odd.nested WHERE day = 'b'").getOnlyValue()).isEqualTo(3L);
+    }
+
+    private static void copyDataFiles(Path from, Path to)
+            throws Exception
+    {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.filter(path -> !path.getFileName().toString().startsWith(".")).toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+        }
+    }
+
+    @Test
+    public void testAuditCompactsAfterAWriteWhenAsked()
+            throws Exception
+    {
+        createSchema("hm_after");
+        try (Connection hive = hiveServer().connect(USER)) {
+            execute(hive, "CREATE TABLE hm_after.clicks (id bigint) PARTITIONED BY (day string) STORED AS PARQUET");
+            execute(hive, "INSERT INTO hm_after.clicks PARTITION (day = 'a') VALUES (1)");
+            execute(hive, "INSERT INTO hm_after.clicks PARTITION (day = 'a') VALUES (2)");
+            execute(hive, "INSERT INTO hm_after.clicks PARTITION (day = 'b') VALUES (10)");
+            assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'hm_after'").getOnlyValue()).isEqualTo(0L);
+            // the third file makes partition a need compaction: compacted once the write has finished
+            execute(hive, "SET dredge.audit.compact-after-write=true");
+            execute(hive, "INSERT INTO hm_after.clicks PARTITION (day = 'a') VALUES (3)");
+        }
+        long deadline = System.nanoTime() + SECONDS.toNanos(120);
+        List<Object> operation = List.of();
+        while (System.nanoTime() < deadline) {
+            List<MaterializedRow> operations = computeActual("SELECT state, partitions_compacted, files_before, files_after, user_name FROM dredge.system.operations WHERE schema_name = 'hm_after' AND kind = 'COMPACT'").getMaterializedRows();
+            if (!operations.isEmpty() && !operations.getFirst().getField(0).equals("RUNNING")) {
+                operation = operations.getFirst().getFields();
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(operation).containsExactly("SUCCEEDED", 1L, 3L, 1L, USER);
+        assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.hm_after.clicks WHERE day = 'a'").getOnlyValue()).isEqualTo(1L);
+        assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.hm_after.clicks WHERE day = 'b'").getOnlyValue()).isEqualTo(1L);
+        assertThat(computeActual("SELECT id FROM hive.hm_after.clicks ORDER BY id").getOnlyColumn().toList()).containsExactly(1L, 2L, 3L, 10L);
+        // the compaction's own write into its staging copy is not audited
+        try (Stream<Path> audited = Files.list(Path.of(URI.create(schemaLocation("hm_after") + "/.dredge/audit")))) {
+            assertThat(audited.map(path -> path.getFileName().toString())).containsExactly("clicks");
         }
     }
 

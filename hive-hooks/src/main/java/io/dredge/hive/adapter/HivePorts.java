@@ -49,7 +49,15 @@ public final class HivePorts
             throws HiveException
     {
         SessionState session = SessionState.get();
-        HiveConf configuration = session != null ? session.getConf() : new HiveConf();
+        return of(session != null ? session.getConf() : new HiveConf());
+    }
+
+    /**
+     * The ports as {@code configuration} reaches the lake, with a metastore client of their own.
+     */
+    public static HivePorts of(HiveConf configuration)
+            throws HiveException
+    {
         try {
             return new HivePorts(configuration, new HiveMetaStoreClient(configuration));
         }

@@ -1,22 +1,16 @@
 package io.dredge.hive.adapter;
 
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.dredge.core.port.JdbcSqlEngine;
 import io.dredge.core.port.SqlEngine;
 import io.dredge.core.sql.SqlDialect;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -26,9 +20,8 @@ import static java.util.Objects.requireNonNull;
  * Hive's authorization applies to every statement, as it would to the user's own.
  */
 final class HiveSqlEngine
-        implements SqlEngine
+        extends JdbcSqlEngine
 {
-    private static final Logger log = LoggerFactory.getLogger(HiveSqlEngine.class);
     private static final String DRIVER = "org.apache.hive.jdbc.HiveDriver";
 
     /**
@@ -54,49 +47,15 @@ final class HiveSqlEngine
     }
 
     @Override
-    public List<List<Object>> query(String sql, Map<String, String> sessionProperties)
+    protected long executeUpdate(Statement statement, String sql)
+            throws SQLException
     {
-        ImmutableList.Builder<List<Object>> rows = ImmutableList.builder();
-        query(sql, sessionProperties, rows::add);
-        return rows.build();
+        // HiveServer2 reports the rows an INSERT wrote when it knows them, -1 or 0 otherwise
+        return Math.max(0, statement.executeUpdate(sql));
     }
 
     @Override
-    public void query(String sql, Map<String, String> sessionProperties, Consumer<List<Object>> rows)
-    {
-        log.debug("query: {}", sql);
-        try (Connection connection = connect(sessionProperties);
-                Statement statement = connection.createStatement();
-                ResultSet resultSet = statement.executeQuery(sql)) {
-            int columns = resultSet.getMetaData().getColumnCount();
-            while (resultSet.next()) {
-                List<Object> row = new ArrayList<>(columns);
-                for (int column = 1; column <= columns; column++) {
-                    row.add(resultSet.getObject(column));
-                }
-                rows.accept(row);
-            }
-        }
-        catch (SQLException e) {
-            throw failed(sql, e);
-        }
-    }
-
-    @Override
-    public long update(String sql, Map<String, String> sessionProperties)
-    {
-        log.debug("update: {}", sql);
-        try (Connection connection = connect(sessionProperties);
-                Statement statement = connection.createStatement()) {
-            // HiveServer2 reports the rows an INSERT wrote when it knows them, -1 or 0 otherwise
-            return Math.max(0, statement.executeUpdate(sql));
-        }
-        catch (SQLException e) {
-            throw failed(sql, e);
-        }
-    }
-
-    private Connection connect(Map<String, String> sessionProperties)
+    protected Connection connect(Map<String, String> sessionProperties)
             throws SQLException
     {
         try {
@@ -119,10 +78,5 @@ final class HiveSqlEngine
             throw e;
         }
         return connection;
-    }
-
-    private static RuntimeException failed(String sql, SQLException e)
-    {
-        return new IllegalStateException("Hive failed to run %s: %s".formatted(sql, e.getMessage()), e);
     }
 }

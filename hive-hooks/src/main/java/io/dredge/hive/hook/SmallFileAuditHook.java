@@ -3,6 +3,7 @@ package io.dredge.hive.hook;
 import io.dredge.core.audit.WriteAudit;
 import io.dredge.core.audit.WriteAuditCodec;
 import io.dredge.core.audit.WrittenFiles;
+import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.report.FileGroupStatus;
@@ -39,7 +40,9 @@ import java.util.Optional;
  *
  * <p>Settings: {@code dredge.audit.target-file-size-bytes} (default 128 MB) and
  * {@code dredge.audit.compaction-ratio-threshold} (default 10), as the small-file report's, and
- * {@code dredge.audit.retention-days} (default 30): records of older days are removed as new ones are written.
+ * {@code dredge.audit.retention-days} (default 30): records of older days are removed as new ones are written, and
+ * {@code dredge.audit.compact-after-write} (default false): compacts the partitions that need it once the write has
+ * finished ({@link CompactionAfterWrite}). Dredge's own tables (a compaction's staging copy) are not audited.
  */
 public class SmallFileAuditHook
         implements ExecuteWithHookContext
@@ -47,6 +50,7 @@ public class SmallFileAuditHook
     public static final String TARGET_FILE_SIZE = "dredge.audit.target-file-size-bytes";
     public static final String COMPACTION_RATIO_THRESHOLD = "dredge.audit.compaction-ratio-threshold";
     public static final String RETENTION_DAYS = "dredge.audit.retention-days";
+    public static final String COMPACT_AFTER_WRITE = "dredge.audit.compact-after-write";
 
     private static final int DEFAULT_RETENTION_DAYS = 30;
 
@@ -61,6 +65,9 @@ public class SmallFileAuditHook
                 continue;
             }
             Table table = output.getTable();
+            if (table.getParameters() != null && table.getParameters().containsKey(TableDescriptor.DREDGE_ROLE_PROPERTY)) {
+                continue;
+            }
             TableReference reference = new TableReference(table.getDbName(), table.getTableName());
             if (output.getType() == WriteEntity.Type.PARTITION) {
                 Partition partition = output.getPartition();
@@ -76,7 +83,12 @@ public class SmallFileAuditHook
         SmallFilePolicy policy = policy(context.getConf());
         written.forEach((table, locations) -> {
             try {
-                audit(context, table, locations, policy);
+                WriteAudit audit = audit(context, table, locations, policy);
+                List<WrittenFiles> needCompaction = audit.written().stream().filter(group -> group.status() == FileGroupStatus.NEEDS_COMPACTION).toList();
+                if (!needCompaction.isEmpty() && context.getConf().getBoolean(COMPACT_AFTER_WRITE, false)) {
+                    CompactionAfterWrite.submit(context.getConf(), String.valueOf(context.getUserName()), table,
+                            needCompaction.stream().flatMap(group -> group.partitionName().stream()).toList(), policy);
+                }
             }
             catch (Exception e) {
                 log.warn("Dredge audit of the write to {} by query {} failed: {}", table, context.getQueryPlan().getQueryId(), e.toString());
@@ -84,7 +96,7 @@ public class SmallFileAuditHook
         });
     }
 
-    private static void audit(HookContext context, TableReference table, Map<Optional<String>, String> locations, SmallFilePolicy policy)
+    private static WriteAudit audit(HookContext context, TableReference table, Map<Optional<String>, String> locations, SmallFilePolicy policy)
             throws Exception
     {
         Configuration conf = context.getConf();
@@ -105,13 +117,14 @@ public class SmallFileAuditHook
         for (WrittenFiles group : audit.written()) {
             String where = group.partitionName().map(name -> "partition %s of %s".formatted(name, table)).orElse("table " + table);
             if (group.status() == FileGroupStatus.NEEDS_COMPACTION) {
-                log.warn("Dredge: {} has {} files of {} bytes after query {}: it needs compaction (in Trino: CALL dredge.system.compact_table(schema_name => '{}', table_name => '{}'))",
-                        where, group.fileCount(), group.totalBytes(), queryId, table.schemaName(), table.tableName());
+                log.warn("Dredge: {} has {} files of {} bytes after query {}: it needs compaction (in Hive: SELECT dredge_compact_table('{}', '{}'); in Trino: CALL dredge.system.compact_table(schema_name => '{}', table_name => '{}'))",
+                        where, group.fileCount(), group.totalBytes(), queryId, table.schemaName(), table.tableName(), table.schemaName(), table.tableName());
             }
             else {
                 log.info("Dredge: {} has {} files of {} bytes after query {}", where, group.fileCount(), group.totalBytes(), queryId);
             }
         }
+        return audit;
     }
 
     /**

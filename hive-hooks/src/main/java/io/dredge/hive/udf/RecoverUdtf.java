@@ -1,5 +1,6 @@
 package io.dredge.hive.udf;
 
+import io.dredge.core.DredgeException;
 import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.Recovery;
 import io.dredge.core.journal.OperationRecord;
@@ -10,24 +11,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+
 /**
- * {@code dredge_recover(schema, table)}: as Trino's {@code recover}, finishes or undoes whatever a crash left
- * unfinished on the table, whichever engine was running it.
+ * {@code dredge_recover(schema, table)} or {@code dredge_recover(schema, NULL, operation_id)}: as Trino's
+ * {@code recover}, finishes or undoes whatever a crash left unfinished on the table (or the one operation, wherever
+ * its table is now), whichever engine was running it.
  */
 @Description(
         name = "dredge_recover",
-        value = "_FUNC_(schema, table) - finishes or undoes what a crashed Dredge operation left on the table")
+        value = "_FUNC_(schema, table) or _FUNC_(schema, NULL, operation_id) - finishes or undoes what a crashed Dredge operation left on the table")
 public class RecoverUdtf
         extends MaintenanceFunction
 {
     public RecoverUdtf()
     {
-        super("dredge_recover", List.of("schema", "table"), 2);
+        super("dredge_recover", List.of("schema", "table", "operation_id"), 1);
     }
 
     @Override
     List<OperationRecord> run(MaintenanceContext context, List<Optional<String>> values, Map<String, String> options)
     {
-        return List.of(new Recovery(context).recover(new TableReference(identifier(values.get(0)), identifier(values.get(1)))));
+        Optional<String> table = values.get(1).filter(value -> !value.isBlank());
+        Optional<String> operationId = values.get(2).filter(value -> !value.isBlank());
+        if (table.isEmpty() == operationId.isEmpty()) {
+            throw new DredgeException(INVALID_ARGUMENT, "dredge_recover: give table or operation_id, not both or neither");
+        }
+        Recovery recovery = new Recovery(context);
+        return List.of(table.isPresent()
+                ? recovery.recover(new TableReference(identifier(values.get(0)), identifier(table)))
+                : recovery.recover(identifier(values.get(0)), operationId.get().strip()));
     }
 }

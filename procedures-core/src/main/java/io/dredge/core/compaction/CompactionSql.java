@@ -17,7 +17,7 @@ import static java.util.stream.Collectors.joining;
 /**
  * The statements compaction runs on the engine, built from quoted names and rendered literals only. The one
  * user-written fragment, the partition filter, must be a self-contained expression (see
- * {@link #requireSelfContainedExpression(String)}) and runs as the calling user, so it can read nothing the user
+ * {@link #requireSelfContainedExpression(SqlDialect, String)}) and runs as the calling user, so it can read nothing the user
  * could not read anyway. Trino names a row's partition ({@code "$partition"}) and file; Hive names only the file
  * ({@code INPUT__FILE__NAME}), and knows partitions by their columns' values.
  */
@@ -192,18 +192,21 @@ final class CompactionSql
 
     /**
      * A filter is pasted into {@code WHERE (...)}; it must not be able to close that parenthesis, end the
-     * statement or open a comment that swallows the rest.
+     * statement or open a comment that swallows the rest. Quotes are read as the engine reads them: Trino doubles a
+     * quote inside a literal or quoted name; Hive also escapes with a backslash inside literals, and quotes names with
+     * backticks.
      */
-    static void requireSelfContainedExpression(String filter)
+    static void requireSelfContainedExpression(SqlDialect dialect, String filter)
     {
         if (filter.isBlank()) {
             throw new DredgeException(INVALID_ARGUMENT, "partition_filter is empty");
         }
+        String quotes = dialect == SqlDialect.HIVE ? "'\"`" : "'\"";
         int depth = 0;
         for (int i = 0; i < filter.length(); i++) {
             char c = filter.charAt(i);
-            if (c == '\'' || c == '"') {
-                int end = closingQuote(filter, i);
+            if (quotes.indexOf(c) >= 0) {
+                int end = closingQuote(filter, i, dialect == SqlDialect.HIVE && c != '`');
                 if (end < 0) {
                     throw invalidFilter(filter, "an unterminated quote");
                 }
@@ -230,11 +233,16 @@ final class CompactionSql
         }
     }
 
-    private static int closingQuote(String text, int start)
+    private static int closingQuote(String text, int start, boolean backslashEscapes)
     {
         char quote = text.charAt(start);
         for (int i = start + 1; i < text.length(); i++) {
-            if (text.charAt(i) == quote) {
+            char c = text.charAt(i);
+            if (backslashEscapes && c == '\\') {
+                i++;
+                continue;
+            }
+            if (c == quote) {
                 if (i + 1 < text.length() && text.charAt(i + 1) == quote) {
                     i++;
                     continue;

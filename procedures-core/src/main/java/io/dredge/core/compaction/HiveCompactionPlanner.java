@@ -95,7 +95,7 @@ final class HiveCompactionPlanner
 
     private List<String> partitionNamesMatching(TableDescriptor table, String filter)
     {
-        CompactionSql.requireSelfContainedExpression(filter);
+        CompactionSql.requireSelfContainedExpression(sql.dialect(), filter);
         try {
             context.engine().query(sql.validatePartitionFilter(table, filter));
         }

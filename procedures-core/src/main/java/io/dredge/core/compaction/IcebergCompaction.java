@@ -72,7 +72,7 @@ public final class IcebergCompaction
     public OperationRecord compact(TableDescriptor table, CompactionOptions options)
     {
         requireTrino(context, "compacted");
-        options.partitionFilter().ifPresent(CompactionSql::requireSelfContainedExpression);
+        options.partitionFilter().ifPresent(filter -> CompactionSql.requireSelfContainedExpression(dialect, filter));
         IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
         Run run = new Run(plan(table, metadata, options, OperationRecord.start(OperationKind.COMPACT, table.table(), context.user(), Optional.empty(), context.clock().instant())
                 .withTableIdentity(metadata.identity())));

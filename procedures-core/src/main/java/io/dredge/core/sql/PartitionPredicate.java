@@ -46,20 +46,28 @@ public final class PartitionPredicate
      */
     public String where(TableDescriptor source, Collection<String> partitionNames)
     {
+        return expression(source, partitionNames).map(predicate -> " WHERE " + predicate).orElse("");
+    }
+
+    /**
+     * The predicate of {@link #where}, alone: also a partition filter that selects exactly those partitions.
+     */
+    public Optional<String> expression(TableDescriptor source, Collection<String> partitionNames)
+    {
         if (!source.partitioned()) {
-            return "";
+            return Optional.empty();
         }
         if (dialect == SqlDialect.HIVE) {
-            return " WHERE " + hivePartitions(source, partitionNames);
+            return Optional.of(hivePartitions(source, partitionNames));
         }
         String exact = "%s IN (%s)".formatted(
                 dialect.quoteIdentifier(PARTITION_NAME_COLUMN),
                 partitionNames.stream().map(dialect::stringLiteral).collect(joining(", ")));
         // the engine applies "$partition" to rows only after it has listed and opened the files of every partition;
         // the same partitions as comparisons of partition columns with literals are pruned before any listing
-        return prunablePredicate(source, partitionNames)
-                .map(prunable -> " WHERE (%s) AND %s".formatted(prunable, exact))
-                .orElse(" WHERE " + exact);
+        return Optional.of(prunablePredicate(source, partitionNames)
+                .map(prunable -> "(%s) AND %s".formatted(prunable, exact))
+                .orElse(exact));
     }
 
     /**

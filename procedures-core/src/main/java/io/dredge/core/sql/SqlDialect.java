@@ -57,9 +57,11 @@ public enum SqlDialect
         if (value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("literal contains a NUL character");
         }
-        String literal = value.replace("'", "''");
-        // HiveQL also treats backslash as an escape inside literals
-        return "'" + (this == HIVE ? literal.replace("\\", "\\\\") : literal) + "'";
+        if (this == HIVE) {
+            // HiveQL escapes with a backslash inside literals; two quotes in a row are two literals, concatenated
+            return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+        }
+        return "'" + value.replace("'", "''") + "'";
     }
 
     /**

@@ -8,6 +8,7 @@ import io.dredge.core.sql.SqlDialect;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,10 +23,10 @@ class TestCompactionInput
     @Test
     void testPartitionFilterMustBeOneExpression()
     {
-        assertThatCode(() -> CompactionSql.requireSelfContainedExpression("event_date = DATE '2024-01-02'")).doesNotThrowAnyException();
-        assertThatCode(() -> CompactionSql.requireSelfContainedExpression("(a = 1 OR b = 'x)') AND c IN (1, 2)")).doesNotThrowAnyException();
-        assertThatCode(() -> CompactionSql.requireSelfContainedExpression("name = 'it''s; -- fine'")).doesNotThrowAnyException();
-        assertThatCode(() -> CompactionSql.requireSelfContainedExpression("\"odd\"\"name\" = 1")).doesNotThrowAnyException();
+        assertThatCode(() -> CompactionSql.requireSelfContainedExpression(SqlDialect.TRINO, "event_date = DATE '2024-01-02'")).doesNotThrowAnyException();
+        assertThatCode(() -> CompactionSql.requireSelfContainedExpression(SqlDialect.TRINO, "(a = 1 OR b = 'x)') AND c IN (1, 2)")).doesNotThrowAnyException();
+        assertThatCode(() -> CompactionSql.requireSelfContainedExpression(SqlDialect.TRINO, "name = 'it''s; -- fine'")).doesNotThrowAnyException();
+        assertThatCode(() -> CompactionSql.requireSelfContainedExpression(SqlDialect.TRINO, "\"odd\"\"name\" = 1")).doesNotThrowAnyException();
 
         assertRefused("a = 1) OR (true", "unbalanced ')'");
         assertRefused("(a = 1", "unbalanced '('");
@@ -34,6 +35,13 @@ class TestCompactionInput
         assertRefused("a = 1 /* rest", "a comment");
         assertRefused("a = 'open", "an unterminated quote");
         assertRefused("  ", "empty");
+
+        // Hive escapes quotes with a backslash and quotes names with backticks
+        assertThatCode(() -> CompactionSql.requireSelfContainedExpression(SqlDialect.HIVE, "name = 'it\\'s; -- fine' AND `a)b` = \"x;\"")).doesNotThrowAnyException();
+        // read as Trino reads it this would be one literal; Hive ends the literal at the second quote and reads on
+        assertThatThrownBy(() -> CompactionSql.requireSelfContainedExpression(SqlDialect.HIVE, "a = 'x\\'' ) OR (true --'"))
+                .isInstanceOf(DredgeException.class)
+                .hasMessageContaining("unbalanced ')'");
     }
 
     @Test
@@ -77,6 +85,39 @@ class TestCompactionInput
     }
 
     @Test
+    void testHiveStatementsNamePartitionsByTheirValuesAndCountFiles()
+    {
+        CompactionSql sql = new CompactionSql(SqlDialect.HIVE, Optional.empty());
+        TableDescriptor table = new TableDescriptor(new TableReference("s", "t"), false, Optional.of("file:/t"), "ORC",
+                List.of("id"), List.of("day", "ref", "tag"), List.of("date", "int", "string"), Map.of());
+        assertThat(sql.copyInto(table, "t__dredge_1", List.of("day=2024-01-02/ref=007/tag=a%2Fb%27c", "day=2024-01-03/ref=__HIVE_DEFAULT_PARTITION__/tag=x")))
+                .isEqualTo("INSERT INTO `s`.`t__dredge_1` PARTITION (`day`, `ref`, `tag`) SELECT * FROM `s`.`t` WHERE (" +
+                        "(CAST(`day` AS string) = '2024-01-02' AND CAST(`ref` AS string) = '007' AND CAST(`tag` AS string) = 'a/b\\'c') OR " +
+                        "(CAST(`day` AS string) = '2024-01-03' AND (`ref` IS NULL OR `ref` = '__HIVE_DEFAULT_PARTITION__') AND CAST(`tag` AS string) = 'x'))");
+        assertThat(sql.aggregatesOfBothSides(table, "t__dredge_1", List.of("day=2024-01-03/ref=1/tag=x"), Verification.COUNT))
+                .isEqualTo("SELECT true, INPUT__FILE__NAME, count(*) FROM `s`.`t` WHERE ((CAST(`day` AS string) = '2024-01-03' AND CAST(`ref` AS string) = '1' AND CAST(`tag` AS string) = 'x')) GROUP BY INPUT__FILE__NAME " +
+                        "UNION ALL SELECT false, INPUT__FILE__NAME, count(*) FROM `s`.`t__dredge_1` WHERE ((CAST(`day` AS string) = '2024-01-03' AND CAST(`ref` AS string) = '1' AND CAST(`tag` AS string) = 'x')) GROUP BY INPUT__FILE__NAME");
+        assertThat(sql.partitionNamesMatching(table, "ref > 1"))
+                .isEqualTo("SELECT DISTINCT CAST(`day` AS string), CAST(`ref` AS string), CAST(`tag` AS string) FROM (SELECT DISTINCT `day`, `ref`, `tag` FROM `s`.`t`) partition_values WHERE (ref > 1)");
+        // Hive reads a NULL string partition value as the default partition's name
+        assertThat(sql.partitionName(table, Arrays.asList("2024-01-02", null, "a/b'c"))).contains("day=2024-01-02/ref=__HIVE_DEFAULT_PARTITION__/tag=a%2Fb%27c");
+        assertThat(sql.partitionName(table, Arrays.asList("2024-01-02", 7, "__HIVE_DEFAULT_PARTITION__"))).contains("day=2024-01-02/ref=7/tag=__HIVE_DEFAULT_PARTITION__");
+        // Hive has no metadata cache to flush, and checks write access before the call
+        assertThat(sql.flushMetadataCache(table)).isEmpty();
+        assertThat(sql.validateInsert(table)).isEmpty();
+    }
+
+    @Test
+    void testPartitionNamesAreEscapedAsHiveEscapesThem()
+    {
+        String name = PartitionNames.name(List.of("day", "tag"), List.of(Optional.of("2024-01-02"), Optional.of("a/b%c:d=e'f\u0001 g")));
+        assertThat(name).isEqualTo("day=2024-01-02/tag=a%2Fb%25c%3Ad%3De%27f%01 g");
+        assertThat(PartitionNames.values(name)).containsExactly(Optional.of("2024-01-02"), Optional.of("a/b%c:d=e'f\u0001 g"));
+        assertThat(PartitionNames.name(List.of("tag"), List.of(Optional.empty()))).isEqualTo("tag=__HIVE_DEFAULT_PARTITION__");
+        assertThat(PartitionNames.name(List.of("tag"), List.of(Optional.of("")))).isEqualTo("tag=__HIVE_DEFAULT_PARTITION__");
+    }
+
+    @Test
     void testPartitionNameValues()
     {
         assertThat(PartitionNames.values("day=2024-01-02/tag=with space%25%2F")).containsExactly(Optional.of("2024-01-02"), Optional.of("with space%/"));
@@ -94,7 +135,7 @@ class TestCompactionInput
 
     private static void assertRefused(String filter, String problem)
     {
-        assertThatThrownBy(() -> CompactionSql.requireSelfContainedExpression(filter))
+        assertThatThrownBy(() -> CompactionSql.requireSelfContainedExpression(SqlDialect.TRINO, filter))
                 .isInstanceOf(DredgeException.class)
                 .hasMessageContaining(problem);
     }

@@ -1,0 +1,78 @@
+package io.dredge.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.dredge.it.HiveStatements.rows;
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
+
+/**
+ * HiveServer2 killed ({@code kill -9}) while its {@code dredge_compact_table} runs: the table's rows stay readable
+ * and unchanged throughout, Hive's guard holds the table until the operation is closed, and Trino's {@code recover}
+ * closes it.
+ */
+@TestInstance(PER_CLASS)
+class TestHiveMaintenanceCrash
+        extends AbstractTestWithDredgeHive
+{
+    private static final String USER = "analyst";
+
+    @Test
+    public void testHiveServerKilledWhileItCompactsIsRecoveredByTrino()
+            throws Exception
+    {
+        createSchema("hc");
+        // killed while Hive writes the staging copy, then while it verifies it
+        for (String step : List.of("writing", "verifying")) {
+            String table = "killed_" + step;
+            assertUpdate(format("CREATE TABLE hive.hc.%s (id bigint, name varchar, day varchar) WITH (format = 'ORC', partitioned_by = ARRAY['day'])", table));
+            for (int batch = 0; batch < 4; batch++) {
+                assertUpdate(format("INSERT INTO hive.hc.%s VALUES (%s, 'a', 'd1'), (%s, 'b', 'd2')", table, batch * 2, batch * 2 + 1), 2);
+            }
+            List<String> rows = trinoRows(table);
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try {
+                // not closed: HiveServer2 dies under it
+                Connection hive = hiveServer().connect(USER);
+                Future<?> compaction = executor.submit(() -> rows(hive, format("SELECT dredge_compact_table('hc', '%s')", table)));
+                String operationId = (String) waitForRunningOperation(table, "COMPACT", step).getField(0);
+                killAndRestartHiveServer();
+                assertThatThrownBy(compaction::get).as("the compaction died with HiveServer2").isNotNull();
+
+                assertThat(trinoRows(table)).containsExactlyElementsOf(rows);
+                try (Connection restarted = hiveServer().connect(USER)) {
+                    assertThatThrownBy(() -> HiveStatements.execute(restarted, format("INSERT INTO hc.%s PARTITION (day = 'd1') VALUES (100, 'late')", table)))
+                            .hasMessageContaining("is held by operation " + operationId);
+                }
+                assertUpdate(format("CALL dredge.system.recover(schema_name => 'hc', table_name => '%s')", table));
+                assertThat(computeActual(format("SELECT state FROM dredge.system.operations WHERE operation_id = '%s'", operationId)).getOnlyValue()).isNotEqualTo("RUNNING");
+                assertThat(trinoRows(table)).containsExactlyElementsOf(rows);
+                assertThat(computeActual("SHOW TABLES FROM hive.hc").getOnlyColumnAsSet()).noneMatch(name -> ((String) name).startsWith(table + "__dredge_"));
+                try (Connection restarted = hiveServer().connect(USER)) {
+                    HiveStatements.execute(restarted, format("INSERT INTO hc.%s PARTITION (day = 'd1') VALUES (100, 'late')", table));
+                    assertThat(rows(restarted, format("SELECT state FROM (SELECT dredge_compact_table('hc', '%s')) r", table))).containsExactly(List.of("SUCCEEDED"));
+                }
+                assertThat(computeActual(format("SELECT count(*) FROM hive.hc.%s", table)).getOnlyValue()).isEqualTo((long) rows.size() + 1);
+            }
+            finally {
+                executor.shutdownNow();
+            }
+        }
+    }
+
+    private List<String> trinoRows(String table)
+    {
+        return computeActual(format("SELECT * FROM hive.hc.%s ORDER BY id", table)).getMaterializedRows().stream()
+                .map(row -> row.getFields().toString())
+                .toList();
+    }
+}

@@ -1,0 +1,30 @@
+-- Dredge's maintenance in HiveQL, in the demo's HiveServer2:  bin/dredge-hive -f sql-examples/hive/02_maintenance.sql
+-- Each function runs the same protocol, journal and lock as Trino's CALL dredge.system.*, with Hive rewriting the data
+-- (HiveServer2 runs Dredge's statements as the calling user). Each returns the operations it recorded, with the columns
+-- of dredge_operations. Run 01_hooks_and_functions.sql first: it writes demo.hive_clicks.
+
+-- What a compaction would do, without doing it:
+SELECT operation_id, state, step FROM (SELECT dredge_compact_table('demo', 'hive_clicks', map('dry_run', 'true'))) r;
+
+-- Compact, verified by row count and row checksum (the default) or by row count ('verify', 'count'). The options are
+-- the Trino procedure's arguments by name; a text inside an option is in double quotes (HiveQL has no '' escape).
+SELECT operation_id, state, files_before, files_after, step
+FROM (SELECT dredge_compact_table('demo', 'hive_clicks', map('partition_filter', "day >= '2024-01-01'", 'target_file_size', '128MB'))) r;
+
+-- The same rows, now in fewer files; Trino reads them too.
+SELECT day, count(*) FROM demo.hive_clicks GROUP BY day;
+
+-- Undo it: back to exactly the files the table had before (or name an operation: its id as a third argument).
+SELECT operation_id, kind, state, step FROM (SELECT dredge_rollback_compaction('demo', 'hive_clicks')) r;
+
+-- Compact again, and delete the originals a compaction keeps for its rollback once they are older than a retention
+-- ('7d' by default; '0s' here, so the compaction can no longer be rolled back).
+SELECT operation_id, state, step FROM (SELECT dredge_compact_table('demo', 'hive_clicks')) r;
+SELECT operation_id, kind, state, step FROM (SELECT dredge_cleanup('demo', 'hive_clicks', '0s')) r;
+
+-- After a crash (of HiveServer2, or of Trino's coordinator) mid-operation, either engine finishes or undoes it; here
+-- nothing is unfinished, and the function says so.
+SELECT kind, state, step FROM (SELECT dredge_recover('demo', 'hive_clicks')) r;
+
+-- Every operation, whichever engine ran it:
+SELECT operation_id, kind, table_name, user_name, state, step FROM (SELECT dredge_operations('demo', 'hive_clicks')) o;
