@@ -135,6 +135,8 @@ public final class ThriftMetastoreServer
                   <property><name>metastore.try.direct.sql</name><value>true</value></property>
                   <!-- keep locations as clients give them (Hive 4 otherwise moves databases to <warehouse>/<name>.db) -->
                   <property><name>metastore.metadata.transformer.class</name><value> </value></property>
+                  <!-- the admin of Hive's SQL standard authorization, for the tests that enable it in HiveServer2 -->
+                  <property><name>metastore.users.in.admin.role</name><value>admin</value></property>
                   <!-- evaluates Hive's partition predicates (get_partitions_by_expr), as a metastore installed with Hive does -->
                   <property><name>metastore.expression.proxy</name><value>org.apache.hadoop.hive.ql.optimizer.ppr.PartitionExpressionForMetastore</value></property>
                 </configuration>

@@ -18,9 +18,17 @@ public abstract class AbstractTestWithDredgeHive
     public void startHiveServer()
             throws Exception
     {
-        hiveServer = HiveServer2Process.builder(directory().resolve("hiveserver2"), metastoreUri(), warehouse())
-                .withDredgeHooks()
+        hiveServer = configureHive(HiveServer2Process.builder(directory().resolve("hiveserver2"), metastoreUri(), warehouse())
+                .withDredgeHooks())
                 .start();
+    }
+
+    /**
+     * HiveServer2's settings beyond Dredge's installation.
+     */
+    protected HiveServer2Process.Builder configureHive(HiveServer2Process.Builder builder)
+    {
+        return builder;
     }
 
     protected HiveServer2Process hiveServer()

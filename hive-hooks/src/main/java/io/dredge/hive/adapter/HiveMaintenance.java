@@ -59,15 +59,15 @@ public final class HiveMaintenance
     }
 
     /**
-     * Hive sizes its output by its input splits (small files are combined into splits of up to the target size) and
-     * merges what still comes out small into files of the target size. The statistics of a rewrite are not kept:
-     * each partition keeps its own through the swap.
+     * Hive combines small input files into splits (of its own maximum size), and merges the output files that still
+     * come out small into files of the target size. Only settings that SQL standard authorization lets a session
+     * change (its default whitelist): the split size is not one. The statistics of a rewrite are not kept: each
+     * partition keeps its own through the swap.
      */
     private static Map<String, String> writeSettings(long targetFileSizeBytes)
     {
         String target = Long.toString(targetFileSizeBytes);
         return ImmutableMap.<String, String>builder()
-                .put("mapreduce.input.fileinputformat.split.maxsize", target)
                 .put("hive.merge.mapfiles", "true")
                 .put("hive.merge.mapredfiles", "true")
                 .put("hive.merge.tezfiles", "true")

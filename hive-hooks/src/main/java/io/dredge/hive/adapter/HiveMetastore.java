@@ -19,7 +19,9 @@ import org.apache.hadoop.hive.metastore.api.FieldSchema;
 import org.apache.hadoop.hive.metastore.api.NoSuchObjectException;
 import org.apache.hadoop.hive.metastore.api.Order;
 import org.apache.hadoop.hive.metastore.api.Partition;
+import org.apache.hadoop.hive.metastore.api.PrincipalPrivilegeSet;
 import org.apache.hadoop.hive.metastore.api.PrincipalType;
+import org.apache.hadoop.hive.metastore.api.PrivilegeGrantInfo;
 import org.apache.hadoop.hive.metastore.api.SerDeInfo;
 import org.apache.hadoop.hive.metastore.api.StorageDescriptor;
 import org.apache.hadoop.hive.metastore.api.Table;
@@ -69,6 +71,8 @@ public final class HiveMetastore
             StatsSetupConst.TOTAL_SIZE,
             StatsSetupConst.NUM_ERASURE_CODED_FILES,
             StatsSetupConst.COLUMN_STATS_ACCURATE);
+
+    private static final List<String> OWNER_PRIVILEGES = ImmutableList.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
     private final HiveMetastoreReader reader;
     private final IMetaStoreClient client;
@@ -178,6 +182,7 @@ public final class HiveMetastore
         hiveTable.setTableName(table.tableName());
         hiveTable.setOwner(owner);
         hiveTable.setOwnerType(PrincipalType.USER);
+        hiveTable.setPrivileges(ownerPrivileges(owner));
         hiveTable.setTableType(definition.external() ? EXTERNAL_TABLE : MANAGED_TABLE);
         hiveTable.setPartitionKeys(fieldSchemas(definition.partitionColumns()));
         hiveTable.setParameters(parameters);
@@ -296,6 +301,9 @@ public final class HiveMetastore
         copy.setTableType(external ? EXTERNAL_TABLE : MANAGED_TABLE);
         copy.setParameters(parameters);
         requireStorage(copy.getSd(), "table " + source).setLocation(location);
+        if (copy.getOwner() != null) {
+            copy.setPrivileges(ownerPrivileges(copy.getOwner()));
+        }
         run("create table %s like %s".formatted(target, source), () -> client.createTable(copy));
     }
 
@@ -332,6 +340,22 @@ public final class HiveMetastore
      * {@code checkTableDataShouldBeDeleted}, false for a drop that keeps data), and the client's storage handler hook
      * (tables of other formats) is told to keep the data too.
      */
+    /**
+     * What a table's owner is granted when Hive or Trino creates it (every privilege, with the grant option): SQL
+     * standard authorization checks grants, not ownership, so a copy made without them could not be written, not even
+     * by its owner.
+     */
+    private static PrincipalPrivilegeSet ownerPrivileges(String owner)
+    {
+        int now = (int) (System.currentTimeMillis() / 1000);
+        List<PrivilegeGrantInfo> grants = OWNER_PRIVILEGES.stream()
+                .map(privilege -> new PrivilegeGrantInfo(privilege, now, owner, PrincipalType.USER, true))
+                .collect(toImmutableList());
+        PrincipalPrivilegeSet privileges = new PrincipalPrivilegeSet();
+        privileges.setUserPrivileges(new HashMap<>(Map.of(owner, new ArrayList<>(grants))));
+        return privileges;
+    }
+
     @Override
     public void dropTableKeepingData(TableReference table)
     {

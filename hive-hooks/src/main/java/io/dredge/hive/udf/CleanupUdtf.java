@@ -4,8 +4,10 @@ import io.dredge.core.Units;
 import io.dredge.core.compaction.Cleanup;
 import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.journal.OperationRecord;
+import io.dredge.hive.adapter.HiveAuthorization;
 import org.apache.hadoop.hive.ql.exec.Description;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +32,16 @@ public class CleanupUdtf
     @Override
     List<OperationRecord> run(MaintenanceContext context, List<Optional<String>> values, Map<String, String> options)
     {
-        return new Cleanup(context).cleanup(
-                identifier(values.get(0)),
-                values.get(1).filter(table -> !table.isBlank()).map(table -> identifier(Optional.of(table))),
-                Units.duration(values.get(2).orElse(DEFAULT_OLDER_THAN), "older_than"));
+        String schema = identifier(values.get(0));
+        Optional<String> table = values.get(1).filter(name -> !name.isBlank()).map(name -> identifier(Optional.of(name)));
+        Duration olderThan = Units.duration(values.get(2).orElse(DEFAULT_OLDER_THAN), "older_than");
+        // cleanup deletes data of every table whose compactions it closes: the user must be allowed to write each
+        context.journal().list(schema).stream()
+                .map(OperationRecord::table)
+                .filter(reference -> table.isEmpty() || table.get().equals(reference.tableName()))
+                .distinct()
+                .filter(reference -> context.metastore().getTable(reference).isPresent())
+                .forEach(HiveAuthorization::requireWrite);
+        return new Cleanup(context).cleanup(schema, table, olderThan);
     }
 }

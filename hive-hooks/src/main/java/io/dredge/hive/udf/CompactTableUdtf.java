@@ -8,6 +8,7 @@ import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.Verification;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableReference;
+import io.dredge.hive.adapter.HiveAuthorization;
 import io.dredge.core.report.SmallFilePolicy;
 import org.apache.hadoop.hive.ql.exec.Description;
 
@@ -46,7 +47,9 @@ public class CompactTableUdtf
                 policy(Optional.ofNullable(options.get("target_file_size")), Optional.ofNullable(options.get("compaction_ratio_threshold"))),
                 Optional.ofNullable(options.get("verify")).map(Verification::parse).orElse(Verification.CHECKSUM),
                 Optional.ofNullable(options.get("dry_run")).map(CompactTableUdtf::parseBoolean).orElse(false));
-        return List.of(new Compaction(context).compact(new TableReference(identifier(values.get(0)), identifier(values.get(1))), compaction));
+        TableReference table = new TableReference(identifier(values.get(0)), identifier(values.get(1)));
+        HiveAuthorization.requireWrite(table);
+        return List.of(new Compaction(context).compact(table, compaction));
     }
 
     private static SmallFilePolicy policy(Optional<String> targetFileSize, Optional<String> ratio)

@@ -5,6 +5,7 @@ import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.Recovery;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableReference;
+import io.dredge.hive.adapter.HiveAuthorization;
 import org.apache.hadoop.hive.ql.exec.Description;
 
 import java.util.List;
@@ -38,8 +39,20 @@ public class RecoverUdtf
             throw new DredgeException(INVALID_ARGUMENT, "dredge_recover: give table or operation_id, not both or neither");
         }
         Recovery recovery = new Recovery(context);
-        return List.of(table.isPresent()
-                ? recovery.recover(new TableReference(identifier(values.get(0)), identifier(table)))
-                : recovery.recover(identifier(values.get(0)), operationId.get().strip()));
+        if (table.isPresent()) {
+            TableReference reference = new TableReference(identifier(values.get(0)), identifier(table));
+            HiveAuthorization.requireWrite(reference);
+            return List.of(recovery.recover(reference));
+        }
+        // by id, the core lets only the operation's own user close one whose table is gone, and asks the table's
+        // writer otherwise
+        String schema = identifier(values.get(0));
+        String id = operationId.get().strip();
+        context.journal().list(schema).stream()
+                .filter(record -> record.id().equals(id))
+                .findFirst()
+                .filter(record -> context.metastore().getTable(record.table()).isPresent())
+                .ifPresent(record -> HiveAuthorization.requireWrite(record.table()));
+        return List.of(recovery.recover(schema, id));
     }
 }

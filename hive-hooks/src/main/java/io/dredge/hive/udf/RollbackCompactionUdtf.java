@@ -4,6 +4,7 @@ import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.Rollback;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableReference;
+import io.dredge.hive.adapter.HiveAuthorization;
 import org.apache.hadoop.hive.ql.exec.Description;
 
 import java.util.List;
@@ -28,6 +29,8 @@ public class RollbackCompactionUdtf
     @Override
     List<OperationRecord> run(MaintenanceContext context, List<Optional<String>> values, Map<String, String> options)
     {
-        return List.of(new Rollback(context).rollback(new TableReference(identifier(values.get(0)), identifier(values.get(1))), values.get(2).map(String::strip)));
+        TableReference table = new TableReference(identifier(values.get(0)), identifier(values.get(1)));
+        HiveAuthorization.requireWrite(table);
+        return List.of(new Rollback(context).rollback(table, values.get(2).map(String::strip)));
     }
 }
