@@ -1,7 +1,7 @@
 -- Dredge's maintenance in HiveQL, in the demo's HiveServer2:  bin/dredge-hive -f sql-examples/hive/02_maintenance.sql
 -- Each function runs the same protocol, journal and lock as Trino's CALL dredge.system.*, with Hive rewriting the data
 -- (HiveServer2 runs Dredge's statements as the calling user). Each returns the operations it recorded, with the columns
--- of dredge_operations. Run 01_hooks_and_functions.sql first: it writes demo.hive_clicks.
+-- of dredge_operations. Run it once, on a fresh demo, after 01_hooks_and_functions.sql (which writes demo.hive_clicks).
 
 -- What a compaction would do, without doing it:
 SELECT operation_id, state, step FROM (SELECT dredge_compact_table('demo', 'hive_clicks', map('dry_run', 'true'))) r;
@@ -25,6 +25,13 @@ SELECT operation_id, kind, state, step FROM (SELECT dredge_cleanup('demo', 'hive
 -- After a crash (of HiveServer2, or of Trino's coordinator) mid-operation, either engine finishes or undoes it; here
 -- nothing is unfinished, and the function says so.
 SELECT kind, state, step FROM (SELECT dredge_recover('demo', 'hive_clicks')) r;
+
+-- Back the table up into the repository both engines share (dredge.backup-location), and restore it as a new table,
+-- its files checked against the backup and its rows counted by Hive. Either engine restores what the other backed up.
+-- rows, files and partitions are HiveQL keywords: quote them with backticks.
+SELECT backup_name, state, `files`, `rows` FROM (SELECT dredge_backup_table('demo', 'hive_clicks', 'hive_clicks_bk')) b;
+SELECT table_name, `rows` FROM (SELECT dredge_restore_table('hive_clicks_bk', 'demo', 'hive_clicks_restored')) r;
+SELECT day, count(*) FROM demo.hive_clicks_restored GROUP BY day;
 
 -- Every operation, whichever engine ran it:
 SELECT operation_id, kind, table_name, user_name, state, step FROM (SELECT dredge_operations('demo', 'hive_clicks')) o;

@@ -8,3 +8,5 @@ CREATE TEMPORARY FUNCTION dredge_compact_table AS 'io.dredge.hive.udf.CompactTab
 CREATE TEMPORARY FUNCTION dredge_rollback_compaction AS 'io.dredge.hive.udf.RollbackCompactionUdtf';
 CREATE TEMPORARY FUNCTION dredge_cleanup AS 'io.dredge.hive.udf.CleanupUdtf';
 CREATE TEMPORARY FUNCTION dredge_recover AS 'io.dredge.hive.udf.RecoverUdtf';
+CREATE TEMPORARY FUNCTION dredge_backup_table AS 'io.dredge.hive.udf.BackupTableUdtf';
+CREATE TEMPORARY FUNCTION dredge_restore_table AS 'io.dredge.hive.udf.RestoreTableUdtf';

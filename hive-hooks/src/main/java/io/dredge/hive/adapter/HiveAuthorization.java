@@ -32,6 +32,36 @@ public final class HiveAuthorization
      */
     public static void requireWrite(TableReference table)
     {
+        check(HiveOperationType.QUERY,
+                List.of(tableObject(table, HivePrivObjectActionType.OTHER)),
+                List.of(tableObject(table, HivePrivObjectActionType.INSERT)),
+                "write " + table,
+                "INSERT INTO %s SELECT * FROM %s".formatted(table, table));
+    }
+
+    /**
+     * Fails unless the session's user may read {@code table} (a backup copies all of it).
+     */
+    public static void requireRead(TableReference table)
+    {
+        check(HiveOperationType.QUERY, List.of(tableObject(table, HivePrivObjectActionType.OTHER)), List.of(), "read " + table, "SELECT * FROM " + table);
+    }
+
+    /**
+     * Fails unless the session's user may create a table in {@code schema} (a restore creates one).
+     */
+    public static void requireCreateTable(String schema)
+    {
+        check(HiveOperationType.CREATETABLE, List.of(), List.of(new HivePrivilegeObject(HivePrivilegeObjectType.DATABASE, schema, null)), "create a table in " + schema, "CREATE TABLE " + schema + "...");
+    }
+
+    private static HivePrivilegeObject tableObject(TableReference table, HivePrivObjectActionType action)
+    {
+        return new HivePrivilegeObject(HivePrivilegeObjectType.TABLE_OR_VIEW, table.schemaName(), table.tableName(), action);
+    }
+
+    private static void check(HiveOperationType operation, List<HivePrivilegeObject> inputs, List<HivePrivilegeObject> outputs, String action, String command)
+    {
         SessionState session = SessionState.get();
         if (session == null || !session.getConf().getBoolVar(HiveConf.ConfVars.HIVE_AUTHORIZATION_ENABLED)) {
             return;
@@ -42,16 +72,12 @@ public final class HiveAuthorization
         }
         HiveAuthzContext.Builder context = new HiveAuthzContext.Builder();
         context.setUserIpAddress(session.getUserIpAddress());
-        context.setCommandString("INSERT INTO %s SELECT * FROM %s (Dredge maintenance)".formatted(table, table));
+        context.setCommandString(command + " (Dredge)");
         try {
-            authorizer.checkPrivileges(
-                    HiveOperationType.QUERY,
-                    List.of(new HivePrivilegeObject(HivePrivilegeObjectType.TABLE_OR_VIEW, table.schemaName(), table.tableName())),
-                    List.of(new HivePrivilegeObject(HivePrivilegeObjectType.TABLE_OR_VIEW, table.schemaName(), table.tableName(), HivePrivObjectActionType.INSERT)),
-                    context.build());
+            authorizer.checkPrivileges(operation, inputs, outputs, context.build());
         }
         catch (HiveAccessControlException | HiveAuthzPluginException e) {
-            throw new DredgeException(ACCESS_DENIED, "user %s may not write %s: %s".formatted(session.getUserName(), table, e.getMessage()), e);
+            throw new DredgeException(ACCESS_DENIED, "user %s may not %s: %s".formatted(session.getUserName(), action, e.getMessage()), e);
         }
     }
 }

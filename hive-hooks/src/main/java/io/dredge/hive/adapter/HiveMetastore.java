@@ -60,17 +60,6 @@ public final class HiveMetastore
     private static final String MANAGED_TABLE = TableType.MANAGED_TABLE.name();
     private static final String EXTERNAL_TABLE = TableType.EXTERNAL_TABLE.name();
 
-    /**
-     * What the metastore keeps about a table's or partition's current data: the basic statistics Trino's adapter
-     * drops, and Hive's own record of which of them are accurate.
-     */
-    private static final Set<String> STATISTICS_PARAMETERS = ImmutableSet.of(
-            StatsSetupConst.NUM_FILES,
-            StatsSetupConst.ROW_COUNT,
-            StatsSetupConst.RAW_DATA_SIZE,
-            StatsSetupConst.TOTAL_SIZE,
-            StatsSetupConst.NUM_ERASURE_CODED_FILES,
-            StatsSetupConst.COLUMN_STATS_ACCURATE);
 
     private static final List<String> OWNER_PRIVILEGES = ImmutableList.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
@@ -142,7 +131,7 @@ public final class HiveMetastore
                     columns(storage.getCols()),
                     columns(hiveTable.getPartitionKeys()),
                     storage(storage, "table " + table),
-                    definingParameters(hiveTable.getParameters()),
+                    HiveTableDefinition.definingParameters(hiveTable.getParameters()),
                     EXTERNAL_TABLE.equals(hiveTable.getTableType()));
         });
     }
@@ -163,7 +152,7 @@ public final class HiveMetastore
                         partition.getValues(),
                         columns(storage.getCols()),
                         storage(storage, what),
-                        definingParameters(partition.getParameters())));
+                        HiveTableDefinition.definingParameters(partition.getParameters())));
             }
         }
         return partitions.build();
@@ -273,14 +262,7 @@ public final class HiveMetastore
     {
         Table sourceTable = reader.requireTable(source);
         // a copy has no statistics, no Dredge lock and no engine bookkeeping of the source
-        Map<String, String> parameters = new HashMap<>(definingParameters(sourceTable.getParameters()));
-        if (external) {
-            parameters.put("EXTERNAL", "TRUE");
-            // a DROP TABLE of the copy from Hive must not delete the data it points at
-            parameters.remove("external.table.purge");
-            parameters.remove("auto.purge");
-        }
-        parameters.putAll(extraParameters);
+        Map<String, String> parameters = HiveTableDefinition.copyParameters(sourceTable.getParameters(), external, extraParameters);
         Table copy = sourceTable.deepCopy();
         // what the metastore gives the source, not its definition: the copy gets its own
         copy.unsetId();
@@ -326,7 +308,7 @@ public final class HiveMetastore
             copy.setSd(partition.getSd().deepCopy());
             copy.getSd().setLocation(location);
             // without statistics: the copy's files are counted by whoever writes them
-            copy.setParameters(new HashMap<>(definingParameters(partition.getParameters())));
+            copy.setParameters(new HashMap<>(HiveTableDefinition.definingParameters(partition.getParameters())));
             copies.add(copy);
         });
         for (List<Partition> batch : Lists.partition(copies, PARTITION_BATCH_SIZE)) {
@@ -521,19 +503,4 @@ public final class HiveMetastore
         return descriptor;
     }
 
-    /**
-     * A table's or partition's parameters without what the metastore and the engines keep about its current data
-     * (statistics, DDL times, the writing query) and without Dredge's own (the lock): what defines it.
-     */
-    static Map<String, String> definingParameters(Map<String, String> parameters)
-    {
-        if (parameters == null) {
-            return ImmutableMap.of();
-        }
-        Map<String, String> defining = new HashMap<>(parameters);
-        defining.keySet().removeAll(STATISTICS_PARAMETERS);
-        defining.keySet().removeIf(key -> key.startsWith("dredge.") || key.equals("transient_lastDdlTime") || key.equals("trino_query_id") || key.equals("presto_query_id")
-                || key.equals("trino_version") || key.equals("presto_version") || key.equals("EXTERNAL"));
-        return ImmutableMap.copyOf(defining);
-    }
 }

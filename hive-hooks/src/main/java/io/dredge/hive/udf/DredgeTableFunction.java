@@ -1,5 +1,6 @@
 package io.dredge.hive.udf;
 
+import io.dredge.core.DredgeException;
 import io.dredge.hive.adapter.HivePorts;
 import org.apache.hadoop.hive.ql.exec.UDFArgumentException;
 import org.apache.hadoop.hive.ql.exec.UDFArgumentLengthException;
@@ -157,10 +158,19 @@ abstract class DredgeTableFunction
                 throw new HiveException("%s: %s must not be NULL or empty".formatted(name, arguments[i]));
             }
         }
+        List<Object[]> rows;
         try (HivePorts ports = HivePorts.ofSession()) {
-            for (Object[] row : rows(ports, texts, options)) {
-                forward(row);
-            }
+            rows = rows(ports, texts, options);
+        }
+        // the message the Trino procedure or table gives for the same failure
+        catch (DredgeException e) {
+            throw new HiveException(e.getMessage(), e);
+        }
+        catch (RuntimeException e) {
+            throw new HiveException("operation failed: " + e.getMessage(), e);
+        }
+        for (Object[] row : rows) {
+            forward(row);
         }
     }
 

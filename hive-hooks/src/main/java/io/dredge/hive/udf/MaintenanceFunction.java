@@ -48,16 +48,7 @@ abstract class MaintenanceFunction
             throws HiveException
     {
         String user = user();
-        List<OperationRecord> records;
-        try {
-            records = run(HiveMaintenance.context(ports, user), values, options);
-        }
-        catch (DredgeException e) {
-            throw new HiveException(e.getMessage(), e);
-        }
-        catch (RuntimeException e) {
-            throw new HiveException("operation failed: " + e.getMessage(), e);
-        }
+        List<OperationRecord> records = run(HiveMaintenance.context(ports, user), values, options);
         for (OperationRecord record : records) {
             log.info("{} {} by {}: operation {} {}: {}", name(), record.table(), user, record.id(), record.state(), record.step());
         }

@@ -70,27 +70,4 @@ public class TestHiveMetastore
         descriptor.setBucketCols(List.of());
         assertThat(HiveMetastore.storage(descriptor, "table t")).isEqualTo(new HiveStorage("in", "out", "serde", Map.of(), Optional.empty()));
     }
-
-    @Test
-    public void testDefiningParametersLeaveOutStatisticsBookkeepingAndDredge()
-    {
-        assertThat(HiveMetastore.definingParameters(Map.ofEntries(
-                Map.entry("numFiles", "3"),
-                Map.entry("numRows", "10"),
-                Map.entry("rawDataSize", "100"),
-                Map.entry("totalSize", "1000"),
-                Map.entry("numFilesErasureCoded", "0"),
-                Map.entry("COLUMN_STATS_ACCURATE", "{\"BASIC_STATS\":\"true\"}"),
-                Map.entry("transient_lastDdlTime", "1700000000"),
-                Map.entry("trino_query_id", "q"),
-                Map.entry("presto_query_id", "q"),
-                Map.entry("trino_version", "483"),
-                Map.entry("presto_version", "0.1"),
-                Map.entry("EXTERNAL", "TRUE"),
-                Map.entry("dredge.lock", "x"),
-                Map.entry("external.table.purge", "TRUE"),
-                Map.entry("parquet.compression", "ZSTD"))))
-                .isEqualTo(Map.of("external.table.purge", "TRUE", "parquet.compression", "ZSTD"));
-        assertThat(HiveMetastore.definingParameters(null)).isEmpty();
-    }
 }

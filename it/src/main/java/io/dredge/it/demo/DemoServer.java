@@ -65,6 +65,7 @@ public final class DemoServer
         HiveServer2Process hiveServer = HiveServer2Process.builder(dataDirectory.resolve("hiveserver2"), metastoreServer.uri(), metastoreServer.warehouse())
                 .port(options.hivePort())
                 .withDredgeHooks()
+                .property("dredge.backup-location", "file:" + backups)
                 .start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -89,6 +89,34 @@ public record BackupManifest(
     /**
      * This backup, started {@code RUNNING}, now {@code COMPLETE} with what it copied and counted.
      */
+    /**
+     * The backup's values in the order of the backups table's columns ({@code backup_name, source_catalog,
+     * source_schema, source_table, table_type, snapshot_id, partitions, created_at, user_name, files, bytes,
+     * bytes_copied, rows, location, format_version, state, error_message}), as both engines show them, with the time
+     * as an {@link java.time.Instant} for the engine to convert; NULL as {@code null}.
+     */
+    public Object[] summaryValues()
+    {
+        return new Object[] {
+                name,
+                sourceCatalog,
+                sourceTable.schemaName(),
+                sourceTable.tableName(),
+                tableType.name(),
+                snapshotId.orElse(null),
+                hiveTable.isPresent() ? (long) partitions.size() : null,
+                createdAt,
+                user,
+                (long) files.size(),
+                bytes(),
+                bytesCopied(),
+                rows,
+                repository,
+                formatVersion,
+                state.name(),
+                error.orElse(null)};
+    }
+
     BackupManifest completed(List<BackupPartition> partitions, List<BackupFile> files, long rows, Optional<String> rowChecksum)
     {
         return new BackupManifest(formatVersion, name, BackupState.COMPLETE, repository, sourceCatalog, sourceTable, tableType, sourceLocation, createdAt, user, snapshotId,

@@ -15,6 +15,7 @@ import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
+import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -72,6 +74,9 @@ public final class Backups
             throw new DredgeException(INVALID_ARGUMENT, "backup %s already exists; choose another name or drop it first (CALL dredge.system.drop_backup(backup_name => '%s'))".formatted(backupName, backupName));
         }
         boolean iceberg = descriptor.tableType() == TableType.ICEBERG;
+        if (iceberg) {
+            requireTrino("backed up", "backup_table");
+        }
         requireAccess("read", "EXPLAIN (TYPE VALIDATE) SELECT * FROM %s", table, iceberg ? context.icebergCatalog() : context.catalog());
         // an Iceberg table is planned before anything is written: a file outside its location refuses the backup
         Optional<IcebergBackupPlan> icebergPlan = iceberg
@@ -180,6 +185,9 @@ public final class Backups
         if (manifest.state() != BackupState.COMPLETE) {
             throw new DredgeException(INVALID_ARGUMENT, "backup %s is %s, not COMPLETE: it cannot be restored%s".formatted(backupName, manifest.state(), manifest.error().map(error -> " (" + error + ")").orElse("")));
         }
+        if (manifest.tableType() == TableType.ICEBERG) {
+            requireTrino("restored", "restore_table");
+        }
         if (!context.metastore().schemaExists(target.schemaName())) {
             throw new DredgeException(NOT_FOUND, "schema %s does not exist".formatted(target.schemaName()));
         }
@@ -217,11 +225,26 @@ public final class Backups
     private void requireAccess(String action, String statement, TableReference table, Optional<String> catalogName)
     {
         var dialect = context.engine().dialect();
+        if (dialect != SqlDialect.TRINO) {
+            // the statements are Trino's; Hive's adapter asks the session's authorizer before the call
+            return;
+        }
         try {
             context.engine().query(statement.formatted(dialect.qualifiedName(catalogName, table.schemaName(), table.tableName())));
         }
         catch (RuntimeException e) {
             throw new DredgeException(DredgeException.Kind.ACCESS_DENIED, "user %s may not %s %s: %s".formatted(context.user(), action, table, e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Iceberg backups read a snapshot with Trino's time travel and restore with Trino's {@code register_table}.
+     */
+    private void requireTrino(String done, String procedure)
+    {
+        if (context.engine().dialect() != SqlDialect.TRINO) {
+            throw new DredgeException(NOT_SUPPORTED, "Iceberg tables are %s through Trino's Dredge (CALL dredge.system.%s); %s's Dredge backs up and restores Hive tables only".formatted(
+                    done, procedure, context.engine().dialect().name().toLowerCase(Locale.ROOT)));
         }
     }
 

@@ -104,8 +104,8 @@ final class HiveBackup
         Map<String, BackupSql.Figures> figures = table.partitioned()
                 ? partitionFigures(files.heldBackups(), before.keySet(), heldFiles, changed, definitions)
                 : files.copiesNothing()
-                        ? unchangedFigures(files.heldBackups(), files.files(), definitions).orElseGet(() -> new BackupSql(context.engine(), context.catalog()).figures(table))
-                        : new BackupSql(context.engine(), context.catalog()).figures(table);
+                        ? unchangedFigures(files.heldBackups(), files.files(), definitions).orElseGet(() -> new BackupSql(context, context.catalog()).figures(table))
+                        : new BackupSql(context, context.catalog()).figures(table);
         List<BackupFile> backedUp = files.copy(record, copied);
         requireUnchanged(directories, before);
         return complete(partitions, definitions, figures, backedUp);
@@ -229,7 +229,7 @@ final class HiveBackup
         toCount.removeAll(figures.keySet());
         log.info("backup {} of {}: counting the rows of {} partitions, {} unchanged since an earlier backup", started.name(), table.table(), toCount.size(), figures.size());
         if (!toCount.isEmpty()) {
-            BackupSql sql = new BackupSql(context.engine(), context.catalog());
+            BackupSql sql = new BackupSql(context, context.catalog());
             figures.putAll(toCount.size() == partitions.size() ? sql.figures(table) : sql.figures(table, toCount));
         }
         return figures;

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -70,7 +69,7 @@ final class HiveRestore
     private static void requireBackedUpRows(MaintenanceContext context, BackupManifest manifest, TableReference target)
     {
         TableDescriptor restored = context.metastore().getTable(target).orElseThrow(() -> new IllegalStateException("restored table %s vanished".formatted(target)));
-        Map<String, BackupSql.Figures> figures = new BackupSql(context.engine(), context.catalog()).figures(restored);
+        Map<String, BackupSql.Figures> figures = new BackupSql(context, context.catalog()).figures(restored);
         List<String> mismatches = new ArrayList<>();
         Map<String, BackupSql.Figures> expected = new HashMap<>();
         if (restored.partitioned()) {
@@ -81,14 +80,15 @@ final class HiveRestore
         else if (manifest.rows() > 0) {
             expected.put("", new BackupSql.Figures(manifest.rows(), manifest.rowChecksum().orElse("")));
         }
-        if (!figures.equals(expected)) {
-            Set<String> names = new HashSet<>(figures.keySet());
-            names.addAll(expected.keySet());
-            for (String name : names) {
-                if (!Objects.equals(figures.get(name), expected.get(name))) {
-                    mismatches.add("%s: restored %s, backed up %s".formatted(name.isEmpty() ? target.toString() : name, describe(figures.get(name)), describe(expected.get(name))));
-                }
+        Set<String> names = new HashSet<>(figures.keySet());
+        names.addAll(expected.keySet());
+        for (String name : names) {
+            BackupSql.Figures restoredFigures = figures.get(name);
+            if (restoredFigures == null || !restoredFigures.matches(expected.get(name))) {
+                mismatches.add("%s: restored %s, backed up %s".formatted(name.isEmpty() ? target.toString() : name, describe(restoredFigures), describe(expected.get(name))));
             }
+        }
+        if (!mismatches.isEmpty()) {
             throw new DredgeException(UNSAFE, "restored rows of backup %s differ from the backup's, nothing was kept: %s".formatted(manifest.name(), String.join("; ", mismatches)));
         }
     }

@@ -37,7 +37,7 @@ final class IcebergBackup
         if (plan.snapshotId().isPresent()) {
             long snapshot = plan.snapshotId().get();
             List<String> columns = IcebergTableMetadata.read(context.fileStore(), table).columns(snapshot);
-            BackupSql.Figures figures = new BackupSql(context.engine(), context.icebergCatalog()).snapshotFigures(table.table(), snapshot, columns);
+            BackupSql.Figures figures = new BackupSql(context, context.icebergCatalog()).snapshotFigures(table.table(), snapshot, columns);
             rows = figures.rows();
             checksum = Optional.of(figures.checksum());
         }

@@ -42,7 +42,6 @@ import java.util.Set;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.trino.metastore.PrincipalPrivileges.NO_PRIVILEGES;
-import static io.trino.plugin.hive.metastore.MetastoreUtil.STATS_PROPERTIES;
 import static io.trino.plugin.hive.metastore.MetastoreUtil.getHiveBasicStatistics;
 import static java.util.Objects.requireNonNull;
 
@@ -181,14 +180,7 @@ final class TrinoMetastore
     {
         Table hiveTable = requireTable(source);
         // a copy has no statistics, no Dredge lock and no engine bookkeeping of the source
-        Map<String, String> parameters = new HashMap<>(definingParameters(hiveTable.getParameters()));
-        if (external) {
-            parameters.put("EXTERNAL", "TRUE");
-            // a DROP TABLE of the copy from Hive must not delete the data it points at
-            parameters.remove("external.table.purge");
-            parameters.remove("auto.purge");
-        }
-        parameters.putAll(extraParameters);
+        Map<String, String> parameters = HiveTableDefinition.copyParameters(hiveTable.getParameters(), external, extraParameters);
         Table copy = Table.builder(hiveTable)
                 .setTableName(target.tableName())
                 .setTableType(external ? EXTERNAL_TABLE : MANAGED_TABLE)
@@ -223,7 +215,7 @@ final class TrinoMetastore
                 columns(hiveTable.getDataColumns()),
                 columns(hiveTable.getPartitionColumns()),
                 storage(hiveTable.getStorage()),
-                definingParameters(hiveTable.getParameters()),
+                HiveTableDefinition.definingParameters(hiveTable.getParameters()),
                 hiveTable.getTableType().equals(EXTERNAL_TABLE)));
     }
 
@@ -239,7 +231,7 @@ final class TrinoMetastore
                     partition.getValues(),
                     columns(partition.getColumns()),
                     storage(partition.getStorage()),
-                    definingParameters(partition.getParameters()))));
+                    HiveTableDefinition.definingParameters(partition.getParameters()))));
         }
         return partitions.build();
     }
@@ -338,18 +330,6 @@ final class TrinoMetastore
                                 .collect(toImmutableList()))));
     }
 
-    /**
-     * A table's or partition's parameters without what the metastore and the engines keep about its current data
-     * (statistics, DDL times, the writing query) and without Dredge's own (the lock): what defines it.
-     */
-    private static Map<String, String> definingParameters(Map<String, String> parameters)
-    {
-        Map<String, String> defining = new HashMap<>(parameters);
-        defining.keySet().removeAll(STATS_PROPERTIES);
-        defining.keySet().removeIf(key -> key.startsWith("dredge.") || key.equals("transient_lastDdlTime") || key.equals("trino_query_id") || key.equals("presto_query_id")
-                || key.equals("trino_version") || key.equals("presto_version") || key.equals("EXTERNAL"));
-        return ImmutableMap.copyOf(defining);
-    }
 
     @Override
     public void dropTableKeepingData(TableReference table)

@@ -17,6 +17,7 @@ import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.predicate.TupleDomain;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -107,24 +108,15 @@ public class BackupsSystemTable
         manifests.stream()
                 .filter(manifest -> visible.contains(manifest.sourceTable()))
                 .sorted(comparing(BackupManifest::createdAt))
-                .forEach(manifest -> result.addRow(
-                        manifest.name(),
-                        manifest.sourceCatalog(),
-                        manifest.sourceTable().schemaName(),
-                        manifest.sourceTable().tableName(),
-                        manifest.tableType().name(),
-                        manifest.snapshotId().orElse(null),
-                        manifest.hiveTable().isPresent() ? (long) manifest.partitions().size() : null,
-                        timestamp(manifest.createdAt()),
-                        manifest.user(),
-                        (long) manifest.files().size(),
-                        manifest.bytes(),
-                        manifest.bytesCopied(),
-                        manifest.rows(),
-                        manifest.repository(),
-                        manifest.formatVersion(),
-                        manifest.state().name(),
-                        manifest.error().orElse(null)));
+                .forEach(manifest -> {
+                    Object[] values = manifest.summaryValues();
+                    for (int i = 0; i < values.length; i++) {
+                        if (values[i] instanceof Instant instant) {
+                            values[i] = timestamp(instant);
+                        }
+                    }
+                    result.addRow(values);
+                });
         return result.build().cursor();
     }
 }

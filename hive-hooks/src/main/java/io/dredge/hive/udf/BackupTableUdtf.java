@@ -1,0 +1,89 @@
+package io.dredge.hive.udf;
+
+import com.google.common.collect.ImmutableMap;
+import io.dredge.core.backup.BackupManifest;
+import io.dredge.core.model.TableReference;
+import io.dredge.hive.adapter.HiveAuthorization;
+import io.dredge.hive.adapter.HiveBackups;
+import io.dredge.hive.adapter.HivePorts;
+import org.apache.hadoop.hive.common.type.Timestamp;
+import org.apache.hadoop.hive.ql.exec.Description;
+import org.apache.hadoop.hive.ql.metadata.HiveException;
+import org.apache.hadoop.hive.serde2.objectinspector.ObjectInspector;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaIntObjectInspector;
+import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaLongObjectInspector;
+import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaStringObjectInspector;
+import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaTimestampObjectInspector;
+
+/**
+ * {@code dredge_backup_table(schema, table, backup_name [, location])}: as Trino's {@code backup_table}, a full or
+ * incremental backup of a Hive table into the repository {@code dredge.backup-location} names (or into
+ * {@code location}), with Hive counting the rows and checksums it records. Returns the backup as Trino's
+ * {@code dredge.system.backups} shows it.
+ */
+@Description(
+        name = "dredge_backup_table",
+        value = "_FUNC_(schema, table, backup_name [, location]) - backs up a Hive table (files, definition, partitions, row counts and checksums) into Dredge's backup repository")
+public class BackupTableUdtf
+        extends DredgeTableFunction
+{
+    public BackupTableUdtf()
+    {
+        super("dredge_backup_table", List.of("schema", "table", "backup_name", "location"), 3);
+    }
+
+    @Override
+    Map<String, ObjectInspector> columns()
+    {
+        return backupColumns();
+    }
+
+    /**
+     * The columns of Trino's {@code dredge.system.backups}.
+     */
+    static Map<String, ObjectInspector> backupColumns()
+    {
+        return ImmutableMap.<String, ObjectInspector>builder()
+                .put("backup_name", javaStringObjectInspector)
+                .put("source_catalog", javaStringObjectInspector)
+                .put("source_schema", javaStringObjectInspector)
+                .put("source_table", javaStringObjectInspector)
+                .put("table_type", javaStringObjectInspector)
+                .put("snapshot_id", javaLongObjectInspector)
+                .put("partitions", javaLongObjectInspector)
+                .put("created_at", javaTimestampObjectInspector)
+                .put("user_name", javaStringObjectInspector)
+                .put("files", javaLongObjectInspector)
+                .put("bytes", javaLongObjectInspector)
+                .put("bytes_copied", javaLongObjectInspector)
+                .put("rows", javaLongObjectInspector)
+                .put("location", javaStringObjectInspector)
+                .put("format_version", javaIntObjectInspector)
+                .put("state", javaStringObjectInspector)
+                .put("error_message", javaStringObjectInspector)
+                .buildOrThrow();
+    }
+
+    @Override
+    List<Object[]> rows(HivePorts ports, List<Optional<String>> values, Map<String, String> options)
+            throws HiveException
+    {
+        TableReference table = new TableReference(MaintenanceFunction.identifier(values.get(0)), MaintenanceFunction.identifier(values.get(1)));
+        String backupName = values.get(2).orElseThrow().strip();
+        HiveAuthorization.requireRead(table);
+        BackupManifest manifest = HiveBackups.backups(ports, user()).backup(table, backupName, values.get(3).filter(location -> !location.isBlank()).map(String::strip));
+        Object[] row = manifest.summaryValues();
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] instanceof Instant instant) {
+                row[i] = Timestamp.ofEpochMilli(instant.toEpochMilli());
+            }
+        }
+        return List.<Object[]>of(row);
+    }
+}

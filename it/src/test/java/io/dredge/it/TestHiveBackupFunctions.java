@@ -1,0 +1,102 @@
+package io.dredge.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+
+import static io.dredge.it.HiveStatements.rows;
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
+
+/**
+ * {@code dredge_backup_table} and {@code dredge_restore_table} in a real HiveServer2 whose {@code dredge.backup-location}
+ * is the Trino catalog's: a backup taken by either engine restores through the other with the same rows.
+ */
+@TestInstance(PER_CLASS)
+class TestHiveBackupFunctions
+        extends AbstractTestWithDredgeHive
+{
+    private static final String USER = "analyst";
+
+    private Path repository;
+
+    @Override
+    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+            throws IOException
+    {
+        repository = Files.createDirectories(directory.resolve("backups"));
+        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository);
+    }
+
+    @Override
+    protected HiveServer2Process.Builder configureHive(HiveServer2Process.Builder builder)
+    {
+        return builder.property("dredge.backup-location", "file:" + repository);
+    }
+
+    @Test
+    public void testBackupInOneEngineRestoresInTheOther()
+            throws Exception
+    {
+        createSchema("hb");
+        assertUpdate("CREATE TABLE hive.hb.events (id bigint, name varchar, day varchar, n integer) WITH (format = 'PARQUET', partitioned_by = ARRAY['day', 'n'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.hb.events VALUES (%s, 'a%s', 'd/1', 1), (%s, NULL, 'd2', 2), (%s, 'c', NULL, NULL)", batch * 3, batch, batch * 3 + 1, batch * 3 + 2), 3);
+        }
+        assertUpdate("CREATE TABLE hive.hb.flat (id bigint, name varchar) WITH (format = 'ORC')");
+        assertUpdate("INSERT INTO hive.hb.flat VALUES (1, 'x'), (2, NULL)", 2);
+        assertUpdate("INSERT INTO hive.hb.flat VALUES (3, 'z')", 1);
+        List<String> events = trinoRows("hb.events");
+        List<String> flat = trinoRows("hb.flat");
+        try (Connection hive = hiveServer().connect(USER)) {
+            // Hive backs up; Trino shows the backup and restores it (rows, files and partitions are HiveQL keywords: quoted)
+            assertThat(rows(hive, "SELECT backup_name, source_schema, source_table, `partitions`, `files`, `rows`, state FROM (SELECT dredge_backup_table('hb', 'events', 'events_hive')) b"))
+                    .containsExactly(List.of("events_hive", "hb", "events", 3L, 9L, 9L, "COMPLETE"));
+            assertThat(rows(hive, "SELECT state, `rows` FROM (SELECT dredge_backup_table('hb', 'flat', 'flat_hive')) b")).containsExactly(List.of("COMPLETE", 3L));
+            assertThat(computeActual("SELECT backup_name, user_name, rows, state FROM dredge.system.backups WHERE source_schema = 'hb' ORDER BY backup_name").getMaterializedRows())
+                    .extracting(row -> row.getFields().toString())
+                    .containsExactly("[events_hive, analyst, 9, COMPLETE]", "[flat_hive, analyst, 3, COMPLETE]");
+            assertUpdate("CALL dredge.system.restore_table(backup_name => 'events_hive', schema_name => 'hb', table_name => 'events_from_hive')");
+            assertUpdate("CALL dredge.system.restore_table(backup_name => 'flat_hive', schema_name => 'hb', table_name => 'flat_from_hive')");
+            assertThat(trinoRows("hb.events_from_hive")).containsExactlyElementsOf(events);
+            assertThat(trinoRows("hb.flat_from_hive")).containsExactlyElementsOf(flat);
+
+            // Trino backs up; Hive restores it (rows counted by Hive against Trino's counts)
+            assertUpdate("CALL dredge.system.backup_table(schema_name => 'hb', table_name => 'events', backup_name => 'events_trino')");
+            assertThat(rows(hive, "SELECT schema_name, table_name, `files`, `rows` FROM (SELECT dredge_restore_table('events_trino', 'hb', 'events_from_trino')) r"))
+                    .containsExactly(List.of("hb", "events_from_trino", 9L, 9L));
+            assertThat(trinoRows("hb.events_from_trino")).containsExactlyElementsOf(events);
+
+            // Hive restores its own backup, checksums and all; an unchanged table's next backup copies nothing
+            assertThat(rows(hive, "SELECT `rows` FROM (SELECT dredge_restore_table('events_hive', 'hb', 'events_hive_again')) r")).containsExactly(List.of(9L));
+            assertThat(trinoRows("hb.events_hive_again")).containsExactlyElementsOf(events);
+            assertThat(rows(hive, "SELECT state, bytes_copied FROM (SELECT dredge_backup_table('hb', 'events', 'events_hive_2')) b")).containsExactly(List.of("COMPLETE", 0L));
+
+            // refusals, with Trino's words
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb', 'events', 'events_hive')")).hasMessageContaining("backup events_hive already exists");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb', 'missing', 'missing_1')")).hasMessageContaining("hb.missing does not exist");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb', 'events', '../escape')")).hasMessageContaining("backup");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_restore_table('events_hive', 'hb', 'events')")).hasMessageContaining("table hb.events already exists");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_restore_table('nothing', 'hb', 'nothing')")).hasMessageContaining("nothing");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_restore_table('events_hive', 'nowhere', 'events')")).hasMessageContaining("schema nowhere does not exist");
+            assertUpdate("CREATE TABLE iceberg.hb.ice (id bigint)");
+            assertUpdate("INSERT INTO iceberg.hb.ice VALUES 1", 1);
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb', 'ice', 'ice_1')")).hasMessageContaining("Iceberg tables are backed up through Trino's Dredge (CALL dredge.system.backup_table)");
+        }
+        assertThat(trinoRows("hb.events")).containsExactlyElementsOf(events);
+    }
+
+    private List<String> trinoRows(String table)
+    {
+        return computeActual(format("SELECT * FROM hive.%s ORDER BY id", table)).getMaterializedRows().stream()
+                .map(row -> row.getFields().toString())
+                .toList();
+    }
+}
