@@ -6,7 +6,7 @@
 SELECT dredge_small_file_status(600, 4410688);
 
 -- Writes as a pipeline makes them. The guard lets each through unless a Dredge operation (a compaction or a backup
--- started in Trino) holds the table; then it is refused, naming the operation. The audit hook records the files each
+-- started in Trino or Hive) holds the table; then it is refused, naming the operation. The audit hook records the files each
 -- write left, in <warehouse>/demo/.dredge/audit/hive_clicks/<day>/<query id>.json, and warns in HiveServer2's log when a
 -- partition needs compaction.
 CREATE TABLE IF NOT EXISTS demo.hive_clicks (click_id bigint) PARTITIONED BY (day string) STORED AS PARQUET;

@@ -80,6 +80,7 @@ class TestHiveHooks
                     "INSERT OVERWRITE TABLE hooks.held PARTITION (day = 'a') SELECT 9",
                     "ALTER TABLE hooks.held PARTITION (day = 'b') SET LOCATION 'file:/tmp/elsewhere'",
                     "TRUNCATE TABLE hooks.held PARTITION (day = 'a')",
+                    "ALTER TABLE hooks.held DROP PARTITION (day = 'b')",
                     "DROP TABLE hooks.held")) {
                 assertThatThrownBy(() -> execute(hive, write))
                         .as(write)

@@ -78,6 +78,13 @@ class TestHiveMaintenanceAuthorization
                         .as(call)
                         .hasMessageContaining("user reader may not write ha.events");
             }
+            // nor from a MapReduce task, where no session could ask the authorizer: the function refuses to run there
+            // (HiveServer2's log has its message; the client sees only the task's return code)
+            execute(reader, "SET hive.fetch.task.conversion=none");
+            assertThatThrownBy(() -> rows(reader, "SELECT dredge_compact_table('ha', 'events') FROM (SELECT 1 AS one) t"))
+                    .hasMessageContaining("return code 2 from org.apache.hadoop.hive.ql.exec.mr.MapRedTask");
+            execute(reader, "SET hive.fetch.task.conversion=more");
+            assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'ha'").getOnlyValue()).isEqualTo(0L);
             assertThat(computeActual("SELECT count(*), sum(id), count(DISTINCT \"$path\") FROM hive.ha.events").getMaterializedRows().getFirst().getFields()).isEqualTo(before);
 
             // the owner compacts; a user granted what an INSERT ... SELECT needs rolls it back

@@ -39,6 +39,12 @@ public class BackupTableUdtf
     }
 
     @Override
+    final boolean sessionOnly()
+    {
+        return true;
+    }
+
+    @Override
     Map<String, ObjectInspector> columns()
     {
         return backupColumns();

@@ -132,10 +132,22 @@ abstract class DredgeTableFunction
         return inspector instanceof PrimitiveObjectInspector primitive && primitive.getPrimitiveCategory() != PrimitiveObjectInspector.PrimitiveCategory.BINARY;
     }
 
+    /**
+     * Whether the function must run in the calling session (HiveServer2's thread for the statement), not in a task:
+     * what changes tables asks the session's authorizer, and a task has no session to ask.
+     */
+    boolean sessionOnly()
+    {
+        return false;
+    }
+
     @Override
     public void process(Object[] values)
             throws HiveException
     {
+        if (sessionOnly() && SessionState.get() == null) {
+            throw new HiveException("%s runs in HiveServer2's session only, not in a task: call it alone, as SELECT %s(...), or from a subquery of such a SELECT".formatted(name, name));
+        }
         List<Optional<String>> texts = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < arguments.length; i++) {

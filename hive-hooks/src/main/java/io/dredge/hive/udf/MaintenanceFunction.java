@@ -38,6 +38,12 @@ abstract class MaintenanceFunction
     abstract List<OperationRecord> run(MaintenanceContext context, List<Optional<String>> values, Map<String, String> options);
 
     @Override
+    final boolean sessionOnly()
+    {
+        return true;
+    }
+
+    @Override
     final Map<String, ObjectInspector> columns()
     {
         return OperationsUdtf.operationColumns();

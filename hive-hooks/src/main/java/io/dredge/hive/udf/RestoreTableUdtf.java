@@ -34,6 +34,12 @@ public class RestoreTableUdtf
     }
 
     @Override
+    final boolean sessionOnly()
+    {
+        return true;
+    }
+
+    @Override
     Map<String, ObjectInspector> columns()
     {
         return ImmutableMap.<String, ObjectInspector>builder()

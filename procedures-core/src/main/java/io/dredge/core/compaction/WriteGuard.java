@@ -26,8 +26,8 @@ public final class WriteGuard
             return Optional.empty();
         }
         return Optional.of(("Dredge: table %1$s is held by operation %2$s, so writes to it are refused until it finishes. "
-                + "See it with SELECT * FROM dredge.system.operations WHERE operation_id = '%2$s' (Trino) or SELECT * FROM dredge_operations('%3$s') (Hive); "
-                + "if it is not running any more, CALL dredge.system.recover(schema_name => '%3$s', table_name => '%4$s') closes it")
+                + "See it with SELECT * FROM dredge.system.operations WHERE operation_id = '%2$s' (Trino) or SELECT dredge_operations('%3$s', '%4$s') (Hive); "
+                + "if it is not running any more, CALL dredge.system.recover(schema_name => '%3$s', table_name => '%4$s') (Trino) or SELECT dredge_recover('%3$s', '%4$s') (Hive) closes it")
                 .formatted(table, operationId, table.schemaName(), table.tableName()));
     }
 }

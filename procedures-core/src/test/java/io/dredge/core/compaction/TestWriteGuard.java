@@ -19,8 +19,9 @@ public class TestWriteGuard
                 .hasValueSatisfying(message -> assertThat(message)
                         .startsWith("Dredge: table demo.events is held by operation 20261130_120000_abcdef12")
                         .contains("dredge.system.operations WHERE operation_id = '20261130_120000_abcdef12'")
-                        .contains("dredge_operations('demo')")
-                        .contains("CALL dredge.system.recover(schema_name => 'demo', table_name => 'events')"));
+                        .contains("SELECT dredge_operations('demo', 'events') (Hive)")
+                        .contains("CALL dredge.system.recover(schema_name => 'demo', table_name => 'events') (Trino)")
+                        .contains("SELECT dredge_recover('demo', 'events') (Hive)"));
     }
 
     @Test
