@@ -84,6 +84,32 @@ public class TestHiveBackup
     }
 
     @Test
+    public void testRepositoryAndRestoreLieOutsideEveryTable()
+    {
+        assertUpdate("CREATE TABLE hive.bk.holder (id bigint, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.holder VALUES (1, 'a'), (2, 'b')", 2);
+        Path table = tableDirectory("bk", "holder");
+        // dropping the table would take the backup with it, and its files would look like the table's orphans
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'holder', backup_name => 'inside_table', location => 'file:%s')".formatted(table),
+                ".*the backup repository .* lies inside the data of bk.holder: choose a location outside.*");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'holder', backup_name => 'inside_partition', location => 'file:%s/day=a/backups')".formatted(table),
+                ".*lies inside the data of bk.holder, bk.holder partition day=a: .*");
+        assertThat(table.resolve("backups")).doesNotExist();
+        assertThat(table.resolve("tables")).doesNotExist();
+        assertThat(table.resolve("day=a").resolve("backups")).doesNotExist();
+
+        // a restore whose data would lie inside another table's, or hold it
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'holder', backup_name => 'holder_1')");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'holder_1', schema_name => 'restored', table_name => 'holder_inside', location => 'file:%s/day=a/copy')".formatted(table),
+                ".*cannot restore restored.holder_inside to .*: that location overlaps the data of bk.holder, bk.holder partition day=a; give the restore a location of its own.*");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'holder_1', schema_name => 'restored', table_name => 'holder_around', location => 'file:%s')".formatted(warehouse().resolve("bk")),
+                ".*that location overlaps the data of .*");
+        assertThat(computeActual("SHOW TABLES FROM hive.restored LIKE 'holder%'").getRowCount()).isZero();
+        assertThat(table.resolve("day=a").resolve("copy")).doesNotExist();
+        assertThat(computeActual("SELECT count(*) FROM hive.bk.holder").getOnlyValue()).isEqualTo(2L);
+    }
+
+    @Test
     public void testOddLayoutsRoundTripAfterTheSourceIsGone()
             throws IOException
     {

@@ -774,6 +774,123 @@ public class TestHiveCompaction
     }
 
     @Test
+    public void testTablesSharingADirectoryKeepTheirRows()
+            throws Exception
+    {
+        // two external tables over one directory: compacting and cleaning one must not take the other's files
+        Path shared = Files.createTempDirectory(warehouse(), "shared");
+        copyDataFilesOf("shared_source", shared, 4);
+        assertUpdate("CREATE TABLE hive.compaction.shared_a (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')".formatted(shared));
+        assertUpdate("CREATE TABLE hive.compaction.shared_b (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')".formatted(shared));
+        TableState a = state("shared_a");
+        TableState b = state("shared_b");
+        assertUpdate(compact("shared_a"));
+        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'shared_a'").getMaterializedRows().getFirst().getFields())
+                .satisfies(fields -> assertThat(fields.subList(0, 2)).isEqualTo(List.of(0L, 1L)))
+                .satisfies(fields -> assertThat((String) fields.get(2)).contains("also read by compaction.shared_b"));
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'shared_a', older_than => '0s')");
+        assertThat(state("shared_a")).isEqualTo(a);
+        assertThat(state("shared_b")).isEqualTo(b);
+
+        // a partition registered at another table's directory: neither table's compaction touches that directory
+        assertUpdate("CREATE TABLE hive.compaction.lender (id bigint, name varchar) WITH (format = 'PARQUET')");
+        insertBatches("lender", "", 3);
+        createTable("borrower", "day varchar", "ARRAY['day']", List.of("'a'"), 3);
+        assertUpdate("CALL hive.system.register_partition('compaction', 'borrower', ARRAY['day'], ARRAY['b'], 'file:%s')".formatted(tableDirectory("lender")));
+        TableState lender = state("lender");
+        TableState borrower = state("borrower");
+        assertUpdate(compact("borrower"));
+        assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE table_name = 'borrower' AND kind = 'COMPACT'").getOnlyValue())
+                .contains("compacted 1 of 2 partitions")
+                .contains("skipped day=b (its directory %s is also read by compaction.lender".formatted("file:" + tableDirectory("lender")));
+        assertUpdate(compact("lender"));
+        assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE table_name = 'lender' AND kind = 'COMPACT'").getOnlyValue())
+                .contains("also read by compaction.borrower partition day=b");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', older_than => '0s')");
+        assertThat(state("lender")).isEqualTo(lender);
+        assertThat(state("borrower").rows()).isEqualTo(borrower.rows());
+    }
+
+    @Test
+    public void testCleanupRefusesOriginalsThatAnotherTableReadsSinceTheCompaction()
+            throws Exception
+    {
+        // day=x lives outside the table directory, so its originals stay where they are until cleanup
+        createTable("lent_out", "day varchar", "ARRAY['day']", List.of("'seed'"), 1);
+        Path outside = Files.createTempDirectory(warehouse(), "lent");
+        registerPartitionWithFilesOf("lent_out", "x", outside.resolve("x"), 3);
+        TableState before = state("lent_out");
+        assertUpdate(compact("lent_out"));
+        // an external table created over the old directory afterwards reads the original files
+        assertUpdate("CREATE TABLE hive.compaction.late_reader (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')".formatted(outside.resolve("x")));
+        TableState reader = state("late_reader");
+        assertThat(reader.rows().getFirst()).isEqualTo(300L);
+
+        assertQueryFails("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'lent_out', older_than => '0s')",
+                ".*the original files of day=x at .* are also read by compaction.late_reader; nothing was changed.*");
+        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'lent_out')",
+                ".*cannot roll back compaction .* also read by compaction.late_reader; nothing was changed.*");
+        // cleaning the whole schema passes over it and says why
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', older_than => '0s')");
+        assertThat(state("late_reader")).isEqualTo(reader);
+        assertThat(state("lent_out").rows()).isEqualTo(before.rows());
+
+        // once that table is gone (external: its files stay), cleanup goes ahead
+        assertUpdate("DROP TABLE hive.compaction.late_reader");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'lent_out', older_than => '0s')");
+        assertThat(state("lent_out").rows()).isEqualTo(before.rows());
+        assertThat(outside.resolve("x")).doesNotExist();
+    }
+
+    @Test
+    public void testANameReusedAfterARenameStartsEmpty()
+    {
+        // a schema at the metastore's default location (<warehouse>/reuse.db): there the metastore moves a managed
+        // table's directory when it is renamed, as it does in a lake whose schemas Hive created
+        assertUpdate("CREATE SCHEMA hive.reuse");
+        assertThat(hiveMetastore().getDatabase("reuse").orElseThrow().getLocation().orElseThrow()).endsWith("/reuse.db");
+        // a table Dredge never touched: renamed, its name is free again
+        assertUpdate("CREATE TABLE hive.reuse.plain (id bigint) WITH (format = 'PARQUET')");
+        assertUpdate("INSERT INTO hive.reuse.plain VALUES 1", 1);
+        assertUpdate("ALTER TABLE hive.reuse.plain RENAME TO plain_old");
+        assertUpdate("CREATE TABLE hive.reuse.plain (id bigint) WITH (format = 'PARQUET')");
+        assertThat(computeActual("SELECT count(*) FROM hive.reuse.plain").getOnlyValue()).isEqualTo(0L);
+
+        // unpartitioned: the compacted table does not sit at its default location, so the rename leaves it in place
+        assertNameReusedAfterRename("flat", "");
+        // partitioned: the rename moves the table's directory, copies included
+        assertNameReusedAfterRename("parted", ", partitioned_by = ARRAY['day']");
+    }
+
+    private void assertNameReusedAfterRename(String table, String partitioning)
+    {
+        String name = "hive.reuse." + table;
+        String create = "CREATE TABLE %s (id bigint, name varchar, day varchar) WITH (format = 'PARQUET'%s)".formatted(name, partitioning);
+        assertUpdate(create);
+        for (int batch = 0; batch < 4; batch++) {
+            assertUpdate("INSERT INTO %s VALUES (%s, 'a%s', 'a'), (%s, 'b%s', 'b')".formatted(name, batch * 2, batch, batch * 2 + 1, batch), 2);
+        }
+        List<MaterializedRow> before = computeActual("SELECT * FROM " + name).getMaterializedRows();
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'reuse', table_name => '%s')".formatted(table));
+        assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM " + name).getOnlyValue()).isEqualTo(partitioning.isEmpty() ? 1L : 2L);
+        assertUpdate("ALTER TABLE %s RENAME TO %s_old".formatted(name, table));
+        // refused before ("Target directory ... already exists"), and in Hive the new table read the originals
+        assertUpdate(create);
+        assertThat(computeActual("SELECT count(*) FROM " + name).getOnlyValue()).isEqualTo(0L);
+        assertThat(computeActual("SELECT * FROM %s_old".formatted(name)).getMaterializedRows()).containsExactlyInAnyOrderElementsOf(before);
+
+        assertUpdate("INSERT INTO %s SELECT * FROM %s_old WHERE id < 2".formatted(name, name), 2);
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'reuse', table_name => '%s', older_than => '0s')".formatted(table));
+        assertThat(computeActual("SELECT id FROM %s ORDER BY id".formatted(name)).getOnlyColumn().toList()).containsExactly(0L, 1L);
+        assertThat(computeActual("SELECT * FROM %s_old".formatted(name)).getMaterializedRows()).containsExactlyInAnyOrderElementsOf(before);
+        // dropping the new managed table deletes its directory: nothing the renamed one reads is in it
+        assertUpdate("DROP TABLE " + name);
+        assertThat(computeActual("SELECT * FROM %s_old".formatted(name)).getMaterializedRows()).containsExactlyInAnyOrderElementsOf(before);
+        assertUpdate(create);
+        assertThat(computeActual("SELECT count(*) FROM " + name).getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
     public void testNestedPartitionKeepsItsFilesWhenTheOuterOneIsCompactedAndCleaned()
             throws Exception
     {
@@ -886,6 +1003,19 @@ public class TestHiveCompaction
      * Registers partition {@code day=<value>} of {@code table} at {@code location}, with {@code files} data files
      * written by Trino into a scratch table and copied there.
      */
+    /**
+     * Copies the data files of a new unpartitioned scratch table with {@code files} data files into {@code directory}.
+     */
+    private void copyDataFilesOf(String scratch, Path directory, int files)
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.compaction.%s (id bigint, name varchar) WITH (format = 'PARQUET')".formatted(scratch));
+        insertBatches(scratch, "", files);
+        for (Path file : LocalDataFiles.list(tableDirectory(scratch))) {
+            Files.copy(file, directory.resolve(file.getFileName()));
+        }
+    }
+
     private void registerPartitionWithFilesOf(String table, String value, Path location, int files)
             throws Exception
     {

@@ -245,6 +245,53 @@ class TestHiveMaintenance
         assertThat(computeActual("SELECT count(*) FROM hive.hm_odd.nested WHERE day = 'b'").getOnlyValue()).isEqualTo(3L);
     }
 
+    @Test
+    public void testSharedDirectoryAndReusedNameThroughHive()
+            throws Exception
+    {
+        createSchema("hm_adv");
+        assertUpdate("CREATE TABLE hive.hm_adv.source (id bigint, name varchar) WITH (format = 'PARQUET')");
+        for (int batch = 0; batch < 5; batch++) {
+            assertUpdate(format("INSERT INTO hive.hm_adv.source VALUES (%s, 'x%s'), (%s, NULL)", batch * 2, batch, batch * 2 + 1), 2);
+        }
+        Path shared = Files.createTempDirectory(warehouse(), "shared");
+        copyDataFiles(tableDirectory("hm_adv", "source"), shared);
+        assertUpdate(format("CREATE TABLE hive.hm_adv.sa (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')", shared));
+        assertUpdate(format("CREATE TABLE hive.hm_adv.sb (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')", shared));
+        List<String> rows = trinoRows("hm_adv", "sb");
+        assertThat(rows).hasSize(10);
+
+        assertUpdate("CREATE TABLE hive.hm_adv.rn (id bigint, name varchar) WITH (format = 'ORC')");
+        for (int batch = 0; batch < 4; batch++) {
+            assertUpdate(format("INSERT INTO hive.hm_adv.rn VALUES (%s, 'r%s')", batch, batch), 1);
+        }
+        List<String> renamed = trinoRows("hm_adv", "rn");
+        try (Connection hive = hiveServer().connect(USER)) {
+            // two tables over one directory: Hive's compaction and cleanup of one leave the other's files alone
+            List<List<Object>> compaction = rows(hive, format(RESULT, "dredge_compact_table('hm_adv', 'sa')"));
+            assertThat(compaction.getFirst().subList(0, 4)).containsExactly("COMPACT", "SUCCEEDED", 0L, 1L);
+            assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE table_name = 'sa' AND kind = 'COMPACT'").getOnlyValue())
+                    .contains("also read by hm_adv.sb");
+            rows(hive, "SELECT dredge_cleanup('hm_adv', 'sa', '0s')");
+            assertThat(trinoRows("hm_adv", "sb")).containsExactlyElementsOf(rows);
+            assertThat(trinoRows("hm_adv", "sa")).containsExactlyElementsOf(rows);
+
+            // a compacted table renamed in Hive, and a new one created under its name: the new one starts empty
+            assertThat(rows(hive, format(RESULT, "dredge_compact_table('hm_adv', 'rn')")).getFirst().subList(0, 3)).containsExactly("COMPACT", "SUCCEEDED", 1L);
+            execute(hive, "ALTER TABLE hm_adv.rn RENAME TO hm_adv.rn_old");
+            execute(hive, "CREATE TABLE hm_adv.rn (id bigint, name string) STORED AS ORC");
+            assertThat(rows(hive, "SELECT count(*) FROM hm_adv.rn")).containsExactly(List.of(0L));
+            assertThat(computeActual("SELECT count(*) FROM hive.hm_adv.rn").getOnlyValue()).isEqualTo(0L);
+            assertThat(trinoRows("hm_adv", "rn_old")).containsExactlyElementsOf(renamed);
+            rows(hive, "SELECT dredge_cleanup('hm_adv', 'rn', '0s')");
+            assertThat(computeActual("SELECT count(*) FROM hive.hm_adv.rn").getOnlyValue()).isEqualTo(0L);
+            // dropping the new managed table deletes its directory, which holds nothing the renamed table reads
+            execute(hive, "DROP TABLE hm_adv.rn");
+            assertThat(trinoRows("hm_adv", "rn_old")).containsExactlyElementsOf(renamed);
+            assertThat(rows(hive, "SELECT count(*) FROM hm_adv.rn_old")).containsExactly(List.of(4L));
+        }
+    }
+
     private static void copyDataFiles(Path from, Path to)
             throws Exception
     {

@@ -10,6 +10,7 @@ import io.dredge.core.iceberg.IcebergBackupPlanner;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
+import io.dredge.core.location.LocationReaders;
 import io.dredge.core.model.HiveTableDefinition;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
@@ -70,6 +71,7 @@ public final class Backups
         OperationGuard guard = new OperationGuard(context);
         TableDescriptor descriptor = guard.requireTable(table);
         requireBackupableTable(descriptor);
+        requireOutsideTables(repository.root());
         if (catalog.read(backupName).isPresent()) {
             throw new DredgeException(INVALID_ARGUMENT, "backup %s already exists; choose another name or drop it first (CALL dredge.system.drop_backup(backup_name => '%s'))".formatted(backupName, backupName));
         }
@@ -137,6 +139,19 @@ public final class Backups
     }
 
     /**
+     * A repository inside a table's or partition's directory would be deleted with that table, and its files would
+     * look like the table's orphans.
+     */
+    private void requireOutsideTables(String repositoryRoot)
+    {
+        List<LocationReaders.Reader> holders = LocationReaders.scan(context.metastore(), context.besideExecutor()).atOrAbove(repositoryRoot);
+        if (!holders.isEmpty()) {
+            throw new DredgeException(INVALID_ARGUMENT, "the backup repository %s lies inside the data of %s: choose a location outside every table's and partition's directory"
+                    .formatted(repositoryRoot, LocationReaders.describe(holders)));
+        }
+    }
+
+    /**
      * A location with a scheme and an absolute path ({@code s3://bucket/x}, {@code file:/x}, {@code hdfs://nn/x}),
      * without {@code .} or {@code ..} segments: a relative one would resolve against whatever directory the server runs in.
      */
@@ -196,6 +211,12 @@ public final class Backups
         }
         String targetLocation = Locations.withoutTrailingSlash(location.orElseGet(() -> Locations.child(context.metastore().getSchemaLocation(target.schemaName())
                 .orElseThrow(() -> new DredgeException(INVALID_ARGUMENT, "schema %s has no location: give the restore a location".formatted(target.schemaName()))), target.tableName())));
+        List<LocationReaders.Reader> overlapping = LocationReaders.scan(context.metastore(), context.besideExecutor()).overlapping(targetLocation);
+        if (!overlapping.isEmpty()) {
+            // files restored there would be read by those tables, or deleted when they are dropped
+            throw new DredgeException(INVALID_ARGUMENT, "cannot restore %s to %s: that location overlaps the data of %s; give the restore a location of its own"
+                    .formatted(target, targetLocation, LocationReaders.describe(overlapping)));
+        }
         requireAccess("create", "EXPLAIN (TYPE VALIDATE) CREATE TABLE %s AS SELECT 1 AS restore_check", target, manifest.tableType() == TableType.ICEBERG ? context.icebergCatalog() : context.catalog());
         String claim = "restore of " + backupName;
         Optional<String> holder = context.locks().tryClaim(target, claim);

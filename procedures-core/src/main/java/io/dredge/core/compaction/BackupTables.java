@@ -55,7 +55,7 @@ final class BackupTables
     }
 
     /**
-     * Points the backup table's partitions at their original files where those were parked.
+     * Points the backup table (an unpartitioned one) or its partitions at their original files where those were parked.
      */
     void relocate(OperationRecord record)
     {
@@ -63,6 +63,10 @@ final class BackupTables
                 .filter(partition -> partition.parkedLocation().isPresent())
                 .toList();
         if (record.backupTable().isEmpty() || parked.isEmpty()) {
+            return;
+        }
+        if (parked.get(0).name().isEmpty()) {
+            context.metastore().setTableLocation(backupOf(record), parked.get(0).parkedLocation().get());
             return;
         }
         Metastore.PartitionMover mover = context.metastore().partitionMover(backupOf(record), parked.stream().map(partition -> partition.name().orElseThrow()).toList());

@@ -1,11 +1,14 @@
 package io.dredge.core.compaction;
 
+import com.google.common.base.Suppliers;
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.location.LocationReaders;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
@@ -57,13 +61,16 @@ public final class Cleanup
         }
         tableName.ifPresent(name -> guard.requireTable(new TableReference(schemaName, name)));
         Instant cutoff = context.clock().instant().minus(olderThan);
+        // one scan of the metastore's locations for the whole call, and only when something is to be cleaned
+        Supplier<LocationReaders> readers = Suppliers.memoize(() -> LocationReaders.scan(context.metastore(), context.besideExecutor()));
         ImmutableList.Builder<OperationRecord> results = ImmutableList.builder();
         for (OperationRecord compaction : context.journal().list(schemaName)) {
             if (compaction.kind() == OperationKind.COMPACT
                     && compaction.state() == OperationState.SUCCEEDED
                     && tableName.map(name -> compaction.table().tableName().equals(name)).orElse(true)
                     && !compaction.finishedAt().orElseThrow().isAfter(cutoff)) {
-                Optional<String> otherTable = TableIdentity.mismatch(context, compaction);
+                Optional<String> otherTable = TableIdentity.mismatch(context, compaction)
+                        .or(() -> otherReaders(readers.get(), compaction));
                 if (otherTable.isPresent() && tableName.isPresent()) {
                     throw new DredgeException(UNSAFE, "cannot clean up compaction %s: %s; nothing was changed".formatted(compaction.id(), otherTable.get()));
                 }
@@ -99,6 +106,31 @@ public final class Cleanup
         finally {
             table.ifPresent(descriptor -> guard.release(descriptor.table(), record.id()));
         }
+    }
+
+    /**
+     * Which other tables or partitions read the directories cleanup would delete files from, move files out of, or
+     * remove: a location is not a table, and deleting files another table reads loses its rows. The compaction's own
+     * table (whatever its name means now, whose reads are checked partition by partition below) and its backup table
+     * (dropped first) do not count.
+     */
+    static Optional<String> otherReaders(LocationReaders readers, OperationRecord compaction)
+    {
+        if (compaction.icebergSnapshots().isPresent()) {
+            return Optional.empty();
+        }
+        Optional<TableReference> backupTable = compaction.backupTable().map(name -> new TableReference(compaction.table().schemaName(), name));
+        for (PartitionRecord partition : compaction.compactedPartitions()) {
+            for (String location : ImmutableSet.of(partition.originalDataLocation(), partition.originalLocation())) {
+                List<LocationReaders.Reader> others = readers.atOrBelow(location).stream()
+                        .filter(reader -> !reader.table().equals(compaction.table()) && !backupTable.equals(Optional.of(reader.table())))
+                        .toList();
+                if (!others.isEmpty()) {
+                    return Optional.of("the original files of %s at %s are also read by %s".formatted(partition.displayName(), location, LocationReaders.describe(others)));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -181,8 +213,8 @@ public final class Cleanup
                 if (partition.parkedLocation().isPresent()) {
                     parking.removeIfNoData(partition.parkedLocation().get());
                 }
-                if (partition.name().isPresent() && !read.contains(Locations.comparablePath(partition.originalLocation()))) {
-                    // the usual directory of the partition stays free for the engines' writes
+                if (!read.contains(Locations.comparablePath(partition.originalLocation()))) {
+                    // the usual directory of the partition (or of an unpartitioned table) stays free for the engines' writes
                     parking.removeIfNoData(partition.originalLocation());
                 }
             }

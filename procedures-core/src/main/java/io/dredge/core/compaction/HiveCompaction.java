@@ -127,7 +127,7 @@ public final class HiveCompaction
             this.options = options;
             this.record = record;
             this.stagingTable = derivedTableName(table.table().tableName(), "dredge_" + record.shortId());
-            this.stagingRoot = Locations.child(Locations.child(table.location().orElseThrow(), STAGING_DIRECTORY), record.id());
+            this.stagingRoot = stagingRoot(table, record);
         }
 
         OperationRecord dryRun()
@@ -299,8 +299,8 @@ public final class HiveCompaction
                 }
             }
             undo.deleteStagingData(record, swapped.isEmpty());
-            if (!swapped.isEmpty() && table.partitioned()) {
-                // the usual directories of the swapped partitions become free for the engines' writes
+            if (!swapped.isEmpty()) {
+                // the usual directories of the swapped partitions (and of an unpartitioned table) become free for the engines' writes
                 record = new OriginalsParking(context).parkSwapped(table, record);
                 new BackupTables(context).relocate(record);
             }
@@ -376,6 +376,23 @@ public final class HiveCompaction
             record = updated;
             context.journal().save(record);
         }
+    }
+
+    /**
+     * Where the engine writes the copy: {@code .dredge/<operation>} inside a partitioned table's directory, which
+     * moves with the table when a rename moves it; beside an unpartitioned table's directory,
+     * {@code <parent>/.dredge/<directory name>-<operation>}, so that once the originals are parked the directory a
+     * table of that name would have is gone, and a table renamed away and another created under the old name do not
+     * read each other's files (Hive moves no directory on a rename when the table is not at its default location).
+     * A table at the root of its file system keeps its copy inside.
+     */
+    static String stagingRoot(TableDescriptor table, OperationRecord record)
+    {
+        String location = table.location().orElseThrow();
+        Optional<String> parent = table.partitioned() ? Optional.empty() : Locations.parent(location);
+        return parent
+                .map(directory -> Locations.child(Locations.child(directory, STAGING_DIRECTORY), Locations.name(location) + "-" + record.id()))
+                .orElseGet(() -> Locations.child(Locations.child(location, STAGING_DIRECTORY), record.id()));
     }
 
     private static String groupKey(PartitionRecord partition)

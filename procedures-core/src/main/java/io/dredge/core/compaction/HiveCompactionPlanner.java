@@ -1,9 +1,11 @@
 package io.dredge.core.compaction;
 
+import com.google.common.base.Suppliers;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.location.LocationReaders;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
@@ -59,7 +62,9 @@ final class HiveCompactionPlanner
             DirectoryListing listing = HiveTableFiles.list(context.fileStore(), location);
             if (needsCompaction(listing.dataFiles(), options)) {
                 PartitionRecord whole = PartitionRecord.planned(Optional.empty(), location, stagingRoot, listing.dataFiles());
-                planned.add(PartitionLayout.subdirectoryReason(listing.nestedFiles()).map(whole::skipped).orElse(whole));
+                Optional<String> reason = PartitionLayout.subdirectoryReason(listing.nestedFiles())
+                        .or(() -> otherReaders(LocationReaders.scan(context.metastore(), context.besideExecutor()), table, location));
+                planned.add(reason.map(whole::skipped).orElse(whole));
             }
             return new Plan(1, planned);
         }
@@ -71,6 +76,8 @@ final class HiveCompactionPlanner
                 options.partitionFilter().isPresent() ? context.metastore().getPartitionNames(table) : names);
         PartitionLayout layout = new PartitionLayout(all);
         Set<String> chosen = ImmutableSet.copyOf(names);
+        // read only when some partition needs compaction: the scan reads the whole metastore
+        Supplier<LocationReaders> readers = Suppliers.memoize(() -> LocationReaders.scan(context.metastore(), context.besideExecutor()));
         for (PartitionDescriptor partition : all) {
             if (!chosen.contains(partition.name())) {
                 continue;
@@ -79,12 +86,27 @@ final class HiveCompactionPlanner
             if (needsCompaction(listing.dataFiles(), options)) {
                 PartitionRecord record = PartitionRecord.planned(Optional.of(partition.name()), partition.location(), Locations.child(stagingRoot, partition.name()), listing.dataFiles());
                 Optional<String> reason = context.engine().dialect().writesPartition(partition.name())
-                        ? layout.reasonToLeaveAlone(partition, listing)
+                        ? layout.reasonToLeaveAlone(partition, listing).or(() -> otherReaders(readers.get(), table, partition.location()))
                         : Optional.of("the engine cannot write this partition value (only printable ASCII); compact it from Hive");
                 planned.add(reason.map(record::skipped).orElse(record));
             }
         }
         return new Plan(names.size(), planned);
+    }
+
+    /**
+     * Other tables, or other tables' partitions, that read the location or a directory inside it: their files are
+     * not this table's to move or delete, and parking the location would move theirs.
+     */
+    static Optional<String> otherReaders(LocationReaders readers, TableDescriptor table, String location)
+    {
+        List<LocationReaders.Reader> others = readers.atOrBelow(location).stream()
+                .filter(reader -> !reader.table().equals(table.table()))
+                .collect(toImmutableList());
+        if (others.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("its directory %s is also read by %s: Dredge leaves files that another table reads alone".formatted(location, LocationReaders.describe(others)));
     }
 
     private static boolean needsCompaction(List<TableFile> files, CompactionOptions options)

@@ -44,13 +44,19 @@ final class OriginalsParking
     }
 
     /**
-     * Where the partition's original files go, or empty when they can stay: an unpartitioned table, or a partition
-     * stored elsewhere than where the engines would put a new one.
+     * Where the partition's original files go, or empty when they can stay: a partition stored elsewhere than where
+     * the engines would put a new one, or an unpartitioned table whose copy lies inside its directory (one at the
+     * root of its file system).
      */
     static Optional<String> parkedLocation(TableDescriptor table, OperationRecord record, PartitionRecord partition)
     {
-        if (partition.name().isEmpty() || table.location().isEmpty() || record.stagingLocation().isEmpty()) {
+        if (table.location().isEmpty() || record.stagingLocation().isEmpty()) {
             return Optional.empty();
+        }
+        if (partition.name().isEmpty()) {
+            // an unpartitioned table's directory is where a table of its name would be created after a rename
+            String parked = parkingRoot(record.stagingLocation().get());
+            return Locations.isBelow(partition.originalLocation(), parked) ? Optional.empty() : Optional.of(parked);
         }
         String usual = Locations.child(table.location().get(), partition.name().get());
         if (!Locations.samePath(usual, partition.originalLocation())) {
@@ -77,8 +83,11 @@ final class OriginalsParking
         Set<String> inputs = partition.inputFiles().stream().map(file -> Locations.pathPart(file.path())).collect(toImmutableSet());
         try {
             DirectoryListing listing = HiveTableFiles.list(context.fileStore(), partition.originalLocation());
+            // a directory rename would take hidden subdirectories along too (an earlier compaction's .dredge)
             boolean onlyInputs = listing.nestedFiles().isEmpty() && !listing.dataFiles().isEmpty()
-                    && listing.dataFiles().stream().allMatch(file -> inputs.contains(Locations.pathPart(file.path())));
+                    && listing.dataFiles().stream().allMatch(file -> inputs.contains(Locations.pathPart(file.path())))
+                    && context.fileStore().listFilesRecursively(partition.originalLocation()).stream()
+                            .noneMatch(file -> Locations.isBelow(partition.originalLocation(), parentOf(file.path())));
             if (!(onlyInputs && context.fileStore().renameDirectory(partition.originalLocation(), parked))) {
                 for (TableFile file : listing.dataFiles()) {
                     if (inputs.contains(Locations.pathPart(file.path()))) {

@@ -168,9 +168,7 @@ public final class Recovery
             // every verified partition already reads the new copy: finishing is the smaller step
             TableDescriptor table = held.orElseThrow();
             OperationRecord withBackup = compaction.withBackupTable(compaction.backupTable().orElseGet(() -> BackupTables.backupTableName(compaction)));
-            if (table.partitioned()) {
-                withBackup = new OriginalsParking(context).parkSwapped(table, withBackup);
-            }
+            withBackup = new OriginalsParking(context).parkSwapped(table, withBackup);
             new BackupTables(context).create(table, withBackup, withBackup.partitionsIn(PartitionState.SWAPPED));
             undo.removeStaging(withBackup, false);
             finish(withBackup, OperationState.SUCCEEDED, "compacted %s partitions (finished by recover)".formatted(compaction.partitionsIn(PartitionState.SWAPPED).size()));

@@ -6,6 +6,7 @@ import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.journal.PartitionState;
+import io.dredge.core.location.LocationReaders;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.report.HiveTableFiles;
@@ -127,6 +128,10 @@ public final class Rollback
      */
     private void requireSafe(OperationRecord target)
     {
+        // the original files go back to their directories: none may have become another table's meanwhile
+        Cleanup.otherReaders(LocationReaders.scan(context.metastore(), context.besideExecutor()), target).ifPresent(readers -> {
+            throw new DredgeException(UNSAFE, "cannot roll back compaction %s of %s: %s; nothing was changed".formatted(target.id(), target.table(), readers));
+        });
         Map<String, String> current = undo.currentLocations(target);
         for (PartitionRecord partition : target.compactedPartitions()) {
             String location = current.get(partition.displayName());

@@ -1,5 +1,7 @@
 package io.dredge.core.model;
 
+import java.util.Optional;
+
 /**
  * Location strings as metastores and file systems spell them ({@code s3://bucket/a/b}, {@code file:/a/b}).
  */
@@ -61,5 +63,29 @@ public final class Locations
     public static boolean isBelow(String location, String path)
     {
         return pathPart(path).startsWith(comparablePath(location) + "/");
+    }
+
+    /**
+     * The directory holding {@code location} ({@code s3://bucket/a} for {@code s3://bucket/a/b}), or empty for a
+     * location at the root of its file system.
+     */
+    public static Optional<String> parent(String location)
+    {
+        String trimmed = withoutTrailingSlash(location);
+        String path = pathPart(trimmed);
+        int slash = path.lastIndexOf('/');
+        if (slash <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(trimmed.substring(0, trimmed.length() - (path.length() - slash)));
+    }
+
+    /**
+     * The last element of a location's path: {@code b} for {@code s3://bucket/a/b/}.
+     */
+    public static String name(String location)
+    {
+        String trimmed = withoutTrailingSlash(location);
+        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
     }
 }
