@@ -482,6 +482,30 @@ public class TestHiveCompaction
     }
 
     @Test
+    public void testOnlyItsUserCleansUpACompactionWhoseTableIsGone()
+    {
+        // a schema of its own: a cleanup of the schema closes every compaction in it
+        assertUpdate("CREATE SCHEMA hive.acl_cleanup WITH (location = '" + schemaLocation("acl_cleanup") + "')");
+        assertUpdate("CREATE TABLE hive.acl_cleanup.dropped (id bigint)");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate("INSERT INTO hive.acl_cleanup.dropped VALUES " + batch, 1);
+        }
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'acl_cleanup', table_name => 'dropped')");
+        assertUpdate("DROP TABLE hive.acl_cleanup.dropped");
+        String compaction = "SELECT state FROM dredge.system.operations WHERE schema_name = 'acl_cleanup' AND kind = 'COMPACT'";
+        assertThat(computeActual(compaction).getOnlyValue()).isEqualTo("SUCCEEDED");
+
+        // nobody is left to ask whether the reader may write the table: the reader's cleanup of the schema passes it over
+        Session reader = Session.builder(getSession()).setIdentity(Identity.ofUser("reader")).build();
+        assertUpdate(reader, "CALL dredge.system.cleanup(schema_name => 'acl_cleanup', older_than => '0s')");
+        assertThat(computeActual(compaction).getOnlyValue()).isEqualTo("SUCCEEDED");
+        assertThat((String) computeActual("SELECT error_message FROM dredge.system.operations WHERE schema_name = 'acl_cleanup' AND kind = 'CLEANUP'").getOnlyValue())
+                .contains("acl_cleanup.dropped no longer exists, so only user, who compacted it, may clean it up");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'acl_cleanup', older_than => '0s')");
+        assertThat(computeActual(compaction).getOnlyValue()).isEqualTo("CLEANED_UP");
+    }
+
+    @Test
     public void testUserWhoMayNotWriteCannotRecoverByOperationId()
     {
         createTable("acl_recover", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);

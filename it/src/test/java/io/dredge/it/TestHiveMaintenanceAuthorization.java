@@ -1,9 +1,13 @@
 package io.dredge.it;
 
+import io.trino.Session;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
 
@@ -18,7 +22,7 @@ import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
 /**
  * The maintenance functions in a HiveServer2 with SQL standard authorization: a user who may not write a table
  * cannot compact, roll back, recover or clean it up, and nothing changes; the table's owner can, and so can a user
- * granted SELECT and INSERT.
+ * granted SELECT and INSERT. A user who may not read a table cannot restore a backup of it.
  */
 @TestInstance(PER_CLASS)
 class TestHiveMaintenanceAuthorization
@@ -30,10 +34,21 @@ class TestHiveMaintenanceAuthorization
     private static final String WRITER = "writer";
     private static final String ADMIN = "admin";
 
+    private Path repository;
+
+    @Override
+    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+            throws IOException
+    {
+        repository = Files.createDirectories(directory.resolve("backups"));
+        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository);
+    }
+
     @Override
     protected HiveServer2Process.Builder configureHive(HiveServer2Process.Builder builder)
     {
         return builder
+                .property("dredge.backup-location", "file:" + repository)
                 .property("hive.security.authorization.enabled", "true")
                 .property("hive.security.authorization.manager", "org.apache.hadoop.hive.ql.security.authorization.plugin.sqlstd.SQLStdHiveAuthorizerFactory")
                 .property("hive.security.authenticator.manager", "org.apache.hadoop.hive.ql.security.SessionStateUserAuthenticator")
@@ -51,7 +66,7 @@ class TestHiveMaintenanceAuthorization
     {
         try (Connection admin = hiveServer().connect(ADMIN)) {
             execute(admin, "SET ROLE ADMIN");
-            for (String function : List.of("CompactTableUdtf:dredge_compact_table", "RollbackCompactionUdtf:dredge_rollback_compaction", "RecoverUdtf:dredge_recover", "CleanupUdtf:dredge_cleanup")) {
+            for (String function : List.of("CompactTableUdtf:dredge_compact_table", "RollbackCompactionUdtf:dredge_rollback_compaction", "RecoverUdtf:dredge_recover", "CleanupUdtf:dredge_cleanup", "RestoreTableUdtf:dredge_restore_table")) {
                 String[] parts = function.split(":");
                 execute(admin, format("CREATE FUNCTION default.%s AS 'io.dredge.hive.udf.%s'", parts[1], parts[0]));
             }
@@ -98,5 +113,54 @@ class TestHiveMaintenanceAuthorization
         }
         assertThat(computeActual("SELECT count(*), sum(id), count(DISTINCT \"$path\") FROM hive.ha.events").getMaterializedRows().getFirst().getFields()).isEqualTo(before);
         assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'ha' AND state = 'FAILED'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testOnlyUsersWhoMayWriteTheTableRecoverItByOperationIdAfterARename()
+            throws Exception
+    {
+        createSchema("hr");
+        assertUpdate("CREATE TABLE hive.hr.events (id bigint, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 2; batch++) {
+            assertUpdate(format("INSERT INTO hive.hr.events VALUES (%s, 'a'), (%s, 'b')", batch * 2, batch * 2 + 1), 2);
+        }
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
+        assertQueryFails(crashing, "CALL dredge.system.compact_table(schema_name => 'hr', table_name => 'events')", ".*injected fault after.*");
+        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE schema_name = 'hr' AND state = 'RUNNING'").getOnlyValue();
+        assertUpdate("ALTER TABLE hive.hr.events RENAME TO events_renamed");
+        try (Connection owner = hiveServer().connect(OWNER); Connection reader = hiveServer().connect(READER)) {
+            execute(owner, "GRANT SELECT ON TABLE hr.events_renamed TO USER reader");
+            // the operation's table is found under its new name, and the authorizer is asked about that one
+            assertThatThrownBy(() -> rows(reader, format("SELECT dredge_recover('hr', NULL, '%s')", operationId)))
+                    .hasMessageContaining("user reader may not write hr.events_renamed");
+            assertThat(computeActual("SELECT state FROM dredge.system.operations WHERE operation_id = '" + operationId + "'").getOnlyValue()).isEqualTo("RUNNING");
+            assertThat(rows(owner, format("SELECT kind, state FROM (SELECT dredge_recover('hr', NULL, '%s')) r", operationId))).containsExactly(List.of("RECOVER", "SUCCEEDED"));
+        }
+        assertThat(computeActual("SELECT state FROM dredge.system.operations WHERE operation_id = '" + operationId + "'").getOnlyValue()).isEqualTo("RECOVERED");
+        assertThat(computeActual("SELECT count(*), sum(id) FROM hive.hr.events_renamed").getMaterializedRows().getFirst().getFields()).containsExactly(4L, 6L);
+    }
+
+    @Test
+    public void testOnlyUsersWhoMayReadTheTableRestoreItsBackup()
+            throws Exception
+    {
+        createSchema("hb");
+        assertUpdate("CREATE TABLE hive.hb.events (id bigint, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.hb.events VALUES (1, 'a'), (2, 'b')", 2);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'hb', table_name => 'events', backup_name => 'hb_events')");
+        // the reader owns a database of their own, so may create tables there, but may not read hb.events
+        createSchema("readers_own");
+        try (Connection admin = hiveServer().connect(ADMIN); Connection owner = hiveServer().connect(OWNER); Connection reader = hiveServer().connect(READER)) {
+            execute(admin, "SET ROLE ADMIN");
+            execute(admin, "ALTER DATABASE readers_own SET OWNER USER reader");
+            assertThatThrownBy(() -> rows(reader, "SELECT dredge_restore_table('hb_events', 'readers_own', 'leaked')"))
+                    .hasMessageContaining("user reader may not read hb.events");
+            assertThat(computeActual("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'readers_own'").getOnlyValue()).isEqualTo(0L);
+            assertThat(computeActual("SELECT state FROM dredge.system.backups WHERE backup_name = 'hb_events'").getOnlyValue()).isEqualTo("COMPLETE");
+
+            // the table's owner restores it
+            assertThat(rows(owner, "SELECT `rows` FROM (SELECT dredge_restore_table('hb_events', 'hb', 'events_restored')) r")).containsExactly(List.of(2L));
+        }
+        assertThat(computeActual("SELECT count(*), sum(id) FROM hive.hb.events_restored").getMaterializedRows().getFirst().getFields()).containsExactly(2L, 3L);
     }
 }

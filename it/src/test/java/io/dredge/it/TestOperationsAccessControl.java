@@ -102,6 +102,57 @@ public class TestOperationsAccessControl
     }
 
     @Test
+    public void testBackupNameReachesNoFurtherThanItsTable()
+    {
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'hidden_ops', table_name => 'events', backup_name => 'admins_hidden')");
+        Session outsider = Session.builder(getSession()).setIdentity(Identity.ofUser("outsider")).build();
+        // the name is all the outsider needs to know: restoring, verifying or dropping a copy of a table they may not
+        // read is refused, and nothing is created or deleted
+        assertQueryFails(outsider, "CALL dredge.system.restore_table(backup_name => 'admins_hidden', schema_name => 'open_ops', table_name => 'leaked')",
+                ".*user outsider may not restore backup admins_hidden: it is a copy of hidden_ops.events, which they may not read: .*Access Denied.*");
+        assertThat(computeActual("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'open_ops' AND table_name = 'leaked'").getOnlyValue()).isEqualTo(0L);
+        assertQueryFails(outsider, "CALL dredge.system.verify_backup(backup_name => 'admins_hidden')",
+                ".*user outsider may not verify backup admins_hidden: it is a copy of hidden_ops.events, which they may not read: .*Access Denied.*");
+        assertQueryFails(outsider, "CALL dredge.system.drop_backup(backup_name => 'admins_hidden')",
+                ".*user outsider may not drop backup admins_hidden: only user, who made it, or a user who may replace hidden_ops.events, may drop it: .*Access Denied.*");
+        assertThat(computeActual("SELECT state FROM dredge.system.backups WHERE backup_name = 'admins_hidden'").getOnlyValue()).isEqualTo("COMPLETE");
+
+        // the administrator, who may read the table, still verifies, restores and drops it
+        assertUpdate("CALL dredge.system.verify_backup(backup_name => 'admins_hidden')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'admins_hidden', schema_name => 'hidden_ops', table_name => 'events_restored')");
+        assertThat(computeActual("SELECT count(*) FROM hive.hidden_ops.events_restored").getOnlyValue()).isEqualTo(2L);
+        assertUpdate("CALL dredge.system.drop_backup(backup_name => 'admins_hidden')");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE backup_name = 'admins_hidden'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testBackupOfATableNoLongerThereIsOnlyItsMakers()
+    {
+        assertUpdate("CREATE TABLE hive.open_ops.gone (id bigint)");
+        assertUpdate("INSERT INTO hive.open_ops.gone VALUES 1, 2, 3", 3);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'open_ops', table_name => 'gone', backup_name => 'admins_gone')");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'open_ops', table_name => 'gone', backup_name => 'admins_gone_too')");
+        Session outsider = Session.builder(getSession()).setIdentity(Identity.ofUser("outsider")).build();
+        // while the table is there, whoever may read it verifies the backups, and whoever owns it drops one
+        assertUpdate(outsider, "CALL dredge.system.verify_backup(backup_name => 'admins_gone')");
+        assertUpdate(outsider, "CALL dredge.system.drop_backup(backup_name => 'admins_gone_too')");
+
+        // once it is gone there is nobody to ask whether a user may read it: only the backup's maker may use the backup
+        assertUpdate("DROP TABLE hive.open_ops.gone");
+        String refusal = ".*user outsider may not %s backup admins_gone: open_ops.gone, which it is a copy of, no longer exists, so only user, who made it, may %s it.*";
+        assertQueryFails(outsider, "CALL dredge.system.restore_table(backup_name => 'admins_gone', schema_name => 'open_ops', table_name => 'gone_again')", refusal.formatted("restore", "restore"));
+        assertThat(computeActual("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'open_ops' AND table_name = 'gone_again'").getOnlyValue()).isEqualTo(0L);
+        assertQueryFails(outsider, "CALL dredge.system.verify_backup(backup_name => 'admins_gone')", refusal.formatted("verify", "verify"));
+        assertQueryFails(outsider, "CALL dredge.system.drop_backup(backup_name => 'admins_gone')", refusal.formatted("drop", "drop"));
+
+        assertUpdate("CALL dredge.system.verify_backup(backup_name => 'admins_gone')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'admins_gone', schema_name => 'open_ops', table_name => 'gone_again')");
+        assertThat(computeActual("SELECT count(*) FROM hive.open_ops.gone_again").getOnlyValue()).isEqualTo(3L);
+        assertUpdate("CALL dredge.system.drop_backup(backup_name => 'admins_gone')");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE backup_name = 'admins_gone'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
     public void testSchemaAndTableFiltersNarrowTheRows()
     {
         assertThat(computeActual(TABLES + " WHERE schema_name = 'hidden_ops'").getOnlyColumnAsSet()).containsExactly("hidden_ops.events");

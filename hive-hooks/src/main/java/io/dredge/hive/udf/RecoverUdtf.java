@@ -44,15 +44,11 @@ public class RecoverUdtf
             HiveAuthorization.requireWrite(reference);
             return List.of(recovery.recover(reference));
         }
-        // by id, the core lets only the operation's own user close one whose table is gone, and asks the table's
-        // writer otherwise
+        // by id, the core lets only the operation's own user close one whose table is gone; otherwise the user must
+        // be allowed to write the table, wherever a rename has taken it
         String schema = identifier(values.get(0));
         String id = operationId.get().strip();
-        context.journal().list(schema).stream()
-                .filter(record -> record.id().equals(id))
-                .findFirst()
-                .filter(record -> context.metastore().getTable(record.table()).isPresent())
-                .ifPresent(record -> HiveAuthorization.requireWrite(record.table()));
+        recovery.locate(schema, id).ifPresent(HiveAuthorization::requireWrite);
         return List.of(recovery.recover(schema, id));
     }
 }

@@ -59,8 +59,12 @@ public class RestoreTableUdtf
     {
         String backupName = values.get(0).orElseThrow().strip();
         TableReference target = new TableReference(MaintenanceFunction.identifier(values.get(1)), MaintenanceFunction.identifier(values.get(2)));
+        Backups backups = HiveBackups.backups(ports, user());
+        // a backup is a copy of its table: restoring it needs read access to that table (the core lets only the
+        // backup's maker restore one whose table is gone)
+        backups.existingSource(backups.requireBackup(backupName)).ifPresent(HiveAuthorization::requireRead);
         HiveAuthorization.requireCreateTable(target.schemaName());
-        Backups.RestoreResult result = HiveBackups.backups(ports, user()).restore(backupName, target, values.get(3).filter(location -> !location.isBlank()).map(String::strip));
+        Backups.RestoreResult result = backups.restore(backupName, target, values.get(3).filter(location -> !location.isBlank()).map(String::strip));
         return List.<Object[]>of(new Object[] {backupName, result.table().schemaName(), result.table().tableName(), result.location(), result.files(), result.bytes(), result.rows()});
     }
 }

@@ -52,6 +52,7 @@ public final class Backups
     private final MaintenanceContext context;
     private final BackupRepository catalog;
     private final FileCopier copier;
+    private final BackupAccess access;
 
     /**
      * @param catalog the repository that names every backup ({@code dredge.backup-location}); a backup may keep its
@@ -62,6 +63,7 @@ public final class Backups
         this.context = requireNonNull(context, "context is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.copier = requireNonNull(copier, "copier is null");
+        this.access = new BackupAccess(context);
     }
 
     public BackupManifest backup(TableReference table, String backupName, Optional<String> location)
@@ -71,7 +73,6 @@ public final class Backups
         OperationGuard guard = new OperationGuard(context);
         TableDescriptor descriptor = guard.requireTable(table);
         requireBackupableTable(descriptor);
-        requireOutsideTables(repository.root());
         if (catalog.read(backupName).isPresent()) {
             throw new DredgeException(INVALID_ARGUMENT, "backup %s already exists; choose another name or drop it first (CALL dredge.system.drop_backup(backup_name => '%s'))".formatted(backupName, backupName));
         }
@@ -79,7 +80,8 @@ public final class Backups
         if (iceberg) {
             requireTrino("backed up", "backup_table");
         }
-        requireAccess("read", "EXPLAIN (TYPE VALIDATE) SELECT * FROM %s", table, iceberg ? context.icebergCatalog() : context.catalog());
+        access.requireRead(table, descriptor.tableType());
+        requireOutsideTables(repository.root());
         // an Iceberg table is planned before anything is written: a file outside its location refuses the backup
         Optional<IcebergBackupPlan> icebergPlan = iceberg
                 ? Optional.of(IcebergBackupPlanner.plan(context.fileStore(), descriptor.icebergMetadataLocation()
@@ -197,6 +199,7 @@ public final class Backups
     {
         location.ifPresent(value -> requireAbsoluteLocation(value, "location"));
         BackupManifest manifest = requireBackup(backupName);
+        access.requireUse(manifest, "restore");
         if (manifest.state() != BackupState.COMPLETE) {
             throw new DredgeException(INVALID_ARGUMENT, "backup %s is %s, not COMPLETE: it cannot be restored%s".formatted(backupName, manifest.state(), manifest.error().map(error -> " (" + error + ")").orElse("")));
         }
@@ -217,7 +220,7 @@ public final class Backups
             throw new DredgeException(INVALID_ARGUMENT, "cannot restore %s to %s: that location overlaps the data of %s; give the restore a location of its own"
                     .formatted(target, targetLocation, LocationReaders.describe(overlapping)));
         }
-        requireAccess("create", "EXPLAIN (TYPE VALIDATE) CREATE TABLE %s AS SELECT 1 AS restore_check", target, manifest.tableType() == TableType.ICEBERG ? context.icebergCatalog() : context.catalog());
+        access.requireCreate(target, manifest.tableType());
         String claim = "restore of " + backupName;
         Optional<String> holder = context.locks().tryClaim(target, claim);
         if (holder.isPresent()) {
@@ -235,26 +238,6 @@ public final class Backups
         }
         finally {
             context.locks().release(target, claim);
-        }
-    }
-
-    /**
-     * The caller must be allowed to read the table (backup) or create it (restore): the engine analyses, without
-     * running, a query that needs the same access, and its access control answers as for the caller's own (a plain
-     * CREATE TABLE is checked only when it runs, a CREATE TABLE AS while it is analysed).
-     */
-    private void requireAccess(String action, String statement, TableReference table, Optional<String> catalogName)
-    {
-        var dialect = context.engine().dialect();
-        if (dialect != SqlDialect.TRINO) {
-            // the statements are Trino's; Hive's adapter asks the session's authorizer before the call
-            return;
-        }
-        try {
-            context.engine().query(statement.formatted(dialect.qualifiedName(catalogName, table.schemaName(), table.tableName())));
-        }
-        catch (RuntimeException e) {
-            throw new DredgeException(DredgeException.Kind.ACCESS_DENIED, "user %s may not %s %s: %s".formatted(context.user(), action, table, e.getMessage()), e);
         }
     }
 
@@ -286,6 +269,7 @@ public final class Backups
     public VerifyResult verify(String backupName)
     {
         BackupManifest manifest = requireBackup(backupName);
+        access.requireUse(manifest, "verify");
         BackupRepository repository = new BackupRepository(context.fileStore(), manifest.repository());
         ImmutableList.Builder<String> problems = ImmutableList.builder();
         long bytes = 0;
@@ -322,6 +306,7 @@ public final class Backups
     public long drop(String backupName)
     {
         BackupManifest manifest = requireBackup(backupName);
+        access.requireDrop(manifest);
         BackupRepository repository = new BackupRepository(context.fileStore(), manifest.repository());
         // a backup of the same table running now may be about to share one of these files
         Optional<String> holder = context.locks().tryClaim(manifest.sourceTable(), "drop_backup " + backupName);
@@ -364,6 +349,16 @@ public final class Backups
     {
         return catalog.read(BackupRepository.requireValidName(backupName))
                 .orElseThrow(() -> new DredgeException(NOT_FOUND, "backup %s does not exist".formatted(backupName)));
+    }
+
+    /**
+     * The table the backup was taken of, if its name still means a table of that kind: the caller must be allowed to
+     * read it to restore or verify the backup. Trino is asked here; an adapter whose engine answers otherwise (Hive's
+     * authorizer) asks it about this table before the call.
+     */
+    public Optional<TableReference> existingSource(BackupManifest manifest)
+    {
+        return access.existingSource(manifest);
     }
 
     public List<BackupManifest> list()

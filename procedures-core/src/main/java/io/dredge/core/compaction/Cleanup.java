@@ -74,7 +74,8 @@ public final class Cleanup
                 if (otherTable.isPresent() && tableName.isPresent()) {
                     throw new DredgeException(UNSAFE, "cannot clean up compaction %s: %s; nothing was changed".formatted(compaction.id(), otherTable.get()));
                 }
-                results.add(otherTable.isPresent() ? skipped(compaction, otherTable.get()) : cleanup(compaction));
+                Optional<String> skip = otherTable.or(() -> goneAndNotTheCallers(compaction));
+                results.add(skip.isPresent() ? skipped(compaction, skip.get()) : cleanup(compaction));
             }
         }
         return results.build();
@@ -131,6 +132,18 @@ public final class Cleanup
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A table that is gone leaves nobody to ask whether the caller may write it: only the user who compacted it may
+     * then delete what the compaction kept (as only that user may recover its operations).
+     */
+    private Optional<String> goneAndNotTheCallers(OperationRecord compaction)
+    {
+        if (compaction.user().equals(context.user()) || context.metastore().getTable(compaction.table()).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("%s no longer exists, so only %s, who compacted it, may clean it up".formatted(compaction.table(), compaction.user()));
     }
 
     /**

@@ -88,6 +88,18 @@ public final class Recovery
         return run(table.map(TableDescriptor::table).orElse(operation.table()), ignored -> ImmutableList.of(operation));
     }
 
+    /**
+     * The table that operation {@code operationId} of the schema holds now, under its name or renamed; empty when it
+     * is gone or there is no such operation. For an adapter whose engine is asked before the call (Hive's authorizer)
+     * rather than through its SQL, as {@link #recover(String, String)} asks Trino about this same table.
+     */
+    public Optional<TableReference> locate(String schemaName, String operationId)
+    {
+        return context.journal().find(schemaName, operationId)
+                .flatMap(operation -> new HeldTable(context).locate(operation))
+                .map(TableDescriptor::table);
+    }
+
     private OperationRecord run(TableReference table, Function<String, List<OperationRecord>> unfinishedOperations)
     {
         OperationRecord record = OperationRecord.start(OperationKind.RECOVER, table, context.user(), Optional.empty(), context.clock().instant());
