@@ -1,11 +1,13 @@
 package io.dredge.it;
 
+import com.google.common.collect.ImmutableMap;
 import io.dredge.core.audit.WriteAudit;
 import io.dredge.core.audit.WriteAuditCodec;
 import io.dredge.core.audit.WrittenFiles;
 import io.dredge.core.report.FileGroupStatus;
 import io.dredge.it.demo.HiveClient;
 import io.trino.Session;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,7 +87,7 @@ class TestHiveHooks
                     "DROP TABLE hooks.held")) {
                 assertThatThrownBy(() -> execute(hive, write))
                         .as(write)
-                        .hasMessageContaining("Dredge: table hooks.held is held by operation %s, so writes to it are refused until it finishes".formatted(operationId))
+                        .hasMessageContaining("Dredge: table hooks.held is held by operation %s, so statements that change it are refused until it finishes".formatted(operationId))
                         .hasMessageContaining("CALL dredge.system.recover(schema_name => 'hooks', table_name => 'held')");
             }
             // a careless user cannot switch the guard off for a session
@@ -104,6 +107,103 @@ class TestHiveHooks
         assertThat(computeActual("SELECT id, day FROM hive.hooks.held").getMaterializedRows())
                 .extracting(row -> row.getField(0) + ":" + row.getField(1))
                 .containsExactlyInAnyOrder("1:a", "2:b", "3:c");
+    }
+
+    @Test
+    public void testGuardRefusesEveryStatementChangingAHeldTableOnEitherSide()
+            throws Exception
+    {
+        createSchema("guarded");
+        assertUpdate("CREATE TABLE hive.guarded.big (id bigint, p bigint) WITH (partitioned_by = ARRAY['p'])");
+        assertUpdate("INSERT INTO hive.guarded.big VALUES (1, 1), (4, 4)", 2);
+        assertUpdate("CREATE TABLE hive.guarded.other (id bigint, p bigint) WITH (partitioned_by = ARRAY['p'])");
+        assertUpdate("INSERT INTO hive.guarded.other VALUES (5, 5)", 1);
+        String otherFile = Path.of(URI.create((String) computeActual("SELECT \"$path\" FROM hive.guarded.other").getOnlyValue())).toString();
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN:1").build();
+        assertQueryFails(crashing, "CALL dredge.system.backup_table(schema_name => 'guarded', table_name => 'big', backup_name => 'big_1')", "injected fault after WRITTEN 1");
+        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE schema_name = 'guarded' AND table_name = 'big' AND state = 'RUNNING'").getOnlyValue();
+
+        try (Connection hive = hiveServer().connect(USER)) {
+            // reads only: the held table is its source
+            execute(hive, "CREATE TABLE guarded.bigx LIKE guarded.big");
+            // lets ARCHIVE get past Hive's own refusal to the guard
+            execute(hive, "SET hive.archive.enabled=true");
+            // each statement with the HiveOperation Hive reports for it; the destructive ones last
+            Map<String, String> changes = ImmutableMap.<String, String>builder()
+                    // Hive lists the changed table among the inputs only: here the partition leaves the held table
+                    .put("ALTER TABLE guarded.bigx EXCHANGE PARTITION (p=4) WITH TABLE guarded.big", "ALTERTABLE_EXCHANGEPARTITION")
+                    .put("ALTER TABLE guarded.big PARTITION COLUMN (p bigint)", "ALTERTABLE_PARTCOLTYPE")
+                    .put("ALTER TABLE guarded.big CONVERT TO ICEBERG", "ALTERTABLE_CONVERT")
+                    // Hive lists the changed table among the outputs
+                    .put("ALTER TABLE guarded.big EXCHANGE PARTITION (p=5) WITH TABLE guarded.other", "ALTERTABLE_EXCHANGEPARTITION")
+                    .put("ALTER TABLE guarded.big ADD COLUMNS (note string)", "ALTERTABLE_ADDCOLS")
+                    .put("ALTER TABLE guarded.big REPLACE COLUMNS (id bigint)", "ALTERTABLE_REPLACECOLS")
+                    .put("ALTER TABLE guarded.big CHANGE COLUMN id id bigint COMMENT 'the id'", "ALTERTABLE_RENAMECOL")
+                    .put("ALTER TABLE guarded.big SET TBLPROPERTIES ('note' = 'x')", "ALTERTABLE_PROPERTIES")
+                    .put("ALTER TABLE guarded.big UNSET TBLPROPERTIES IF EXISTS ('note')", "ALTERTABLE_PROPERTIES")
+                    .put("ALTER TABLE guarded.big SET SERDEPROPERTIES ('serialization.format' = '1')", "ALTERTABLE_SERDEPROPERTIES")
+                    .put("ALTER TABLE guarded.big PARTITION (p=1) SET SERDEPROPERTIES ('serialization.format' = '1')", "ALTERPARTITION_SERDEPROPERTIES")
+                    .put("ALTER TABLE guarded.big SET SERDE 'org.apache.hadoop.hive.ql.io.orc.OrcSerde'", "ALTERTABLE_SERIALIZER")
+                    .put("ALTER TABLE guarded.big SET FILEFORMAT PARQUET", "ALTERTABLE_FILEFORMAT")
+                    .put("ALTER TABLE guarded.big PARTITION (p=1) SET FILEFORMAT PARQUET", "ALTERPARTITION_FILEFORMAT")
+                    .put("ALTER TABLE guarded.big CLUSTERED BY (id) INTO 2 BUCKETS", "ALTERTABLE_CLUSTER_SORT")
+                    .put("ALTER TABLE guarded.big SKEWED BY (id) ON (1)", "ALTERTABLE_SKEWED")
+                    .put("ALTER TABLE guarded.big SET OWNER USER bob", "ALTERTABLE_OWNER")
+                    // as outputs taking no lock: TOUCH, ARCHIVE and ANALYZE (which Hive's query analyzer reports as a query)
+                    .put("ALTER TABLE guarded.big TOUCH", "ALTERTABLE_TOUCH")
+                    .put("ALTER TABLE guarded.big ARCHIVE PARTITION (p=1)", "ALTERTABLE_ARCHIVE")
+                    .put("ANALYZE TABLE guarded.big PARTITION (p) COMPUTE STATISTICS", "QUERY")
+                    // as outputs taking a lock
+                    .put("ALTER TABLE guarded.big ADD PARTITION (p=9)", "ALTERTABLE_ADDPARTS")
+                    .put("ALTER TABLE guarded.big PARTITION (p=1) RENAME TO PARTITION (p=7)", "ALTERTABLE_RENAMEPART")
+                    .put("ALTER TABLE guarded.big PARTITION (p=1) CONCATENATE", "ALTERPARTITION_MERGEFILES")
+                    .put("MSCK REPAIR TABLE guarded.big", "MSCK")
+                    .put("LOAD DATA LOCAL INPATH '%s' INTO TABLE guarded.big PARTITION (p=1)".formatted(otherFile), "LOAD")
+                    .put("INSERT INTO guarded.big PARTITION (p) SELECT id, p FROM guarded.other", "QUERY")
+                    .put("TRUNCATE TABLE guarded.big", "TRUNCATETABLE")
+                    .put("ALTER TABLE guarded.big SET LOCATION 'file:/tmp/elsewhere'", "ALTERTABLE_LOCATION")
+                    .put("ALTER TABLE guarded.big RENAME TO guarded.big_renamed", "ALTERTABLE_RENAME")
+                    .put("DROP TABLE guarded.big PURGE", "DROPTABLE")
+                    // each table of the schema as an output taking no lock
+                    .put("DROP DATABASE guarded CASCADE", "DROPDATABASE")
+                    .buildOrThrow();
+            SoftAssertions.assertSoftly(softly -> changes.forEach((statement, operation) -> softly.assertThatThrownBy(() -> execute(hive, statement))
+                    .as(statement)
+                    .hasMessageContaining("Dredge: table guarded.big is held by operation %s, so statements that change it are refused until it finishes (this one is Hive's %s)".formatted(operationId, operation))));
+            // Hive refuses these itself before any hook runs: the table is not transactional
+            for (String statement : List.of(
+                    "UPDATE guarded.big SET id = 2 WHERE id = 1",
+                    "DELETE FROM guarded.big WHERE id = 1",
+                    "MERGE INTO guarded.big AS t USING guarded.other AS s ON t.id = s.id WHEN MATCHED THEN DELETE")) {
+                assertThatThrownBy(() -> execute(hive, statement))
+                        .as(statement)
+                        .hasMessageContaining("Attempt to do update or delete using transaction manager that does not support these operations");
+            }
+
+            // reads of the held table run, and so do statements changing other tables only
+            assertThat(rows(hive, "SELECT id, p FROM guarded.big")).containsExactlyInAnyOrder(List.of(1L, 1L), List.of(4L, 4L));
+            assertThat(rows(hive, "SHOW PARTITIONS guarded.big")).containsExactly(List.of("p=1"), List.of("p=4"));
+            assertThat(rows(hive, "DESCRIBE guarded.big")).isNotEmpty();
+            assertThat(rows(hive, "DESCRIBE FORMATTED guarded.big PARTITION (p=4)")).isNotEmpty();
+            assertThat(rows(hive, "SHOW CREATE TABLE guarded.big")).isNotEmpty();
+            execute(hive, "ALTER TABLE guarded.bigx EXCHANGE PARTITION (p=5) WITH TABLE guarded.other");
+            execute(hive, "ALTER TABLE guarded.bigx SET TBLPROPERTIES ('note' = 'x')");
+        }
+        assertThat(computeActual("SELECT id, p FROM hive.guarded.big").getMaterializedRows())
+                .extracting(row -> row.getField(0) + ":" + row.getField(1))
+                .containsExactlyInAnyOrder("1:1", "4:4");
+        assertThat(computeActual("SELECT p FROM hive.guarded.\"big$partitions\"").getOnlyColumnAsSet()).containsExactlyInAnyOrder(1L, 4L);
+        assertThat(computeActual("SELECT id, p FROM hive.guarded.bigx").getMaterializedRows())
+                .extracting(row -> row.getField(0) + ":" + row.getField(1))
+                .containsExactly("5:5");
+
+        // once the operation is closed, the partition may leave
+        assertUpdate("CALL dredge.system.recover(schema_name => 'guarded', table_name => 'big')");
+        try (Connection hive = hiveServer().connect(USER)) {
+            execute(hive, "ALTER TABLE guarded.bigx EXCHANGE PARTITION (p=4) WITH TABLE guarded.big");
+        }
+        assertThat(computeActual("SELECT id FROM hive.guarded.big").getOnlyColumnAsSet()).containsExactly(1L);
+        assertThat(computeActual("SELECT id FROM hive.guarded.bigx").getOnlyColumnAsSet()).containsExactlyInAnyOrder(4L, 5L);
     }
 
     @Test

@@ -2,21 +2,24 @@ package io.dredge.hive.hook;
 
 import io.dredge.core.compaction.WriteGuard;
 import io.dredge.core.model.TableReference;
+import org.apache.hadoop.hive.ql.QueryPlan;
 import org.apache.hadoop.hive.ql.hooks.ExecuteWithHookContext;
 import org.apache.hadoop.hive.ql.hooks.HookContext;
-import org.apache.hadoop.hive.ql.hooks.WriteEntity;
 import org.apache.hadoop.hive.ql.metadata.Hive;
 import org.apache.hadoop.hive.ql.metadata.HiveException;
 import org.apache.hadoop.hive.ql.metadata.Table;
+import org.apache.hadoop.hive.ql.plan.HiveOperation;
 
-import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.dredge.hive.hook.ChangedTables.changedTables;
+
 /**
- * The guard: a pre-execution hook ({@code hive.exec.pre.hooks}) that refuses a statement writing a table, or a
+ * The guard: a pre-execution hook ({@code hive.exec.pre.hooks}) that refuses a statement changing a table, or a
  * partition of a table, that a Dredge operation of either engine holds (a compaction swapping its partitions, a backup
- * copying its files). Statements that write no held table run untouched: the hook reads each written table's
+ * copying its files), whichever side of the statement the table is on ({@link ChangedTables} says which tables a
+ * statement changes). Statements that change no held table run untouched: the hook reads each changed table's
  * parameters once, from the metastore, and lists nothing.
  */
 public class WriteGuardHook
@@ -26,43 +29,25 @@ public class WriteGuardHook
     public void run(HookContext context)
             throws Exception
     {
-        Set<TableReference> written = new LinkedHashSet<>();
-        for (WriteEntity output : context.getOutputs()) {
-            writtenTable(output).ifPresent(written::add);
-        }
-        if (written.isEmpty()) {
+        // the constant's name: HiveOperation's own names are not all the constants' (ALTER_PARTITION_MERGE)
+        Optional<String> operation = Optional.ofNullable(context.getQueryPlan())
+                .map(QueryPlan::getOperation)
+                .map(HiveOperation::name);
+        Set<TableReference> changed = changedTables(operation, context.getInputs(), context.getOutputs());
+        if (changed.isEmpty()) {
             return;
         }
         Hive hive = Hive.get(context.getConf());
-        for (TableReference table : written) {
+        for (TableReference table : changed) {
             // read now, not as the statement was compiled: an operation may have started since
             Table current = hive.getTable(table.schemaName(), table.tableName(), false);
             if (current == null) {
                 continue;
             }
-            Optional<String> refusal = WriteGuard.refusal(table, current.getParameters());
+            Optional<String> refusal = WriteGuard.refusal(table, current.getParameters(), "Hive's " + operation.orElse("statement"));
             if (refusal.isPresent()) {
                 throw new HiveException(refusal.get());
             }
         }
-    }
-
-    /**
-     * The existing table a write entity changes: itself, or the table of a partition it writes (a dynamic partition
-     * included). Metadata-only changes that take no lock (table properties, statistics) are not writes here.
-     */
-    private static Optional<TableReference> writtenTable(WriteEntity output)
-    {
-        if (output.getWriteType() == WriteEntity.WriteType.DDL_NO_LOCK) {
-            return Optional.empty();
-        }
-        Table table = switch (output.getType()) {
-            case TABLE, PARTITION, DUMMYPARTITION -> output.getTable();
-            default -> null;
-        };
-        if (table == null || table.isTemporary()) {
-            return Optional.empty();
-        }
-        return Optional.of(new TableReference(table.getDbName(), table.getTableName()));
     }
 }
