@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
 
+import static io.dredge.it.HiveStatements.execute;
 import static io.dredge.it.HiveStatements.rows;
 import static java.lang.String.format;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,6 +92,55 @@ class TestHiveBackupFunctions
             assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb', 'ice', 'ice_1')")).hasMessageContaining("Iceberg tables are backed up through Trino's Dredge (CALL dredge.system.backup_table)");
         }
         assertThat(trinoRows("hb.events")).containsExactlyElementsOf(events);
+    }
+
+    @Test
+    public void testTablesWithHeaderLinesAreBackedUpAndRestoredThroughTrinoOnly()
+            throws Exception
+    {
+        createSchema("hb_header");
+        assertUpdate("CREATE TABLE hive.hb_header.flat (id integer, name varchar) WITH (format = 'TEXTFILE', textfile_field_separator = ',', skip_header_line_count = 1)");
+        CsvFiles.writeWithHeader(tableDirectory("hb_header", "flat"), 4, 0);
+        assertUpdate("CREATE TABLE hive.hb_header.daily (id integer, name varchar, day varchar) " +
+                "WITH (format = 'TEXTFILE', textfile_field_separator = ',', skip_header_line_count = 1, partitioned_by = ARRAY['day'])");
+        CsvFiles.writeWithHeader(tableDirectory("hb_header", "daily").resolve("day=a"), 2, 0);
+        CsvFiles.writeWithHeader(tableDirectory("hb_header", "daily").resolve("day=b"), 2, 100);
+        assertUpdate("CALL hive.system.sync_partition_metadata('hb_header', 'daily', 'ADD')");
+        // a table without header lines, one partition of which has its own
+        assertUpdate("CREATE TABLE hive.hb_header.mixed (id integer, name varchar, day varchar) " +
+                "WITH (format = 'TEXTFILE', textfile_field_separator = ',', partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.hb_header.mixed VALUES (1, 'x', 'a'), (2, 'y', 'b')", 2);
+        List<String> flat = trinoRows("hb_header.flat");
+        List<String> daily = trinoRows("hb_header.daily");
+        assertThat(flat).hasSize(20).noneMatch(row -> row.startsWith("[null"));
+        assertThat(daily).hasSize(20).noneMatch(row -> row.startsWith("[null"));
+        try (Connection hive = hiveServer().connect(USER)) {
+            execute(hive, "ALTER TABLE hb_header.mixed PARTITION (day = 'b') SET SERDEPROPERTIES ('skip.header.line.count' = '1')");
+
+            // Hive would count the header lines of files it reads combined as rows, and record those counts
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb_header', 'flat', 'flat_hive')"))
+                    .hasMessageContaining("cannot back up hb_header.flat: its text files have lines to skip (table parameter skip.header.line.count = 1)")
+                    .hasMessageContaining("CALL dredge.system.backup_table");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb_header', 'daily', 'daily_hive')"))
+                    .hasMessageContaining("cannot back up hb_header.daily: its text files have lines to skip (table parameter skip.header.line.count = 1)");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb_header', 'mixed', 'mixed_hive')"))
+                    .hasMessageContaining("cannot back up hb_header.mixed: its text files have lines to skip (serde parameter of partition day=b skip.header.line.count = 1)");
+            assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE source_schema = 'hb_header'").getOnlyValue()).isEqualTo(0L);
+            assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'hb_header'").getOnlyValue()).isEqualTo(0L);
+
+            // Trino counts them right, and its restore agrees; Hive refuses to restore that backup
+            assertUpdate("CALL dredge.system.backup_table(schema_name => 'hb_header', table_name => 'daily', backup_name => 'daily_trino')");
+            assertThat(computeActual("SELECT rows FROM dredge.system.backups WHERE backup_name = 'daily_trino'").getOnlyValue()).isEqualTo(20L);
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_restore_table('daily_trino', 'hb_header', 'daily_from_hive')"))
+                    .hasMessageContaining("cannot restore backup daily_trino: its text files have lines to skip (table parameter skip.header.line.count = 1)")
+                    .hasMessageContaining("CALL dredge.system.restore_table");
+            assertThat(computeActual("SHOW TABLES FROM hive.hb_header").getOnlyColumnAsSet()).containsExactlyInAnyOrder("flat", "daily", "mixed");
+            assertThat(tableDirectory("hb_header", "daily_from_hive")).doesNotExist();
+            assertUpdate("CALL dredge.system.restore_table(backup_name => 'daily_trino', schema_name => 'hb_header', table_name => 'daily_from_trino')");
+            assertThat(trinoRows("hb_header.daily_from_trino")).containsExactlyElementsOf(daily);
+        }
+        assertThat(trinoRows("hb_header.flat")).containsExactlyElementsOf(flat);
+        assertThat(trinoRows("hb_header.daily")).containsExactlyElementsOf(daily);
     }
 
     private List<String> trinoRows(String table)

@@ -11,7 +11,10 @@ import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +26,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilegeSet;
 import static java.lang.String.format;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -193,6 +198,42 @@ public class TestHiveCompaction
         assertQueryFails(compact("regex"), ".*compaction.regex is stored as REGEX, which the engine cannot write.*");
 
         assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE table_name IN ('acid', 'regex')").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testHeaderTableCompactsAndFooterTableIsRefused()
+            throws Exception
+    {
+        // Trino skips each file's header line as it reads, and writes one header line in each file of the copy
+        assertUpdate("CREATE TABLE hive.compaction.headed (id integer, name varchar, day varchar) " +
+                "WITH (format = 'TEXTFILE', textfile_field_separator = ',', skip_header_line_count = 1, partitioned_by = ARRAY['day'])");
+        CsvFiles.writeWithHeader(tableDirectory("headed").resolve("day=a"), 10, 0);
+        CsvFiles.writeWithHeader(tableDirectory("headed").resolve("day=b"), 10, 100);
+        assertUpdate("CALL hive.system.sync_partition_metadata('compaction', 'headed', 'ADD')");
+        TableState before = state("headed");
+        assertThat(before.rows().getFirst()).isEqualTo(100L);
+        assertUpdate(compact("headed"));
+        TableState compacted = state("headed");
+        assertThat(compacted.rows()).isEqualTo(before.rows());
+        assertThat(compacted.files()).hasSize(2).doesNotContainAnyElementsOf(before.files());
+        assertThat(computeActual("SELECT count(*) FROM hive.compaction.headed WHERE id IS NULL OR name = 'name'").getOnlyValue()).isEqualTo(0L);
+        assertThat(compacted.files()).allSatisfy(file -> assertThat(firstLine(file)).isEqualTo("id,name"));
+
+        // Trino's writer writes no footer lines and at most one header line: refused before anything is written
+        assertUpdate("CREATE TABLE hive.compaction.footed (id integer, name varchar) WITH (format = 'TEXTFILE', textfile_field_separator = ',', skip_footer_line_count = 1)");
+        CsvFiles.writeWithFooter(tableDirectory("footed"), 10, 0);
+        assertUpdate("CREATE TABLE hive.compaction.two_headers (id integer, name varchar) WITH (format = 'TEXTFILE', textfile_field_separator = ',', skip_header_line_count = 2)");
+        CsvFiles.writeWithHeader(tableDirectory("two_headers"), 10, 0);
+        TableState footed = state("footed");
+        TableState twoHeaders = state("two_headers");
+        assertThat(footed.rows().getFirst()).isEqualTo(50L);
+        assertQueryFails(compact("footed"), ".*cannot compact compaction.footed: its text files have lines to skip \\(table parameter skip.footer.line.count = 1\\), " +
+                "and Trino's Hive connector writes no footer lines and at most one header line.*");
+        assertQueryFails(compact("footed", "dry_run => true"), ".*cannot compact compaction.footed: its text files have lines to skip.*");
+        assertQueryFails(compact("two_headers"), ".*cannot compact compaction.two_headers: its text files have lines to skip \\(table parameter skip.header.line.count = 2\\).*");
+        assertThat(state("footed")).isEqualTo(footed);
+        assertThat(state("two_headers")).isEqualTo(twoHeaders);
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE table_name IN ('footed', 'two_headers')").getOnlyValue()).isEqualTo(0L);
     }
 
     @Test
@@ -1050,6 +1091,18 @@ public class TestHiveCompaction
             Files.copy(file, location.resolve(file.getFileName()));
         }
         assertUpdate("CALL hive.system.register_partition('compaction', '%s', ARRAY['day'], ARRAY['%s'], '%s')".formatted(table, value, location.toUri()));
+    }
+
+    /**
+     * The first line of a text file the engine wrote, compressed (as Trino writes them by default) or not.
+     */
+    private static String firstLine(String file)
+            throws IOException
+    {
+        InputStream input = Files.newInputStream(Path.of(URI.create(file)));
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(file.endsWith(".gz") ? new GZIPInputStream(input) : input, UTF_8))) {
+            return reader.readLine();
+        }
     }
 
     private static Path copyDataFile(Path fromDirectory, Path toDirectory)

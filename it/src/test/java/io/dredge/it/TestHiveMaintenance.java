@@ -16,8 +16,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static io.dredge.it.HiveStatements.execute;
 import static io.dredge.it.HiveStatements.rows;
 import static java.lang.String.format;
@@ -156,6 +159,59 @@ class TestHiveMaintenance
         }
         assertThat(computeActual("SELECT id FROM hive.hm_refused.events").getOnlyValue()).isEqualTo(1L);
         assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'hm_refused'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testTablesWithHeaderOrFooterLinesAreRefused()
+            throws Exception
+    {
+        createSchema("hm_header");
+        try (Connection hive = hiveServer().connect(USER)) {
+            execute(hive, "CREATE TABLE hm_header.flat (id INT, name STRING) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' STORED AS TEXTFILE " +
+                    "TBLPROPERTIES ('skip.header.line.count'='1')");
+        }
+        // where Hive put it (a managed table may become external in Hive 4)
+        CsvFiles.writeWithHeader(Path.of(URI.create(hiveMetastore().getTable("hm_header", "flat").orElseThrow().getStorage().getLocation())), 20, 0);
+        assertUpdate("CREATE TABLE hive.hm_header.daily (id integer, name varchar, day varchar) " +
+                "WITH (format = 'TEXTFILE', textfile_field_separator = ',', skip_header_line_count = 1, partitioned_by = ARRAY['day'])");
+        CsvFiles.writeWithHeader(tableDirectory("hm_header", "daily").resolve("day=a"), 12, 0);
+        CsvFiles.writeWithHeader(tableDirectory("hm_header", "daily").resolve("day=b"), 12, 100);
+        assertUpdate("CALL hive.system.sync_partition_metadata('hm_header', 'daily', 'ADD')");
+        assertUpdate("CREATE TABLE hive.hm_header.footed (id integer, name varchar) WITH (format = 'TEXTFILE', textfile_field_separator = ',', skip_footer_line_count = 1)");
+        CsvFiles.writeWithFooter(tableDirectory("hm_header", "footed"), 12, 0);
+        Map<String, Set<Object>> files = Stream.of("flat", "daily", "footed").collect(toImmutableMap(table -> table, this::files));
+        assertSkippedLinesRead(100, 120, 60);
+
+        // Hive counts the header lines of files it reads combined as rows: its rewrite would keep them as rows, and its
+        // verification of the rewrite would agree
+        try (Connection hive = hiveServer().connect(USER)) {
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_header', 'flat')"))
+                    .hasMessageContaining("cannot compact hm_header.flat: its text files have lines to skip (table parameter skip.header.line.count = 1)")
+                    .hasMessageContaining("Hive 4.0.1 does not skip header and footer lines in files it reads combined")
+                    .hasMessageContaining("CALL dredge.system.compact_table");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_header', 'daily', map('dry_run', 'true'))"))
+                    .hasMessageContaining("cannot compact hm_header.daily: its text files have lines to skip (table parameter skip.header.line.count = 1)");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_header', 'daily')"))
+                    .hasMessageContaining("cannot compact hm_header.daily: its text files have lines to skip (table parameter skip.header.line.count = 1)");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_header', 'footed')"))
+                    .hasMessageContaining("cannot compact hm_header.footed: its text files have lines to skip (table parameter skip.footer.line.count = 1)");
+        }
+        assertThat(Stream.of("flat", "daily", "footed").collect(toImmutableMap(table -> table, this::files))).isEqualTo(files);
+        assertSkippedLinesRead(100, 120, 60);
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'hm_header'").getOnlyValue()).isEqualTo(0L);
+        assertThat(computeActual("SHOW TABLES FROM hive.hm_header").getOnlyColumnAsSet()).containsExactlyInAnyOrder("flat", "daily", "footed");
+    }
+
+    private void assertSkippedLinesRead(long flat, long daily, long footed)
+    {
+        assertThat(computeActual("SELECT count(*), count(id), count(DISTINCT id) FROM hive.hm_header.flat").getMaterializedRows().getFirst().getFields()).containsExactly(flat, flat, flat);
+        assertThat(computeActual("SELECT count(*), count(id), count(DISTINCT id) FROM hive.hm_header.daily").getMaterializedRows().getFirst().getFields()).containsExactly(daily, daily, daily);
+        assertThat(computeActual("SELECT count(*), count(id), count(DISTINCT id) FROM hive.hm_header.footed").getMaterializedRows().getFirst().getFields()).containsExactly(footed, footed, footed);
+    }
+
+    private Set<Object> files(String table)
+    {
+        return computeActual(format("SELECT DISTINCT \"$path\" FROM hive.hm_header.%s", table)).getOnlyColumnAsSet();
     }
 
     @Test

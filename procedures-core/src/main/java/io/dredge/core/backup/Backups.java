@@ -1,21 +1,25 @@
 package io.dredge.core.backup;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
 import io.dredge.core.compaction.FaultInjector;
 import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.OperationGuard;
+import io.dredge.core.compaction.SkippedLines;
 import io.dredge.core.iceberg.IcebergBackupPlan;
 import io.dredge.core.iceberg.IcebergBackupPlanner;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.location.LocationReaders;
+import io.dredge.core.model.HivePartitionDefinition;
 import io.dredge.core.model.HiveTableDefinition;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
+import io.dredge.core.port.Metastore;
 import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +93,7 @@ public final class Backups
                 : Optional.empty();
         Optional<HiveTableDefinition> definition = iceberg ? Optional.empty() : Optional.of(context.metastore().getTableDefinition(table)
                 .orElseThrow(() -> new DredgeException(NOT_FOUND, "table %s does not exist".formatted(table))));
+        definition.ifPresent(hive -> requireReadAlike(descriptor, hive));
 
         // the journal names the manifest, so that recover can mark a backup that died as failed
         OperationRecord record = OperationRecord.buildFrom(OperationRecord.start(OperationKind.BACKUP, table, context.user(), Optional.empty(), context.clock().instant()))
@@ -181,6 +186,25 @@ public final class Backups
         }
     }
 
+    /**
+     * The engine counts and checksums the rows it copies: a table (or a partition) whose lines it misreads is refused
+     * before anything is written.
+     */
+    private void requireReadAlike(TableDescriptor table, HiveTableDefinition definition)
+    {
+        SkippedLines rule = SkippedLines.copy(context.engine().dialect());
+        if (!rule.refusesAny()) {
+            return;
+        }
+        List<HivePartitionDefinition> partitions = new ArrayList<>();
+        if (table.partitioned()) {
+            for (List<String> batch : Lists.partition(context.metastore().getPartitionNames(table), Metastore.PARTITION_BATCH_SIZE)) {
+                partitions.addAll(context.metastore().getPartitionDefinitions(table.table(), batch));
+            }
+        }
+        rule.require("cannot back up " + table.table(), "backup_table", definition, partitions);
+    }
+
     private void writeManifest(BackupRepository repository, BackupManifest manifest)
     {
         repository.write(manifest);
@@ -205,6 +229,10 @@ public final class Backups
         }
         if (manifest.tableType() == TableType.ICEBERG) {
             requireTrino("restored", "restore_table");
+        }
+        else {
+            SkippedLines.copy(context.engine().dialect()).require("cannot restore backup %s".formatted(backupName), "restore_table", manifest.hiveTable().orElseThrow(),
+                    manifest.partitions().stream().map(BackupPartition::definition).toList());
         }
         if (!context.metastore().schemaExists(target.schemaName())) {
             throw new DredgeException(NOT_FOUND, "schema %s does not exist".formatted(target.schemaName()));

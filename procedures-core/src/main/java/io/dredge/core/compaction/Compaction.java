@@ -38,6 +38,14 @@ public final class Compaction
         if (descriptor.tableType() == TableType.ICEBERG) {
             return new IcebergCompaction(context).compact(descriptor, options);
         }
+        OperationGuard.requireCompactableHiveTable(descriptor);
+        // the engine reads, rewrites and verifies: a table whose lines it misreads or cannot write is refused here, before
+        // anything is written; a partition whose own serde parameters differ from the table's is left alone by the plan
+        SkippedLines rule = SkippedLines.compaction(context.engine().dialect());
+        if (rule.refusesAny()) {
+            context.metastore().getTableDefinition(table).ifPresent(definition ->
+                    rule.require("cannot compact " + table, "compact_table", definition, List.of()));
+        }
         return new HiveCompaction(context).compact(descriptor, options);
     }
 
