@@ -376,6 +376,7 @@ public class TestHiveBackup
 
     @Test
     public void testRefusalsChangeNothing()
+            throws IOException
     {
         assertUpdate("CREATE TABLE hive.bk.refused (id bigint)");
         assertUpdate("INSERT INTO hive.bk.refused VALUES 1", 1);
@@ -400,7 +401,13 @@ public class TestHiveBackup
         assertQueryFails("CALL dredge.system.restore_table(backup_name => 'refused_1', schema_name => 'bk', table_name => 'refused')", "table bk.refused already exists.*");
         assertQueryFails("CALL dredge.system.restore_table(backup_name => 'refused_1', schema_name => 'nope', table_name => 'x')", "schema nope does not exist");
         assertQueryFails("CALL dredge.system.restore_table(backup_name => 'refused_1', schema_name => 'restored', table_name => 'x', location => '" + schemaLocation("bk") + "/refused')",
+                "cannot restore restored.x to .*/bk/refused: that location overlaps the data of bk.refused; give the restore a location of its own");
+        // a directory no table reads, but not empty
+        Path stray = Files.createDirectories(warehouse().resolve("stray"));
+        Files.writeString(stray.resolve("notes.txt"), "not a table's");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'refused_1', schema_name => 'restored', table_name => 'x', location => 'file:" + stray + "')",
                 "restore location .* is not empty .*");
+        assertThat(stray.resolve("notes.txt")).hasContent("not a table's");
         assertThat(computeActual("SELECT count(*) FROM hive.bk.refused").getOnlyValue()).isEqualTo(1L);
         assertQueryFails("CALL dredge.system.drop_backup(backup_name => 'no_such_backup')", "backup no_such_backup does not exist");
         assertQueryFails("CALL dredge.system.verify_backup(backup_name => 'no_such_backup')", "backup no_such_backup does not exist");
