@@ -35,7 +35,7 @@ public final class HiveMaintenance
     public static MaintenanceContext context(HivePorts ports, String user)
     {
         return new MaintenanceContext(
-                ports.metastore(),
+                ports.unfilteredMetastore(),
                 ports.fileStore(),
                 new HiveSqlEngine(engineUrl(ports.configuration()), user),
                 ports.journal(),

@@ -26,11 +26,14 @@ public final class HivePorts
      * Trino catalog's {@code dredge.journal-location}, so that both engines read one journal.
      */
     public static final String JOURNAL_LOCATION = "dredge.journal-location";
+    private static final String DEFAULT_FILTER_HOOK = "org.apache.hadoop.hive.metastore.DefaultMetaStoreFilterHookImpl";
 
     private final HiveConf configuration;
     private final IMetaStoreClient client;
     private final Metastore metastore;
     private final FileStore fileStore;
+    private Optional<IMetaStoreClient> unfilteredClient = Optional.empty();
+    private Optional<Metastore> unfiltered = Optional.empty();
 
     private HivePorts(HiveConf configuration, IMetaStoreClient client)
     {
@@ -71,9 +74,37 @@ public final class HivePorts
         return configuration;
     }
 
+    /**
+     * The metastore as the session's user may see it: HiveServer2's metastore filter hook (Ranger's, for example)
+     * hides the tables the user may not read. For what a user is shown.
+     */
     public Metastore metastore()
     {
         return metastore;
+    }
+
+    /**
+     * The whole metastore, through a client without the session's filter hook, for the operations: a table the
+     * user may not see still reads its directory, and an operation must know it before it moves or deletes files
+     * there (which tables an operation may change, the session's authorizer decides first). The filter hook also
+     * needs a session, which a compaction after a write, in a thread of its own, does not have.
+     */
+    public synchronized Metastore unfilteredMetastore()
+    {
+        if (unfiltered.isEmpty()) {
+            HiveConf withoutFilter = new HiveConf(configuration);
+            withoutFilter.set("metastore.filter.hook", DEFAULT_FILTER_HOOK);
+            withoutFilter.set("hive.metastore.filter.hook", DEFAULT_FILTER_HOOK);
+            try {
+                IMetaStoreClient client = new HiveMetaStoreClient(withoutFilter);
+                unfilteredClient = Optional.of(client);
+                unfiltered = Optional.of(new HiveMetastore(client));
+            }
+            catch (Exception e) {
+                throw new IllegalStateException("Dredge cannot reach the metastore: " + e.getMessage(), e);
+            }
+        }
+        return unfiltered.get();
     }
 
     public FileStore fileStore()
@@ -95,8 +126,9 @@ public final class HivePorts
     }
 
     @Override
-    public void close()
+    public synchronized void close()
     {
         client.close();
+        unfilteredClient.ifPresent(IMetaStoreClient::close);
     }
 }
