@@ -2,9 +2,9 @@ package io.dredge.hive.adapter;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import io.dredge.core.compaction.FaultInjector;
-import io.dredge.core.compaction.MaintenanceContext;
-import io.dredge.core.compaction.TableLocks;
+import io.dredge.core.operation.FaultInjector;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.TableLocks;
 import org.apache.hadoop.hive.conf.HiveConf;
 
 import java.time.Clock;

@@ -14,10 +14,15 @@ import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.FaultInjector;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.ProtocolStep;
+import io.dredge.core.operation.TableLocks;
 import io.dredge.core.port.Metastore;
 import io.dredge.core.report.FileGroupStatus;
-import io.dredge.core.report.HiveTableFiles;
 import io.dredge.core.report.HiveTableFiles.DirectoryListing;
+import io.dredge.core.report.HiveTableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

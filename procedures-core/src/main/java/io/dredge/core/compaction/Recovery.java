@@ -1,8 +1,8 @@
 package io.dredge.core.compaction;
 
-import io.dredge.core.backup.BackupRecovery;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.DredgeException;
+import io.dredge.core.backup.BackupRecovery;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
@@ -10,6 +10,10 @@ import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
+import io.dredge.core.operation.HeldTable;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.TableLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +25,7 @@ import java.util.function.Function;
 import static io.dredge.core.DredgeException.Kind.ACCESS_DENIED;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.TABLE_BUSY;
-import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static io.dredge.core.operation.TableLocks.LOCK_PARAMETER;
 import static java.util.Objects.requireNonNull;
 
 /**
