@@ -6,7 +6,7 @@ import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
-import io.dredge.core.compaction.TableLocks;
+import io.dredge.core.operation.TableLocks;
 import io.dredge.trino.adapter.TrinoPorts;
 import io.dredge.trino.copy.CopyFilesFunction;
 import io.dredge.trino.copy.CopyFilesProcessorProvider;

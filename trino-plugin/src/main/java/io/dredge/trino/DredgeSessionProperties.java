@@ -2,8 +2,8 @@ package io.dredge.trino;
 
 import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
-import io.dredge.core.compaction.FaultInjector;
-import io.dredge.core.compaction.ProtocolStep;
+import io.dredge.core.operation.FaultInjector;
+import io.dredge.core.operation.ProtocolStep;
 import io.trino.plugin.base.session.SessionPropertiesProvider;
 import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;

@@ -1,13 +1,10 @@
 package io.dredge.hive.adapter;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dredge.core.DredgeException;
 import io.dredge.core.backup.BackupRepository;
 import io.dredge.core.backup.Backups;
 import io.dredge.core.backup.LocalFileCopier;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 
@@ -18,9 +15,6 @@ import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 public final class HiveBackups
 {
     public static final String BACKUP_LOCATION = "dredge.backup-location";
-
-    // HiveServer2 copies the files itself, a few at a time, whichever session asks
-    private static final ExecutorService COPIES = Executors.newFixedThreadPool(4, new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dredge-backup-copy-%s").build());
 
     private HiveBackups() {}
 
@@ -33,6 +27,6 @@ public final class HiveBackups
         return new Backups(
                 HiveMaintenance.context(ports, user),
                 new BackupRepository(ports.fileStore(), location.strip()),
-                new LocalFileCopier(ports.fileStore(), COPIES));
+                new LocalFileCopier(ports.fileStore(), HiveRuntime.get().copies()));
     }
 }

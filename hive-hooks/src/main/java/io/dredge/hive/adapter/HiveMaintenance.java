@@ -1,17 +1,13 @@
 package io.dredge.hive.adapter;
 
 import com.google.common.collect.ImmutableMap;
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import io.dredge.core.compaction.FaultInjector;
-import io.dredge.core.compaction.MaintenanceContext;
-import io.dredge.core.compaction.TableLocks;
+import io.dredge.core.operation.FaultInjector;
+import io.dredge.core.operation.MaintenanceContext;
 import org.apache.hadoop.hive.conf.HiveConf;
 
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The core's {@link MaintenanceContext} for a Hive session: the session's metastore and file systems, and
@@ -26,10 +22,6 @@ public final class HiveMaintenance
      */
     public static final String ENGINE_URL = "dredge.hive.jdbc-url";
 
-    // one per HiveServer2: the jar is on its classpath (aux jars), so every session's functions share them
-    private static final TableLocks LOCKS = new TableLocks();
-    private static final ExecutorService BESIDE = Executors.newCachedThreadPool(new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dredge-beside-%s").build());
-
     private HiveMaintenance() {}
 
     public static MaintenanceContext context(HivePorts ports, String user)
@@ -39,14 +31,14 @@ public final class HiveMaintenance
                 ports.fileStore(),
                 new HiveSqlEngine(engineUrl(ports.configuration()), user),
                 ports.journal(),
-                LOCKS,
+                HiveRuntime.get().locks(),
                 Optional.empty(),
                 Optional.empty(),
                 user,
                 (catalog, targetFileSizeBytes) -> writeSettings(targetFileSizeBytes),
                 Clock.systemUTC(),
                 FaultInjector.NONE,
-                BESIDE);
+                HiveRuntime.get().beside());
     }
 
     static String engineUrl(HiveConf configuration)

@@ -1,6 +1,5 @@
 package io.dredge.hive.hook;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dredge.core.compaction.Compaction;
 import io.dredge.core.compaction.CompactionOptions;
 import io.dredge.core.compaction.Verification;
@@ -11,6 +10,7 @@ import io.dredge.core.report.SmallFilePolicy;
 import io.dredge.core.sql.PartitionPredicate;
 import io.dredge.core.sql.SqlDialect;
 import io.dredge.hive.adapter.HiveMaintenance;
+import io.dredge.hive.adapter.HiveRuntime;
 import io.dredge.hive.adapter.HivePorts;
 import org.apache.hadoop.hive.conf.HiveConf;
 import org.slf4j.Logger;
@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,7 +30,6 @@ import static java.util.Objects.requireNonNull;
 final class CompactionAfterWrite
 {
     private static final Logger log = LoggerFactory.getLogger(CompactionAfterWrite.class);
-    private static final ExecutorService COMPACTIONS = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dredge-compact-after-write-%s").build());
 
     private CompactionAfterWrite() {}
 
@@ -43,7 +40,7 @@ final class CompactionAfterWrite
     {
         requireNonNull(user, "user is null");
         HiveConf copy = new HiveConf(configuration);
-        COMPACTIONS.execute(() -> {
+        HiveRuntime.get().compactionsAfterWrites().execute(() -> {
             try (HivePorts ports = HivePorts.of(copy)) {
                 Optional<TableDescriptor> descriptor = ports.metastore().getTable(table);
                 if (descriptor.isEmpty()) {

@@ -1,7 +1,7 @@
 package io.dredge.hive.hook;
 
-import io.dredge.core.compaction.WriteGuard;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.WriteGuard;
 import org.apache.hadoop.hive.ql.QueryPlan;
 import org.apache.hadoop.hive.ql.hooks.ExecuteWithHookContext;
 import org.apache.hadoop.hive.ql.hooks.HookContext;

@@ -2,8 +2,8 @@ package io.dredge.hive.udf;
 
 import io.dredge.core.Units;
 import io.dredge.core.compaction.Cleanup;
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.hive.adapter.HiveAuthorization;
 import org.apache.hadoop.hive.ql.exec.Description;
 

@@ -4,12 +4,12 @@ import io.dredge.core.DredgeException;
 import io.dredge.core.Units;
 import io.dredge.core.compaction.Compaction;
 import io.dredge.core.compaction.CompactionOptions;
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.Verification;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableReference;
-import io.dredge.hive.adapter.HiveAuthorization;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.report.SmallFilePolicy;
+import io.dredge.hive.adapter.HiveAuthorization;
 import org.apache.hadoop.hive.ql.exec.Description;
 
 import java.util.List;

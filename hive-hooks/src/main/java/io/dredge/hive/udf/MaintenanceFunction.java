@@ -2,8 +2,8 @@ package io.dredge.hive.udf;
 
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.DredgeException;
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.hive.adapter.HiveMaintenance;
 import io.dredge.hive.adapter.HivePorts;
 import org.apache.hadoop.hive.ql.metadata.HiveException;

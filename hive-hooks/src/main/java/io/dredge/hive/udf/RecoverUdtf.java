@@ -1,10 +1,10 @@
 package io.dredge.hive.udf;
 
 import io.dredge.core.DredgeException;
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.Recovery;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.hive.adapter.HiveAuthorization;
 import org.apache.hadoop.hive.ql.exec.Description;
 

@@ -1,9 +1,9 @@
 package io.dredge.hive.udf;
 
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.Rollback;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.hive.adapter.HiveAuthorization;
 import org.apache.hadoop.hive.ql.exec.Description;
 

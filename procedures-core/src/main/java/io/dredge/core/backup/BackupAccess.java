@@ -1,10 +1,10 @@
 package io.dredge.core.backup;
 
 import io.dredge.core.DredgeException;
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.sql.SqlDialect;
 
 import java.util.Optional;

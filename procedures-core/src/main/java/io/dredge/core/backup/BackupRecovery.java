@@ -1,8 +1,8 @@
 package io.dredge.core.backup;
 
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.Locations;
+import io.dredge.core.operation.MaintenanceContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,10 +2,10 @@ package io.dredge.core.backup;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.common.io.BaseEncoding;
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.port.SqlEngine;
 import io.dredge.core.sql.PartitionPredicate;
 import io.dredge.core.sql.SqlDialect;

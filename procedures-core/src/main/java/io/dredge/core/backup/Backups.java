@@ -3,10 +3,6 @@ package io.dredge.core.backup;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
-import io.dredge.core.compaction.FaultInjector;
-import io.dredge.core.compaction.MaintenanceContext;
-import io.dredge.core.compaction.OperationGuard;
-import io.dredge.core.compaction.SkippedLines;
 import io.dredge.core.iceberg.IcebergBackupPlan;
 import io.dredge.core.iceberg.IcebergBackupPlanner;
 import io.dredge.core.journal.OperationKind;
@@ -19,6 +15,10 @@ import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationFrame;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.SkippedLines;
 import io.dredge.core.port.Metastore;
 import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
@@ -100,49 +101,36 @@ public final class Backups
                 .step("planning backup " + backupName)
                 .stagingLocation(Optional.of(catalog.manifestLocation(backupName)))
                 .build();
-        guard.acquire(descriptor, record);
-        BackupManifest manifest = new BackupManifest(BackupManifest.CURRENT_FORMAT_VERSION, backupName, BackupState.RUNNING, repository.root(),
+        BackupManifest started = new BackupManifest(BackupManifest.CURRENT_FORMAT_VERSION, backupName, BackupState.RUNNING, repository.root(),
                 (iceberg ? context.icebergCatalog() : context.catalog()).orElse(""), table, descriptor.tableType(),
                 icebergPlan.map(IcebergBackupPlan::tableLocation).orElseGet(() -> descriptor.location().orElseThrow()), context.clock().instant(), context.user(),
                 icebergPlan.flatMap(IcebergBackupPlan::snapshotId), definition, List.of(), icebergPlan.map(IcebergBackupPlan::metadataPath), List.of(), 0, Optional.empty(), Optional.empty());
+        // the manifest as far as the backup got: a failure marks that one FAILED
+        AtomicReference<BackupManifest> manifest = new AtomicReference<>(started);
         List<BackupFile> copied = new ArrayList<>();
-        boolean crashed = false;
-        try {
-            writeManifest(repository, manifest);
-            manifest = iceberg
-                    ? IcebergBackup.run(context, copier, descriptor, icebergPlan.orElseThrow(), repository, manifest, record, copied)
-                    : new HiveBackup(context, copier, descriptor, repository, manifest, record, copied).run();
-            writeManifest(repository, manifest);
+        return new OperationFrame(context).hold(descriptor, record, () -> {
+            writeManifest(repository, started);
+            manifest.set(iceberg
+                    ? IcebergBackup.run(context, copier, descriptor, icebergPlan.orElseThrow(), repository, started, record, copied)
+                    : new HiveBackup(context, copier, descriptor, repository, started, record, copied).run());
+            BackupManifest complete = manifest.get();
+            writeManifest(repository, complete);
             context.journal().save(record.finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant())
-                    .withStep("backed up %s files (%s bytes, %s copied) as %s".formatted(manifest.files().size(), manifest.bytes(), manifest.bytesCopied(), backupName)));
-            log.info("backup {} of {}: {} files, {} bytes, {} bytes copied, {} rows", backupName, table, manifest.files().size(), manifest.bytes(), manifest.bytesCopied(), manifest.rows());
-            return manifest;
-        }
-        catch (FaultInjector.InjectedFault e) {
-            crashed = true;
-            throw e;
-        }
-        catch (RuntimeException e) {
+                    .withStep("backed up %s files (%s bytes, %s copied) as %s".formatted(complete.files().size(), complete.bytes(), complete.bytesCopied(), backupName)));
+            log.info("backup {} of {}: {} files, {} bytes, {} bytes copied, {} rows", backupName, table, complete.files().size(), complete.bytes(), complete.bytesCopied(), complete.rows());
+            return complete;
+        }, e -> {
             String error = String.valueOf(e.getMessage());
             RepositoryFiles.deleteStored(context.fileStore(), repository, copied);
             try {
-                writeManifest(repository, manifest.withState(BackupState.FAILED, Optional.of(error)));
+                writeManifest(repository, manifest.get().withState(BackupState.FAILED, Optional.of(error)));
             }
             catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
             context.journal().save(record.finished(OperationState.FAILED, Optional.of(error), context.clock().instant()));
-            throw e;
-        }
-        finally {
-            if (crashed) {
-                // a simulated crash leaves the journal, the manifest and the lock parameter as a crash would, for recover
-                context.locks().release(table, record.id());
-            }
-            else {
-                guard.release(table, record.id());
-            }
-        }
+            return e;
+        });
     }
 
     /**

@@ -4,13 +4,13 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.HivePartitionDefinition;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.port.Metastore;
 import io.dredge.core.report.HiveTableFiles;
 import org.slf4j.Logger;
@@ -29,7 +29,7 @@ import java.util.Set;
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
-import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static io.dredge.core.operation.TableLocks.LOCK_PARAMETER;
 import static java.util.Objects.requireNonNull;
 
 /**

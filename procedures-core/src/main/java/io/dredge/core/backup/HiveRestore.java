@@ -1,13 +1,13 @@
 package io.dredge.core.backup;
 
 import io.dredge.core.DredgeException;
-import io.dredge.core.compaction.FaultInjector;
-import io.dredge.core.compaction.MaintenanceContext;
-import io.dredge.core.compaction.ProtocolStep;
 import io.dredge.core.model.HiveTableDefinition;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.FaultInjector;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.ProtocolStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,11 +1,11 @@
 package io.dredge.core.backup;
 
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.iceberg.IcebergBackupFile;
 import io.dredge.core.iceberg.IcebergBackupPlan;
 import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.operation.MaintenanceContext;
 
 import java.util.List;
 import java.util.Optional;

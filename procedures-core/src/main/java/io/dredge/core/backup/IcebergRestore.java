@@ -1,14 +1,14 @@
 package io.dredge.core.backup;
 
 import io.dredge.core.DredgeException;
-import io.dredge.core.compaction.FaultInjector;
-import io.dredge.core.compaction.MaintenanceContext;
-import io.dredge.core.compaction.ProtocolStep;
 import io.dredge.core.iceberg.IcebergRestoreRewriter;
 import io.dredge.core.iceberg.IcebergRestoredFiles;
 import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.FaultInjector;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.ProtocolStep;
 import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

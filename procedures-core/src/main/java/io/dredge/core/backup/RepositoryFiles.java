@@ -2,12 +2,12 @@ package io.dredge.core.backup;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.Lists;
-import io.dredge.core.compaction.MaintenanceContext;
-import io.dredge.core.compaction.ProtocolStep;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.ProtocolStep;
 import io.dredge.core.port.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,9 +1,9 @@
 package io.dredge.core.backup;
 
 import io.dredge.core.DredgeException;
-import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableFile;
+import io.dredge.core.operation.MaintenanceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

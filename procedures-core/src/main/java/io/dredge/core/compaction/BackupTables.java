@@ -5,6 +5,7 @@ import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.port.Metastore;
 
 import java.util.LinkedHashMap;

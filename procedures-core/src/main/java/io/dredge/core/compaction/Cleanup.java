@@ -13,6 +13,10 @@ import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationFrame;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.TableIdentity;
 import io.dredge.core.report.HiveTableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +48,13 @@ public final class Cleanup
 
     private final MaintenanceContext context;
     private final OperationGuard guard;
+    private final OperationFrame frame;
 
     public Cleanup(MaintenanceContext context)
     {
         this.context = requireNonNull(context, "context is null");
         this.guard = new OperationGuard(context);
+        this.frame = new OperationFrame(context);
     }
 
     /**
@@ -85,28 +91,15 @@ public final class Cleanup
     {
         OperationRecord record = OperationRecord.start(OperationKind.CLEANUP, compaction.table(), context.user(), Optional.of(compaction.id()), context.clock().instant());
         Optional<TableDescriptor> table = context.metastore().getTable(compaction.table());
-        if (table.isPresent()) {
-            guard.requireWriteAccess(table.get());
-            guard.acquire(table.get(), record);
-        }
-        else {
-            context.journal().save(record);
-        }
-        try {
+        table.ifPresent(guard::requireWriteAccess);
+        return frame.holdIfPresent(table, record, () -> {
             String summary = deleteOriginals(compaction);
             context.journal().save(compaction.withState(OperationState.CLEANED_UP));
             OperationRecord finished = record.withStep(summary).finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
             context.journal().save(finished);
             log.info("cleanup {} of compaction {} on {}: {}", record.id(), compaction.id(), compaction.table(), summary);
             return finished;
-        }
-        catch (RuntimeException e) {
-            context.journal().save(record.finished(OperationState.FAILED, Optional.of(String.valueOf(e.getMessage())), context.clock().instant()));
-            throw e;
-        }
-        finally {
-            table.ifPresent(descriptor -> guard.release(descriptor.table(), record.id()));
-        }
+        }, frame.journalFailed(record));
     }
 
     /**

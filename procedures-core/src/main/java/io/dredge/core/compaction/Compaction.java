@@ -7,6 +7,9 @@ import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.SkippedLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
-
 import static java.util.Objects.requireNonNull;
 
 /**

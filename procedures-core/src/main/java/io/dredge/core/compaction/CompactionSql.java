@@ -63,19 +63,6 @@ final class CompactionSql
     }
 
     /**
-     * Analysed, not run: fails when the user may not insert into the table. Hive analyses no EXPLAIN through
-     * HiveServer2's client here: its adapter asks the session's authorizer before the call instead.
-     */
-    Optional<String> validateInsert(TableDescriptor table)
-    {
-        if (dialect == SqlDialect.HIVE) {
-            return Optional.empty();
-        }
-        String name = table(table.table().schemaName(), table.table().tableName());
-        return Optional.of("EXPLAIN (TYPE VALIDATE) INSERT INTO %s SELECT * FROM %s WHERE false".formatted(name, name));
-    }
-
-    /**
      * Fails (through the engine) when the filter names anything but partition columns.
      */
     String validatePartitionFilter(TableDescriptor table, String filter)

@@ -10,6 +10,9 @@ import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.HeldTable;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.TableLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
@@ -76,7 +80,7 @@ final class CompactionUndo
             return removeAfterDrop(record);
         }
         boolean renamed = !table.get().table().equals(record.table());
-        OperationRecord restored = restore(renamed ? HeldTable.follow(record, table.get()) : record);
+        OperationRecord restored = restore(renamed ? follow(record, table.get()) : record);
         if (table.get().parameter(TableLocks.LOCK_PARAMETER).equals(Optional.of(record.id()))) {
             context.metastore().updateTableParameters(table.get().table(), Map.of(TableLocks.LOCK_PARAMETER, Optional.empty()));
         }
@@ -244,5 +248,34 @@ final class CompactionUndo
     private static TableFile byPath(TableFile file)
     {
         return new TableFile(Locations.pathPart(file.path()), file.sizeBytes());
+    }
+
+    /**
+     * The record of an operation whose table now has another name: names and locations follow the table (a
+     * metastore moves a managed table's directory with a rename, and its partitions' locations with it).
+     */
+    private static OperationRecord follow(OperationRecord record, TableDescriptor renamed)
+    {
+        OperationRecord named = record.withTable(renamed.table());
+        if (record.stagingLocation().isEmpty() || renamed.location().isEmpty()) {
+            return named;
+        }
+        String suffix = "/" + HiveCompaction.STAGING_DIRECTORY + "/" + record.id();
+        String stagingRoot = record.stagingLocation().get();
+        if (!stagingRoot.endsWith(suffix)) {
+            return named;
+        }
+        String oldLocation = stagingRoot.substring(0, stagingRoot.length() - suffix.length());
+        String newLocation = renamed.location().get();
+        // an unpartitioned table points at its copy or its original: its directory did not move
+        boolean moved = renamed.partitioned() && !Locations.samePath(oldLocation, newLocation);
+        if (!moved) {
+            return named;
+        }
+        UnaryOperator<String> rebase = path -> Locations.isBelow(oldLocation, path) || Locations.samePath(oldLocation, path)
+                ? Locations.withoutTrailingSlash(newLocation) + Locations.pathPart(path).substring(Locations.comparablePath(oldLocation).length())
+                : path;
+        return named.withStaging(record.stagingTable().orElseThrow(), rebase.apply(stagingRoot))
+                .mapPartitions(partition -> partition.withLocations(rebase));
     }
 }

@@ -5,6 +5,7 @@ import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.report.HiveTableFiles;
 import io.dredge.core.sql.SqlDialect;
 

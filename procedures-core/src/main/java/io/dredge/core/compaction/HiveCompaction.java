@@ -14,10 +14,15 @@ import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationFrame;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.ProtocolStep;
+import io.dredge.core.operation.TableLocks;
 import io.dredge.core.port.Metastore;
 import io.dredge.core.report.FileGroupStatus;
-import io.dredge.core.report.HiveTableFiles;
 import io.dredge.core.report.HiveTableFiles.DirectoryListing;
+import io.dredge.core.report.HiveTableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +63,7 @@ public final class HiveCompaction
 
     private final MaintenanceContext context;
     private final OperationGuard guard;
+    private final OperationFrame frame;
     private final CompactionSql sql;
     private final CompactionUndo undo;
     private final HiveCompactionPlanner planner;
@@ -67,6 +73,7 @@ public final class HiveCompaction
     {
         this.context = requireNonNull(context, "context is null");
         this.guard = new OperationGuard(context);
+        this.frame = new OperationFrame(context);
         this.sql = new CompactionSql(context.engine().dialect(), context.catalog());
         this.undo = new CompactionUndo(context);
         this.planner = new HiveCompactionPlanner(context, sql);
@@ -83,29 +90,11 @@ public final class HiveCompaction
             return run.dryRun();
         }
         guard.requireWriteAccess(descriptor);
-        guard.acquire(descriptor, run.record);
-        boolean crashed = false;
-        try {
-            return run.execute();
-        }
-        catch (FaultInjector.InjectedFault e) {
-            crashed = true;
-            throw e;
-        }
-        catch (RuntimeException e) {
+        return frame.hold(descriptor, run.record, run::execute, e -> {
             log.warn("compaction {} of {} failed at step '{}', undoing: {}", run.record.id(), table, run.record.step(), e.toString());
             undo.undoFailed(run.record, e);
-            throw e;
-        }
-        finally {
-            if (crashed) {
-                // a simulated crash leaves journal and table (its lock parameter too) exactly as a crash would, for recover
-                context.locks().release(table, run.record.id());
-            }
-            else {
-                guard.release(table, run.record.id());
-            }
-        }
+            return e;
+        });
     }
 
     /**

@@ -10,9 +10,10 @@ import io.dredge.core.model.Locations;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.report.FileGroupStatus;
-import io.dredge.core.report.HiveTableFiles;
 import io.dredge.core.report.HiveTableFiles.DirectoryListing;
+import io.dredge.core.report.HiveTableFiles;
 
 import java.util.ArrayList;
 import java.util.List;

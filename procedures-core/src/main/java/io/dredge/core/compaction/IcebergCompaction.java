@@ -4,16 +4,21 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.Sets;
 import io.dredge.core.DredgeException;
-import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.iceberg.IcebergTableMetadata.IcebergSnapshot;
+import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.journal.OperationKind;
-import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationRecord.IcebergSnapshots;
+import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationFrame;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.ProtocolStep;
+import io.dredge.core.operation.TableIdentity;
 import io.dredge.core.report.FileGroupStatus;
 import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
@@ -60,12 +65,14 @@ public final class IcebergCompaction
 
     private final MaintenanceContext context;
     private final OperationGuard guard;
+    private final OperationFrame frame;
     private final SqlDialect dialect;
 
     public IcebergCompaction(MaintenanceContext context)
     {
         this.context = requireNonNull(context, "context is null");
         this.guard = new OperationGuard(context);
+        this.frame = new OperationFrame(context);
         this.dialect = context.engine().dialect();
     }
 
@@ -85,29 +92,15 @@ public final class IcebergCompaction
         }
         guard.requireWriteAccess(table);
         // journals the plan and the snapshot it was made from, before optimize can commit anything
-        guard.acquire(table, run.record);
-        OperationRecord finished;
-        try {
+        OperationRecord finished = frame.hold(table, run.record, () -> {
             context.faults().reached(ProtocolStep.PLANNED, 1);
             if (run.record.partitionsIn(PartitionState.PLANNED).isEmpty()) {
-                finished = run.finish(OperationState.SUCCEEDED, "nothing to compact" + fromSnapshot(run.record));
+                return run.finish(OperationState.SUCCEEDED, "nothing to compact" + fromSnapshot(run.record));
             }
-            else {
-                optimize(table, run, options);
-                context.faults().reached(ProtocolStep.WRITTEN, 1);
-                finished = settle(table, run, options.verification(), false);
-            }
-        }
-        catch (FaultInjector.InjectedFault e) {
-            // a simulated crash: the journal keeps saying RUNNING, for recover
-            throw e;
-        }
-        catch (RuntimeException e) {
-            throw failed(table, run, e);
-        }
-        finally {
-            guard.release(table.table(), run.record.id());
-        }
+            optimize(table, run, options);
+            context.faults().reached(ProtocolStep.WRITTEN, 1);
+            return settle(table, run, options.verification(), false);
+        }, e -> failed(table, run, e));
         if (finished.state() == OperationState.FAILED) {
             throw new DredgeException(UNSAFE, "compaction %s of %s: %s".formatted(finished.id(), table.table(), finished.error().orElse(finished.step())));
         }

@@ -1,9 +1,10 @@
 package io.dredge.core.compaction;
 
 import com.google.common.collect.ImmutableList;
-import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.iceberg.IcebergTableMetadata.IcebergSnapshot;
+import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,6 +5,7 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.Sets;
 import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.sql.SqlDialect;
 
 import java.util.ArrayList;

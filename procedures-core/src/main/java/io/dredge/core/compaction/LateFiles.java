@@ -3,6 +3,7 @@ package io.dredge.core.compaction;
 import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableFile;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.report.HiveTableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

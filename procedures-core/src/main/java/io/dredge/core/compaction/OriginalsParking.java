@@ -6,8 +6,9 @@ import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
-import io.dredge.core.report.HiveTableFiles;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.report.HiveTableFiles.DirectoryListing;
+import io.dredge.core.report.HiveTableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

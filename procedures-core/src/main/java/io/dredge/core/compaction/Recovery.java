@@ -1,8 +1,8 @@
 package io.dredge.core.compaction;
 
-import io.dredge.core.backup.BackupRecovery;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.DredgeException;
+import io.dredge.core.backup.BackupRecovery;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
@@ -10,6 +10,11 @@ import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
+import io.dredge.core.operation.HeldTable;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationFrame;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.TableLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +25,7 @@ import java.util.function.Function;
 
 import static io.dredge.core.DredgeException.Kind.ACCESS_DENIED;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
-import static io.dredge.core.DredgeException.Kind.TABLE_BUSY;
-import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static io.dredge.core.operation.TableLocks.LOCK_PARAMETER;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -35,12 +39,14 @@ public final class Recovery
 
     private final MaintenanceContext context;
     private final OperationGuard guard;
+    private final OperationFrame frame;
     private final CompactionUndo undo;
 
     public Recovery(MaintenanceContext context)
     {
         this.context = requireNonNull(context, "context is null");
         this.guard = new OperationGuard(context);
+        this.frame = new OperationFrame(context);
         this.undo = new CompactionUndo(context);
     }
 
@@ -103,12 +109,7 @@ public final class Recovery
     private OperationRecord run(TableReference table, Function<String, List<OperationRecord>> unfinishedOperations)
     {
         OperationRecord record = OperationRecord.start(OperationKind.RECOVER, table, context.user(), Optional.empty(), context.clock().instant());
-        Optional<String> holder = context.locks().tryClaim(table, record.id());
-        if (holder.isPresent()) {
-            throw new DredgeException(TABLE_BUSY, "table %s is held by running operation %s, which is not interrupted: nothing to recover".formatted(table, holder.get()));
-        }
-        try {
-            context.journal().save(record);
+        return frame.claim(table, record, () -> {
             ImmutableList.Builder<String> outcomes = ImmutableList.builder();
             for (OperationRecord operation : unfinishedOperations.apply(record.id())) {
                 outcomes.add(recover(operation));
@@ -123,14 +124,7 @@ public final class Recovery
             context.journal().save(finished);
             log.info("recover {} on {}: {}", record.id(), table, finished.step());
             return finished;
-        }
-        catch (RuntimeException e) {
-            context.journal().save(record.finished(OperationState.FAILED, Optional.of(String.valueOf(e.getMessage())), context.clock().instant()));
-            throw e;
-        }
-        finally {
-            context.locks().release(table, record.id());
-        }
+        }, frame.journalFailed(record));
     }
 
     private String recover(OperationRecord operation)

@@ -9,6 +9,10 @@ import io.dredge.core.journal.PartitionState;
 import io.dredge.core.location.LocationReaders;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationFrame;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.TableIdentity;
 import io.dredge.core.report.HiveTableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +37,14 @@ public final class Rollback
     private final MaintenanceContext context;
     private final OperationGuard guard;
     private final CompactionUndo undo;
+    private final OperationFrame frame;
 
     public Rollback(MaintenanceContext context)
     {
         this.context = requireNonNull(context, "context is null");
         this.guard = new OperationGuard(context);
         this.undo = new CompactionUndo(context);
+        this.frame = new OperationFrame(context);
     }
 
     /**
@@ -51,8 +57,7 @@ public final class Rollback
         TableIdentity.requireSame(context, descriptor, target);
         guard.requireWriteAccess(descriptor);
         OperationRecord record = OperationRecord.start(OperationKind.ROLLBACK, table, context.user(), Optional.of(target.id()), context.clock().instant());
-        guard.acquire(descriptor, record);
-        try {
+        return frame.hold(descriptor, record, () -> {
             String summary = "restored %s partitions of compaction %s to their original files".formatted(target.compactedPartitions().size(), target.id());
             if (target.icebergSnapshots().isPresent()) {
                 OperationRecord rolledBack = new IcebergCompaction(context).rollBack(descriptor, target);
@@ -64,19 +69,12 @@ public final class Rollback
                 context.journal().save(record.withStep("restoring %s partitions of compaction %s".formatted(target.compactedPartitions().size(), target.id())));
                 context.journal().save(undo.restore(target).withState(OperationState.ROLLED_BACK));
             }
-            record = record.withStep(summary)
+            OperationRecord finished = record.withStep(summary)
                     .finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant());
-            context.journal().save(record);
+            context.journal().save(finished);
             log.info("rollback {}: {} is back on the files it had before compaction {}", record.id(), table, target.id());
-            return record;
-        }
-        catch (RuntimeException e) {
-            context.journal().save(record.finished(OperationState.FAILED, Optional.of(String.valueOf(e.getMessage())), context.clock().instant()));
-            throw e;
-        }
-        finally {
-            guard.release(table, record.id());
-        }
+            return finished;
+        }, frame.journalFailed(record));
     }
 
     private OperationRecord findTarget(TableReference table, Optional<String> compactionId)

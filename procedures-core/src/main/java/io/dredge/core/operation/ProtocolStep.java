@@ -1,4 +1,4 @@
-package io.dredge.core.compaction;
+package io.dredge.core.operation;
 
 /**
  * The points of the compaction protocol after which a crash is possible; fault-injection tests stop the

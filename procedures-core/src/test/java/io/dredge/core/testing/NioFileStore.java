@@ -1,4 +1,4 @@
-package io.dredge.it;
+package io.dredge.core.testing;
 
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.model.TableFile;
@@ -28,10 +28,10 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * The {@link FileStore} port over the local disk, for {@code file:} locations as the thrift metastore spells them. The
  * plugin's own file store is built inside a Trino catalog; tests that call the core directly use this one.
  */
-final class NioFileStore
+public final class NioFileStore
         implements FileStore
 {
-    static Path path(String location)
+    public static Path path(String location)
     {
         return Path.of(URI.create(location.startsWith("file:") ? location : "file:" + location));
     }

@@ -1,11 +1,11 @@
-package io.dredge.core.compaction;
+package io.dredge.core.operation;
 
 import io.dredge.core.model.TableReference;
 
 import java.util.Map;
 import java.util.Optional;
 
-import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static io.dredge.core.operation.TableLocks.LOCK_PARAMETER;
 import static java.util.Objects.requireNonNull;
 
 /**

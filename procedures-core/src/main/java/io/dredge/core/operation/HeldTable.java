@@ -1,4 +1,4 @@
-package io.dredge.core.compaction;
+package io.dredge.core.operation;
 
 import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationRecord;
@@ -9,10 +9,9 @@ import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
 
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
-import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static io.dredge.core.operation.TableLocks.LOCK_PARAMETER;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -20,11 +19,11 @@ import static java.util.Objects.requireNonNull;
  * or dropped and created again under the same name, while an operation runs or waits for recover. The lock
  * parameter ({@link TableLocks#LOCK_PARAMETER}) that the operation set on the table stays with it through a rename.
  */
-final class HeldTable
+public final class HeldTable
 {
     private final MaintenanceContext context;
 
-    HeldTable(MaintenanceContext context)
+    public HeldTable(MaintenanceContext context)
     {
         this.context = requireNonNull(context, "context is null");
     }
@@ -35,7 +34,7 @@ final class HeldTable
      * renamed into another schema is refused: the operation's journal lives with its schema, so it is left
      * unfinished, and nothing is deleted.
      */
-    Optional<TableDescriptor> locate(OperationRecord record)
+    public Optional<TableDescriptor> locate(OperationRecord record)
     {
         Optional<TableDescriptor> byName = context.metastore().getTable(record.table());
         if (byName.isPresent() && (holds(byName.get(), record.id()) || byName.get().tableType() == TableType.ICEBERG)) {
@@ -63,7 +62,7 @@ final class HeldTable
     /**
      * The table of {@code schema} that carries operation {@code operationId}'s lock, whatever its name.
      */
-    Optional<TableDescriptor> findHolder(String schema, String operationId)
+    public Optional<TableDescriptor> findHolder(String schema, String operationId)
     {
         for (String name : context.metastore().listTables(schema)) {
             Optional<TableDescriptor> candidate = context.metastore().getTable(new TableReference(schema, name));
@@ -74,36 +73,7 @@ final class HeldTable
         return Optional.empty();
     }
 
-    /**
-     * The record of an operation whose table now has another name: names and locations follow the table (a
-     * metastore moves a managed table's directory with a rename, and its partitions' locations with it).
-     */
-    static OperationRecord follow(OperationRecord record, TableDescriptor renamed)
-    {
-        OperationRecord named = record.withTable(renamed.table());
-        if (record.stagingLocation().isEmpty() || renamed.location().isEmpty()) {
-            return named;
-        }
-        String suffix = "/" + HiveCompaction.STAGING_DIRECTORY + "/" + record.id();
-        String stagingRoot = record.stagingLocation().get();
-        if (!stagingRoot.endsWith(suffix)) {
-            return named;
-        }
-        String oldLocation = stagingRoot.substring(0, stagingRoot.length() - suffix.length());
-        String newLocation = renamed.location().get();
-        // an unpartitioned table points at its copy or its original: its directory did not move
-        boolean moved = renamed.partitioned() && !Locations.samePath(oldLocation, newLocation);
-        if (!moved) {
-            return named;
-        }
-        UnaryOperator<String> rebase = path -> Locations.isBelow(oldLocation, path) || Locations.samePath(oldLocation, path)
-                ? Locations.withoutTrailingSlash(newLocation) + Locations.pathPart(path).substring(Locations.comparablePath(oldLocation).length())
-                : path;
-        return named.withStaging(record.stagingTable().orElseThrow(), rebase.apply(stagingRoot))
-                .mapPartitions(partition -> partition.withLocations(rebase));
-    }
-
-    static boolean holds(TableDescriptor table, String operationId)
+    public static boolean holds(TableDescriptor table, String operationId)
     {
         return table.parameter(LOCK_PARAMETER).equals(Optional.of(operationId));
     }

@@ -1,4 +1,4 @@
-package io.dredge.core.compaction;
+package io.dredge.core.operation;
 
 import io.dredge.core.DredgeException;
 import io.dredge.core.model.HivePartitionDefinition;

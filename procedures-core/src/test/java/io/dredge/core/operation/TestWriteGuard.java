@@ -1,11 +1,11 @@
-package io.dredge.core.compaction;
+package io.dredge.core.operation;
 
 import io.dredge.core.model.TableReference;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
-import static io.dredge.core.compaction.TableLocks.LOCK_PARAMETER;
+import static io.dredge.core.operation.TableLocks.LOCK_PARAMETER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 public class TestWriteGuard

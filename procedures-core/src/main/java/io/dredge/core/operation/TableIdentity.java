@@ -1,4 +1,4 @@
-package io.dredge.core.compaction;
+package io.dredge.core.operation;
 
 import io.dredge.core.DredgeException;
 import io.dredge.core.iceberg.IcebergTableMetadata;
@@ -16,11 +16,11 @@ import static io.dredge.core.DredgeException.Kind.UNSAFE;
  * on, not on whatever now has its name: an Iceberg table's UUID. Trino's metastore model (483) carries neither the
  * creation time nor the id of a Hive table, so operations on Hive tables record no identity and are matched by name.
  */
-final class TableIdentity
+public final class TableIdentity
 {
     private TableIdentity() {}
 
-    static Optional<String> of(MaintenanceContext context, TableDescriptor table)
+    public static Optional<String> of(MaintenanceContext context, TableDescriptor table)
     {
         if (table.tableType() == TableType.ICEBERG) {
             return Optional.of(IcebergTableMetadata.read(context.fileStore(), table).identity());
@@ -32,7 +32,7 @@ final class TableIdentity
      * Why the operation's table name now means another table, or empty when it means the same table, names no table,
      * or the operation recorded no identity.
      */
-    static Optional<String> mismatch(MaintenanceContext context, OperationRecord operation)
+    public static Optional<String> mismatch(MaintenanceContext context, OperationRecord operation)
     {
         if (operation.tableIdentity().isEmpty()) {
             return Optional.empty();
@@ -41,7 +41,7 @@ final class TableIdentity
                 .flatMap(table -> mismatch(context, table, operation));
     }
 
-    static void requireSame(MaintenanceContext context, TableDescriptor table, OperationRecord operation)
+    public static void requireSame(MaintenanceContext context, TableDescriptor table, OperationRecord operation)
     {
         mismatch(context, table, operation).ifPresent(message -> {
             throw new DredgeException(UNSAFE, message + "; nothing was changed");
