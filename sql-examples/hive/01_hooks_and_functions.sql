@@ -1,7 +1,7 @@
 -- Dredge on the Hive side, in the demo's HiveServer2:  bin/dredge-hive -f sql-examples/hive/01_hooks_and_functions.sql
 -- The demo's HiveServer2 has Dredge's jar on its classpath and both hooks set in hive-site.xml.
 
--- The demo registers Dredge's functions in every session (hive.server2.global.init.file.location, see README).
+-- The demo registers Dredge's functions in every session (hive.server2.global.init.file.location, see docs/hive.md).
 -- The report's rule for figures Hive already keeps (numFiles, totalSize):
 SELECT dredge_small_file_status(600, 4410688);
 

@@ -5,6 +5,8 @@ WHERE partition_name IS NULL
 ORDER BY compaction_ratio DESC;
 
 -- One table and its partitions: the filter on schema_name and table_name keeps the listing to this table.
+SELECT * FROM dredge.system.small_file_report WHERE schema_name = 'demo' AND table_name = 'events';
+
 SELECT partition_name, file_count, total_bytes, avg_file_bytes, compaction_ratio, status, recommended_action
 FROM dredge.system.small_file_report
 WHERE schema_name = 'demo' AND table_name = 'events'

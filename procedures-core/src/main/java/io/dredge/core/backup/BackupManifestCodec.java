@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The manifest's file format (README, "Backup repository"): one JSON document, written field by field so that it
- * is explicit, stable across versions and readable without Dredge. A reader refuses a manifest of a newer format
- * version than it knows, and a truncated or malformed one, with what was wrong.
+ * The manifest's file format (docs/backups.md, "The backup repository"): one JSON document, written field by field
+ * so that it is explicit, stable across versions and readable without Dredge. A reader refuses a manifest of a newer
+ * format version than it knows, and a truncated or malformed one, with what was wrong.
  */
 public final class BackupManifestCodec
 {

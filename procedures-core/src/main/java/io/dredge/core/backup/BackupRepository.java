@@ -20,8 +20,8 @@ import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A backup repository: a directory on any file system the engine reaches, laid out as README's "Backup repository"
- * documents, readable without Dredge:
+ * A backup repository: a directory on any file system the engine reaches, laid out as docs/backups.md ("The backup
+ * repository") documents, readable without Dredge:
  * <pre>
  * backups/&lt;backup name&gt;/manifest.json      one per backup (BackupManifestCodec)
  * tables/&lt;schema&gt;/&lt;table&gt;/&lt;path&gt;            the files, shared by every backup of that table in this repository
