@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dredge.core.compaction.FaultInjector;
 import io.dredge.core.compaction.MaintenanceContext;
 import io.dredge.core.compaction.TableLocks;
+import io.dredge.core.port.CallCancellation;
 import org.apache.hadoop.hive.conf.HiveConf;
 
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The core's {@link MaintenanceContext} for a Hive session: the session's metastore and file systems, and
@@ -29,6 +31,7 @@ public final class HiveMaintenance
     // one per HiveServer2: the jar is on its classpath (aux jars), so every session's functions share them
     private static final TableLocks LOCKS = new TableLocks();
     private static final ExecutorService BESIDE = Executors.newCachedThreadPool(new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dredge-beside-%s").build());
+    private static final ScheduledExecutorService CANCELLATION = Executors.newScheduledThreadPool(1, new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dredge-cancellation-%s").build());
 
     private HiveMaintenance() {}
 
@@ -37,7 +40,9 @@ public final class HiveMaintenance
         return new MaintenanceContext(
                 ports.metastore(),
                 ports.fileStore(),
-                new HiveSqlEngine(engineUrl(ports.configuration()), user),
+                // a Hive function is told nothing when its session's statement is cancelled; an interrupt of the thread
+                // that runs it is the only signal it can get, and cancels its statements
+                new HiveSqlEngine(engineUrl(ports.configuration()), user, new CallCancellation(CallCancellation.Signal.NONE, CANCELLATION)),
                 ports.journal(),
                 LOCKS,
                 Optional.empty(),
