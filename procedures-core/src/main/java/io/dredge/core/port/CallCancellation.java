@@ -221,7 +221,7 @@ public final class CallCancellation
                 statement.cancel();
             }
             catch (SQLException | RuntimeException e) {
-                // the statement may have finished meanwhile; if not, it runs to its end and the next one is refused
+                // the statement may have finished meanwhile (then the next one is refused); if not, the next look tries again
                 log.debug("could not cancel a statement", e);
                 cancelledFor = null;
             }
