@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilegeSet;
 import static java.lang.String.format;
@@ -140,6 +141,57 @@ public abstract class AbstractTestWithThriftMetastore
             Thread.sleep(50);
         }
         throw new AssertionError("no running %s operation on %s".formatted(kind, table));
+    }
+
+    /**
+     * Kills the running query whose text is {@code sql} (a procedure's {@code CALL}), as any user would.
+     */
+    protected void killRunningQuery(String sql, String message)
+    {
+        String queryId = (String) computeActual(format("SELECT query_id FROM system.runtime.queries WHERE state = 'RUNNING' AND query = '%s'", sql.replace("'", "''"))).getOnlyValue();
+        assertUpdate(format("CALL system.runtime.kill_query(query_id => '%s', message => '%s')", queryId, message.replace("'", "''")));
+    }
+
+    /**
+     * The id of a statement of Dredge's (source {@code dredge}), running now, whose text is like {@code pattern}.
+     */
+    protected String waitForDredgeStatement(String pattern)
+            throws InterruptedException
+    {
+        for (int attempt = 0; attempt < 1200; attempt++) {
+            List<MaterializedRow> rows = computeActual(format("SELECT query_id FROM system.runtime.queries WHERE source = 'dredge' AND state = 'RUNNING' AND query LIKE '%s'", pattern.replace("'", "''"))).getMaterializedRows();
+            if (!rows.isEmpty()) {
+                return (String) rows.getFirst().getField(0);
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("no statement like " + pattern);
+    }
+
+    /**
+     * The only value of {@code query}, a state, once it is final (not {@code RUNNING} or {@code FINISHING}); fails
+     * after a minute.
+     */
+    protected String settledState(String query)
+            throws InterruptedException
+    {
+        String value = "";
+        for (int attempt = 0; attempt < 600; attempt++) {
+            value = (String) computeActual(query).getOnlyValue();
+            if (!value.startsWith("RUNNING") && !value.startsWith("FINISHING")) {
+                return value;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("still %s after a minute: %s".formatted(value, query));
+    }
+
+    /**
+     * Statements of Dredge's (source {@code dredge}) not yet finished whose text mentions {@code name}.
+     */
+    protected Set<Object> unfinishedDredgeStatements(String name)
+    {
+        return computeActual(format("SELECT query FROM system.runtime.queries WHERE source = 'dredge' AND state NOT IN ('FINISHED', 'FAILED') AND query LIKE '%%%s%%'", name)).getOnlyColumnAsSet();
     }
 
     @AfterAll

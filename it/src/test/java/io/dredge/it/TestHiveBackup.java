@@ -445,6 +445,40 @@ public class TestHiveBackup
     }
 
     @Test
+    public void testKilledCallCancelsTheBackup()
+            throws Exception
+    {
+        // big enough that counting its rows runs for a moment: the CALL is killed while it does
+        assertUpdate("CREATE TABLE hive.bk.killed (id bigint, name varchar, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.killed SELECT a * 1000 + b, 'name-' || CAST(b AS varchar), IF(a % 2 = 0, 'a', 'b') " +
+                "FROM UNNEST(sequence(1, 2000)) AS x(a) CROSS JOIN UNNEST(sequence(1, 1000)) AS y(b)", 2_000_000);
+        String backup = "CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'killed', backup_name => 'killed_1')";
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> running = executor.submit(() -> getQueryRunner().execute(backup));
+            waitForRunningOperation("killed", "BACKUP", "");
+            waitForDredgeStatement("SELECT %\"bk\".\"killed\"%");
+            killRunningQuery(backup, "killed by the test");
+            assertThatThrownBy(running::get).hasMessageContaining("killed by the test");
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertThat(settledState("SELECT state || ': ' || coalesce(error_message, '') FROM dredge.system.operations WHERE table_name = 'killed' AND kind = 'BACKUP'"))
+                .matches("FAILED: cancelled: .*ADMINISTRATIVELY_KILLED.*");
+        assertThat(computeActual("SELECT state, files FROM dredge.system.backups WHERE backup_name = 'killed_1'").getMaterializedRows().getFirst().getFields())
+                .containsExactly("FAILED", 0L);
+        assertThat(unfinishedDredgeStatements("killed")).isEmpty();
+        assertThat(unfinishedDredgeStatements("copy_files")).isEmpty();
+        if (Files.exists(repository.resolve("tables").resolve("bk").resolve("killed"))) {
+            assertThat(storedFiles("bk", "killed")).isEmpty();
+        }
+        // the table is free again
+        assertUpdate(backup.replace("killed_1", "killed_2"));
+        assertThat(computeActual("SELECT rows FROM dredge.system.backups WHERE backup_name = 'killed_2'").getOnlyValue()).isEqualTo(2_000_000L);
+    }
+
+    @Test
     public void testRecoverClosesABackupThatDied()
     {
         assertUpdate("CREATE TABLE hive.bk.crashed (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");

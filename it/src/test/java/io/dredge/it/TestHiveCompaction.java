@@ -594,6 +594,70 @@ public class TestHiveCompaction
     }
 
     @Test
+    public void testKilledCallWhilePausedUndoesTheCompaction()
+            throws Exception
+    {
+        createTable("killed_paused", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
+        TableState before = state("killed_paused");
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "PLANNED:3").build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact("killed_paused")));
+            waitForRunningOperation("killed_paused", "COMPACT", "planned");
+            killRunningQuery(compact("killed_paused"), "killed by the test");
+            assertThatThrownBy(compaction::get).hasMessageContaining("killed by the test");
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertCancelledAndUndone("killed_paused", before);
+    }
+
+    @Test
+    public void testKilledCallCancelsItsRewrite()
+            throws Exception
+    {
+        // big enough that the rewrite runs for seconds: the CALL is killed while it does
+        assertUpdate("CREATE TABLE hive.compaction.killed_rewrite (id bigint, name varchar, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 2; batch++) {
+            assertUpdate(format("INSERT INTO hive.compaction.killed_rewrite SELECT a * 1000 + b, 'name-' || CAST(b AS varchar), IF(a %% 2 = 0, 'a', 'b') " +
+                    "FROM UNNEST(sequence(%s, %s)) AS x(a) CROSS JOIN UNNEST(sequence(1, 1000)) AS y(b)", batch * 2000, batch * 2000 + 1999), 2_000_000);
+        }
+        TableState before = state("killed_rewrite");
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(compact("killed_rewrite")));
+            String rewrite = waitForDredgeStatement("INSERT INTO%killed_rewrite__dredge_%");
+            killRunningQuery(compact("killed_rewrite"), "killed by the test");
+            assertThatThrownBy(compaction::get).hasMessageContaining("killed by the test");
+            // the rewrite does not run on: it is cancelled, not finished
+            assertThat(settledState(format("SELECT state || ':' || coalesce(error_code, '') FROM system.runtime.queries WHERE query_id = '%s'", rewrite)))
+                    .isEqualTo("FAILED:USER_CANCELED");
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertCancelledAndUndone("killed_rewrite", before);
+    }
+
+    /**
+     * After its CALL was killed: no statement of the compaction runs on, the operation is failed with the reason and
+     * undone, and the table can be compacted again.
+     */
+    private void assertCancelledAndUndone(String table, TableState before)
+            throws InterruptedException
+    {
+        String operation = format("SELECT state || ': ' || coalesce(error_message, '') FROM dredge.system.operations WHERE table_name = '%s' AND kind = 'COMPACT'", table);
+        assertThat(settledState(operation)).matches("FAILED: cancelled: .*ADMINISTRATIVELY_KILLED.*");
+        assertThat(unfinishedDredgeStatements(table)).isEmpty();
+        assertThat(state(table)).isEqualTo(before);
+        assertThat(computeActual(format("SHOW TABLES FROM hive.compaction LIKE '%s\\_\\_%%' ESCAPE '\\'", table)).getRowCount()).isEqualTo(0);
+        assertUpdate(compact(table));
+        assertThat(operationState(table, "COMPACT")).isEqualTo("SUCCEEDED");
+        assertThat(state(table).rows()).isEqualTo(before.rows());
+    }
+
+    @Test
     public void testCompactSchemaThenCleanupHonoursRetention()
     {
         assertUpdate("CREATE SCHEMA hive.many WITH (location = '" + schemaLocation("many") + "')");

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static java.util.Objects.requireNonNull;
@@ -40,6 +41,7 @@ public class DredgeConnector
     private final ExecutorService metastoreExecutor;
     private final ExecutorService maintenanceExecutor;
     private final ExecutorService copyExecutor;
+    private final ScheduledExecutorService cancellationExecutor;
     private final List<PropertyMetadata<?>> sessionProperties;
 
     @Inject
@@ -54,8 +56,10 @@ public class DredgeConnector
             @ForListing ExecutorService listingExecutor,
             @ForMetastore ExecutorService metastoreExecutor,
             @ForMaintenance ExecutorService maintenanceExecutor,
-            @ForCopy ExecutorService copyExecutor)
+            @ForCopy ExecutorService copyExecutor,
+            @ForCancellation ScheduledExecutorService cancellationExecutor)
     {
+        this.cancellationExecutor = requireNonNull(cancellationExecutor, "cancellationExecutor is null");
         this.copyExecutor = requireNonNull(copyExecutor, "copyExecutor is null");
         this.maintenanceExecutor = requireNonNull(maintenanceExecutor, "maintenanceExecutor is null");
         this.sessionProperties = requireNonNull(sessionProperties, "sessionProperties is null").getSessionProperties();
@@ -127,6 +131,7 @@ public class DredgeConnector
         metastoreExecutor.shutdownNow();
         maintenanceExecutor.shutdownNow();
         copyExecutor.shutdownNow();
+        cancellationExecutor.shutdownNow();
         lifeCycleManager.stop();
     }
 }

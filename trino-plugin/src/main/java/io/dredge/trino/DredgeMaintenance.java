@@ -67,7 +67,7 @@ public class DredgeMaintenance
         return new MaintenanceContext(
                 metastore,
                 fileStore,
-                ports.engine(session.getUser()),
+                ports.engine(session),
                 journal(session),
                 locks,
                 Optional.of(hiveCatalog),
@@ -102,8 +102,10 @@ public class DredgeMaintenance
     {
         BackupRepository repository = backupRepository(session).orElseThrow(() -> new TrinoException(NOT_SUPPORTED,
                 "backups need a backup repository: set dredge.backup-location in the catalog's properties"));
-        // the workers copy: the plan file of each copy waits in a hidden directory of the repository
-        return new Backups(context(session), repository, fileCopiers.fileCopier(session, repository.location(".copy-plans")));
+        // the workers copy: the plan file of each copy waits in a hidden directory of the repository; the copies are
+        // statements of the call's engine, cancelled with the call
+        MaintenanceContext context = context(session);
+        return new Backups(context, repository, fileCopiers.fileCopier(session, context.engine(), repository.location(".copy-plans")));
     }
 
     /**

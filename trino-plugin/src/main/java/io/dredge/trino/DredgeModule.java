@@ -34,6 +34,7 @@ import io.trino.spi.procedure.Procedure;
 
 import java.security.SecureRandom;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 import static com.google.inject.multibindings.Multibinder.newSetBinder;
 import static io.airlift.concurrent.Threads.daemonThreadsNamed;
@@ -41,6 +42,7 @@ import static io.airlift.configuration.ConfigBinder.configBinder;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.Executors.newCachedThreadPool;
 import static java.util.concurrent.Executors.newFixedThreadPool;
+import static java.util.concurrent.Executors.newScheduledThreadPool;
 
 public class DredgeModule
         implements Module
@@ -118,6 +120,15 @@ public class DredgeModule
     {
         // one step beside each running operation's own: as many as operations run at once
         return newCachedThreadPool(daemonThreadsNamed("dredge-beside-%s"));
+    }
+
+    @Provides
+    @Singleton
+    @ForCancellation
+    public static ScheduledExecutorService createCancellationExecutor()
+    {
+        // short looks at running statements (a query of the CALL's state now and then): two threads serve every call
+        return newScheduledThreadPool(2, daemonThreadsNamed("dredge-cancellation-%s"));
     }
 
     @Provides

@@ -3,6 +3,7 @@ package io.dredge.hive.adapter;
 import com.google.common.collect.ImmutableMap;
 import io.dredge.core.operation.FaultInjector;
 import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.port.CallCancellation;
 import org.apache.hadoop.hive.conf.HiveConf;
 
 import java.time.Clock;
@@ -29,7 +30,9 @@ public final class HiveMaintenance
         return new MaintenanceContext(
                 ports.unfilteredMetastore(),
                 ports.fileStore(),
-                new HiveSqlEngine(engineUrl(ports.configuration()), user),
+                // a Hive function is told nothing when its session's statement is cancelled; an interrupt of the thread
+                // that runs it is the only signal it can get, and cancels its statements
+                new HiveSqlEngine(engineUrl(ports.configuration()), user, new CallCancellation(CallCancellation.Signal.NONE, HiveRuntime.get().cancellation())),
                 ports.journal(),
                 HiveRuntime.get().locks(),
                 Optional.empty(),

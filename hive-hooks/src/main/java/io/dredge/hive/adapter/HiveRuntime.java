@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +29,7 @@ public final class HiveRuntime
     private final ExecutorService beside = Executors.newCachedThreadPool(daemonThreads("dredge-beside-%s"));
     private final ExecutorService copies = Executors.newFixedThreadPool(4, daemonThreads("dredge-backup-copy-%s"));
     private final ExecutorService compactionsAfterWrites = Executors.newSingleThreadExecutor(daemonThreads("dredge-compact-after-write-%s"));
+    private final ScheduledExecutorService cancellation = Executors.newScheduledThreadPool(1, daemonThreads("dredge-cancellation-%s"));
 
     private HiveRuntime()
     {
@@ -62,9 +64,17 @@ public final class HiveRuntime
         return compactionsAfterWrites;
     }
 
+    /**
+     * Watches the statements a function runs for an interrupt of its thread (see {@code CallCancellation}).
+     */
+    public ScheduledExecutorService cancellation()
+    {
+        return cancellation;
+    }
+
     void shutdown()
     {
-        List<ExecutorService> executors = List.of(compactionsAfterWrites, copies, beside);
+        List<ExecutorService> executors = List.of(compactionsAfterWrites, copies, beside, cancellation);
         executors.forEach(ExecutorService::shutdown);
         try {
             for (ExecutorService executor : executors) {

@@ -1,6 +1,7 @@
 package io.dredge.hive.adapter;
 
 import com.google.common.collect.ImmutableMap;
+import io.dredge.core.port.CallCancellation;
 import io.dredge.core.port.JdbcSqlEngine;
 import io.dredge.core.port.SqlEngine;
 import io.dredge.core.sql.SqlDialect;
@@ -34,8 +35,9 @@ final class HiveSqlEngine
     private final String url;
     private final String user;
 
-    HiveSqlEngine(String url, String user)
+    HiveSqlEngine(String url, String user, CallCancellation cancellation)
     {
+        super(cancellation);
         this.url = requireNonNull(url, "url is null");
         this.user = requireNonNull(user, "user is null");
     }

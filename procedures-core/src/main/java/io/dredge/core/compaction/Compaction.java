@@ -67,6 +67,12 @@ public final class Compaction
             if (table.isEmpty()) {
                 continue;
             }
+            if (context.engine().cancellation().isPresent()) {
+                // the call was cancelled (an earlier table's compaction failed for it): start no other table
+                log.warn("compact_schema {}: {} not compacted: {}", schemaName, tableName, context.engine().cancellation().get());
+                failures.put(tableName, "not compacted: cancelled: " + context.engine().cancellation().get());
+                continue;
+            }
             try {
                 OperationRecord result = compact(table.get().table(), options);
                 log.info("compact_schema {}: {}: {}", schemaName, tableName, result.step());

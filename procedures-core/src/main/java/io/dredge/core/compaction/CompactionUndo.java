@@ -13,6 +13,7 @@ import io.dredge.core.model.TableReference;
 import io.dredge.core.operation.HeldTable;
 import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.operation.TableLocks;
+import io.dredge.core.port.CallCancellation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +150,10 @@ final class CompactionUndo
         context.metastore().getTable(table).flatMap(sql::flushMetadataCache).ifPresent(statement -> {
             try {
                 context.engine().update(statement, Map.of());
+            }
+            catch (CallCancellation.StatementCancelledException e) {
+                // not a catalog without a cache: the call was cancelled, and the operation fails for it
+                throw e;
             }
             catch (RuntimeException e) {
                 log.info("no metadata cache flushed for {}: {}", table, e.getMessage());

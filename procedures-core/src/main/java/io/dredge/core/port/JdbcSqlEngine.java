@@ -11,16 +11,30 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * A {@link SqlEngine} reached through the engine's JDBC driver, one connection (one engine session) a statement: what
- * the engine adapters share. An adapter says how to connect as the calling user with session properties.
+ * the engine adapters share. An adapter says how to connect as the calling user with session properties, and when
+ * the call it serves is cancelled: its statements are then cancelled (see {@link CallCancellation}).
  */
 public abstract class JdbcSqlEngine
         implements SqlEngine
 {
     private static final Logger log = LoggerFactory.getLogger(JdbcSqlEngine.class);
+
+    private final CallCancellation cancellation;
+
+    /**
+     * @param cancellation the call's: every statement of this engine is cancelled with the call
+     */
+    protected JdbcSqlEngine(CallCancellation cancellation)
+    {
+        this.cancellation = requireNonNull(cancellation, "cancellation is null");
+    }
 
     /**
      * A session of the engine as the calling user, with {@code sessionProperties} set.
@@ -50,16 +64,20 @@ public abstract class JdbcSqlEngine
     {
         log.debug("query: {}", sql);
         try (Connection connection = connect(sessionProperties);
-                Statement statement = connection.createStatement();
-                ResultSet resultSet = statement.executeQuery(sql)) {
-            int columns = resultSet.getMetaData().getColumnCount();
-            while (resultSet.next()) {
-                List<Object> row = new ArrayList<>(columns);
-                for (int column = 1; column <= columns; column++) {
-                    row.add(resultSet.getObject(column));
+                Statement statement = connection.createStatement()) {
+            cancellation.run(statement, running -> {
+                try (ResultSet resultSet = running.executeQuery(sql)) {
+                    int columns = resultSet.getMetaData().getColumnCount();
+                    while (resultSet.next()) {
+                        List<Object> row = new ArrayList<>(columns);
+                        for (int column = 1; column <= columns; column++) {
+                            row.add(resultSet.getObject(column));
+                        }
+                        rows.accept(row);
+                    }
                 }
-                rows.accept(row);
-            }
+                return null;
+            });
         }
         catch (SQLException e) {
             throw new EngineStatementException(sql, e);
@@ -72,11 +90,17 @@ public abstract class JdbcSqlEngine
         log.debug("update: {}", sql);
         try (Connection connection = connect(sessionProperties);
                 Statement statement = connection.createStatement()) {
-            return executeUpdate(statement, sql);
+            return cancellation.run(statement, running -> executeUpdate(running, sql));
         }
         catch (SQLException e) {
             throw new EngineStatementException(sql, e);
         }
+    }
+
+    @Override
+    public Optional<String> cancellation()
+    {
+        return cancellation.delivered();
     }
 
     /**

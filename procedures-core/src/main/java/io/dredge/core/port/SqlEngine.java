@@ -4,6 +4,7 @@ import io.dredge.core.sql.SqlDialect;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -40,4 +41,14 @@ public interface SqlEngine
      * Runs a statement that changes data and returns the number of rows it wrote.
      */
     long update(String sql, Map<String, String> sessionProperties);
+
+    /**
+     * Why the call whose statements this engine runs was cancelled, once a statement has failed or been refused for
+     * it (see {@link CallCancellation}); empty while the call runs. Statements after that one run to their end, for
+     * an operation's undo: a caller that would start more work (another table) asks here first.
+     */
+    default Optional<String> cancellation()
+    {
+        return Optional.empty();
+    }
 }

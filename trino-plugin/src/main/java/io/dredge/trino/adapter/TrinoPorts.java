@@ -1,15 +1,18 @@
 package io.dredge.trino.adapter;
 
 import com.google.inject.Inject;
+import io.dredge.core.port.CallCancellation;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.Metastore;
 import io.dredge.core.port.SqlEngine;
 import io.dredge.trino.DredgeConfig;
+import io.dredge.trino.ForCancellation;
 import io.dredge.trino.ForListing;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.metastore.HiveMetastoreFactory;
 import io.trino.plugin.hive.metastore.MetastoreTypeConfig;
 import io.trino.spi.NodeManager;
+import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.security.ConnectorIdentity;
 
 import java.net.URI;
@@ -17,6 +20,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,10 +36,19 @@ public class TrinoPorts
     private final DredgeConfig config;
     private final boolean fileMetastore;
     private final ExecutorService listingExecutor;
+    private final ScheduledExecutorService cancellationExecutor;
 
     @Inject
-    public TrinoPorts(HiveMetastoreFactory metastoreFactory, TrinoFileSystemFactory fileSystemFactory, NodeManager nodeManager, DredgeConfig config, MetastoreTypeConfig metastoreType, @ForListing ExecutorService listingExecutor)
+    public TrinoPorts(
+            HiveMetastoreFactory metastoreFactory,
+            TrinoFileSystemFactory fileSystemFactory,
+            NodeManager nodeManager,
+            DredgeConfig config,
+            MetastoreTypeConfig metastoreType,
+            @ForListing ExecutorService listingExecutor,
+            @ForCancellation ScheduledExecutorService cancellationExecutor)
     {
+        this.cancellationExecutor = requireNonNull(cancellationExecutor, "cancellationExecutor is null");
         this.listingExecutor = requireNonNull(listingExecutor, "listingExecutor is null");
         this.fileMetastore = metastoreType.getMetastoreType() == MetastoreTypeConfig.MetastoreType.FILE;
         this.metastoreFactory = requireNonNull(metastoreFactory, "metastoreFactory is null");
@@ -45,11 +58,13 @@ public class TrinoPorts
     }
 
     /**
-     * This cluster, reached over its client protocol as {@code user} (impersonated by {@code dredge.engine.user}
-     * when one is configured).
+     * This cluster, reached over its client protocol as the session's user (impersonated by
+     * {@code dredge.engine.user} when one is configured). Its statements belong to the session's query, the
+     * procedure's {@code CALL}: they are cancelled when it is.
      */
-    public SqlEngine engine(String user)
+    public SqlEngine engine(ConnectorSession session)
     {
+        String user = session.getUser();
         URI uri = config.getEngineUri().orElseGet(() -> URI.create("http://" + nodeManager.getCurrentNode().getHostAndPort()));
         Properties properties = new Properties();
         properties.setProperty("source", "dredge");
@@ -64,7 +79,9 @@ public class TrinoPorts
         else {
             properties.setProperty("user", user);
         }
-        return new TrinoSqlEngine(jdbcUrl(uri), properties);
+        String url = jdbcUrl(uri);
+        CallCancellation cancellation = new CallCancellation(new TrinoCallSignal(url, properties, session.getQueryId()), cancellationExecutor);
+        return new TrinoSqlEngine(url, properties, cancellation);
     }
 
     /**

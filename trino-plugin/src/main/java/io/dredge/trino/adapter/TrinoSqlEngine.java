@@ -1,5 +1,6 @@
 package io.dredge.trino.adapter;
 
+import io.dredge.core.port.CallCancellation;
 import io.dredge.core.port.JdbcSqlEngine;
 import io.dredge.core.port.SqlEngine;
 import io.dredge.core.sql.SqlDialect;
@@ -16,18 +17,20 @@ import static java.util.stream.Collectors.joining;
 /**
  * The {@link SqlEngine} port over Trino's client protocol: each statement runs on the cluster this plugin is
  * installed in, as the user who called the procedure, so writes are distributed across the workers and every
- * statement passes the cluster's access control.
+ * statement passes the cluster's access control. The statements belong to the procedure's {@code CALL}: cancelling it
+ * cancels them (see {@link TrinoCallSignal}).
  */
 final class TrinoSqlEngine
         extends JdbcSqlEngine
 {
-    private static final TrinoDriver DRIVER = new TrinoDriver();
+    static final TrinoDriver DRIVER = new TrinoDriver();
 
     private final String url;
     private final Properties connectionProperties;
 
-    TrinoSqlEngine(String url, Properties connectionProperties)
+    TrinoSqlEngine(String url, Properties connectionProperties, CallCancellation cancellation)
     {
+        super(cancellation);
         this.url = requireNonNull(url, "url is null");
         this.connectionProperties = requireNonNull(connectionProperties, "connectionProperties is null");
     }

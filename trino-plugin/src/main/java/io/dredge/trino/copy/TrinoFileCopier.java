@@ -7,6 +7,7 @@ import io.dredge.core.backup.CopiedFile;
 import io.dredge.core.backup.CopyProgress;
 import io.dredge.core.backup.FileCopier;
 import io.dredge.core.backup.FileCopy;
+import io.dredge.core.port.CallCancellation.StatementCancelledException;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SqlEngine;
 import io.dredge.core.sql.SqlDialect;
@@ -68,6 +69,10 @@ public final class TrinoFileCopier
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot write the copy plan %s: %s".formatted(planLocation, e.getMessage()), e);
+        }
+        catch (StatementCancelledException e) {
+            // not a failure of the copy: the call was cancelled, and says so
+            throw e;
         }
         catch (RuntimeException e) {
             throw new UncheckedIOException("copying %s files on the cluster failed: %s".formatted(copies.size(), e.getMessage()), new IOException(e));

@@ -2,6 +2,7 @@ package io.dredge.trino.copy;
 
 import com.google.inject.Inject;
 import io.dredge.core.backup.FileCopier;
+import io.dredge.core.port.SqlEngine;
 import io.dredge.trino.adapter.TrinoPorts;
 import io.trino.spi.catalog.CatalogName;
 import io.trino.spi.connector.ConnectorSession;
@@ -27,10 +28,11 @@ public class TrinoFileCopiers
     }
 
     /**
+     * @param engine the call's engine, which runs the copies
      * @param stagingLocation a directory for the plan file, for example a hidden directory of the backup repository
      */
-    public FileCopier fileCopier(ConnectorSession session, String stagingLocation)
+    public FileCopier fileCopier(ConnectorSession session, SqlEngine engine, String stagingLocation)
     {
-        return new TrinoFileCopier(ports.engine(session.getUser()), ports.fileStore(session.getIdentity()), codec, catalog, session.getUser(), stagingLocation);
+        return new TrinoFileCopier(engine, ports.fileStore(session.getIdentity()), codec, catalog, session.getUser(), stagingLocation);
     }
 }
