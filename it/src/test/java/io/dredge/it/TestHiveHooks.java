@@ -20,11 +20,13 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.dredge.it.HiveStatements.execute;
 import static io.dredge.it.HiveStatements.rows;
 import static java.lang.String.format;
@@ -119,6 +121,15 @@ class TestHiveHooks
         assertUpdate("CREATE TABLE hive.guarded.other (id bigint, p bigint) WITH (partitioned_by = ARRAY['p'])");
         assertUpdate("INSERT INTO hive.guarded.other VALUES (5, 5)", 1);
         String otherFile = Path.of(URI.create((String) computeActual("SELECT \"$path\" FROM hive.guarded.other").getOnlyValue())).toString();
+        Set<String> bigFiles = computeActual("SELECT \"$path\" FROM hive.guarded.big").getOnlyColumnAsSet().stream().map(String.class::cast).collect(toImmutableSet());
+        Path bigFile = Path.of(URI.create((String) computeActual("SELECT \"$path\" FROM hive.guarded.big WHERE p = 1").getOnlyValue()));
+        Path bigDirectory = bigFile.getParent().getParent();
+        // an unheld table, whose paths the same statements reach
+        assertUpdate("CREATE TABLE hive.guarded.loose (id bigint, p bigint) WITH (partitioned_by = ARRAY['p'])");
+        assertUpdate("INSERT INTO hive.guarded.loose VALUES (2, 2), (3, 3)", 2);
+        assertUpdate("CREATE TABLE hive.guarded.loose_copy (id bigint, p bigint) WITH (partitioned_by = ARRAY['p'])");
+        Path looseFile = Path.of(URI.create((String) computeActual("SELECT \"$path\" FROM hive.guarded.loose WHERE p = 2").getOnlyValue()));
+        Path looseDirectory = looseFile.getParent().getParent();
         Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN:1").build();
         assertQueryFails(crashing, "CALL dredge.system.backup_table(schema_name => 'guarded', table_name => 'big', backup_name => 'big_1')", "injected fault after WRITTEN 1");
         String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE schema_name = 'guarded' AND table_name = 'big' AND state = 'RUNNING'").getOnlyValue();
@@ -126,6 +137,9 @@ class TestHiveHooks
         try (Connection hive = hiveServer().connect(USER)) {
             // reads only: the held table is its source
             execute(hive, "CREATE TABLE guarded.bigx LIKE guarded.big");
+            // an export of an unheld table to a place no table reads
+            Path export = directory().resolve("exports").resolve("other");
+            execute(hive, "EXPORT TABLE guarded.other TO 'file:%s'".formatted(export));
             // lets ARCHIVE get past Hive's own refusal to the guard
             execute(hive, "SET hive.archive.enabled=true");
             // each statement with the HiveOperation Hive reports for it; the destructive ones last
@@ -160,6 +174,19 @@ class TestHiveHooks
                     .put("MSCK REPAIR TABLE guarded.big", "MSCK")
                     .put("LOAD DATA LOCAL INPATH '%s' INTO TABLE guarded.big PARTITION (p=1)".formatted(otherFile), "LOAD")
                     .put("INSERT INTO guarded.big PARTITION (p) SELECT id, p FROM guarded.other", "QUERY")
+                    // statements reaching the held table's files by path: LOAD moves them out of it, INSERT OVERWRITE
+                    // DIRECTORY replaces them, EXPORT and IMPORT write among them, a LOCATION lets another table write there
+                    .put("LOAD DATA INPATH 'file:%s' INTO TABLE guarded.other PARTITION (p=1)".formatted(bigFile), "LOAD")
+                    .put("LOAD DATA INPATH 'file:%s' INTO TABLE guarded.other PARTITION (p=4)".formatted(bigDirectory.resolve("p=4")), "LOAD")
+                    // its directory holds directories: Hive runs this LOAD as a query reading the directory
+                    .put("LOAD DATA INPATH 'file:%s' INTO TABLE guarded.other PARTITION (p=1)".formatted(bigDirectory), "QUERY")
+                    .put("INSERT OVERWRITE DIRECTORY 'file:%s' SELECT id FROM guarded.other".formatted(bigDirectory), "QUERY")
+                    .put("INSERT OVERWRITE LOCAL DIRECTORY '%s' SELECT id FROM guarded.other".formatted(bigFile.getParent()), "QUERY")
+                    .put("INSERT OVERWRITE DIRECTORY 'file:%s' SELECT id FROM guarded.other".formatted(bigDirectory.getParent()), "QUERY")
+                    .put("EXPORT TABLE guarded.other TO 'file:%s'".formatted(bigDirectory.resolve("export")), "EXPORT")
+                    .put("IMPORT TABLE guarded.imported FROM 'file:%s' LOCATION 'file:%s'".formatted(export, bigDirectory.resolve("imported")), "IMPORT")
+                    .put("CREATE EXTERNAL TABLE guarded.alias (id bigint) PARTITIONED BY (p bigint) STORED AS ORC LOCATION 'file:%s'".formatted(bigDirectory), "CREATETABLE")
+                    .put("ALTER TABLE guarded.other ADD PARTITION (p=8) LOCATION 'file:%s'".formatted(bigFile.getParent()), "ALTERTABLE_ADDPARTS")
                     .put("TRUNCATE TABLE guarded.big", "TRUNCATETABLE")
                     .put("ALTER TABLE guarded.big SET LOCATION 'file:/tmp/elsewhere'", "ALTERTABLE_LOCATION")
                     .put("ALTER TABLE guarded.big RENAME TO guarded.big_renamed", "ALTERTABLE_RENAME")
@@ -188,7 +215,28 @@ class TestHiveHooks
             assertThat(rows(hive, "SHOW CREATE TABLE guarded.big")).isNotEmpty();
             execute(hive, "ALTER TABLE guarded.bigx EXCHANGE PARTITION (p=5) WITH TABLE guarded.other");
             execute(hive, "ALTER TABLE guarded.bigx SET TBLPROPERTIES ('note' = 'x')");
+            // the same statements on an unheld table's paths
+            execute(hive, "LOAD DATA INPATH 'file:%s' INTO TABLE guarded.loose_copy PARTITION (p=2)".formatted(looseFile));
+            execute(hive, "LOAD DATA INPATH 'file:%s' INTO TABLE guarded.loose_copy PARTITION (p=3)".formatted(looseDirectory.resolve("p=3")));
+            execute(hive, "INSERT OVERWRITE DIRECTORY 'file:%s' STORED AS ORC SELECT CAST(7 AS bigint)".formatted(looseFile.getParent()));
         }
+        // the held table keeps every file
+        assertThat(computeActual("SELECT \"$path\" FROM hive.guarded.big").getOnlyColumnAsSet()).isEqualTo(bigFiles);
+        assertThat(bigFile).exists();
+        assertThat(bigDirectory.resolve("export")).doesNotExist();
+        // IMPORT's analyzer makes the target's (empty) partition directory while it compiles, before any hook runs
+        try (Stream<Path> imported = Files.walk(bigDirectory.resolve("imported"))) {
+            assertThat(imported.filter(Files::isRegularFile)).isEmpty();
+        }
+        assertThat(computeActual("SELECT table_name FROM hive.information_schema.tables WHERE table_schema = 'guarded'").getOnlyColumnAsSet())
+                .doesNotContain("imported", "alias");
+        assertThat(computeActual("SELECT p FROM hive.guarded.\"other$partitions\"").getOnlyColumnAsSet()).doesNotContain(8L);
+        // the unheld table's files moved, and were replaced
+        assertThat(looseFile).doesNotExist();
+        assertThat(computeActual("SELECT id, p FROM hive.guarded.loose_copy").getMaterializedRows())
+                .extracting(row -> row.getField(0) + ":" + row.getField(1))
+                .containsExactlyInAnyOrder("2:2", "3:3");
+        assertThat(computeActual("SELECT id FROM hive.guarded.loose WHERE p = 2").getOnlyValue()).isEqualTo(7L);
         assertThat(computeActual("SELECT id, p FROM hive.guarded.big").getMaterializedRows())
                 .extracting(row -> row.getField(0) + ":" + row.getField(1))
                 .containsExactlyInAnyOrder("1:1", "4:4");
