@@ -29,6 +29,12 @@ final class ChildProcesses
             .map(open -> "--add-opens=" + open + "=ALL-UNNAMED")
             .collect(toImmutableList());
 
+    /**
+     * JVM options for the servers the tests start: they live minutes and run little code hot, so C1 alone compiles for
+     * a third less CPU than tiered compilation spends on C2, on a machine whose two cores the tests share.
+     */
+    static final List<String> SHORT_LIVED_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private ChildProcesses() {}
 
     static int freePort()

@@ -21,6 +21,7 @@ import java.util.OptionalInt;
 
 import static com.google.common.xml.XmlEscapers.xmlContentEscaper;
 import static io.dredge.it.ChildProcesses.HIVE_ADD_OPENS;
+import static io.dredge.it.ChildProcesses.SHORT_LIVED_JVM;
 import static io.dredge.it.ChildProcesses.awaitPort;
 import static io.dredge.it.ChildProcesses.requiredProperty;
 import static io.dredge.it.ChildProcesses.stop;
@@ -182,7 +183,8 @@ public final class HiveServer2Process
         {
             ImmutableList.Builder<String> command = ImmutableList.builder();
             command.add(Path.of(requiredProperty("dredge.java17.home"), "bin", "java").toString());
-            command.add("-Xmx1g", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-Dfile.encoding=UTF-8");
+            command.addAll(SHORT_LIVED_JVM);
+            command.add("-Xmx1g", "-Djava.net.preferIPv4Stack=true", "-Dfile.encoding=UTF-8");
             // Hive's log4j2 configuration writes to ${java.io.tmpdir}/${user.name}/hive.log unless told otherwise
             command.add("-Dhive.root.logger=console", "-Dhive.log.dir=" + directory);
             command.addAll(HIVE_ADD_OPENS);

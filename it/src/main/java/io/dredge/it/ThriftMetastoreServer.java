@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import static io.dredge.it.ChildProcesses.HIVE_ADD_OPENS;
+import static io.dredge.it.ChildProcesses.SHORT_LIVED_JVM;
 import static io.dredge.it.ChildProcesses.awaitPort;
 import static io.dredge.it.ChildProcesses.freePort;
 import static io.dredge.it.ChildProcesses.requiredProperty;
@@ -28,6 +30,8 @@ public final class ThriftMetastoreServer
     private static final Logger log = Logger.get(ThriftMetastoreServer.class);
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+
+    private static Path emptyDatabase;
 
     private final Process process;
     private final int port;
@@ -53,7 +57,7 @@ public final class ThriftMetastoreServer
         String classpath = configDirectory + ":" + Files.readString(Path.of(requiredProperty("dredge.metastore.classpath"))).trim();
 
         if (!Files.exists(directory.resolve("metastore_db"))) {
-            initializeSchema(directory, classpath);
+            copyDirectory(emptyDatabase(classpath), directory.resolve("metastore_db"));
         }
 
         int port = freePort();
@@ -69,6 +73,35 @@ public final class ThriftMetastoreServer
         }
         log.info("thrift metastore ready on port %s, data in %s", port, directory);
         return server;
+    }
+
+    /**
+     * A Derby database with the metastore's schema and nothing else, made once per JVM: schematool takes longer than
+     * the metastore's start, and its result holds no path (the default database is created at the first start, in
+     * that metastore's warehouse).
+     */
+    private static synchronized Path emptyDatabase(String classpath)
+            throws IOException, InterruptedException
+    {
+        if (emptyDatabase == null) {
+            Path directory = Files.createTempDirectory("dredge-empty-metastore");
+            // schematool reads the same configuration as the metastore, from the classpath's first entry
+            Path configDirectory = Files.createDirectories(directory.resolve("conf"));
+            Files.writeString(configDirectory.resolve("metastore-site.xml"), siteXml(directory.resolve("metastore_db"), Files.createDirectories(directory.resolve("warehouse"))), UTF_8);
+            initializeSchema(directory, configDirectory + classpath.substring(classpath.indexOf(':')));
+            emptyDatabase = directory.resolve("metastore_db");
+        }
+        return emptyDatabase;
+    }
+
+    private static void copyDirectory(Path source, Path target)
+            throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(source)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Files.copy(path, target.resolve(source.relativize(path).toString()));
+            }
+        }
     }
 
     private static void initializeSchema(Path directory, String classpath)
@@ -105,7 +138,8 @@ public final class ThriftMetastoreServer
     {
         ImmutableList.Builder<String> command = ImmutableList.builder();
         command.add(Path.of(requiredProperty("dredge.java17.home"), "bin", "java").toString());
-        command.add("-Xmx1g", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-Dfile.encoding=UTF-8");
+        command.addAll(SHORT_LIVED_JVM);
+        command.add("-Xmx1g", "-Djava.net.preferIPv4Stack=true", "-Dfile.encoding=UTF-8");
         command.addAll(HIVE_ADD_OPENS);
         command.add("-cp", classpath, mainClass);
         command.add(arguments);
