@@ -100,6 +100,8 @@ final class TestInstalledPlugin
                 .jvmOption("-Djavax.net.ssl.trustStore=" + keystore)
                 .jvmOption("-Djavax.net.ssl.trustStorePassword=" + KEYSTORE_PASSWORD)
                 .jvmOption("-Djavax.net.ssl.trustStoreType=PKCS12")
+                // as the test servers do: C1 alone compiles for less CPU than a server running minutes earns back
+                .jvmOption("-XX:TieredStopAtLevel=1")
                 .start();
         execute("CREATE SCHEMA hive.installed WITH (location = '%s')".formatted(lake.schemaLocation("installed").orElseThrow()));
         execute("CREATE SCHEMA iceberg.installed_iceberg WITH (location = '%s')".formatted(lake.schemaLocation("installed_iceberg").orElseThrow()));

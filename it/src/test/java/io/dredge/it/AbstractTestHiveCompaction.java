@@ -1,0 +1,226 @@
+package io.dredge.it;
+
+import io.trino.Session;
+import io.trino.testing.MaterializedRow;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPInputStream;
+
+import static java.lang.String.format;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the Hive compaction test classes share: a real Trino cluster (coordinator and worker) over a real thrift
+ * metastore, with Trino's file-based access control in which user {@code reader} may only read, one per class, and the
+ * helpers that make tables and read their rows and files.
+ */
+public abstract class AbstractTestHiveCompaction
+        extends AbstractTestWithThriftMetastore
+{
+    @Override
+    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+            throws IOException
+    {
+        // user "reader" may only read tables; everyone else may do anything
+        Path rules = Files.writeString(directory.resolve("rules.json"), """
+                {
+                  "catalogs": [{"allow": "all"}],
+                  "schemas": [{"owner": true}],
+                  "procedures": [{"privileges": ["EXECUTE"]}],
+                  "tables": [
+                    {"user": "reader", "privileges": ["SELECT"]},
+                    {"privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]}
+                  ]
+                }
+                """);
+        return builder.setAccessControlRules(rules);
+    }
+
+    @BeforeAll
+    public void createSchema()
+    {
+        assertUpdate("CREATE SCHEMA hive.compaction WITH (location = '" + schemaLocation("compaction") + "')");
+    }
+
+    /**
+     * A one-file copy of {@code rows} in partition {@code day=a}, written by the engine as a Parquet table of its own.
+     */
+    protected Path forgery(String table, String rows, long rowCount)
+    {
+        assertUpdate(format("CREATE TABLE hive.compaction.%s (id bigint, name varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])", table));
+        assertUpdate(format("INSERT INTO hive.compaction.%s %s", table, rows), rowCount);
+        return Path.of(URI.create((String) computeActual(format("SELECT DISTINCT \"$path\" FROM hive.compaction.%s", table)).getOnlyValue()));
+    }
+
+    /**
+     * Runs {@code call} on a one-partition table ({@code day=a}), and while the operation waits between rewrite and
+     * verification, swaps its rewritten copy for {@code forgery}.
+     */
+    protected void compactWithForgedCopy(String table, String call, Path forgery)
+            throws Exception
+    {
+        Set<String> files = state(table).files();
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "WRITTEN:4").build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, call));
+            String operationId = (String) waitForRunningOperation(table, "COMPACT", "wrote").getField(0);
+            Path tableDirectory = Path.of(URI.create(files.iterator().next())).getParent().getParent();
+            Path copy = tableDirectory.resolve(".dredge").resolve(operationId).resolve("day=a");
+            List<Path> written = LocalDataFiles.list(copy);
+            assertThat(written).isNotEmpty();
+            for (Path file : written) {
+                Files.delete(file);
+            }
+            Files.copy(forgery, copy.resolve(forgery.getFileName()));
+            compaction.get();
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /**
+     * How many verification scans (both sides in one query) the engine ran for compactions of {@code table}.
+     */
+    protected long verificationQueries(String table)
+    {
+        return (long) computeActual(format("SELECT count(*) FROM system.runtime.queries WHERE source = 'dredge' AND query LIKE '%% UNION ALL %%' AND query LIKE '%%%s__dredge_%%'", table)).getOnlyValue();
+    }
+
+    /**
+     * Compacts {@code table} with a pause after {@code pauseAfter}, runs {@code statement} during the pause, and
+     * expects the compaction to fail with {@code failure}.
+     */
+    protected void runWhilePaused(String table, String pauseAfter, String stepPrefix, String statement, String failure)
+            throws Exception
+    {
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter).build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact(table)));
+            waitForRunningOperation(table, "COMPACT", stepPrefix);
+            assertUpdate(statement);
+            assertThatThrownBy(compaction::get).hasMessageMatching("(?s)" + failure);
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    protected Path tableDirectory(String table)
+    {
+        return tableDirectory("compaction", table);
+    }
+
+    /**
+     * Registers partition {@code day=<value>} of {@code table} at {@code location}, with {@code files} data files
+     * written by Trino into a scratch table and copied there.
+     */
+    /**
+     * Copies the data files of a new unpartitioned scratch table with {@code files} data files into {@code directory}.
+     */
+    protected void copyDataFilesOf(String scratch, Path directory, int files)
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.compaction.%s (id bigint, name varchar) WITH (format = 'PARQUET')".formatted(scratch));
+        insertBatches(scratch, "", files);
+        for (Path file : LocalDataFiles.list(tableDirectory(scratch))) {
+            Files.copy(file, directory.resolve(file.getFileName()));
+        }
+    }
+
+    protected void registerPartitionWithFilesOf(String table, String value, Path location, int files)
+            throws Exception
+    {
+        String scratch = table + "_scratch_" + value;
+        createTable(scratch, "day varchar", "ARRAY['day']", List.of("'" + value + "'"), files);
+        Files.createDirectories(location);
+        for (Path file : LocalDataFiles.list(tableDirectory(scratch).resolve("day=" + value))) {
+            Files.copy(file, location.resolve(file.getFileName()));
+        }
+        assertUpdate("CALL hive.system.register_partition('compaction', '%s', ARRAY['day'], ARRAY['%s'], '%s')".formatted(table, value, location.toUri()));
+    }
+
+    /**
+     * The first line of a text file the engine wrote, compressed (as Trino writes them by default) or not.
+     */
+    protected static String firstLine(String file)
+            throws IOException
+    {
+        InputStream input = Files.newInputStream(Path.of(URI.create(file)));
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(file.endsWith(".gz") ? new GZIPInputStream(input) : input, UTF_8))) {
+            return reader.readLine();
+        }
+    }
+
+    protected static Path copyDataFile(Path fromDirectory, Path toDirectory)
+            throws Exception
+    {
+        Path file = LocalDataFiles.list(fromDirectory).get(0);
+        return Files.copy(file, toDirectory.resolve("000000_0_copy"));
+    }
+
+    protected static String compact(String table)
+    {
+        return "CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '" + table + "')";
+    }
+
+    protected static String compact(String table, String arguments)
+    {
+        return "CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '" + table + "', " + arguments + ")";
+    }
+
+    protected String operationState(String table, String kind)
+    {
+        return (String) computeActual(format("SELECT state FROM dredge.system.operations WHERE table_name = '%s' AND kind = '%s' ORDER BY operation_id DESC LIMIT 1", table, kind)).getOnlyValue();
+    }
+
+    protected void createTable(String table, String partitionColumn, String partitionedBy, List<String> partitionValues, int filesPerPartition)
+    {
+        createTable(table, partitionColumn, partitionedBy, partitionValues, filesPerPartition, "PARQUET");
+    }
+
+    protected void createTable(String table, String partitionColumns, String partitionedBy, List<String> partitionValues, int filesPerPartition, String format)
+    {
+        assertUpdate(format("CREATE TABLE hive.compaction.%s (id bigint, name varchar, %s) WITH (format = '%s', partitioned_by = %s)", table, partitionColumns, format, partitionedBy));
+        for (String values : partitionValues) {
+            insertBatches(table, ", " + values, filesPerPartition);
+        }
+    }
+
+    protected void insertBatches(String table, String extraColumns, int batches)
+    {
+        for (int batch = 0; batch < batches; batch++) {
+            assertUpdate(format("INSERT INTO hive.compaction.%s SELECT id, 'name-' || CAST(id AS varchar)%s FROM UNNEST(sequence(%s, %s)) AS t(id)", table, extraColumns, batch * 100, batch * 100 + 99), 100);
+        }
+    }
+
+    protected TableState state(String table)
+    {
+        List<String> columns = computeActual("SHOW COLUMNS FROM hive.compaction." + table).getMaterializedRows().stream()
+                .map(row -> "\"" + row.getField(0) + "\"")
+                .toList();
+        MaterializedRow rows = computeActual(format("SELECT count(*), to_hex(checksum(ROW(%s))) FROM hive.compaction.%s", String.join(", ", columns), table)).getMaterializedRows().get(0);
+        Set<String> files = computeActual(format("SELECT DISTINCT \"$path\" FROM hive.compaction.%s", table)).getOnlyColumnAsSet().stream()
+                .map(String.class::cast)
+                .collect(java.util.stream.Collectors.toSet());
+        return new TableState(rows.getFields(), files);
+    }
+
+    protected record TableState(List<Object> rows, Set<String> files) {}
+}
