@@ -5,6 +5,7 @@ import io.trino.metastore.HiveMetastoreFactory;
 import io.trino.metastore.Table;
 import io.trino.plugin.hive.HiveConnector;
 import io.trino.testing.AbstractTestQueryFramework;
+import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.MaterializedRow;
 import io.trino.testing.QueryRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +22,9 @@ import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilege
 import static java.lang.String.format;
 
 /**
- * One Dredge query runner per test class over a real thrift metastore that lives as long as the class. Subclasses
- * add what their runner needs beyond it.
+ * A Dredge query runner over a real thrift metastore. A class that needs settings of its own ({@link #configure})
+ * gets a runner and metastore that live as long as the class; the others share one per JVM ({@link SharedCluster}),
+ * each in schemas of its own. Subclasses add what their runner needs beyond it.
  */
 public abstract class AbstractTestWithThriftMetastore
         extends AbstractTestQueryFramework
@@ -30,20 +32,66 @@ public abstract class AbstractTestWithThriftMetastore
     private Path directory;
     private ThriftMetastoreServer server;
     private LakeMetastore metastore;
+    private DistributedQueryRunner queryRunner;
+    private boolean shared;
 
     @Override
     protected final QueryRunner createQueryRunner()
             throws Exception
     {
+        if (!overrides(AbstractTestWithThriftMetastore.class, "configure", DredgeQueryRunner.Builder.class, Path.class)) {
+            SharedCluster cluster = SharedCluster.get();
+            shared = true;
+            directory = cluster.directory();
+            server = cluster.server();
+            metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
+            queryRunner = cluster.queryRunner();
+            return cluster.queryRunnerForClass();
+        }
         directory = Files.createTempDirectory("dredge-" + getClass().getSimpleName());
         server = ThriftMetastoreServer.start(directory);
         metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
-        return configure(DredgeQueryRunner.builder(metastore), directory).build();
+        queryRunner = configure(DredgeQueryRunner.builder(metastore), directory).build();
+        return queryRunner;
+    }
+
+    /**
+     * Whether this class, or one between it and {@code base}, declares the method {@code name}: a class that
+     * changes a setting needs servers of its own.
+     */
+    protected final boolean overrides(Class<?> base, String name, Class<?>... parameterTypes)
+    {
+        for (Class<?> type = getClass(); type != base; type = type.getSuperclass()) {
+            try {
+                type.getDeclaredMethod(name, parameterTypes);
+                return true;
+            }
+            catch (NoSuchMethodException e) {
+                // not this one
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether this class uses the JVM's shared metastore and query runner.
+     */
+    protected boolean sharesCluster()
+    {
+        return shared;
+    }
+
+    /**
+     * The query runner itself (the framework's {@code getDistributedQueryRunner} does not reach a shared one).
+     */
+    protected DistributedQueryRunner queryRunner()
+    {
+        return queryRunner;
     }
 
     /**
      * The runner's settings beyond the metastore; {@code directory} is the class's own, for files such as access
-     * control rules.
+     * control rules. A class that overrides this gets a metastore and runner of its own.
      */
     protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
             throws IOException
@@ -52,7 +100,7 @@ public abstract class AbstractTestWithThriftMetastore
     }
 
     /**
-     * The class's own directory: the metastore's data and log, and whatever else the class keeps.
+     * The metastore's directory (its data and log), the class's own unless it shares the cluster.
      */
     protected Path directory()
     {
@@ -89,7 +137,7 @@ public abstract class AbstractTestWithThriftMetastore
      */
     protected HiveMetastore hiveMetastore()
     {
-        return ((HiveConnector) getDistributedQueryRunner().getCoordinator().getConnector("hive")).getInjector()
+        return ((HiveConnector) queryRunner.getCoordinator().getConnector("hive")).getInjector()
                 .getInstance(HiveMetastoreFactory.class)
                 .createMetastore(Optional.empty());
     }
@@ -197,7 +245,7 @@ public abstract class AbstractTestWithThriftMetastore
     @AfterAll
     public void stopMetastore()
     {
-        if (server != null) {
+        if (server != null && !shared) {
             server.close();
         }
     }

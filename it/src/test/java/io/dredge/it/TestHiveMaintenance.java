@@ -326,7 +326,7 @@ class TestHiveMaintenance
             // two tables over one directory: Hive's compaction and cleanup of one leave the other's files alone
             List<List<Object>> compaction = rows(hive, format(RESULT, "dredge_compact_table('hm_adv', 'sa')"));
             assertThat(compaction.getFirst().subList(0, 4)).containsExactly("COMPACT", "SUCCEEDED", 0L, 1L);
-            assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE table_name = 'sa' AND kind = 'COMPACT'").getOnlyValue())
+            assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE schema_name = 'hm_adv' AND table_name = 'sa' AND kind = 'COMPACT'").getOnlyValue())
                     .contains("also read by hm_adv.sb");
             rows(hive, "SELECT dredge_cleanup('hm_adv', 'sa', '0s')");
             assertThat(trinoRows("hm_adv", "sb")).containsExactlyElementsOf(rows);

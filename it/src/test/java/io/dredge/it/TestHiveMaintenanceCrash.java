@@ -26,6 +26,13 @@ class TestHiveMaintenanceCrash
 {
     private static final String USER = "analyst";
 
+    @Override
+    protected HiveServer2Process.Builder configureHive(HiveServer2Process.Builder builder)
+    {
+        // a HiveServer2 of its own: the tests kill it
+        return builder;
+    }
+
     @Test
     public void testHiveServerKilledWhileItCompactsIsRecoveredByTrino()
             throws Exception

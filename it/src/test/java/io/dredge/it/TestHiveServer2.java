@@ -37,7 +37,7 @@ class TestHiveServer2
     public void startHiveServer()
             throws Exception
     {
-        hiveServer = HiveServer2Process.builder(directory().resolve("hiveserver2"), metastoreUri(), warehouse())
+        hiveServer = HiveServer2Process.builder(directory().resolve("hiveserver2-" + getClass().getSimpleName()), metastoreUri(), warehouse())
                 .classpath(Path.of(requiredProperty("dredge.hive.hooks.test.jar")))
                 .property("hive.exec.pre.hooks", FAILING_HOOK)
                 .start();

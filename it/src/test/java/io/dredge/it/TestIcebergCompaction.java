@@ -162,7 +162,7 @@ public class TestIcebergCompaction
         String arguments = format("target_file_size => '%sB', compaction_ratio_threshold => 10", target);
 
         assertUpdate(compact("sizes", arguments + ", dry_run => true"));
-        assertThat(computeActual("SELECT partitions_planned, files_before FROM dredge.system.operations WHERE table_name = 'sizes' AND state = 'PLANNED'").getMaterializedRows().get(0).getFields())
+        assertThat(computeActual("SELECT partitions_planned, files_before FROM dredge.system.operations WHERE schema_name = 'ice' AND table_name = 'sizes' AND state = 'PLANNED'").getMaterializedRows().get(0).getFields())
                 .containsExactly(1L, 4L);
 
         assertUpdate(compact("sizes", arguments));
@@ -428,7 +428,7 @@ public class TestIcebergCompaction
 
     private Optional<String> runningStep(String table)
     {
-        return computeActual(format("SELECT step FROM dredge.system.operations WHERE table_name = '%s' AND state = 'RUNNING'", table)).getOnlyColumn()
+        return computeActual(format("SELECT step FROM dredge.system.operations WHERE schema_name = '%s' AND table_name = '%s' AND state = 'RUNNING'", SCHEMA, table)).getOnlyColumn()
                 .map(String.class::cast)
                 .findFirst();
     }

@@ -1,0 +1,109 @@
+package io.dredge.it;
+
+import io.trino.testing.DistributedQueryRunner;
+import io.trino.testing.QueryRunner;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The thrift metastore and Dredge query runner that every test class of a JVM without settings of its own uses, and
+ * the HiveServer2 over them that every such Hive class uses: starting them takes longer than many classes' tests.
+ * Each class keeps to its own schemas. Stopped when the JVM (a surefire fork) exits.
+ */
+final class SharedCluster
+{
+    private static SharedCluster instance;
+
+    private final Path directory;
+    private final ThriftMetastoreServer server;
+    private final DistributedQueryRunner queryRunner;
+    private Optional<HiveServer2Process> hiveServer = Optional.empty();
+
+    private SharedCluster(Path directory, ThriftMetastoreServer server, DistributedQueryRunner queryRunner)
+    {
+        this.directory = requireNonNull(directory, "directory is null");
+        this.server = requireNonNull(server, "server is null");
+        this.queryRunner = requireNonNull(queryRunner, "queryRunner is null");
+    }
+
+    static synchronized SharedCluster get()
+            throws Exception
+    {
+        if (instance == null) {
+            Path directory = Files.createTempDirectory("dredge-shared");
+            ThriftMetastoreServer server = ThriftMetastoreServer.start(directory);
+            DistributedQueryRunner queryRunner;
+            try {
+                queryRunner = DredgeQueryRunner.builder(new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse())).build();
+            }
+            catch (Exception | Error e) {
+                server.close();
+                throw e;
+            }
+            instance = new SharedCluster(directory, server, queryRunner);
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "dredge-shared-cluster-shutdown"));
+        }
+        return instance;
+    }
+
+    Path directory()
+    {
+        return directory;
+    }
+
+    ThriftMetastoreServer server()
+    {
+        return server;
+    }
+
+    DistributedQueryRunner queryRunner()
+    {
+        return queryRunner;
+    }
+
+    /**
+     * The query runner for a test class: Trino's test framework closes its class's runner after the class, and this
+     * one outlives every class.
+     */
+    QueryRunner queryRunnerForClass()
+    {
+        return (QueryRunner) Proxy.newProxyInstance(QueryRunner.class.getClassLoader(), new Class<?>[] {QueryRunner.class}, (proxy, method, arguments) -> {
+            if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                return null;
+            }
+            try {
+                return method.invoke(queryRunner, arguments);
+            }
+            catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    /**
+     * HiveServer2 with Dredge installed and no settings beyond it, over the shared metastore and warehouse.
+     */
+    synchronized HiveServer2Process hiveServer()
+            throws Exception
+    {
+        if (hiveServer.isEmpty()) {
+            hiveServer = Optional.of(HiveServer2Process.builder(directory.resolve("hiveserver2-shared"), server.uri(), server.warehouse())
+                    .withDredgeHooks()
+                    .start());
+        }
+        return hiveServer.orElseThrow();
+    }
+
+    private synchronized void close()
+    {
+        hiveServer.ifPresent(HiveServer2Process::close);
+        queryRunner.close();
+        server.close();
+    }
+}
