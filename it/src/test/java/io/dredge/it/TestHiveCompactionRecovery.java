@@ -35,7 +35,9 @@ public class TestHiveCompactionRecovery
     public void testEveryCrashPointLeavesOriginalRowsAndRecovers()
             throws Exception
     {
-        List<String> crashPoints = List.of("PLANNED", "WRITTEN", "VERIFIED", "PARTITION_SWAPPED:1", "PARTITION_SWAPPED:2", "BEFORE_COMPLETION");
+        // every crash point runs on the core's fast tier (TestHiveCompactionProtocol in procedures-core); here the two
+        // that need a real engine most: a partial swap that Trino reads and recover undoes, and a finished copy recover keeps
+        List<String> crashPoints = List.of("PARTITION_SWAPPED:1", "BEFORE_COMPLETION");
         for (int i = 0; i < crashPoints.size(); i++) {
             String crashPoint = crashPoints.get(i);
             String table = "crash_" + i;
@@ -57,9 +59,9 @@ public class TestHiveCompactionRecovery
 
             assertQueryFails(compact(table), ".*has an unfinished compact operation .*CALL dredge.system.recover.*");
             assertThat(marker).exists();
-            // before any swap there is nothing to roll back; after one, the compaction is unfinished
+            // after a swap the compaction is unfinished
             assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => '" + table + "')",
-                    ".*(has no compaction to roll back|is unfinished: run recover instead).*");
+                    ".*is unfinished: run recover instead.*");
 
             assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', table_name => '" + table + "')");
             assertThat(marker).doesNotExist();

@@ -20,7 +20,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The {@link Metastore} port over maps: schemas, tables and partitions kept as the calls leave them, for the core's
- * fast tier. Full Hive definitions (columns with comments, serdes) are not kept: the calls that need them fail.
+ * fast tier. A table's full Hive definition (column types, serde) is kept only when a test gives one, and copied with
+ * the table by {@link #createTableLike}; without one, the calls that need it fail.
  */
 public final class InMemoryMetastore
         implements Metastore
@@ -28,6 +29,7 @@ public final class InMemoryMetastore
     private final Map<String, String> schemas = new ConcurrentHashMap<>();
     private final Map<TableReference, TableDescriptor> tables = new ConcurrentHashMap<>();
     private final Map<TableReference, Map<String, PartitionDescriptor>> partitions = new ConcurrentHashMap<>();
+    private final Map<TableReference, HiveTableDefinition> definitions = new ConcurrentHashMap<>();
 
     public void createSchema(String name, String location)
     {
@@ -41,6 +43,24 @@ public final class InMemoryMetastore
         Map<String, PartitionDescriptor> byName = new LinkedHashMap<>();
         tablePartitions.forEach(partition -> byName.put(partition.name(), partition));
         partitions.put(table.table(), byName);
+        definitions.remove(table.table());
+    }
+
+    /**
+     * A table with its full definition, which the preflight of compaction reads (its skipped lines).
+     */
+    public void createTable(TableDescriptor table, List<PartitionDescriptor> tablePartitions, HiveTableDefinition definition)
+    {
+        createTable(table, tablePartitions);
+        definitions.put(table.table(), requireNonNull(definition, "definition is null"));
+    }
+
+    /**
+     * What an engine's {@code INSERT} does for a partition the table does not have yet: registers it where it wrote it.
+     */
+    public void addPartition(TableReference table, PartitionDescriptor partition)
+    {
+        requireNonNull(partitions.get(table), () -> "no table " + table).put(partition.name(), partition);
     }
 
     @Override
@@ -95,7 +115,11 @@ public final class InMemoryMetastore
     @Override
     public Optional<HiveTableDefinition> getTableDefinition(TableReference table)
     {
-        throw new UnsupportedOperationException("the in-memory metastore keeps no full table definitions");
+        if (!tables.containsKey(table)) {
+            return Optional.empty();
+        }
+        return Optional.of(Optional.ofNullable(definitions.get(table))
+                .orElseThrow(() -> new UnsupportedOperationException("the in-memory metastore was given no full definition of " + table)));
     }
 
     @Override
@@ -152,6 +176,8 @@ public final class InMemoryMetastore
         TableDescriptor like = tables.get(source);
         tables.put(target, withLocationAndParameters(like, target, location, parameters));
         partitions.put(target, new LinkedHashMap<>());
+        Optional.ofNullable(definitions.get(source)).ifPresent(definition -> definitions.put(target, new HiveTableDefinition(
+                definition.dataColumns(), definition.partitionColumns(), definition.storage(), HiveTableDefinition.copyParameters(definition.parameters(), external, parameters), external)));
     }
 
     @Override
@@ -168,6 +194,7 @@ public final class InMemoryMetastore
     {
         tables.remove(table);
         partitions.remove(table);
+        definitions.remove(table);
     }
 
     @Override

@@ -146,6 +146,8 @@ public final class NioFileStore
         if (Files.exists(path(target))) {
             return false;
         }
+        // as the engines' adapters do (HDFS wants the new parent to exist)
+        Files.createDirectories(path(target).getParent());
         Files.move(path(source), path(target), StandardCopyOption.ATOMIC_MOVE);
         return true;
     }
