@@ -42,18 +42,12 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Safe compaction of a Hive (non-Iceberg) table. At every instant each partition's location holds a complete
- * copy of its rows and the metastore points every partition at one complete copy:
+ * copy of its rows and the metastore points every partition at one complete copy.
  *
- * <ol>
- * <li>plan: choose the partitions that need compaction and journal their exact input files;</li>
- * <li>write: the engine copies them into a staging table whose data lives in a hidden directory of the table;</li>
- * <li>verify: row count (and checksum) per partition, staging against original;</li>
- * <li>swap: per partition, re-list the original (a concurrent writer leaves that partition as it was) and point
- * the metastore at the copy, journaling each swap;</li>
- * <li>finish: a backup table points at the original data until cleanup.</li>
- * </ol>
- *
- * A failure undoes what was done; a crash leaves the journal saying how far it got, for {@link Recovery}.
+ * <p>The protocol's steps are those numbered in {@code docs/compaction.md} ("How compact_table works"), and the
+ * methods here name the step they take: {@link #compact} the preflight and, through the {@link OperationFrame}, the
+ * lock (steps 1 and 2); the run the plan, write, verify, swap and finish (steps 3 to 7). A failure undoes what was
+ * done; a crash leaves the journal saying how far it got, for {@link Recovery}.
  */
 public final class HiveCompaction
 {
@@ -80,6 +74,9 @@ public final class HiveCompaction
         this.verification = new CopyVerification(context, sql);
     }
 
+    /**
+     * Steps 1 (preflight) and 2 (lock), then the run.
+     */
     public OperationRecord compact(TableDescriptor descriptor, CompactionOptions options)
     {
         TableReference table = descriptor.table();
@@ -151,7 +148,7 @@ public final class HiveCompaction
         }
 
         /**
-         * Step 2: see {@link HiveCompactionPlanner}.
+         * Step 3 (plan): see {@link HiveCompactionPlanner}.
          */
         private List<PartitionRecord> plan()
         {
@@ -162,7 +159,7 @@ public final class HiveCompaction
         }
 
         /**
-         * Step 3: the engine copies the planned partitions into the staging table, sized to the target file size.
+         * Step 4 (write): the engine copies the planned partitions into the staging table, sized to the target file size.
          * Meanwhile the backup table is made over the planned partitions' original data: a metastore call that
          * would otherwise wait for the rewrite, or the rewrite for it.
          */
@@ -196,7 +193,7 @@ public final class HiveCompaction
         }
 
         /**
-         * Step 4: each staging partition must hold exactly the original's rows, and the original's files must be
+         * Step 5 (verify): each staging partition must hold exactly the original's rows, and the original's files must be
          * those planned; otherwise that partition is skipped and keeps its rows where they are.
          */
         private void verify()
@@ -216,7 +213,7 @@ public final class HiveCompaction
         }
 
         /**
-         * Step 5: partition by partition, point the metastore at the verified copy. The original's files are
+         * Step 6 (swap): partition by partition, point the metastore at the verified copy. The original's files are
          * listed again just before and just after each swap: a writer that added or removed a file meanwhile
          * means the swap is undone for that partition, which keeps every row it wrote.
          */
@@ -267,7 +264,7 @@ public final class HiveCompaction
         }
 
         /**
-         * Step 6: the backup table keeps only the swapped partitions (none: it goes), staging data of skipped
+         * Step 7 (finish): the backup table keeps only the swapped partitions (none: it goes), staging data of skipped
          * partitions is deleted (the staging table's metadata went during the swaps), and the engine flushes its
          * caches of the table.
          */

@@ -43,20 +43,12 @@ import static java.util.stream.Collectors.joining;
 
 /**
  * Compaction of an Iceberg table. Iceberg commits atomically, so the engine's own {@code optimize} rewrites and swaps;
- * Dredge plans, bounds {@code optimize} to the plan, journals, and verifies:
+ * Dredge plans, bounds {@code optimize} to the plan, journals, and verifies.
  *
- * <ol>
- * <li>plan: from the current snapshot's metadata, the partitions that need compaction and their small files; the
- * snapshot and the plan are journaled before {@code optimize} runs;</li>
- * <li>optimize: restricted to exactly the planned partitions ({@code "$partition" IN (...)}, AND-ed with the user's
- * partition filter) and to files below the plan's small-file bound;</li>
- * <li>settle: the {@code replace} snapshot that {@code optimize} committed is found in the table's lineage (commits
- * by others may come before or after it) and journaled, then compared with its own parent using time travel. A
- * verified snapshot is kept. One that is not is rolled back to its parent while nothing was committed after it; with
- * later commits it is left in place and the journal says so, since rolling back would discard them.</li>
- * </ol>
- *
- * A crash leaves the journal {@code RUNNING} with the snapshots known so far; {@link #recover} settles it the same way.
+ * <p>The steps carry the numbers of the Hive protocol's steps they stand for in {@code docs/compaction.md} ("Iceberg
+ * tables"): the lock (step 2), plan (3), write with {@code optimize} (4) and verify, which settles the committed
+ * snapshot (5); each method below names its step. A crash leaves the journal {@code RUNNING} with the snapshots
+ * known so far; {@link #recover} settles it as step 5 would.
  */
 public final class IcebergCompaction
 {
@@ -76,6 +68,9 @@ public final class IcebergCompaction
         this.dialect = context.engine().dialect();
     }
 
+    /**
+     * Plans (step 3) before taking the table (step 2), whose journal record then holds the plan; then steps 4 and 5.
+     */
     public OperationRecord compact(TableDescriptor table, CompactionOptions options)
     {
         requireTrino(context, "compacted");
@@ -202,7 +197,7 @@ public final class IcebergCompaction
     }
 
     /**
-     * Step 1: the partitions whose files the policy says need compaction, each with its small files, and the
+     * Step 3 (plan): the partitions whose files the policy says need compaction, each with its small files, and the
      * snapshot they were read from.
      */
     private OperationRecord plan(TableDescriptor table, IcebergTableMetadata metadata, CompactionOptions options, OperationRecord record)
@@ -257,7 +252,7 @@ public final class IcebergCompaction
     }
 
     /**
-     * Step 2: the engine rewrites the small files of exactly the planned partitions, as the plan defined small.
+     * Step 4 (write): the engine rewrites the small files of exactly the planned partitions, as the plan defined small.
      */
     private void optimize(TableDescriptor table, Run run, CompactionOptions options)
     {
@@ -287,7 +282,7 @@ public final class IcebergCompaction
     }
 
     /**
-     * Step 3: finds the snapshot {@code optimize} committed, journals it, verifies it against its parent, and keeps or
+     * Step 5 (verify): finds the snapshot {@code optimize} committed, journals it, verifies it against its parent, and keeps or
      * undoes it. Returns the finished record.
      */
     private OperationRecord settle(TableDescriptor table, Run run, Verification verification, boolean byRecover)
