@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
+import io.dredge.core.journal.CompactionDetails;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
@@ -82,7 +83,7 @@ public final class HiveCompaction
         TableReference table = descriptor.table();
         OperationGuard.requireCompactableHiveTable(descriptor);
         guard.requireRelocatableMetastore(descriptor);
-        Run run = new Run(descriptor, options, OperationRecord.start(OperationKind.COMPACT, table, context.user(), Optional.empty(), context.clock().instant()));
+        Run run = new Run(descriptor, options, OperationRecord.start(OperationKind.COMPACT, table, context.user(), Optional.empty(), CompactionDetails.unplanned(), context.clock().instant()));
         if (options.dryRun()) {
             return run.dryRun();
         }
@@ -119,7 +120,7 @@ public final class HiveCompaction
         OperationRecord dryRun()
         {
             List<PartitionRecord> plan = plan();
-            record = record.withStep("dry run: would compact %s of %s partitions, %s files".formatted(plan.size(), record.partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum()))
+            record = record.withStep("dry run: would compact %s of %s partitions, %s files".formatted(plan.size(), record.compaction().partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum()))
                     .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
             context.journal().save(record);
             return record;
@@ -128,9 +129,9 @@ public final class HiveCompaction
         OperationRecord execute()
         {
             List<PartitionRecord> plan = plan();
-            save(record.withStep("planned %s of %s partitions, %s files".formatted(plan.size(), record.partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum())));
+            save(record.withStep("planned %s of %s partitions, %s files".formatted(plan.size(), record.compaction().partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum())));
             context.faults().reached(ProtocolStep.PLANNED, 1);
-            if (record.partitionsIn(PartitionState.PLANNED).isEmpty()) {
+            if (record.compaction().partitionsIn(PartitionState.PLANNED).isEmpty()) {
                 return finish();
             }
             write();
@@ -153,7 +154,7 @@ public final class HiveCompaction
         private List<PartitionRecord> plan()
         {
             HiveCompactionPlanner.Plan plan = planner.plan(table, options, stagingRoot);
-            record = record.withPlan(options.verification().sqlName(), plan.considered(), plan.partitions()).withStaging(stagingTable, stagingRoot);
+            record = record.withCompaction(details -> details.withPlan(options.verification().sqlName(), plan.considered(), plan.partitions()).withStaging(stagingTable, stagingRoot));
             log.info("compaction {} of {}: {} of {} partitions need compaction", record.id(), table.table(), plan.partitions().size(), plan.considered());
             return plan.partitions();
         }
@@ -165,7 +166,7 @@ public final class HiveCompaction
          */
         private void write()
         {
-            save(record.withBackupTable(BackupTables.backupTableName(record)).withStep("writing %s partitions into %s".formatted(partitionNames().size(), stagingTable)));
+            save(record.withCompaction(details -> details.withBackupTable(BackupTables.backupTableName(record))).withStep("writing %s partitions into %s".formatted(partitionNames().size(), stagingTable)));
             TableReference staging = new TableReference(table.table().schemaName(), stagingTable);
             OperationRecord writing = record;
             backedUp = ImmutableSet.copyOf(partitionNames());
@@ -176,7 +177,7 @@ public final class HiveCompaction
                                 sql.copyInto(table, stagingTable, partitionNames()),
                                 context.writeSizing().sessionProperties(context.catalog(), options.policy().targetFileSizeBytes()));
                     },
-                    () -> new BackupTables(context).create(table, writing, writing.partitionsIn(PartitionState.PLANNED)),
+                    () -> new BackupTables(context).create(table, writing, writing.compaction().partitionsIn(PartitionState.PLANNED)),
                     context.besideExecutor());
             if (table.partitioned()) {
                 // the engine chose where each partition went: record what the metastore says
@@ -184,9 +185,9 @@ public final class HiveCompaction
                 for (PartitionDescriptor partition : context.metastore().getPartitions(staging, partitionNames())) {
                     locations.put(partition.name(), partition.location());
                 }
-                record = record.mapPartitions(partition -> locations.containsKey(partition.name().orElseThrow())
+                record = record.withCompaction(details -> details.mapPartitions(partition -> locations.containsKey(partition.name().orElseThrow())
                         ? partition.withStagingLocation(locations.get(partition.name().orElseThrow()))
-                        : partition);
+                        : partition));
             }
             save(record.withStep("wrote %s rows into %s".formatted(rows, stagingTable)));
             log.info("compaction {} of {}: wrote {} rows into {}", record.id(), table.table(), rows, stagingTable);
@@ -199,17 +200,17 @@ public final class HiveCompaction
         private void verify()
         {
             save(record.withStep("verifying %s partitions (%s)".formatted(partitionNames().size(), options.verification().sqlName())));
-            List<PartitionRecord> planned = record.partitionsIn(PartitionState.PLANNED);
+            List<PartitionRecord> planned = record.compaction().partitionsIn(PartitionState.PLANNED);
             CopyVerification.Outcome outcome = verification.verify(table, stagingTable, planned, options.verification());
             Map<Optional<String>, PartitionRecord> results = outcome.partitions().stream().collect(toImmutableMap(PartitionRecord::name, partition -> partition));
-            record = record.mapPartitions(partition -> results.getOrDefault(partition.name(), partition));
-            long verified = record.partitionsIn(PartitionState.VERIFIED).size();
+            record = record.withCompaction(details -> details.mapPartitions(partition -> results.getOrDefault(partition.name(), partition)));
+            long verified = record.compaction().partitionsIn(PartitionState.VERIFIED).size();
             save(record.withStep("verified %s partitions, skipped %s%s".formatted(
                     verified,
-                    record.partitionsIn(PartitionState.SKIPPED).size(),
+                    record.compaction().partitionsIn(PartitionState.SKIPPED).size(),
                     outcome.countedFromFooters() == 0 ? "" : "; %s partitions counted from file footers".formatted(outcome.countedFromFooters()))));
             log.info("compaction {} of {}: {} partitions verified, {} skipped, {} counted from file footers",
-                    record.id(), table.table(), verified, record.partitionsIn(PartitionState.SKIPPED).size(), outcome.countedFromFooters());
+                    record.id(), table.table(), verified, record.compaction().partitionsIn(PartitionState.SKIPPED).size(), outcome.countedFromFooters());
         }
 
         /**
@@ -219,7 +220,7 @@ public final class HiveCompaction
          */
         private void swap()
         {
-            List<PartitionRecord> toSwap = record.partitionsIn(PartitionState.VERIFIED);
+            List<PartitionRecord> toSwap = record.compaction().partitionsIn(PartitionState.VERIFIED);
             int swapped = 0;
             for (List<PartitionRecord> batch : Lists.partition(toSwap, SWAP_BATCH_SIZE)) {
                 requireTableHeld();
@@ -248,7 +249,7 @@ public final class HiveCompaction
                         }
                     }
                     PartitionRecord result = changed.map(partition::skipped).orElseGet(() -> partition.withState(PartitionState.SWAPPED));
-                    record = record.mapPartitions(current -> current.name().equals(partition.name()) ? result : current);
+                    record = record.withCompaction(details -> details.mapPartitions(current -> current.name().equals(partition.name()) ? result : current));
                     if (result.state() == PartitionState.SWAPPED) {
                         swapped++;
                         save(record.withStep("swapped %s (%s of %s)".formatted(partition.displayName(), swapped, toSwap.size())));
@@ -271,15 +272,15 @@ public final class HiveCompaction
         private OperationRecord finish()
         {
             requireTableHeld();
-            List<PartitionRecord> swapped = record.partitionsIn(PartitionState.SWAPPED);
-            if (record.backupTable().isPresent()) {
+            List<PartitionRecord> swapped = record.compaction().partitionsIn(PartitionState.SWAPPED);
+            if (record.compaction().backupTable().isPresent()) {
                 BackupTables backups = new BackupTables(context);
                 if (swapped.isEmpty()) {
                     backups.drop(record);
-                    save(record.withoutBackupTable());
+                    save(record.withCompaction(CompactionDetails::withoutBackupTable));
                 }
                 else if (table.partitioned()) {
-                    backups.dropPartitions(record, record.partitions().stream()
+                    backups.dropPartitions(record, record.compaction().partitions().stream()
                             .filter(partition -> partition.state() != PartitionState.SWAPPED && backedUp.contains(groupKey(partition)))
                             .collect(toImmutableList()));
                 }
@@ -303,7 +304,7 @@ public final class HiveCompaction
             context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
             String summary = "compacted %s of %s partitions: %s files -> %s files".formatted(
                     swapped.size(),
-                    record.partitionsConsidered(),
+                    record.compaction().partitionsConsidered(),
                     swapped.stream().mapToLong(partition -> partition.inputFiles().size()).sum(),
                     swapped.stream().mapToLong(partition -> partition.outputFiles().size()).sum())
                     + (late == 0 ? "" : "; moved %s files written concurrently into the compacted partitions".formatted(late))
@@ -319,7 +320,7 @@ public final class HiveCompaction
          */
         private String skippedSummary()
         {
-            List<PartitionRecord> skipped = record.partitionsIn(PartitionState.SKIPPED);
+            List<PartitionRecord> skipped = record.compaction().partitionsIn(PartitionState.SKIPPED);
             if (skipped.isEmpty()) {
                 return "";
             }
@@ -352,7 +353,7 @@ public final class HiveCompaction
          */
         private List<String> partitionNames()
         {
-            return record.partitionsIn(PartitionState.PLANNED).stream()
+            return record.compaction().partitionsIn(PartitionState.PLANNED).stream()
                     .map(partition -> partition.name().orElse(""))
                     .collect(toImmutableList());
         }
