@@ -18,27 +18,24 @@ public final class BackupRecovery
 
     public static String markFailed(MaintenanceContext context, OperationRecord backup)
     {
-        Optional<String> manifestLocation = backup.stagingLocation();
-        if (manifestLocation.isEmpty()) {
-            return "no manifest was written";
-        }
+        String manifestLocation = backup.backup().manifestLocation();
         byte[] json;
         try {
-            Optional<byte[]> content = context.fileStore().readFile(manifestLocation.get());
+            Optional<byte[]> content = context.fileStore().readFile(manifestLocation);
             if (content.isEmpty()) {
                 return "no manifest was written";
             }
             json = content.get();
         }
         catch (IOException e) {
-            throw new UncheckedIOException("failed to read " + manifestLocation.get(), e);
+            throw new UncheckedIOException("failed to read " + manifestLocation, e);
         }
         BackupManifest manifest = BackupManifestCodec.fromJson(json);
         if (manifest.state() != BackupState.RUNNING) {
             return "backup %s is %s".formatted(manifest.name(), manifest.state());
         }
         BackupManifest failed = manifest.withState(BackupState.FAILED, Optional.of("interrupted; closed by recover (operation %s)".formatted(backup.id())));
-        BackupRepository catalog = BackupRepository.ofManifest(context.fileStore(), manifestLocation.get());
+        BackupRepository catalog = BackupRepository.ofManifest(context.fileStore(), manifestLocation);
         catalog.write(failed);
         if (!Locations.samePath(catalog.root(), manifest.repository())) {
             new BackupRepository(context.fileStore(), manifest.repository()).write(failed);

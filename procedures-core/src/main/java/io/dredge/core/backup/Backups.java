@@ -5,6 +5,7 @@ import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
 import io.dredge.core.iceberg.IcebergBackupPlan;
 import io.dredge.core.iceberg.IcebergBackupPlanner;
+import io.dredge.core.journal.BackupDetails;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
@@ -97,10 +98,8 @@ public final class Backups
         definition.ifPresent(hive -> requireReadAlike(descriptor, hive));
 
         // the journal names the manifest, so that recover can mark a backup that died as failed
-        OperationRecord record = OperationRecord.buildFrom(OperationRecord.start(OperationKind.BACKUP, table, context.user(), Optional.empty(), context.clock().instant()))
-                .step("planning backup " + backupName)
-                .stagingLocation(Optional.of(catalog.manifestLocation(backupName)))
-                .build();
+        OperationRecord record = OperationRecord.start(OperationKind.BACKUP, table, context.user(), Optional.empty(), new BackupDetails(catalog.manifestLocation(backupName)), context.clock().instant())
+                .withStep("planning backup " + backupName);
         BackupManifest started = new BackupManifest(BackupManifest.CURRENT_FORMAT_VERSION, backupName, BackupState.RUNNING, repository.root(),
                 (iceberg ? context.icebergCatalog() : context.catalog()).orElse(""), table, descriptor.tableType(),
                 icebergPlan.map(IcebergBackupPlan::tableLocation).orElseGet(() -> descriptor.location().orElseThrow()), context.clock().instant(), context.user(),

@@ -60,10 +60,10 @@ final class BackupTables
      */
     void relocate(OperationRecord record)
     {
-        List<PartitionRecord> parked = record.partitionsIn(PartitionState.SWAPPED).stream()
+        List<PartitionRecord> parked = record.compaction().partitionsIn(PartitionState.SWAPPED).stream()
                 .filter(partition -> partition.parkedLocation().isPresent())
                 .toList();
-        if (record.backupTable().isEmpty() || parked.isEmpty()) {
+        if (record.compaction().backupTable().isEmpty() || parked.isEmpty()) {
             return;
         }
         if (parked.get(0).name().isEmpty()) {
@@ -90,7 +90,7 @@ final class BackupTables
 
     private static TableReference backupOf(OperationRecord record)
     {
-        return new TableReference(record.table().schemaName(), record.backupTable().orElseThrow());
+        return new TableReference(record.table().schemaName(), record.compaction().backupTable().orElseThrow());
     }
 
     private static Map<String, String> roleOf(OperationRecord record)
@@ -100,7 +100,7 @@ final class BackupTables
 
     void drop(OperationRecord record)
     {
-        if (record.backupTable().isPresent()) {
+        if (record.compaction().backupTable().isPresent()) {
             context.metastore().dropTableKeepingData(backupOf(record));
         }
     }

@@ -4,6 +4,8 @@ import com.google.common.base.Suppliers;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import io.dredge.core.DredgeException;
+import io.dredge.core.journal.CompactionDetails;
+import io.dredge.core.journal.OperationDetails;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
@@ -89,7 +91,7 @@ public final class Cleanup
 
     private OperationRecord cleanup(OperationRecord compaction)
     {
-        OperationRecord record = OperationRecord.start(OperationKind.CLEANUP, compaction.table(), context.user(), Optional.of(compaction.id()), context.clock().instant());
+        OperationRecord record = OperationRecord.start(OperationKind.CLEANUP, compaction.table(), context.user(), Optional.of(compaction.id()), OperationDetails.NONE, context.clock().instant());
         Optional<TableDescriptor> table = context.metastore().getTable(compaction.table());
         table.ifPresent(guard::requireWriteAccess);
         return frame.holdIfPresent(table, record, () -> {
@@ -110,11 +112,12 @@ public final class Cleanup
      */
     static Optional<String> otherReaders(LocationReaders readers, OperationRecord compaction)
     {
-        if (compaction.icebergSnapshots().isPresent()) {
+        CompactionDetails details = compaction.compaction();
+        if (details.icebergSnapshots().isPresent()) {
             return Optional.empty();
         }
-        Optional<TableReference> backupTable = compaction.backupTable().map(name -> new TableReference(compaction.table().schemaName(), name));
-        for (PartitionRecord partition : compaction.compactedPartitions()) {
+        Optional<TableReference> backupTable = details.backupTable().map(name -> new TableReference(compaction.table().schemaName(), name));
+        for (PartitionRecord partition : details.compactedPartitions()) {
             for (String location : ImmutableSet.of(partition.originalDataLocation(), partition.originalLocation())) {
                 List<LocationReaders.Reader> others = readers.atOrBelow(location).stream()
                         .filter(reader -> !reader.table().equals(compaction.table()) && !backupTable.equals(Optional.of(reader.table())))
@@ -145,7 +148,7 @@ public final class Cleanup
     private OperationRecord skipped(OperationRecord compaction, String reason)
     {
         String message = "skipped compaction %s: %s; nothing was deleted".formatted(compaction.id(), reason);
-        OperationRecord record = OperationRecord.start(OperationKind.CLEANUP, compaction.table(), context.user(), Optional.of(compaction.id()), context.clock().instant())
+        OperationRecord record = OperationRecord.start(OperationKind.CLEANUP, compaction.table(), context.user(), Optional.of(compaction.id()), OperationDetails.NONE, context.clock().instant())
                 .withStep(message)
                 .finished(OperationState.FAILED, Optional.of(message), context.clock().instant());
         context.journal().save(record);
@@ -176,11 +179,12 @@ public final class Cleanup
      */
     String deleteOriginals(OperationRecord compaction)
     {
-        if (compaction.icebergSnapshots().isPresent()) {
+        CompactionDetails details = compaction.compaction();
+        if (details.icebergSnapshots().isPresent()) {
             // the snapshot before the compaction still references its files: Iceberg's expire_snapshots and
             // remove_orphan_files decide when they go, never a listing of the table's directory
             return "closed the rollback window of compaction %s; deleted nothing: the files of snapshot %s stay until Iceberg's expire_snapshots and remove_orphan_files remove them"
-                    .formatted(compaction.id(), compaction.icebergSnapshots().get().before());
+                    .formatted(compaction.id(), details.icebergSnapshots().get().before());
         }
         new BackupTables(context).drop(compaction);
         Map<String, String> current = context.metastore().getTable(compaction.table()).isPresent()
@@ -194,7 +198,7 @@ public final class Cleanup
         OriginalsParking parking = new OriginalsParking(context);
         Set<String> read = locationsReadBy(compaction.table());
         try {
-            for (PartitionRecord partition : compaction.compactedPartitions()) {
+            for (PartitionRecord partition : details.compactedPartitions()) {
                 String dataLocation = partition.originalDataLocation();
                 if (read.contains(Locations.comparablePath(dataLocation))) {
                     // the table reads the original data again (changed by hand): its files are live data
@@ -224,8 +228,8 @@ public final class Cleanup
                     parking.removeIfNoData(partition.originalLocation());
                 }
             }
-            if (compaction.stagingLocation().isPresent()) {
-                parking.removeIfNoData(OriginalsParking.parkingRoot(compaction.stagingLocation().get()));
+            if (details.stagingLocation().isPresent()) {
+                parking.removeIfNoData(OriginalsParking.parkingRoot(details.stagingLocation().get()));
             }
         }
         catch (IOException e) {

@@ -96,14 +96,14 @@ final class CompactionUndo
     {
         OriginalsParking parking = new OriginalsParking(context);
         LateFiles lateFiles = new LateFiles(context);
-        OperationRecord removed = record.mapPartitions(partition -> {
+        OperationRecord removed = record.withCompaction(details -> details.mapPartitions(partition -> {
             parking.unpark(partition);
             if (partition.state() != PartitionState.SWAPPED) {
                 return partition;
             }
             lateFiles.returnToOriginal(record.id(), partition);
             return partition.withState(PartitionState.RESTORED).withParkedLocation(Optional.empty());
-        });
+        }));
         new BackupTables(context).drop(record);
         removeStaging(removed, true);
         log.warn("operation {}: {} was dropped while it ran; removed its staging and backup tables and copies", record.id(), record.table());
@@ -117,7 +117,7 @@ final class CompactionUndo
     OperationRecord restore(OperationRecord record)
     {
         Map<String, String> current = currentLocations(record);
-        OperationRecord restored = record.mapPartitions(partition -> {
+        OperationRecord restored = record.withCompaction(details -> details.mapPartitions(partition -> {
             if (partition.stagingLocation().equals(current.get(partition.displayName()))) {
                 // the original files go back where the partition will read them before it does
                 new OriginalsParking(context).unpark(partition);
@@ -131,13 +131,13 @@ final class CompactionUndo
                 return partition.withState(PartitionState.RESTORED).withParkedLocation(Optional.empty());
             }
             return partition;
-        });
+        }));
         new BackupTables(context).drop(record);
         removeStaging(restored, true);
-        if (!restored.partitionsIn(PartitionState.RESTORED).isEmpty()) {
+        if (!restored.compaction().partitionsIn(PartitionState.RESTORED).isEmpty()) {
             flushMetadataCache(record.table());
         }
-        return restored.withStep("restored %s partitions to their original data".formatted(restored.partitionsIn(PartitionState.RESTORED).size()));
+        return restored.withStep("restored %s partitions to their original data".formatted(restored.compaction().partitionsIn(PartitionState.RESTORED).size()));
     }
 
     /**
@@ -176,7 +176,7 @@ final class CompactionUndo
      */
     void dropStagingTable(OperationRecord record)
     {
-        record.stagingTable()
+        record.compaction().stagingTable()
                 .map(name -> new TableReference(record.table().schemaName(), name))
                 .ifPresent(staging -> context.metastore().dropTableKeepingData(staging));
     }
@@ -185,14 +185,14 @@ final class CompactionUndo
     {
         try {
             if (everything) {
-                if (record.stagingLocation().isPresent()) {
-                    context.fileStore().deleteDirectory(record.stagingLocation().get());
+                if (record.compaction().stagingLocation().isPresent()) {
+                    context.fileStore().deleteDirectory(record.compaction().stagingLocation().get());
                     // original files were moved back before: what is left of the parking is empty directories
-                    new OriginalsParking(context).removeIfNoData(OriginalsParking.parkingRoot(record.stagingLocation().get()));
+                    new OriginalsParking(context).removeIfNoData(OriginalsParking.parkingRoot(record.compaction().stagingLocation().get()));
                 }
                 return;
             }
-            for (PartitionRecord partition : record.partitions()) {
+            for (PartitionRecord partition : record.compaction().partitions()) {
                 if (partition.state() != PartitionState.SWAPPED && partition.name().isPresent()) {
                     context.fileStore().deleteDirectory(partition.stagingLocation());
                 }
@@ -215,7 +215,7 @@ final class CompactionUndo
             table.location().ifPresent(location -> locations.put(PartitionRecord.WHOLE_TABLE, location));
             return locations;
         }
-        List<String> names = record.partitions().stream()
+        List<String> names = record.compaction().partitions().stream()
                 .flatMap(partition -> partition.name().stream())
                 .collect(toImmutableList());
         for (PartitionDescriptor partition : context.metastore().getPartitions(table.table(), names)) {
@@ -262,11 +262,11 @@ final class CompactionUndo
     private static OperationRecord follow(OperationRecord record, TableDescriptor renamed)
     {
         OperationRecord named = record.withTable(renamed.table());
-        if (record.stagingLocation().isEmpty() || renamed.location().isEmpty()) {
+        if (record.compaction().stagingLocation().isEmpty() || renamed.location().isEmpty()) {
             return named;
         }
         String suffix = "/" + HiveCompaction.STAGING_DIRECTORY + "/" + record.id();
-        String stagingRoot = record.stagingLocation().get();
+        String stagingRoot = record.compaction().stagingLocation().get();
         if (!stagingRoot.endsWith(suffix)) {
             return named;
         }
@@ -280,7 +280,7 @@ final class CompactionUndo
         UnaryOperator<String> rebase = path -> Locations.isBelow(oldLocation, path) || Locations.samePath(oldLocation, path)
                 ? Locations.withoutTrailingSlash(newLocation) + Locations.pathPart(path).substring(Locations.comparablePath(oldLocation).length())
                 : path;
-        return named.withStaging(record.stagingTable().orElseThrow(), rebase.apply(stagingRoot))
-                .mapPartitions(partition -> partition.withLocations(rebase));
+        return named.withCompaction(details -> details.withStaging(details.stagingTable().orElseThrow(), rebase.apply(stagingRoot))
+                .mapPartitions(partition -> partition.withLocations(rebase)));
     }
 }

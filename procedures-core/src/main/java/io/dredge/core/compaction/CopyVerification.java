@@ -21,7 +21,7 @@ import static com.google.common.collect.ImmutableList.toImmutableList;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Step 4 of {@link HiveCompaction}: each rewritten partition must hold exactly the original's rows (count, and the
+ * Step 5 (verify) of {@link HiveCompaction}: each rewritten partition must hold exactly the original's rows (count, and the
  * row checksum unless only counts are asked for), and the original's files must still be those planned; otherwise
  * the partition is skipped and keeps its rows where they are.
  */

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
+import io.dredge.core.journal.CompactionDetails;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
@@ -42,18 +43,12 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Safe compaction of a Hive (non-Iceberg) table. At every instant each partition's location holds a complete
- * copy of its rows and the metastore points every partition at one complete copy:
+ * copy of its rows and the metastore points every partition at one complete copy.
  *
- * <ol>
- * <li>plan: choose the partitions that need compaction and journal their exact input files;</li>
- * <li>write: the engine copies them into a staging table whose data lives in a hidden directory of the table;</li>
- * <li>verify: row count (and checksum) per partition, staging against original;</li>
- * <li>swap: per partition, re-list the original (a concurrent writer leaves that partition as it was) and point
- * the metastore at the copy, journaling each swap;</li>
- * <li>finish: a backup table points at the original data until cleanup.</li>
- * </ol>
- *
- * A failure undoes what was done; a crash leaves the journal saying how far it got, for {@link Recovery}.
+ * <p>The protocol's steps are those numbered in {@code docs/compaction.md} ("How compact_table works"), and the
+ * methods here name the step they take: {@link #compact} the preflight and, through the {@link OperationFrame}, the
+ * lock (steps 1 and 2); the run the plan, write, verify, swap and finish (steps 3 to 7). A failure undoes what was
+ * done; a crash leaves the journal saying how far it got, for {@link Recovery}.
  */
 public final class HiveCompaction
 {
@@ -80,12 +75,15 @@ public final class HiveCompaction
         this.verification = new CopyVerification(context, sql);
     }
 
+    /**
+     * Steps 1 (preflight) and 2 (lock), then the run.
+     */
     public OperationRecord compact(TableDescriptor descriptor, CompactionOptions options)
     {
         TableReference table = descriptor.table();
         OperationGuard.requireCompactableHiveTable(descriptor);
         guard.requireRelocatableMetastore(descriptor);
-        Run run = new Run(descriptor, options, OperationRecord.start(OperationKind.COMPACT, table, context.user(), Optional.empty(), context.clock().instant()));
+        Run run = new Run(descriptor, options, OperationRecord.start(OperationKind.COMPACT, table, context.user(), Optional.empty(), CompactionDetails.unplanned(), context.clock().instant()));
         if (options.dryRun()) {
             return run.dryRun();
         }
@@ -122,7 +120,7 @@ public final class HiveCompaction
         OperationRecord dryRun()
         {
             List<PartitionRecord> plan = plan();
-            record = record.withStep("dry run: would compact %s of %s partitions, %s files".formatted(plan.size(), record.partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum()))
+            record = record.withStep("dry run: would compact %s of %s partitions, %s files".formatted(plan.size(), record.compaction().partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum()))
                     .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
             context.journal().save(record);
             return record;
@@ -131,9 +129,9 @@ public final class HiveCompaction
         OperationRecord execute()
         {
             List<PartitionRecord> plan = plan();
-            save(record.withStep("planned %s of %s partitions, %s files".formatted(plan.size(), record.partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum())));
+            save(record.withStep("planned %s of %s partitions, %s files".formatted(plan.size(), record.compaction().partitionsConsidered(), plan.stream().mapToLong(p -> p.inputFiles().size()).sum())));
             context.faults().reached(ProtocolStep.PLANNED, 1);
-            if (record.partitionsIn(PartitionState.PLANNED).isEmpty()) {
+            if (record.compaction().partitionsIn(PartitionState.PLANNED).isEmpty()) {
                 return finish();
             }
             write();
@@ -151,24 +149,24 @@ public final class HiveCompaction
         }
 
         /**
-         * Step 2: see {@link HiveCompactionPlanner}.
+         * Step 3 (plan): see {@link HiveCompactionPlanner}.
          */
         private List<PartitionRecord> plan()
         {
             HiveCompactionPlanner.Plan plan = planner.plan(table, options, stagingRoot);
-            record = record.withPlan(options.verification().sqlName(), plan.considered(), plan.partitions()).withStaging(stagingTable, stagingRoot);
+            record = record.withCompaction(details -> details.withPlan(options.verification().sqlName(), plan.considered(), plan.partitions()).withStaging(stagingTable, stagingRoot));
             log.info("compaction {} of {}: {} of {} partitions need compaction", record.id(), table.table(), plan.partitions().size(), plan.considered());
             return plan.partitions();
         }
 
         /**
-         * Step 3: the engine copies the planned partitions into the staging table, sized to the target file size.
+         * Step 4 (write): the engine copies the planned partitions into the staging table, sized to the target file size.
          * Meanwhile the backup table is made over the planned partitions' original data: a metastore call that
          * would otherwise wait for the rewrite, or the rewrite for it.
          */
         private void write()
         {
-            save(record.withBackupTable(BackupTables.backupTableName(record)).withStep("writing %s partitions into %s".formatted(partitionNames().size(), stagingTable)));
+            save(record.withCompaction(details -> details.withBackupTable(BackupTables.backupTableName(record))).withStep("writing %s partitions into %s".formatted(partitionNames().size(), stagingTable)));
             TableReference staging = new TableReference(table.table().schemaName(), stagingTable);
             OperationRecord writing = record;
             backedUp = ImmutableSet.copyOf(partitionNames());
@@ -179,7 +177,7 @@ public final class HiveCompaction
                                 sql.copyInto(table, stagingTable, partitionNames()),
                                 context.writeSizing().sessionProperties(context.catalog(), options.policy().targetFileSizeBytes()));
                     },
-                    () -> new BackupTables(context).create(table, writing, writing.partitionsIn(PartitionState.PLANNED)),
+                    () -> new BackupTables(context).create(table, writing, writing.compaction().partitionsIn(PartitionState.PLANNED)),
                     context.besideExecutor());
             if (table.partitioned()) {
                 // the engine chose where each partition went: record what the metastore says
@@ -187,42 +185,42 @@ public final class HiveCompaction
                 for (PartitionDescriptor partition : context.metastore().getPartitions(staging, partitionNames())) {
                     locations.put(partition.name(), partition.location());
                 }
-                record = record.mapPartitions(partition -> locations.containsKey(partition.name().orElseThrow())
+                record = record.withCompaction(details -> details.mapPartitions(partition -> locations.containsKey(partition.name().orElseThrow())
                         ? partition.withStagingLocation(locations.get(partition.name().orElseThrow()))
-                        : partition);
+                        : partition));
             }
             save(record.withStep("wrote %s rows into %s".formatted(rows, stagingTable)));
             log.info("compaction {} of {}: wrote {} rows into {}", record.id(), table.table(), rows, stagingTable);
         }
 
         /**
-         * Step 4: each staging partition must hold exactly the original's rows, and the original's files must be
+         * Step 5 (verify): each staging partition must hold exactly the original's rows, and the original's files must be
          * those planned; otherwise that partition is skipped and keeps its rows where they are.
          */
         private void verify()
         {
             save(record.withStep("verifying %s partitions (%s)".formatted(partitionNames().size(), options.verification().sqlName())));
-            List<PartitionRecord> planned = record.partitionsIn(PartitionState.PLANNED);
+            List<PartitionRecord> planned = record.compaction().partitionsIn(PartitionState.PLANNED);
             CopyVerification.Outcome outcome = verification.verify(table, stagingTable, planned, options.verification());
             Map<Optional<String>, PartitionRecord> results = outcome.partitions().stream().collect(toImmutableMap(PartitionRecord::name, partition -> partition));
-            record = record.mapPartitions(partition -> results.getOrDefault(partition.name(), partition));
-            long verified = record.partitionsIn(PartitionState.VERIFIED).size();
+            record = record.withCompaction(details -> details.mapPartitions(partition -> results.getOrDefault(partition.name(), partition)));
+            long verified = record.compaction().partitionsIn(PartitionState.VERIFIED).size();
             save(record.withStep("verified %s partitions, skipped %s%s".formatted(
                     verified,
-                    record.partitionsIn(PartitionState.SKIPPED).size(),
+                    record.compaction().partitionsIn(PartitionState.SKIPPED).size(),
                     outcome.countedFromFooters() == 0 ? "" : "; %s partitions counted from file footers".formatted(outcome.countedFromFooters()))));
             log.info("compaction {} of {}: {} partitions verified, {} skipped, {} counted from file footers",
-                    record.id(), table.table(), verified, record.partitionsIn(PartitionState.SKIPPED).size(), outcome.countedFromFooters());
+                    record.id(), table.table(), verified, record.compaction().partitionsIn(PartitionState.SKIPPED).size(), outcome.countedFromFooters());
         }
 
         /**
-         * Step 5: partition by partition, point the metastore at the verified copy. The original's files are
+         * Step 6 (swap): partition by partition, point the metastore at the verified copy. The original's files are
          * listed again just before and just after each swap: a writer that added or removed a file meanwhile
          * means the swap is undone for that partition, which keeps every row it wrote.
          */
         private void swap()
         {
-            List<PartitionRecord> toSwap = record.partitionsIn(PartitionState.VERIFIED);
+            List<PartitionRecord> toSwap = record.compaction().partitionsIn(PartitionState.VERIFIED);
             int swapped = 0;
             for (List<PartitionRecord> batch : Lists.partition(toSwap, SWAP_BATCH_SIZE)) {
                 requireTableHeld();
@@ -251,7 +249,7 @@ public final class HiveCompaction
                         }
                     }
                     PartitionRecord result = changed.map(partition::skipped).orElseGet(() -> partition.withState(PartitionState.SWAPPED));
-                    record = record.mapPartitions(current -> current.name().equals(partition.name()) ? result : current);
+                    record = record.withCompaction(details -> details.mapPartitions(current -> current.name().equals(partition.name()) ? result : current));
                     if (result.state() == PartitionState.SWAPPED) {
                         swapped++;
                         save(record.withStep("swapped %s (%s of %s)".formatted(partition.displayName(), swapped, toSwap.size())));
@@ -267,22 +265,22 @@ public final class HiveCompaction
         }
 
         /**
-         * Step 6: the backup table keeps only the swapped partitions (none: it goes), staging data of skipped
+         * Step 7 (finish): the backup table keeps only the swapped partitions (none: it goes), staging data of skipped
          * partitions is deleted (the staging table's metadata went during the swaps), and the engine flushes its
          * caches of the table.
          */
         private OperationRecord finish()
         {
             requireTableHeld();
-            List<PartitionRecord> swapped = record.partitionsIn(PartitionState.SWAPPED);
-            if (record.backupTable().isPresent()) {
+            List<PartitionRecord> swapped = record.compaction().partitionsIn(PartitionState.SWAPPED);
+            if (record.compaction().backupTable().isPresent()) {
                 BackupTables backups = new BackupTables(context);
                 if (swapped.isEmpty()) {
                     backups.drop(record);
-                    save(record.withoutBackupTable());
+                    save(record.withCompaction(CompactionDetails::withoutBackupTable));
                 }
                 else if (table.partitioned()) {
-                    backups.dropPartitions(record, record.partitions().stream()
+                    backups.dropPartitions(record, record.compaction().partitions().stream()
                             .filter(partition -> partition.state() != PartitionState.SWAPPED && backedUp.contains(groupKey(partition)))
                             .collect(toImmutableList()));
                 }
@@ -306,7 +304,7 @@ public final class HiveCompaction
             context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
             String summary = "compacted %s of %s partitions: %s files -> %s files".formatted(
                     swapped.size(),
-                    record.partitionsConsidered(),
+                    record.compaction().partitionsConsidered(),
                     swapped.stream().mapToLong(partition -> partition.inputFiles().size()).sum(),
                     swapped.stream().mapToLong(partition -> partition.outputFiles().size()).sum())
                     + (late == 0 ? "" : "; moved %s files written concurrently into the compacted partitions".formatted(late))
@@ -322,7 +320,7 @@ public final class HiveCompaction
          */
         private String skippedSummary()
         {
-            List<PartitionRecord> skipped = record.partitionsIn(PartitionState.SKIPPED);
+            List<PartitionRecord> skipped = record.compaction().partitionsIn(PartitionState.SKIPPED);
             if (skipped.isEmpty()) {
                 return "";
             }
@@ -355,7 +353,7 @@ public final class HiveCompaction
          */
         private List<String> partitionNames()
         {
-            return record.partitionsIn(PartitionState.PLANNED).stream()
+            return record.compaction().partitionsIn(PartitionState.PLANNED).stream()
                     .map(partition -> partition.name().orElse(""))
                     .collect(toImmutableList());
         }

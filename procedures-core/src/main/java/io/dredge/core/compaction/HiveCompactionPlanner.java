@@ -26,7 +26,7 @@ import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Step 2 of {@link HiveCompaction}: the partitions (or the whole table) whose files the policy says need compaction,
+ * Step 3 (plan) of {@link HiveCompaction}: the partitions (or the whole table) whose files the policy says need compaction,
  * each with its exact input files, the files the engines read; those the protocol must leave alone are planned as
  * skipped, with the reason.
  */

@@ -6,8 +6,9 @@ import com.google.common.collect.Sets;
 import io.dredge.core.DredgeException;
 import io.dredge.core.iceberg.IcebergTableMetadata.IcebergSnapshot;
 import io.dredge.core.iceberg.IcebergTableMetadata;
+import io.dredge.core.journal.CompactionDetails.IcebergSnapshots;
+import io.dredge.core.journal.CompactionDetails;
 import io.dredge.core.journal.OperationKind;
-import io.dredge.core.journal.OperationRecord.IcebergSnapshots;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionRecord;
@@ -43,20 +44,12 @@ import static java.util.stream.Collectors.joining;
 
 /**
  * Compaction of an Iceberg table. Iceberg commits atomically, so the engine's own {@code optimize} rewrites and swaps;
- * Dredge plans, bounds {@code optimize} to the plan, journals, and verifies:
+ * Dredge plans, bounds {@code optimize} to the plan, journals, and verifies.
  *
- * <ol>
- * <li>plan: from the current snapshot's metadata, the partitions that need compaction and their small files; the
- * snapshot and the plan are journaled before {@code optimize} runs;</li>
- * <li>optimize: restricted to exactly the planned partitions ({@code "$partition" IN (...)}, AND-ed with the user's
- * partition filter) and to files below the plan's small-file bound;</li>
- * <li>settle: the {@code replace} snapshot that {@code optimize} committed is found in the table's lineage (commits
- * by others may come before or after it) and journaled, then compared with its own parent using time travel. A
- * verified snapshot is kept. One that is not is rolled back to its parent while nothing was committed after it; with
- * later commits it is left in place and the journal says so, since rolling back would discard them.</li>
- * </ol>
- *
- * A crash leaves the journal {@code RUNNING} with the snapshots known so far; {@link #recover} settles it the same way.
+ * <p>The steps carry the numbers of the Hive protocol's steps they stand for in {@code docs/compaction.md} ("Iceberg
+ * tables"): the lock (step 2), plan (3), write with {@code optimize} (4) and verify, which settles the committed
+ * snapshot (5); each method below names its step. A crash leaves the journal {@code RUNNING} with the snapshots
+ * known so far; {@link #recover} settles it as step 5 would.
  */
 public final class IcebergCompaction
 {
@@ -76,16 +69,19 @@ public final class IcebergCompaction
         this.dialect = context.engine().dialect();
     }
 
+    /**
+     * Plans (step 3) before taking the table (step 2), whose journal record then holds the plan; then steps 4 and 5.
+     */
     public OperationRecord compact(TableDescriptor table, CompactionOptions options)
     {
         requireTrino(context, "compacted");
         options.partitionFilter().ifPresent(filter -> CompactionSql.requireSelfContainedExpression(dialect, filter));
         IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
-        Run run = new Run(plan(table, metadata, options, OperationRecord.start(OperationKind.COMPACT, table.table(), context.user(), Optional.empty(), context.clock().instant())
+        Run run = new Run(plan(table, metadata, options, OperationRecord.start(OperationKind.COMPACT, table.table(), context.user(), Optional.empty(), CompactionDetails.unplanned(), context.clock().instant())
                 .withTableIdentity(metadata.identity())));
         if (options.dryRun()) {
             OperationRecord planned = run.record.withStep("dry run: would compact %s of %s partitions, %s files%s".formatted(
-                            run.record.partitionsIn(PartitionState.PLANNED).size(), run.record.partitionsConsidered(), plannedFiles(run.record).size(), fromSnapshot(run.record)))
+                            run.record.compaction().partitionsIn(PartitionState.PLANNED).size(), run.record.compaction().partitionsConsidered(), plannedFiles(run.record).size(), fromSnapshot(run.record)))
                     .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
             context.journal().save(planned);
             return planned;
@@ -94,7 +90,7 @@ public final class IcebergCompaction
         // journals the plan and the snapshot it was made from, before optimize can commit anything
         OperationRecord finished = frame.hold(table, run.record, () -> {
             context.faults().reached(ProtocolStep.PLANNED, 1);
-            if (run.record.partitionsIn(PartitionState.PLANNED).isEmpty()) {
+            if (run.record.compaction().partitionsIn(PartitionState.PLANNED).isEmpty()) {
                 return run.finish(OperationState.SUCCEEDED, "nothing to compact" + fromSnapshot(run.record));
             }
             optimize(table, run, options);
@@ -123,12 +119,13 @@ public final class IcebergCompaction
         }
         TableDescriptor table = context.metastore().getTable(compaction.table()).orElseThrow();
         Run run = new Run(compaction);
-        if (compaction.icebergSnapshots().isEmpty()) {
+        CompactionDetails details = compaction.compaction();
+        if (details.icebergSnapshots().isEmpty()) {
             // journaled by a version that recorded the snapshot only after optimize; it never got that far
             run.finish(OperationState.RECOVERED, compaction.step() + " (interrupted before optimize; the table was not changed)");
             return "closed interrupted Iceberg compaction " + compaction.id();
         }
-        OperationRecord settled = settle(table, run, compaction.verification().map(Verification::parse).orElse(Verification.CHECKSUM), true);
+        OperationRecord settled = settle(table, run, details.verification().map(Verification::parse).orElse(Verification.CHECKSUM), true);
         return "%s Iceberg compaction %s: %s".formatted(switch (settled.state()) {
             case SUCCEEDED -> "verified and kept";
             case RECOVERED -> "undid";
@@ -144,7 +141,7 @@ public final class IcebergCompaction
     {
         requireTrino(context, "rolled back");
         TableIdentity.requireSame(context, table, compaction);
-        IcebergSnapshots snapshots = compaction.icebergSnapshots().orElseThrow();
+        IcebergSnapshots snapshots = compaction.compaction().icebergSnapshots().orElseThrow();
         long snapshot = snapshots.after()
                 .orElseThrow(() -> new DredgeException(UNSAFE, "nothing to roll back on %s: compaction %s committed no snapshot".formatted(table.table(), compaction.id())));
         long parent = snapshots.afterParent()
@@ -163,7 +160,7 @@ public final class IcebergCompaction
 
     private static OperationRecord rolledBack(OperationRecord compaction)
     {
-        return compaction.mapPartitions(partition -> partition.state() == PartitionState.SWAPPED ? partition.withState(PartitionState.RESTORED) : partition)
+        return compaction.withCompaction(details -> details.mapPartitions(partition -> partition.state() == PartitionState.SWAPPED ? partition.withState(PartitionState.RESTORED) : partition))
                 .withState(OperationState.ROLLED_BACK);
     }
 
@@ -175,7 +172,7 @@ public final class IcebergCompaction
     {
         requireTrino(context, "recovered");
         TableDescriptor table = context.metastore().getTable(compaction.table()).orElseThrow();
-        Optional<Long> snapshot = compaction.icebergSnapshots().flatMap(IcebergSnapshots::after);
+        Optional<Long> snapshot = compaction.compaction().icebergSnapshots().flatMap(IcebergSnapshots::after);
         Optional<String> otherTable = TableIdentity.mismatch(context, compaction);
         String outcome;
         OperationState state = OperationState.SUCCEEDED;
@@ -202,7 +199,7 @@ public final class IcebergCompaction
     }
 
     /**
-     * Step 1: the partitions whose files the policy says need compaction, each with its small files, and the
+     * Step 3 (plan): the partitions whose files the policy says need compaction, each with its small files, and the
      * snapshot they were read from.
      */
     private OperationRecord plan(TableDescriptor table, IcebergTableMetadata metadata, CompactionOptions options, OperationRecord record)
@@ -230,12 +227,12 @@ public final class IcebergCompaction
                             : partition;
                 })
                 .collect(toImmutableList());
-        OperationRecord withPlan = record.withPlan(options.verification().sqlName(), Math.max(files.size(), metadata.partitioned() ? 0 : 1), planned);
+        OperationRecord withPlan = record.withCompaction(details -> details.withPlan(options.verification().sqlName(), Math.max(files.size(), metadata.partitioned() ? 0 : 1), planned));
         OperationRecord from = metadata.currentSnapshotId()
-                .map(snapshot -> withPlan.withIcebergSnapshots(IcebergSnapshots.planned(snapshot)))
+                .map(snapshot -> withPlan.withCompaction(details -> details.withIcebergSnapshots(IcebergSnapshots.planned(snapshot))))
                 .orElse(withPlan);
         return from.withStep("planned %s of %s partitions, %s files%s".formatted(
-                from.partitionsIn(PartitionState.PLANNED).size(), from.partitionsConsidered(), plannedFiles(from).size(), fromSnapshot(from)));
+                from.compaction().partitionsIn(PartitionState.PLANNED).size(), from.compaction().partitionsConsidered(), plannedFiles(from).size(), fromSnapshot(from)));
     }
 
     private Set<Optional<String>> matching(TableDescriptor table, long snapshot, String filter, List<Optional<String>> candidates)
@@ -257,11 +254,11 @@ public final class IcebergCompaction
     }
 
     /**
-     * Step 2: the engine rewrites the small files of exactly the planned partitions, as the plan defined small.
+     * Step 4 (write): the engine rewrites the small files of exactly the planned partitions, as the plan defined small.
      */
     private void optimize(TableDescriptor table, Run run, CompactionOptions options)
     {
-        List<String> partitions = run.record.partitionsIn(PartitionState.PLANNED).stream()
+        List<String> partitions = run.record.compaction().partitionsIn(PartitionState.PLANNED).stream()
                 .flatMap(partition -> partition.name().stream())
                 .collect(toImmutableList());
         // a file is small below the bound; optimize takes files up to and including its threshold
@@ -272,7 +269,7 @@ public final class IcebergCompaction
                 .collect(joining(" AND "));
         String optimize = "ALTER TABLE %s EXECUTE optimize(file_size_threshold => %s)%s".formatted(
                 name(table), dialect.stringLiteral(threshold + "B"), where.isEmpty() ? "" : " WHERE " + where);
-        run.save(run.record.withStep("optimizing %s partitions from snapshot %s".formatted(run.record.partitionsIn(PartitionState.PLANNED).size(), run.snapshots().before())));
+        run.save(run.record.withStep("optimizing %s partitions from snapshot %s".formatted(run.record.compaction().partitionsIn(PartitionState.PLANNED).size(), run.snapshots().before())));
         try {
             context.engine().update(optimize, context.writeSizing().sessionProperties(context.icebergCatalog(), options.policy().targetFileSizeBytes()));
         }
@@ -287,7 +284,7 @@ public final class IcebergCompaction
     }
 
     /**
-     * Step 3: finds the snapshot {@code optimize} committed, journals it, verifies it against its parent, and keeps or
+     * Step 5 (verify): finds the snapshot {@code optimize} committed, journals it, verifies it against its parent, and keeps or
      * undoes it. Returns the finished record.
      */
     private OperationRecord settle(TableDescriptor table, Run run, Verification verification, boolean byRecover)
@@ -307,7 +304,7 @@ public final class IcebergCompaction
         }
         IcebergSnapshot snapshot = committed.get();
         long parent = snapshot.parentId().orElseThrow(() -> new IllegalStateException("snapshot %s of %s has no parent".formatted(snapshot.id(), table.table())));
-        run.save(run.record.withIcebergSnapshots(snapshots.committed(snapshot.id(), Optional.of(parent)))
+        run.save(run.record.withCompaction(details -> details.withIcebergSnapshots(snapshots.committed(snapshot.id(), Optional.of(parent))))
                 .withStep("verifying snapshot %s against its parent %s (%s)".formatted(snapshot.id(), parent, verification.sqlName())));
         context.faults().reached(ProtocolStep.VERIFYING, 1);
         if (!metadata.inCurrentLineage(snapshot.id())) {
@@ -318,7 +315,7 @@ public final class IcebergCompaction
         IcebergVerification.Result result = new IcebergVerification(context)
                 .compare(table, metadata, parent, snapshot.id(), Sets.union(removed.keySet(), added.keySet()), verification);
         context.faults().reached(ProtocolStep.VERIFIED, 1);
-        OperationRecord compacted = run.record.withPartitions(compacted(run.record, removed, added, result.rows()));
+        OperationRecord compacted = run.record.withCompaction(details -> details.withPartitions(compacted(run.record, removed, added, result.rows())));
         if (result.same()) {
             run.save(compacted.withStep("verified snapshot %s against %s".formatted(snapshot.id(), parent)));
             context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
@@ -361,10 +358,10 @@ public final class IcebergCompaction
     private RuntimeException failed(TableDescriptor table, Run run, RuntimeException error)
     {
         try {
-            Optional<Long> committed = run.record.icebergSnapshots().isEmpty() ? Optional.empty() : run.snapshots().after()
+            Optional<Long> committed = run.record.compaction().icebergSnapshots().isEmpty() ? Optional.empty() : run.snapshots().after()
                     .or(() -> findCompaction(read(table), run.snapshots().before(), plannedFiles(run.record)).map(IcebergSnapshot::id));
             if (committed.isPresent()) {
-                run.save(run.record.withIcebergSnapshots(run.snapshots().committed(committed.get(), run.snapshots().afterParent()))
+                run.save(run.record.withCompaction(details -> details.withIcebergSnapshots(run.snapshots().committed(committed.get(), run.snapshots().afterParent())))
                         .withStep("stopped after optimize committed snapshot %s, before it was verified or undone: %s".formatted(committed.get(), error.getMessage())));
                 return new DredgeException(UNSAFE, "compaction %s of %s stopped after optimize committed snapshot %s, before it was verified or undone (%s); run CALL dredge.system.recover(schema_name => '%s', table_name => '%s')"
                         .formatted(run.record.id(), table.table(), committed.get(), error.getMessage(), table.table().schemaName(), table.table().tableName()), error);
@@ -397,8 +394,8 @@ public final class IcebergCompaction
     {
         List<PartitionRecord> partitions = new ArrayList<>();
         Set<Optional<String>> changed = Sets.union(removed.keySet(), added.keySet());
-        Optional<String> location = record.partitions().stream().map(PartitionRecord::originalLocation).findFirst();
-        for (PartitionRecord partition : record.partitions()) {
+        Optional<String> location = record.compaction().partitions().stream().map(PartitionRecord::originalLocation).findFirst();
+        for (PartitionRecord partition : record.compaction().partitions()) {
             if (partition.state() == PartitionState.PLANNED && !changed.contains(partition.name())) {
                 partitions.add(partition.skipped("optimize left its files as they were"));
             }
@@ -444,7 +441,7 @@ public final class IcebergCompaction
 
     private static Set<TableFile> plannedFiles(OperationRecord record)
     {
-        return record.partitions().stream()
+        return record.compaction().partitions().stream()
                 .flatMap(partition -> partition.inputFiles().stream())
                 .collect(toImmutableSet());
     }
@@ -456,7 +453,7 @@ public final class IcebergCompaction
 
     private static String fromSnapshot(OperationRecord record)
     {
-        return record.icebergSnapshots().map(snapshots -> " (snapshot %s)".formatted(snapshots.before())).orElse(": the table has no snapshot");
+        return record.compaction().icebergSnapshots().map(snapshots -> " (snapshot %s)".formatted(snapshots.before())).orElse(": the table has no snapshot");
     }
 
     /**
@@ -473,7 +470,7 @@ public final class IcebergCompaction
 
         IcebergSnapshots snapshots()
         {
-            return record.icebergSnapshots().orElseThrow();
+            return record.compaction().icebergSnapshots().orElseThrow();
         }
 
         void save(OperationRecord updated)

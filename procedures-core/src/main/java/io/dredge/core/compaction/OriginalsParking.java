@@ -51,19 +51,19 @@ final class OriginalsParking
      */
     static Optional<String> parkedLocation(TableDescriptor table, OperationRecord record, PartitionRecord partition)
     {
-        if (table.location().isEmpty() || record.stagingLocation().isEmpty()) {
+        if (table.location().isEmpty() || record.compaction().stagingLocation().isEmpty()) {
             return Optional.empty();
         }
         if (partition.name().isEmpty()) {
             // an unpartitioned table's directory is where a table of its name would be created after a rename
-            String parked = parkingRoot(record.stagingLocation().get());
+            String parked = parkingRoot(record.compaction().stagingLocation().get());
             return Locations.isBelow(partition.originalLocation(), parked) ? Optional.empty() : Optional.of(parked);
         }
         String usual = Locations.child(table.location().get(), partition.name().get());
         if (!Locations.samePath(usual, partition.originalLocation())) {
             return Optional.empty();
         }
-        return Optional.of(Locations.child(parkingRoot(record.stagingLocation().get()), partition.name().get()));
+        return Optional.of(Locations.child(parkingRoot(record.compaction().stagingLocation().get()), partition.name().get()));
     }
 
     /**
@@ -152,11 +152,11 @@ final class OriginalsParking
      */
     OperationRecord parkSwapped(TableDescriptor table, OperationRecord record)
     {
-        OperationRecord journaled = record.mapPartitions(partition -> partition.state() == PartitionState.SWAPPED && partition.parkedLocation().isEmpty()
+        OperationRecord journaled = record.withCompaction(details -> details.mapPartitions(partition -> partition.state() == PartitionState.SWAPPED && partition.parkedLocation().isEmpty()
                 ? partition.withParkedLocation(parkedLocation(table, record, partition))
-                : partition);
+                : partition));
         context.journal().save(journaled);
-        for (PartitionRecord partition : journaled.partitionsIn(PartitionState.SWAPPED)) {
+        for (PartitionRecord partition : journaled.compaction().partitionsIn(PartitionState.SWAPPED)) {
             if (partition.parkedLocation().isPresent()) {
                 park(journaled.id(), partition);
             }

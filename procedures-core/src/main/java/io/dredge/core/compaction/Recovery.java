@@ -3,6 +3,8 @@ package io.dredge.core.compaction;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.DredgeException;
 import io.dredge.core.backup.BackupRecovery;
+import io.dredge.core.journal.CompactionDetails;
+import io.dredge.core.journal.OperationDetails;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
@@ -108,7 +110,7 @@ public final class Recovery
 
     private OperationRecord run(TableReference table, Function<String, List<OperationRecord>> unfinishedOperations)
     {
-        OperationRecord record = OperationRecord.start(OperationKind.RECOVER, table, context.user(), Optional.empty(), context.clock().instant());
+        OperationRecord record = OperationRecord.start(OperationKind.RECOVER, table, context.user(), Optional.empty(), OperationDetails.NONE, context.clock().instant());
         return frame.claim(table, record, () -> {
             ImmutableList.Builder<String> outcomes = ImmutableList.builder();
             for (OperationRecord operation : unfinishedOperations.apply(record.id())) {
@@ -133,7 +135,7 @@ public final class Recovery
             case COMPACT -> recoverCompaction(operation);
             case ROLLBACK -> {
                 OperationRecord target = targetOf(operation);
-                if (target.icebergSnapshots().isPresent()) {
+                if (target.compaction().icebergSnapshots().isPresent()) {
                     yield new IcebergCompaction(context).recoverRollback(operation, target);
                 }
                 context.journal().save(undo.restore(target).withState(OperationState.ROLLED_BACK));
@@ -161,29 +163,31 @@ public final class Recovery
 
     private String recoverCompaction(OperationRecord compaction)
     {
-        if (compaction.icebergSnapshots().isPresent() || context.metastore().getTable(compaction.table()).map(table -> table.tableType() == TableType.ICEBERG).orElse(false)) {
+        CompactionDetails details = compaction.compaction();
+        if (details.icebergSnapshots().isPresent() || context.metastore().getTable(compaction.table()).map(table -> table.tableType() == TableType.ICEBERG).orElse(false)) {
             return new IcebergCompaction(context).recover(compaction);
         }
         Optional<TableDescriptor> held = new HeldTable(context).locate(compaction);
         boolean inPlace = held.map(table -> table.table().equals(compaction.table())).orElse(false);
         boolean allSwapped = inPlace
-                && !compaction.partitionsIn(PartitionState.SWAPPED).isEmpty()
-                && compaction.partitionsIn(PartitionState.VERIFIED).isEmpty()
-                && compaction.partitionsIn(PartitionState.PLANNED).isEmpty();
+                && !details.partitionsIn(PartitionState.SWAPPED).isEmpty()
+                && details.partitionsIn(PartitionState.VERIFIED).isEmpty()
+                && details.partitionsIn(PartitionState.PLANNED).isEmpty();
         if (allSwapped) {
             // every verified partition already reads the new copy: finishing is the smaller step
             TableDescriptor table = held.orElseThrow();
-            OperationRecord withBackup = compaction.withBackupTable(compaction.backupTable().orElseGet(() -> BackupTables.backupTableName(compaction)));
+            String backupTable = details.backupTable().orElseGet(() -> BackupTables.backupTableName(compaction));
+            OperationRecord withBackup = compaction.withCompaction(current -> current.withBackupTable(backupTable));
             withBackup = new OriginalsParking(context).parkSwapped(table, withBackup);
-            new BackupTables(context).create(table, withBackup, withBackup.partitionsIn(PartitionState.SWAPPED));
+            new BackupTables(context).create(table, withBackup, withBackup.compaction().partitionsIn(PartitionState.SWAPPED));
             undo.removeStaging(withBackup, false);
-            finish(withBackup, OperationState.SUCCEEDED, "compacted %s partitions (finished by recover)".formatted(compaction.partitionsIn(PartitionState.SWAPPED).size()));
+            finish(withBackup, OperationState.SUCCEEDED, "compacted %s partitions (finished by recover)".formatted(details.partitionsIn(PartitionState.SWAPPED).size()));
             return "finished compaction " + compaction.id();
         }
         // a table renamed or dropped meanwhile is not finished under a name that no longer means it: undone
         OperationRecord restored = undo.undo(compaction, held);
         finish(restored, OperationState.RECOVERED, restored.step() + " (undone by recover)");
-        return "undid compaction %s (%s partitions restored)".formatted(compaction.id(), restored.partitionsIn(PartitionState.RESTORED).size());
+        return "undid compaction %s (%s partitions restored)".formatted(compaction.id(), restored.compaction().partitionsIn(PartitionState.RESTORED).size());
     }
 
     private OperationRecord targetOf(OperationRecord operation)

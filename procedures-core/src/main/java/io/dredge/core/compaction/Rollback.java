@@ -1,6 +1,7 @@
 package io.dredge.core.compaction;
 
 import io.dredge.core.DredgeException;
+import io.dredge.core.journal.OperationDetails;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
@@ -56,17 +57,17 @@ public final class Rollback
         OperationRecord target = findTarget(table, compactionId);
         TableIdentity.requireSame(context, descriptor, target);
         guard.requireWriteAccess(descriptor);
-        OperationRecord record = OperationRecord.start(OperationKind.ROLLBACK, table, context.user(), Optional.of(target.id()), context.clock().instant());
+        OperationRecord record = OperationRecord.start(OperationKind.ROLLBACK, table, context.user(), Optional.of(target.id()), OperationDetails.NONE, context.clock().instant());
         return frame.hold(descriptor, record, () -> {
-            String summary = "restored %s partitions of compaction %s to their original files".formatted(target.compactedPartitions().size(), target.id());
-            if (target.icebergSnapshots().isPresent()) {
+            String summary = "restored %s partitions of compaction %s to their original files".formatted(target.compaction().compactedPartitions().size(), target.id());
+            if (target.compaction().icebergSnapshots().isPresent()) {
                 OperationRecord rolledBack = new IcebergCompaction(context).rollBack(descriptor, target);
                 context.journal().save(rolledBack);
                 summary = "%s of compaction %s".formatted(rolledBack.step(), target.id());
             }
             else {
                 requireSafe(target);
-                context.journal().save(record.withStep("restoring %s partitions of compaction %s".formatted(target.compactedPartitions().size(), target.id())));
+                context.journal().save(record.withStep("restoring %s partitions of compaction %s".formatted(target.compaction().compactedPartitions().size(), target.id())));
                 context.journal().save(undo.restore(target).withState(OperationState.ROLLED_BACK));
             }
             OperationRecord finished = record.withStep(summary)
@@ -80,7 +81,7 @@ public final class Rollback
     private OperationRecord findTarget(TableReference table, Optional<String> compactionId)
     {
         List<OperationRecord> compactions = context.journal().list(table).stream()
-                .filter(record -> record.kind() == OperationKind.COMPACT && !record.compactedPartitions().isEmpty())
+                .filter(record -> record.kind() == OperationKind.COMPACT && !record.compaction().compactedPartitions().isEmpty())
                 .sorted(Comparator.comparing(OperationRecord::id))
                 .toList();
         if (compactionId.isPresent()) {
@@ -104,11 +105,11 @@ public final class Rollback
 
     private static OperationRecord requireRollbackable(OperationRecord target)
     {
-        if (target.state() == OperationState.FAILED && target.icebergSnapshots().isPresent() && !target.partitionsIn(PartitionState.SWAPPED).isEmpty()) {
+        if (target.state() == OperationState.FAILED && target.compaction().icebergSnapshots().isPresent() && !target.compaction().partitionsIn(PartitionState.SWAPPED).isEmpty()) {
             // an Iceberg compaction that failed verification but could not be undone: its snapshot is still in the table
             return target;
         }
-        if (target.state() == OperationState.CLEANED_UP && target.icebergSnapshots().isPresent()) {
+        if (target.state() == OperationState.CLEANED_UP && target.compaction().icebergSnapshots().isPresent()) {
             throw new DredgeException(UNSAFE, "nothing left to roll back on %s: cleanup closed the rollback window of compaction %s (its files stay until Iceberg's expire_snapshots removes them)".formatted(target.table(), target.id()));
         }
         return switch (target.state()) {
@@ -131,7 +132,7 @@ public final class Rollback
             throw new DredgeException(UNSAFE, "cannot roll back compaction %s of %s: %s; nothing was changed".formatted(target.id(), target.table(), readers));
         });
         Map<String, String> current = undo.currentLocations(target);
-        for (PartitionRecord partition : target.compactedPartitions()) {
+        for (PartitionRecord partition : target.compaction().compactedPartitions()) {
             String location = current.get(partition.displayName());
             if (!partition.stagingLocation().equals(location)) {
                 throw new DredgeException(UNSAFE, "%s of %s no longer reads compaction %s's files (it points at %s); nothing was changed".formatted(partition.displayName(), target.table(), target.id(), location));

@@ -1,32 +1,26 @@
 package io.dredge.core.journal;
 
-import com.google.common.collect.ImmutableList;
 import io.dredge.core.model.TableReference;
 
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One maintenance operation as the journal keeps it: enough to show its progress, and for a compaction, to
- * finish, undo or clean it up after any crash.
+ * One maintenance operation as the journal keeps it: what every operation shows of its progress, and in
+ * {@code details} what its kind needs besides (for a compaction, to finish, undo or clean it up after any crash).
  *
  * @param targetOperationId the compaction a rollback, cleanup or recover acted on
  * @param step what the operation is doing or last did, for people watching it
- * @param stagingTable the table (same schema) through which the engine wrote the rewritten copy
- * @param stagingLocation the directory that holds the rewritten copy
- * @param backupTable the queryable table that points at the original data until cleanup
- * @param partitionsConsidered partitions (or 1 for an unpartitioned table) the plan looked at
- * @param icebergSnapshots for an Iceberg compaction, the snapshot it started from and, once it exists, the one it committed
  * @param tableIdentity what identifies the table across renames ({@code iceberg-uuid:<uuid>} for an Iceberg table), as
  * it was when the operation started; empty in journals written before identities were recorded
+ * @param details what the operation's kind keeps of its own
  */
 public record OperationRecord(
         String id,
@@ -38,15 +32,9 @@ public record OperationRecord(
         Optional<Instant> finishedAt,
         Optional<String> targetOperationId,
         String step,
-        Optional<String> stagingTable,
-        Optional<String> stagingLocation,
-        Optional<String> backupTable,
-        Optional<String> verification,
-        long partitionsConsidered,
-        List<PartitionRecord> partitions,
         Optional<String> error,
-        Optional<IcebergSnapshots> icebergSnapshots,
-        Optional<String> tableIdentity)
+        Optional<String> tableIdentity,
+        OperationDetails details)
 {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,50 +50,25 @@ public record OperationRecord(
         requireNonNull(finishedAt, "finishedAt is null");
         requireNonNull(targetOperationId, "targetOperationId is null");
         requireNonNull(step, "step is null");
-        requireNonNull(stagingTable, "stagingTable is null");
-        requireNonNull(stagingLocation, "stagingLocation is null");
-        requireNonNull(backupTable, "backupTable is null");
-        requireNonNull(verification, "verification is null");
-        partitions = ImmutableList.copyOf(requireNonNull(partitions, "partitions is null"));
         requireNonNull(error, "error is null");
-        requireNonNull(icebergSnapshots, "icebergSnapshots is null");
         requireNonNull(tableIdentity, "tableIdentity is null");
+        requireNonNull(details, "details is null");
+        checkArgument(describes(details, kind), "operation %s is a %s and cannot have %s", id, kind, details.getClass().getSimpleName());
     }
 
-    /**
-     * The current snapshot of an Iceberg table when a compaction planned ({@code before}), journaled before
-     * {@code optimize} runs; the {@code replace} snapshot that {@code optimize} committed ({@code after}), journaled
-     * as soon as it is known; and that snapshot's parent ({@code afterParent}), which is {@code before} unless other
-     * commits came first. Journals written before {@code after} was optional always have it.
-     */
-    public record IcebergSnapshots(long before, Optional<Long> after, Optional<Long> afterParent)
+    private static boolean describes(OperationDetails details, OperationKind kind)
     {
-        public IcebergSnapshots
-        {
-            requireNonNull(after, "after is null");
-            requireNonNull(afterParent, "afterParent is null");
-        }
-
-        public IcebergSnapshots(long before, long after)
-        {
-            this(before, Optional.of(after), Optional.empty());
-        }
-
-        public static IcebergSnapshots planned(long before)
-        {
-            return new IcebergSnapshots(before, Optional.empty(), Optional.empty());
-        }
-
-        public IcebergSnapshots committed(long snapshot, Optional<Long> parent)
-        {
-            return new IcebergSnapshots(before, Optional.of(snapshot), parent);
-        }
+        return switch (kind) {
+            case COMPACT -> details instanceof CompactionDetails;
+            case BACKUP -> details instanceof BackupDetails;
+            case ROLLBACK, CLEANUP, RECOVER -> details instanceof OperationDetails.None;
+        };
     }
 
-    public static OperationRecord start(OperationKind kind, TableReference table, String user, Optional<String> targetOperationId, Instant now)
+    public static OperationRecord start(OperationKind kind, TableReference table, String user, Optional<String> targetOperationId, OperationDetails details, Instant now)
     {
         return new OperationRecord(newId(now), kind, table, user, OperationState.RUNNING, now, Optional.empty(), targetOperationId,
-                "started", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, ImmutableList.of(), Optional.empty(), Optional.empty(), Optional.empty());
+                "started", Optional.empty(), Optional.empty(), details);
     }
 
     /**
@@ -125,6 +88,28 @@ public record OperationRecord(
     }
 
     /**
+     * The details of a compaction; this must be one.
+     */
+    public CompactionDetails compaction()
+    {
+        if (details instanceof CompactionDetails compaction) {
+            return compaction;
+        }
+        throw new IllegalStateException("operation %s is a %s, not a compaction".formatted(id, kind));
+    }
+
+    /**
+     * The details of a backup; this must be one.
+     */
+    public BackupDetails backup()
+    {
+        if (details instanceof BackupDetails backup) {
+            return backup;
+        }
+        throw new IllegalStateException("operation %s is a %s, not a backup".formatted(id, kind));
+    }
+
+    /**
      * The same operation on a table that was renamed while it ran.
      */
     public OperationRecord withTable(TableReference newTable)
@@ -137,44 +122,17 @@ public record OperationRecord(
         return buildFrom(this).step(newStep).build();
     }
 
-    public OperationRecord withPlan(String verificationLevel, long considered, List<PartitionRecord> planned)
+    /**
+     * This compaction with its details changed.
+     */
+    public OperationRecord withCompaction(UnaryOperator<CompactionDetails> change)
     {
-        return buildFrom(this).verification(Optional.of(verificationLevel)).partitionsConsidered(considered).partitions(planned).build();
-    }
-
-    public OperationRecord withStaging(String stagingTableName, String stagingRoot)
-    {
-        return buildFrom(this).stagingTable(Optional.of(stagingTableName)).stagingLocation(Optional.of(stagingRoot)).build();
-    }
-
-    public OperationRecord withPartitions(List<PartitionRecord> newPartitions)
-    {
-        return buildFrom(this).partitions(newPartitions).build();
-    }
-
-    public OperationRecord mapPartitions(UnaryOperator<PartitionRecord> mapper)
-    {
-        return withPartitions(partitions.stream().map(mapper).collect(toImmutableList()));
-    }
-
-    public OperationRecord withIcebergSnapshots(IcebergSnapshots snapshots)
-    {
-        return buildFrom(this).icebergSnapshots(Optional.of(snapshots)).build();
+        return buildFrom(this).details(change.apply(compaction())).build();
     }
 
     public OperationRecord withTableIdentity(String identity)
     {
         return buildFrom(this).tableIdentity(Optional.of(identity)).build();
-    }
-
-    public OperationRecord withBackupTable(String backupTableName)
-    {
-        return buildFrom(this).backupTable(Optional.of(backupTableName)).build();
-    }
-
-    public OperationRecord withoutBackupTable()
-    {
-        return buildFrom(this).backupTable(Optional.empty()).build();
     }
 
     public OperationRecord finished(OperationState newState, Optional<String> newError, Instant now)
@@ -188,23 +146,6 @@ public record OperationRecord(
     public OperationRecord withState(OperationState newState)
     {
         return buildFrom(this).state(newState).build();
-    }
-
-    public List<PartitionRecord> partitionsIn(PartitionState partitionState)
-    {
-        return partitions.stream()
-                .filter(partition -> partition.state() == partitionState)
-                .collect(toImmutableList());
-    }
-
-    /**
-     * Partitions whose rewritten copy was, or still is, what the metastore points at.
-     */
-    public List<PartitionRecord> compactedPartitions()
-    {
-        return partitions.stream()
-                .filter(partition -> partition.state() == PartitionState.SWAPPED || partition.state() == PartitionState.RESTORED)
-                .collect(toImmutableList());
     }
 
     /**
@@ -226,15 +167,9 @@ public record OperationRecord(
         private Optional<Instant> finishedAt;
         private final Optional<String> targetOperationId;
         private String step;
-        private Optional<String> stagingTable;
-        private Optional<String> stagingLocation;
-        private Optional<String> backupTable;
-        private Optional<String> verification;
-        private long partitionsConsidered;
-        private List<PartitionRecord> partitions;
         private Optional<String> error;
-        private Optional<IcebergSnapshots> icebergSnapshots;
         private Optional<String> tableIdentity;
+        private OperationDetails details;
 
         private Builder(OperationRecord record)
         {
@@ -247,15 +182,9 @@ public record OperationRecord(
             this.finishedAt = record.finishedAt;
             this.targetOperationId = record.targetOperationId;
             this.step = record.step;
-            this.stagingTable = record.stagingTable;
-            this.stagingLocation = record.stagingLocation;
-            this.backupTable = record.backupTable;
-            this.verification = record.verification;
-            this.partitionsConsidered = record.partitionsConsidered;
-            this.partitions = record.partitions;
             this.error = record.error;
-            this.icebergSnapshots = record.icebergSnapshots;
             this.tableIdentity = record.tableIdentity;
+            this.details = record.details;
         }
 
         public Builder table(TableReference table)
@@ -282,51 +211,9 @@ public record OperationRecord(
             return this;
         }
 
-        public Builder stagingTable(Optional<String> stagingTable)
-        {
-            this.stagingTable = stagingTable;
-            return this;
-        }
-
-        public Builder stagingLocation(Optional<String> stagingLocation)
-        {
-            this.stagingLocation = stagingLocation;
-            return this;
-        }
-
-        public Builder backupTable(Optional<String> backupTable)
-        {
-            this.backupTable = backupTable;
-            return this;
-        }
-
-        public Builder verification(Optional<String> verification)
-        {
-            this.verification = verification;
-            return this;
-        }
-
-        public Builder partitionsConsidered(long partitionsConsidered)
-        {
-            this.partitionsConsidered = partitionsConsidered;
-            return this;
-        }
-
-        public Builder partitions(List<PartitionRecord> partitions)
-        {
-            this.partitions = partitions;
-            return this;
-        }
-
         public Builder error(Optional<String> error)
         {
             this.error = error;
-            return this;
-        }
-
-        public Builder icebergSnapshots(Optional<IcebergSnapshots> icebergSnapshots)
-        {
-            this.icebergSnapshots = icebergSnapshots;
             return this;
         }
 
@@ -336,10 +223,15 @@ public record OperationRecord(
             return this;
         }
 
+        public Builder details(OperationDetails details)
+        {
+            this.details = details;
+            return this;
+        }
+
         public OperationRecord build()
         {
-            return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, stagingTable, stagingLocation, backupTable,
-                    verification, partitionsConsidered, partitions, error, icebergSnapshots, tableIdentity);
+            return new OperationRecord(id, kind, table, user, state, startedAt, finishedAt, targetOperationId, step, error, tableIdentity, details);
         }
     }
 }

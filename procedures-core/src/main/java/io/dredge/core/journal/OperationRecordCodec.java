@@ -19,6 +19,12 @@ import java.util.Optional;
  * explicit, stable across versions and readable by both engines' adapters. Fields added since format version 1
  * ({@code table-identity}, {@code after-parent}) are optional, and {@code after} became optional: records written
  * before them read as having none.
+ *
+ * <p>The document is flat: the fields every operation has, then those of its kind's {@link OperationDetails}, which
+ * only that kind writes (a compaction's from {@code staging-table} to {@code iceberg-snapshots}, a backup's
+ * {@code manifest-location}). Records written before the details had their own records gave every kind a
+ * compaction's fields, and kept a backup's manifest in {@code staging-location}: they read as before, the
+ * compaction fields of other kinds ignored.
  */
 public final class OperationRecordCodec
 {
@@ -40,6 +46,7 @@ public final class OperationRecordCodec
     private static final String STAGING_TABLE = "staging-table";
     private static final String STAGING_LOCATION = "staging-location";
     private static final String BACKUP_TABLE = "backup-table";
+    private static final String MANIFEST_LOCATION = "manifest-location";
     private static final String VERIFICATION = "verification";
     private static final String PARTITIONS_CONSIDERED = "partitions-considered";
     private static final String PARTITIONS = "partitions";
@@ -75,30 +82,13 @@ public final class OperationRecordCodec
         record.finishedAt().ifPresent(value -> node.put(FINISHED_AT, value.toString()));
         record.targetOperationId().ifPresent(value -> node.put(TARGET_OPERATION_ID, value));
         node.put(STEP, record.step());
-        record.stagingTable().ifPresent(value -> node.put(STAGING_TABLE, value));
-        record.stagingLocation().ifPresent(value -> node.put(STAGING_LOCATION, value));
-        record.backupTable().ifPresent(value -> node.put(BACKUP_TABLE, value));
-        record.verification().ifPresent(value -> node.put(VERIFICATION, value));
-        node.put(PARTITIONS_CONSIDERED, record.partitionsConsidered());
-        ArrayNode partitions = node.putArray(PARTITIONS);
-        for (PartitionRecord partition : record.partitions()) {
-            ObjectNode partitionNode = partitions.addObject();
-            partition.name().ifPresent(value -> partitionNode.put(NAME, value));
-            partitionNode.put(ORIGINAL_LOCATION, partition.originalLocation());
-            partitionNode.put(STAGING_LOCATION, partition.stagingLocation());
-            partitionNode.put(STATE, partition.state().name());
-            partition.skipReason().ifPresent(value -> partitionNode.put(SKIP_REASON, value));
-            partitionNode.put(ROWS_VERIFIED, partition.rowsVerified());
-            writeFiles(partitionNode.putArray(INPUT_FILES), partition.inputFiles());
-            writeFiles(partitionNode.putArray(OUTPUT_FILES), partition.outputFiles());
-            partition.parkedLocation().ifPresent(value -> partitionNode.put(PARKED_LOCATION, value));
+        if (record.details() instanceof CompactionDetails compaction) {
+            writeCompaction(node, compaction);
+        }
+        else if (record.details() instanceof BackupDetails backup) {
+            node.put(MANIFEST_LOCATION, backup.manifestLocation());
         }
         record.error().ifPresent(value -> node.put(ERROR, value));
-        record.icebergSnapshots().ifPresent(snapshots -> {
-            ObjectNode snapshotsNode = node.putObject(ICEBERG_SNAPSHOTS).put(BEFORE, snapshots.before());
-            snapshots.after().ifPresent(value -> snapshotsNode.put(AFTER, value));
-            snapshots.afterParent().ifPresent(value -> snapshotsNode.put(AFTER_PARENT, value));
-        });
         record.tableIdentity().ifPresent(value -> node.put(TABLE_IDENTITY, value));
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
@@ -121,6 +111,55 @@ public final class OperationRecordCodec
         if (version > CURRENT_FORMAT_VERSION) {
             throw new IllegalArgumentException("journal record format %s is newer than this Dredge (%s)".formatted(version, CURRENT_FORMAT_VERSION));
         }
+        OperationKind kind = OperationKind.valueOf(required(node, KIND).asText());
+        return new OperationRecord(
+                required(node, ID).asText(),
+                kind,
+                new TableReference(required(node, SCHEMA).asText(), required(node, TABLE).asText()),
+                required(node, USER).asText(),
+                OperationState.valueOf(required(node, STATE).asText()),
+                Instant.parse(required(node, STARTED_AT).asText()),
+                optional(node, FINISHED_AT).map(Instant::parse),
+                optional(node, TARGET_OPERATION_ID),
+                required(node, STEP).asText(),
+                optional(node, ERROR),
+                optional(node, TABLE_IDENTITY),
+                switch (kind) {
+                    case COMPACT -> readCompaction(node);
+                    case BACKUP -> readBackup(node);
+                    case ROLLBACK, CLEANUP, RECOVER -> OperationDetails.NONE;
+                });
+    }
+
+    private static void writeCompaction(ObjectNode node, CompactionDetails compaction)
+    {
+        compaction.stagingTable().ifPresent(value -> node.put(STAGING_TABLE, value));
+        compaction.stagingLocation().ifPresent(value -> node.put(STAGING_LOCATION, value));
+        compaction.backupTable().ifPresent(value -> node.put(BACKUP_TABLE, value));
+        compaction.verification().ifPresent(value -> node.put(VERIFICATION, value));
+        node.put(PARTITIONS_CONSIDERED, compaction.partitionsConsidered());
+        ArrayNode partitions = node.putArray(PARTITIONS);
+        for (PartitionRecord partition : compaction.partitions()) {
+            ObjectNode partitionNode = partitions.addObject();
+            partition.name().ifPresent(value -> partitionNode.put(NAME, value));
+            partitionNode.put(ORIGINAL_LOCATION, partition.originalLocation());
+            partitionNode.put(STAGING_LOCATION, partition.stagingLocation());
+            partitionNode.put(STATE, partition.state().name());
+            partition.skipReason().ifPresent(value -> partitionNode.put(SKIP_REASON, value));
+            partitionNode.put(ROWS_VERIFIED, partition.rowsVerified());
+            writeFiles(partitionNode.putArray(INPUT_FILES), partition.inputFiles());
+            writeFiles(partitionNode.putArray(OUTPUT_FILES), partition.outputFiles());
+            partition.parkedLocation().ifPresent(value -> partitionNode.put(PARKED_LOCATION, value));
+        }
+        compaction.icebergSnapshots().ifPresent(snapshots -> {
+            ObjectNode snapshotsNode = node.putObject(ICEBERG_SNAPSHOTS).put(BEFORE, snapshots.before());
+            snapshots.after().ifPresent(value -> snapshotsNode.put(AFTER, value));
+            snapshots.afterParent().ifPresent(value -> snapshotsNode.put(AFTER_PARENT, value));
+        });
+    }
+
+    private static CompactionDetails readCompaction(JsonNode node)
+    {
         ImmutableList.Builder<PartitionRecord> partitions = ImmutableList.builder();
         for (JsonNode partition : required(node, PARTITIONS)) {
             partitions.add(new PartitionRecord(
@@ -134,29 +173,26 @@ public final class OperationRecordCodec
                     readFiles(required(partition, OUTPUT_FILES)),
                     optional(partition, PARKED_LOCATION)));
         }
-        return new OperationRecord(
-                required(node, ID).asText(),
-                OperationKind.valueOf(required(node, KIND).asText()),
-                new TableReference(required(node, SCHEMA).asText(), required(node, TABLE).asText()),
-                required(node, USER).asText(),
-                OperationState.valueOf(required(node, STATE).asText()),
-                Instant.parse(required(node, STARTED_AT).asText()),
-                optional(node, FINISHED_AT).map(Instant::parse),
-                optional(node, TARGET_OPERATION_ID),
-                required(node, STEP).asText(),
+        return new CompactionDetails(
                 optional(node, STAGING_TABLE),
                 optional(node, STAGING_LOCATION),
                 optional(node, BACKUP_TABLE),
                 optional(node, VERIFICATION),
                 required(node, PARTITIONS_CONSIDERED).asLong(),
                 partitions.build(),
-                optional(node, ERROR),
                 Optional.ofNullable(node.get(ICEBERG_SNAPSHOTS))
-                        .map(snapshots -> new OperationRecord.IcebergSnapshots(
+                        .map(snapshots -> new CompactionDetails.IcebergSnapshots(
                                 required(snapshots, BEFORE).asLong(),
                                 optional(snapshots, AFTER).map(Long::parseLong),
-                                optional(snapshots, AFTER_PARENT).map(Long::parseLong))),
-                optional(node, TABLE_IDENTITY));
+                                optional(snapshots, AFTER_PARENT).map(Long::parseLong))));
+    }
+
+    private static BackupDetails readBackup(JsonNode node)
+    {
+        // written before a backup had details of its own: the manifest was in the compaction's staging-location
+        return new BackupDetails(optional(node, MANIFEST_LOCATION)
+                .or(() -> optional(node, STAGING_LOCATION))
+                .orElseThrow(() -> new IllegalArgumentException("journal record has no " + MANIFEST_LOCATION)));
     }
 
     private static void writeFiles(ArrayNode array, List<TableFile> files)

@@ -31,7 +31,8 @@ public record OperationSummary(
      */
     public static OperationSummary of(OperationRecord record)
     {
-        List<PartitionRecord> planned = record.partitions();
+        CompactionDetails compaction = compaction(record);
+        List<PartitionRecord> planned = compaction.partitions();
         long filesAfter = 0;
         long bytesAfter = 0;
         for (PartitionRecord partition : planned) {
@@ -42,8 +43,8 @@ public record OperationSummary(
         return new OperationSummary(
                 record,
                 planned.size(),
-                record.compactedPartitions().size(),
-                record.partitionsIn(PartitionState.SKIPPED).size(),
+                compaction.compactedPartitions().size(),
+                compaction.partitionsIn(PartitionState.SKIPPED).size(),
                 planned.stream().mapToLong(partition -> partition.inputFiles().size()).sum(),
                 planned.stream().mapToLong(PartitionRecord::bytesBefore).sum(),
                 filesAfter,
@@ -60,6 +61,7 @@ public record OperationSummary(
      */
     public Object[] values(String catalogName)
     {
+        CompactionDetails compaction = compaction(record);
         return new Object[] {
                 record.id(),
                 record.kind().name(),
@@ -72,8 +74,8 @@ public record OperationSummary(
                 record.finishedAt().orElse(null),
                 record.step(),
                 record.targetOperationId().orElse(null),
-                record.verification().orElse(null),
-                record.partitionsConsidered(),
+                compaction.verification().orElse(null),
+                compaction.partitionsConsidered(),
                 partitionsPlanned,
                 partitionsCompacted,
                 partitionsSkipped,
@@ -82,7 +84,15 @@ public record OperationSummary(
                 filesAfter,
                 bytesAfter,
                 rowsVerified,
-                record.backupTable().orElse(null),
+                compaction.backupTable().orElse(null),
                 record.error().orElse(null)};
+    }
+
+    /**
+     * Another kind of operation shows the compaction columns empty (no partitions, 0 considered, NULL), as it always has.
+     */
+    private static CompactionDetails compaction(OperationRecord record)
+    {
+        return record.details() instanceof CompactionDetails compaction ? compaction : CompactionDetails.unplanned();
     }
 }

@@ -1,6 +1,7 @@
 package io.dredge.core.operation;
 
 import io.dredge.core.DredgeException;
+import io.dredge.core.journal.CompactionDetails;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.Locations;
@@ -44,7 +45,7 @@ public final class HeldTable
         if (renamed.isPresent()) {
             return renamed;
         }
-        if (byName.isEmpty() && !record.partitionsIn(PartitionState.SWAPPED).isEmpty()) {
+        if (byName.isEmpty() && record.details() instanceof CompactionDetails compaction && !compaction.partitionsIn(PartitionState.SWAPPED).isEmpty()) {
             // before anything that a table renamed elsewhere may still read is deleted, look there too
             for (String schema : context.metastore().listSchemas()) {
                 if (!schema.equals(record.table().schemaName())) {

@@ -143,14 +143,14 @@ class TestHiveCompactionProtocol
         if (finished) {
             assertThat(recover.step()).isEqualTo("finished compaction " + crashed.id());
             assertThat(recovered.state()).isEqualTo(OperationState.SUCCEEDED);
-            assertThat(dredgeTables()).containsExactly(recovered.backupTable().orElseThrow());
-            assertThat(rows(new TableReference("s", recovered.backupTable().orElseThrow()))).isEqualTo(rows);
+            assertThat(dredgeTables()).containsExactly(recovered.compaction().backupTable().orElseThrow());
+            assertThat(rows(new TableReference("s", recovered.compaction().backupTable().orElseThrow()))).isEqualTo(rows);
             assertThat(dataFiles(TABLE)).hasSize(DAYS.size()).doesNotContainAnyElementsOf(files);
         }
         else {
             assertThat(recover.step()).startsWith("undid compaction " + crashed.id());
             assertThat(recovered.state()).isEqualTo(OperationState.RECOVERED);
-            assertThat(recovered.partitionsIn(PartitionState.RESTORED)).hasSize(step == ProtocolStep.PARTITION_SWAPPED ? count : 0);
+            assertThat(recovered.compaction().partitionsIn(PartitionState.RESTORED)).hasSize(step == ProtocolStep.PARTITION_SWAPPED ? count : 0);
             assertThat(dredgeTables()).isEmpty();
             assertThat(dataFiles(TABLE)).isEqualTo(files);
             // nothing of the copy is left behind, not even outside what the table reads
@@ -178,7 +178,7 @@ class TestHiveCompactionProtocol
                 "SELECT true, \"$partition\", count(*), checksum(%s) FROM \"hive\".\"s\".\"t\"%s GROUP BY 2 UNION ALL SELECT false, \"$partition\", count(*), checksum(%s) FROM %s%s GROUP BY 2"
                         .formatted(rowHash, where, rowHash, staging, where),
                 "CALL \"hive\".system.flush_metadata_cache(schema_name => 's', table_name => 't')");
-        assertThat(compacted.partitions()).extracting(PartitionRecord::state).containsOnly(PartitionState.SWAPPED);
+        assertThat(compacted.compaction().partitions()).extracting(PartitionRecord::state).containsOnly(PartitionState.SWAPPED);
     }
 
     /**
@@ -347,7 +347,7 @@ class TestHiveCompactionProtocol
             if (step == ProtocolStep.WRITTEN) {
                 OperationRecord running = journal().listRunning(table).stream().findFirst().orElseThrow();
                 try {
-                    change.apply(NioFileStore.path(running.stagingLocation().orElseThrow()));
+                    change.apply(NioFileStore.path(running.compaction().stagingLocation().orElseThrow()));
                 }
                 catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -1,6 +1,8 @@
 package io.dredge.core.operation;
 
 import io.dredge.core.DredgeException;
+import io.dredge.core.journal.CompactionDetails;
+import io.dredge.core.journal.OperationDetails;
 import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
@@ -113,7 +115,7 @@ class TestOperationFrame
                 .hasMessageContaining("dredge.system.recover");
 
         // recover claims the table in this process only, and a crash of recover itself leaves its record RUNNING too
-        OperationRecord recover = OperationRecord.start(OperationKind.RECOVER, TABLE, "alice", Optional.empty(), context.clock().instant());
+        OperationRecord recover = OperationRecord.start(OperationKind.RECOVER, TABLE, "alice", Optional.empty(), OperationDetails.NONE, context.clock().instant());
         assertThatThrownBy(() -> frame.claim(TABLE, recover, () -> {
             throw new FaultInjector.InjectedFault("injected");
         }, failure -> failure)).isInstanceOf(FaultInjector.InjectedFault.class);
@@ -155,7 +157,7 @@ class TestOperationFrame
 
     private OperationRecord start()
     {
-        return OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), context.clock().instant());
+        return OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), CompactionDetails.unplanned(), context.clock().instant());
     }
 
     /**
