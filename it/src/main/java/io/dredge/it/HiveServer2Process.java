@@ -45,12 +45,14 @@ public final class HiveServer2Process
     private final Process process;
     private final int port;
     private final HiveJdbc jdbc;
+    private final Path logFile;
 
-    private HiveServer2Process(Process process, int port, HiveJdbc jdbc)
+    private HiveServer2Process(Process process, int port, HiveJdbc jdbc, Path logFile)
     {
         this.process = requireNonNull(process, "process is null");
         this.port = port;
         this.jdbc = requireNonNull(jdbc, "jdbc is null");
+        this.logFile = requireNonNull(logFile, "logFile is null");
     }
 
     /**
@@ -166,7 +168,7 @@ public final class HiveServer2Process
 
             Path logFile = directory.resolve("hiveserver2.log");
             Process process = command(fullClasspath, logFile).start();
-            HiveServer2Process server = new HiveServer2Process(process, port, HiveJdbc.load());
+            HiveServer2Process server = new HiveServer2Process(process, port, HiveJdbc.load(), logFile);
             try {
                 awaitPort(process, port, STARTUP_TIMEOUT, "HiveServer2", logFile);
                 server.awaitQueries(STARTUP_TIMEOUT.minus(stopwatch.elapsed()), logFile);
@@ -236,6 +238,14 @@ public final class HiveServer2Process
             Thread.sleep(500);
         }
         throw new IOException("HiveServer2 did not answer SELECT 1 within %s, see %s".formatted(timeout, logFile), lastFailure);
+    }
+
+    /**
+     * What HiveServer2 writes: its log and its output.
+     */
+    public Path logFile()
+    {
+        return logFile;
     }
 
     public int port()

@@ -305,7 +305,7 @@ class TestHiveHooks
                 .findFirst().orElseThrow();
         assertThat(second.totalBytes()).isEqualTo(bytes(directoryOf("hooks.audited WHERE day = 'a'")));
         assertThat(second.status()).isEqualTo(FileGroupStatus.NEEDS_COMPACTION);
-        assertThat(Files.readString(directory().resolve("hiveserver2").resolve("hiveserver2.log")))
+        assertThat(Files.readString(hiveServer().logFile()))
                 .contains("Dredge: partition day=a of hooks.audited has 2 files of %s bytes".formatted(second.totalBytes()));
 
         // Trino shows the same records, a row per partition written
