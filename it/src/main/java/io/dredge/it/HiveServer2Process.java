@@ -95,6 +95,8 @@ public final class HiveServer2Process
             properties.put("hive.create.as.insert.only", "false");
             properties.put("hive.strict.managed.tables", "false");
             properties.put("hive.exec.dynamic.partition.mode", "nonstrict");
+            // Hive sleeps this long between looks at a running job (1 s by default): a local job on test data takes less
+            properties.put("hive.exec.counters.pull.interval", "100");
             // each query reads the files as they are now, whoever wrote them last
             properties.put("hive.query.results.cache.enabled", "false");
             // background services that would poll the metastore for nothing

@@ -29,8 +29,8 @@ class TestHiveMaintenanceCrash
     @Override
     protected HiveServer2Process.Builder configureHive(HiveServer2Process.Builder builder)
     {
-        // a HiveServer2 of its own: the tests kill it
-        return builder;
+        // a HiveServer2 of its own: the tests kill it, in steps that each job keeps running for a second at least
+        return builder.property("hive.exec.counters.pull.interval", "1000");
     }
 
     @Test
