@@ -33,9 +33,19 @@ final class HiveStatements
     static List<List<Object>> rows(Connection connection, String sql)
             throws SQLException
     {
+        try (Statement statement = connection.createStatement()) {
+            return rows(statement, sql);
+        }
+    }
+
+    /**
+     * The rows of {@code sql} run on {@code statement}, which stays open (for a test that cancels it).
+     */
+    static List<List<Object>> rows(Statement statement, String sql)
+            throws SQLException
+    {
         ImmutableList.Builder<List<Object>> rows = ImmutableList.builder();
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
+        try (ResultSet result = statement.executeQuery(sql)) {
             int columns = result.getMetaData().getColumnCount();
             while (result.next()) {
                 Object[] row = new Object[columns];

@@ -30,9 +30,9 @@ public final class HiveMaintenance
         return new MaintenanceContext(
                 ports.unfilteredMetastore(),
                 ports.fileStore(),
-                // a Hive function is told nothing when its session's statement is cancelled; an interrupt of the thread
-                // that runs it is the only signal it can get, and cancels its statements
-                new HiveSqlEngine(engineUrl(ports.configuration()), user, new CallCancellation(CallCancellation.Signal.NONE, HiveRuntime.get().cancellation())),
+                // the statement that called the function cancels its statements (see HiveCall); nothing cancels work of the hooks' own
+                new HiveSqlEngine(engineUrl(ports.configuration()), user, ports.call().map(HiveCall::cancellation)
+                        .orElseGet(() -> new CallCancellation(CallCancellation.Signal.NONE, HiveRuntime.get().cancellation()))),
                 ports.journal(),
                 HiveRuntime.get().locks(),
                 Optional.empty(),
@@ -40,7 +40,7 @@ public final class HiveMaintenance
                 user,
                 (catalog, targetFileSizeBytes) -> writeSettings(targetFileSizeBytes),
                 Clock.systemUTC(),
-                FaultInjector.NONE,
+                ports.call().map(HiveCall::faults).orElse(FaultInjector.NONE),
                 HiveRuntime.get().beside());
     }
 

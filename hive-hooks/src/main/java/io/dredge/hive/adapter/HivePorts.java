@@ -32,15 +32,17 @@ public final class HivePorts
     private final IMetaStoreClient client;
     private final Metastore metastore;
     private final FileStore fileStore;
+    private final Optional<HiveCall> call;
     private Optional<IMetaStoreClient> unfilteredClient = Optional.empty();
     private Optional<Metastore> unfiltered = Optional.empty();
 
-    private HivePorts(HiveConf configuration, IMetaStoreClient client)
+    private HivePorts(HiveConf configuration, IMetaStoreClient client, Optional<HiveCall> call)
     {
         this.configuration = requireNonNull(configuration, "configuration is null");
         this.client = requireNonNull(client, "client is null");
         this.metastore = new HiveMetastore(client);
         this.fileStore = new HadoopFileStore(configuration);
+        this.call = requireNonNull(call, "call is null");
     }
 
     /**
@@ -52,17 +54,34 @@ public final class HivePorts
             throws HiveException
     {
         SessionState session = SessionState.get();
-        return of(session != null ? session.getConf() : new HiveConf());
+        return of(session != null ? session.getConf() : new HiveConf(), Optional.empty());
     }
 
     /**
-     * The ports as {@code configuration} reaches the lake, with a metastore client of their own.
+     * The ports of the calling session for {@code call}, from the thread that runs it: the statements they run are
+     * cancelled with it.
+     */
+    public static HivePorts ofCall(HiveCall call)
+            throws HiveException
+    {
+        return of(SessionState.get().getConf(), Optional.of(call));
+    }
+
+    /**
+     * The ports as {@code configuration} reaches the lake, with a metastore client of their own, for work that no
+     * statement waits on (the hooks' own).
      */
     public static HivePorts of(HiveConf configuration)
             throws HiveException
     {
+        return of(configuration, Optional.empty());
+    }
+
+    private static HivePorts of(HiveConf configuration, Optional<HiveCall> call)
+            throws HiveException
+    {
         try {
-            return new HivePorts(configuration, new HiveMetaStoreClient(configuration));
+            return new HivePorts(configuration, new HiveMetaStoreClient(configuration), call);
         }
         catch (Exception e) {
             throw new HiveException("Dredge cannot reach the metastore: " + e.getMessage(), e);
@@ -72,6 +91,14 @@ public final class HivePorts
     public HiveConf configuration()
     {
         return configuration;
+    }
+
+    /**
+     * The statement's call these ports serve; empty for work that no statement waits on.
+     */
+    public Optional<HiveCall> call()
+    {
+        return call;
     }
 
     /**

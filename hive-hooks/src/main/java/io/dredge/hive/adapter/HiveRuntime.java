@@ -2,6 +2,7 @@ package io.dredge.hive.adapter;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dredge.core.operation.TableLocks;
+import org.apache.hadoop.hive.conf.HiveConf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * What Dredge keeps for the life of a HiveServer2, for all of its sessions (the jar is on its classpath, so every
  * session's functions and hooks share one of these): the operations running in the process, and the threads that
- * run steps beside an operation, copy backup files and compact after writes. It owns them: when HiveServer2 stops,
+ * run the functions' operations, run steps beside an operation, copy backup files and compact after writes. It owns them: when HiveServer2 stops,
  * no new work is taken and running work gets a moment to finish before the threads are interrupted; an operation
  * interrupted or killed then is left for {@code recover}, as after a crash.
  */
@@ -30,6 +31,8 @@ public final class HiveRuntime
     private final ExecutorService copies = Executors.newFixedThreadPool(4, daemonThreads("dredge-backup-copy-%s"));
     private final ExecutorService compactionsAfterWrites = Executors.newSingleThreadExecutor(daemonThreads("dredge-compact-after-write-%s"));
     private final ScheduledExecutorService cancellation = Executors.newScheduledThreadPool(1, daemonThreads("dredge-cancellation-%s"));
+    private final ExecutorService calls = Executors.newCachedThreadPool(daemonThreads("dredge-call-%s"));
+    private volatile Boolean faultInjectionEnabled;
 
     private HiveRuntime()
     {
@@ -65,16 +68,38 @@ public final class HiveRuntime
     }
 
     /**
-     * Watches the statements a function runs for an interrupt of its thread (see {@code CallCancellation}).
+     * Watches the statements a function runs for the cancellation of its call (see {@code CallCancellation}).
      */
     public ScheduledExecutorService cancellation()
     {
         return cancellation;
     }
 
+    /**
+     * Runs the functions' operations, each for the statement that called it (see {@link HiveCall}).
+     */
+    public ExecutorService calls()
+    {
+        return calls;
+    }
+
+    /**
+     * Whether this HiveServer2's own configuration ({@code hive-site.xml}, not a session's) takes test-only faults
+     * ({@link HiveFaults#ENABLED}); read once.
+     */
+    public boolean faultInjectionEnabled()
+    {
+        Boolean enabled = faultInjectionEnabled;
+        if (enabled == null) {
+            enabled = new HiveConf().getBoolean(HiveFaults.ENABLED, false);
+            faultInjectionEnabled = enabled;
+        }
+        return enabled;
+    }
+
     void shutdown()
     {
-        List<ExecutorService> executors = List.of(compactionsAfterWrites, copies, beside, cancellation);
+        List<ExecutorService> executors = List.of(compactionsAfterWrites, calls, copies, beside, cancellation);
         executors.forEach(ExecutorService::shutdown);
         try {
             for (ExecutorService executor : executors) {

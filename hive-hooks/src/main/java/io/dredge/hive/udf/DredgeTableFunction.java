@@ -1,6 +1,7 @@
 package io.dredge.hive.udf;
 
 import io.dredge.core.DredgeException;
+import io.dredge.hive.adapter.HiveCall;
 import io.dredge.hive.adapter.HivePorts;
 import org.apache.hadoop.hive.ql.exec.UDFArgumentException;
 import org.apache.hadoop.hive.ql.exec.UDFArgumentLengthException;
@@ -134,7 +135,8 @@ abstract class DredgeTableFunction
 
     /**
      * Whether the function must run in the calling session (HiveServer2's thread for the statement), not in a task:
-     * what changes tables asks the session's authorizer, and a task has no session to ask.
+     * what changes tables asks the session's authorizer, and a task has no session to ask. Such a function's work is a
+     * {@link HiveCall} of the statement, which its cancel cancels.
      */
     boolean sessionOnly()
     {
@@ -171,8 +173,21 @@ abstract class DredgeTableFunction
             }
         }
         List<Object[]> rows;
-        try (HivePorts ports = HivePorts.ofSession()) {
-            rows = rows(ports, texts, options);
+        try {
+            if (sessionOnly()) {
+                // on a thread of Dredge's own, which the statement's cancel reaches and HiveServer2's interrupt does not
+                HiveCall call = HiveCall.ofStatement(name);
+                rows = call.run(() -> {
+                    try (HivePorts ports = HivePorts.ofCall(call)) {
+                        return rows(ports, texts, options);
+                    }
+                });
+            }
+            else {
+                try (HivePorts ports = HivePorts.ofSession()) {
+                    rows = rows(ports, texts, options);
+                }
+            }
         }
         // the message the Trino procedure or table gives for the same failure
         catch (DredgeException e) {

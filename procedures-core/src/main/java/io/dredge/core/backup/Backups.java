@@ -109,10 +109,12 @@ public final class Backups
         List<BackupFile> copied = new ArrayList<>();
         return new OperationFrame(context).hold(descriptor, record, () -> {
             writeManifest(repository, started);
-            manifest.set(iceberg
+            BackupManifest complete = iceberg
                     ? IcebergBackup.run(context, copier, descriptor, icebergPlan.orElseThrow(), repository, started, record, copied)
-                    : new HiveBackup(context, copier, descriptor, repository, started, record, copied).run());
-            BackupManifest complete = manifest.get();
+                    : new HiveBackup(context, copier, descriptor, repository, started, record, copied).run();
+            // a call cancelled after its last statement (while HiveServer2 copied the files, say) fails here, and its copies go
+            context.engine().requireNotCancelled();
+            manifest.set(complete);
             writeManifest(repository, complete);
             context.journal().save(record.finished(OperationState.SUCCEEDED, Optional.empty(), context.clock().instant())
                     .withStep("backed up %s files (%s bytes, %s copied) as %s".formatted(complete.files().size(), complete.bytes(), complete.bytesCopied(), backupName)));

@@ -20,11 +20,12 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
  * once the call is cancelled, the statement running is cancelled with {@link Statement#cancel()} and fails with
  * {@link StatementCancelledException}, which the operation's failure path undoes as it would any other failure.
  *
- * <p>Two signals say that the call is cancelled: the call's own {@link Signal} (Trino does not interrupt a procedure's
- * thread when its query is killed, so its adapter asks the cluster for the {@code CALL}'s state), and an interrupt of
- * the thread that runs the statement. While a statement runs, the thread is looked at every {@value #TICK_MILLIS} ms,
- * and the signal 1, 3 and 7 seconds after the statement started, then every {@value #MAX_SIGNAL_SPACING_SECONDS}
- * seconds (a Trino signal is a query); and before each statement starts.
+ * <p>Three things say that the call is cancelled: the call's own {@link Signal} (Trino does not interrupt a procedure's
+ * thread when its query is killed, so its adapter asks the cluster for the {@code CALL}'s state), {@link #cancel} (Hive's
+ * adapter watches the calling statement from another thread), and an interrupt of the thread that runs the statement.
+ * While a statement runs, the thread and {@link #cancel} are looked at every {@value #TICK_MILLIS} ms, and the signal 1,
+ * 3 and 7 seconds after the statement started, then every {@value #MAX_SIGNAL_SPACING_SECONDS} seconds (a Trino signal
+ * is a query); and all three before each statement starts.
  *
  * <p>A cancellation is delivered once, as an interrupt is: the statements running when it is seen fail, or else the
  * next one to start; the statements after that run to their end unwatched, for the operation's undo needs the engine.
@@ -83,6 +84,16 @@ public final class CallCancellation
     }
 
     /**
+     * Cancels the call, for an adapter that learns of it otherwise than through its {@link Signal} (from a thread of
+     * its own): the statement running is cancelled at the watcher's next look, or else the next one refused, as for
+     * the signal. The first reason given stays.
+     */
+    public void cancel(String reason)
+    {
+        this.reason.compareAndSet(null, requireNonNull(reason, "reason is null"));
+    }
+
+    /**
      * Why the call was cancelled, once a statement has failed or been refused for it.
      */
     public Optional<String> delivered()
@@ -103,11 +114,7 @@ public final class CallCancellation
         if (delivered.get()) {
             return work.run(statement);
         }
-        Optional<String> cancelled = cancelledNow(Thread.currentThread(), true);
-        if (cancelled.isPresent() && delivered.compareAndSet(false, true)) {
-            clearInterrupt();
-            throw new StatementCancelledException(cancelled.get(), null);
-        }
+        check();
         if (delivered.get()) {
             return work.run(statement);
         }
@@ -128,6 +135,24 @@ public final class CallCancellation
         finally {
             ticks.cancel(false);
             watch.finished();
+        }
+    }
+
+    /**
+     * Fails as the next statement would when the call has been cancelled and the cancellation is not yet delivered:
+     * for work that runs no statement, before it makes what it did final.
+     *
+     * @throws StatementCancelledException when the call was cancelled
+     */
+    public void check()
+    {
+        if (delivered.get()) {
+            return;
+        }
+        Optional<String> cancelled = cancelledNow(Thread.currentThread(), true);
+        if (cancelled.isPresent() && delivered.compareAndSet(false, true)) {
+            clearInterrupt();
+            throw new StatementCancelledException(cancelled.get(), null);
         }
     }
 

@@ -103,6 +103,12 @@ public abstract class JdbcSqlEngine
         return cancellation.delivered();
     }
 
+    @Override
+    public void requireNotCancelled()
+    {
+        cancellation.check();
+    }
+
     /**
      * A statement the engine refused or failed; the message is the engine's own.
      */

@@ -51,4 +51,10 @@ public interface SqlEngine
     {
         return Optional.empty();
     }
+
+    /**
+     * Fails with {@link CallCancellation.StatementCancelledException} when the call has been cancelled, as its next
+     * statement would: for a step that runs no statement (a copy on this node), before the operation makes it final.
+     */
+    default void requireNotCancelled() {}
 }

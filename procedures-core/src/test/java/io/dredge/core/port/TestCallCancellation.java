@@ -83,6 +83,53 @@ public class TestCallCancellation
     }
 
     @Test
+    public void testCancelFromAnotherThreadCancelsRunningStatement()
+            throws SQLException
+    {
+        CallCancellation cancellation = new CallCancellation(CallCancellation.Signal.NONE, scheduler);
+        scheduler.schedule(() -> cancellation.cancel("the statement was closed"), 100, MILLISECONDS);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> cancellation.run(statement, ignored -> blockUntilCancelled()))
+                .isInstanceOf(StatementCancelledException.class)
+                .hasMessage("cancelled: the statement was closed");
+        // at the watcher's next look, not the signal's seconds
+        assertThat(System.nanoTime() - started).isLessThan(SECONDS.toNanos(1));
+        assertThat(cancels.get()).isEqualTo(1);
+        assertThat(cancellation.delivered()).contains("the statement was closed");
+        // delivered once: the undo's statements run
+        assertThat(cancellation.<Integer>run(statement, ignored -> 1)).isEqualTo(1);
+    }
+
+    @Test
+    public void testCancelBeforeAStatementRefusesIt()
+    {
+        CallCancellation cancellation = new CallCancellation(CallCancellation.Signal.NONE, scheduler);
+        cancellation.cancel("the statement was cancelled");
+        cancellation.cancel("a later reason");
+        AtomicInteger ran = new AtomicInteger();
+        assertThatThrownBy(() -> cancellation.run(statement, ignored -> ran.incrementAndGet()))
+                .isInstanceOf(StatementCancelledException.class)
+                .hasMessage("cancelled: the statement was cancelled");
+        assertThat(ran.get()).isZero();
+        assertThat(cancels.get()).isZero();
+    }
+
+    @Test
+    public void testCheckBetweenStatementsFailsOnceForACancelledCall()
+            throws SQLException
+    {
+        CallCancellation cancellation = new CallCancellation(CallCancellation.Signal.NONE, scheduler);
+        cancellation.check();
+        cancellation.cancel("the statement was cancelled");
+        assertThatThrownBy(cancellation::check)
+                .isInstanceOf(StatementCancelledException.class)
+                .hasMessage("cancelled: the statement was cancelled");
+        // delivered: the undo's checks and statements run
+        cancellation.check();
+        assertThat(cancellation.<Integer>run(statement, ignored -> 1)).isEqualTo(1);
+    }
+
+    @Test
     public void testCancellationIsDeliveredOnceSoThatTheUndoRuns()
             throws SQLException
     {
