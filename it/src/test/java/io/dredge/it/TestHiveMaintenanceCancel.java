@@ -251,7 +251,7 @@ class TestHiveMaintenanceCancel
             throws IOException
     {
         // not Files.readString: the log holds a byte or two that are not UTF-8
-        return new String(Files.readAllBytes(directory().resolve("hiveserver2").resolve("hiveserver2.log")), UTF_8);
+        return new String(Files.readAllBytes(hiveServer().logFile()), UTF_8);
     }
 
     /**
