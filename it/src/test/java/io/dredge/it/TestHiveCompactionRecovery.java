@@ -128,7 +128,7 @@ public class TestHiveCompactionRecovery
         finally {
             executor.shutdownNow();
         }
-        assertCancelledAndUndone("killed_paused", before);
+        assertCancelledAndUndone("killed_paused", before, true);
     }
 
     @Test
@@ -155,14 +155,16 @@ public class TestHiveCompactionRecovery
         finally {
             executor.shutdownNow();
         }
-        assertCancelledAndUndone("killed_rewrite", before);
+        // the table compacts again, as testKilledCallWhilePausedUndoesTheCompaction shows: four million rows once more
+        // take half a minute
+        assertCancelledAndUndone("killed_rewrite", before, false);
     }
 
     /**
      * After its CALL was killed: no statement of the compaction runs on, the operation is failed with the reason and
-     * undone, and the table can be compacted again.
+     * undone, and (when asked) the table can be compacted again.
      */
-    private void assertCancelledAndUndone(String table, TableState before)
+    private void assertCancelledAndUndone(String table, TableState before, boolean compactsAgain)
             throws InterruptedException
     {
         String operation = format("SELECT state || ': ' || coalesce(error_message, '') FROM dredge.system.operations WHERE table_name = '%s' AND kind = 'COMPACT'", table);
@@ -170,6 +172,9 @@ public class TestHiveCompactionRecovery
         assertThat(unfinishedDredgeStatements(table)).isEmpty();
         assertThat(state(table)).isEqualTo(before);
         assertThat(computeActual(format("SHOW TABLES FROM hive.compaction LIKE '%s\\_\\_%%' ESCAPE '\\'", table)).getRowCount()).isEqualTo(0);
+        if (!compactsAgain) {
+            return;
+        }
         assertUpdate(compact(table));
         assertThat(operationState(table, "COMPACT")).isEqualTo("SUCCEEDED");
         assertThat(state(table).rows()).isEqualTo(before.rows());

@@ -92,7 +92,8 @@ class TestHiveMaintenanceCancel
             statement.cancel();
             assertThatThrownBy(call::get).hasMessageContaining("Query was cancelled");
             // the statement stays open: its cancel alone reaches the function, which HiveServer2 does not interrupt for it
-            assertCancelledAndUndone("rewritten", before, CANCELLED + "dredge_compact_table");
+            // the table compacts again, as the small tables below show: two million rows through Hive once more take a minute
+            assertCancelledAndUndone("rewritten", before, CANCELLED + "dredge_compact_table", false);
             // the rewrite was cancelled, not left to finish
             assertThat(hiveLog()).contains(format("Executing command(queryId=%s) has been interrupted", rewrite));
         }
@@ -116,7 +117,7 @@ class TestHiveMaintenanceCancel
             // the timeout ends the pause (a test's pause, not the protocol's) and the rewrite is refused before it starts
             assertThat(settledState(format("SELECT state FROM dredge.system.operations WHERE schema_name = '%s' AND table_name = 'timed_out' AND kind = 'COMPACT'", SCHEMA))).isEqualTo("FAILED");
             assertThat(hiveStatements(format("`%s`.`timed_out__dredge_", SCHEMA))).isEmpty();
-            assertCancelledAndUndone("timed_out", before, CANCELLED + "dredge_compact_table");
+            assertCancelledAndUndone("timed_out", before, CANCELLED + "dredge_compact_table", true);
         }
     }
 
@@ -139,7 +140,7 @@ class TestHiveMaintenanceCancel
             // as a client that goes away: its session is closed with the statement running
             hive.close();
             assertThatThrownBy(call::get).isNotNull();
-            assertCancelledAndUndone("closed", before, INTERRUPTED + "dredge_compact_table");
+            assertCancelledAndUndone("closed", before, INTERRUPTED + "dredge_compact_table", true);
         }
         finally {
             executor.shutdownNow();
@@ -179,9 +180,10 @@ class TestHiveMaintenanceCancel
 
     /**
      * After its statement was cancelled: the operation is failed with the reason and undone, no statement of Dredge's
-     * on the table runs on, the table has its rows and files, no Dredge table and no mark, and it compacts again.
+     * on the table runs on, the table has its rows and files, no Dredge table and no mark, and (when asked) it compacts
+     * again.
      */
-    private void assertCancelledAndUndone(String table, TableState before, String reason)
+    private void assertCancelledAndUndone(String table, TableState before, String reason, boolean compactsAgain)
             throws Exception
     {
         assertThat(settledState(format("SELECT state || ': ' || coalesce(error_message, '') FROM dredge.system.operations WHERE schema_name = '%s' AND table_name = '%s' AND kind = 'COMPACT'", SCHEMA, table)))
@@ -190,6 +192,9 @@ class TestHiveMaintenanceCancel
         assertThat(state(table)).isEqualTo(before);
         assertThat(computeActual(format("SHOW TABLES FROM hive.%s LIKE '%s\\_\\_%%' ESCAPE '\\'", SCHEMA, table)).getRowCount()).isEqualTo(0);
         assertThat(hiveMetastore().getTable(SCHEMA, table).orElseThrow().getParameters()).doesNotContainKey("dredge.operation");
+        if (!compactsAgain) {
+            return;
+        }
         try (Connection hive = hiveServer().connect(USER)) {
             assertThat(rows(hive, format("SELECT state FROM (SELECT dredge_compact_table('%s', '%s')) r", SCHEMA, table))).containsExactly(List.of("SUCCEEDED"));
         }
