@@ -109,6 +109,15 @@ public abstract class AbstractTestWithThriftMetastore
     }
 
     /**
+     * The backup repository of a shared cluster (both engines' {@code dredge.backup-location}); a class with settings
+     * of its own that backs up puts its repository here too.
+     */
+    protected Path backupRepository()
+    {
+        return directory.resolve("backups");
+    }
+
+    /**
      * The metastore's thrift URI, for other clients of the same metastore (HiveServer2).
      */
     protected String metastoreUri()

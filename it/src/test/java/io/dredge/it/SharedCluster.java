@@ -14,7 +14,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * The thrift metastore and Dredge query runner that every test class of a JVM without settings of its own uses, and
  * the HiveServer2 over them that every such Hive class uses: starting them takes longer than many classes' tests.
- * Each class keeps to its own schemas. Stopped when the JVM (a surefire fork) exits.
+ * Both engines back up to one repository ({@link #backupRepository}), the coordinator runs no splits (what a backup
+ * copies, a worker copied), and the test-only fault injection is on in both. Each class keeps to its own schemas and
+ * backup names. Stopped when the JVM (a surefire fork) exits.
  */
 final class SharedCluster
 {
@@ -40,7 +42,11 @@ final class SharedCluster
             ThriftMetastoreServer server = ThriftMetastoreServer.start(directory);
             DistributedQueryRunner queryRunner;
             try {
-                queryRunner = DredgeQueryRunner.builder(new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse())).build();
+                queryRunner = DredgeQueryRunner.builder(new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse()))
+                        .addDredgeProperty("dredge.backup-location", "file:" + Files.createDirectories(backupRepository(directory)))
+                        .setFaultInjectionEnabled(true)
+                        .addCoordinatorProperty("node-scheduler.include-coordinator", "false")
+                        .build();
             }
             catch (Exception | Error e) {
                 server.close();
@@ -55,6 +61,19 @@ final class SharedCluster
     Path directory()
     {
         return directory;
+    }
+
+    /**
+     * Where both engines' {@code dredge.backup-location} points.
+     */
+    Path backupRepository()
+    {
+        return backupRepository(directory);
+    }
+
+    private static Path backupRepository(Path directory)
+    {
+        return directory.resolve("backups");
     }
 
     ThriftMetastoreServer server()
@@ -87,7 +106,8 @@ final class SharedCluster
     }
 
     /**
-     * HiveServer2 with Dredge installed and no settings beyond it, over the shared metastore and warehouse.
+     * HiveServer2 with Dredge installed, the shared backup repository and fault injection, over the shared metastore
+     * and warehouse.
      */
     synchronized HiveServer2Process hiveServer()
             throws Exception
@@ -95,6 +115,8 @@ final class SharedCluster
         if (hiveServer.isEmpty()) {
             hiveServer = Optional.of(HiveServer2Process.builder(directory.resolve("hiveserver2-shared"), server.uri(), server.warehouse())
                     .withDredgeHooks()
+                    .property("dredge.backup-location", "file:" + backupRepository())
+                    .property("dredge.testing.fault-injection-enabled", "true")
                     .start());
         }
         return hiveServer.orElseThrow();

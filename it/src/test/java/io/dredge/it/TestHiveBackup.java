@@ -35,19 +35,6 @@ import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
 public class TestHiveBackup
         extends AbstractTestWithThriftMetastore
 {
-    private Path repository;
-
-    @Override
-    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
-            throws IOException
-    {
-        repository = Files.createDirectories(directory.resolve("backups"));
-        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository)
-                .setFaultInjectionEnabled(true)
-                // the coordinator runs no splits: every file a backup or restore copies, a worker copied
-                .addCoordinatorProperty("node-scheduler.include-coordinator", "false");
-    }
-
     @BeforeAll
     public void createSchemas()
     {
@@ -355,7 +342,7 @@ public class TestHiveBackup
 
         // a truncated manifest
         assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'damaged', backup_name => 'damaged_manifest')");
-        Path manifest = repository.resolve("backups").resolve("damaged_manifest").resolve("manifest.json");
+        Path manifest = backupRepository().resolve("backups").resolve("damaged_manifest").resolve("manifest.json");
         byte[] json = Files.readAllBytes(manifest);
         Files.write(manifest, java.util.Arrays.copyOf(json, json.length / 2));
         assertQueryFails("CALL dredge.system.restore_table(backup_name => 'damaged_manifest', schema_name => 'restored', table_name => 'damaged_manifest')",
@@ -470,7 +457,7 @@ public class TestHiveBackup
                 .containsExactly("FAILED", 0L);
         assertThat(unfinishedDredgeStatements("killed")).isEmpty();
         assertThat(unfinishedDredgeStatements("copy_files")).isEmpty();
-        if (Files.exists(repository.resolve("tables").resolve("bk").resolve("killed"))) {
+        if (Files.exists(backupRepository().resolve("tables").resolve("bk").resolve("killed"))) {
             assertThat(storedFiles("bk", "killed")).isEmpty();
         }
         // the table is free again
@@ -549,7 +536,7 @@ public class TestHiveBackup
     private List<Path> storedFiles(String schema, String table)
             throws IOException
     {
-        try (Stream<Path> files = Files.walk(repository.resolve("tables").resolve(schema).resolve(table))) {
+        try (Stream<Path> files = Files.walk(backupRepository().resolve("tables").resolve(schema).resolve(table))) {
             return files.filter(Files::isRegularFile).filter(path -> !path.getFileName().toString().startsWith(".")).sorted().toList();
         }
     }

@@ -3,9 +3,6 @@ package io.dredge.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
 
@@ -25,22 +22,6 @@ class TestHiveBackupFunctions
         extends AbstractTestWithDredgeHive
 {
     private static final String USER = "analyst";
-
-    private Path repository;
-
-    @Override
-    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
-            throws IOException
-    {
-        repository = Files.createDirectories(directory.resolve("backups"));
-        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository);
-    }
-
-    @Override
-    protected HiveServer2Process.Builder configureHive(HiveServer2Process.Builder builder)
-    {
-        return builder.property("dredge.backup-location", "file:" + repository);
-    }
 
     @Test
     public void testBackupInOneEngineRestoresInTheOther()
@@ -89,7 +70,7 @@ class TestHiveBackupFunctions
             assertThatThrownBy(() -> rows(hive, "SELECT dredge_restore_table('events_hive', 'nowhere', 'events')")).hasMessageContaining("schema nowhere does not exist");
             assertUpdate("CREATE TABLE iceberg.hb.ice (id bigint)");
             assertUpdate("INSERT INTO iceberg.hb.ice VALUES 1", 1);
-            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb', 'ice', 'ice_1')")).hasMessageContaining("Iceberg tables are backed up through Trino's Dredge (CALL dredge.system.backup_table)");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb', 'ice', 'hb_ice_1')")).hasMessageContaining("Iceberg tables are backed up through Trino's Dredge (CALL dredge.system.backup_table)");
         }
         assertThat(trinoRows("hb.events")).containsExactlyElementsOf(events);
     }

@@ -45,21 +45,6 @@ class TestHiveHooks
 {
     private static final String USER = "etl";
 
-    @Override
-    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
-            throws IOException
-    {
-        return builder.addDredgeProperty("dredge.backup-location", "file:" + Files.createDirectories(directory.resolve("backups")))
-                .setFaultInjectionEnabled(true);
-    }
-
-    @Override
-    protected HiveServer2Process.Builder configureHive(HiveServer2Process.Builder builder)
-    {
-        // the Trino catalog's repository, as README tells operators: the Hive examples back up and restore too
-        return builder.property("dredge.backup-location", "file:" + directory().resolve("backups"));
-    }
-
     @BeforeAll
     public void createHooksSchema()
     {
@@ -76,7 +61,7 @@ class TestHiveHooks
         // a backup that died after its copies (kill -9): the table stays held until recover closes it
         Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN:1").build();
         assertQueryFails(crashing, "CALL dredge.system.backup_table(schema_name => 'hooks', table_name => 'held', backup_name => 'held_1')", "injected fault after WRITTEN 1");
-        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE table_name = 'held' AND state = 'RUNNING'").getOnlyValue();
+        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE schema_name = 'hooks' AND table_name = 'held' AND state = 'RUNNING'").getOnlyValue();
 
         try (Connection hive = hiveServer().connect(USER)) {
             for (String write : List.of(
@@ -275,7 +260,7 @@ class TestHiveHooks
         finally {
             executor.shutdownNow();
         }
-        assertThat(computeActual("SELECT files_before, files_after, state FROM dredge.system.operations WHERE table_name = 'compacted' AND kind = 'COMPACT'").getMaterializedRows().getFirst().getFields())
+        assertThat(computeActual("SELECT files_before, files_after, state FROM dredge.system.operations WHERE schema_name = 'hooks' AND table_name = 'compacted' AND kind = 'COMPACT'").getMaterializedRows().getFirst().getFields())
                 .containsExactly(3L, 1L, "SUCCEEDED");
         assertThat(computeActual("SELECT count(*), sum(id) FROM hive.hooks.compacted").getMaterializedRows().getFirst().getFields()).containsExactly(4L, 13L);
     }

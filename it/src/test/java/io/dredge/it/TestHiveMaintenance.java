@@ -156,14 +156,6 @@ class TestHiveMaintenance
             assertThatThrownBy(() -> rows(hive, "SELECT dredge_recover('hm_refused', 'missing')")).hasMessageContaining("does not exist");
             assertThatThrownBy(() -> rows(hive, "SELECT dredge_recover('hm_refused')")).hasMessageContaining("give table or operation_id, not both or neither");
             assertThatThrownBy(() -> rows(hive, "SELECT dredge_recover('hm_refused', 'events', '20240101_000000_00000000')")).hasMessageContaining("give table or operation_id, not both or neither");
-
-            // the test-only pause exists only on a HiveServer2 whose own hive-site.xml takes it, which a session cannot set
-            execute(hive, "SET dredge.testing.pause-after=PLANNED:30");
-            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hm_refused', 'events')"))
-                    .hasMessageContaining("dredge.testing.pause-after is a test-only setting, which this HiveServer2 does not take (dredge.testing.fault-injection-enabled is not set in its hive-site.xml)");
-            execute(hive, "SET dredge.testing.fault-injection-enabled=true");
-            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hm_refused', 'events', 'paused')"))
-                    .hasMessageContaining("dredge.testing.pause-after is a test-only setting");
         }
         assertThat(computeActual("SELECT id FROM hive.hm_refused.events").getOnlyValue()).isEqualTo(1L);
         assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'hm_refused'").getOnlyValue()).isEqualTo(0L);

@@ -49,24 +49,6 @@ class TestHiveMaintenanceCancel
     private static final String INTERRUPTED = "HiveServer2 interrupted the statement that called ";
     private static final Pattern EXECUTING = Pattern.compile("Executing command\\(queryId=([^)]+)\\): (.*)");
 
-    private Path repository;
-
-    @Override
-    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
-            throws IOException
-    {
-        repository = Files.createDirectories(directory.resolve("backups"));
-        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository);
-    }
-
-    @Override
-    protected HiveServer2Process.Builder configureHive(HiveServer2Process.Builder builder)
-    {
-        return builder
-                .property("dredge.backup-location", "file:" + repository)
-                .property("dredge.testing.fault-injection-enabled", "true");
-    }
-
     @BeforeAll
     public void createTestSchema()
     {
@@ -273,7 +255,7 @@ class TestHiveMaintenanceCancel
     private List<Path> storedFiles(String table)
             throws IOException
     {
-        Path directory = repository.resolve("tables").resolve(SCHEMA).resolve(table);
+        Path directory = backupRepository().resolve("tables").resolve(SCHEMA).resolve(table);
         if (!Files.exists(directory)) {
             return List.of();
         }

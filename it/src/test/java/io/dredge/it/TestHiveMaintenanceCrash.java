@@ -34,6 +34,26 @@ class TestHiveMaintenanceCrash
     }
 
     @Test
+    public void testTestOnlyPauseIsRefusedWhereHiveSiteDoesNotEnableIt()
+            throws Exception
+    {
+        // this HiveServer2's hive-site.xml does not enable fault injection, as no real one does; a session cannot
+        createSchema("hc_pause");
+        assertUpdate("CREATE TABLE hive.hc_pause.events (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.hc_pause.events VALUES (1, 'a')", 1);
+        try (Connection hive = hiveServer().connect(USER)) {
+            HiveStatements.execute(hive, "SET dredge.testing.pause-after=PLANNED:30");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_compact_table('hc_pause', 'events')"))
+                    .hasMessageContaining("dredge.testing.pause-after is a test-only setting, which this HiveServer2 does not take (dredge.testing.fault-injection-enabled is not set in its hive-site.xml)");
+            HiveStatements.execute(hive, "SET dredge.testing.fault-injection-enabled=true");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hc_pause', 'events', 'paused')"))
+                    .hasMessageContaining("dredge.testing.pause-after is a test-only setting");
+        }
+        assertThat(computeActual("SELECT id FROM hive.hc_pause.events").getOnlyValue()).isEqualTo(1L);
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'hc_pause'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
     public void testHiveServerKilledWhileItCompactsIsRecoveredByTrino()
             throws Exception
     {

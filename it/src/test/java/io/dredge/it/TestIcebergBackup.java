@@ -31,49 +31,37 @@ public class TestIcebergBackup
 {
     private static final String FIGURES = "count(*), to_hex(checksum(ROW(id, name, day)))";
 
-    private Path repository;
-
-    @Override
-    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
-            throws IOException
-    {
-        repository = Files.createDirectories(directory.resolve("backups"));
-        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository)
-                .setFaultInjectionEnabled(true)
-                .addCoordinatorProperty("node-scheduler.include-coordinator", "false");
-    }
-
     @BeforeAll
     public void createSchemas()
     {
-        assertUpdate(format("CREATE SCHEMA iceberg.ice WITH (location = '%s')", schemaLocation("ice")));
-        assertUpdate(format("CREATE SCHEMA iceberg.ice_restored WITH (location = '%s')", schemaLocation("ice_restored")));
+        assertUpdate(format("CREATE SCHEMA iceberg.iceb WITH (location = '%s')", schemaLocation("iceb")));
+        assertUpdate(format("CREATE SCHEMA iceberg.iceb_restored WITH (location = '%s')", schemaLocation("iceb_restored")));
     }
 
     @Test
     public void testIncrementalBackupsRestoreEverySnapshotAfterTheSourceIsGone()
             throws IOException
     {
-        assertUpdate("CREATE TABLE iceberg.ice.events (id bigint, name varchar, day date) WITH (format = 'PARQUET', partitioning = ARRAY['day'])");
+        assertUpdate("CREATE TABLE iceberg.iceb.events (id bigint, name varchar, day date) WITH (format = 'PARQUET', partitioning = ARRAY['day'])");
         assertUpdate(insert(1, 30), 30);
         assertUpdate(insert(31, 60), 30);
         // merge-on-read: position-delete files that name data files, rewritten on restore
-        assertUpdate("DELETE FROM iceberg.ice.events WHERE id % 7 = 0", 8);
-        assertUpdate("UPDATE iceberg.ice.events SET name = 'updated' WHERE id % 5 = 0", 11);
-        assertUpdate("ALTER TABLE iceberg.ice.events SET PROPERTIES partitioning = ARRAY['day', 'bucket(id, 4)']");
+        assertUpdate("DELETE FROM iceberg.iceb.events WHERE id % 7 = 0", 8);
+        assertUpdate("UPDATE iceberg.iceb.events SET name = 'updated' WHERE id % 5 = 0", 11);
+        assertUpdate("ALTER TABLE iceberg.iceb.events SET PROPERTIES partitioning = ARRAY['day', 'bucket(id, 4)']");
         assertUpdate(insert(61, 70), 10);
-        Map<Long, List<Object>> firstPoint = figuresAtEverySnapshot("iceberg.ice.events");
-        long firstSnapshot = currentSnapshot("iceberg.ice.events");
-        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'events', backup_name => 'ice_1')");
+        Map<Long, List<Object>> firstPoint = figuresAtEverySnapshot("iceberg.iceb.events");
+        long firstSnapshot = currentSnapshot("iceberg.iceb.events");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'iceb', table_name => 'events', backup_name => 'ice_1')");
 
         assertUpdate(insert(71, 90), 20);
-        assertUpdate("DELETE FROM iceberg.ice.events WHERE id = 1", 1);
-        Map<Long, List<Object>> secondPoint = figuresAtEverySnapshot("iceberg.ice.events");
-        long secondSnapshot = currentSnapshot("iceberg.ice.events");
-        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'events', backup_name => 'ice_2')");
-        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'events', backup_name => 'ice_3')");
+        assertUpdate("DELETE FROM iceberg.iceb.events WHERE id = 1", 1);
+        Map<Long, List<Object>> secondPoint = figuresAtEverySnapshot("iceberg.iceb.events");
+        long secondSnapshot = currentSnapshot("iceberg.iceb.events");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'iceb', table_name => 'events', backup_name => 'ice_2')");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'iceb', table_name => 'events', backup_name => 'ice_3')");
 
-        assertThat(computeActual("SELECT backup_name, table_type, snapshot_id, state, bytes_copied = bytes, bytes_copied > 0, rows FROM dredge.system.backups WHERE source_table = 'events' AND source_schema = 'ice' ORDER BY created_at")
+        assertThat(computeActual("SELECT backup_name, table_type, snapshot_id, state, bytes_copied = bytes, bytes_copied > 0, rows FROM dredge.system.backups WHERE source_table = 'events' AND source_schema = 'iceb' ORDER BY created_at")
                 .getMaterializedRows())
                 .extracting(row -> row.getFields())
                 .containsExactly(
@@ -82,43 +70,43 @@ public class TestIcebergBackup
                         List.of("ice_3", "ICEBERG", secondSnapshot, "COMPLETE", false, false, 81L));
         assertUpdate("CALL dredge.system.verify_backup(backup_name => 'ice_2')");
 
-        Path source = Path.of(((String) computeActual("SELECT file FROM iceberg.ice.\"events$metadata_log_entries\" LIMIT 1").getOnlyValue()).replaceFirst("^file:", "")).getParent().getParent();
-        assertUpdate("DROP TABLE iceberg.ice.events");
+        Path source = Path.of(((String) computeActual("SELECT file FROM iceberg.iceb.\"events$metadata_log_entries\" LIMIT 1").getOnlyValue()).replaceFirst("^file:", "")).getParent().getParent();
+        assertUpdate("DROP TABLE iceberg.iceb.events");
         if (Files.exists(source)) {
             deleteRecursively(source);
         }
 
         assertUpdate("CALL dredge.system.drop_backup(backup_name => 'ice_3')");
-        assertUpdate("CALL dredge.system.restore_table(backup_name => 'ice_1', schema_name => 'ice_restored', table_name => 'first')");
-        assertUpdate("CALL dredge.system.restore_table(backup_name => 'ice_2', schema_name => 'ice_restored', table_name => 'second')");
-        assertThat(figuresAtEverySnapshot("iceberg.ice_restored.first")).isEqualTo(firstPoint);
-        assertThat(figuresAtEverySnapshot("iceberg.ice_restored.second")).isEqualTo(secondPoint);
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'ice_1', schema_name => 'iceb_restored', table_name => 'first')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'ice_2', schema_name => 'iceb_restored', table_name => 'second')");
+        assertThat(figuresAtEverySnapshot("iceberg.iceb_restored.first")).isEqualTo(firstPoint);
+        assertThat(figuresAtEverySnapshot("iceberg.iceb_restored.second")).isEqualTo(secondPoint);
         // the restored table is a table like any other
-        assertUpdate("INSERT INTO iceberg.ice_restored.second VALUES (1000, 'new', DATE '2024-01-01')", 1);
-        assertThat(computeActual("SELECT count(*) FROM iceberg.ice_restored.second").getOnlyValue()).isEqualTo(82L);
+        assertUpdate("INSERT INTO iceberg.iceb_restored.second VALUES (1000, 'new', DATE '2024-01-01')", 1);
+        assertThat(computeActual("SELECT count(*) FROM iceberg.iceb_restored.second").getOnlyValue()).isEqualTo(82L);
     }
 
     @Test
     public void testUnpartitionedTableRestoresEverySnapshotAfterTheSourceIsGone()
             throws IOException
     {
-        assertUpdate("CREATE TABLE iceberg.ice.flat (id bigint, name varchar, day date)");
-        assertUpdate("INSERT INTO iceberg.ice.flat SELECT x, 'n' || CAST(x AS varchar), DATE '2024-01-01' FROM UNNEST(sequence(1, 20)) t(x)", 20);
-        assertUpdate("INSERT INTO iceberg.ice.flat SELECT x, 'm' || CAST(x AS varchar), DATE '2024-01-02' FROM UNNEST(sequence(21, 30)) t(x)", 10);
-        assertUpdate("DELETE FROM iceberg.ice.flat WHERE id % 4 = 0", 7);
-        assertUpdate("ALTER TABLE iceberg.ice.flat ADD COLUMN score double");
-        assertUpdate("INSERT INTO iceberg.ice.flat VALUES (100, 'late', DATE '2024-01-03', 1.5)", 1);
-        Map<Long, List<Object>> before = figuresAtEverySnapshot("iceberg.ice.flat");
-        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'flat', backup_name => 'flat_1')");
+        assertUpdate("CREATE TABLE iceberg.iceb.flat (id bigint, name varchar, day date)");
+        assertUpdate("INSERT INTO iceberg.iceb.flat SELECT x, 'n' || CAST(x AS varchar), DATE '2024-01-01' FROM UNNEST(sequence(1, 20)) t(x)", 20);
+        assertUpdate("INSERT INTO iceberg.iceb.flat SELECT x, 'm' || CAST(x AS varchar), DATE '2024-01-02' FROM UNNEST(sequence(21, 30)) t(x)", 10);
+        assertUpdate("DELETE FROM iceberg.iceb.flat WHERE id % 4 = 0", 7);
+        assertUpdate("ALTER TABLE iceberg.iceb.flat ADD COLUMN score double");
+        assertUpdate("INSERT INTO iceberg.iceb.flat VALUES (100, 'late', DATE '2024-01-03', 1.5)", 1);
+        Map<Long, List<Object>> before = figuresAtEverySnapshot("iceberg.iceb.flat");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'iceb', table_name => 'flat', backup_name => 'flat_1')");
 
-        Path source = Path.of(((String) computeActual("SELECT file FROM iceberg.ice.\"flat$metadata_log_entries\" LIMIT 1").getOnlyValue()).replaceFirst("^file:", "")).getParent().getParent();
-        assertUpdate("DROP TABLE iceberg.ice.flat");
+        Path source = Path.of(((String) computeActual("SELECT file FROM iceberg.iceb.\"flat$metadata_log_entries\" LIMIT 1").getOnlyValue()).replaceFirst("^file:", "")).getParent().getParent();
+        assertUpdate("DROP TABLE iceberg.iceb.flat");
         if (Files.exists(source)) {
             deleteRecursively(source);
         }
-        assertUpdate("CALL dredge.system.restore_table(backup_name => 'flat_1', schema_name => 'ice_restored', table_name => 'flat')");
-        assertThat(figuresAtEverySnapshot("iceberg.ice_restored.flat")).isEqualTo(before);
-        assertThat(computeActual("SELECT score FROM iceberg.ice_restored.flat WHERE id = 100").getOnlyValue()).isEqualTo(1.5);
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'flat_1', schema_name => 'iceb_restored', table_name => 'flat')");
+        assertThat(figuresAtEverySnapshot("iceberg.iceb_restored.flat")).isEqualTo(before);
+        assertThat(computeActual("SELECT score FROM iceberg.iceb_restored.flat WHERE id = 100").getOnlyValue()).isEqualTo(1.5);
     }
 
     @Test
@@ -127,69 +115,69 @@ public class TestIcebergBackup
     {
         // Trino writes ORC position-delete files for an ORC table (format version 2): a restore reads and rewrites
         // them with iceberg-orc, and a wrong data-file path in one would bring deleted rows back
-        assertUpdate("CREATE TABLE iceberg.ice.orc_events (id bigint, name varchar, day date) WITH (format = 'ORC', format_version = 2, partitioning = ARRAY['day'])");
-        assertUpdate("INSERT INTO iceberg.ice.orc_events SELECT x, 'n' || CAST(x AS varchar), date_add('day', x % 3, DATE '2024-01-01') FROM UNNEST(sequence(1, 30)) t(x)", 30);
-        assertUpdate("INSERT INTO iceberg.ice.orc_events SELECT x, 'n' || CAST(x AS varchar), date_add('day', x % 3, DATE '2024-01-01') FROM UNNEST(sequence(31, 60)) t(x)", 30);
-        assertUpdate("DELETE FROM iceberg.ice.orc_events WHERE id % 7 = 0", 8);
-        assertUpdate("UPDATE iceberg.ice.orc_events SET name = 'updated' WHERE id % 5 = 0", 11);
-        assertUpdate("ALTER TABLE iceberg.ice.orc_events ADD COLUMN score double");
-        assertUpdate("INSERT INTO iceberg.ice.orc_events VALUES (100, 'late', DATE '2024-01-04', 1.5)", 1);
-        assertUpdate("DELETE FROM iceberg.ice.orc_events WHERE id = 1", 1);
-        assertThat(computeActual("SELECT DISTINCT file_format FROM iceberg.ice.\"orc_events$files\" WHERE content = 1").getOnlyColumnAsSet())
+        assertUpdate("CREATE TABLE iceberg.iceb.orc_events (id bigint, name varchar, day date) WITH (format = 'ORC', format_version = 2, partitioning = ARRAY['day'])");
+        assertUpdate("INSERT INTO iceberg.iceb.orc_events SELECT x, 'n' || CAST(x AS varchar), date_add('day', x % 3, DATE '2024-01-01') FROM UNNEST(sequence(1, 30)) t(x)", 30);
+        assertUpdate("INSERT INTO iceberg.iceb.orc_events SELECT x, 'n' || CAST(x AS varchar), date_add('day', x % 3, DATE '2024-01-01') FROM UNNEST(sequence(31, 60)) t(x)", 30);
+        assertUpdate("DELETE FROM iceberg.iceb.orc_events WHERE id % 7 = 0", 8);
+        assertUpdate("UPDATE iceberg.iceb.orc_events SET name = 'updated' WHERE id % 5 = 0", 11);
+        assertUpdate("ALTER TABLE iceberg.iceb.orc_events ADD COLUMN score double");
+        assertUpdate("INSERT INTO iceberg.iceb.orc_events VALUES (100, 'late', DATE '2024-01-04', 1.5)", 1);
+        assertUpdate("DELETE FROM iceberg.iceb.orc_events WHERE id = 1", 1);
+        assertThat(computeActual("SELECT DISTINCT file_format FROM iceberg.iceb.\"orc_events$files\" WHERE content = 1").getOnlyColumnAsSet())
                 .containsExactly("ORC");
-        Map<Long, List<Object>> before = figuresAtEverySnapshot("iceberg.ice.orc_events");
-        Object deleteFiles = computeActual("SELECT count(*) FROM iceberg.ice.\"orc_events$files\" WHERE content = 1").getOnlyValue();
-        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'orc_events', backup_name => 'orc_events_1')");
+        Map<Long, List<Object>> before = figuresAtEverySnapshot("iceberg.iceb.orc_events");
+        Object deleteFiles = computeActual("SELECT count(*) FROM iceberg.iceb.\"orc_events$files\" WHERE content = 1").getOnlyValue();
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'iceb', table_name => 'orc_events', backup_name => 'orc_events_1')");
 
-        Path source = Path.of(((String) computeActual("SELECT file FROM iceberg.ice.\"orc_events$metadata_log_entries\" LIMIT 1").getOnlyValue()).replaceFirst("^file:", "")).getParent().getParent();
-        assertUpdate("DROP TABLE iceberg.ice.orc_events");
+        Path source = Path.of(((String) computeActual("SELECT file FROM iceberg.iceb.\"orc_events$metadata_log_entries\" LIMIT 1").getOnlyValue()).replaceFirst("^file:", "")).getParent().getParent();
+        assertUpdate("DROP TABLE iceberg.iceb.orc_events");
         if (Files.exists(source)) {
             deleteRecursively(source);
         }
-        assertUpdate("CALL dredge.system.restore_table(backup_name => 'orc_events_1', schema_name => 'ice_restored', table_name => 'orc_events')");
-        assertThat(figuresAtEverySnapshot("iceberg.ice_restored.orc_events")).isEqualTo(before);
-        assertThat(computeActual("SELECT DISTINCT file_format FROM iceberg.ice_restored.\"orc_events$files\" WHERE content = 1").getOnlyColumnAsSet())
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'orc_events_1', schema_name => 'iceb_restored', table_name => 'orc_events')");
+        assertThat(figuresAtEverySnapshot("iceberg.iceb_restored.orc_events")).isEqualTo(before);
+        assertThat(computeActual("SELECT DISTINCT file_format FROM iceberg.iceb_restored.\"orc_events$files\" WHERE content = 1").getOnlyColumnAsSet())
                 .containsExactly("ORC");
-        assertThat(computeActual("SELECT count(*) FROM iceberg.ice_restored.\"orc_events$files\" WHERE content = 1").getOnlyValue()).isEqualTo(deleteFiles);
-        assertThat(computeActual("SELECT score FROM iceberg.ice_restored.orc_events WHERE id = 100").getOnlyValue()).isEqualTo(1.5);
+        assertThat(computeActual("SELECT count(*) FROM iceberg.iceb_restored.\"orc_events$files\" WHERE content = 1").getOnlyValue()).isEqualTo(deleteFiles);
+        assertThat(computeActual("SELECT score FROM iceberg.iceb_restored.orc_events WHERE id = 100").getOnlyValue()).isEqualTo(1.5);
         // the restored table takes further deletes like any other
-        assertUpdate("DELETE FROM iceberg.ice_restored.orc_events WHERE id = 2", 1);
-        assertThat(computeActual("SELECT count(*) FROM iceberg.ice_restored.orc_events").getOnlyValue()).isEqualTo(51L);
+        assertUpdate("DELETE FROM iceberg.iceb_restored.orc_events WHERE id = 2", 1);
+        assertThat(computeActual("SELECT count(*) FROM iceberg.iceb_restored.orc_events").getOnlyValue()).isEqualTo(51L);
     }
 
     @Test
     public void testCommitsRacingTheBackupAreNotInItAndTheNextBackupHasThem()
             throws Exception
     {
-        assertUpdate("CREATE TABLE iceberg.ice.racing (id bigint, name varchar, day date) WITH (partitioning = ARRAY['day'])");
-        assertUpdate("INSERT INTO iceberg.ice.racing SELECT x, 'n' || CAST(x AS varchar), DATE '2024-01-01' FROM UNNEST(sequence(1, 20)) t(x)", 20);
-        assertUpdate("INSERT INTO iceberg.ice.racing SELECT x, 'n' || CAST(x AS varchar), DATE '2024-01-02' FROM UNNEST(sequence(21, 40)) t(x)", 20);
-        long planned = currentSnapshot("iceberg.ice.racing");
-        List<Object> atBackup = figures("iceberg.ice.racing");
+        assertUpdate("CREATE TABLE iceberg.iceb.racing (id bigint, name varchar, day date) WITH (partitioning = ARRAY['day'])");
+        assertUpdate("INSERT INTO iceberg.iceb.racing SELECT x, 'n' || CAST(x AS varchar), DATE '2024-01-01' FROM UNNEST(sequence(1, 20)) t(x)", 20);
+        assertUpdate("INSERT INTO iceberg.iceb.racing SELECT x, 'n' || CAST(x AS varchar), DATE '2024-01-02' FROM UNNEST(sequence(21, 40)) t(x)", 20);
+        long planned = currentSnapshot("iceberg.iceb.racing");
+        List<Object> atBackup = figures("iceberg.iceb.racing");
         Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "WRITTEN:4").build();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
-            Future<?> backup = executor.submit(() -> getQueryRunner().execute(pausing, "CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'racing', backup_name => 'racing_1')"));
+            Future<?> backup = executor.submit(() -> getQueryRunner().execute(pausing, "CALL dredge.system.backup_table(schema_name => 'iceb', table_name => 'racing', backup_name => 'racing_1')"));
             waitForRunningOperation("racing", "BACKUP", "copied");
             // writers a backup does not stop: an append, a delete, and a rewrite of every data file
-            assertUpdate("INSERT INTO iceberg.ice.racing SELECT x, 'late', DATE '2024-01-03' FROM UNNEST(sequence(41, 50)) t(x)", 10);
-            assertUpdate("DELETE FROM iceberg.ice.racing WHERE id <= 5", 5);
-            assertUpdate("ALTER TABLE iceberg.ice.racing EXECUTE optimize");
+            assertUpdate("INSERT INTO iceberg.iceb.racing SELECT x, 'late', DATE '2024-01-03' FROM UNNEST(sequence(41, 50)) t(x)", 10);
+            assertUpdate("DELETE FROM iceberg.iceb.racing WHERE id <= 5", 5);
+            assertUpdate("ALTER TABLE iceberg.iceb.racing EXECUTE optimize");
             backup.get();
         }
         finally {
             executor.shutdownNow();
         }
-        List<Object> afterRace = figures("iceberg.ice.racing");
+        List<Object> afterRace = figures("iceberg.iceb.racing");
         assertThat(afterRace).isNotEqualTo(atBackup);
         assertThat(computeActual("SELECT snapshot_id, rows FROM dredge.system.backups WHERE backup_name = 'racing_1'").getMaterializedRows().getFirst().getFields())
                 .containsExactly(planned, 40L);
-        assertUpdate("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'racing', backup_name => 'racing_2')");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'iceb', table_name => 'racing', backup_name => 'racing_2')");
 
-        assertUpdate("CALL dredge.system.restore_table(backup_name => 'racing_1', schema_name => 'ice_restored', table_name => 'racing_1')");
-        assertUpdate("CALL dredge.system.restore_table(backup_name => 'racing_2', schema_name => 'ice_restored', table_name => 'racing_2')");
-        assertThat(figures("iceberg.ice_restored.racing_1")).isEqualTo(atBackup);
-        assertThat(figures("iceberg.ice_restored.racing_2")).isEqualTo(afterRace);
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'racing_1', schema_name => 'iceb_restored', table_name => 'racing_1')");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'racing_2', schema_name => 'iceb_restored', table_name => 'racing_2')");
+        assertThat(figures("iceberg.iceb_restored.racing_1")).isEqualTo(atBackup);
+        assertThat(figures("iceberg.iceb_restored.racing_2")).isEqualTo(afterRace);
     }
 
     private List<Object> figures(String table)
@@ -201,19 +189,19 @@ public class TestIcebergBackup
     public void testTableWithDataOutsideItsLocationIsRefusedBeforeAnythingIsWritten()
             throws IOException
     {
-        String elsewhere = schemaLocation("ice") + "/elsewhere";
-        assertUpdate(format("CREATE TABLE iceberg.ice.data_elsewhere (id bigint) WITH (data_location = '%s')", elsewhere));
-        assertUpdate("INSERT INTO iceberg.ice.data_elsewhere VALUES 1", 1);
-        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'ice', table_name => 'data_elsewhere', backup_name => 'elsewhere_1')",
+        String elsewhere = schemaLocation("iceb") + "/elsewhere";
+        assertUpdate(format("CREATE TABLE iceberg.iceb.data_elsewhere (id bigint) WITH (data_location = '%s')", elsewhere));
+        assertUpdate("INSERT INTO iceberg.iceb.data_elsewhere VALUES 1", 1);
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'iceb', table_name => 'data_elsewhere', backup_name => 'elsewhere_1')",
                 ".*lies outside the table location.*");
         assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE backup_name = 'elsewhere_1'").getOnlyValue()).isEqualTo(0L);
-        assertThat(repository.resolve("tables").resolve("ice").resolve("data_elsewhere")).doesNotExist();
-        assertThat(repository.resolve("backups").resolve("elsewhere_1")).doesNotExist();
+        assertThat(backupRepository().resolve("tables").resolve("iceb").resolve("data_elsewhere")).doesNotExist();
+        assertThat(backupRepository().resolve("backups").resolve("elsewhere_1")).doesNotExist();
     }
 
     private static String insert(int from, int to)
     {
-        return format("INSERT INTO iceberg.ice.events SELECT x, 'n' || CAST(x AS varchar), date_add('day', x %% 3, DATE '2024-01-01') FROM UNNEST(sequence(%s, %s)) t(x)", from, to);
+        return format("INSERT INTO iceberg.iceb.events SELECT x, 'n' || CAST(x AS varchar), date_add('day', x %% 3, DATE '2024-01-01') FROM UNNEST(sequence(%s, %s)) t(x)", from, to);
     }
 
     /**

@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 public class TestIcebergBackupFiles
         extends AbstractTestWithThriftMetastore
 {
-    private static final String SCHEMA = "bk";
+    private static final String SCHEMA = "ice_files";
     private static final String COLUMNS = "count(*), to_hex(checksum(ROW(id, name, day)))";
 
     private final NioFileStore fileStore = new NioFileStore();

@@ -34,15 +34,6 @@ public class TestProcedureNullArguments
     }
 
     @Test
-    public void testBackupsNeedARepository()
-    {
-        // this catalog sets no dredge.backup-location
-        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'nulls', table_name => 'x', backup_name => 'x')", ".*backups need a backup repository: set dredge.backup-location.*");
-        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'x', schema_name => 'nulls', table_name => 'x')", ".*backups need a backup repository.*");
-        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups").getOnlyValue()).isEqualTo(0L);
-    }
-
-    @Test
     public void testNullRequiredNamesAreRefused()
     {
         assertRefusedChangingNothing("named", ".*schema_name must not be NULL.*", List.of(

@@ -11,11 +11,12 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A dredge catalog without {@code dredge.testing.fault-injection-enabled}, as every real one is: the session
- * properties that stop or pause an operation on purpose do not exist, so no user can leave a table needing
- * {@code recover} or hold its lock.
+ * A dredge catalog with nothing optional set. Without {@code dredge.testing.fault-injection-enabled}, as every real
+ * one is, the session properties that stop or pause an operation on purpose do not exist, so no user can leave a
+ * table needing {@code recover} or hold its lock. Without {@code dredge.backup-location}, backups are refused with
+ * what to set.
  */
-public class TestFaultInjectionDisabled
+public class TestBareCatalog
         extends AbstractTestQueryFramework
 {
     private static final List<String> TESTING_PROPERTIES = List.of("testing_fail_after", "testing_pause_after");
@@ -47,5 +48,15 @@ public class TestFaultInjectionDisabled
         }
         // the same query without the property reads the journal: nothing was started or left running
         assertThat(computeActual("SELECT count(*) FROM dredge.system.operations").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testBackupsNeedARepository()
+    {
+        assertUpdate("CREATE SCHEMA hive.bare");
+        assertUpdate("CREATE TABLE hive.bare.events (id bigint)");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bare', table_name => 'events', backup_name => 'x')", ".*backups need a backup repository: set dredge.backup-location.*");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'x', schema_name => 'bare', table_name => 'x')", ".*backups need a backup repository.*");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups").getOnlyValue()).isEqualTo(0L);
     }
 }
