@@ -25,35 +25,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What the Hive compaction test classes share: a real Trino cluster (coordinator and worker) over a real thrift
- * metastore, with Trino's file-based access control in which user {@code reader} may only read, one per class, and the
- * helpers that make tables and read their rows and files.
+ * metastore, with Trino's file-based access control in which user {@code reader} may only read ({@link SharedCluster}),
+ * a schema of each class's own, and the helpers that make tables and read their rows and files.
  */
 public abstract class AbstractTestHiveCompaction
         extends AbstractTestWithThriftMetastore
 {
-    @Override
-    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
-            throws IOException
-    {
-        // user "reader" may only read tables; everyone else may do anything
-        Path rules = Files.writeString(directory.resolve("rules.json"), """
-                {
-                  "catalogs": [{"allow": "all"}],
-                  "schemas": [{"owner": true}],
-                  "procedures": [{"privileges": ["EXECUTE"]}],
-                  "tables": [
-                    {"user": "reader", "privileges": ["SELECT"]},
-                    {"privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]}
-                  ]
-                }
-                """);
-        return builder.setAccessControlRules(rules);
-    }
+    /**
+     * The class's own schema, as it shares a cluster with other classes.
+     */
+    protected abstract String schema();
 
     @BeforeAll
     public void createSchema()
     {
-        assertUpdate("CREATE SCHEMA hive.compaction WITH (location = '" + schemaLocation("compaction") + "')");
+        createSchema(schema());
     }
 
     /**
@@ -61,9 +47,9 @@ public abstract class AbstractTestHiveCompaction
      */
     protected Path forgery(String table, String rows, long rowCount)
     {
-        assertUpdate(format("CREATE TABLE hive.compaction.%s (id bigint, name varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])", table));
-        assertUpdate(format("INSERT INTO hive.compaction.%s %s", table, rows), rowCount);
-        return Path.of(URI.create((String) computeActual(format("SELECT DISTINCT \"$path\" FROM hive.compaction.%s", table)).getOnlyValue()));
+        assertUpdate(format("CREATE TABLE hive.%s.%s (id bigint, name varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])", schema(), table));
+        assertUpdate(format("INSERT INTO hive.%s.%s %s", schema(), table, rows), rowCount);
+        return Path.of(URI.create((String) computeActual(format("SELECT DISTINCT \"$path\" FROM hive.%s.%s", schema(), table)).getOnlyValue()));
     }
 
     /**
@@ -124,7 +110,7 @@ public abstract class AbstractTestHiveCompaction
 
     protected Path tableDirectory(String table)
     {
-        return tableDirectory("compaction", table);
+        return tableDirectory(schema(), table);
     }
 
     /**
@@ -137,7 +123,7 @@ public abstract class AbstractTestHiveCompaction
     protected void copyDataFilesOf(String scratch, Path directory, int files)
             throws Exception
     {
-        assertUpdate("CREATE TABLE hive.compaction.%s (id bigint, name varchar) WITH (format = 'PARQUET')".formatted(scratch));
+        assertUpdate("CREATE TABLE hive.%s.%s (id bigint, name varchar) WITH (format = 'PARQUET')".formatted(schema(), scratch));
         insertBatches(scratch, "", files);
         for (Path file : LocalDataFiles.list(tableDirectory(scratch))) {
             Files.copy(file, directory.resolve(file.getFileName()));
@@ -153,7 +139,7 @@ public abstract class AbstractTestHiveCompaction
         for (Path file : LocalDataFiles.list(tableDirectory(scratch).resolve("day=" + value))) {
             Files.copy(file, location.resolve(file.getFileName()));
         }
-        assertUpdate("CALL hive.system.register_partition('compaction', '%s', ARRAY['day'], ARRAY['%s'], '%s')".formatted(table, value, location.toUri()));
+        assertUpdate("CALL hive.system.register_partition('%s', '%s', ARRAY['day'], ARRAY['%s'], '%s')".formatted(schema(), table, value, location.toUri()));
     }
 
     /**
@@ -175,19 +161,19 @@ public abstract class AbstractTestHiveCompaction
         return Files.copy(file, toDirectory.resolve("000000_0_copy"));
     }
 
-    protected static String compact(String table)
+    protected String compact(String table)
     {
-        return "CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '" + table + "')";
+        return "CALL dredge.system.compact_table(schema_name => '" + schema() + "', table_name => '" + table + "')";
     }
 
-    protected static String compact(String table, String arguments)
+    protected String compact(String table, String arguments)
     {
-        return "CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '" + table + "', " + arguments + ")";
+        return "CALL dredge.system.compact_table(schema_name => '" + schema() + "', table_name => '" + table + "', " + arguments + ")";
     }
 
     protected String operationState(String table, String kind)
     {
-        return (String) computeActual(format("SELECT state FROM dredge.system.operations WHERE table_name = '%s' AND kind = '%s' ORDER BY operation_id DESC LIMIT 1", table, kind)).getOnlyValue();
+        return (String) computeActual(format("SELECT state FROM dredge.system.operations WHERE schema_name = '%s' AND table_name = '%s' AND kind = '%s' ORDER BY operation_id DESC LIMIT 1", schema(), table, kind)).getOnlyValue();
     }
 
     protected void createTable(String table, String partitionColumn, String partitionedBy, List<String> partitionValues, int filesPerPartition)
@@ -197,7 +183,7 @@ public abstract class AbstractTestHiveCompaction
 
     protected void createTable(String table, String partitionColumns, String partitionedBy, List<String> partitionValues, int filesPerPartition, String format)
     {
-        assertUpdate(format("CREATE TABLE hive.compaction.%s (id bigint, name varchar, %s) WITH (format = '%s', partitioned_by = %s)", table, partitionColumns, format, partitionedBy));
+        assertUpdate(format("CREATE TABLE hive.%s.%s (id bigint, name varchar, %s) WITH (format = '%s', partitioned_by = %s)", schema(), table, partitionColumns, format, partitionedBy));
         for (String values : partitionValues) {
             insertBatches(table, ", " + values, filesPerPartition);
         }
@@ -206,17 +192,17 @@ public abstract class AbstractTestHiveCompaction
     protected void insertBatches(String table, String extraColumns, int batches)
     {
         for (int batch = 0; batch < batches; batch++) {
-            assertUpdate(format("INSERT INTO hive.compaction.%s SELECT id, 'name-' || CAST(id AS varchar)%s FROM UNNEST(sequence(%s, %s)) AS t(id)", table, extraColumns, batch * 100, batch * 100 + 99), 100);
+            assertUpdate(format("INSERT INTO hive.%s.%s SELECT id, 'name-' || CAST(id AS varchar)%s FROM UNNEST(sequence(%s, %s)) AS t(id)", schema(), table, extraColumns, batch * 100, batch * 100 + 99), 100);
         }
     }
 
     protected TableState state(String table)
     {
-        List<String> columns = computeActual("SHOW COLUMNS FROM hive.compaction." + table).getMaterializedRows().stream()
+        List<String> columns = computeActual("SHOW COLUMNS FROM hive." + schema() + "." + table).getMaterializedRows().stream()
                 .map(row -> "\"" + row.getField(0) + "\"")
                 .toList();
-        MaterializedRow rows = computeActual(format("SELECT count(*), to_hex(checksum(ROW(%s))) FROM hive.compaction.%s", String.join(", ", columns), table)).getMaterializedRows().get(0);
-        Set<String> files = computeActual(format("SELECT DISTINCT \"$path\" FROM hive.compaction.%s", table)).getOnlyColumnAsSet().stream()
+        MaterializedRow rows = computeActual(format("SELECT count(*), to_hex(checksum(ROW(%s))) FROM hive.%s.%s", String.join(", ", columns), schema(), table)).getMaterializedRows().get(0);
+        Set<String> files = computeActual(format("SELECT DISTINCT \"$path\" FROM hive.%s.%s", schema(), table)).getOnlyColumnAsSet().stream()
                 .map(String.class::cast)
                 .collect(java.util.stream.Collectors.toSet());
         return new TableState(rows.getFields(), files);

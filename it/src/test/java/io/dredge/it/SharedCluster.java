@@ -15,11 +15,35 @@ import static java.util.Objects.requireNonNull;
  * The thrift metastore and Dredge query runner that every test class of a JVM without settings of its own uses, and
  * the HiveServer2 over them that every such Hive class uses: starting them takes longer than many classes' tests.
  * Both engines back up to one repository ({@link #backupRepository}), the coordinator runs no splits (what a backup
- * copies, a worker copied), and the test-only fault injection is on in both. Each class keeps to its own schemas and
- * backup names. Stopped when the JVM (a surefire fork) exits.
+ * copies, a worker copied), the test-only fault injection is on in both, and Trino has file-based access control
+ * ({@link #ACCESS_RULES}). Each class keeps to its own schemas and backup names. Stopped when the JVM (a surefire
+ * fork) exits.
  */
 final class SharedCluster
 {
+    /**
+     * Everyone may do anything, except two users the access control tests use: {@code reader} may only read tables;
+     * {@code outsider} owns no schema and may see nothing of schema {@code hidden_ops} and not table
+     * {@code open_ops.secret}. Backups need {@code copy_files}, a table function the rules must grant.
+     */
+    static final String ACCESS_RULES = """
+            {
+              "catalogs": [{"allow": "all"}],
+              "schemas": [{"user": "outsider", "owner": false}, {"owner": true}],
+              "procedures": [{"privileges": ["EXECUTE"]}],
+              "functions": [
+                {"catalog": "dredge", "schema": "system", "function": "copy_files", "privileges": ["EXECUTE"]},
+                {"catalog": "system", "schema": "builtin", "privileges": ["EXECUTE"]}
+              ],
+              "tables": [
+                {"user": "reader", "privileges": ["SELECT"]},
+                {"user": "outsider", "schema": "hidden_ops", "privileges": []},
+                {"user": "outsider", "schema": "open_ops", "table": "secret", "privileges": []},
+                {"privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]}
+              ]
+            }
+            """;
+
     private static SharedCluster instance;
 
     private final Path directory;
@@ -46,6 +70,7 @@ final class SharedCluster
                         .addDredgeProperty("dredge.backup-location", "file:" + Files.createDirectories(backupRepository(directory)))
                         .setFaultInjectionEnabled(true)
                         .addCoordinatorProperty("node-scheduler.include-coordinator", "false")
+                        .setAccessControlRules(Files.writeString(directory.resolve("rules.json"), ACCESS_RULES))
                         .build();
             }
             catch (Exception | Error e) {

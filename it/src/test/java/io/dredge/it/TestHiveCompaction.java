@@ -27,6 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 public class TestHiveCompaction
         extends AbstractTestHiveCompaction
 {
+    @Override
+    protected String schema()
+    {
+        return "compaction";
+    }
+
     @Test
     public void testCompactPartitionedTableThenRollbackThenCleanup()
     {
@@ -45,7 +51,7 @@ public class TestHiveCompaction
         assertThat(operation.getFields().subList(0, 5)).containsExactly("SUCCEEDED", 3L, 12L, 3L, 1200L);
         // the backup table still reads the original rows; it is no data to report or compact
         assertThat(computeActual(format("SELECT count(*) FROM hive.compaction.\"%s\"", operation.getField(5))).getOnlyValue()).isEqualTo(1200L);
-        assertThat(computeActual(format("SELECT count(*) FROM dredge.system.small_file_report WHERE table_name = '%s'", operation.getField(5))).getOnlyValue()).isEqualTo(0L);
+        assertThat(computeActual(format("SELECT count(*) FROM dredge.system.small_file_report WHERE schema_name = 'compaction' AND table_name = '%s'", operation.getField(5))).getOnlyValue()).isEqualTo(0L);
         assertQueryFails(compact((String) operation.getField(5)), ".*is a table Dredge made \\(backup of compaction.events.*");
 
         assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'events')");
@@ -83,7 +89,7 @@ public class TestHiveCompaction
         assertQueryFails("CALL dredge.system.cleanup(schema_name => 'nope')", ".*schema nope does not exist.*");
 
         assertThat(state("guarded")).isEqualTo(before);
-        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE table_name = 'guarded' AND state = 'RUNNING'").getOnlyValue()).isEqualTo(0L);
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'compaction' AND table_name = 'guarded' AND state = 'RUNNING'").getOnlyValue()).isEqualTo(0L);
     }
 
     @Test
@@ -101,7 +107,7 @@ public class TestHiveCompaction
         assertUpdate("CREATE TABLE hive.compaction.regex (line varchar) WITH (format = 'REGEX', regex = '(.*)')");
         assertQueryFails(compact("regex"), ".*compaction.regex is stored as REGEX, which the engine cannot write.*");
 
-        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE table_name IN ('acid', 'regex')").getOnlyValue()).isEqualTo(0L);
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'compaction' AND table_name IN ('acid', 'regex')").getOnlyValue()).isEqualTo(0L);
     }
 
     @Test
@@ -137,7 +143,7 @@ public class TestHiveCompaction
         assertQueryFails(compact("two_headers"), ".*cannot compact compaction.two_headers: its text files have lines to skip \\(table parameter skip.header.line.count = 2\\).*");
         assertThat(state("footed")).isEqualTo(footed);
         assertThat(state("two_headers")).isEqualTo(twoHeaders);
-        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE table_name IN ('footed', 'two_headers')").getOnlyValue()).isEqualTo(0L);
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'compaction' AND table_name IN ('footed', 'two_headers')").getOnlyValue()).isEqualTo(0L);
     }
 
     @Test
@@ -148,7 +154,7 @@ public class TestHiveCompaction
 
         assertUpdate(compact("filtered", "dry_run => true"));
         assertThat(state("filtered")).isEqualTo(before);
-        assertThat(computeActual("SELECT state, partitions_planned, files_before FROM dredge.system.operations WHERE table_name = 'filtered' ORDER BY operation_id DESC LIMIT 1").getMaterializedRows().get(0).getFields())
+        assertThat(computeActual("SELECT state, partitions_planned, files_before FROM dredge.system.operations WHERE schema_name = 'compaction' AND table_name = 'filtered' ORDER BY operation_id DESC LIMIT 1").getMaterializedRows().get(0).getFields())
                 .containsExactly("PLANNED", 3L, 9L);
 
         assertUpdate(compact("filtered", "partition_filter => 'day = DATE ''2024-01-02''', verify => 'count'"));
@@ -180,7 +186,7 @@ public class TestHiveCompaction
             assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction.concurrent WHERE id < 1000000").getMaterializedRows().get(0).getFields())
                     .isEqualTo(before.rows());
             assertThat(operationState("concurrent", "COMPACT")).isEqualTo("SUCCEEDED");
-            assertThat(computeActual("SELECT partitions_compacted FROM dredge.system.operations WHERE table_name = 'concurrent'").getOnlyValue()).isIn(2L, 3L);
+            assertThat(computeActual("SELECT partitions_compacted FROM dredge.system.operations WHERE schema_name = 'compaction' AND table_name = 'concurrent'").getOnlyValue()).isIn(2L, 3L);
         }
         finally {
             executor.shutdownNow();
@@ -224,10 +230,10 @@ public class TestHiveCompaction
         compactWithForgedCopy("tampered", compact("tampered"), forgery);
 
         assertThat(state("tampered")).isEqualTo(before);
-        assertThat(computeActual("SELECT state, partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'tampered'").getMaterializedRows().get(0).getFields())
+        assertThat(computeActual("SELECT state, partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE schema_name = 'compaction' AND table_name = 'tampered'").getMaterializedRows().get(0).getFields())
                 .containsExactly("SUCCEEDED", 0L, 1L, "compacted 0 of 1 partitions: 0 files -> 0 files; skipped day=a (checksum differs between original and rewritten copy)");
         // nothing was compacted: no backup table is left behind
-        assertThat(computeActual("SELECT backup_table FROM dredge.system.operations WHERE table_name = 'tampered'").getOnlyValue()).isNull();
+        assertThat(computeActual("SELECT backup_table FROM dredge.system.operations WHERE schema_name = 'compaction' AND table_name = 'tampered'").getOnlyValue()).isNull();
         assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE 'tampered%'").getOnlyColumnAsSet()).containsExactly("tampered");
     }
 
@@ -244,7 +250,7 @@ public class TestHiveCompaction
 
         assertThat(state("short_copy").rows()).isEqualTo(before.rows());
         assertThat(state("short_copy").files()).containsAll(filesOfA).hasSize(4);
-        MaterializedRow operation = computeActual("SELECT state, partitions_compacted, partitions_skipped, step, backup_table FROM dredge.system.operations WHERE table_name = 'short_copy'").getMaterializedRows().get(0);
+        MaterializedRow operation = computeActual("SELECT state, partitions_compacted, partitions_skipped, step, backup_table FROM dredge.system.operations WHERE schema_name = 'compaction' AND table_name = 'short_copy'").getMaterializedRows().get(0);
         assertThat(operation.getFields().subList(0, 4))
                 .containsExactly("SUCCEEDED", 1L, 1L, "compacted 1 of 2 partitions: 3 files -> 1 files; skipped day=a (row count differs: original 300, rewritten 299)");
         assertThat(verificationQueries("short_copy")).as("footers answered the count, not a scan").isZero();
@@ -294,7 +300,7 @@ public class TestHiveCompaction
             assertUpdate(compact("pruned", "verify => '%s'".formatted(verify)));
             assertThat(computeActual(readable).getMaterializedRows().get(0).getFields()).as("verify => '%s'", verify).containsExactly(600L, before.get(1), 2L);
             assertThat(Files.exists(garbage)).isTrue();
-            assertThat(computeActual("SELECT partitions_considered, partitions_compacted, step FROM dredge.system.operations WHERE table_name = 'pruned' AND kind = 'COMPACT' ORDER BY operation_id DESC LIMIT 1").getMaterializedRows().get(0).getFields())
+            assertThat(computeActual("SELECT partitions_considered, partitions_compacted, step FROM dredge.system.operations WHERE schema_name = 'compaction' AND table_name = 'pruned' AND kind = 'COMPACT' ORDER BY operation_id DESC LIMIT 1").getMaterializedRows().get(0).getFields())
                     .containsExactly(3L, 2L, "compacted 2 of 3 partitions: 6 files -> 2 files");
             assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'pruned')");
             assertThat(computeActual(readable).getMaterializedRows().get(0).getFields()).containsExactly(600L, before.get(1), 6L);
@@ -370,7 +376,7 @@ public class TestHiveCompaction
         Session reader = Session.builder(getSession()).setIdentity(Identity.ofUser("reader")).build();
         Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
         assertQueryFails(crashing, compact("acl_recover"), ".*injected fault after.*");
-        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE table_name = 'acl_recover' AND state = 'RUNNING'").getOnlyValue();
+        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE schema_name = 'compaction' AND table_name = 'acl_recover' AND state = 'RUNNING'").getOnlyValue();
 
         // the table exists: the engine decides, as for the user's own write
         assertQueryFails(reader, "CALL dredge.system.recover(schema_name => 'compaction', operation_id => '%s')".formatted(operationId), ".*user reader may not write compaction.acl_recover.*");

@@ -25,45 +25,51 @@ import static org.assertj.core.api.Assertions.assertThat;
 public class TestHiveCompactionLayouts
         extends AbstractTestHiveCompaction
 {
+    @Override
+    protected String schema()
+    {
+        return "compaction_layouts";
+    }
+
     @Test
     public void testTableShapesRoundTrip()
     {
         // unpartitioned ORC
-        assertUpdate("CREATE TABLE hive.compaction.flat_orc (id bigint, name varchar) WITH (format = 'ORC')");
+        assertUpdate("CREATE TABLE hive.compaction_layouts.flat_orc (id bigint, name varchar) WITH (format = 'ORC')");
         insertBatches("flat_orc", "", 4);
         // Avro with partition values that need escaping, and NULL
         createTable("awkward_avro", "tag varchar", "ARRAY['tag']", List.of("'with space'", "'a/b'", "'100%'", "'k=v'", "CAST(NULL AS varchar)"), 2, "AVRO");
         // bucketed and sorted, with a column comment
-        assertUpdate("CREATE TABLE hive.compaction.bucketed (id bigint COMMENT 'the key', name varchar, day varchar) " +
+        assertUpdate("CREATE TABLE hive.compaction_layouts.bucketed (id bigint COMMENT 'the key', name varchar, day varchar) " +
                 "WITH (format = 'ORC', partitioned_by = ARRAY['day'], bucketed_by = ARRAY['id'], bucket_count = 2, sorted_by = ARRAY['id'])");
         insertBatches("bucketed", ", 'd1'", 3);
         // two partition levels
         createTable("two_level", "day varchar, ref integer", "ARRAY['day', 'ref']", List.of("'a', 1", "'a', 2", "'b', 1"), 2, "PARQUET");
         // wider than one group of the verification's row hash, with nested and temporal types
         String wideColumns = IntStream.range(0, 36).mapToObj(i -> "c%s bigint".formatted(i)).collect(joining(", "));
-        assertUpdate(format("CREATE TABLE hive.compaction.wide (%s, tags array(varchar), attrs map(varchar, double), point row(x double, y double), " +
+        assertUpdate(format("CREATE TABLE hive.compaction_layouts.wide (%s, tags array(varchar), attrs map(varchar, double), point row(x double, y double), " +
                 "ts timestamp(3), amount decimal(20, 2), day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])", wideColumns));
         String wideValues = IntStream.range(0, 36).mapToObj(i -> "id * %s".formatted(i)).collect(joining(", "));
         for (int batch = 0; batch < 3; batch++) {
-            assertUpdate(format("INSERT INTO hive.compaction.wide SELECT %s, ARRAY['t' || CAST(id AS varchar), NULL], MAP(ARRAY['k'], ARRAY[id * 0.5e0]), " +
+            assertUpdate(format("INSERT INTO hive.compaction_layouts.wide SELECT %s, ARRAY['t' || CAST(id AS varchar), NULL], MAP(ARRAY['k'], ARRAY[id * 0.5e0]), " +
                     "CAST(ROW(id, -id) AS row(x double, y double)), TIMESTAMP '2024-01-01 00:00:00.000' + id * INTERVAL '1' SECOND, " +
                     "CAST(id AS decimal(20, 2)) / 3, 'w' FROM UNNEST(sequence(%s, %s)) AS t(id)", wideValues, batch * 100, batch * 100 + 99), 100);
         }
 
         for (String table : List.of("flat_orc", "awkward_avro", "bucketed", "two_level", "wide")) {
             TableState before = state(table);
-            Object definition = computeActual("SHOW CREATE TABLE hive.compaction." + table).getOnlyValue();
+            Object definition = computeActual("SHOW CREATE TABLE hive.compaction_layouts." + table).getOnlyValue();
             assertUpdate(compact(table));
             TableState compacted = state(table);
             assertThat(compacted.rows()).as("rows of %s after compaction", table).isEqualTo(before.rows());
             assertThat(compacted.files()).as("files of %s after compaction", table).hasSizeLessThan(before.files().size());
-            assertThat(computeActual("SHOW CREATE TABLE hive.compaction." + table).getOnlyValue()).as("definition of %s", table).isEqualTo(definition);
-            assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => '" + table + "')");
+            assertThat(computeActual("SHOW CREATE TABLE hive.compaction_layouts." + table).getOnlyValue()).as("definition of %s", table).isEqualTo(definition);
+            assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction_layouts', table_name => '" + table + "')");
             assertThat(state(table)).as("%s after rollback", table).isEqualTo(before);
         }
         // bucket files hold only their bucket's rows after compaction too
         assertUpdate(compact("bucketed"));
-        assertThat(computeActual("SELECT count(DISTINCT \"$bucket\"), count(DISTINCT \"$path\") FROM hive.compaction.bucketed").getMaterializedRows().get(0).getFields())
+        assertThat(computeActual("SELECT count(DISTINCT \"$bucket\"), count(DISTINCT \"$path\") FROM hive.compaction_layouts.bucketed").getMaterializedRows().get(0).getFields())
                 .containsExactly(2L, 2L);
     }
 
@@ -111,13 +117,13 @@ public class TestHiveCompactionLayouts
         // Trino writes only printable ASCII partition values: place the files as Hive would and register the partition
         createTable("unicode_source", "city varchar", "ARRAY['city']", List.of("'x'"), 3);
         createTable("unicode", "city varchar", "ARRAY['city']", List.of("'Zurich'"), 3);
-        Path partition = Files.createDirectories(warehouse().resolve("compaction").resolve("unicode").resolve("city=Zürich 東京"));
-        try (var files = Files.list(warehouse().resolve("compaction").resolve("unicode_source").resolve("city=x"))) {
+        Path partition = Files.createDirectories(warehouse().resolve("compaction_layouts").resolve("unicode").resolve("city=Zürich 東京"));
+        try (var files = Files.list(warehouse().resolve("compaction_layouts").resolve("unicode_source").resolve("city=x"))) {
             for (Path file : files.filter(path -> !path.getFileName().toString().startsWith(".")).toList()) {
                 Files.copy(file, partition.resolve(file.getFileName()));
             }
         }
-        assertUpdate("CALL hive.system.register_partition('compaction', 'unicode', ARRAY['city'], ARRAY['Zürich 東京'])");
+        assertUpdate("CALL hive.system.register_partition('compaction_layouts', 'unicode', ARRAY['city'], ARRAY['Zürich 東京'])");
         TableState before = state("unicode");
         assertThat(before.rows().get(0)).isEqualTo(600L);
         assertThat(before.files()).hasSize(6);
@@ -126,9 +132,9 @@ public class TestHiveCompactionLayouts
         assertUpdate(compact("unicode"));
         assertThat(state("unicode").rows()).isEqualTo(before.rows());
         assertThat(state("unicode").files()).hasSize(4);
-        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped FROM dredge.system.operations WHERE table_name = 'unicode'").getMaterializedRows().get(0).getFields())
+        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped FROM dredge.system.operations WHERE schema_name = 'compaction_layouts' AND table_name = 'unicode'").getMaterializedRows().get(0).getFields())
                 .containsExactly(1L, 1L);
-        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'unicode')");
+        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'compaction_layouts', table_name => 'unicode')");
         assertThat(state("unicode")).isEqualTo(before);
     }
 
@@ -139,19 +145,19 @@ public class TestHiveCompactionLayouts
         createTable("renamed_after", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
         TableState before = state("renamed_after");
         assertUpdate(compact("renamed_after"));
-        assertUpdate("ALTER TABLE hive.compaction.renamed_after RENAME TO renamed_after_new");
-        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', older_than => '0s')");
+        assertUpdate("ALTER TABLE hive.compaction_layouts.renamed_after RENAME TO renamed_after_new");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', older_than => '0s')");
         assertThat(state("renamed_after_new").rows()).isEqualTo(before.rows());
-        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'renamed_after_new')", ".*has no compaction to roll back.*");
+        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction_layouts', table_name => 'renamed_after_new')", ".*has no compaction to roll back.*");
 
         // dropped and created again under the same name after compaction: the new table is not the compacted one
         createTable("recreated", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
         assertUpdate(compact("recreated"));
-        assertUpdate("DROP TABLE hive.compaction.recreated");
+        assertUpdate("DROP TABLE hive.compaction_layouts.recreated");
         createTable("recreated", "day varchar", "ARRAY['day']", List.of("'a'", "'c'"), 2);
         TableState recreated = state("recreated");
-        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'recreated')", ".*no longer reads compaction .*nothing was changed.*");
-        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'recreated', older_than => '0s')");
+        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction_layouts', table_name => 'recreated')", ".*no longer reads compaction .*nothing was changed.*");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', table_name => 'recreated', older_than => '0s')");
         assertThat(state("recreated")).isEqualTo(recreated);
     }
 
@@ -162,33 +168,33 @@ public class TestHiveCompactionLayouts
         // two external tables over one directory: compacting and cleaning one must not take the other's files
         Path shared = Files.createTempDirectory(warehouse(), "shared");
         copyDataFilesOf("shared_source", shared, 4);
-        assertUpdate("CREATE TABLE hive.compaction.shared_a (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')".formatted(shared));
-        assertUpdate("CREATE TABLE hive.compaction.shared_b (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')".formatted(shared));
+        assertUpdate("CREATE TABLE hive.compaction_layouts.shared_a (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')".formatted(shared));
+        assertUpdate("CREATE TABLE hive.compaction_layouts.shared_b (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')".formatted(shared));
         TableState a = state("shared_a");
         TableState b = state("shared_b");
         assertUpdate(compact("shared_a"));
-        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'shared_a'").getMaterializedRows().getFirst().getFields())
+        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE schema_name = 'compaction_layouts' AND table_name = 'shared_a'").getMaterializedRows().getFirst().getFields())
                 .satisfies(fields -> assertThat(fields.subList(0, 2)).isEqualTo(List.of(0L, 1L)))
-                .satisfies(fields -> assertThat((String) fields.get(2)).contains("also read by compaction.shared_b"));
-        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'shared_a', older_than => '0s')");
+                .satisfies(fields -> assertThat((String) fields.get(2)).contains("also read by compaction_layouts.shared_b"));
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', table_name => 'shared_a', older_than => '0s')");
         assertThat(state("shared_a")).isEqualTo(a);
         assertThat(state("shared_b")).isEqualTo(b);
 
         // a partition registered at another table's directory: neither table's compaction touches that directory
-        assertUpdate("CREATE TABLE hive.compaction.lender (id bigint, name varchar) WITH (format = 'PARQUET')");
+        assertUpdate("CREATE TABLE hive.compaction_layouts.lender (id bigint, name varchar) WITH (format = 'PARQUET')");
         insertBatches("lender", "", 3);
         createTable("borrower", "day varchar", "ARRAY['day']", List.of("'a'"), 3);
-        assertUpdate("CALL hive.system.register_partition('compaction', 'borrower', ARRAY['day'], ARRAY['b'], 'file:%s')".formatted(tableDirectory("lender")));
+        assertUpdate("CALL hive.system.register_partition('compaction_layouts', 'borrower', ARRAY['day'], ARRAY['b'], 'file:%s')".formatted(tableDirectory("lender")));
         TableState lender = state("lender");
         TableState borrower = state("borrower");
         assertUpdate(compact("borrower"));
-        assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE table_name = 'borrower' AND kind = 'COMPACT'").getOnlyValue())
+        assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE schema_name = 'compaction_layouts' AND table_name = 'borrower' AND kind = 'COMPACT'").getOnlyValue())
                 .contains("compacted 1 of 2 partitions")
-                .contains("skipped day=b (its directory %s is also read by compaction.lender".formatted("file:" + tableDirectory("lender")));
+                .contains("skipped day=b (its directory %s is also read by compaction_layouts.lender".formatted("file:" + tableDirectory("lender")));
         assertUpdate(compact("lender"));
-        assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE table_name = 'lender' AND kind = 'COMPACT'").getOnlyValue())
-                .contains("also read by compaction.borrower partition day=b");
-        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', older_than => '0s')");
+        assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE schema_name = 'compaction_layouts' AND table_name = 'lender' AND kind = 'COMPACT'").getOnlyValue())
+                .contains("also read by compaction_layouts.borrower partition day=b");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', older_than => '0s')");
         assertThat(state("lender")).isEqualTo(lender);
         assertThat(state("borrower").rows()).isEqualTo(borrower.rows());
     }
@@ -204,22 +210,22 @@ public class TestHiveCompactionLayouts
         TableState before = state("lent_out");
         assertUpdate(compact("lent_out"));
         // an external table created over the old directory afterwards reads the original files
-        assertUpdate("CREATE TABLE hive.compaction.late_reader (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')".formatted(outside.resolve("x")));
+        assertUpdate("CREATE TABLE hive.compaction_layouts.late_reader (id bigint, name varchar) WITH (format = 'PARQUET', external_location = 'file:%s')".formatted(outside.resolve("x")));
         TableState reader = state("late_reader");
         assertThat(reader.rows().getFirst()).isEqualTo(300L);
 
-        assertQueryFails("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'lent_out', older_than => '0s')",
-                ".*the original files of day=x at .* are also read by compaction.late_reader; nothing was changed.*");
-        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => 'lent_out')",
-                ".*cannot roll back compaction .* also read by compaction.late_reader; nothing was changed.*");
+        assertQueryFails("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', table_name => 'lent_out', older_than => '0s')",
+                ".*the original files of day=x at .* are also read by compaction_layouts.late_reader; nothing was changed.*");
+        assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction_layouts', table_name => 'lent_out')",
+                ".*cannot roll back compaction .* also read by compaction_layouts.late_reader; nothing was changed.*");
         // cleaning the whole schema passes over it and says why
-        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', older_than => '0s')");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', older_than => '0s')");
         assertThat(state("late_reader")).isEqualTo(reader);
         assertThat(state("lent_out").rows()).isEqualTo(before.rows());
 
         // once that table is gone (external: its files stay), cleanup goes ahead
-        assertUpdate("DROP TABLE hive.compaction.late_reader");
-        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'lent_out', older_than => '0s')");
+        assertUpdate("DROP TABLE hive.compaction_layouts.late_reader");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', table_name => 'lent_out', older_than => '0s')");
         assertThat(state("lent_out").rows()).isEqualTo(before.rows());
         assertThat(outside.resolve("x")).doesNotExist();
     }
@@ -292,19 +298,19 @@ public class TestHiveCompactionLayouts
 
     private void assertNestedPartitionSurvives(String table, String arguments, int outerFiles)
     {
-        String innerRows = "SELECT count(*), to_hex(checksum(ROW(id, name))) FROM hive.compaction.%s WHERE day = 'b'".formatted(table);
+        String innerRows = "SELECT count(*), to_hex(checksum(ROW(id, name))) FROM hive.compaction_layouts.%s WHERE day = 'b'".formatted(table);
         Object inner = computeActual(innerRows).getMaterializedRows().get(0).getFields();
         TableState before = state(table);
         // the report counts each file once, for the partition that reads it
-        assertThat(computeActual("SELECT file_count FROM dredge.system.small_file_report WHERE schema_name = 'compaction' AND table_name = '%s' AND partition_name = 'day=a'".formatted(table)).getOnlyValue())
+        assertThat(computeActual("SELECT file_count FROM dredge.system.small_file_report WHERE schema_name = 'compaction_layouts' AND table_name = '%s' AND partition_name = 'day=a'".formatted(table)).getOnlyValue())
                 .isEqualTo((long) outerFiles);
-        assertThat(computeActual("SELECT file_count FROM dredge.system.small_file_report WHERE schema_name = 'compaction' AND table_name = '%s' AND partition_name IS NULL".formatted(table)).getOnlyValue())
+        assertThat(computeActual("SELECT file_count FROM dredge.system.small_file_report WHERE schema_name = 'compaction_layouts' AND table_name = '%s' AND partition_name IS NULL".formatted(table)).getOnlyValue())
                 .isEqualTo((long) before.files().size());
 
-        assertUpdate("CALL dredge.system.compact_table(schema_name => 'compaction', table_name => '%s', %sverify => 'count')".formatted(table, arguments));
-        assertThat(computeActual("SELECT files_before FROM dredge.system.operations WHERE table_name = '%s' AND kind = 'COMPACT'".formatted(table)).getOnlyValue())
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'compaction_layouts', table_name => '%s', %sverify => 'count')".formatted(table, arguments));
+        assertThat(computeActual("SELECT files_before FROM dredge.system.operations WHERE schema_name = 'compaction_layouts' AND table_name = '%s' AND kind = 'COMPACT'".formatted(table)).getOnlyValue())
                 .isEqualTo((long) outerFiles);
-        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => '%s', older_than => '0s')".formatted(table));
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', table_name => '%s', older_than => '0s')".formatted(table));
         assertThat(state(table).rows()).as("rows of %s after compaction and cleanup", table).isEqualTo(before.rows());
         assertThat(computeActual(innerRows).getMaterializedRows().get(0).getFields()).isEqualTo(inner);
     }
@@ -320,24 +326,24 @@ public class TestHiveCompactionLayouts
         TableState before = state("union_subdir");
 
         assertUpdate(compact("union_subdir"));
-        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = 'union_subdir'").getMaterializedRows().get(0).getFields())
+        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE schema_name = 'compaction_layouts' AND table_name = 'union_subdir'").getMaterializedRows().get(0).getFields())
                 .satisfies(fields -> assertThat(fields.subList(0, 2)).isEqualTo(List.of(1L, 1L)))
                 .satisfies(fields -> assertThat((String) fields.get(2)).contains("skipped day=a (1 data files in subdirectories"));
-        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'union_subdir', older_than => '0s')");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', table_name => 'union_subdir', older_than => '0s')");
         assertThat(state("union_subdir").rows()).isEqualTo(before.rows());
-        assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.compaction.union_subdir WHERE day = 'a'").getOnlyValue()).isEqualTo(3L);
+        assertThat(computeActual("SELECT count(DISTINCT \"$path\") FROM hive.compaction_layouts.union_subdir WHERE day = 'a'").getOnlyValue()).isEqualTo(3L);
         assertThat(hiddenFromTrino).exists();
 
         // an unpartitioned table with a subdirectory is left alone as a whole
-        assertUpdate("CREATE TABLE hive.compaction.flat_subdir (id bigint, name varchar)");
+        assertUpdate("CREATE TABLE hive.compaction_layouts.flat_subdir (id bigint, name varchar)");
         insertBatches("flat_subdir", "", 3);
         Path flatSubdirectory = Files.createDirectories(tableDirectory("flat_subdir").resolve("HIVE_UNION_SUBDIR_2"));
         Path flatHidden = copyDataFile(tableDirectory("flat_subdir"), flatSubdirectory);
         TableState flat = state("flat_subdir");
         assertUpdate(compact("flat_subdir"));
-        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped FROM dredge.system.operations WHERE table_name = 'flat_subdir'").getMaterializedRows().get(0).getFields())
+        assertThat(computeActual("SELECT partitions_compacted, partitions_skipped FROM dredge.system.operations WHERE schema_name = 'compaction_layouts' AND table_name = 'flat_subdir'").getMaterializedRows().get(0).getFields())
                 .containsExactly(0L, 1L);
-        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => 'flat_subdir', older_than => '0s')");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', table_name => 'flat_subdir', older_than => '0s')");
         assertThat(state("flat_subdir")).isEqualTo(flat);
         assertThat(flatHidden).exists();
     }
@@ -349,29 +355,29 @@ public class TestHiveCompactionLayouts
         createTable("mixed", "day varchar", "ARRAY['day']", List.of("'a'", "'b'"), 3);
         createTable("mixed_orc_source", "day varchar", "ARRAY['day']", List.of("'o'"), 3, "ORC");
         HiveMetastore hiveMetastore = hiveMetastore();
-        Table mixed = hiveMetastore.getTable("compaction", "mixed").orElseThrow();
-        Partition orcPartition = hiveMetastore.getPartition(hiveMetastore.getTable("compaction", "mixed_orc_source").orElseThrow(), List.of("o")).orElseThrow();
+        Table mixed = hiveMetastore.getTable("compaction_layouts", "mixed").orElseThrow();
+        Partition orcPartition = hiveMetastore.getPartition(hiveMetastore.getTable("compaction_layouts", "mixed_orc_source").orElseThrow(), List.of("o")).orElseThrow();
         assertThat(mixed.getStorage().getStorageFormat()).isNotEqualTo(orcPartition.getStorage().getStorageFormat());
-        hiveMetastore.addPartitions("compaction", "mixed", List.of(new PartitionWithStatistics(
+        hiveMetastore.addPartitions("compaction_layouts", "mixed", List.of(new PartitionWithStatistics(
                 Partition.builder(orcPartition).setTableName("mixed").build(), "day=o", PartitionStatistics.empty())));
         // and an ORC table with a partition written before a column was added
         createTable("evolved", "day varchar", "ARRAY['day']", List.of("'old'"), 3, "ORC");
-        assertUpdate("ALTER TABLE hive.compaction.evolved ADD COLUMN extra varchar");
+        assertUpdate("ALTER TABLE hive.compaction_layouts.evolved ADD COLUMN extra varchar");
         for (int batch = 0; batch < 3; batch++) {
-            assertUpdate(format("INSERT INTO hive.compaction.evolved SELECT id, 'name-' || CAST(id AS varchar), 'x', 'new' FROM UNNEST(sequence(%s, %s)) AS t(id)", batch * 100, batch * 100 + 99), 100);
+            assertUpdate(format("INSERT INTO hive.compaction_layouts.evolved SELECT id, 'name-' || CAST(id AS varchar), 'x', 'new' FROM UNNEST(sequence(%s, %s)) AS t(id)", batch * 100, batch * 100 + 99), 100);
         }
 
         for (String table : List.of("mixed", "evolved")) {
             TableState before = state(table);
             assertUpdate(compact(table));
-            assertThat(computeActual("SELECT partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE table_name = '%s'".formatted(table)).getMaterializedRows().get(0).getFields())
+            assertThat(computeActual("SELECT partitions_compacted, partitions_skipped, step FROM dredge.system.operations WHERE schema_name = 'compaction_layouts' AND table_name = '%s'".formatted(table)).getMaterializedRows().get(0).getFields())
                     .satisfies(fields -> assertThat(fields.subList(0, 2)).isEqualTo(List.of(table.equals("mixed") ? 2L : 1L, 1L)))
                     .satisfies(fields -> assertThat((String) fields.get(2)).contains("stored differently from the table"));
             assertThat(state(table).rows()).as("rows of %s", table).isEqualTo(before.rows());
-            assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => '%s', older_than => '0s')".formatted(table));
+            assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_layouts', table_name => '%s', older_than => '0s')".formatted(table));
             assertThat(state(table).rows()).as("rows of %s after cleanup", table).isEqualTo(before.rows());
         }
-        assertThat(computeActual("SELECT partition_name, file_format FROM dredge.system.small_file_report WHERE table_name = 'mixed'").getMaterializedRows())
+        assertThat(computeActual("SELECT partition_name, file_format FROM dredge.system.small_file_report WHERE schema_name = 'compaction_layouts' AND table_name = 'mixed'").getMaterializedRows())
                 .extracting(row -> row.getField(0) + ":" + row.getField(1))
                 .containsExactlyInAnyOrder("null:PARQUET", "day=a:PARQUET", "day=b:PARQUET", "day=o:ORC");
     }

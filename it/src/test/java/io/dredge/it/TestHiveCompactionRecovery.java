@@ -31,6 +31,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 public class TestHiveCompactionRecovery
         extends AbstractTestHiveCompaction
 {
+    @Override
+    protected String schema()
+    {
+        return "compaction_recovery";
+    }
+
     @Test
     public void testEveryCrashPointLeavesOriginalRowsAndRecovers()
             throws Exception
@@ -50,8 +56,8 @@ public class TestHiveCompactionRecovery
             assertThat(state(table).rows()).as("rows after a crash at %s", crashPoint).isEqualTo(before.rows());
             assertThat(operationState(table, "COMPACT")).isEqualTo("RUNNING");
             // the journal keeps a marker beside each running operation's record: starting an operation reads those only
-            String operationId = (String) computeActual(format("SELECT operation_id FROM dredge.system.operations WHERE table_name = '%s' AND state = 'RUNNING'", table)).getOnlyValue();
-            Path marker = warehouse().resolve("compaction").resolve(".dredge").resolve("operations").resolve(operationId + ".running");
+            String operationId = (String) computeActual(format("SELECT operation_id FROM dredge.system.operations WHERE schema_name = 'compaction_recovery' AND table_name = '%s' AND state = 'RUNNING'", table)).getOnlyValue();
+            Path marker = warehouse().resolve("compaction_recovery").resolve(".dredge").resolve("operations").resolve(operationId + ".running");
             assertThat(marker).exists();
             // a journal from before markers: the first check marks its running operations itself
             Files.delete(marker);
@@ -60,15 +66,15 @@ public class TestHiveCompactionRecovery
             assertQueryFails(compact(table), ".*has an unfinished compact operation .*CALL dredge.system.recover.*");
             assertThat(marker).exists();
             // after a swap the compaction is unfinished
-            assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => '" + table + "')",
+            assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction_recovery', table_name => '" + table + "')",
                     ".*is unfinished: run recover instead.*");
 
-            assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', table_name => '" + table + "')");
+            assertUpdate("CALL dredge.system.recover(schema_name => 'compaction_recovery', table_name => '" + table + "')");
             assertThat(marker).doesNotExist();
             TableState recovered = state(table);
             assertThat(recovered.rows()).isEqualTo(before.rows());
             boolean finished = crashPoint.equals("BEFORE_COMPLETION");
-            assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE '" + table + "__dredge_%'").getRowCount())
+            assertThat(computeActual("SHOW TABLES FROM hive.compaction_recovery LIKE '" + table + "__dredge_%'").getRowCount())
                     .as("tables left after recovering from %s", crashPoint)
                     // a finished compaction keeps its backup table
                     .isEqualTo(finished ? 1 : 0);
@@ -100,8 +106,8 @@ public class TestHiveCompactionRecovery
             MaterializedRow running = waitForRunningOperation("held", "COMPACT", "verified");
             assertThat(running.getField(1)).asString().startsWith("verified 2 partitions");
             String holder = (String) running.getField(0);
-            assertQueryFails(compact("held"), ".*table compaction.held is held by running operation " + holder + ".*");
-            assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction', table_name => 'held')", ".*held by running operation " + holder + ", which is not interrupted.*");
+            assertQueryFails(compact("held"), ".*table compaction_recovery.held is held by running operation " + holder + ".*");
+            assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction_recovery', table_name => 'held')", ".*held by running operation " + holder + ", which is not interrupted.*");
             compaction.get();
             assertThat(operationState("held", "COMPACT")).isEqualTo("SUCCEEDED");
             assertThat(state("held").rows()).isEqualTo(before.rows());
@@ -136,9 +142,9 @@ public class TestHiveCompactionRecovery
             throws Exception
     {
         // big enough that the rewrite runs for seconds: the CALL is killed while it does
-        assertUpdate("CREATE TABLE hive.compaction.killed_rewrite (id bigint, name varchar, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("CREATE TABLE hive.compaction_recovery.killed_rewrite (id bigint, name varchar, day varchar) WITH (partitioned_by = ARRAY['day'])");
         for (int batch = 0; batch < 2; batch++) {
-            assertUpdate(format("INSERT INTO hive.compaction.killed_rewrite SELECT a * 1000 + b, 'name-' || CAST(b AS varchar), IF(a %% 2 = 0, 'a', 'b') " +
+            assertUpdate(format("INSERT INTO hive.compaction_recovery.killed_rewrite SELECT a * 1000 + b, 'name-' || CAST(b AS varchar), IF(a %% 2 = 0, 'a', 'b') " +
                     "FROM UNNEST(sequence(%s, %s)) AS x(a) CROSS JOIN UNNEST(sequence(1, 1000)) AS y(b)", batch * 2000, batch * 2000 + 1999), 2_000_000);
         }
         TableState before = state("killed_rewrite");
@@ -167,11 +173,11 @@ public class TestHiveCompactionRecovery
     private void assertCancelledAndUndone(String table, TableState before, boolean compactsAgain)
             throws InterruptedException
     {
-        String operation = format("SELECT state || ': ' || coalesce(error_message, '') FROM dredge.system.operations WHERE table_name = '%s' AND kind = 'COMPACT'", table);
+        String operation = format("SELECT state || ': ' || coalesce(error_message, '') FROM dredge.system.operations WHERE schema_name = 'compaction_recovery' AND table_name = '%s' AND kind = 'COMPACT'", table);
         assertThat(settledState(operation)).matches("FAILED: cancelled: .*ADMINISTRATIVELY_KILLED.*");
         assertThat(unfinishedDredgeStatements(table)).isEmpty();
         assertThat(state(table)).isEqualTo(before);
-        assertThat(computeActual(format("SHOW TABLES FROM hive.compaction LIKE '%s\\_\\_%%' ESCAPE '\\'", table)).getRowCount()).isEqualTo(0);
+        assertThat(computeActual(format("SHOW TABLES FROM hive.compaction_recovery LIKE '%s\\_\\_%%' ESCAPE '\\'", table)).getRowCount()).isEqualTo(0);
         if (!compactsAgain) {
             return;
         }
@@ -188,12 +194,12 @@ public class TestHiveCompactionRecovery
         Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
         assertQueryFails(crashing, compact("written_after"), ".*injected fault after.*");
         // the first partition now reads the compacted copy: this insert lands there
-        assertUpdate("INSERT INTO hive.compaction.written_after VALUES (-1, 'after', 'a'), (-2, 'after', 'b')", 2);
+        assertUpdate("INSERT INTO hive.compaction_recovery.written_after VALUES (-1, 'after', 'a'), (-2, 'after', 'b')", 2);
 
-        assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', table_name => 'written_after')");
-        assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction.written_after WHERE id >= 0").getMaterializedRows().get(0).getFields())
+        assertUpdate("CALL dredge.system.recover(schema_name => 'compaction_recovery', table_name => 'written_after')");
+        assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction_recovery.written_after WHERE id >= 0").getMaterializedRows().get(0).getFields())
                 .isEqualTo(before.rows());
-        assertThat(computeActual("SELECT id FROM hive.compaction.written_after WHERE id < 0").getOnlyColumnAsSet()).containsExactlyInAnyOrder(-1L, -2L);
+        assertThat(computeActual("SELECT id FROM hive.compaction_recovery.written_after WHERE id < 0").getOnlyColumnAsSet()).containsExactlyInAnyOrder(-1L, -2L);
         assertThat(operationState("written_after", "COMPACT")).isEqualTo("RECOVERED");
     }
 
@@ -212,19 +218,19 @@ public class TestHiveCompactionRecovery
             TableState compacted = state(table);
 
             // in the rollback window: overwrite one partition, drop another by deleting its rows and insert it again, append to a third
-            assertUpdate(overwrite, format("INSERT INTO hive.compaction.%s VALUES (-1, 'overwritten', 'a'%s)", table, extra), 1);
-            assertUpdate(format("DELETE FROM hive.compaction.%s WHERE day = 'b'", table));
-            assertUpdate(format("INSERT INTO hive.compaction.%s VALUES (-2, 'again', 'b'%s)", table, extra), 1);
-            assertUpdate(format("INSERT INTO hive.compaction.%s VALUES (-3, 'appended', 'c'%s)", table, table.equals("overwritten") ? "" : ", 2"), 1);
-            assertThat(computeActual(format("SELECT day, count(*), min(id) FROM hive.compaction.%s GROUP BY day", table)).getMaterializedRows())
+            assertUpdate(overwrite, format("INSERT INTO hive.compaction_recovery.%s VALUES (-1, 'overwritten', 'a'%s)", table, extra), 1);
+            assertUpdate(format("DELETE FROM hive.compaction_recovery.%s WHERE day = 'b'", table));
+            assertUpdate(format("INSERT INTO hive.compaction_recovery.%s VALUES (-2, 'again', 'b'%s)", table, extra), 1);
+            assertUpdate(format("INSERT INTO hive.compaction_recovery.%s VALUES (-3, 'appended', 'c'%s)", table, table.equals("overwritten") ? "" : ", 2"), 1);
+            assertThat(computeActual(format("SELECT day, count(*), min(id) FROM hive.compaction_recovery.%s GROUP BY day", table)).getMaterializedRows())
                     .extracting(row -> row.getField(0) + ":" + row.getField(1) + ":" + row.getField(2))
                     .containsExactlyInAnyOrder("a:1:-1", "b:1:-2", "c:301:-3", "d:300:0");
-            Object expected = computeActual(format("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction.%s", table)).getMaterializedRows().get(0).getFields();
+            Object expected = computeActual(format("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction_recovery.%s", table)).getMaterializedRows().get(0).getFields();
 
             // a rollback would bring back rows that were overwritten or deleted: it refuses and changes nothing
-            assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction', table_name => '%s')".formatted(table), ".*no longer reads compaction .*nothing was changed.*");
-            assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction', table_name => '%s', older_than => '0s')".formatted(table));
-            assertThat(computeActual(format("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction.%s", table)).getMaterializedRows().get(0).getFields())
+            assertQueryFails("CALL dredge.system.rollback_compaction(schema_name => 'compaction_recovery', table_name => '%s')".formatted(table), ".*no longer reads compaction .*nothing was changed.*");
+            assertUpdate("CALL dredge.system.cleanup(schema_name => 'compaction_recovery', table_name => '%s', older_than => '0s')".formatted(table));
+            assertThat(computeActual(format("SELECT count(*), to_hex(checksum(ROW(id, name, day))) FROM hive.compaction_recovery.%s", table)).getMaterializedRows().get(0).getFields())
                     .isEqualTo(expected);
             // nothing is left of the moved original files, not even their directories
             try (Stream<Path> dredge = Files.list(tableDirectory(table).resolve(".dredge"))) {
@@ -232,10 +238,10 @@ public class TestHiveCompactionRecovery
             }
 
             // after cleanup, the same writes to the partition that was compacted and never written since
-            assertUpdate(overwrite, format("INSERT INTO hive.compaction.%s VALUES (-4, 'overwritten', 'd'%s)", table, extraD), 1);
-            assertUpdate(format("DELETE FROM hive.compaction.%s WHERE day = 'd'", table));
-            assertUpdate(format("INSERT INTO hive.compaction.%s VALUES (-5, 'again', 'd'%s)", table, extraD), 1);
-            assertThat(computeActual(format("SELECT id FROM hive.compaction.%s WHERE day = 'd'", table)).getOnlyColumnAsSet()).containsExactly(-5L);
+            assertUpdate(overwrite, format("INSERT INTO hive.compaction_recovery.%s VALUES (-4, 'overwritten', 'd'%s)", table, extraD), 1);
+            assertUpdate(format("DELETE FROM hive.compaction_recovery.%s WHERE day = 'd'", table));
+            assertUpdate(format("INSERT INTO hive.compaction_recovery.%s VALUES (-5, 'again', 'd'%s)", table, extraD), 1);
+            assertThat(computeActual(format("SELECT id FROM hive.compaction_recovery.%s WHERE day = 'd'", table)).getOnlyColumnAsSet()).containsExactly(-5L);
             assertThat(compacted.rows().get(0)).isEqualTo(1200L);
         }
     }
@@ -248,16 +254,16 @@ public class TestHiveCompactionRecovery
         // an external table keeps its files when dropped: they must be back where it had them
         createTable("dropped_ext", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'"), 3);
         HiveMetastore hiveMetastore = hiveMetastore();
-        Table managed = hiveMetastore.getTable("compaction", "dropped_ext").orElseThrow();
-        hiveMetastore.replaceTable("compaction", "dropped_ext", Table.builder(managed).setTableType("EXTERNAL_TABLE").setParameter("EXTERNAL", "TRUE").build(),
+        Table managed = hiveMetastore.getTable("compaction_recovery", "dropped_ext").orElseThrow();
+        hiveMetastore.replaceTable("compaction_recovery", "dropped_ext", Table.builder(managed).setTableType("EXTERNAL_TABLE").setParameter("EXTERNAL", "TRUE").build(),
                 buildInitialPrivilegeSet(managed.getOwner().orElseThrow()), Map.of());
         for (String table : List.of("dropped_mid", "dropped_ext")) {
             Set<String> files = state(table).files();
-            runWhilePaused(table, "PARTITION_SWAPPED:15", "swapped", "DROP TABLE hive.compaction." + table, ".*was dropped or renamed while compaction .* ran.*");
+            runWhilePaused(table, "PARTITION_SWAPPED:15", "swapped", "DROP TABLE hive.compaction_recovery." + table, ".*was dropped or renamed while compaction .* ran.*");
 
             assertThat(operationState(table, "COMPACT")).isEqualTo("FAILED");
-            assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE '%s%%'".formatted(table)).getRowCount()).isEqualTo(0);
-            assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE table_name = '%s'".formatted(table)).getOnlyValue())
+            assertThat(computeActual("SHOW TABLES FROM hive.compaction_recovery LIKE '%s%%'".formatted(table)).getRowCount()).isEqualTo(0);
+            assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE schema_name = 'compaction_recovery' AND table_name = '%s'".formatted(table)).getOnlyValue())
                     .contains("the table was dropped while the operation ran");
             Path directory = tableDirectory(table);
             if (table.equals("dropped_ext")) {
@@ -276,13 +282,13 @@ public class TestHiveCompactionRecovery
     {
         createTable("renamed_mid", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'"), 3);
         TableState before = state("renamed_mid");
-        runWhilePaused("renamed_mid", "PARTITION_SWAPPED:15", "swapped", "ALTER TABLE hive.compaction.renamed_mid RENAME TO renamed_mid_new", ".*was dropped or renamed while compaction .* ran.*");
+        runWhilePaused("renamed_mid", "PARTITION_SWAPPED:15", "swapped", "ALTER TABLE hive.compaction_recovery.renamed_mid RENAME TO renamed_mid_new", ".*was dropped or renamed while compaction .* ran.*");
 
         TableState after = state("renamed_mid_new");
         assertThat(after.rows()).isEqualTo(before.rows());
         assertThat(after.files()).hasSameSizeAs(before.files()).allSatisfy(file -> assertThat(file).doesNotContain("/.dredge/"));
         assertThat(operationState("renamed_mid_new", "COMPACT")).isEqualTo("FAILED");
-        assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE 'renamed_mid%'").getOnlyColumnAsSet()).containsExactly("renamed_mid_new");
+        assertThat(computeActual("SHOW TABLES FROM hive.compaction_recovery LIKE 'renamed_mid%'").getOnlyColumnAsSet()).containsExactly("renamed_mid_new");
         // no lock is left behind: the table compacts under its new name
         assertUpdate(compact("renamed_mid_new"));
         assertThat(state("renamed_mid_new").rows()).isEqualTo(before.rows());
@@ -296,23 +302,23 @@ public class TestHiveCompactionRecovery
         TableState before = state("crashed_renamed");
         Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
         assertQueryFails(crashing, compact("crashed_renamed"), ".*injected fault after.*");
-        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE table_name = 'crashed_renamed' AND state = 'RUNNING'").getOnlyValue();
+        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE schema_name = 'compaction_recovery' AND table_name = 'crashed_renamed' AND state = 'RUNNING'").getOnlyValue();
         // one partition reads the compaction's copy when the table is renamed
-        assertUpdate("ALTER TABLE hive.compaction.crashed_renamed RENAME TO crashed_renamed_new");
+        assertUpdate("ALTER TABLE hive.compaction_recovery.crashed_renamed RENAME TO crashed_renamed_new");
         assertThat(state("crashed_renamed_new").rows()).isEqualTo(before.rows());
 
-        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction', table_name => 'crashed_renamed')",
-                ".*table compaction.crashed_renamed does not exist, and operations \\[" + operationId + "\\] on it are unfinished.*operation_id => '" + operationId + "'.*");
-        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction', operation_id => 'nope')", ".*schema compaction has no operation nope.*");
-        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction', table_name => 'x', operation_id => 'nope')", ".*give table_name or operation_id, not both.*");
-        assertUpdate("CALL dredge.system.recover(schema_name => 'compaction', operation_id => '%s')".formatted(operationId));
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction_recovery', table_name => 'crashed_renamed')",
+                ".*table compaction_recovery.crashed_renamed does not exist, and operations \\[" + operationId + "\\] on it are unfinished.*operation_id => '" + operationId + "'.*");
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction_recovery', operation_id => 'nope')", ".*schema compaction_recovery has no operation nope.*");
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction_recovery', table_name => 'x', operation_id => 'nope')", ".*give table_name or operation_id, not both.*");
+        assertUpdate("CALL dredge.system.recover(schema_name => 'compaction_recovery', operation_id => '%s')".formatted(operationId));
 
         TableState after = state("crashed_renamed_new");
         assertThat(after.rows()).isEqualTo(before.rows());
         assertThat(after.files()).hasSameSizeAs(before.files()).allSatisfy(file -> assertThat(file).doesNotContain("/.dredge/"));
         assertThat((String) computeActual("SELECT state FROM dredge.system.operations WHERE operation_id = '%s'".formatted(operationId)).getOnlyValue()).isEqualTo("RECOVERED");
-        assertThat(computeActual("SHOW TABLES FROM hive.compaction LIKE 'crashed_renamed%'").getOnlyColumnAsSet()).containsExactly("crashed_renamed_new");
-        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction', operation_id => '%s')".formatted(operationId), ".*is not unfinished \\(it is RECOVERED\\).*");
+        assertThat(computeActual("SHOW TABLES FROM hive.compaction_recovery LIKE 'crashed_renamed%'").getOnlyColumnAsSet()).containsExactly("crashed_renamed_new");
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'compaction_recovery', operation_id => '%s')".formatted(operationId), ".*is not unfinished \\(it is RECOVERED\\).*");
         assertUpdate(compact("crashed_renamed_new"));
         assertThat(state("crashed_renamed_new").rows()).isEqualTo(before.rows());
     }

@@ -62,30 +62,30 @@ public class TestIcebergBackupFiles
     public void testRestoreFromRepositoryReadsEverySnapshotAndRef()
             throws IOException
     {
-        assertUpdate("CREATE TABLE iceberg.bk.events (id bigint, name varchar, day date) WITH (format = 'PARQUET', partitioning = ARRAY['day'])");
+        assertUpdate("CREATE TABLE iceberg.ice_files.events (id bigint, name varchar, day date) WITH (format = 'PARQUET', partitioning = ARRAY['day'])");
         assertUpdate(insert(1, 30), 30);
         assertUpdate(insert(31, 60), 30);
         // merge-on-read: position-delete files naming the data files
-        assertUpdate("DELETE FROM iceberg.bk.events WHERE id % 7 = 0", 8);
-        assertUpdate("UPDATE iceberg.bk.events SET name = 'updated' WHERE id % 5 = 0", 11);
-        assertUpdate("ALTER TABLE iceberg.bk.events ADD COLUMN score double");
-        assertUpdate("INSERT INTO iceberg.bk.events SELECT x, 'scored', DATE '2024-01-02', x / 10e0 FROM UNNEST(sequence(61, 70)) t(x)", 10);
-        assertUpdate("ALTER TABLE iceberg.bk.events SET PROPERTIES partitioning = ARRAY['day', 'bucket(id, 4)']");
+        assertUpdate("DELETE FROM iceberg.ice_files.events WHERE id % 7 = 0", 8);
+        assertUpdate("UPDATE iceberg.ice_files.events SET name = 'updated' WHERE id % 5 = 0", 11);
+        assertUpdate("ALTER TABLE iceberg.ice_files.events ADD COLUMN score double");
+        assertUpdate("INSERT INTO iceberg.ice_files.events SELECT x, 'scored', DATE '2024-01-02', x / 10e0 FROM UNNEST(sequence(61, 70)) t(x)", 10);
+        assertUpdate("ALTER TABLE iceberg.ice_files.events SET PROPERTIES partitioning = ARRAY['day', 'bucket(id, 4)']");
         assertUpdate(insert(71, 90), 20);
         // a snapshot left outside the main lineage by a rollback, kept by a branch
         long offLineage = currentSnapshot("events");
-        assertUpdate(format("ALTER TABLE iceberg.bk.events EXECUTE rollback_to_snapshot(%s)", snapshotBefore("events", offLineage)));
+        assertUpdate(format("ALTER TABLE iceberg.ice_files.events EXECUTE rollback_to_snapshot(%s)", snapshotBefore("events", offLineage)));
         assertUpdate(insert(91, 95), 5);
-        assertUpdate("DELETE FROM iceberg.bk.events WHERE id = 1", 1);
+        assertUpdate("DELETE FROM iceberg.ice_files.events WHERE id = 1", 1);
 
-        List<Long> snapshots = computeActual("SELECT snapshot_id FROM iceberg.bk.\"events$snapshots\" ORDER BY committed_at").getOnlyColumn().map(Long.class::cast).toList();
+        List<Long> snapshots = computeActual("SELECT snapshot_id FROM iceberg.ice_files.\"events$snapshots\" ORDER BY committed_at").getOnlyColumn().map(Long.class::cast).toList();
         assertThat(snapshots).hasSizeGreaterThanOrEqualTo(8).contains(offLineage);
         String sourceLocation = addRefs("events", offLineage, snapshots.get(1));
-        assertThat(computeActual("SELECT name, type FROM iceberg.bk.\"events$refs\"").getMaterializedRows()).hasSize(3);
+        assertThat(computeActual("SELECT name, type FROM iceberg.ice_files.\"events$refs\"").getMaterializedRows()).hasSize(3);
         Map<String, List<Object>> before = rowsAtEveryVersion("events", snapshots);
         assertThat(before.get("audit")).isNotEqualTo(before.get("main"));
         List<Object> refsBefore = refs("events");
-        List<Object> currentBefore = computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day, score))) FROM iceberg.bk.events").getMaterializedRows().get(0).getFields();
+        List<Object> currentBefore = computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day, score))) FROM iceberg.ice_files.events").getMaterializedRows().get(0).getFields();
         String metadataLocation = currentMetadata("events");
 
         IcebergBackupPlan plan = IcebergBackupPlanner.plan(fileStore, metadataLocation, sourceLocation);
@@ -96,19 +96,19 @@ public class TestIcebergBackupFiles
         assertThat(plan.files()).filteredOn(file -> file.role() == MANIFEST_LIST).hasSize(snapshots.size());
         assertThat(plan.files()).filteredOn(file -> file.role() == POSITION_DELETES).isNotEmpty();
         // every data file any snapshot reads, not only the current snapshot's
-        Set<String> currentFiles = computeActual("SELECT file_path FROM iceberg.bk.\"events$files\"").getOnlyColumn().map(String.class::cast).collect(toImmutableSet());
-        Set<String> allFiles = computeActual("SELECT data_file.file_path FROM iceberg.bk.\"events$all_entries\" WHERE status <> 2").getOnlyColumn().map(String.class::cast).collect(toImmutableSet());
+        Set<String> currentFiles = computeActual("SELECT file_path FROM iceberg.ice_files.\"events$files\"").getOnlyColumn().map(String.class::cast).collect(toImmutableSet());
+        Set<String> allFiles = computeActual("SELECT data_file.file_path FROM iceberg.ice_files.\"events$all_entries\" WHERE status <> 2").getOnlyColumn().map(String.class::cast).collect(toImmutableSet());
         assertThat(locations(plan, DATA, POSITION_DELETES)).containsAll(allFiles).containsAll(currentFiles).hasSizeGreaterThan(currentFiles.size());
         for (IcebergBackupFile file : plan.files()) {
             assertThat(file.location()).isEqualTo(sourceLocation + "/" + file.relativePath());
             assertThat(fileStore.length(file.location())).as(file.location()).isEqualTo(file.sizeBytes());
         }
 
-        String repository = "file:" + Files.createTempDirectory("dredge-repository").toAbsolutePath() + "/tables/bk/events";
+        String repository = "file:" + Files.createTempDirectory("dredge-repository").toAbsolutePath() + "/tables/ice_files/events";
         for (IcebergBackupFile file : plan.files()) {
             FileCopies.copy(fileStore, new FileCopy(file.location(), repository + "/" + file.relativePath(), file.sizeBytes()));
         }
-        assertUpdate("DROP TABLE iceberg.bk.events");
+        assertUpdate("DROP TABLE iceberg.ice_files.events");
         fileStore.deleteDirectory(sourceLocation);
         assertThat(NioFileStore.path(sourceLocation)).doesNotExist();
 
@@ -136,25 +136,25 @@ public class TestIcebergBackupFiles
         }
 
         String metadataFileName = restored.metadataLocation().substring(restored.metadataLocation().lastIndexOf('/') + 1);
-        assertUpdate(format("CALL iceberg.system.register_table(schema_name => 'bk', table_name => 'restored_events', table_location => '%s', metadata_file_name => '%s')", target, metadataFileName));
+        assertUpdate(format("CALL iceberg.system.register_table(schema_name => 'ice_files', table_name => 'restored_events', table_location => '%s', metadata_file_name => '%s')", target, metadataFileName));
         assertThat(rowsAtEveryVersion("restored_events", snapshots)).isEqualTo(before);
         assertThat(refs("restored_events")).isEqualTo(refsBefore);
-        assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day, score))) FROM iceberg.bk.restored_events").getMaterializedRows().get(0).getFields())
+        assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, day, score))) FROM iceberg.ice_files.restored_events").getMaterializedRows().get(0).getFields())
                 .isEqualTo(currentBefore);
         // the restored table takes writes like any other
-        assertUpdate("DELETE FROM iceberg.bk.restored_events WHERE id = 2", 1);
+        assertUpdate("DELETE FROM iceberg.ice_files.restored_events WHERE id = 2", 1);
     }
 
     @Test
     public void testTableWithFilesOutsideItsLocationIsRefused()
     {
         String elsewhere = schemaLocation("bkh") + "/elsewhere";
-        assertUpdate(format("CREATE TABLE iceberg.bk.data_elsewhere (id bigint) WITH (data_location = '%s')", elsewhere));
+        assertUpdate(format("CREATE TABLE iceberg.ice_files.data_elsewhere (id bigint) WITH (data_location = '%s')", elsewhere));
         // no file outside yet: the restored table could not write below its own location
         assertRefused("data_elsewhere", "writes files outside its location (write.data.path = " + elsewhere + ")");
 
-        assertUpdate("INSERT INTO iceberg.bk.data_elsewhere VALUES 1", 1);
-        String file = (String) computeActual("SELECT file_path FROM iceberg.bk.\"data_elsewhere$files\"").getOnlyValue();
+        assertUpdate("INSERT INTO iceberg.ice_files.data_elsewhere VALUES 1", 1);
+        String file = (String) computeActual("SELECT file_path FROM iceberg.ice_files.\"data_elsewhere$files\"").getOnlyValue();
         assertThat(file).startsWith(elsewhere + "/");
         assertRefused("data_elsewhere", "file " + file + " lies outside the table location");
     }
@@ -172,18 +172,18 @@ public class TestIcebergBackupFiles
 
     private static String insert(int from, int to)
     {
-        return format("INSERT INTO iceberg.bk.events (id, name, day) SELECT x, 'n' || CAST(x AS varchar), date_add('day', x %% 3, DATE '2024-01-01') FROM UNNEST(sequence(%s, %s)) t(x)", from, to);
+        return format("INSERT INTO iceberg.ice_files.events (id, name, day) SELECT x, 'n' || CAST(x AS varchar), date_add('day', x %% 3, DATE '2024-01-01') FROM UNNEST(sequence(%s, %s)) t(x)", from, to);
     }
 
     private Map<String, List<Object>> rowsAtEveryVersion(String table, List<Long> snapshots)
     {
         Map<String, List<Object>> rows = new LinkedHashMap<>();
         for (long snapshot : snapshots) {
-            rows.put(String.valueOf(snapshot), rows(format("iceberg.bk.%s FOR VERSION AS OF %s", table, snapshot)));
+            rows.put(String.valueOf(snapshot), rows(format("iceberg.ice_files.%s FOR VERSION AS OF %s", table, snapshot)));
         }
-        rows.put("main", rows("iceberg.bk." + table));
-        rows.put("audit", rows(format("iceberg.bk.%s FOR VERSION AS OF 'audit'", table)));
-        rows.put("v1", rows(format("iceberg.bk.%s FOR VERSION AS OF 'v1'", table)));
+        rows.put("main", rows("iceberg.ice_files." + table));
+        rows.put("audit", rows(format("iceberg.ice_files.%s FOR VERSION AS OF 'audit'", table)));
+        rows.put("v1", rows(format("iceberg.ice_files.%s FOR VERSION AS OF 'v1'", table)));
         return rows;
     }
 
@@ -194,19 +194,19 @@ public class TestIcebergBackupFiles
 
     private List<Object> refs(String table)
     {
-        return computeActual(format("SELECT name, type, snapshot_id FROM iceberg.bk.\"%s$refs\" ORDER BY name", table)).getMaterializedRows().stream()
+        return computeActual(format("SELECT name, type, snapshot_id FROM iceberg.ice_files.\"%s$refs\" ORDER BY name", table)).getMaterializedRows().stream()
                 .map(row -> (Object) row.getFields())
                 .toList();
     }
 
     private long currentSnapshot(String table)
     {
-        return (long) computeActual(format("SELECT snapshot_id FROM iceberg.bk.\"%s$snapshots\" ORDER BY committed_at DESC LIMIT 1", table)).getOnlyValue();
+        return (long) computeActual(format("SELECT snapshot_id FROM iceberg.ice_files.\"%s$snapshots\" ORDER BY committed_at DESC LIMIT 1", table)).getOnlyValue();
     }
 
     private long snapshotBefore(String table, long snapshot)
     {
-        return (long) computeActual(format("SELECT parent_id FROM iceberg.bk.\"%s$snapshots\" WHERE snapshot_id = %s", table, snapshot)).getOnlyValue();
+        return (long) computeActual(format("SELECT parent_id FROM iceberg.ice_files.\"%s$snapshots\" WHERE snapshot_id = %s", table, snapshot)).getOnlyValue();
     }
 
     /**
@@ -226,14 +226,14 @@ public class TestIcebergBackupFiles
                 .build();
         String fileName = "00100-%s.metadata.json".formatted(UUID.randomUUID());
         TableMetadataParser.write(withRefs, io.newOutputFile(tableLocation + "/metadata/" + fileName));
-        assertUpdate(format("CALL iceberg.system.unregister_table(schema_name => 'bk', table_name => '%s')", table));
-        assertUpdate(format("CALL iceberg.system.register_table(schema_name => 'bk', table_name => '%s', table_location => '%s', metadata_file_name => '%s')", table, tableLocation, fileName));
+        assertUpdate(format("CALL iceberg.system.unregister_table(schema_name => 'ice_files', table_name => '%s')", table));
+        assertUpdate(format("CALL iceberg.system.register_table(schema_name => 'ice_files', table_name => '%s', table_location => '%s', metadata_file_name => '%s')", table, tableLocation, fileName));
         return tableLocation;
     }
 
     private String currentMetadata(String table)
     {
-        String metadata = (String) computeActual(format("SELECT file FROM iceberg.bk.\"%s$metadata_log_entries\" ORDER BY timestamp DESC, latest_sequence_number DESC LIMIT 1", table)).getOnlyValue();
+        String metadata = (String) computeActual(format("SELECT file FROM iceberg.ice_files.\"%s$metadata_log_entries\" ORDER BY timestamp DESC, latest_sequence_number DESC LIMIT 1", table)).getOnlyValue();
         assertThat(metadata).endsWith(".metadata.json");
         return metadata;
     }
