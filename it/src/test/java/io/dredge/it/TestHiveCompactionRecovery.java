@@ -259,7 +259,7 @@ public class TestHiveCompactionRecovery
                 buildInitialPrivilegeSet(managed.getOwner().orElseThrow()), Map.of());
         for (String table : List.of("dropped_mid", "dropped_ext")) {
             Set<String> files = state(table).files();
-            runWhilePaused(table, "PARTITION_SWAPPED:15", "swapped", "DROP TABLE hive.compaction_recovery." + table, ".*was dropped or renamed while compaction .* ran.*");
+            runWhilePaused(table, "PARTITION_SWAPPED:6", "swapped", "DROP TABLE hive.compaction_recovery." + table, ".*was dropped or renamed while compaction .* ran.*");
 
             assertThat(operationState(table, "COMPACT")).isEqualTo("FAILED");
             assertThat(computeActual("SHOW TABLES FROM hive.compaction_recovery LIKE '%s%%'".formatted(table)).getRowCount()).isEqualTo(0);
@@ -282,7 +282,7 @@ public class TestHiveCompactionRecovery
     {
         createTable("renamed_mid", "day varchar", "ARRAY['day']", List.of("'a'", "'b'", "'c'"), 3);
         TableState before = state("renamed_mid");
-        runWhilePaused("renamed_mid", "PARTITION_SWAPPED:15", "swapped", "ALTER TABLE hive.compaction_recovery.renamed_mid RENAME TO renamed_mid_new", ".*was dropped or renamed while compaction .* ran.*");
+        runWhilePaused("renamed_mid", "PARTITION_SWAPPED:6", "swapped", "ALTER TABLE hive.compaction_recovery.renamed_mid RENAME TO renamed_mid_new", ".*was dropped or renamed while compaction .* ran.*");
 
         TableState after = state("renamed_mid_new");
         assertThat(after.rows()).isEqualTo(before.rows());

@@ -5,9 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
 
@@ -34,21 +31,11 @@ class TestHiveMaintenanceAuthorization
     private static final String WRITER = "writer";
     private static final String ADMIN = "admin";
 
-    private Path repository;
-
-    @Override
-    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
-            throws IOException
-    {
-        repository = Files.createDirectories(directory.resolve("backups"));
-        return builder.addDredgeProperty("dredge.backup-location", "file:" + repository);
-    }
-
     @Override
     protected HiveServer2Process.Builder configureHive(HiveServer2Process.Builder builder)
     {
         return builder
-                .property("dredge.backup-location", "file:" + repository)
+                .property("dredge.backup-location", "file:" + backupRepository())
                 .property("hive.security.authorization.enabled", "true")
                 .property("hive.security.authorization.manager", "org.apache.hadoop.hive.ql.security.authorization.plugin.sqlstd.SQLStdHiveAuthorizerFactory")
                 .property("hive.security.authenticator.manager", "org.apache.hadoop.hive.ql.security.SessionStateUserAuthenticator")
@@ -144,23 +131,23 @@ class TestHiveMaintenanceAuthorization
     public void testOnlyUsersWhoMayReadTheTableRestoreItsBackup()
             throws Exception
     {
-        createSchema("hb");
-        assertUpdate("CREATE TABLE hive.hb.events (id bigint, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
-        assertUpdate("INSERT INTO hive.hb.events VALUES (1, 'a'), (2, 'b')", 2);
-        assertUpdate("CALL dredge.system.backup_table(schema_name => 'hb', table_name => 'events', backup_name => 'hb_events')");
-        // the reader owns a database of their own, so may create tables there, but may not read hb.events
+        createSchema("hauth");
+        assertUpdate("CREATE TABLE hive.hauth.events (id bigint, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.hauth.events VALUES (1, 'a'), (2, 'b')", 2);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'hauth', table_name => 'events', backup_name => 'hauth_events')");
+        // the reader owns a database of their own, so may create tables there, but may not read hauth.events
         createSchema("readers_own");
         try (Connection admin = hiveServer().connect(ADMIN); Connection owner = hiveServer().connect(OWNER); Connection reader = hiveServer().connect(READER)) {
             execute(admin, "SET ROLE ADMIN");
             execute(admin, "ALTER DATABASE readers_own SET OWNER USER reader");
-            assertThatThrownBy(() -> rows(reader, "SELECT dredge_restore_table('hb_events', 'readers_own', 'leaked')"))
-                    .hasMessageContaining("user reader may not read hb.events");
+            assertThatThrownBy(() -> rows(reader, "SELECT dredge_restore_table('hauth_events', 'readers_own', 'leaked')"))
+                    .hasMessageContaining("user reader may not read hauth.events");
             assertThat(computeActual("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'readers_own'").getOnlyValue()).isEqualTo(0L);
-            assertThat(computeActual("SELECT state FROM dredge.system.backups WHERE backup_name = 'hb_events'").getOnlyValue()).isEqualTo("COMPLETE");
+            assertThat(computeActual("SELECT state FROM dredge.system.backups WHERE backup_name = 'hauth_events'").getOnlyValue()).isEqualTo("COMPLETE");
 
             // the table's owner restores it
-            assertThat(rows(owner, "SELECT `rows` FROM (SELECT dredge_restore_table('hb_events', 'hb', 'events_restored')) r")).containsExactly(List.of(2L));
+            assertThat(rows(owner, "SELECT `rows` FROM (SELECT dredge_restore_table('hauth_events', 'hauth', 'events_restored')) r")).containsExactly(List.of(2L));
         }
-        assertThat(computeActual("SELECT count(*), sum(id) FROM hive.hb.events_restored").getMaterializedRows().getFirst().getFields()).containsExactly(2L, 3L);
+        assertThat(computeActual("SELECT count(*), sum(id) FROM hive.hauth.events_restored").getMaterializedRows().getFirst().getFields()).containsExactly(2L, 3L);
     }
 }

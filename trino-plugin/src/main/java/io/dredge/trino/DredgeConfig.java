@@ -5,6 +5,8 @@ import io.airlift.configuration.ConfigDescription;
 import io.airlift.configuration.ConfigHidden;
 import io.airlift.configuration.ConfigSecuritySensitive;
 import io.airlift.units.DataSize;
+import io.airlift.units.Duration;
+import io.airlift.units.MinDuration;
 import io.airlift.units.MinDataSize;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
+import static java.util.concurrent.TimeUnit.HOURS;
 
 public class DredgeConfig
 {
@@ -34,6 +37,7 @@ public class DredgeConfig
     private Optional<URI> engineUri = Optional.empty();
     private Optional<String> engineUser = Optional.empty();
     private Optional<String> enginePassword = Optional.empty();
+    private Duration healthStaleOperationAge = new Duration(24, HOURS);
     private boolean faultInjectionEnabled;
 
     @NotNull
@@ -62,6 +66,21 @@ public class DredgeConfig
     public DredgeConfig setCompactionRatioThreshold(double compactionRatioThreshold)
     {
         this.compactionRatioThreshold = compactionRatioThreshold;
+        return this;
+    }
+
+    @NotNull
+    @MinDuration("1s")
+    public Duration getHealthStaleOperationAge()
+    {
+        return healthStaleOperationAge;
+    }
+
+    @Config("dredge.health.stale-operation-age")
+    @ConfigDescription("How long an operation may stay RUNNING before table_health counts it as interrupted and gives recover as the fix")
+    public DredgeConfig setHealthStaleOperationAge(Duration healthStaleOperationAge)
+    {
+        this.healthStaleOperationAge = healthStaleOperationAge;
         return this;
     }
 

@@ -27,6 +27,7 @@ import io.dredge.trino.procedure.VerifyBackupProcedure;
 import io.dredge.trino.system.BackupsSystemTable;
 import io.dredge.trino.system.OperationsSystemTable;
 import io.dredge.trino.system.SmallFileReportSystemTable;
+import io.dredge.trino.system.TableHealthSystemTable;
 import io.dredge.trino.system.WriteAuditSystemTable;
 import io.trino.spi.connector.SystemTable;
 import io.trino.spi.function.table.ConnectorTableFunction;
@@ -60,6 +61,7 @@ public class DredgeModule
 
         newSetBinder(binder, SystemTable.class).addBinding().to(SmallFileReportSystemTable.class).in(Scopes.SINGLETON);
         newSetBinder(binder, SystemTable.class).addBinding().to(OperationsSystemTable.class).in(Scopes.SINGLETON);
+        newSetBinder(binder, SystemTable.class).addBinding().to(TableHealthSystemTable.class).in(Scopes.SINGLETON);
         newSetBinder(binder, SystemTable.class).addBinding().to(BackupsSystemTable.class).in(Scopes.SINGLETON);
         newSetBinder(binder, SystemTable.class).addBinding().to(WriteAuditSystemTable.class).in(Scopes.SINGLETON);
 

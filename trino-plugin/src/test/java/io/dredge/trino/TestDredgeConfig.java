@@ -2,6 +2,7 @@ package io.dredge.trino;
 
 import com.google.common.collect.ImmutableMap;
 import io.airlift.units.DataSize;
+import io.airlift.units.Duration;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
 import static io.airlift.testing.ValidationAssertions.assertFailsValidation;
 import static io.airlift.testing.ValidationAssertions.assertValidates;
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
+import static java.util.concurrent.TimeUnit.HOURS;
 
 public class TestDredgeConfig
 {
@@ -24,6 +26,7 @@ public class TestDredgeConfig
         assertRecordedDefaults(recordDefaults(DredgeConfig.class)
                 .setTargetFileSize(DataSize.of(128, MEGABYTE))
                 .setCompactionRatioThreshold(10)
+                .setHealthStaleOperationAge(new Duration(24, HOURS))
                 .setHiveCatalogName("hive")
                 .setIcebergCatalogName("iceberg")
                 .setListingConcurrency(16)
@@ -44,6 +47,7 @@ public class TestDredgeConfig
         Map<String, String> properties = ImmutableMap.<String, String>builder()
                 .put("dredge.target-file-size", "256MB")
                 .put("dredge.compaction-ratio-threshold", "4.5")
+                .put("dredge.health.stale-operation-age", "2h")
                 .put("dredge.hive-catalog-name", "lake")
                 .put("dredge.iceberg-catalog-name", "lake_iceberg")
                 .put("dredge.listing-concurrency", "64")
@@ -61,6 +65,7 @@ public class TestDredgeConfig
         DredgeConfig expected = new DredgeConfig()
                 .setTargetFileSize(DataSize.of(256, MEGABYTE))
                 .setCompactionRatioThreshold(4.5)
+                .setHealthStaleOperationAge(new Duration(2, HOURS))
                 .setHiveCatalogName("lake")
                 .setIcebergCatalogName("lake_iceberg")
                 .setListingConcurrency(64)

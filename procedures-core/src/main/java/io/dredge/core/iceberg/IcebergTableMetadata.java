@@ -6,6 +6,7 @@ import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.HistoryEntry;
 import org.apache.iceberg.ManifestContent;
 import org.apache.iceberg.ManifestFile;
@@ -21,7 +22,9 @@ import org.apache.iceberg.types.Types.NestedField;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -161,6 +164,49 @@ public final class IcebergTableMetadata
             }
         }
         return files;
+    }
+
+    /**
+     * The figures of the table's health that its metadata holds: every snapshot, and the current one's manifests
+     * and delete files, read from the metadata file and the manifest list (a manifest is read only when its list
+     * entry has no file counts, as a format-version 1 writer may leave it).
+     */
+    public IcebergFigures figures()
+    {
+        long manifests = 0;
+        long manifestBytes = 0;
+        long deleteFiles = 0;
+        Snapshot current = metadata.currentSnapshot();
+        if (current != null) {
+            for (ManifestFile manifest : current.allManifests(io)) {
+                manifests++;
+                manifestBytes += manifest.length();
+                if (manifest.content() == ManifestContent.DELETES) {
+                    deleteFiles += liveFileCount(manifest);
+                }
+            }
+        }
+        Optional<Instant> oldestSnapshot = metadata.snapshots().stream()
+                .map(snapshot -> Instant.ofEpochMilli(snapshot.timestampMillis()))
+                .min(Comparator.naturalOrder());
+        return new IcebergFigures(metadata.snapshots().size(), oldestSnapshot, manifests, manifestBytes, deleteFiles);
+    }
+
+    private long liveFileCount(ManifestFile manifest)
+    {
+        if (manifest.addedFilesCount() != null && manifest.existingFilesCount() != null) {
+            return manifest.addedFilesCount() + manifest.existingFilesCount();
+        }
+        try (ManifestReader<DeleteFile> reader = ManifestFiles.readDeleteManifest(manifest, io, metadata.specsById())) {
+            long count = 0;
+            for (DeleteFile ignored : reader) {
+                count++;
+            }
+            return count;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to read manifest " + manifest.path(), e);
+        }
     }
 
     /**

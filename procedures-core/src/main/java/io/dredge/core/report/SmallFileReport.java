@@ -4,7 +4,9 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.ImmutableSortedSet;
 import com.google.common.collect.Lists;
+import io.dredge.core.iceberg.IcebergFigures;
 import io.dredge.core.iceberg.IcebergTableFiles;
+import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.PartitionFiles;
 import io.dredge.core.model.TableDescriptor;
@@ -79,18 +81,31 @@ public final class SmallFileReport
     public List<SmallFileReportRow> rows(Collection<TableReference> tables, SmallFilePolicy policy)
     {
         requireNonNull(policy, "policy is null");
-        List<CompletableFuture<Optional<TableFiles>>> files = new ArrayList<>();
+        ImmutableList.Builder<SmallFileReportRow> rows = ImmutableList.builder();
+        for (ListedTable table : list(tables, false)) {
+            rows.addAll(rows(table.files(), policy));
+        }
+        return rows.build();
+    }
+
+    /**
+     * The files of the given tables, in order, and with {@code icebergFigures} what an Iceberg table's metadata says
+     * of its health. Views, Dredge's own tables, tables that vanished meanwhile and tables that cannot be read (logged)
+     * are left out.
+     */
+    public List<ListedTable> list(Collection<TableReference> tables, boolean icebergFigures)
+    {
+        List<CompletableFuture<Optional<ListedTable>>> files = new ArrayList<>();
         for (TableReference table : tables) {
             metastore.getTable(table)
                     // Dredge's staging and backup tables hold copies, not data to maintain
                     .filter(descriptor -> !descriptor.view() && descriptor.dredgeRole().isEmpty())
-                    .ifPresent(descriptor -> files.add(loadFiles(descriptor)));
+                    .ifPresent(descriptor -> files.add(loadFiles(descriptor, icebergFigures)));
         }
-        ImmutableList.Builder<SmallFileReportRow> rows = ImmutableList.builder();
-        for (CompletableFuture<Optional<TableFiles>> table : files) {
-            table.join().ifPresent(loaded -> rows.addAll(rows(loaded, policy)));
-        }
-        return rows.build();
+        return files.stream()
+                .map(CompletableFuture::join)
+                .flatMap(Optional::stream)
+                .collect(toImmutableList());
     }
 
     public static List<SmallFileReportRow> rows(TableFiles files, SmallFilePolicy policy)
@@ -108,24 +123,27 @@ public final class SmallFileReport
         return rows.build();
     }
 
-    private CompletableFuture<Optional<TableFiles>> loadFiles(TableDescriptor table)
+    private CompletableFuture<Optional<ListedTable>> loadFiles(TableDescriptor table, boolean icebergFigures)
     {
-        CompletableFuture<TableFiles> files;
+        CompletableFuture<ListedTable> files;
         if (table.tableType() == TableType.ICEBERG) {
-            files = supplyAsync(() -> IcebergTableFiles.read(fileStore, table), listingExecutor);
+            files = supplyAsync(() -> {
+                IcebergTableMetadata metadata = IcebergTableMetadata.read(fileStore, table);
+                return new ListedTable(IcebergTableFiles.read(table, metadata), icebergFigures ? Optional.of(metadata.figures()) : Optional.empty(), Optional.of(metadata.identity()));
+            }, listingExecutor);
         }
         else if (table.partitioned()) {
-            files = loadPartitions(table);
+            files = loadPartitions(table).thenApply(ListedTable::hive);
         }
         else {
             String location = table.location().orElseThrow(() -> new IllegalStateException("table %s has no location".formatted(table.table())));
             files = supplyAsync(() -> new PartitionFiles(Optional.empty(), HiveTableFiles.listDataFiles(fileStore, location)), listingExecutor)
-                    .thenApply(partition -> hiveTableFiles(table, List.of(partition)));
+                    .thenApply(partition -> ListedTable.hive(hiveTableFiles(table, List.of(partition))));
         }
         return files.handle((result, failure) -> {
             if (failure != null) {
                 // one unreadable table must not hide the rest of the lake
-                log.warn("skipping {} in the small-file report: {}", table.table(), rootCause(failure).toString());
+                log.warn("skipping {} in the report: {}", table.table(), rootCause(failure).toString());
                 return Optional.empty();
             }
             return Optional.of(result);
@@ -180,5 +198,26 @@ public final class SmallFileReport
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /**
+     * A table's files as listed now, with what its Iceberg metadata says of its health when asked.
+     *
+     * @param identity what identifies the table across renames, as {@code TableIdentity} records it (an Iceberg
+     * table's UUID; nothing for a Hive table)
+     */
+    public record ListedTable(TableFiles files, Optional<IcebergFigures> icebergFigures, Optional<String> identity)
+    {
+        public ListedTable
+        {
+            requireNonNull(files, "files is null");
+            requireNonNull(icebergFigures, "icebergFigures is null");
+            requireNonNull(identity, "identity is null");
+        }
+
+        static ListedTable hive(TableFiles files)
+        {
+            return new ListedTable(files, Optional.empty(), Optional.empty());
+        }
     }
 }

@@ -26,12 +26,10 @@ import io.trino.spi.connector.SystemTable;
 import io.trino.spi.predicate.TupleDomain;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
-import static io.dredge.trino.system.SystemTableFilters.varcharValues;
 import static io.dredge.trino.system.SystemTableFilters.visibleTables;
 import static io.trino.spi.type.BigintType.BIGINT;
 import static io.trino.spi.type.DoubleType.DOUBLE;
@@ -109,15 +107,11 @@ public class SmallFileReportSystemTable
             ConnectorSplit split,
             ConnectorAccessControl accessControl)
     {
-        Optional<Set<String>> schemaFilter = varcharValues(constraint, SCHEMA_NAME);
-        Optional<Set<String>> tableFilter = varcharValues(constraint, TABLE_NAME);
         InMemoryRecordSet.Builder result = InMemoryRecordSet.builder(METADATA);
         try (ThreadContextClassLoader _ = new ThreadContextClassLoader(getClass().getClassLoader())) {
             long start = System.nanoTime();
             SmallFileReport report = new SmallFileReport(ports.metastore(session.getIdentity()), ports.fileStore(session.getIdentity()), listingExecutor, metastoreExecutor);
-            List<TableReference> tables = visibleTables(accessControl, report.tables(schemaFilter, tableFilter)).stream()
-                    .sorted((left, right) -> left.toString().compareTo(right.toString()))
-                    .collect(ImmutableList.toImmutableList());
+            List<TableReference> tables = visibleTables(accessControl, report, constraint, SCHEMA_NAME, TABLE_NAME);
             List<SmallFileReportRow> rows = report.rows(tables, policy);
             for (SmallFileReportRow row : rows) {
                 addRow(result, row);

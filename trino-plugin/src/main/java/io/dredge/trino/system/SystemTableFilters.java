@@ -3,15 +3,19 @@ package io.dredge.trino.system;
 import com.google.common.collect.ImmutableSet;
 import io.airlift.slice.Slice;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.report.SmallFileReport;
 import io.trino.spi.connector.ConnectorAccessControl;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.predicate.Domain;
 import io.trino.spi.predicate.TupleDomain;
 
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 
 /**
@@ -52,5 +56,16 @@ final class SystemTableFilters
         return visible.stream()
                 .map(name -> new TableReference(name.getSchemaName(), name.getTableName()))
                 .collect(toImmutableSet());
+    }
+
+    /**
+     * The tables the filters on {@code schema_name} and {@code table_name} name that the calling user may see, in
+     * name order: what a report over tables lists.
+     */
+    static List<TableReference> visibleTables(ConnectorAccessControl accessControl, SmallFileReport report, TupleDomain<Integer> constraint, int schemaColumn, int tableColumn)
+    {
+        return visibleTables(accessControl, report.tables(varcharValues(constraint, schemaColumn), varcharValues(constraint, tableColumn))).stream()
+                .sorted(Comparator.comparing(TableReference::toString))
+                .collect(toImmutableList());
     }
 }

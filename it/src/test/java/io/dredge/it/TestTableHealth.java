@@ -1,0 +1,135 @@
+package io.dredge.it;
+
+import io.trino.Session;
+import io.trino.testing.MaterializedRow;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.List;
+
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code dredge.system.table_health} through SQL on a real cluster over a real thrift metastore: the figures match
+ * what the engines and the disk say ({@code $files}, {@code $snapshots}, {@code $manifests}, the data files), the
+ * reasons name them, and the {@code fix} statements, executed as given, bring the table to {@code OK} with its rows
+ * unchanged. A table an operation left unfinished is held with no fix until {@code recover} runs.
+ */
+class TestTableHealth
+        extends AbstractTestWithThriftMetastore
+{
+    private static final String HEALTH = "SELECT status, reasons, fix, files, small_files, total_bytes, partitions, delete_files, snapshots, running_operation_id, last_compaction_at IS NOT NULL " +
+            "FROM dredge.system.table_health WHERE schema_name = 'health' AND table_name = '%s'";
+
+    @BeforeAll
+    public void createHealthSchema()
+    {
+        createSchema("health");
+    }
+
+    @Test
+    public void testHiveTableOfSmallFilesIsFixedByItsFix()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.health.events (id bigint, day varchar) WITH (format = 'ORC', partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 4; batch++) {
+            assertUpdate(format("INSERT INTO hive.health.events VALUES (%s, 'a'), (%s, 'b')", batch * 2, batch * 2 + 1), 2);
+        }
+        assertUpdate("CREATE VIEW hive.health.events_view AS SELECT id FROM hive.health.events");
+        List<Object> before = figures("hive.health.events", "id, day");
+
+        MaterializedRow row = health("events");
+        long bytesOnDisk = 0;
+        for (Path file : LocalDataFiles.list(tableDirectory("health", "events"))) {
+            bytesOnDisk += Files.size(file);
+        }
+        assertThat(row.getField(0)).isEqualTo("WARN");
+        assertThat((List<?>) row.getField(1)).singleElement().asString().matches("8 files averaging \\d+ B where 2 would do; target 128 MB");
+        assertThat(row.getField(2)).isEqualTo(List.of("CALL \"dredge\".system.compact_table(schema_name => 'health', table_name => 'events')"));
+        assertThat(row.getFields().subList(3, 10)).containsExactly(8L, 8L, bytesOnDisk, 2L, null, null, null);
+        assertThat(row.getField(10)).isEqualTo(false);
+        // a view has no health
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.table_health WHERE schema_name = 'health' AND table_name = 'events_view'").getOnlyValue()).isEqualTo(0L);
+
+        runFix(row);
+        MaterializedRow fixed = health("events");
+        assertThat(fixed.getFields().subList(0, 5)).containsExactly("OK", List.of(), List.of(), 2L, 2L);
+        assertThat(fixed.getField(10)).isEqualTo(true);
+        assertThat(figures("hive.health.events", "id, day")).isEqualTo(before);
+    }
+
+    @Test
+    public void testIcebergFiguresAreTheMetadataTablesOnes()
+    {
+        assertUpdate("CREATE TABLE iceberg.health.ice (id bigint, name varchar) WITH (format_version = 2)");
+        for (int batch = 0; batch < 4; batch++) {
+            assertUpdate(format("INSERT INTO iceberg.health.ice VALUES (%s, 'x'), (%s, 'y')", batch * 2, batch * 2 + 1), 2);
+        }
+        // a merge-on-read delete: a delete file
+        assertUpdate("DELETE FROM iceberg.health.ice WHERE id = 3", 1);
+        List<Object> before = figures("iceberg.health.ice", "id, name");
+
+        MaterializedRow row = computeActual("SELECT status, files, delete_files, snapshots, oldest_snapshot_at, manifests, avg_manifest_bytes, total_bytes, partitions " +
+                "FROM dredge.system.table_health WHERE schema_name = 'health' AND table_name = 'ice'").getMaterializedRows().getFirst();
+        MaterializedRow files = computeActual("SELECT count(*), count_if(content <> 0), sum(file_size_in_bytes) FROM iceberg.health.\"ice$files\"").getMaterializedRows().getFirst();
+        MaterializedRow snapshots = computeActual("SELECT count(*), min(committed_at) FROM iceberg.health.\"ice$snapshots\"").getMaterializedRows().getFirst();
+        MaterializedRow manifests = computeActual("SELECT count(*), sum(length) / count(*) FROM iceberg.health.\"ice$manifests\"").getMaterializedRows().getFirst();
+        assertThat(row.getField(0)).isEqualTo("WARN");
+        assertThat(row.getFields().subList(1, 3)).containsExactly(files.getField(0), files.getField(1));
+        assertThat(row.getField(2)).isEqualTo(1L);
+        assertThat(row.getField(3)).isEqualTo(snapshots.getField(0));
+        assertThat(((ZonedDateTime) row.getField(4)).toInstant()).isEqualTo(((ZonedDateTime) snapshots.getField(1)).toInstant());
+        assertThat(row.getFields().subList(5, 7)).containsExactly(manifests.getField(0), manifests.getField(1));
+        assertThat(row.getField(7)).isEqualTo(files.getField(2));
+        assertThat(row.getField(8)).isNull();
+
+        runFix(health("ice"));
+        assertThat(health("ice").getFields().subList(0, 3)).containsExactly("OK", List.of(), List.of());
+        assertThat(figures("iceberg.health.ice", "id, name")).isEqualTo(before);
+    }
+
+    @Test
+    public void testUnfinishedOperationHoldsTheTableUntilRecovered()
+    {
+        assertUpdate("CREATE TABLE hive.health.crashed (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 4; batch++) {
+            assertUpdate(format("INSERT INTO hive.health.crashed VALUES (%s, 'a')", batch), 1);
+        }
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
+        assertQueryFails(crashing, "CALL dredge.system.compact_table(schema_name => 'health', table_name => 'crashed')", ".*injected fault after.*");
+        String operationId = (String) computeActual("SELECT operation_id FROM dredge.system.operations WHERE schema_name = 'health' AND table_name = 'crashed' AND state = 'RUNNING'").getOnlyValue();
+
+        MaterializedRow row = health("crashed");
+        assertThat(row.getField(0)).isEqualTo("WARN");
+        assertThat((List<?>) row.getField(1)).singleElement().asString()
+                .startsWith("held by operation %s (COMPACT), RUNNING for ".formatted(operationId))
+                .contains(" at step '");
+        // within dredge.health.stale-operation-age the operation may be running elsewhere: nothing to run yet
+        assertThat((List<?>) row.getField(2)).isEmpty();
+        assertThat(row.getField(9)).isEqualTo(operationId);
+
+        assertUpdate("CALL dredge.system.recover(schema_name => 'health', table_name => 'crashed')");
+        assertThat(health("crashed").getField(9)).isNull();
+    }
+
+    private MaterializedRow health(String table)
+    {
+        return computeActual(HEALTH.formatted(table)).getMaterializedRows().getFirst();
+    }
+
+    private void runFix(MaterializedRow row)
+    {
+        for (Object statement : (List<?>) row.getField(2)) {
+            assertUpdate((String) statement);
+        }
+    }
+
+    private List<Object> figures(String table, String columns)
+    {
+        return computeActual("SELECT count(*), to_hex(checksum(ROW(%s))) FROM %s".formatted(columns, table)).getMaterializedRows().getFirst().getFields();
+    }
+}

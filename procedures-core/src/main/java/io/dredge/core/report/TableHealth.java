@@ -1,0 +1,156 @@
+package io.dredge.core.report;
+
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.iceberg.IcebergFigures;
+import io.dredge.core.journal.OperationKind;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.model.TableFiles;
+import io.dredge.core.report.SmallFileReport.ListedTable;
+import io.dredge.core.sql.SqlDialect;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Judges one table's health from what its metadata, its listing and the journal say, never from its data, and
+ * writes the statements that fix what it finds, for the Dredge catalog {@code catalog}: {@code recover} first for
+ * an operation left unfinished, then {@code compact_table} for small files. A table another operation holds gets
+ * no fix until that operation ends.
+ */
+public final class TableHealth
+{
+    private static final Set<OperationState> DONE = Set.of(OperationState.SUCCEEDED, OperationState.CLEANED_UP);
+
+    private final String catalog;
+    private final HealthPolicy policy;
+
+    public TableHealth(String catalog, HealthPolicy policy)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.policy = requireNonNull(policy, "policy is null");
+    }
+
+    /**
+     * @param journal records of the journal (of any table and state, in any order): those of this table count, by
+     * its name and, where both are known, its identity (a name reused after a rename means another table)
+     */
+    public TableHealthRow assess(ListedTable table, Collection<OperationRecord> journal, Instant now)
+    {
+        TableFiles files = table.files();
+        Optional<IcebergFigures> iceberg = table.icebergFigures();
+        List<OperationRecord> operations = journal.stream()
+                .filter(record -> record.table().equals(files.table()))
+                .filter(record -> record.tableIdentity().isEmpty() || table.identity().isEmpty() || record.tableIdentity().equals(table.identity()))
+                .collect(toImmutableList());
+        FileGroupStatistics statistics = SmallFileReport.rows(files, policy.smallFiles()).get(0).statistics();
+        Optional<OperationRecord> running = operations.stream()
+                .filter(record -> record.state() == OperationState.RUNNING)
+                .max(Comparator.comparing(OperationRecord::startedAt));
+
+        HealthStatus status = HealthStatus.OK;
+        ImmutableList.Builder<String> reasons = ImmutableList.builder();
+        ImmutableList.Builder<String> fix = ImmutableList.builder();
+        boolean free = running.isEmpty();
+        if (running.isPresent()) {
+            OperationRecord operation = running.get();
+            Duration age = Duration.between(operation.startedAt(), now);
+            if (age.compareTo(policy.staleOperationAge()) >= 0) {
+                status = HealthStatus.CRITICAL;
+                reasons.add("operation %s (%s) has been RUNNING for %s, at step '%s'; after %s it counts as interrupted".formatted(
+                        operation.id(), operation.kind(), describe(age), operation.step(), describe(policy.staleOperationAge())));
+                fix.add(call("recover", files));
+                free = true;
+            }
+            else {
+                status = HealthStatus.WARN;
+                reasons.add("held by operation %s (%s), RUNNING for %s at step '%s'".formatted(operation.id(), operation.kind(), describe(age), operation.step()));
+            }
+        }
+        if (statistics.status() == FileGroupStatus.NEEDS_COMPACTION) {
+            status = status == HealthStatus.OK ? HealthStatus.WARN : status;
+            reasons.add("%s files averaging %s where %s would do; target %s".formatted(
+                    statistics.fileCount(), bytes(statistics.avgFileBytes()), statistics.idealFileCount(), bytes(policy.smallFiles().targetFileSizeBytes())));
+            if (free) {
+                fix.add(call("compact_table", files));
+            }
+        }
+        return new TableHealthRow(
+                files.table(),
+                files.tableType(),
+                status,
+                reasons.build(),
+                fix.build(),
+                statistics,
+                files.partitioned() ? OptionalLong.of(files.partitions().size()) : OptionalLong.empty(),
+                iceberg,
+                running.map(OperationRecord::id),
+                lastFinished(operations, OperationKind.COMPACT),
+                lastFinished(operations, OperationKind.BACKUP));
+    }
+
+    private String call(String procedure, TableFiles files)
+    {
+        return "CALL %s.system.%s(schema_name => %s, table_name => %s)".formatted(
+                SqlDialect.TRINO.quoteIdentifier(catalog),
+                procedure,
+                SqlDialect.TRINO.stringLiteral(files.table().schemaName()),
+                SqlDialect.TRINO.stringLiteral(files.table().tableName()));
+    }
+
+    private static Optional<Instant> lastFinished(List<OperationRecord> operations, OperationKind kind)
+    {
+        return operations.stream()
+                .filter(record -> record.kind() == kind && DONE.contains(record.state()))
+                .flatMap(record -> record.finishedAt().stream())
+                .max(Comparator.naturalOrder());
+    }
+
+    /**
+     * {@code 40 s}, {@code 12 min}, {@code 5 h 10 min}, {@code 2 d 3 h}: as precise as a person reading it needs.
+     */
+    static String describe(Duration duration)
+    {
+        long seconds = Math.max(0, duration.toSeconds());
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        long minutes = seconds / 60;
+        if (minutes < 60) {
+            return minutes + " min";
+        }
+        long hours = minutes / 60;
+        if (hours < 24) {
+            return minutes % 60 == 0 ? hours + " h" : "%s h %s min".formatted(hours, minutes % 60);
+        }
+        return hours % 24 == 0 ? hours / 24 + " d" : "%s d %s h".formatted(hours / 24, hours % 24);
+    }
+
+    /**
+     * {@code 512 B}, {@code 18 KB}, {@code 1.5 GB}: binary units, one decimal below ten.
+     */
+    static String bytes(long value)
+    {
+        if (value < 1024) {
+            return value + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB", "PB", "EB"};
+        double scaled = value;
+        int unit = -1;
+        while (scaled >= 1024 && unit < units.length - 1) {
+            scaled /= 1024;
+            unit++;
+        }
+        return (scaled < 10 && scaled != Math.floor(scaled) ? String.format(Locale.ROOT, "%.1f", scaled) : String.valueOf((long) scaled)) + " " + units[unit];
+    }
+}

@@ -1,0 +1,52 @@
+package io.dredge.core.report;
+
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.iceberg.IcebergFigures;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.model.TableType;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One table's health: its status, the reasons for it (each with the measured figure and the threshold), the
+ * statements that fix them in the order to run them, and the figures behind them.
+ *
+ * @param files the data and delete files the table reads now, as {@code small_file_report} counts them
+ * @param partitions the table's partitions (Hive: the metastore's; Iceberg: those with live files); empty when the
+ * table is not partitioned
+ * @param iceberg what only an Iceberg table's metadata has
+ * @param runningOperation the operation journaled {@code RUNNING} on the table, if any
+ */
+public record TableHealthRow(
+        TableReference table,
+        TableType tableType,
+        HealthStatus status,
+        List<String> reasons,
+        List<String> fix,
+        FileGroupStatistics files,
+        OptionalLong partitions,
+        Optional<IcebergFigures> iceberg,
+        Optional<String> runningOperation,
+        Optional<Instant> lastCompaction,
+        Optional<Instant> lastBackup)
+{
+    public TableHealthRow
+    {
+        requireNonNull(table, "table is null");
+        requireNonNull(tableType, "tableType is null");
+        requireNonNull(status, "status is null");
+        reasons = ImmutableList.copyOf(requireNonNull(reasons, "reasons is null"));
+        fix = ImmutableList.copyOf(requireNonNull(fix, "fix is null"));
+        requireNonNull(files, "files is null");
+        requireNonNull(partitions, "partitions is null");
+        requireNonNull(iceberg, "iceberg is null");
+        requireNonNull(runningOperation, "runningOperation is null");
+        requireNonNull(lastCompaction, "lastCompaction is null");
+        requireNonNull(lastBackup, "lastBackup is null");
+    }
+}

@@ -1,0 +1,136 @@
+package io.dredge.core.report;
+
+import io.dredge.core.iceberg.IcebergFigures;
+import io.dredge.core.journal.BackupDetails;
+import io.dredge.core.journal.CompactionDetails;
+import io.dredge.core.journal.OperationKind;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.model.PartitionFiles;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableFiles;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.model.TableType;
+import io.dredge.core.report.SmallFileReport.ListedTable;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestTableHealth
+{
+    private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
+    private static final TableReference TABLE = new TableReference("demo", "events");
+    private static final TableHealth HEALTH = new TableHealth("dredge", new HealthPolicy(new SmallFilePolicy(128L << 20, 10), Duration.ofHours(24)));
+
+    @Test
+    public void testFewLargeFilesAreOk()
+    {
+        TableHealthRow row = HEALTH.assess(hive(TABLE, 2, 200L << 20), List.of(), NOW);
+        assertThat(row.status()).isEqualTo(HealthStatus.OK);
+        assertThat(row.reasons()).isEmpty();
+        assertThat(row.fix()).isEmpty();
+        assertThat(row.files().fileCount()).isEqualTo(2);
+        assertThat(row.partitions()).isEqualTo(OptionalLong.of(1));
+    }
+
+    @Test
+    public void testSmallFilesWarnWithTheFigureAndTheCompaction()
+    {
+        TableHealthRow row = HEALTH.assess(hive(TABLE, 240, 18 << 10), List.of(), NOW);
+        assertThat(row.status()).isEqualTo(HealthStatus.WARN);
+        assertThat(row.reasons()).containsExactly("240 files averaging 18 KB where 1 would do; target 128 MB");
+        assertThat(row.fix()).containsExactly("CALL \"dredge\".system.compact_table(schema_name => 'demo', table_name => 'events')");
+        assertThat(row.files().smallFileCount()).isEqualTo(240);
+    }
+
+    @Test
+    public void testFixQuotesHostileNamesAndTheCatalog()
+    {
+        TableHealth health = new TableHealth("my\"catalog", new HealthPolicy(SmallFilePolicy.DEFAULT, Duration.ofHours(1)));
+        TableHealthRow row = health.assess(hive(new TableReference("o'neil", "x'); DROP TABLE t; --"), 20, 1024), List.of(), NOW);
+        assertThat(row.fix()).containsExactly("CALL \"my\"\"catalog\".system.compact_table(schema_name => 'o''neil', table_name => 'x''); DROP TABLE t; --')");
+    }
+
+    @Test
+    public void testRunningOperationHoldsTheTableWithoutAFix()
+    {
+        OperationRecord running = OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), CompactionDetails.unplanned(), NOW.minus(Duration.ofMinutes(12)))
+                .withStep("wrote 2 partitions");
+        TableHealthRow row = HEALTH.assess(hive(TABLE, 240, 18 << 10), List.of(running), NOW);
+        assertThat(row.status()).isEqualTo(HealthStatus.WARN);
+        assertThat(row.reasons()).containsExactly(
+                "held by operation %s (COMPACT), RUNNING for 12 min at step 'wrote 2 partitions'".formatted(running.id()),
+                "240 files averaging 18 KB where 1 would do; target 128 MB");
+        // what holds the table refuses a compaction: nothing to run until it ends
+        assertThat(row.fix()).isEmpty();
+        assertThat(row.runningOperation()).contains(running.id());
+    }
+
+    @Test
+    public void testStaleOperationIsCriticalAndRecoveredFirst()
+    {
+        OperationRecord stale = OperationRecord.start(OperationKind.BACKUP, TABLE, "alice", Optional.empty(), new BackupDetails("file:/r/backups/b/manifest.json"), NOW.minus(Duration.ofHours(26).plusMinutes(5)))
+                .withStep("copied 3 files");
+        TableHealthRow row = HEALTH.assess(hive(TABLE, 240, 18 << 10), List.of(stale), NOW);
+        assertThat(row.status()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(row.reasons().get(0)).isEqualTo("operation %s (BACKUP) has been RUNNING for 1 d 2 h, at step 'copied 3 files'; after 1 d it counts as interrupted".formatted(stale.id()));
+        assertThat(row.fix()).containsExactly(
+                "CALL \"dredge\".system.recover(schema_name => 'demo', table_name => 'events')",
+                "CALL \"dredge\".system.compact_table(schema_name => 'demo', table_name => 'events')");
+    }
+
+    @Test
+    public void testOnlyThisTablesOperationsCount()
+    {
+        Instant started = NOW.minus(Duration.ofDays(3));
+        OperationRecord compacted = OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), CompactionDetails.unplanned(), started)
+                .finished(OperationState.CLEANED_UP, Optional.empty(), started.plusSeconds(60));
+        OperationRecord rolledBack = OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), CompactionDetails.unplanned(), started.plusSeconds(3600))
+                .finished(OperationState.ROLLED_BACK, Optional.empty(), started.plusSeconds(3660));
+        OperationRecord backedUp = OperationRecord.start(OperationKind.BACKUP, TABLE, "alice", Optional.empty(), new BackupDetails("file:/r/backups/b/manifest.json"), started)
+                .finished(OperationState.SUCCEEDED, Optional.empty(), started.plusSeconds(30));
+        // another table's operation, and one of a table that had this name before a rename (another identity)
+        OperationRecord otherTable = OperationRecord.start(OperationKind.COMPACT, new TableReference("demo", "other"), "alice", Optional.empty(), CompactionDetails.unplanned(), NOW);
+        OperationRecord renamedAway = OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), CompactionDetails.unplanned(), NOW)
+                .withTableIdentity("iceberg-uuid:old");
+        ListedTable iceberg = new ListedTable(
+                new TableFiles(TABLE, TableType.ICEBERG, "PARQUET", false, List.of(new PartitionFiles(Optional.empty(), List.of(new TableFile("file:/t/data/a.parquet", 200L << 20))))),
+                Optional.of(new IcebergFigures(3, Optional.of(started), 2, 9000, 0)),
+                Optional.of("iceberg-uuid:new"));
+
+        TableHealthRow row = HEALTH.assess(iceberg, List.of(compacted, rolledBack, backedUp, otherTable, renamedAway), NOW);
+        assertThat(row.status()).isEqualTo(HealthStatus.OK);
+        assertThat(row.runningOperation()).isEmpty();
+        assertThat(row.lastCompaction()).contains(started.plusSeconds(60));
+        assertThat(row.lastBackup()).contains(started.plusSeconds(30));
+        assertThat(row.partitions()).isEmpty();
+        assertThat(row.iceberg().orElseThrow().avgManifestBytes()).isEqualTo(4500);
+    }
+
+    @Test
+    public void testFiguresReadAsPeopleSayThem()
+    {
+        assertThat(TableHealth.bytes(512)).isEqualTo("512 B");
+        assertThat(TableHealth.bytes(18 << 10)).isEqualTo("18 KB");
+        assertThat(TableHealth.bytes(3L << 29)).isEqualTo("1.5 GB");
+        assertThat(TableHealth.bytes(128L << 20)).isEqualTo("128 MB");
+        assertThat(TableHealth.describe(Duration.ofSeconds(40))).isEqualTo("40 s");
+        assertThat(TableHealth.describe(Duration.ofMinutes(310))).isEqualTo("5 h 10 min");
+        assertThat(TableHealth.describe(Duration.ofHours(48))).isEqualTo("2 d");
+    }
+
+    private static ListedTable hive(TableReference table, int files, long fileBytes)
+    {
+        List<TableFile> listed = IntStream.range(0, files)
+                .mapToObj(index -> new TableFile("file:/lake/%s/day=a/%05d.orc".formatted(table.tableName(), index), fileBytes))
+                .toList();
+        return new ListedTable(new TableFiles(table, TableType.HIVE, "ORC", true, List.of(new PartitionFiles(Optional.of("day=a"), listed))), Optional.empty(), Optional.empty());
+    }
+}
