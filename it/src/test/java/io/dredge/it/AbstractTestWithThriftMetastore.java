@@ -184,6 +184,8 @@ public abstract class AbstractTestWithThriftMetastore
         assertUpdate(format("CREATE SCHEMA hive.%s WITH (location = '%s')", schema, schemaLocation(schema)));
     }
 
+    // the waits below poll with queries, which take CPU from the engines they wait for: a few polls a second are enough
+
     /**
      * Waits until an operation of {@code kind} ({@code BACKUP}, {@code COMPACT}) on {@code table} runs at a step that
      * starts with {@code stepPrefix}, as {@code system.operations} shows it; returns its {@code operation_id, step}.
@@ -191,12 +193,12 @@ public abstract class AbstractTestWithThriftMetastore
     protected MaterializedRow waitForRunningOperation(String table, String kind, String stepPrefix)
             throws InterruptedException
     {
-        for (int attempt = 0; attempt < 400; attempt++) {
+        for (int attempt = 0; attempt < 100; attempt++) {
             List<MaterializedRow> rows = computeActual(format("SELECT operation_id, step FROM dredge.system.operations WHERE table_name = '%s' AND kind = '%s' AND state = 'RUNNING'", table, kind)).getMaterializedRows();
             if (!rows.isEmpty() && ((String) rows.getFirst().getField(1)).startsWith(stepPrefix)) {
                 return rows.getFirst();
             }
-            Thread.sleep(50);
+            Thread.sleep(200);
         }
         throw new AssertionError("no running %s operation on %s".formatted(kind, table));
     }
@@ -216,12 +218,12 @@ public abstract class AbstractTestWithThriftMetastore
     protected String waitForDredgeStatement(String pattern)
             throws InterruptedException
     {
-        for (int attempt = 0; attempt < 1200; attempt++) {
+        for (int attempt = 0; attempt < 300; attempt++) {
             List<MaterializedRow> rows = computeActual(format("SELECT query_id FROM system.runtime.queries WHERE source = 'dredge' AND state = 'RUNNING' AND query LIKE '%s'", pattern.replace("'", "''"))).getMaterializedRows();
             if (!rows.isEmpty()) {
                 return (String) rows.getFirst().getField(0);
             }
-            Thread.sleep(25);
+            Thread.sleep(100);
         }
         throw new AssertionError("no statement like " + pattern);
     }
@@ -235,13 +237,13 @@ public abstract class AbstractTestWithThriftMetastore
             throws InterruptedException
     {
         String value = "";
-        for (int attempt = 0; attempt < 600; attempt++) {
+        for (int attempt = 0; attempt < 240; attempt++) {
             List<MaterializedRow> rows = computeActual(query).getMaterializedRows();
             value = rows.isEmpty() ? "(no row)" : (String) getOnlyElement(rows).getField(0);
             if (!rows.isEmpty() && !value.startsWith("RUNNING") && !value.startsWith("FINISHING")) {
                 return value;
             }
-            Thread.sleep(100);
+            Thread.sleep(250);
         }
         throw new AssertionError("still %s after a minute: %s".formatted(value, query));
     }

@@ -189,12 +189,12 @@ class TestHiveMaintenanceCancel
     private String waitForHiveStatement(String prefix)
             throws Exception
     {
-        for (int attempt = 0; attempt < 1200; attempt++) {
+        for (int attempt = 0; attempt < 480; attempt++) {
             Optional<String> queryId = hiveStatements(prefix).stream().findFirst();
             if (queryId.isPresent()) {
                 return queryId.get();
             }
-            Thread.sleep(100);
+            Thread.sleep(250);
         }
         throw new AssertionError("HiveServer2 did not execute " + prefix);
     }
@@ -220,7 +220,7 @@ class TestHiveMaintenanceCancel
             throws Exception
     {
         Set<String> unfinished = Set.of();
-        for (int attempt = 0; attempt < 600; attempt++) {
+        for (int attempt = 0; attempt < 240; attempt++) {
             String log = hiveLog();
             unfinished = hiveStatements(text).stream()
                     .filter(queryId -> !log.contains(format("Completed executing command(queryId=%s)", queryId))
@@ -229,7 +229,7 @@ class TestHiveMaintenanceCancel
             if (unfinished.isEmpty()) {
                 break;
             }
-            Thread.sleep(100);
+            Thread.sleep(250);
         }
         return unfinished;
     }

@@ -415,8 +415,8 @@ public class TestIcebergCompaction
         try {
             Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact(table)));
             for (int attempt = 0; !ready.getAsBoolean(); attempt++) {
-                assertThat(attempt).as("compaction of %s reached its pause", table).isLessThan(400);
-                Thread.sleep(25);
+                assertThat(attempt).as("compaction of %s reached its pause", table).isLessThan(100);
+                Thread.sleep(100);
             }
             during.run();
             compaction.get();

@@ -1,6 +1,7 @@
 package io.dredge.it;
 
 import io.trino.Session;
+import io.trino.testing.MaterializedResult;
 import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,26 @@ class TestTableHealth
 
         assertUpdate("CALL dredge.system.recover(schema_name => 'health', table_name => 'crashed')");
         assertThat(health("crashed").getField(9)).isNull();
+    }
+
+    @Test
+    public void testTableThatCannotBeReadIsCriticalAndTheOthersAreStillJudged()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE iceberg.health.broken (id bigint)");
+        assertUpdate("INSERT INTO iceberg.health.broken VALUES 1", 1);
+        assertUpdate("CREATE TABLE iceberg.health.sound (id bigint)");
+        String metadata = (String) computeActual("SELECT file FROM iceberg.health.\"broken$metadata_log_entries\" ORDER BY timestamp DESC LIMIT 1").getOnlyValue();
+        Files.delete(Path.of(metadata.replaceFirst("^file:", "")));
+
+        MaterializedResult rows = computeActual("SELECT table_name, status, reasons, fix, files FROM dredge.system.table_health WHERE schema_name = 'health' AND table_name IN ('broken', 'sound') ORDER BY table_name");
+        MaterializedRow broken = rows.getMaterializedRows().get(0);
+        assertThat(broken.getField(1)).isEqualTo("CRITICAL");
+        assertThat((List<?>) broken.getField(2)).singleElement().asString().startsWith("cannot be read: ").contains("metadata");
+        assertThat(broken.getField(3)).isEqualTo(List.of());
+        assertThat(broken.getField(4)).isNull();
+        assertThat(rows.getMaterializedRows().get(1).getFields()).containsExactly("sound", "OK", List.of(), List.of(), 0L);
+        assertUpdate("DROP TABLE iceberg.health.broken");
     }
 
     private MaterializedRow health(String table)

@@ -82,20 +82,23 @@ public final class SmallFileReport
     {
         requireNonNull(policy, "policy is null");
         ImmutableList.Builder<SmallFileReportRow> rows = ImmutableList.builder();
-        for (ListedTable table : list(tables, false)) {
-            rows.addAll(rows(table.files(), policy));
+        for (Listing listing : list(tables, false)) {
+            // a table that cannot be read was logged; the report shows the rest of the lake
+            if (listing instanceof ListedTable table) {
+                rows.addAll(rows(table.files(), policy));
+            }
         }
         return rows.build();
     }
 
     /**
      * The files of the given tables, in order, and with {@code icebergFigures} what an Iceberg table's metadata says
-     * of its health. Views, Dredge's own tables, tables that vanished meanwhile and tables that cannot be read (logged)
-     * are left out.
+     * of its health; a table that cannot be read is listed as such, with why. Views, Dredge's own tables and tables
+     * that vanished meanwhile are left out.
      */
-    public List<ListedTable> list(Collection<TableReference> tables, boolean icebergFigures)
+    public List<Listing> list(Collection<TableReference> tables, boolean icebergFigures)
     {
-        List<CompletableFuture<Optional<ListedTable>>> files = new ArrayList<>();
+        List<CompletableFuture<Listing>> files = new ArrayList<>();
         for (TableReference table : tables) {
             metastore.getTable(table)
                     // Dredge's staging and backup tables hold copies, not data to maintain
@@ -104,7 +107,6 @@ public final class SmallFileReport
         }
         return files.stream()
                 .map(CompletableFuture::join)
-                .flatMap(Optional::stream)
                 .collect(toImmutableList());
     }
 
@@ -123,7 +125,7 @@ public final class SmallFileReport
         return rows.build();
     }
 
-    private CompletableFuture<Optional<ListedTable>> loadFiles(TableDescriptor table, boolean icebergFigures)
+    private CompletableFuture<Listing> loadFiles(TableDescriptor table, boolean icebergFigures)
     {
         CompletableFuture<ListedTable> files;
         if (table.tableType() == TableType.ICEBERG) {
@@ -143,10 +145,10 @@ public final class SmallFileReport
         return files.handle((result, failure) -> {
             if (failure != null) {
                 // one unreadable table must not hide the rest of the lake
-                log.warn("skipping {} in the report: {}", table.table(), rootCause(failure).toString());
-                return Optional.empty();
+                log.warn("cannot read {}: {}", table.table(), rootCause(failure).toString());
+                return new UnreadableTable(table.table(), table.tableType(), String.valueOf(rootCause(failure).getMessage()));
             }
-            return Optional.of(result);
+            return result;
         });
     }
 
@@ -201,12 +203,24 @@ public final class SmallFileReport
     }
 
     /**
+     * What listing a table found: its files, or why it could not be read.
+     */
+    public sealed interface Listing
+            permits ListedTable, UnreadableTable
+    {
+        TableReference table();
+
+        TableType tableType();
+    }
+
+    /**
      * A table's files as listed now, with what its Iceberg metadata says of its health when asked.
      *
      * @param identity what identifies the table across renames, as {@code TableIdentity} records it (an Iceberg
      * table's UUID; nothing for a Hive table)
      */
     public record ListedTable(TableFiles files, Optional<IcebergFigures> icebergFigures, Optional<String> identity)
+            implements Listing
     {
         public ListedTable
         {
@@ -218,6 +232,32 @@ public final class SmallFileReport
         static ListedTable hive(TableFiles files)
         {
             return new ListedTable(files, Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public TableReference table()
+        {
+            return files.table();
+        }
+
+        @Override
+        public TableType tableType()
+        {
+            return files.tableType();
+        }
+    }
+
+    /**
+     * A table whose metadata, listing or partitions could not be read, and the error.
+     */
+    public record UnreadableTable(TableReference table, TableType tableType, String error)
+            implements Listing
+    {
+        public UnreadableTable
+        {
+            requireNonNull(table, "table is null");
+            requireNonNull(tableType, "tableType is null");
+            requireNonNull(error, "error is null");
         }
     }
 }

@@ -1,12 +1,12 @@
 package io.dredge.core.report;
 
 import com.google.common.collect.ImmutableList;
-import io.dredge.core.iceberg.IcebergFigures;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
-import io.dredge.core.model.TableFiles;
 import io.dredge.core.report.SmallFileReport.ListedTable;
+import io.dredge.core.report.SmallFileReport.Listing;
+import io.dredge.core.report.SmallFileReport.UnreadableTable;
 import io.dredge.core.sql.SqlDialect;
 
 import java.time.Duration;
@@ -45,18 +45,18 @@ public final class TableHealth
      * @param journal records of the journal (of any table and state, in any order): those of this table count, by
      * its name and, where both are known, its identity (a name reused after a rename means another table)
      */
-    public TableHealthRow assess(ListedTable table, Collection<OperationRecord> journal, Instant now)
+    public TableHealthRow assess(Listing listing, Collection<OperationRecord> journal, Instant now)
     {
-        TableFiles files = table.files();
-        Optional<IcebergFigures> iceberg = table.icebergFigures();
+        Optional<ListedTable> listed = listing instanceof ListedTable table ? Optional.of(table) : Optional.empty();
+        Optional<String> identity = listed.flatMap(ListedTable::identity);
         List<OperationRecord> operations = journal.stream()
-                .filter(record -> record.table().equals(files.table()))
-                .filter(record -> record.tableIdentity().isEmpty() || table.identity().isEmpty() || record.tableIdentity().equals(table.identity()))
+                .filter(record -> record.table().equals(listing.table()))
+                .filter(record -> record.tableIdentity().isEmpty() || identity.isEmpty() || record.tableIdentity().equals(identity))
                 .collect(toImmutableList());
-        FileGroupStatistics statistics = SmallFileReport.rows(files, policy.smallFiles()).get(0).statistics();
         Optional<OperationRecord> running = operations.stream()
                 .filter(record -> record.state() == OperationState.RUNNING)
                 .max(Comparator.comparing(OperationRecord::startedAt));
+        Optional<FileGroupStatistics> statistics = listed.map(table -> SmallFileReport.rows(table.files(), policy.smallFiles()).get(0).statistics());
 
         HealthStatus status = HealthStatus.OK;
         ImmutableList.Builder<String> reasons = ImmutableList.builder();
@@ -69,7 +69,7 @@ public final class TableHealth
                 status = HealthStatus.CRITICAL;
                 reasons.add("operation %s (%s) has been RUNNING for %s, at step '%s'; after %s it counts as interrupted".formatted(
                         operation.id(), operation.kind(), describe(age), operation.step(), describe(policy.staleOperationAge())));
-                fix.add(call("recover", files));
+                fix.add(call("recover", listing));
                 free = true;
             }
             else {
@@ -77,35 +77,40 @@ public final class TableHealth
                 reasons.add("held by operation %s (%s), RUNNING for %s at step '%s'".formatted(operation.id(), operation.kind(), describe(age), operation.step()));
             }
         }
-        if (statistics.status() == FileGroupStatus.NEEDS_COMPACTION) {
+        if (listing instanceof UnreadableTable unreadable) {
+            // what cannot be read cannot be judged, nor maintained: someone must look
+            status = HealthStatus.CRITICAL;
+            reasons.add("cannot be read: " + unreadable.error());
+        }
+        if (statistics.isPresent() && statistics.get().status() == FileGroupStatus.NEEDS_COMPACTION) {
             status = status == HealthStatus.OK ? HealthStatus.WARN : status;
             reasons.add("%s files averaging %s where %s would do; target %s".formatted(
-                    statistics.fileCount(), bytes(statistics.avgFileBytes()), statistics.idealFileCount(), bytes(policy.smallFiles().targetFileSizeBytes())));
+                    statistics.get().fileCount(), bytes(statistics.get().avgFileBytes()), statistics.get().idealFileCount(), bytes(policy.smallFiles().targetFileSizeBytes())));
             if (free) {
-                fix.add(call("compact_table", files));
+                fix.add(call("compact_table", listing));
             }
         }
         return new TableHealthRow(
-                files.table(),
-                files.tableType(),
+                listing.table(),
+                listing.tableType(),
                 status,
                 reasons.build(),
                 fix.build(),
                 statistics,
-                files.partitioned() ? OptionalLong.of(files.partitions().size()) : OptionalLong.empty(),
-                iceberg,
+                listed.filter(table -> table.files().partitioned()).map(table -> OptionalLong.of(table.files().partitions().size())).orElse(OptionalLong.empty()),
+                listed.flatMap(ListedTable::icebergFigures),
                 running.map(OperationRecord::id),
                 lastFinished(operations, OperationKind.COMPACT),
                 lastFinished(operations, OperationKind.BACKUP));
     }
 
-    private String call(String procedure, TableFiles files)
+    private String call(String procedure, Listing listing)
     {
         return "CALL %s.system.%s(schema_name => %s, table_name => %s)".formatted(
                 SqlDialect.TRINO.quoteIdentifier(catalog),
                 procedure,
-                SqlDialect.TRINO.stringLiteral(files.table().schemaName()),
-                SqlDialect.TRINO.stringLiteral(files.table().tableName()));
+                SqlDialect.TRINO.stringLiteral(listing.table().schemaName()),
+                SqlDialect.TRINO.stringLiteral(listing.table().tableName()));
     }
 
     private static Optional<Instant> lastFinished(List<OperationRecord> operations, OperationKind kind)

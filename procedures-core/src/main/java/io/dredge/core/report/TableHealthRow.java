@@ -16,7 +16,8 @@ import static java.util.Objects.requireNonNull;
  * One table's health: its status, the reasons for it (each with the measured figure and the threshold), the
  * statements that fix them in the order to run them, and the figures behind them.
  *
- * @param files the data and delete files the table reads now, as {@code small_file_report} counts them
+ * @param files the data and delete files the table reads now, as {@code small_file_report} counts them; empty when
+ * the table cannot be read
  * @param partitions the table's partitions (Hive: the metastore's; Iceberg: those with live files); empty when the
  * table is not partitioned
  * @param iceberg what only an Iceberg table's metadata has
@@ -28,7 +29,7 @@ public record TableHealthRow(
         HealthStatus status,
         List<String> reasons,
         List<String> fix,
-        FileGroupStatistics files,
+        Optional<FileGroupStatistics> files,
         OptionalLong partitions,
         Optional<IcebergFigures> iceberg,
         Optional<String> runningOperation,

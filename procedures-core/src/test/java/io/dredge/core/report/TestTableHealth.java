@@ -12,6 +12,7 @@ import io.dredge.core.model.TableFiles;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
 import io.dredge.core.report.SmallFileReport.ListedTable;
+import io.dredge.core.report.SmallFileReport.UnreadableTable;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -36,7 +37,7 @@ class TestTableHealth
         assertThat(row.status()).isEqualTo(HealthStatus.OK);
         assertThat(row.reasons()).isEmpty();
         assertThat(row.fix()).isEmpty();
-        assertThat(row.files().fileCount()).isEqualTo(2);
+        assertThat(row.files().orElseThrow().fileCount()).isEqualTo(2);
         assertThat(row.partitions()).isEqualTo(OptionalLong.of(1));
     }
 
@@ -47,7 +48,7 @@ class TestTableHealth
         assertThat(row.status()).isEqualTo(HealthStatus.WARN);
         assertThat(row.reasons()).containsExactly("240 files averaging 18 KB where 1 would do; target 128 MB");
         assertThat(row.fix()).containsExactly("CALL \"dredge\".system.compact_table(schema_name => 'demo', table_name => 'events')");
-        assertThat(row.files().smallFileCount()).isEqualTo(240);
+        assertThat(row.files().orElseThrow().smallFileCount()).isEqualTo(240);
     }
 
     @Test
@@ -112,6 +113,20 @@ class TestTableHealth
         assertThat(row.lastBackup()).contains(started.plusSeconds(30));
         assertThat(row.partitions()).isEmpty();
         assertThat(row.iceberg().orElseThrow().avgManifestBytes()).isEqualTo(4500);
+    }
+
+    @Test
+    public void testUnreadableTableIsCriticalWithWhyAndNoFix()
+    {
+        OperationRecord compacted = OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), CompactionDetails.unplanned(), NOW.minusSeconds(600))
+                .finished(OperationState.SUCCEEDED, Optional.empty(), NOW.minusSeconds(540));
+        TableHealthRow row = HEALTH.assess(new UnreadableTable(TABLE, TableType.ICEBERG, "metadata file s3://lake/t/metadata/00003.metadata.json not found"), List.of(compacted), NOW);
+        assertThat(row.status()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(row.reasons()).containsExactly("cannot be read: metadata file s3://lake/t/metadata/00003.metadata.json not found");
+        assertThat(row.fix()).isEmpty();
+        assertThat(row.files()).isEmpty();
+        assertThat(row.iceberg()).isEmpty();
+        assertThat(row.lastCompaction()).contains(NOW.minusSeconds(540));
     }
 
     @Test

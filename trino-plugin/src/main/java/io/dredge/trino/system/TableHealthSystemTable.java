@@ -10,7 +10,8 @@ import io.dredge.core.model.TableReference;
 import io.dredge.core.report.HealthPolicy;
 import io.dredge.core.report.SmallFilePolicy;
 import io.dredge.core.report.SmallFileReport;
-import io.dredge.core.report.SmallFileReport.ListedTable;
+import io.dredge.core.report.FileGroupStatistics;
+import io.dredge.core.report.SmallFileReport.Listing;
 import io.dredge.core.report.TableHealth;
 import io.dredge.core.report.TableHealthRow;
 import io.dredge.trino.DredgeConfig;
@@ -144,12 +145,12 @@ public class TableHealthSystemTable
             long start = System.nanoTime();
             SmallFileReport report = new SmallFileReport(ports.metastore(session.getIdentity()), ports.fileStore(session.getIdentity()), listingExecutor, metastoreExecutor);
             List<TableReference> tables = visibleTables(accessControl, report, constraint, SCHEMA_NAME, TABLE_NAME);
-            List<ListedTable> listed = report.list(tables, true);
+            List<Listing> listed = report.list(tables, true);
             OperationJournal journal = DredgeMaintenance.run(() -> maintenance.journal(session));
             Map<String, List<OperationRecord>> journals = new HashMap<>();
             Instant now = Instant.now();
-            for (ListedTable table : listed) {
-                String schema = table.files().table().schemaName();
+            for (Listing table : listed) {
+                String schema = table.table().schemaName();
                 List<OperationRecord> operations = journals.computeIfAbsent(schema, ignored -> DredgeMaintenance.run(() -> journal.list(schema)));
                 addRow(result, health.assess(table, operations, now));
             }
@@ -161,6 +162,7 @@ public class TableHealthSystemTable
     private void addRow(InMemoryRecordSet.Builder result, TableHealthRow row)
     {
         Optional<IcebergFigures> iceberg = row.iceberg();
+        Optional<FileGroupStatistics> files = row.files();
         result.addRow(
                 switch (row.tableType()) {
                     case HIVE -> hiveCatalogName;
@@ -172,10 +174,10 @@ public class TableHealthSystemTable
                 row.status().name(),
                 texts(row.reasons()),
                 texts(row.fix()),
-                row.files().fileCount(),
-                row.files().smallFileCount(),
-                row.files().totalBytes(),
-                row.files().avgFileBytes(),
+                files.map(FileGroupStatistics::fileCount).orElse(null),
+                files.map(FileGroupStatistics::smallFileCount).orElse(null),
+                files.map(FileGroupStatistics::totalBytes).orElse(null),
+                files.map(FileGroupStatistics::avgFileBytes).orElse(null),
                 row.partitions().isPresent() ? row.partitions().getAsLong() : null,
                 iceberg.map(IcebergFigures::deleteFiles).orElse(null),
                 iceberg.map(IcebergFigures::snapshots).orElse(null),
