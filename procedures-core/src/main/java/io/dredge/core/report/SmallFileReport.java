@@ -113,16 +113,23 @@ public final class SmallFileReport
     public static List<SmallFileReportRow> rows(TableFiles files, SmallFilePolicy policy)
     {
         ImmutableList.Builder<SmallFileReportRow> rows = ImmutableList.builder();
-        FileGroupStatistics table = files.partitioned()
-                ? FileGroupStatistics.ofPartitions(files.partitions().stream().map(PartitionFiles::files).collect(toImmutableList()), policy)
-                : FileGroupStatistics.of(files.allFiles(), policy);
-        rows.add(new SmallFileReportRow(files.table(), Optional.empty(), files.tableType(), files.fileFormat(), table));
+        rows.add(new SmallFileReportRow(files.table(), Optional.empty(), files.tableType(), files.fileFormat(), tableStatistics(files, policy)));
         if (files.partitioned()) {
             for (PartitionFiles partition : files.partitions()) {
                 rows.add(new SmallFileReportRow(files.table(), partition.partitionName(), files.tableType(), partition.fileFormat().orElse(files.fileFormat()), FileGroupStatistics.of(partition.files(), policy)));
             }
         }
         return rows.build();
+    }
+
+    /**
+     * The figures of the report's table row: a partitioned table's ideal file count is its partitions' sum.
+     */
+    public static FileGroupStatistics tableStatistics(TableFiles files, SmallFilePolicy policy)
+    {
+        return files.partitioned()
+                ? FileGroupStatistics.ofPartitions(files.partitions().stream().map(PartitionFiles::files).collect(toImmutableList()), policy)
+                : FileGroupStatistics.of(files.allFiles(), policy);
     }
 
     private CompletableFuture<Listing> loadFiles(TableDescriptor table, boolean icebergFigures)

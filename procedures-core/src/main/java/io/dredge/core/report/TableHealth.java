@@ -56,7 +56,7 @@ public final class TableHealth
         Optional<OperationRecord> running = operations.stream()
                 .filter(record -> record.state() == OperationState.RUNNING)
                 .max(Comparator.comparing(OperationRecord::startedAt));
-        Optional<FileGroupStatistics> statistics = listed.map(table -> SmallFileReport.rows(table.files(), policy.smallFiles()).get(0).statistics());
+        Optional<FileGroupStatistics> statistics = listed.map(table -> SmallFileReport.tableStatistics(table.files(), policy.smallFiles()));
 
         HealthStatus status = HealthStatus.OK;
         ImmutableList.Builder<String> reasons = ImmutableList.builder();
