@@ -34,8 +34,11 @@ public sealed interface LakeMetastore
         switch (connector) {
             case "iceberg" -> properties
                     .put("iceberg.catalog.type", icebergCatalogType)
-                    // let tests and the demo expire snapshots and remove orphans right away
-                    .put("iceberg.expire-snapshots.min-retention", "0s")
+                    // let tests and the demo expire snapshots and remove orphans almost right away; a minimum above
+                    // zero shows Dredge's expiry refusing less
+                    .put("iceberg.expire-snapshots.min-retention", "1s")
+                    // tests make tables that Iceberg may not delete files of
+                    .put("iceberg.allowed-extra-properties", "gc.enabled")
                     .put("iceberg.remove-orphan-files.min-retention", "0s");
             case "hive" -> properties
                     .put("hive.metastore", hiveMetastoreType)

@@ -44,7 +44,9 @@ public class TestDocumentedSql
      */
     private static final Map<String, String> RUN_BY_TESTS = ImmutableMap.of(
             "SELECT partition_name, file_count, total_bytes, status, user_name FROM dredge.system.write_audit WHERE schema_name = 'hooks' AND table_name = 'audited'",
-            "TestHiveHooks#testAuditRecordsExactlyThePartitionsEachWriteWrote");
+            "TestHiveHooks#testAuditRecordsExactlyThePartitionsEachWriteWrote",
+            "SELECT path, bytes, reason FROM dredge.system.operation_files WHERE schema_name = 'expiry' AND table_name = 'listed'",
+            "TestIcebergExpireSnapshots#testDryRunListsWhatTheRunRemoves");
 
     @Test
     public void testEveryDocumentedStatementRunsInATest()

@@ -20,11 +20,13 @@ import io.dredge.trino.procedure.CleanupProcedure;
 import io.dredge.trino.procedure.CompactSchemaProcedure;
 import io.dredge.trino.procedure.CompactTableProcedure;
 import io.dredge.trino.procedure.DropBackupProcedure;
+import io.dredge.trino.procedure.ExpireSnapshotsProcedure;
 import io.dredge.trino.procedure.RecoverProcedure;
 import io.dredge.trino.procedure.RestoreTableProcedure;
 import io.dredge.trino.procedure.RollbackCompactionProcedure;
 import io.dredge.trino.procedure.VerifyBackupProcedure;
 import io.dredge.trino.system.BackupsSystemTable;
+import io.dredge.trino.system.OperationFilesSystemTable;
 import io.dredge.trino.system.OperationsSystemTable;
 import io.dredge.trino.system.SmallFileReportSystemTable;
 import io.dredge.trino.system.TableHealthSystemTable;
@@ -61,6 +63,7 @@ public class DredgeModule
 
         newSetBinder(binder, SystemTable.class).addBinding().to(SmallFileReportSystemTable.class).in(Scopes.SINGLETON);
         newSetBinder(binder, SystemTable.class).addBinding().to(OperationsSystemTable.class).in(Scopes.SINGLETON);
+        newSetBinder(binder, SystemTable.class).addBinding().to(OperationFilesSystemTable.class).in(Scopes.SINGLETON);
         newSetBinder(binder, SystemTable.class).addBinding().to(TableHealthSystemTable.class).in(Scopes.SINGLETON);
         newSetBinder(binder, SystemTable.class).addBinding().to(BackupsSystemTable.class).in(Scopes.SINGLETON);
         newSetBinder(binder, SystemTable.class).addBinding().to(WriteAuditSystemTable.class).in(Scopes.SINGLETON);
@@ -75,6 +78,7 @@ public class DredgeModule
         procedures.addBinding().toProvider(DropBackupProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(CleanupProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(RecoverProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(ExpireSnapshotsProcedure.class).in(Scopes.SINGLETON);
 
         binder.bind(CopyPlanReader.class).in(Scopes.SINGLETON);
         binder.bind(CopyFilesSplitManager.class).in(Scopes.SINGLETON);

@@ -3,6 +3,7 @@ package io.dredge.core.compaction;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.DredgeException;
 import io.dredge.core.backup.BackupRecovery;
+import io.dredge.core.hygiene.SnapshotExpiry;
 import io.dredge.core.journal.CompactionDetails;
 import io.dredge.core.journal.OperationDetails;
 import io.dredge.core.journal.OperationKind;
@@ -154,6 +155,7 @@ public final class Recovery
                 finish(operation, OperationState.RECOVERED, closed);
                 yield "closed interrupted backup %s: %s".formatted(operation.id(), closed);
             }
+            case EXPIRE_SNAPSHOTS -> new SnapshotExpiry(context).recover(operation);
             case RECOVER -> {
                 finish(operation, OperationState.RECOVERED, "superseded by a later recover");
                 yield "closed interrupted recover " + operation.id();

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
+import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.DeleteFile;
@@ -13,22 +14,29 @@ import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.PartitionStatisticsFile;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StaticTableOperations;
+import org.apache.iceberg.StatisticsFile;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.PropertyUtil;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
@@ -76,6 +84,126 @@ public final class IcebergTableMetadata
     public String fileFormat()
     {
         return metadata.properties().getOrDefault(DEFAULT_FILE_FORMAT_PROPERTY, "parquet").toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * Whether Iceberg may delete the table's files ({@code gc.enabled}, true unless set): false where files may be
+     * shared with other tables.
+     */
+    public boolean gcEnabled()
+    {
+        return PropertyUtil.propertyAsBoolean(metadata.properties(), TableProperties.GC_ENABLED, TableProperties.GC_ENABLED_DEFAULT);
+    }
+
+    /**
+     * When the snapshot was committed, if the table still has it.
+     */
+    public Optional<Instant> committedAt(long snapshotId)
+    {
+        return Optional.ofNullable(metadata.snapshot(snapshotId)).map(snapshot -> Instant.ofEpochMilli(snapshot.timestampMillis()));
+    }
+
+    /**
+     * Every snapshot the table has, oldest first.
+     */
+    public List<Long> snapshotIds()
+    {
+        return metadata.snapshots().stream()
+                .sorted(Comparator.comparingLong(Snapshot::timestampMillis))
+                .map(Snapshot::snapshotId)
+                .collect(toImmutableList());
+    }
+
+    /**
+     * The snapshots that expiring those committed before {@code expireOlderThan}, keeping the {@code retainLast}
+     * newest of each branch, removes from this version, oldest first: computed by iceberg-core's own expiry, which
+     * the engine's {@code expire_snapshots} runs, so it keeps what Iceberg keeps (the current snapshot, branch and
+     * tag heads, and a ref's own retention).
+     */
+    public List<Long> expiring(Instant expireOlderThan, int retainLast)
+    {
+        List<Snapshot> expired = new BaseTable(new StaticTableOperations(metadata, io), metadata.location())
+                .expireSnapshots()
+                .expireOlderThan(expireOlderThan.toEpochMilli())
+                .retainLast(retainLast)
+                .apply();
+        return expired.stream()
+                .sorted(Comparator.comparingLong(Snapshot::timestampMillis))
+                .map(Snapshot::snapshotId)
+                .collect(toImmutableList());
+    }
+
+    /**
+     * Every file the snapshots reference, by path: their manifest lists, manifests, live data and delete files and
+     * statistics files, each with its size and what it is.
+     */
+    public Map<String, ReferencedFile> referencedFiles(List<Long> snapshotIds)
+    {
+        Map<String, ReferencedFile> files = new TreeMap<>();
+        Map<Integer, PartitionSpec> specs = metadata.specsById();
+        Set<String> readManifests = new HashSet<>();
+        for (long snapshotId : snapshotIds) {
+            Snapshot snapshot = metadata.snapshot(snapshotId);
+            if (snapshot == null) {
+                continue;
+            }
+            String list = snapshot.manifestListLocation();
+            if (list != null) {
+                files.put(list, new ReferencedFile(list, length(list), "manifest list of snapshot " + snapshotId));
+            }
+            for (ManifestFile manifest : snapshot.allManifests(io)) {
+                files.putIfAbsent(manifest.path(), new ReferencedFile(manifest.path(), manifest.length(), "manifest"));
+                // snapshots share most manifests: each is read once
+                if (!readManifests.add(manifest.path())) {
+                    continue;
+                }
+                try (ManifestReader<? extends ContentFile<?>> reader = manifest.content() == ManifestContent.DATA
+                        ? ManifestFiles.read(manifest, io, specs)
+                        : ManifestFiles.readDeleteManifest(manifest, io, specs)) {
+                    for (ContentFile<?> file : reader) {
+                        files.putIfAbsent(file.location(), new ReferencedFile(file.location(), file.fileSizeInBytes(), manifest.content() == ManifestContent.DATA ? "data file" : "delete file"));
+                    }
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException("failed to read manifest " + manifest.path(), e);
+                }
+            }
+        }
+        Set<Long> chosen = Set.copyOf(snapshotIds);
+        for (StatisticsFile statistics : metadata.statisticsFiles()) {
+            if (chosen.contains(statistics.snapshotId())) {
+                files.put(statistics.path(), new ReferencedFile(statistics.path(), statistics.fileSizeInBytes(), "statistics file of snapshot " + statistics.snapshotId()));
+            }
+        }
+        for (PartitionStatisticsFile statistics : metadata.partitionStatisticsFiles()) {
+            if (chosen.contains(statistics.snapshotId())) {
+                files.put(statistics.path(), new ReferencedFile(statistics.path(), statistics.fileSizeInBytes(), "partition statistics file of snapshot " + statistics.snapshotId()));
+            }
+        }
+        return files;
+    }
+
+    private long length(String path)
+    {
+        try {
+            return io.newInputFile(path).getLength();
+        }
+        catch (RuntimeException e) {
+            // a manifest list already gone has no size to report
+            return 0;
+        }
+    }
+
+    /**
+     * A file some snapshot references.
+     */
+    public record ReferencedFile(String path, long bytes, String kind)
+    {
+        public ReferencedFile
+        {
+            requireNonNull(path, "path is null");
+            requireNonNull(kind, "kind is null");
+        }
     }
 
     public boolean partitioned()

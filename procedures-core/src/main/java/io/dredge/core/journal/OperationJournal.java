@@ -36,6 +36,8 @@ public final class OperationJournal
     private static final String SCHEMA_JOURNAL_DIRECTORY = ".dredge/operations";
     private static final String SUFFIX = ".json";
     private static final String RUNNING_SUFFIX = ".running";
+    // not SUFFIX: the listing of records skips it
+    private static final String FILES_SUFFIX = ".files";
     // present once every RUNNING record of the directory has its marker (journals written before markers had none)
     private static final String MARKERS_COMPLETE = "running-markers";
 
@@ -72,6 +74,34 @@ public final class OperationJournal
         }
         catch (IOException e) {
             throw new UncheckedIOException("failed to write journal record " + path, e);
+        }
+    }
+
+    /**
+     * The files an operation listed, removed or would remove, beside its record; replaces an earlier list.
+     */
+    public void saveFiles(OperationRecord record, List<OperationFile> files)
+    {
+        String path = Locations.child(directory(record.table().schemaName()), record.id() + FILES_SUFFIX);
+        try {
+            fileStore.writeFile(path, OperationRecordCodec.filesToJson(files));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to write the file list of operation %s to %s".formatted(record.id(), path), e);
+        }
+    }
+
+    /**
+     * The files {@link #saveFiles} recorded for the operation; none for an operation that lists no files.
+     */
+    public List<OperationFile> files(OperationRecord record)
+    {
+        String path = Locations.child(directory(record.table().schemaName()), record.id() + FILES_SUFFIX);
+        try {
+            return fileStore.readFile(path).map(OperationRecordCodec::filesFromJson).orElse(List.of());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to read the file list of operation %s from %s".formatted(record.id(), path), e);
         }
     }
 

@@ -7,4 +7,5 @@ public enum OperationKind
     CLEANUP,
     RECOVER,
     BACKUP,
+    EXPIRE_SNAPSHOTS,
 }

@@ -61,6 +61,7 @@ public record OperationRecord(
         return switch (kind) {
             case COMPACT -> details instanceof CompactionDetails;
             case BACKUP -> details instanceof BackupDetails;
+            case EXPIRE_SNAPSHOTS -> details instanceof ExpiryDetails;
             case ROLLBACK, CLEANUP, RECOVER -> details instanceof OperationDetails.None;
         };
     }
@@ -107,6 +108,17 @@ public record OperationRecord(
             return backup;
         }
         throw new IllegalStateException("operation %s is a %s, not a backup".formatted(id, kind));
+    }
+
+    /**
+     * The details of a snapshot expiry; this must be one.
+     */
+    public ExpiryDetails expiry()
+    {
+        if (details instanceof ExpiryDetails expiry) {
+            return expiry;
+        }
+        throw new IllegalStateException("operation %s is a %s, not a snapshot expiry".formatted(id, kind));
     }
 
     /**

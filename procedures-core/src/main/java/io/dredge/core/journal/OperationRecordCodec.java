@@ -65,6 +65,10 @@ public final class OperationRecordCodec
     private static final String TABLE_IDENTITY = "table-identity";
     private static final String PATH = "path";
     private static final String SIZE = "size";
+    private static final String EXPIRE_OLDER_THAN = "expire-older-than";
+    private static final String RETAIN_LAST = "retain-last";
+    private static final String EXPIRE_SNAPSHOTS = "expire-snapshots";
+    private static final String REASON = "reason";
 
     private OperationRecordCodec() {}
 
@@ -87,6 +91,12 @@ public final class OperationRecordCodec
         }
         else if (record.details() instanceof BackupDetails backup) {
             node.put(MANIFEST_LOCATION, backup.manifestLocation());
+        }
+        else if (record.details() instanceof ExpiryDetails expiry) {
+            node.put(EXPIRE_OLDER_THAN, expiry.expireOlderThan().toString());
+            node.put(RETAIN_LAST, expiry.retainLast());
+            ArrayNode snapshots = node.putArray(EXPIRE_SNAPSHOTS);
+            expiry.snapshots().forEach(snapshots::add);
         }
         record.error().ifPresent(value -> node.put(ERROR, value));
         record.tableIdentity().ifPresent(value -> node.put(TABLE_IDENTITY, value));
@@ -127,6 +137,7 @@ public final class OperationRecordCodec
                 switch (kind) {
                     case COMPACT -> readCompaction(node);
                     case BACKUP -> readBackup(node);
+                    case EXPIRE_SNAPSHOTS -> readExpiry(node);
                     case ROLLBACK, CLEANUP, RECOVER -> OperationDetails.NONE;
                 });
     }
@@ -193,6 +204,46 @@ public final class OperationRecordCodec
         return new BackupDetails(optional(node, MANIFEST_LOCATION)
                 .or(() -> optional(node, STAGING_LOCATION))
                 .orElseThrow(() -> new IllegalArgumentException("journal record has no " + MANIFEST_LOCATION)));
+    }
+
+    private static ExpiryDetails readExpiry(JsonNode node)
+    {
+        ImmutableList.Builder<Long> snapshots = ImmutableList.builder();
+        required(node, EXPIRE_SNAPSHOTS).forEach(snapshot -> snapshots.add(snapshot.asLong()));
+        return new ExpiryDetails(Instant.parse(required(node, EXPIRE_OLDER_THAN).asText()), required(node, RETAIN_LAST).asInt(), snapshots.build());
+    }
+
+    /**
+     * The files an operation listed ({@link OperationJournal#saveFiles}): one JSON array, beside its record.
+     */
+    public static byte[] filesToJson(List<OperationFile> files)
+    {
+        ArrayNode array = MAPPER.createArrayNode();
+        for (OperationFile file : files) {
+            array.addObject().put(PATH, file.path()).put(SIZE, file.bytes()).put(REASON, file.reason());
+        }
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(array);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static List<OperationFile> filesFromJson(byte[] json)
+    {
+        JsonNode array;
+        try {
+            array = MAPPER.readTree(json);
+        }
+        catch (IOException e) {
+            throw new IllegalArgumentException("not a Dredge operation's file list: " + e.getMessage(), e);
+        }
+        ImmutableList.Builder<OperationFile> files = ImmutableList.builder();
+        for (JsonNode file : array) {
+            files.add(new OperationFile(required(file, PATH).asText(), required(file, SIZE).asLong(), required(file, REASON).asText()));
+        }
+        return files.build();
     }
 
     private static void writeFiles(ArrayNode array, List<TableFile> files)

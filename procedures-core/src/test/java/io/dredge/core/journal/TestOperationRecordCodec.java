@@ -52,6 +52,11 @@ class TestOperationRecordCodec
         TableReference table = new TableReference("demo", "events");
         OperationRecord backup = OperationRecord.start(OperationKind.BACKUP, table, "alice", Optional.empty(), new BackupDetails("s3://lake/repository/backups/events_1/manifest.json"), start);
         assertThat(OperationRecordCodec.fromJson(OperationRecordCodec.toJson(backup))).isEqualTo(backup);
+        OperationRecord expiry = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, table, "alice", Optional.empty(),
+                new ExpiryDetails(Instant.parse("2026-11-17T08:15:00Z"), 2, List.of(11L, 12L, 13L)), start);
+        byte[] expiryJson = OperationRecordCodec.toJson(expiry);
+        assertThat(OperationRecordCodec.fromJson(expiryJson)).isEqualTo(expiry);
+        assertThat(MAPPER.readTree(expiryJson).get("expire-snapshots").size()).isEqualTo(3);
         for (OperationKind kind : List.of(OperationKind.ROLLBACK, OperationKind.CLEANUP, OperationKind.RECOVER)) {
             OperationRecord record = OperationRecord.start(kind, table, "alice", Optional.of("20261123_231512_3f9a0c1d"), OperationDetails.NONE, start);
             byte[] json = OperationRecordCodec.toJson(record);
@@ -59,6 +64,18 @@ class TestOperationRecordCodec
             // a compaction's fields belong to compactions only
             assertThat(MAPPER.readTree(json).has("partitions")).as("%s has partitions", kind).isFalse();
         }
+    }
+
+    @Test
+    void testFileListRoundTrip()
+    {
+        List<OperationFile> files = List.of(
+                new OperationFile("s3://lake/t/metadata/snap-1.avro", 4200, "manifest list of snapshot 1, referenced only by expired snapshots"),
+                new OperationFile("s3://lake/t/data/a.parquet", 0, "data file, referenced only by expired snapshots"));
+        assertThat(OperationRecordCodec.filesFromJson(OperationRecordCodec.filesToJson(files))).isEqualTo(files);
+        assertThat(OperationRecordCodec.filesFromJson(OperationRecordCodec.filesToJson(List.of()))).isEmpty();
+        assertThatThrownBy(() -> OperationRecordCodec.filesFromJson("[{\"path\": \"a\"}]".getBytes(UTF_8)))
+                .hasMessageContaining("has no size");
     }
 
     @Test
@@ -72,6 +89,8 @@ class TestOperationRecordCodec
                 .hasMessageContaining("is a COMPACT and cannot have None");
         OperationRecord backup = OperationRecord.start(OperationKind.BACKUP, table, "alice", Optional.empty(), new BackupDetails("s3://r/backups/b/manifest.json"), now);
         assertThatThrownBy(backup::compaction).hasMessageContaining("is a BACKUP, not a compaction");
+        assertThatThrownBy(backup::expiry).hasMessageContaining("is a BACKUP, not a snapshot expiry");
+        assertThatThrownBy(() -> new ExpiryDetails(now, 0, List.of())).hasMessageContaining("retainLast must be at least 1");
     }
 
     @Test

@@ -115,7 +115,7 @@ public class OperationsSystemTable
     {
         Optional<Set<String>> schemaFilter = varcharValues(constraint, SCHEMA_NAME);
         Optional<Set<String>> tableFilter = varcharValues(constraint, TABLE_NAME);
-        List<OperationRecord> records = DredgeMaintenance.run(() -> operations(session, schemaFilter)).stream()
+        List<OperationRecord> records = DredgeMaintenance.run(() -> operations(maintenance, ports, session, schemaFilter)).stream()
                 .filter(record -> tableFilter.map(tables -> tables.contains(record.table().tableName())).orElse(true))
                 .collect(toImmutableList());
         // an operation shows as much as its table: a user who may not see the table does not see its operations
@@ -132,7 +132,7 @@ public class OperationsSystemTable
     /**
      * The journal's operations, oldest first: of the schemas the filter names, or of every schema.
      */
-    private List<OperationRecord> operations(ConnectorSession session, Optional<Set<String>> schemaFilter)
+    static List<OperationRecord> operations(DredgeMaintenance maintenance, TrinoPorts ports, ConnectorSession session, Optional<Set<String>> schemaFilter)
     {
         OperationJournal journal = maintenance.journal(session);
         if (schemaFilter.isEmpty()) {

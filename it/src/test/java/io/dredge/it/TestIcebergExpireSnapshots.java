@@ -1,0 +1,234 @@
+package io.dredge.it;
+
+import io.trino.Session;
+import io.trino.spi.security.Identity;
+import io.trino.testing.MaterializedRow;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code expire_snapshots} and {@code system.operation_files} through SQL on a real Trino cluster over a real thrift
+ * metastore, whose Iceberg catalog's minimum retention is 1s: what a dry run lists is what the run removes; the
+ * snapshot a compaction can roll back to stays; each refusal changes nothing.
+ */
+public class TestIcebergExpireSnapshots
+        extends AbstractTestWithThriftMetastore
+{
+    private static final String SCHEMA = "expiry";
+
+    @BeforeAll
+    public void createIcebergSchema()
+    {
+        assertUpdate(format("CREATE SCHEMA iceberg.%s WITH (location = '%s')", SCHEMA, schemaLocation(SCHEMA)));
+    }
+
+    @Test
+    public void testDryRunListsWhatTheRunRemoves()
+            throws InterruptedException
+    {
+        createTable("listed", 4);
+        List<Object> rows = rows("listed");
+        List<Long> snapshots = snapshots("listed");
+        assertThat(snapshots).hasSize(5);
+        Thread.sleep(1100);
+
+        assertUpdate(expire("listed", "older_than => '1s', retain_last => 2, dry_run => true"));
+        MaterializedRow dryRun = lastExpiry("listed");
+        assertThat(dryRun.getField(1)).isEqualTo("PLANNED");
+        assertThat((String) dryRun.getField(2)).startsWith("dry run: would expire 3 of 5 snapshots");
+        assertThat(snapshots("listed")).isEqualTo(snapshots);
+        Set<String> listed = listedFiles((String) dryRun.getField(0));
+        // each expiring snapshot's manifest list, and the manifests only they reference
+        assertThat(listed).containsAll(manifestLists("listed", snapshots.subList(0, 3)));
+        assertThat(listed).doesNotContainAnyElementsOf(manifestLists("listed", snapshots.subList(3, 5)));
+        assertThat(listed).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        assertThat(computeActual(format("SELECT DISTINCT kind FROM dredge.system.operation_files WHERE operation_id = '%s'", dryRun.getField(0))).getOnlyColumnAsSet())
+                .containsExactly("EXPIRE_SNAPSHOTS");
+
+        assertUpdate(expire("listed", "older_than => '1s', retain_last => 2"));
+        MaterializedRow run = lastExpiry("listed");
+        assertThat(run.getField(1)).isEqualTo("SUCCEEDED");
+        assertThat((String) run.getField(2)).startsWith("expired 3 snapshots, removed %s files".formatted(listed.size()));
+        assertThat(snapshots("listed")).isEqualTo(snapshots.subList(3, 5));
+        assertThat(listedFiles((String) run.getField(0))).isEqualTo(listed);
+        // as docs/trino.md shows it: both operations' lists, each file with its size and why it goes
+        List<MaterializedRow> documented = computeActual("SELECT path, bytes, reason FROM dredge.system.operation_files WHERE schema_name = 'expiry' AND table_name = 'listed'").getMaterializedRows();
+        assertThat(documented).hasSize(2 * listed.size());
+        assertThat(documented).allSatisfy(row -> {
+            assertThat((long) row.getField(1)).isPositive();
+            assertThat((String) row.getField(2)).endsWith(", referenced only by expired snapshots");
+        });
+        assertThat(listed).allSatisfy(file -> assertThat(Path.of(URI.create(file))).doesNotExist());
+        assertThat(rows("listed")).isEqualTo(rows);
+        assertThat(dataFiles("listed")).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+
+        // nothing older than a day: nothing to do
+        assertUpdate(expire("listed", "older_than => '1d'"));
+        assertThat(lastExpiry("listed").getField(2)).isEqualTo("nothing to expire");
+        assertThat(snapshots("listed")).hasSize(2);
+    }
+
+    @Test
+    public void testKeepsWhatACompactionCanRollBackTo()
+            throws InterruptedException
+    {
+        createTable("compacted", 3);
+        List<Object> rows = rows("compacted");
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'expiry', table_name => 'compacted')");
+        List<Long> snapshots = snapshots("compacted");
+        long beforeCompaction = snapshots.get(snapshots.size() - 2);
+        Thread.sleep(1100);
+
+        // the compaction's parent stays, however old, and what came just before it (the cut-off keeps 10s from it)
+        assertUpdate(expire("compacted", "older_than => '1s'"));
+        MaterializedRow run = lastExpiry("compacted");
+        assertThat((String) run.getField(2))
+                .startsWith("nothing to expire; kept snapshots ")
+                .contains("%s (rollback point of compaction".formatted(beforeCompaction));
+        assertThat(snapshots("compacted")).isEqualTo(snapshots);
+        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'expiry', table_name => 'compacted')");
+        assertThat(rows("compacted")).isEqualTo(rows);
+
+        // once cleanup closed the window, the old snapshots go
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'expiry', table_name => 'compacted')");
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'expiry', table_name => 'compacted', older_than => '0s')");
+        Thread.sleep(1100);
+        assertUpdate(expire("compacted", "older_than => '1s'"));
+        assertThat(snapshots("compacted")).hasSize(1);
+        assertThat(rows("compacted")).isEqualTo(rows);
+        assertThat(dataFiles("compacted")).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+    }
+
+    @Test
+    public void testCrashAfterTheEngineExpiredIsFinishedByRecover()
+            throws InterruptedException
+    {
+        createTable("crashed", 3);
+        List<Object> rows = rows("crashed");
+        List<Long> snapshots = snapshots("crashed");
+        Thread.sleep(1100);
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
+        assertQueryFails(crashing, expire("crashed", "older_than => '1s'"), ".*injected fault after WRITTEN.*");
+        assertThat(lastExpiry("crashed").getField(1)).isEqualTo("RUNNING");
+        assertQueryFails(expire("crashed", "older_than => '1s'"), ".*(unfinished|recover).*");
+
+        assertUpdate("CALL dredge.system.recover(schema_name => 'expiry', table_name => 'crashed')");
+        MaterializedRow settled = lastExpiry("crashed");
+        assertThat(settled.getField(1)).isEqualTo("SUCCEEDED");
+        assertThat((String) settled.getField(2)).startsWith("expired %s snapshots".formatted(snapshots.size() - 1)).endsWith("(finished by recover)");
+        assertThat(snapshots("crashed")).hasSize(1);
+        assertThat(rows("crashed")).isEqualTo(rows);
+    }
+
+    @Test
+    public void testRefusalsChangeNothing()
+            throws InterruptedException
+    {
+        createTable("guarded", 2);
+        List<Long> snapshots = snapshots("guarded");
+        Thread.sleep(1100);
+
+        assertQueryFails(expire("guarded", "older_than => '0s'"), ".*older_than 0s is shorter than the minimum retention of catalog iceberg \\(iceberg.expire-snapshots.min-retention, 1s\\).*");
+        assertQueryFails(expire("guarded", "retain_last => 0"), ".*retain_last must be at least 1.*");
+        assertQueryFails(expire("guarded", "older_than => 'soon'"), ".*older_than must be a number and a unit.*");
+        assertQueryFails(expire("guarded", "dry_run => NULL"), ".*dry_run must be true or false.*");
+        assertQueryFails(expire("missing", "older_than => '1s'"), ".*table expiry.missing does not exist.*");
+        assertUpdate("CREATE TABLE hive.expiry.plain (id bigint)");
+        assertQueryFails(expire("plain", "older_than => '1s'"), ".*expiry.plain is a Hive table: only Iceberg tables have snapshots to expire.*");
+        assertThat(snapshots("guarded")).isEqualTo(snapshots);
+
+        // a second table reading the same files: expiring either's snapshots would delete the other's data
+        String location = (String) computeActual("SELECT regexp_replace(file_path, '/data/.*', '') FROM iceberg.expiry.\"guarded$files\" LIMIT 1").getOnlyValue();
+        assertUpdate(format("CALL iceberg.system.register_table(schema_name => 'expiry', table_name => 'twin', table_location => '%s')", location));
+        assertQueryFails(expire("guarded", "older_than => '1s'"), ".*location of expiry.guarded .* is shared with expiry.twin.*nothing was expired.*");
+        assertQueryFails(expire("guarded", "older_than => '1s', dry_run => true"), ".*is shared with expiry.twin.*");
+        assertThat(snapshots("guarded")).isEqualTo(snapshots);
+        assertThat(rows("twin")).isEqualTo(rows("guarded"));
+        // not DROP TABLE: that would delete the files both read
+        assertUpdate("CALL iceberg.system.unregister_table(schema_name => 'expiry', table_name => 'twin')");
+
+        // gc.enabled=false says the files may be shared
+        assertUpdate("CREATE TABLE iceberg.expiry.no_gc WITH (extra_properties = MAP(ARRAY['gc.enabled'], ARRAY['false'])) AS SELECT 1 AS id", 1);
+        assertUpdate("INSERT INTO iceberg.expiry.no_gc VALUES 2", 1);
+        Thread.sleep(1100);
+        assertQueryFails(expire("no_gc", "older_than => '1s'"), ".*no_gc has gc.enabled=false.*Dredge expires none of its snapshots.*");
+        assertThat(snapshots("no_gc")).hasSize(2);
+    }
+
+    @Test
+    public void testReaderMayNotExpire()
+            throws InterruptedException
+    {
+        createTable("read_only", 2);
+        List<Long> snapshots = snapshots("read_only");
+        Thread.sleep(1100);
+        Session reader = Session.builder(getSession()).setIdentity(Identity.ofUser("reader")).build();
+        assertQueryFails(reader, expire("read_only", "older_than => '1s'"), ".*user reader may not write expiry.read_only.*");
+        assertThat(snapshots("read_only")).isEqualTo(snapshots);
+    }
+
+    private void createTable(String table, int inserts)
+    {
+        assertUpdate(format("CREATE TABLE iceberg.%s.%s (id bigint, part varchar) WITH (partitioning = ARRAY['part'])", SCHEMA, table));
+        for (int insert = 0; insert < inserts; insert++) {
+            assertUpdate(format("INSERT INTO iceberg.%s.%s SELECT id, 'p%s' FROM UNNEST(sequence(%s, %s)) AS t(id)", SCHEMA, table, insert % 2, insert * 10, insert * 10 + 9), 10);
+        }
+    }
+
+    private static String expire(String table, String arguments)
+    {
+        return format("CALL dredge.system.expire_snapshots(schema_name => '%s', table_name => '%s', %s)", SCHEMA, table, arguments);
+    }
+
+    /**
+     * operation_id, state, step
+     */
+    private MaterializedRow lastExpiry(String table)
+    {
+        return computeActual(format("SELECT operation_id, state, step FROM dredge.system.operations WHERE schema_name = '%s' AND table_name = '%s' AND kind = 'EXPIRE_SNAPSHOTS' ORDER BY started_at DESC, operation_id DESC LIMIT 1", SCHEMA, table))
+                .getMaterializedRows().get(0);
+    }
+
+    private Set<String> listedFiles(String operationId)
+    {
+        return computeActual(format("SELECT path FROM dredge.system.operation_files WHERE operation_id = '%s'", operationId)).getOnlyColumn()
+                .map(String.class::cast)
+                .collect(toImmutableSet());
+    }
+
+    private List<Long> snapshots(String table)
+    {
+        return computeActual(format("SELECT snapshot_id FROM iceberg.%s.\"%s$snapshots\" ORDER BY committed_at", SCHEMA, table)).getOnlyColumn()
+                .map(Long.class::cast)
+                .collect(toImmutableList());
+    }
+
+    private Set<String> manifestLists(String table, List<Long> snapshots)
+    {
+        return snapshots.stream()
+                .map(snapshot -> (String) computeActual(format("SELECT manifest_list FROM iceberg.%s.\"%s$snapshots\" WHERE snapshot_id = %s", SCHEMA, table, snapshot)).getOnlyValue())
+                .collect(toImmutableSet());
+    }
+
+    private Set<String> dataFiles(String table)
+    {
+        return computeActual(format("SELECT file_path FROM iceberg.%s.\"%s$files\"", SCHEMA, table)).getOnlyColumn()
+                .map(String.class::cast)
+                .collect(toImmutableSet());
+    }
+
+    private List<Object> rows(String table)
+    {
+        return computeActual(format("SELECT count(*), to_hex(checksum(ROW(id, part))) FROM iceberg.%s.%s", SCHEMA, table)).getMaterializedRows().get(0).getFields();
+    }
+}

@@ -1,0 +1,377 @@
+package io.dredge.core.hygiene;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import io.dredge.core.DredgeException;
+import io.dredge.core.Units;
+import io.dredge.core.iceberg.IcebergTableMetadata;
+import io.dredge.core.iceberg.IcebergTableMetadata.ReferencedFile;
+import io.dredge.core.journal.CompactionDetails.IcebergSnapshots;
+import io.dredge.core.journal.ExpiryDetails;
+import io.dredge.core.journal.OperationFile;
+import io.dredge.core.journal.OperationKind;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.location.LocationReaders;
+import io.dredge.core.model.Locations;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.model.TableType;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationFrame;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.ProtocolStep;
+import io.dredge.core.operation.TableIdentity;
+import io.dredge.core.sql.SqlDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static com.google.common.base.Preconditions.checkState;
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
+import static io.dredge.core.DredgeException.Kind.UNSAFE;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code expire_snapshots} of an Iceberg table, with guards the engine's own procedure lacks. The plan is
+ * iceberg-core's own expiry computed on the table's current metadata, with the cut-off moved earlier so that every
+ * snapshot a Dredge compaction can still roll back to stays; a dry run journals it and lists every file it would
+ * remove. A real run holds the table like every operation, has the engine's {@code expire_snapshots} commit and
+ * delete with that cut-off, then checks on its own listing that every file a remaining snapshot references is still
+ * there.
+ *
+ * <p>Refused, with nothing changed: a table with {@code gc.enabled=false}; an {@code older_than} shorter than the
+ * Iceberg catalog's minimum retention; a table whose location another table or partition shares, lies in, or holds,
+ * or whose expiring files lie outside its location (files another table may read).
+ */
+public final class SnapshotExpiry
+{
+    private static final Logger log = LoggerFactory.getLogger(SnapshotExpiry.class);
+    private static final String MIN_RETENTION_PROPERTY = "expire_snapshots_min_retention";
+    // the engine's cut-off is its own clock minus the threshold Dredge gives it, so it can land a little later than
+    // the plan's: a snapshot Dredge keeps stays this far from the cut-off
+    private static final Duration KEPT_MARGIN = Duration.ofSeconds(10);
+
+    private final MaintenanceContext context;
+    private final OperationGuard guard;
+    private final OperationFrame frame;
+
+    public SnapshotExpiry(MaintenanceContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+        this.guard = new OperationGuard(context);
+        this.frame = new OperationFrame(context);
+    }
+
+    public OperationRecord expire(TableReference reference, ExpiryOptions options)
+    {
+        TableDescriptor table = guard.requireTable(reference);
+        if (table.tableType() != TableType.ICEBERG) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is a Hive table: only Iceberg tables have snapshots to expire".formatted(reference));
+        }
+        requireTrino();
+        Duration minimum = minimumRetention();
+        if (options.olderThan().compareTo(minimum) < 0) {
+            throw new DredgeException(INVALID_ARGUMENT, "older_than %s is shorter than the minimum retention of catalog %s (iceberg.expire-snapshots.min-retention, %s)"
+                    .formatted(describe(options.olderThan()), context.icebergCatalog().orElse("iceberg"), describe(minimum)));
+        }
+        IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
+        if (!metadata.gcEnabled()) {
+            throw new DredgeException(UNSAFE, "table %s has gc.enabled=false (its files may be shared with other tables): Dredge expires none of its snapshots".formatted(reference));
+        }
+        Instant now = context.clock().instant();
+        Map<Long, String> kept = protectedSnapshots(table, metadata);
+        Instant cutoff = now.minus(options.olderThan());
+        for (long snapshot : kept.keySet()) {
+            Optional<Instant> committed = metadata.committedAt(snapshot);
+            if (committed.isPresent() && committed.get().minus(KEPT_MARGIN).isBefore(cutoff)) {
+                cutoff = committed.get().minus(KEPT_MARGIN);
+            }
+        }
+        List<Long> expiring = metadata.expiring(cutoff, options.retainLast());
+        checkState(expiring.stream().noneMatch(kept::containsKey), "plan expires a kept snapshot of %s", reference);
+        List<OperationFile> files = removable(metadata, expiring);
+        if (!expiring.isEmpty()) {
+            requireOwnFiles(table, files);
+        }
+        OperationRecord record = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, reference, context.user(), Optional.empty(), new ExpiryDetails(cutoff, options.retainLast(), expiring), now)
+                .withTableIdentity(metadata.identity());
+        String keptNote = keptNote(kept, metadata);
+        if (options.dryRun()) {
+            OperationRecord planned = record.withStep("dry run: would expire %s of %s snapshots (committed before %s) and remove %s files, %s bytes%s".formatted(
+                            expiring.size(), metadata.snapshotIds().size(), cutoff, files.size(), bytes(files), keptNote))
+                    .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
+            context.journal().saveFiles(planned, files);
+            context.journal().save(planned);
+            return planned;
+        }
+        guard.requireWriteAccess(table);
+        OperationRecord started = record;
+        return frame.hold(table, record, () -> {
+            context.journal().saveFiles(started, files);
+            context.faults().reached(ProtocolStep.PLANNED, 1);
+            if (expiring.isEmpty()) {
+                return finish(started.withStep("nothing to expire" + keptNote), OperationState.SUCCEEDED);
+            }
+            context.journal().save(started.withStep("expiring %s snapshots".formatted(expiring.size())));
+            runEngineExpiry(table, metadata, started.expiry());
+            context.faults().reached(ProtocolStep.WRITTEN, 1);
+            return finish(settle(started, files, Optional.of(metadata.snapshotIds()), keptNote), OperationState.SUCCEEDED);
+        }, frame.journalFailed(record));
+    }
+
+    /**
+     * Settles an expiry that a crash left {@code RUNNING}: the engine's commit is atomic, so either nothing expired
+     * or the planned snapshots did; then the same checks as a finished run.
+     */
+    public String recover(OperationRecord expiry)
+    {
+        Optional<String> otherTable = TableIdentity.mismatch(context, expiry);
+        if (otherTable.isPresent()) {
+            String message = otherTable.get() + "; recover closed the expiry without checking that table";
+            finish(expiry.withStep(message), OperationState.FAILED);
+            return "closed snapshot expiry %s: %s".formatted(expiry.id(), message);
+        }
+        TableDescriptor table = context.metastore().getTable(expiry.table()).orElseThrow();
+        IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
+        Set<Long> remaining = Set.copyOf(metadata.snapshotIds());
+        if (!expiry.expiry().snapshots().isEmpty() && remaining.containsAll(expiry.expiry().snapshots())) {
+            finish(expiry.withStep("interrupted before the engine expired any snapshot; nothing was changed"), OperationState.RECOVERED);
+            return "closed interrupted snapshot expiry %s: nothing had expired".formatted(expiry.id());
+        }
+        OperationRecord settled = finish(settle(expiry, context.journal().files(expiry), Optional.empty(), " (finished by recover)"), OperationState.SUCCEEDED);
+        return "snapshot expiry %s: %s".formatted(expiry.id(), settled.step());
+    }
+
+    /**
+     * The snapshots a Dredge operation can still return to, and why: each Iceberg compaction of this table that is
+     * not cleaned up or rolled back keeps the snapshot before it and its own.
+     */
+    private Map<Long, String> protectedSnapshots(TableDescriptor table, IcebergTableMetadata metadata)
+    {
+        Map<Long, String> kept = new TreeMap<>();
+        for (OperationRecord operation : context.journal().list(table.table())) {
+            if (operation.kind() != OperationKind.COMPACT
+                    || !(operation.state() == OperationState.SUCCEEDED || operation.state() == OperationState.RUNNING)
+                    || !operation.tableIdentity().map(metadata.identity()::equals).orElse(true)) {
+                continue;
+            }
+            Optional<IcebergSnapshots> snapshots = operation.compaction().icebergSnapshots();
+            if (snapshots.isEmpty()) {
+                continue;
+            }
+            String why = "rollback point of compaction " + operation.id();
+            kept.putIfAbsent(snapshots.get().before(), why);
+            snapshots.get().after().ifPresent(snapshot -> kept.putIfAbsent(snapshot, why));
+            snapshots.get().afterParent().ifPresent(snapshot -> kept.putIfAbsent(snapshot, why));
+        }
+        return kept;
+    }
+
+    /**
+     * The files only the expiring snapshots reference: what the engine's expiry deletes.
+     */
+    private static List<OperationFile> removable(IcebergTableMetadata metadata, List<Long> expiring)
+    {
+        if (expiring.isEmpty()) {
+            return ImmutableList.of();
+        }
+        Set<Long> expired = Set.copyOf(expiring);
+        List<Long> remaining = metadata.snapshotIds().stream().filter(snapshot -> !expired.contains(snapshot)).collect(toImmutableList());
+        Set<String> stillReferenced = metadata.referencedFiles(remaining).keySet().stream()
+                .map(Locations::comparablePath)
+                .collect(toImmutableSet());
+        List<OperationFile> files = new ArrayList<>();
+        for (ReferencedFile file : metadata.referencedFiles(expiring).values()) {
+            if (!stillReferenced.contains(Locations.comparablePath(file.path()))) {
+                files.add(new OperationFile(file.path(), file.bytes(), file.kind() + ", referenced only by expired snapshots"));
+            }
+        }
+        return ImmutableList.copyOf(files);
+    }
+
+    /**
+     * Iceberg deletes the files of expired snapshots wherever they are: refused when they may be another table's.
+     */
+    private void requireOwnFiles(TableDescriptor table, List<OperationFile> files)
+    {
+        String location = table.location().orElseThrow(() -> new DredgeException(UNSAFE, "table %s has no location".formatted(table.table())));
+        List<String> outside = files.stream()
+                .map(OperationFile::path)
+                .filter(path -> !Locations.isBelow(location, path))
+                .limit(3)
+                .collect(toImmutableList());
+        if (!outside.isEmpty()) {
+            throw new DredgeException(UNSAFE, "snapshots of %s that would expire reference files outside its location %s (%s): they may belong to another table; nothing was expired"
+                    .formatted(table.table(), location, String.join(", ", outside)));
+        }
+        List<LocationReaders.Reader> others = LocationReaders.scan(context.metastore(), context.besideExecutor()).overlapping(location).stream()
+                .filter(reader -> !reader.table().equals(table.table()))
+                .collect(toImmutableList());
+        if (!others.isEmpty()) {
+            throw new DredgeException(UNSAFE, "the location of %s (%s) is shared with %s, whose files an expiry could delete; nothing was expired"
+                    .formatted(table.table(), location, LocationReaders.describe(others)));
+        }
+    }
+
+    /**
+     * Has the engine expire with a threshold whose cut-off lands where the plan's does: Iceberg decides by age only
+     * whether a snapshot is older than the cut-off, so any cut-off after the newest snapshot the plan expires and
+     * not after the next one decides alike. The engine reads its own clock when it runs; aiming between the two,
+     * and never later than the plan's cut-off, leaves room for that.
+     */
+    private void runEngineExpiry(TableDescriptor table, IcebergTableMetadata metadata, ExpiryDetails plan)
+    {
+        Instant now = context.clock().instant();
+        long planned = plan.expireOlderThan().toEpochMilli();
+        long newestOlder = Long.MIN_VALUE;
+        long nextNewer = now.toEpochMilli();
+        for (long snapshot : metadata.snapshotIds()) {
+            long committed = metadata.committedAt(snapshot).orElseThrow().toEpochMilli();
+            if (committed < planned) {
+                newestOlder = Math.max(newestOlder, committed);
+            }
+            else {
+                nextNewer = Math.min(nextNewer, committed);
+            }
+        }
+        long target = newestOlder == Long.MIN_VALUE ? planned : Math.min(planned, newestOlder + (nextNewer - newestOlder) / 2);
+        SqlDialect dialect = context.engine().dialect();
+        String sql = "ALTER TABLE %s EXECUTE expire_snapshots(retention_threshold => '%sms', retain_last => %s)".formatted(
+                dialect.qualifiedName(context.icebergCatalog(), table.table().schemaName(), table.table().tableName()), Math.max(0, now.toEpochMilli() - target), plan.retainLast());
+        log.info("expiring snapshots of {}: {}", table.table(), sql);
+        context.engine().update(sql, ImmutableMap.of());
+    }
+
+    /**
+     * Checks the table after the engine's expiry: every snapshot Dredge keeps is still there, and every file a
+     * remaining snapshot references is on storage, found by listing the table's location (not by asking Iceberg,
+     * whose cleanup it checks). Returns the record with what was expired and removed.
+     */
+    private OperationRecord settle(OperationRecord record, List<OperationFile> files, Optional<List<Long>> before, String suffix)
+    {
+        TableDescriptor table = context.metastore().getTable(record.table())
+                .orElseThrow(() -> new IllegalStateException("table %s no longer exists".formatted(record.table())));
+        IcebergTableMetadata after = IcebergTableMetadata.read(context.fileStore(), table);
+        List<Long> remaining = after.snapshotIds();
+        Set<Long> remainingSet = Set.copyOf(remaining);
+        Map<Long, String> kept = protectedSnapshots(table, after);
+        List<String> lost = kept.entrySet().stream()
+                .filter(entry -> !remainingSet.contains(entry.getKey()))
+                .map(entry -> "snapshot %s (%s)".formatted(entry.getKey(), entry.getValue()))
+                .collect(toImmutableList());
+        if (!lost.isEmpty()) {
+            throw new DredgeException(UNSAFE, "the engine's expire_snapshots removed %s from %s".formatted(String.join(", ", lost), record.table()));
+        }
+        Set<String> present = present(table.location().orElseThrow());
+        List<String> missing = new ArrayList<>();
+        for (ReferencedFile file : after.referencedFiles(remaining).values()) {
+            if (!present.contains(Locations.comparablePath(file.path())) && !exists(file.path())) {
+                missing.add(file.path());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new DredgeException(UNSAFE, "%s files that remaining snapshots of %s reference are missing after the expiry, among them %s"
+                    .formatted(missing.size(), record.table(), String.join(", ", missing.subList(0, Math.min(3, missing.size())))));
+        }
+        List<Long> planned = record.expiry().snapshots();
+        long expired = planned.stream().filter(snapshot -> !remainingSet.contains(snapshot)).count();
+        List<OperationFile> removed = files.stream().filter(file -> !present.contains(Locations.comparablePath(file.path()))).collect(toImmutableList());
+        String stayed = expired == planned.size() ? "" : "; %s planned snapshots stay".formatted(planned.size() - expired);
+        Set<Long> plannedSet = Set.copyOf(planned);
+        List<Long> unplanned = before.orElse(List.of()).stream()
+                .filter(snapshot -> !remainingSet.contains(snapshot) && !plannedSet.contains(snapshot))
+                .collect(toImmutableList());
+        if (!unplanned.isEmpty()) {
+            stayed += "; the engine also expired snapshots %s, committed at the cut-off".formatted(unplanned);
+        }
+        String left = removed.size() == files.size() ? "" : "; %s listed files are still there (remove_orphan_files removes them)".formatted(files.size() - removed.size());
+        return record.withStep("expired %s snapshots, removed %s files, %s bytes%s%s%s".formatted(expired, removed.size(), bytes(removed), stayed, left, suffix));
+    }
+
+    private Set<String> present(String location)
+    {
+        try {
+            Set<String> paths = new HashSet<>();
+            for (TableFile file : context.fileStore().listFilesRecursively(location)) {
+                paths.add(Locations.comparablePath(file.path()));
+            }
+            return paths;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list " + location, e);
+        }
+    }
+
+    private boolean exists(String path)
+    {
+        try {
+            context.fileStore().length(path);
+            return true;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+
+    private OperationRecord finish(OperationRecord record, OperationState state)
+    {
+        OperationRecord finished = record.finished(state, state == OperationState.FAILED ? Optional.of(record.step()) : Optional.empty(), context.clock().instant());
+        context.journal().save(finished);
+        log.info("expire_snapshots {} on {}: {}", finished.id(), finished.table(), finished.step());
+        return finished;
+    }
+
+    private Duration minimumRetention()
+    {
+        String catalog = context.icebergCatalog().orElseThrow();
+        List<List<Object>> rows = context.engine().query("SHOW SESSION LIKE %s".formatted(context.engine().dialect().stringLiteral(catalog + "." + MIN_RETENTION_PROPERTY)));
+        if (rows.size() != 1) {
+            throw new IllegalStateException("catalog %s has no session property %s: is it an Iceberg catalog?".formatted(catalog, MIN_RETENTION_PROPERTY));
+        }
+        return Units.duration(String.valueOf(rows.get(0).get(1)), MIN_RETENTION_PROPERTY);
+    }
+
+    private void requireTrino()
+    {
+        if (context.engine().dialect() != SqlDialect.TRINO) {
+            throw new DredgeException(NOT_SUPPORTED, "Iceberg snapshots are expired through Trino's Dredge (CALL dredge.system.expire_snapshots); %s's Dredge works on Hive tables only"
+                    .formatted(context.engine().dialect().name().toLowerCase(Locale.ROOT)));
+        }
+    }
+
+    private static String keptNote(Map<Long, String> kept, IcebergTableMetadata metadata)
+    {
+        List<String> present = kept.entrySet().stream()
+                .filter(entry -> metadata.committedAt(entry.getKey()).isPresent())
+                .map(entry -> "%s (%s)".formatted(entry.getKey(), entry.getValue()))
+                .collect(toImmutableList());
+        return present.isEmpty() ? "" : "; kept snapshots " + String.join(", ", present);
+    }
+
+    private static long bytes(List<OperationFile> files)
+    {
+        return files.stream().mapToLong(OperationFile::bytes).sum();
+    }
+
+    private static String describe(Duration duration)
+    {
+        return duration.toSeconds() % 86_400 == 0 && !duration.isZero() ? duration.toDays() + "d" : duration.toSeconds() + "s";
+    }
+}
