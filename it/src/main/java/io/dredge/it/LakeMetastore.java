@@ -37,8 +37,8 @@ public sealed interface LakeMetastore
                     // let tests and the demo expire snapshots and remove orphans almost right away; a minimum above
                     // zero shows Dredge's expiry refusing less
                     .put("iceberg.expire-snapshots.min-retention", "1s")
-                    // tests make tables that Iceberg may not delete files of
-                    .put("iceberg.allowed-extra-properties", "gc.enabled")
+                    // tests make tables that Iceberg may not delete files of, or that keep little history
+                    .put("iceberg.allowed-extra-properties", "gc.enabled,history.expire.max-snapshot-age-ms")
                     .put("iceberg.remove-orphan-files.min-retention", "0s");
             case "hive" -> properties
                     .put("hive.metastore", hiveMetastoreType)

@@ -94,6 +94,31 @@ class TestTableHealth
     }
 
     @Test
+    public void testIcebergHistoryOlderThanTheTableKeepsIsFixedByExpiry()
+            throws InterruptedException
+    {
+        // the table keeps a second of history (the test catalog's minimum retention)
+        assertUpdate("CREATE TABLE iceberg.health.history (id bigint) WITH (extra_properties = MAP(ARRAY['history.expire.max-snapshot-age-ms'], ARRAY['1000']))");
+        // one file: no small-file reason (a compaction would keep its rollback point from expiring until cleanup)
+        assertUpdate("INSERT INTO iceberg.health.history VALUES 1, 2, 3", 3);
+        List<Object> before = figures("iceberg.health.history", "id");
+        Thread.sleep(1100);
+
+        MaterializedRow row = health("history");
+        assertThat(row.getField(0)).isEqualTo("WARN");
+        assertThat((List<?>) row.getField(1)).singleElement().asString().matches("1 of 2 snapshots are older than 1 s, the history kept \\(the oldest is \\d+ s old\\)");
+        assertThat(row.getField(2)).isEqualTo(List.of("CALL \"dredge\".system.expire_snapshots(schema_name => 'health', table_name => 'history', older_than => '1s', retain_last => 1)"));
+        assertThat(row.getField(8)).isEqualTo(computeActual("SELECT count(*) FROM iceberg.health.\"history$snapshots\"").getOnlyValue());
+
+        runFix(row);
+        MaterializedRow fixed = health("history");
+        assertThat(fixed.getFields().subList(0, 3)).containsExactly("OK", List.of(), List.of());
+        assertThat(fixed.getField(8)).isEqualTo(1L);
+        assertThat(computeActual("SELECT last_expiry_at IS NOT NULL FROM dredge.system.table_health WHERE schema_name = 'health' AND table_name = 'history'").getOnlyValue()).isEqualTo(true);
+        assertThat(figures("iceberg.health.history", "id")).isEqualTo(before);
+    }
+
+    @Test
     public void testUnfinishedOperationHoldsTheTableUntilRecovered()
     {
         assertUpdate("CREATE TABLE hive.health.crashed (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");

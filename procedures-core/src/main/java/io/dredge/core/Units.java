@@ -51,6 +51,17 @@ public final class Units
         return Duration.ofNanos((long) nanos);
     }
 
+    /**
+     * A duration as {@link #duration} reads it back: whole days as {@code '7d'}, else seconds, rounded up.
+     */
+    public static String text(Duration duration)
+    {
+        if (!duration.isZero() && duration.toSeconds() % 86_400 == 0 && duration.toNanosPart() == 0) {
+            return duration.toDays() + "d";
+        }
+        return (duration.toSeconds() + (duration.toNanosPart() > 0 ? 1 : 0)) + "s";
+    }
+
     private static OptionalDouble amount(String text, Map<String, Long> units)
     {
         Matcher matcher = AMOUNT.matcher(text);

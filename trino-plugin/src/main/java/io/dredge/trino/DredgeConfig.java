@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
+import static java.util.concurrent.TimeUnit.DAYS;
 import static java.util.concurrent.TimeUnit.HOURS;
 
 public class DredgeConfig
@@ -38,6 +39,7 @@ public class DredgeConfig
     private Optional<String> engineUser = Optional.empty();
     private Optional<String> enginePassword = Optional.empty();
     private Duration healthStaleOperationAge = new Duration(24, HOURS);
+    private Duration healthMaxSnapshotAge = new Duration(7, DAYS);
     private boolean faultInjectionEnabled;
 
     @NotNull
@@ -81,6 +83,20 @@ public class DredgeConfig
     public DredgeConfig setHealthStaleOperationAge(Duration healthStaleOperationAge)
     {
         this.healthStaleOperationAge = healthStaleOperationAge;
+        return this;
+    }
+
+    @NotNull
+    public Duration getHealthMaxSnapshotAge()
+    {
+        return healthMaxSnapshotAge;
+    }
+
+    @Config("dredge.health.max-snapshot-age")
+    @ConfigDescription("History an Iceberg table keeps when it does not set history.expire.max-snapshot-age-ms: older snapshots make table_health give expire_snapshots as the fix")
+    public DredgeConfig setHealthMaxSnapshotAge(Duration healthMaxSnapshotAge)
+    {
+        this.healthMaxSnapshotAge = healthMaxSnapshotAge;
         return this;
     }
 

@@ -16,6 +16,7 @@ import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
 import static io.airlift.testing.ValidationAssertions.assertFailsValidation;
 import static io.airlift.testing.ValidationAssertions.assertValidates;
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
+import static java.util.concurrent.TimeUnit.DAYS;
 import static java.util.concurrent.TimeUnit.HOURS;
 
 public class TestDredgeConfig
@@ -27,6 +28,7 @@ public class TestDredgeConfig
                 .setTargetFileSize(DataSize.of(128, MEGABYTE))
                 .setCompactionRatioThreshold(10)
                 .setHealthStaleOperationAge(new Duration(24, HOURS))
+                .setHealthMaxSnapshotAge(new Duration(7, DAYS))
                 .setHiveCatalogName("hive")
                 .setIcebergCatalogName("iceberg")
                 .setListingConcurrency(16)
@@ -48,6 +50,7 @@ public class TestDredgeConfig
                 .put("dredge.target-file-size", "256MB")
                 .put("dredge.compaction-ratio-threshold", "4.5")
                 .put("dredge.health.stale-operation-age", "2h")
+                .put("dredge.health.max-snapshot-age", "3d")
                 .put("dredge.hive-catalog-name", "lake")
                 .put("dredge.iceberg-catalog-name", "lake_iceberg")
                 .put("dredge.listing-concurrency", "64")
@@ -66,6 +69,7 @@ public class TestDredgeConfig
                 .setTargetFileSize(DataSize.of(256, MEGABYTE))
                 .setCompactionRatioThreshold(4.5)
                 .setHealthStaleOperationAge(new Duration(2, HOURS))
+                .setHealthMaxSnapshotAge(new Duration(3, DAYS))
                 .setHiveCatalogName("lake")
                 .setIcebergCatalogName("lake_iceberg")
                 .setListingConcurrency(64)

@@ -6,7 +6,6 @@ import io.dredge.core.DredgeException;
 import io.dredge.core.Units;
 import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.iceberg.IcebergTableMetadata.ReferencedFile;
-import io.dredge.core.journal.CompactionDetails.IcebergSnapshots;
 import io.dredge.core.journal.ExpiryDetails;
 import io.dredge.core.journal.OperationFile;
 import io.dredge.core.journal.OperationKind;
@@ -38,7 +37,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 import static com.google.common.base.Preconditions.checkState;
 import static com.google.common.collect.ImmutableList.toImmutableList;
@@ -64,10 +62,6 @@ public final class SnapshotExpiry
 {
     private static final Logger log = LoggerFactory.getLogger(SnapshotExpiry.class);
     private static final String MIN_RETENTION_PROPERTY = "expire_snapshots_min_retention";
-    // the engine's cut-off is its own clock minus the threshold Dredge gives it, so it can land a little later than
-    // the plan's: a snapshot Dredge keeps stays this far from the cut-off
-    private static final Duration KEPT_MARGIN = Duration.ofSeconds(10);
-
     private final MaintenanceContext context;
     private final OperationGuard guard;
     private final OperationFrame frame;
@@ -89,7 +83,7 @@ public final class SnapshotExpiry
         Duration minimum = minimumRetention();
         if (options.olderThan().compareTo(minimum) < 0) {
             throw new DredgeException(INVALID_ARGUMENT, "older_than %s is shorter than the minimum retention of catalog %s (iceberg.expire-snapshots.min-retention, %s)"
-                    .formatted(describe(options.olderThan()), context.icebergCatalog().orElse("iceberg"), describe(minimum)));
+                    .formatted(Units.text(options.olderThan()), context.icebergCatalog().orElse("iceberg"), Units.text(minimum)));
         }
         IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
         if (!metadata.gcEnabled()) {
@@ -97,13 +91,7 @@ public final class SnapshotExpiry
         }
         Instant now = context.clock().instant();
         Map<Long, String> kept = protectedSnapshots(table, metadata);
-        Instant cutoff = now.minus(options.olderThan());
-        for (long snapshot : kept.keySet()) {
-            Optional<Instant> committed = metadata.committedAt(snapshot);
-            if (committed.isPresent() && committed.get().minus(KEPT_MARGIN).isBefore(cutoff)) {
-                cutoff = committed.get().minus(KEPT_MARGIN);
-            }
-        }
+        Instant cutoff = RollbackPoints.cutoff(now.minus(options.olderThan()), kept.keySet(), metadata::committedAt);
         List<Long> expiring = metadata.expiring(cutoff, options.retainLast());
         checkState(expiring.stream().noneMatch(kept::containsKey), "plan expires a kept snapshot of %s", reference);
         List<OperationFile> files = removable(metadata, expiring);
@@ -159,29 +147,9 @@ public final class SnapshotExpiry
         return "snapshot expiry %s: %s".formatted(expiry.id(), settled.step());
     }
 
-    /**
-     * The snapshots a Dredge operation can still return to, and why: each Iceberg compaction of this table that is
-     * not cleaned up or rolled back keeps the snapshot before it and its own.
-     */
     private Map<Long, String> protectedSnapshots(TableDescriptor table, IcebergTableMetadata metadata)
     {
-        Map<Long, String> kept = new TreeMap<>();
-        for (OperationRecord operation : context.journal().list(table.table())) {
-            if (operation.kind() != OperationKind.COMPACT
-                    || !(operation.state() == OperationState.SUCCEEDED || operation.state() == OperationState.RUNNING)
-                    || !operation.tableIdentity().map(metadata.identity()::equals).orElse(true)) {
-                continue;
-            }
-            Optional<IcebergSnapshots> snapshots = operation.compaction().icebergSnapshots();
-            if (snapshots.isEmpty()) {
-                continue;
-            }
-            String why = "rollback point of compaction " + operation.id();
-            kept.putIfAbsent(snapshots.get().before(), why);
-            snapshots.get().after().ifPresent(snapshot -> kept.putIfAbsent(snapshot, why));
-            snapshots.get().afterParent().ifPresent(snapshot -> kept.putIfAbsent(snapshot, why));
-        }
-        return kept;
+        return RollbackPoints.of(context.journal().list(table.table()), table.table(), Optional.of(metadata.identity()));
     }
 
     /**
@@ -368,10 +336,5 @@ public final class SnapshotExpiry
     private static long bytes(List<OperationFile> files)
     {
         return files.stream().mapToLong(OperationFile::bytes).sum();
-    }
-
-    private static String describe(Duration duration)
-    {
-        return duration.toSeconds() % 86_400 == 0 && !duration.isZero() ? duration.toDays() + "d" : duration.toSeconds() + "s";
     }
 }

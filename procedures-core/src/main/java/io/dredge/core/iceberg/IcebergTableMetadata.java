@@ -28,6 +28,7 @@ import org.apache.iceberg.util.PropertyUtil;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,10 +37,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -314,10 +317,16 @@ public final class IcebergTableMetadata
                 }
             }
         }
-        Optional<Instant> oldestSnapshot = metadata.snapshots().stream()
-                .map(snapshot -> Instant.ofEpochMilli(snapshot.timestampMillis()))
-                .min(Comparator.naturalOrder());
-        return new IcebergFigures(metadata.snapshots().size(), oldestSnapshot, manifests, manifestBytes, deleteFiles);
+        Map<Long, Instant> snapshotTimes = metadata.snapshots().stream()
+                .collect(toImmutableMap(Snapshot::snapshotId, snapshot -> Instant.ofEpochMilli(snapshot.timestampMillis())));
+        Map<String, String> properties = metadata.properties();
+        Optional<Duration> maxSnapshotAge = Optional.ofNullable(properties.get(TableProperties.MAX_SNAPSHOT_AGE_MS))
+                .map(Long::parseLong)
+                .map(Duration::ofMillis);
+        OptionalInt minSnapshotsToKeep = properties.containsKey(TableProperties.MIN_SNAPSHOTS_TO_KEEP)
+                ? OptionalInt.of(Math.max(1, Integer.parseInt(properties.get(TableProperties.MIN_SNAPSHOTS_TO_KEEP))))
+                : OptionalInt.empty();
+        return new IcebergFigures(snapshotTimes, maxSnapshotAge, minSnapshotsToKeep, manifests, manifestBytes, deleteFiles);
     }
 
     private long liveFileCount(ManifestFile manifest)

@@ -1,6 +1,9 @@
 package io.dredge.core.report;
 
 import com.google.common.collect.ImmutableList;
+import io.dredge.core.Units;
+import io.dredge.core.hygiene.RollbackPoints;
+import io.dredge.core.iceberg.IcebergFigures;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
@@ -15,6 +18,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -25,8 +29,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Judges one table's health from what its metadata, its listing and the journal say, never from its data, and
  * writes the statements that fix what it finds, for the Dredge catalog {@code catalog}: {@code recover} first for
- * an operation left unfinished, then {@code compact_table} for small files. A table another operation holds gets
- * no fix until that operation ends.
+ * an operation left unfinished, then {@code compact_table} for small files, then {@code expire_snapshots} for an
+ * Iceberg table's history older than it keeps. A table another operation holds gets no fix until that operation
+ * ends.
  */
 public final class TableHealth
 {
@@ -90,6 +95,23 @@ public final class TableHealth
                 fix.add(call("compact_table", listing));
             }
         }
+        Optional<IcebergFigures> iceberg = listed.flatMap(ListedTable::icebergFigures);
+        if (iceberg.isPresent()) {
+            Duration age = iceberg.get().maxSnapshotAge().orElse(policy.maxSnapshotAge());
+            int keep = iceberg.get().minSnapshotsToKeep().orElse(1);
+            // what expire_snapshots keeps for a compaction's rollback is no reason: its cleanup lets it go
+            Map<Long, String> kept = RollbackPoints.of(operations, listing.table(), identity);
+            Instant cutoff = RollbackPoints.cutoff(now.minus(age), kept.keySet(), snapshot -> Optional.ofNullable(iceberg.get().snapshotTimes().get(snapshot)));
+            long old = iceberg.get().snapshotsBefore(cutoff, keep);
+            if (old > 0) {
+                status = status == HealthStatus.OK ? HealthStatus.WARN : status;
+                reasons.add("%s of %s snapshots are older than %s, the history kept (the oldest is %s old)".formatted(
+                        old, iceberg.get().snapshots(), describe(age), describe(Duration.between(iceberg.get().oldestSnapshot().orElseThrow(), now))));
+                if (free) {
+                    fix.add(call("expire_snapshots", listing, ", older_than => %s, retain_last => %s".formatted(SqlDialect.TRINO.stringLiteral(Units.text(age)), keep)));
+                }
+            }
+        }
         return new TableHealthRow(
                 listing.table(),
                 listing.tableType(),
@@ -98,20 +120,28 @@ public final class TableHealth
                 fix.build(),
                 statistics,
                 listed.filter(table -> table.files().partitioned()).map(table -> OptionalLong.of(table.files().partitions().size())).orElse(OptionalLong.empty()),
-                listed.flatMap(ListedTable::icebergFigures),
+                iceberg,
                 running.map(OperationRecord::id),
                 lastFinished(operations, OperationKind.COMPACT),
-                lastFinished(operations, OperationKind.BACKUP));
+                lastFinished(operations, OperationKind.BACKUP),
+                lastFinished(operations, OperationKind.EXPIRE_SNAPSHOTS));
     }
 
     private String call(String procedure, Listing listing)
     {
-        return "CALL %s.system.%s(schema_name => %s, table_name => %s)".formatted(
+        return call(procedure, listing, "");
+    }
+
+    private String call(String procedure, Listing listing, String moreArguments)
+    {
+        return "CALL %s.system.%s(schema_name => %s, table_name => %s%s)".formatted(
                 SqlDialect.TRINO.quoteIdentifier(catalog),
                 procedure,
                 SqlDialect.TRINO.stringLiteral(listing.table().schemaName()),
-                SqlDialect.TRINO.stringLiteral(listing.table().tableName()));
+                SqlDialect.TRINO.stringLiteral(listing.table().tableName()),
+                moreArguments);
     }
+
 
     private static Optional<Instant> lastFinished(List<OperationRecord> operations, OperationKind kind)
     {

@@ -34,7 +34,8 @@ public record TableHealthRow(
         Optional<IcebergFigures> iceberg,
         Optional<String> runningOperation,
         Optional<Instant> lastCompaction,
-        Optional<Instant> lastBackup)
+        Optional<Instant> lastBackup,
+        Optional<Instant> lastExpiry)
 {
     public TableHealthRow
     {
@@ -49,5 +50,6 @@ public record TableHealthRow(
         requireNonNull(runningOperation, "runningOperation is null");
         requireNonNull(lastCompaction, "lastCompaction is null");
         requireNonNull(lastBackup, "lastBackup is null");
+        requireNonNull(lastExpiry, "lastExpiry is null");
     }
 }

@@ -17,8 +17,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
 
@@ -28,7 +31,7 @@ class TestTableHealth
 {
     private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
     private static final TableReference TABLE = new TableReference("demo", "events");
-    private static final TableHealth HEALTH = new TableHealth("dredge", new HealthPolicy(new SmallFilePolicy(128L << 20, 10), Duration.ofHours(24)));
+    private static final TableHealth HEALTH = new TableHealth("dredge", new HealthPolicy(new SmallFilePolicy(128L << 20, 10), Duration.ofHours(24), Duration.ofDays(7)));
 
     @Test
     public void testFewLargeFilesAreOk()
@@ -54,7 +57,7 @@ class TestTableHealth
     @Test
     public void testFixQuotesHostileNamesAndTheCatalog()
     {
-        TableHealth health = new TableHealth("my\"catalog", new HealthPolicy(SmallFilePolicy.DEFAULT, Duration.ofHours(1)));
+        TableHealth health = new TableHealth("my\"catalog", new HealthPolicy(SmallFilePolicy.DEFAULT, Duration.ofHours(1), Duration.ofDays(7)));
         TableHealthRow row = health.assess(hive(new TableReference("o'neil", "x'); DROP TABLE t; --"), 20, 1024), List.of(), NOW);
         assertThat(row.fix()).containsExactly("CALL \"my\"\"catalog\".system.compact_table(schema_name => 'o''neil', table_name => 'x''); DROP TABLE t; --')");
     }
@@ -103,7 +106,7 @@ class TestTableHealth
                 .withTableIdentity("iceberg-uuid:old");
         ListedTable iceberg = new ListedTable(
                 new TableFiles(TABLE, TableType.ICEBERG, "PARQUET", false, List.of(new PartitionFiles(Optional.empty(), List.of(new TableFile("file:/t/data/a.parquet", 200L << 20))))),
-                Optional.of(new IcebergFigures(3, Optional.of(started), 2, 9000, 0)),
+                Optional.of(new IcebergFigures(Map.of(1L, started, 2L, started.plusSeconds(60), 3L, started.plusSeconds(3660)), Optional.empty(), OptionalInt.empty(), 2, 9000, 0)),
                 Optional.of("iceberg-uuid:new"));
 
         TableHealthRow row = HEALTH.assess(iceberg, List.of(compacted, rolledBack, backedUp, otherTable, renamedAway), NOW);
@@ -113,6 +116,56 @@ class TestTableHealth
         assertThat(row.lastBackup()).contains(started.plusSeconds(30));
         assertThat(row.partitions()).isEmpty();
         assertThat(row.iceberg().orElseThrow().avgManifestBytes()).isEqualTo(4500);
+        assertThat(row.iceberg().orElseThrow().oldestSnapshot()).contains(started);
+    }
+
+    @Test
+    public void testHistoryOlderThanKeptWarnsWithTheExpiryAfterTheCompaction()
+    {
+        Map<Long, Instant> snapshots = Map.of(1L, NOW.minus(Duration.ofDays(30)), 2L, NOW.minus(Duration.ofDays(10)), 3L, NOW.minus(Duration.ofDays(8)), 4L, NOW.minus(Duration.ofDays(1)));
+        TableHealthRow row = HEALTH.assess(iceberg(snapshots, Optional.empty(), OptionalInt.empty(), 240, 18 << 10), List.of(), NOW);
+        assertThat(row.status()).isEqualTo(HealthStatus.WARN);
+        assertThat(row.reasons()).containsExactly(
+                "240 files averaging 18 KB where 1 would do; target 128 MB",
+                "3 of 4 snapshots are older than 7 d, the history kept (the oldest is 30 d old)");
+        assertThat(row.fix()).containsExactly(
+                "CALL \"dredge\".system.compact_table(schema_name => 'demo', table_name => 'events')",
+                "CALL \"dredge\".system.expire_snapshots(schema_name => 'demo', table_name => 'events', older_than => '7d', retain_last => 1)");
+
+        // the table's own history.expire properties win: 9 days and the 3 newest kept leave one snapshot to expire
+        TableHealthRow own = HEALTH.assess(iceberg(snapshots, Optional.of(Duration.ofDays(9)), OptionalInt.of(3), 2, 200L << 20), List.of(), NOW);
+        assertThat(own.reasons()).containsExactly("1 of 4 snapshots are older than 9 d, the history kept (the oldest is 30 d old)");
+        assertThat(own.fix()).containsExactly("CALL \"dredge\".system.expire_snapshots(schema_name => 'demo', table_name => 'events', older_than => '9d', retain_last => 3)");
+        TableHealthRow kept = HEALTH.assess(iceberg(snapshots, Optional.of(Duration.ofMillis(1500)), OptionalInt.of(4), 2, 200L << 20), List.of(), NOW);
+        assertThat(kept.status()).isEqualTo(HealthStatus.OK);
+        TableHealthRow seconds = HEALTH.assess(iceberg(snapshots, Optional.of(Duration.ofMillis(1500)), OptionalInt.empty(), 2, 200L << 20), List.of(), NOW);
+        assertThat(seconds.fix()).containsExactly("CALL \"dredge\".system.expire_snapshots(schema_name => 'demo', table_name => 'events', older_than => '2s', retain_last => 1)");
+
+        // snapshot 3 is a compaction's rollback point: it and what is within 10 s before it stay, so only 2 go
+        OperationRecord compaction = OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), CompactionDetails.unplanned(), NOW.minus(Duration.ofDays(8)))
+                .withCompaction(details -> details.withIcebergSnapshots(CompactionDetails.IcebergSnapshots.planned(3).committed(4, Optional.of(3L))))
+                .finished(OperationState.SUCCEEDED, Optional.empty(), NOW.minus(Duration.ofDays(1)));
+        TableHealthRow rollbackPoint = HEALTH.assess(iceberg(snapshots, Optional.empty(), OptionalInt.empty(), 2, 200L << 20), List.of(compaction), NOW);
+        assertThat(rollbackPoint.reasons()).containsExactly("2 of 4 snapshots are older than 7 d, the history kept (the oldest is 30 d old)");
+
+        // a table another operation holds gets no fix
+        OperationRecord running = OperationRecord.start(OperationKind.BACKUP, TABLE, "alice", Optional.empty(), new BackupDetails("file:/r/backups/b/manifest.json"), NOW.minusSeconds(60));
+        TableHealthRow held = HEALTH.assess(iceberg(snapshots, Optional.empty(), OptionalInt.empty(), 2, 200L << 20), List.of(running), NOW);
+        assertThat(held.status()).isEqualTo(HealthStatus.WARN);
+        assertThat(held.reasons()).hasSize(2);
+        assertThat(held.fix()).isEmpty();
+    }
+
+    private static ListedTable iceberg(Map<Long, Instant> snapshots, Optional<Duration> maxSnapshotAge, OptionalInt minSnapshotsToKeep, int files, long fileBytes)
+    {
+        List<TableFile> data = new ArrayList<>();
+        for (int file = 0; file < files; file++) {
+            data.add(new TableFile("file:/t/data/%s.parquet".formatted(file), fileBytes));
+        }
+        return new ListedTable(
+                new TableFiles(TABLE, TableType.ICEBERG, "PARQUET", false, List.of(new PartitionFiles(Optional.empty(), data))),
+                Optional.of(new IcebergFigures(snapshots, maxSnapshotAge, minSnapshotsToKeep, 1, 4000, 0)),
+                Optional.of("iceberg-uuid:t"));
     }
 
     @Test

@@ -89,6 +89,7 @@ public class TableHealthSystemTable
                     .add(new ColumnMetadata("running_operation_id", VARCHAR))
                     .add(new ColumnMetadata("last_compaction_at", TIMESTAMP_TZ_MILLIS))
                     .add(new ColumnMetadata("last_backup_at", TIMESTAMP_TZ_MILLIS))
+                    .add(new ColumnMetadata("last_expiry_at", TIMESTAMP_TZ_MILLIS))
                     .build());
 
     private final DredgeMaintenance maintenance;
@@ -114,7 +115,8 @@ public class TableHealthSystemTable
         this.metastoreExecutor = requireNonNull(metastoreExecutor, "metastoreExecutor is null");
         this.health = new TableHealth(catalogName.toString(), new HealthPolicy(
                 new SmallFilePolicy(config.getTargetFileSize().toBytes(), config.getCompactionRatioThreshold()),
-                Duration.ofMillis(config.getHealthStaleOperationAge().toMillis())));
+                Duration.ofMillis(config.getHealthStaleOperationAge().toMillis()),
+                Duration.ofMillis(config.getHealthMaxSnapshotAge().toMillis())));
         this.hiveCatalogName = config.getHiveCatalogName();
         this.icebergCatalogName = config.getIcebergCatalogName();
     }
@@ -186,7 +188,8 @@ public class TableHealthSystemTable
                 iceberg.map(IcebergFigures::avgManifestBytes).orElse(null),
                 row.runningOperation().orElse(null),
                 row.lastCompaction().map(OperationsSystemTable::timestamp).orElse(null),
-                row.lastBackup().map(OperationsSystemTable::timestamp).orElse(null));
+                row.lastBackup().map(OperationsSystemTable::timestamp).orElse(null),
+                row.lastExpiry().map(OperationsSystemTable::timestamp).orElse(null));
     }
 
     private static Block texts(List<String> values)
