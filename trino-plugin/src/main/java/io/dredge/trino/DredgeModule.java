@@ -22,6 +22,8 @@ import io.dredge.trino.procedure.CompactTableProcedure;
 import io.dredge.trino.procedure.DropBackupProcedure;
 import io.dredge.trino.procedure.ExpireSnapshotsProcedure;
 import io.dredge.trino.procedure.RecoverProcedure;
+import io.dredge.trino.procedure.RemoveOrphanFilesProcedure;
+import io.dredge.trino.procedure.RestoreOrphanFilesProcedure;
 import io.dredge.trino.procedure.RestoreTableProcedure;
 import io.dredge.trino.procedure.RollbackCompactionProcedure;
 import io.dredge.trino.procedure.VerifyBackupProcedure;
@@ -79,6 +81,8 @@ public class DredgeModule
         procedures.addBinding().toProvider(CleanupProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(RecoverProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(ExpireSnapshotsProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(RemoveOrphanFilesProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(RestoreOrphanFilesProcedure.class).in(Scopes.SINGLETON);
 
         binder.bind(CopyPlanReader.class).in(Scopes.SINGLETON);
         binder.bind(CopyFilesSplitManager.class).in(Scopes.SINGLETON);

@@ -2,6 +2,7 @@ package io.dredge.hive.adapter;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SeekableInput;
@@ -19,6 +20,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -42,16 +44,16 @@ public final class HadoopFileStore
     }
 
     @Override
-    public List<TableFile> listFilesRecursively(String location)
+    public List<StoredFile> listStoredFiles(String location)
             throws IOException
     {
         Path path = new Path(location);
-        ImmutableList.Builder<TableFile> files = ImmutableList.builder();
+        ImmutableList.Builder<StoredFile> files = ImmutableList.builder();
         try {
             RemoteIterator<LocatedFileStatus> iterator = fileSystem(path).listFiles(path, true);
             while (iterator.hasNext()) {
                 LocatedFileStatus status = iterator.next();
-                files.add(new TableFile(status.getPath().toString(), status.getLen()));
+                files.add(new StoredFile(status.getPath().toString(), status.getLen(), Instant.ofEpochMilli(status.getModificationTime())));
             }
         }
         catch (FileNotFoundException e) {

@@ -3,6 +3,7 @@ package io.dredge.core.compaction;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.DredgeException;
 import io.dredge.core.backup.BackupRecovery;
+import io.dredge.core.hygiene.OrphanRemoval;
 import io.dredge.core.hygiene.SnapshotExpiry;
 import io.dredge.core.journal.CompactionDetails;
 import io.dredge.core.journal.OperationDetails;
@@ -156,6 +157,7 @@ public final class Recovery
                 yield "closed interrupted backup %s: %s".formatted(operation.id(), closed);
             }
             case EXPIRE_SNAPSHOTS -> new SnapshotExpiry(context).recover(operation);
+            case REMOVE_ORPHAN_FILES, RESTORE_ORPHAN_FILES -> new OrphanRemoval(context).recover(operation);
             case RECOVER -> {
                 finish(operation, OperationState.RECOVERED, "superseded by a later recover");
                 yield "closed interrupted recover " + operation.id();

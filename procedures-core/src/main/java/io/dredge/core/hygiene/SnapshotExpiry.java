@@ -14,7 +14,6 @@ import io.dredge.core.journal.OperationState;
 import io.dredge.core.location.LocationReaders;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
-import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
 import io.dredge.core.operation.MaintenanceContext;
@@ -26,12 +25,9 @@ import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -247,20 +243,16 @@ public final class SnapshotExpiry
         if (!lost.isEmpty()) {
             throw new DredgeException(UNSAFE, "the engine's expire_snapshots removed %s from %s".formatted(String.join(", ", lost), record.table()));
         }
-        Set<String> present = present(table.location().orElseThrow());
-        List<String> missing = new ArrayList<>();
-        for (ReferencedFile file : after.referencedFiles(remaining).values()) {
-            if (!present.contains(Locations.comparablePath(file.path())) && !exists(file.path())) {
-                missing.add(file.path());
-            }
-        }
+        String location = table.location().orElseThrow();
+        List<String> missing = FilePresence.missing(context.fileStore(), location, after.referencedFiles(remaining).keySet());
         if (!missing.isEmpty()) {
             throw new DredgeException(UNSAFE, "%s files that remaining snapshots of %s reference are missing after the expiry, among them %s"
                     .formatted(missing.size(), record.table(), String.join(", ", missing.subList(0, Math.min(3, missing.size())))));
         }
+        Set<String> gone = Set.copyOf(FilePresence.missing(context.fileStore(), location, files.stream().map(OperationFile::path).collect(toImmutableList())));
         List<Long> planned = record.expiry().snapshots();
         long expired = planned.stream().filter(snapshot -> !remainingSet.contains(snapshot)).count();
-        List<OperationFile> removed = files.stream().filter(file -> !present.contains(Locations.comparablePath(file.path()))).collect(toImmutableList());
+        List<OperationFile> removed = files.stream().filter(file -> gone.contains(file.path())).collect(toImmutableList());
         String stayed = expired == planned.size() ? "" : "; %s planned snapshots stay".formatted(planned.size() - expired);
         Set<Long> plannedSet = Set.copyOf(planned);
         List<Long> unplanned = before.orElse(List.of()).stream()
@@ -271,31 +263,6 @@ public final class SnapshotExpiry
         }
         String left = removed.size() == files.size() ? "" : "; %s listed files are still there (remove_orphan_files removes them)".formatted(files.size() - removed.size());
         return record.withStep("expired %s snapshots, removed %s files, %s bytes%s%s%s".formatted(expired, removed.size(), bytes(removed), stayed, left, suffix));
-    }
-
-    private Set<String> present(String location)
-    {
-        try {
-            Set<String> paths = new HashSet<>();
-            for (TableFile file : context.fileStore().listFilesRecursively(location)) {
-                paths.add(Locations.comparablePath(file.path()));
-            }
-            return paths;
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("failed to list " + location, e);
-        }
-    }
-
-    private boolean exists(String path)
-    {
-        try {
-            context.fileStore().length(path);
-            return true;
-        }
-        catch (IOException e) {
-            return false;
-        }
     }
 
     private OperationRecord finish(OperationRecord record, OperationState state)

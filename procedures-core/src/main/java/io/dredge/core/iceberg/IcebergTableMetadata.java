@@ -186,6 +186,20 @@ public final class IcebergTableMetadata
         return files;
     }
 
+    /**
+     * The metadata files the table's metadata log names, the current one included: what time travel by metadata
+     * version and a rollback of the catalog pointer read.
+     */
+    public List<String> metadataFiles()
+    {
+        ImmutableList.Builder<String> files = ImmutableList.builder();
+        metadata.previousFiles().forEach(entry -> files.add(entry.file()));
+        if (metadata.metadataFileLocation() != null) {
+            files.add(metadata.metadataFileLocation());
+        }
+        return files.build();
+    }
+
     private long length(String path)
     {
         try {

@@ -8,4 +8,6 @@ public enum OperationKind
     RECOVER,
     BACKUP,
     EXPIRE_SNAPSHOTS,
+    REMOVE_ORPHAN_FILES,
+    RESTORE_ORPHAN_FILES,
 }

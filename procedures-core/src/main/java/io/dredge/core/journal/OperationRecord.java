@@ -62,7 +62,8 @@ public record OperationRecord(
             case COMPACT -> details instanceof CompactionDetails;
             case BACKUP -> details instanceof BackupDetails;
             case EXPIRE_SNAPSHOTS -> details instanceof ExpiryDetails;
-            case ROLLBACK, CLEANUP, RECOVER -> details instanceof OperationDetails.None;
+            case REMOVE_ORPHAN_FILES -> details instanceof OrphanDetails;
+            case ROLLBACK, CLEANUP, RECOVER, RESTORE_ORPHAN_FILES -> details instanceof OperationDetails.None;
         };
     }
 
@@ -119,6 +120,17 @@ public record OperationRecord(
             return expiry;
         }
         throw new IllegalStateException("operation %s is a %s, not a snapshot expiry".formatted(id, kind));
+    }
+
+    /**
+     * The details of an orphan removal; this must be one.
+     */
+    public OrphanDetails orphans()
+    {
+        if (details instanceof OrphanDetails orphans) {
+            return orphans;
+        }
+        throw new IllegalStateException("operation %s is a %s, not an orphan removal".formatted(id, kind));
     }
 
     /**

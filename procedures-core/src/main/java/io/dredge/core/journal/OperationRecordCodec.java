@@ -69,6 +69,8 @@ public final class OperationRecordCodec
     private static final String RETAIN_LAST = "retain-last";
     private static final String EXPIRE_SNAPSHOTS = "expire-snapshots";
     private static final String REASON = "reason";
+    private static final String ORPHANS_OLDER_THAN = "orphans-older-than";
+    private static final String QUARANTINE_LOCATION = "quarantine-location";
 
     private OperationRecordCodec() {}
 
@@ -97,6 +99,10 @@ public final class OperationRecordCodec
             node.put(RETAIN_LAST, expiry.retainLast());
             ArrayNode snapshots = node.putArray(EXPIRE_SNAPSHOTS);
             expiry.snapshots().forEach(snapshots::add);
+        }
+        else if (record.details() instanceof OrphanDetails orphans) {
+            node.put(ORPHANS_OLDER_THAN, orphans.olderThan().toString());
+            orphans.quarantineLocation().ifPresent(value -> node.put(QUARANTINE_LOCATION, value));
         }
         record.error().ifPresent(value -> node.put(ERROR, value));
         record.tableIdentity().ifPresent(value -> node.put(TABLE_IDENTITY, value));
@@ -138,7 +144,8 @@ public final class OperationRecordCodec
                     case COMPACT -> readCompaction(node);
                     case BACKUP -> readBackup(node);
                     case EXPIRE_SNAPSHOTS -> readExpiry(node);
-                    case ROLLBACK, CLEANUP, RECOVER -> OperationDetails.NONE;
+                    case REMOVE_ORPHAN_FILES -> new OrphanDetails(Instant.parse(required(node, ORPHANS_OLDER_THAN).asText()), optional(node, QUARANTINE_LOCATION));
+                    case ROLLBACK, CLEANUP, RECOVER, RESTORE_ORPHAN_FILES -> OperationDetails.NONE;
                 });
     }
 

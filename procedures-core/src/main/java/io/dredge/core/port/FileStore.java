@@ -1,5 +1,6 @@
 package io.dredge.core.port;
 
+import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableFile;
 
 import java.io.IOException;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static com.google.common.collect.ImmutableList.toImmutableList;
+
 /**
  * The file system that holds table data: HDFS, an object store or local disk, reached through the host
  * engine's own file-system configuration. Locations are URIs as the metastore stores them.
@@ -16,11 +19,22 @@ import java.util.Optional;
 public interface FileStore
 {
     /**
-     * Every file under {@code location}, recursively, with absolute paths; hidden files included (callers
-     * decide what counts as data). An absent location has no files.
+     * Every file under {@code location}, recursively, with absolute paths, sizes and modification times; hidden
+     * files included (callers decide what counts as data). An absent location has no files.
      */
-    List<TableFile> listFilesRecursively(String location)
+    List<StoredFile> listStoredFiles(String location)
             throws IOException;
+
+    /**
+     * As {@link #listStoredFiles}, without the times.
+     */
+    default List<TableFile> listFilesRecursively(String location)
+            throws IOException
+    {
+        return listStoredFiles(location).stream()
+                .map(file -> new TableFile(file.path(), file.sizeBytes()))
+                .collect(toImmutableList());
+    }
 
     long length(String path)
             throws IOException;

@@ -1,6 +1,7 @@
 package io.dredge.core.testing;
 
 import com.google.common.collect.ImmutableList;
+import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SeekableInput;
@@ -37,7 +38,7 @@ public final class NioFileStore
     }
 
     @Override
-    public List<TableFile> listFilesRecursively(String location)
+    public List<StoredFile> listStoredFiles(String location)
             throws IOException
     {
         Path directory = path(location);
@@ -45,9 +46,9 @@ public final class NioFileStore
             return List.of();
         }
         try (Stream<Path> files = Files.walk(directory)) {
-            ImmutableList.Builder<TableFile> result = ImmutableList.builder();
+            ImmutableList.Builder<StoredFile> result = ImmutableList.builder();
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                result.add(new TableFile(file.toUri().toString(), Files.size(file)));
+                result.add(new StoredFile(file.toUri().toString(), Files.size(file), Files.getLastModifiedTime(file).toInstant()));
             }
             return result.build();
         }

@@ -2,7 +2,7 @@ package io.dredge.trino.adapter;
 
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.model.Locations;
-import io.dredge.core.model.TableFile;
+import io.dredge.core.model.StoredFile;
 
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
@@ -15,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+
 
 /**
  * Recursive listings of {@code file:} locations (a thrift metastore's local or NFS-mounted warehouse) read straight
@@ -46,16 +47,17 @@ final class LocalFileListing
 
     /**
      * Every file below {@code directory}, named as {@code location} plus its relative path, as Trino's file system
-     * names them; nothing when the directory does not exist, as Trino's file systems answer.
+     * names them, with its size and modification time; nothing when the directory does not exist, as Trino's file
+     * systems answer.
      */
-    static List<TableFile> listFilesRecursively(String location, Path directory)
+    static List<StoredFile> listStoredFiles(String location, Path directory)
             throws IOException
     {
         if (!Files.isDirectory(directory)) {
             return ImmutableList.of();
         }
         String prefix = location.endsWith("/") ? location : location + "/";
-        ImmutableList.Builder<TableFile> files = ImmutableList.builder();
+        ImmutableList.Builder<StoredFile> files = ImmutableList.builder();
         Files.walkFileTree(directory, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>()
         {
             @Override
@@ -63,7 +65,7 @@ final class LocalFileListing
             {
                 String name = file.getFileName().toString();
                 if (attributes.isRegularFile() && !isChecksumFile(name)) {
-                    files.add(new TableFile(prefix + directory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/"), attributes.size()));
+                    files.add(new StoredFile(prefix + directory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/"), attributes.size(), attributes.lastModifiedTime().toInstant()));
                 }
                 return FileVisitResult.CONTINUE;
             }

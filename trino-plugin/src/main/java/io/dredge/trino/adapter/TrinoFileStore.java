@@ -3,6 +3,7 @@ package io.dredge.trino.adapter;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.airlift.log.Logger;
+import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SeekableInput;
@@ -62,18 +63,18 @@ final class TrinoFileStore
     }
 
     @Override
-    public List<TableFile> listFilesRecursively(String location)
+    public List<StoredFile> listStoredFiles(String location)
             throws IOException
     {
         Optional<Path> localDirectory = LocalFileListing.localDirectory(location);
         if (localDirectory.isPresent()) {
-            return LocalFileListing.listFilesRecursively(location, localDirectory.get());
+            return LocalFileListing.listStoredFiles(location, localDirectory.get());
         }
-        ImmutableList.Builder<TableFile> files = ImmutableList.builder();
+        ImmutableList.Builder<StoredFile> files = ImmutableList.builder();
         FileIterator iterator = fileSystem.listFiles(Location.of(location));
         while (iterator.hasNext()) {
             FileEntry entry = iterator.next();
-            files.add(new TableFile(entry.location().toString(), entry.length()));
+            files.add(new StoredFile(entry.location().toString(), entry.length(), entry.lastModified()));
         }
         return files.build();
     }

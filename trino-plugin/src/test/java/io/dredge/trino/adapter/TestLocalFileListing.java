@@ -7,8 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-import static io.dredge.trino.adapter.LocalFileListing.listFilesRecursively;
 import static io.dredge.trino.adapter.LocalFileListing.localDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,6 +51,11 @@ public class TestLocalFileListing
                 new TableFile(location + "/_SUCCESS", 0),
                 new TableFile(location + "/linked/linked-data", 3));
         assertThat(listFilesRecursively(location + "/", directory)).hasSize(4);
+        // with each file's modification time, as the file system keeps it
+        assertThat(LocalFileListing.listStoredFiles(location, directory))
+                .filteredOn(file -> file.path().endsWith("/p=a%20b/data-1"))
+                .singleElement()
+                .satisfies(file -> assertThat(file.lastModified()).isEqualTo(Files.getLastModifiedTime(directory.resolve("p=a%20b/data-1")).toInstant()));
     }
 
     @Test
@@ -69,5 +74,13 @@ public class TestLocalFileListing
         assertThatThrownBy(() -> listFilesRecursively("file:" + directory, directory))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("symbolic link loop below file:" + directory);
+    }
+
+    private static List<TableFile> listFilesRecursively(String location, Path directory)
+            throws IOException
+    {
+        return LocalFileListing.listStoredFiles(location, directory).stream()
+                .map(file -> new TableFile(file.path(), file.sizeBytes()))
+                .toList();
     }
 }

@@ -1,0 +1,284 @@
+package io.dredge.it;
+
+import io.trino.Session;
+import io.trino.spi.security.Identity;
+import io.trino.testing.MaterializedRow;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code remove_orphan_files} and {@code restore_orphan_files} through SQL on a real Trino cluster over a real
+ * thrift metastore: what a dry run lists is what the run moves to the quarantine, and exactly the files nothing
+ * reads (a dropped partition's directory, failed writes' leftovers, in and outside the table's directory; an
+ * Iceberg file no snapshot references); the rows and every file read stay; a restore puts them back; each refusal
+ * changes nothing. File ages are set back two days: removal never takes a file younger than a day.
+ */
+public class TestOrphanFiles
+        extends AbstractTestWithThriftMetastore
+{
+    private static final String SCHEMA = "orphans";
+
+    @BeforeAll
+    public void createOrphansSchema()
+    {
+        createSchema(SCHEMA);
+    }
+
+    @Test
+    public void testHiveOrphansGoToTheQuarantineAndComeBack()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE hive.orphans.events (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        for (String day : List.of("a", "b", "c")) {
+            assertUpdate(format("INSERT INTO hive.orphans.events SELECT id, '%s' FROM UNNEST(sequence(1, 10)) AS t(id)", day), 10);
+        }
+        Path table = tableDirectory(SCHEMA, "events");
+        // a partition dropped from the metastore only: its directory is nobody's
+        assertUpdate("CALL hive.system.unregister_partition(schema_name => 'orphans', table_name => 'events', partition_columns => ARRAY['day'], partition_values => ARRAY['c'])");
+        Path dropped = onlyFile(table.resolve("day=c"));
+        // a partition outside the table's directory, which Dredge must leave alone, with a failed write's leftover
+        Path outside = Files.createDirectories(warehouse().resolve("orphans_outside_d"));
+        Files.copy(onlyFile(table.resolve("day=a")), outside.resolve("data_d"));
+        assertUpdate(format("CALL hive.system.register_partition(schema_name => 'orphans', table_name => 'events', partition_columns => ARRAY['day'], partition_values => ARRAY['d'], location => '%s')", outside.toUri()));
+        Path outsideLeftover = write(outside.resolve(".hive-staging_hive_2026-01-01_00-00-00/-ext-10000/000000_0"));
+        Path stagingLeftover = write(table.resolve("day=a/.hive-staging_hive_2026-01-01_00-00-00/-ext-10000/000000_0"));
+        Path temporary = write(table.resolve("_temporary/0/part-00000"));
+        Path tooYoung = table.resolve("day=z_young/part-00000");
+        List<Object> rows = figures("hive.orphans.events", "id, day");
+        Set<Path> read = Set.of(onlyFile(table.resolve("day=a")), onlyFile(table.resolve("day=b")), outside.resolve("data_d"));
+        age(table);
+        age(outside);
+        write(tooYoung);
+
+        assertUpdate(remove("events", "older_than => '1d', dry_run => true"));
+        MaterializedRow dryRun = lastRemoval("events");
+        assertThat(dryRun.getField(1)).isEqualTo("PLANNED");
+        Set<Path> orphans = Set.of(dropped, outsideLeftover, stagingLeftover, temporary);
+        long orphanBytes = 0;
+        for (Path orphan : orphans) {
+            orphanBytes += Files.size(orphan);
+        }
+        assertThat(listed((String) dryRun.getField(0))).isEqualTo(orphans);
+        assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+
+        assertUpdate(remove("events", "older_than => '1d'"));
+        MaterializedRow removal = lastRemoval("events");
+        assertThat(removal.getField(1)).isEqualTo("SUCCEEDED");
+        assertThat((String) removal.getField(2)).startsWith("removed 4 orphan files").contains("restore_orphan_files(operation_id => '%s')".formatted(removal.getField(0)));
+        assertThat(listed((String) removal.getField(0))).isEqualTo(orphans);
+        assertThat(orphans).allSatisfy(file -> assertThat(file).doesNotExist());
+        assertThat(read).allSatisfy(file -> assertThat(file).exists());
+        assertThat(tooYoung).exists();
+        assertThat(figures("hive.orphans.events", "id, day")).isEqualTo(rows);
+
+        assertUpdate(format("CALL dredge.system.restore_orphan_files(operation_id => '%s')", removal.getField(0)));
+        assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+        assertThat(lastRemoval("events").getField(1)).isEqualTo("ROLLED_BACK");
+        assertThat(figures("hive.orphans.events", "id, day")).isEqualTo(rows);
+        assertQueryFails(format("CALL dredge.system.restore_orphan_files(operation_id => '%s')", removal.getField(0)), ".*is ROLLED_BACK: only a finished removal has files to put back.*");
+
+        // purge deletes at once, and there is nothing to put back (a file put back may carry a new time)
+        for (Path orphan : orphans) {
+            Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        }
+        assertUpdate(remove("events", "older_than => '1d', purge => true"));
+        MaterializedRow purged = lastRemoval("events");
+        assertThat((String) purged.getField(2)).isEqualTo("removed 4 orphan files, %s bytes: deleted (purge)".formatted(orphanBytes));
+        assertThat(orphans).allSatisfy(file -> assertThat(file).doesNotExist());
+        assertQueryFails(format("CALL dredge.system.restore_orphan_files(operation_id => '%s')", purged.getField(0)), ".*deleted its files \\(purge\\): nothing to put back.*");
+        assertThat(figures("hive.orphans.events", "id, day")).isEqualTo(rows);
+    }
+
+    @Test
+    public void testIcebergFileNoSnapshotReferencesGoes()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE iceberg.orphans.ice (id bigint, part varchar) WITH (partitioning = ARRAY['part'])");
+        for (String part : List.of("a", "b")) {
+            assertUpdate(format("INSERT INTO iceberg.orphans.ice SELECT id, '%s' FROM UNNEST(sequence(1, 10)) AS t(id)", part), 10);
+        }
+        Set<Path> live = dataFiles("ice");
+        Path dataFile = live.iterator().next();
+        Path orphan = Files.copy(dataFile, dataFile.resolveSibling("orphan-" + dataFile.getFileName()));
+        Path location = dataFile.getParent().getParent().getParent();
+        List<Object> rows = figures("iceberg.orphans.ice", "id, part");
+        age(location);
+        Path young = Files.copy(dataFile, dataFile.resolveSibling("young-" + dataFile.getFileName()));
+
+        assertUpdate(removeIceberg("ice", "older_than => '1d', dry_run => true"));
+        assertThat(listed((String) lastRemoval("ice").getField(0))).containsExactly(orphan);
+        assertUpdate(removeIceberg("ice", "older_than => '1d'"));
+        MaterializedRow removal = lastRemoval("ice");
+        assertThat(listed((String) removal.getField(0))).containsExactly(orphan);
+        assertThat(orphan).doesNotExist();
+        assertThat(young).exists();
+        assertThat(live).allSatisfy(file -> assertThat(file).exists());
+        assertThat(figures("iceberg.orphans.ice", "id, part")).isEqualTo(rows);
+        // the metadata files of every version stay: time travel and the metastore pointer read them
+        assertThat(computeActual("SELECT count(*) FROM iceberg.orphans.\"ice$snapshots\"").getOnlyValue()).isEqualTo(3L);
+
+        assertUpdate(format("CALL dredge.system.restore_orphan_files(operation_id => '%s')", removal.getField(0)));
+        assertThat(orphan).exists();
+
+        // a second table registered on the same location: each one's files would look like the other's orphans
+        String tableLocation = (String) computeActual("SELECT regexp_replace(file_path, '/data/.*', '') FROM iceberg.orphans.\"ice$files\" LIMIT 1").getOnlyValue();
+        assertUpdate(format("CALL iceberg.system.register_table(schema_name => 'orphans', table_name => 'ice_twin', table_location => '%s')", tableLocation));
+        assertQueryFails(removeIceberg("ice", "older_than => '1d'"), ".*is shared with orphans.ice_twin.*nothing was removed.*");
+        assertThat(orphan).exists();
+        assertUpdate("CALL iceberg.system.unregister_table(schema_name => 'orphans', table_name => 'ice_twin')");
+    }
+
+    @Test
+    public void testCrashIsUndoneByRecover()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE hive.orphans.crashed (id bigint)");
+        assertUpdate("INSERT INTO hive.orphans.crashed VALUES 1, 2", 2);
+        List<Object> rows = figures("hive.orphans.crashed", "id");
+        Path leftover = write(tableDirectory(SCHEMA, "crashed").resolve(".hive-staging_hive_x/-ext-10000/000000_0"));
+        age(tableDirectory(SCHEMA, "crashed"));
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
+        assertQueryFails(crashing, remove("crashed", "older_than => '1d'"), ".*injected fault after WRITTEN.*");
+        assertThat(leftover).doesNotExist();
+        assertThat(lastRemoval("crashed").getField(1)).isEqualTo("RUNNING");
+
+        assertUpdate("CALL dredge.system.recover(schema_name => 'orphans', table_name => 'crashed')");
+        assertThat(leftover).exists();
+        assertThat(lastRemoval("crashed").getFields().subList(1, 3)).containsExactly("RECOVERED", "interrupted; put back 1 files");
+        assertThat(figures("hive.orphans.crashed", "id")).isEqualTo(rows);
+    }
+
+    @Test
+    public void testCompactionNotCleanedUpKeepsItsOriginals()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE hive.orphans.compacted (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.orphans.compacted SELECT id, 'a' FROM UNNEST(sequence(%s, %s)) AS t(id)", batch * 10, batch * 10 + 9), 10);
+        }
+        List<Object> rows = figures("hive.orphans.compacted", "id, day");
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'orphans', table_name => 'compacted')");
+        Path leftover = write(tableDirectory(SCHEMA, "compacted").resolve("_temporary/0/part-00000"));
+        age(tableDirectory(SCHEMA, "compacted"));
+
+        // its backup table over the original files is the table's own: no refusal, and nothing of it is an orphan
+        assertUpdate(remove("compacted", "older_than => '1d'"));
+        assertThat(listed((String) lastRemoval("compacted").getField(0))).containsExactly(leftover);
+        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'orphans', table_name => 'compacted')");
+        assertThat(figures("hive.orphans.compacted", "id, day")).isEqualTo(rows);
+    }
+
+    @Test
+    public void testRefusalsChangeNothing()
+            throws IOException
+    {
+        Path shared = Files.createDirectories(warehouse().resolve("orphans_shared"));
+        assertUpdate(format("CREATE TABLE hive.orphans.shared_a (id bigint) WITH (external_location = '%s')", shared.toUri()));
+        assertUpdate(format("CREATE TABLE hive.orphans.shared_b (id bigint) WITH (external_location = '%s')", shared.toUri()));
+        Path nested = Files.createDirectories(shared.resolve("nested"));
+        assertUpdate(format("CREATE TABLE hive.orphans.inner_table (id bigint) WITH (external_location = '%s')", nested.toUri()));
+        Path stray = write(shared.resolve("_temporary/0/part-00000"));
+        age(shared);
+
+        assertQueryFails(remove("shared_a", "older_than => '1d'"), ".*is shared with orphans.inner_table, orphans.shared_b.*nothing was removed.*");
+        assertQueryFails(remove("inner_table", "older_than => '1d'"), ".*is shared with orphans.shared_a, orphans.shared_b.*nothing was removed.*");
+        assertQueryFails(remove("shared_a", "older_than => '12h'"), ".*older_than must be at least 1d \\(a younger file may belong to a write still in flight\\): 43200s.*");
+        assertQueryFails(remove("shared_a", "purge => NULL"), ".*purge must be true or false.*");
+        assertQueryFails(remove("missing", "older_than => '1d'"), ".*table orphans.missing does not exist.*");
+        assertUpdate("CREATE VIEW hive.orphans.a_view AS SELECT 1 AS x");
+        assertQueryFails(remove("a_view", "older_than => '1d'"), ".*orphans.a_view is a view.*");
+        assertQueryFails("CALL dredge.system.restore_orphan_files(operation_id => '20261206_000000_00000000')", ".*operation 20261206_000000_00000000 does not exist.*");
+        assertThat(stray).exists();
+
+        assertUpdate("CREATE TABLE hive.orphans.own (id bigint)");
+        Path ownStray = write(tableDirectory(SCHEMA, "own").resolve("_temporary/0/part-00000"));
+        age(tableDirectory(SCHEMA, "own"));
+        Session reader = Session.builder(getSession()).setIdentity(Identity.ofUser("reader")).build();
+        assertQueryFails(reader, remove("own", "older_than => '1d'"), ".*user reader may not write orphans.own.*");
+        assertThat(ownStray).exists();
+    }
+
+    private static String remove(String table, String arguments)
+    {
+        return format("CALL dredge.system.remove_orphan_files(schema_name => '%s', table_name => '%s', %s)", SCHEMA, table, arguments);
+    }
+
+    private static String removeIceberg(String table, String arguments)
+    {
+        return remove(table, arguments);
+    }
+
+    /**
+     * operation_id, state, step
+     */
+    private MaterializedRow lastRemoval(String table)
+    {
+        return computeActual(format("SELECT operation_id, state, step FROM dredge.system.operations WHERE schema_name = '%s' AND table_name = '%s' AND kind = 'REMOVE_ORPHAN_FILES' ORDER BY started_at DESC, operation_id DESC LIMIT 1", SCHEMA, table))
+                .getMaterializedRows().get(0);
+    }
+
+    private Set<Path> listed(String operationId)
+    {
+        return computeActual(format("SELECT path FROM dredge.system.operation_files WHERE operation_id = '%s'", operationId)).getOnlyColumn()
+                .map(path -> Path.of(URI.create((String) path)))
+                .collect(toImmutableSet());
+    }
+
+    private Set<Path> dataFiles(String table)
+    {
+        return computeActual(format("SELECT file_path FROM iceberg.%s.\"%s$files\"", SCHEMA, table)).getOnlyColumn()
+                .map(path -> Path.of(URI.create((String) path)))
+                .collect(toImmutableSet());
+    }
+
+    private List<Object> figures(String table, String columns)
+    {
+        return computeActual("SELECT count(*), to_hex(checksum(ROW(%s))) FROM %s".formatted(columns, table)).getMaterializedRows().get(0).getFields();
+    }
+
+    private static Path onlyFile(Path directory)
+            throws IOException
+    {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> !file.getFileName().toString().startsWith(".")).reduce((first, second) -> {
+                throw new AssertionError("more than one file in " + directory);
+            }).orElseThrow();
+        }
+    }
+
+    private static Path write(Path file)
+            throws IOException
+    {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, "stray");
+    }
+
+    /**
+     * Every file below the directory as if written two days ago.
+     */
+    private static void age(Path directory)
+            throws IOException
+    {
+        FileTime twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(file, twoDaysAgo);
+            }
+        }
+    }
+}

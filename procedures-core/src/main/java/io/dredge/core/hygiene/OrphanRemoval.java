@@ -1,0 +1,413 @@
+package io.dredge.core.hygiene;
+
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.DredgeException;
+import io.dredge.core.iceberg.IcebergTableMetadata;
+import io.dredge.core.journal.OperationDetails;
+import io.dredge.core.journal.OperationFile;
+import io.dredge.core.journal.OperationKind;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.journal.OrphanDetails;
+import io.dredge.core.location.LocationReaders;
+import io.dredge.core.model.Locations;
+import io.dredge.core.model.PartitionDescriptor;
+import io.dredge.core.model.StoredFile;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.model.TableType;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationFrame;
+import io.dredge.core.operation.OperationGuard;
+import io.dredge.core.operation.ProtocolStep;
+import io.dredge.core.operation.TableIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static com.google.common.collect.ImmutableList.toImmutableList;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
+import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
+import static io.dredge.core.DredgeException.Kind.UNSAFE;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code remove_orphan_files} and {@code restore_orphan_files}: files below a table's location that nothing of the
+ * table references, older than a day at least, moved to a quarantine from which they can be put back (or deleted at
+ * once with {@code purge}).
+ *
+ * <p>Referenced, never a candidate: for an Iceberg table, every file of every snapshot (manifest lists, manifests,
+ * data, delete and statistics files) and every metadata file of the metadata log; for a Hive table, everything at or
+ * below a partition's location (the table's, unpartitioned) except the leftovers of failed writes
+ * ({@code .hive-staging*}, {@code _temporary}, {@code .trino*}), which engines do not read. Never touched: Dredge's
+ * own {@code .dredge} directories and a directory a restore is writing. Refused, with nothing changed, when another
+ * table or partition reads a place at, inside or around the table's location or one of its partitions'.
+ */
+public final class OrphanRemoval
+{
+    private static final Logger log = LoggerFactory.getLogger(OrphanRemoval.class);
+    private static final String DREDGE_DIRECTORY = ".dredge";
+    private static final String RESTORE_MARKER = ".dredge-restore";
+    private static final String QUARANTINE_DIRECTORY = ".dredge/quarantine";
+    private static final List<String> WRITE_LEFTOVERS = List.of(".hive-staging", "_temporary", ".trino");
+
+    private final MaintenanceContext context;
+    private final OperationGuard guard;
+    private final OperationFrame frame;
+
+    public OrphanRemoval(MaintenanceContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+        this.guard = new OperationGuard(context);
+        this.frame = new OperationFrame(context);
+    }
+
+    public OperationRecord remove(TableReference reference, OrphanOptions options)
+    {
+        TableDescriptor table = requireRemovable(guard.requireTable(reference));
+        Instant now = context.clock().instant();
+        Instant olderThan = now.minus(options.olderThan());
+        Plan plan = plan(table, olderThan);
+        OperationRecord record = OperationRecord.start(OperationKind.REMOVE_ORPHAN_FILES, reference, context.user(), Optional.empty(),
+                new OrphanDetails(olderThan, options.purge() ? Optional.empty() : Optional.of(quarantineRoot(table))), now);
+        if (plan.identity().isPresent()) {
+            record = record.withTableIdentity(plan.identity().get());
+        }
+        if (options.dryRun()) {
+            OperationRecord planned = record.withStep("dry run: would remove %s files, %s bytes, last written before %s".formatted(plan.files().size(), bytes(plan.files()), olderThan))
+                    .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
+            context.journal().saveFiles(planned, plan.files());
+            context.journal().save(planned);
+            return planned;
+        }
+        guard.requireWriteAccess(table);
+        OperationRecord started = record;
+        return frame.hold(table, record, () -> {
+            // planned again now that the table is held: what changed since the first plan counts
+            Plan held = plan(guard.requireTable(reference), olderThan);
+            context.journal().saveFiles(started, held.files());
+            context.faults().reached(ProtocolStep.PLANNED, 1);
+            if (held.files().isEmpty()) {
+                return finish(started.withStep("no orphan files last written before " + olderThan), OperationState.SUCCEEDED);
+            }
+            context.journal().save(started.withStep("%s %s orphan files".formatted(options.purge() ? "deleting" : "moving to quarantine", held.files().size())));
+            move(started, held.files());
+            context.faults().reached(ProtocolStep.WRITTEN, 1);
+            List<String> missing = FilePresence.missing(context.fileStore(), table.location().orElseThrow(), held.needed());
+            if (!missing.isEmpty()) {
+                throw new DredgeException(UNSAFE, "%s files the table reads are missing after the removal, among them %s".formatted(missing.size(), String.join(", ", missing.subList(0, Math.min(3, missing.size())))));
+            }
+            String where = started.orphans().quarantineLocation()
+                    .map(root -> "moved to %s; CALL dredge.system.restore_orphan_files(operation_id => '%s') puts them back".formatted(root, started.id()))
+                    .orElse("deleted (purge)");
+            return finish(started.withStep("removed %s orphan files, %s bytes: %s".formatted(held.files().size(), bytes(held.files()), where)), OperationState.SUCCEEDED);
+        }, e -> {
+            // whatever was moved goes back: the table is as it was
+            int back = putBack(started);
+            context.journal().save(started.withStep("failed; put back %s files".formatted(back))
+                    .finished(OperationState.FAILED, Optional.of(String.valueOf(e.getMessage())), context.clock().instant()));
+            return e;
+        });
+    }
+
+    /**
+     * {@code restore_orphan_files}: puts the files a removal moved to the quarantine back where they were.
+     */
+    public OperationRecord restore(String operationId)
+    {
+        OperationRecord removal = context.journal().listAll().stream()
+                .filter(record -> record.id().equals(operationId))
+                .findFirst()
+                .orElseThrow(() -> new DredgeException(NOT_FOUND, "operation %s does not exist".formatted(operationId)));
+        if (removal.kind() != OperationKind.REMOVE_ORPHAN_FILES) {
+            throw new DredgeException(INVALID_ARGUMENT, "operation %s is a %s, not a removal of orphan files".formatted(operationId, removal.kind()));
+        }
+        if (removal.state() != OperationState.SUCCEEDED) {
+            throw new DredgeException(INVALID_ARGUMENT, "operation %s is %s: only a finished removal has files to put back".formatted(operationId, removal.state()));
+        }
+        if (removal.orphans().quarantineLocation().isEmpty()) {
+            throw new DredgeException(UNSAFE, "operation %s deleted its files (purge): nothing to put back".formatted(operationId));
+        }
+        TableDescriptor table = guard.requireTable(removal.table());
+        TableIdentity.requireSame(context, table, removal);
+        guard.requireWriteAccess(table);
+        OperationRecord record = OperationRecord.start(OperationKind.RESTORE_ORPHAN_FILES, removal.table(), context.user(), Optional.of(removal.id()), OperationDetails.NONE, context.clock().instant());
+        return frame.hold(table, record, () -> {
+            int back = putBack(removal);
+            context.journal().save(removal.withState(OperationState.ROLLED_BACK));
+            int listed = context.journal().files(removal).size();
+            return finish(record.withStep("put back %s of %s files%s".formatted(back, listed, back == listed ? "" : "; the others were back already, or their place is taken")), OperationState.SUCCEEDED);
+        }, frame.journalFailed(record));
+    }
+
+    /**
+     * Settles a removal or restore that a crash left {@code RUNNING}: every file still in the quarantine goes back.
+     */
+    public String recover(OperationRecord operation)
+    {
+        if (operation.kind() == OperationKind.RESTORE_ORPHAN_FILES) {
+            OperationRecord removal = operation.targetOperationId()
+                    .flatMap(id -> context.journal().find(operation.table().schemaName(), id))
+                    .orElseThrow(() -> new IllegalStateException("restore %s names no removal".formatted(operation.id())));
+            int back = putBack(removal);
+            context.journal().save(removal.withState(OperationState.ROLLED_BACK));
+            finish(operation.withStep("put back %s files (finished by recover)".formatted(back)), OperationState.SUCCEEDED);
+            return "finished restore %s of removal %s".formatted(operation.id(), removal.id());
+        }
+        int back = putBack(operation);
+        finish(operation.withStep("interrupted; put back %s files".formatted(back)), OperationState.RECOVERED);
+        return "undid interrupted removal of orphan files %s: put back %s files".formatted(operation.id(), back);
+    }
+
+    private TableDescriptor requireRemovable(TableDescriptor table)
+    {
+        if (table.dredgeRole().isPresent()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is a table Dredge made (%s); it goes away with cleanup or rollback".formatted(table.table(), table.dredgeRole().get()));
+        }
+        if (table.transactional()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is a transactional (ACID) table: Hive's own cleaner owns its obsolete files".formatted(table.table()));
+        }
+        if (table.location().isEmpty()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s has no location".formatted(table.table()));
+        }
+        return table;
+    }
+
+    /**
+     * @param files the orphans, in the order they are moved
+     * @param needed what the table reads, which must all be there afterwards
+     */
+    private record Plan(List<OperationFile> files, List<String> needed, Optional<String> identity)
+    {
+        Plan
+        {
+            files = ImmutableList.copyOf(requireNonNull(files, "files is null"));
+            needed = ImmutableList.copyOf(requireNonNull(needed, "needed is null"));
+            requireNonNull(identity, "identity is null");
+        }
+    }
+
+    private Plan plan(TableDescriptor table, Instant olderThan)
+    {
+        String location = table.location().orElseThrow();
+        List<String> readLocations = ImmutableList.of(location);
+        List<String> roots = ImmutableList.of(location);
+        if (table.tableType() == TableType.HIVE && table.partitioned()) {
+            readLocations = context.metastore().getPartitionsInBatches(table.table(), context.metastore().getPartitionNames(table)).stream()
+                    .map(PartitionDescriptor::location)
+                    .collect(toImmutableList());
+            // partitions outside the table's directory may hold leftovers too
+            List<String> outside = readLocations.stream()
+                    .filter(partition -> !Locations.samePath(location, partition) && !Locations.isBelow(location, partition))
+                    .collect(toImmutableList());
+            roots = ImmutableList.<String>builder().add(location).addAll(outside).build();
+        }
+        List<String> derived = requireOwnLocations(table, roots);
+        if (!derived.isEmpty()) {
+            readLocations = ImmutableList.<String>builder().addAll(readLocations).addAll(derived).build();
+        }
+
+        Set<String> referenced = Set.of();
+        Optional<String> identity = Optional.empty();
+        if (table.tableType() == TableType.ICEBERG) {
+            IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
+            identity = Optional.of(metadata.identity());
+            referenced = ImmutableList.<String>builder()
+                    .addAll(metadata.referencedFiles(metadata.snapshotIds()).keySet())
+                    .addAll(metadata.metadataFiles())
+                    .build().stream()
+                    .map(Locations::comparablePath)
+                    .collect(toImmutableSet());
+        }
+        List<OperationFile> orphans = new ArrayList<>();
+        List<String> needed = new ArrayList<>();
+        for (String root : roots) {
+            List<StoredFile> files = list(root);
+            Set<String> restoring = files.stream()
+                    .filter(file -> Locations.name(file.path()).equals(RESTORE_MARKER))
+                    .map(file -> Locations.parent(file.path()).orElseThrow())
+                    .collect(toImmutableSet());
+            for (StoredFile file : files) {
+                if (inDredgeDirectory(root, file.path()) || restoring.stream().anyMatch(directory -> Locations.isBelow(directory, file.path()))) {
+                    continue;
+                }
+                Optional<String> reason = table.tableType() == TableType.ICEBERG
+                        ? referenced.contains(Locations.comparablePath(file.path())) || Locations.name(file.path()).equals("version-hint.text")
+                                ? Optional.empty()
+                                : Optional.of("referenced by no snapshot, statistics or metadata file")
+                        : hiveReason(readLocations, file.path());
+                if (reason.isEmpty()) {
+                    needed.add(file.path());
+                }
+                else if (file.lastModified().isBefore(olderThan)) {
+                    orphans.add(new OperationFile(file.path(), file.sizeBytes(), reason.get()));
+                }
+            }
+        }
+        return new Plan(orphans, needed, identity);
+    }
+
+    /**
+     * Why a Hive table's file is an orphan, or empty when an engine may read it.
+     */
+    private static Optional<String> hiveReason(List<String> readLocations, String path)
+    {
+        Optional<String> readLocation = readLocations.stream()
+                .filter(location -> Locations.isBelow(location, path))
+                .findFirst();
+        if (readLocation.isEmpty()) {
+            return Optional.of("in no partition's location (a dropped or moved partition's, or a failed write's)");
+        }
+        String relative = Locations.comparablePath(path).substring(Locations.comparablePath(readLocation.get()).length());
+        for (String segment : relative.split("/")) {
+            for (String leftover : WRITE_LEFTOVERS) {
+                if (segment.startsWith(leftover)) {
+                    return Optional.of("leftover of a failed write (%s), which engines do not read".formatted(segment));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean inDredgeDirectory(String root, String path)
+    {
+        String relative = Locations.comparablePath(path).substring(Locations.comparablePath(root).length());
+        for (String segment : relative.split("/")) {
+            if (segment.equals(DREDGE_DIRECTORY)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Another table or partition that reads a place at, inside or around one of the roots may own files there: refused.
+     * A Hive table's own compaction tables ({@code <table>__dredge_...}: its backup table over the original data,
+     * until cleanup) are the table's: what they read is returned, to be kept as read.
+     */
+    private List<String> requireOwnLocations(TableDescriptor table, List<String> roots)
+    {
+        LocationReaders readers = LocationReaders.scan(context.metastore(), context.besideExecutor());
+        ImmutableList.Builder<String> derivedLocations = ImmutableList.builder();
+        for (String root : roots) {
+            List<LocationReaders.Reader> overlapping = readers.overlapping(root).stream()
+                    .filter(reader -> !reader.table().equals(table.table()))
+                    .collect(toImmutableList());
+            List<LocationReaders.Reader> derived = overlapping.stream()
+                    .filter(reader -> table.tableType() == TableType.HIVE && isDerived(table.table(), reader.table()))
+                    .collect(toImmutableList());
+            List<LocationReaders.Reader> others = overlapping.stream()
+                    .filter(reader -> !derived.contains(reader))
+                    .collect(toImmutableList());
+            if (!others.isEmpty()) {
+                throw new DredgeException(UNSAFE, "%s (location of %s) is shared with %s, whose files would look like orphans; nothing was removed"
+                        .formatted(root, table.table(), LocationReaders.describe(others)));
+            }
+            // a partitioned table reads its partitions' locations only, not its own
+            Set<TableReference> partitioned = derived.stream()
+                    .filter(reader -> reader.partitionName().isPresent())
+                    .map(LocationReaders.Reader::table)
+                    .collect(toImmutableSet());
+            derived.stream()
+                    .filter(reader -> reader.partitionName().isPresent() || !partitioned.contains(reader.table()))
+                    .forEach(reader -> derivedLocations.add(reader.location()));
+        }
+        return derivedLocations.build();
+    }
+
+    private static boolean isDerived(TableReference table, TableReference other)
+    {
+        String prefix = table.tableName().substring(0, Math.min(table.tableName().length(), 100));
+        return other.schemaName().equals(table.schemaName()) && other.tableName().startsWith(prefix) && other.tableName().contains("__dredge_");
+    }
+
+    private String quarantineRoot(TableDescriptor table)
+    {
+        String base = context.metastore().getSchemaLocation(table.table().schemaName()).orElse(table.location().orElseThrow());
+        return Locations.child(base, QUARANTINE_DIRECTORY);
+    }
+
+    private void move(OperationRecord record, List<OperationFile> files)
+    {
+        Optional<String> quarantine = record.orphans().quarantineLocation();
+        for (int index = 0; index < files.size(); index++) {
+            OperationFile file = files.get(index);
+            try {
+                if (quarantine.isPresent()) {
+                    context.fileStore().moveFile(file.path(), quarantinePath(quarantine.get(), record.id(), index, file));
+                }
+                else {
+                    context.fileStore().deleteFile(file.path());
+                }
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("failed to remove orphan file " + file.path(), e);
+            }
+        }
+        log.info("remove_orphan_files {} on {}: removed {} files", record.id(), record.table(), files.size());
+    }
+
+    /**
+     * Moves back every listed file that is in the quarantine and whose place is free; returns how many.
+     */
+    private int putBack(OperationRecord removal)
+    {
+        Optional<String> quarantine = removal.orphans().quarantineLocation();
+        if (quarantine.isEmpty()) {
+            return 0;
+        }
+        List<OperationFile> files = context.journal().files(removal);
+        int back = 0;
+        for (int index = 0; index < files.size(); index++) {
+            OperationFile file = files.get(index);
+            String parked = quarantinePath(quarantine.get(), removal.id(), index, file);
+            if (FilePresence.exists(context.fileStore(), parked) && !FilePresence.exists(context.fileStore(), file.path())) {
+                try {
+                    context.fileStore().moveFile(parked, file.path());
+                    back++;
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException("failed to put back %s from %s".formatted(file.path(), parked), e);
+                }
+            }
+        }
+        return back;
+    }
+
+    private static String quarantinePath(String quarantine, String operationId, int index, OperationFile file)
+    {
+        return Locations.child(Locations.child(quarantine, operationId), index + "-" + Locations.name(file.path()));
+    }
+
+    private List<StoredFile> list(String location)
+    {
+        try {
+            return context.fileStore().listStoredFiles(location);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list " + location, e);
+        }
+    }
+
+    private OperationRecord finish(OperationRecord record, OperationState state)
+    {
+        OperationRecord finished = record.finished(state, Optional.empty(), context.clock().instant());
+        context.journal().save(finished);
+        log.info("{} {} on {}: {}", record.kind(), finished.id(), finished.table(), finished.step());
+        return finished;
+    }
+
+    private static long bytes(List<OperationFile> files)
+    {
+        return files.stream().mapToLong(OperationFile::bytes).sum();
+    }
+}
