@@ -33,5 +33,11 @@ SELECT backup_name, state, `files`, `rows` FROM (SELECT dredge_backup_table('dem
 SELECT table_name, `rows` FROM (SELECT dredge_restore_table('hive_clicks_bk', 'demo', 'hive_clicks_restored')) r;
 SELECT day, count(*) FROM demo.hive_clicks_restored GROUP BY day;
 
+-- Files of the table's location that nothing reads (failed writes' leftovers, dropped partitions' directories), last
+-- written more than three days ago: listed, then moved to the quarantine; dredge_restore_orphan_files('<operation id>')
+-- puts them back.
+SELECT operation_id, state, step FROM (SELECT dredge_remove_orphan_files('demo', 'hive_clicks', map('dry_run', 'true'))) r;
+SELECT operation_id, state, step FROM (SELECT dredge_remove_orphan_files('demo', 'hive_clicks')) r;
+
 -- Every operation, whichever engine ran it:
 SELECT operation_id, kind, table_name, user_name, state, step FROM (SELECT dredge_operations('demo', 'hive_clicks')) o;

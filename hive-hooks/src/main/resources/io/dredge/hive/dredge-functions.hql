@@ -10,3 +10,5 @@ CREATE TEMPORARY FUNCTION dredge_cleanup AS 'io.dredge.hive.udf.CleanupUdtf';
 CREATE TEMPORARY FUNCTION dredge_recover AS 'io.dredge.hive.udf.RecoverUdtf';
 CREATE TEMPORARY FUNCTION dredge_backup_table AS 'io.dredge.hive.udf.BackupTableUdtf';
 CREATE TEMPORARY FUNCTION dredge_restore_table AS 'io.dredge.hive.udf.RestoreTableUdtf';
+CREATE TEMPORARY FUNCTION dredge_remove_orphan_files AS 'io.dredge.hive.udf.RemoveOrphanFilesUdtf';
+CREATE TEMPORARY FUNCTION dredge_restore_orphan_files AS 'io.dredge.hive.udf.RestoreOrphanFilesUdtf';

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -397,6 +400,40 @@ class TestHiveMaintenance
             throws Exception
     {
         return rows(hive, format("SELECT %s FROM hm_checksum.%s", String.join(", ", SqlDialect.HIVE.rowDigestSums(columns)), table)).getFirst();
+    }
+
+    @Test
+    public void testOrphanFilesRemovedAndPutBackFromHive()
+            throws Exception
+    {
+        createSchema("hm_orphans");
+        assertUpdate("CREATE TABLE hive.hm_orphans.events (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.hm_orphans.events VALUES (1, 'a'), (2, 'b')", 2);
+        Path leftover = tableDirectory("hm_orphans", "events").resolve("day=a/.hive-staging_hive_x/-ext-10000/000000_0");
+        Files.createDirectories(leftover.getParent());
+        Files.writeString(leftover, "stray");
+        Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        List<String> rows = trinoRows("hm_orphans", "events");
+        try (Connection hive = hiveServer().connect(USER)) {
+            assertThat(rows(hive, "SELECT kind, state FROM (SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('older_than', '1d', 'dry_run', 'true'))) r"))
+                    .containsExactly(List.of("REMOVE_ORPHAN_FILES", "PLANNED"));
+            assertThat(leftover).exists();
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('older_than', '1h'))")).hasMessageContaining("older_than must be at least 1d");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('purge', 'maybe'))")).hasMessageContaining("purge must be true or false");
+
+            List<Object> removal = rows(hive, "SELECT operation_id, state FROM (SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('older_than', '1d'))) r").getFirst();
+            assertThat(removal.get(1)).isEqualTo("SUCCEEDED");
+            assertThat(leftover).doesNotExist();
+            assertThat(trinoRows("hm_orphans", "events")).isEqualTo(rows);
+            // one journal: Trino lists the file Hive's removal moved
+            assertThat(computeActual(format("SELECT reason FROM dredge.system.operation_files WHERE operation_id = '%s'", removal.get(0))).getOnlyValue())
+                    .isEqualTo("leftover of a failed write (.hive-staging_hive_x), which engines do not read");
+
+            assertThat(rows(hive, format("SELECT kind, state FROM (SELECT dredge_restore_orphan_files('%s')) r", removal.get(0))))
+                    .containsExactly(List.of("RESTORE_ORPHAN_FILES", "SUCCEEDED"));
+            assertThat(leftover).exists();
+            assertThat(trinoRows("hm_orphans", "events")).isEqualTo(rows);
+        }
     }
 
     /**

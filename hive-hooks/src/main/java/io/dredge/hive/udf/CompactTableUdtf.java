@@ -13,7 +13,6 @@ import io.dredge.hive.adapter.HiveAuthorization;
 import org.apache.hadoop.hive.ql.exec.Description;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,7 +45,7 @@ public class CompactTableUdtf
                 Optional.ofNullable(options.get("partition_filter")),
                 policy(Optional.ofNullable(options.get("target_file_size")), Optional.ofNullable(options.get("compaction_ratio_threshold"))),
                 Optional.ofNullable(options.get("verify")).map(Verification::parse).orElse(Verification.CHECKSUM),
-                Optional.ofNullable(options.get("dry_run")).map(CompactTableUdtf::parseBoolean).orElse(false));
+                booleanOption(options, "dry_run", false));
         TableReference table = new TableReference(identifier(values.get(0)), identifier(values.get(1)));
         HiveAuthorization.requireWrite(table);
         return List.of(new Compaction(context).compact(table, compaction));
@@ -67,14 +66,5 @@ public class CompactTableUdtf
         catch (IllegalArgumentException e) {
             throw new DredgeException(INVALID_ARGUMENT, e.getMessage(), e);
         }
-    }
-
-    private static boolean parseBoolean(String value)
-    {
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new DredgeException(INVALID_ARGUMENT, "dry_run must be true or false: '%s'".formatted(value));
-        };
     }
 }

@@ -69,6 +69,22 @@ abstract class MaintenanceFunction
         return value.orElseThrow().strip().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * A true/false option, {@code defaultValue} when not given.
+     */
+    static boolean booleanOption(Map<String, String> options, String name, boolean defaultValue)
+    {
+        String value = options.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new DredgeException(DredgeException.Kind.INVALID_ARGUMENT, "%s must be true or false: '%s'".formatted(name, value));
+        };
+    }
+
     static void requireKnownOptions(String function, Map<String, String> options, Set<String> known)
     {
         for (String option : options.keySet()) {

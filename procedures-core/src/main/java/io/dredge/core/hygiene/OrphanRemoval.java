@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
@@ -112,7 +113,7 @@ public final class OrphanRemoval
             return finish(started.withStep("removed %s orphan files, %s bytes: %s".formatted(held.files().size(), bytes(held.files()), where)), OperationState.SUCCEEDED);
         }, e -> {
             // whatever was moved goes back: the table is as it was
-            int back = putBack(started);
+            int back = putBack(started, path -> true);
             context.journal().save(started.withStep("failed; put back %s files".formatted(back))
                     .finished(OperationState.FAILED, Optional.of(String.valueOf(e.getMessage())), context.clock().instant()));
             return e;
@@ -124,9 +125,7 @@ public final class OrphanRemoval
      */
     public OperationRecord restore(String operationId)
     {
-        OperationRecord removal = context.journal().listAll().stream()
-                .filter(record -> record.id().equals(operationId))
-                .findFirst()
+        OperationRecord removal = find(operationId)
                 .orElseThrow(() -> new DredgeException(NOT_FOUND, "operation %s does not exist".formatted(operationId)));
         if (removal.kind() != OperationKind.REMOVE_ORPHAN_FILES) {
             throw new DredgeException(INVALID_ARGUMENT, "operation %s is a %s, not a removal of orphan files".formatted(operationId, removal.kind()));
@@ -142,11 +141,32 @@ public final class OrphanRemoval
         guard.requireWriteAccess(table);
         OperationRecord record = OperationRecord.start(OperationKind.RESTORE_ORPHAN_FILES, removal.table(), context.user(), Optional.of(removal.id()), OperationDetails.NONE, context.clock().instant());
         return frame.hold(table, record, () -> {
-            int back = putBack(removal);
+            // a Hive file whose place a partition reads now would become rows: it stays in the quarantine
+            List<String> readLocations = table.tableType() == TableType.HIVE ? hiveReadLocations(table) : List.of();
+            List<String> kept = new ArrayList<>();
+            int back = putBack(removal, path -> {
+                if (table.tableType() == TableType.HIVE && hiveReason(readLocations, path).isEmpty()) {
+                    kept.add(path);
+                    return false;
+                }
+                return true;
+            });
             context.journal().save(removal.withState(OperationState.ROLLED_BACK));
             int listed = context.journal().files(removal).size();
-            return finish(record.withStep("put back %s of %s files%s".formatted(back, listed, back == listed ? "" : "; the others were back already, or their place is taken")), OperationState.SUCCEEDED);
+            String keptNote = kept.isEmpty() ? "" : "; kept in the quarantine, as a partition now reads their place: " + String.join(", ", kept);
+            String othersNote = back + kept.size() == listed ? "" : "; the others were back already, or their place is taken";
+            return finish(record.withStep("put back %s of %s files%s%s".formatted(back, listed, keptNote, othersNote)), OperationState.SUCCEEDED);
         }, frame.journalFailed(record));
+    }
+
+    /**
+     * The operation of the journal with this id, in whichever schema.
+     */
+    public Optional<OperationRecord> find(String operationId)
+    {
+        return context.journal().listAll().stream()
+                .filter(record -> record.id().equals(operationId))
+                .findFirst();
     }
 
     /**
@@ -158,12 +178,15 @@ public final class OrphanRemoval
             OperationRecord removal = operation.targetOperationId()
                     .flatMap(id -> context.journal().find(operation.table().schemaName(), id))
                     .orElseThrow(() -> new IllegalStateException("restore %s names no removal".formatted(operation.id())));
-            int back = putBack(removal);
+            // as the restore would have: a Hive file a partition reads the place of now stays in the quarantine
+            TableDescriptor table = guard.requireTable(removal.table());
+            List<String> readLocations = table.tableType() == TableType.HIVE ? hiveReadLocations(table) : List.of();
+            int back = putBack(removal, path -> table.tableType() != TableType.HIVE || hiveReason(readLocations, path).isPresent());
             context.journal().save(removal.withState(OperationState.ROLLED_BACK));
             finish(operation.withStep("put back %s files (finished by recover)".formatted(back)), OperationState.SUCCEEDED);
             return "finished restore %s of removal %s".formatted(operation.id(), removal.id());
         }
-        int back = putBack(operation);
+        int back = putBack(operation, path -> true);
         finish(operation.withStep("interrupted; put back %s files".formatted(back)), OperationState.RECOVERED);
         return "undid interrupted removal of orphan files %s: put back %s files".formatted(operation.id(), back);
     }
@@ -202,9 +225,7 @@ public final class OrphanRemoval
         List<String> readLocations = ImmutableList.of(location);
         List<String> roots = ImmutableList.of(location);
         if (table.tableType() == TableType.HIVE && table.partitioned()) {
-            readLocations = context.metastore().getPartitionsInBatches(table.table(), context.metastore().getPartitionNames(table)).stream()
-                    .map(PartitionDescriptor::location)
-                    .collect(toImmutableList());
+            readLocations = hiveReadLocations(table);
             // partitions outside the table's directory may hold leftovers too
             List<String> outside = readLocations.stream()
                     .filter(partition -> !Locations.samePath(location, partition) && !Locations.isBelow(location, partition))
@@ -254,6 +275,19 @@ public final class OrphanRemoval
             }
         }
         return new Plan(orphans, needed, identity);
+    }
+
+    /**
+     * Where a Hive table's data is read: its partitions' locations, or its own when unpartitioned.
+     */
+    private List<String> hiveReadLocations(TableDescriptor table)
+    {
+        if (!table.partitioned()) {
+            return ImmutableList.of(table.location().orElseThrow());
+        }
+        return context.metastore().getPartitionsInBatches(table.table(), context.metastore().getPartitionNames(table)).stream()
+                .map(PartitionDescriptor::location)
+                .collect(toImmutableList());
     }
 
     /**
@@ -357,9 +391,10 @@ public final class OrphanRemoval
     }
 
     /**
-     * Moves back every listed file that is in the quarantine and whose place is free; returns how many.
+     * Moves back every listed file that is in the quarantine, whose place is free and that {@code allowed} lets go
+     * back; returns how many.
      */
-    private int putBack(OperationRecord removal)
+    private int putBack(OperationRecord removal, Predicate<String> allowed)
     {
         Optional<String> quarantine = removal.orphans().quarantineLocation();
         if (quarantine.isEmpty()) {
@@ -370,7 +405,7 @@ public final class OrphanRemoval
         for (int index = 0; index < files.size(); index++) {
             OperationFile file = files.get(index);
             String parked = quarantinePath(quarantine.get(), removal.id(), index, file);
-            if (FilePresence.exists(context.fileStore(), parked) && !FilePresence.exists(context.fileStore(), file.path())) {
+            if (FilePresence.exists(context.fileStore(), parked) && !FilePresence.exists(context.fileStore(), file.path()) && allowed.test(file.path())) {
                 try {
                     context.fileStore().moveFile(parked, file.path());
                     back++;
