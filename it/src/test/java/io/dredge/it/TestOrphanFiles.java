@@ -169,6 +169,28 @@ public class TestOrphanFiles
     }
 
     @Test
+    public void testCleanupDeletesTheQuarantine()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE hive.orphans.quarantined (id bigint)");
+        assertUpdate("INSERT INTO hive.orphans.quarantined VALUES 1", 1);
+        write(tableDirectory(SCHEMA, "quarantined").resolve("_temporary/0/part-00000"));
+        age(tableDirectory(SCHEMA, "quarantined"));
+        assertUpdate(remove("quarantined", "older_than => '1d'"));
+        String removal = (String) lastRemoval("quarantined").getField(0);
+        Path quarantine = warehouse().resolve(SCHEMA).resolve(".dredge/quarantine").resolve(removal);
+        assertThat(quarantine).isDirectoryContaining(file -> file.getFileName().toString().equals("0-part-00000"));
+
+        // cleanup closes the undo window of a removal as it does a compaction's: a week by default
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'orphans', table_name => 'quarantined')");
+        assertThat(quarantine).exists();
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'orphans', table_name => 'quarantined', older_than => '0s')");
+        assertThat(quarantine).doesNotExist();
+        assertThat(lastRemoval("quarantined").getField(1)).isEqualTo("CLEANED_UP");
+        assertQueryFails(format("CALL dredge.system.restore_orphan_files(operation_id => '%s')", removal), ".*is CLEANED_UP: only a finished removal has files to put back.*");
+    }
+
+    @Test
     public void testCompactionNotCleanedUpKeepsItsOriginals()
             throws IOException
     {

@@ -4,6 +4,7 @@ import com.google.common.base.Suppliers;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import io.dredge.core.DredgeException;
+import io.dredge.core.hygiene.OrphanRemoval;
 import io.dredge.core.journal.CompactionDetails;
 import io.dredge.core.journal.OperationDetails;
 import io.dredge.core.journal.OperationKind;
@@ -60,7 +61,8 @@ public final class Cleanup
     }
 
     /**
-     * Cleans every finished compaction of the schema (or of one table) that finished at least {@code olderThan} ago.
+     * Cleans every finished compaction of the schema (or of one table) that finished at least {@code olderThan} ago,
+     * and deletes the quarantine of every removal of orphan files that did.
      */
     public List<OperationRecord> cleanup(String schemaName, Optional<String> tableName, Duration olderThan)
     {
@@ -84,6 +86,15 @@ public final class Cleanup
                 }
                 Optional<String> skip = otherTable.or(() -> goneAndNotTheCallers(compaction));
                 results.add(skip.isPresent() ? skipped(compaction, skip.get()) : cleanup(compaction));
+            }
+            else if (compaction.kind() == OperationKind.REMOVE_ORPHAN_FILES
+                    && compaction.state() == OperationState.SUCCEEDED
+                    && compaction.orphans().quarantineLocation().isPresent()
+                    && tableName.map(name -> compaction.table().tableName().equals(name)).orElse(true)
+                    && !compaction.finishedAt().orElseThrow().isAfter(cutoff)) {
+                // the quarantine of a removal of orphan files: its undo window closes as a compaction's does
+                context.metastore().getTable(compaction.table()).ifPresent(guard::requireWriteAccess);
+                results.add(new OrphanRemoval(context).purgeQuarantine(compaction));
             }
         }
         return results.build();

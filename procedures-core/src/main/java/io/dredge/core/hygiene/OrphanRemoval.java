@@ -160,6 +160,25 @@ public final class OrphanRemoval
     }
 
     /**
+     * For {@code cleanup}: deletes what a removal moved to the quarantine; it can no longer be restored.
+     */
+    public OperationRecord purgeQuarantine(OperationRecord removal)
+    {
+        String directory = Locations.child(removal.orphans().quarantineLocation().orElseThrow(), removal.id());
+        try {
+            context.fileStore().deleteDirectory(directory);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to delete the quarantine " + directory, e);
+        }
+        // the state changes after the files are gone: a crash in between leaves a removal whose restore finds nothing
+        OperationRecord purged = removal.withState(OperationState.CLEANED_UP);
+        context.journal().save(purged);
+        log.info("cleanup deleted the quarantine of removal {} on {}: {}", removal.id(), removal.table(), directory);
+        return purged;
+    }
+
+    /**
      * The operation of the journal with this id, in whichever schema.
      */
     public Optional<OperationRecord> find(String operationId)
