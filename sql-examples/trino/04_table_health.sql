@@ -7,3 +7,7 @@ ORDER BY table_name;
 
 -- One table's figures.
 SELECT * FROM dredge.system.table_health WHERE schema_name = 'demo' AND table_name = 'events_ice';
+
+-- Every table's fix, run: what a dry run would do is journaled (state PLANNED); without dry_run each statement runs
+-- as its own operation, and a table whose statement fails gets none of its later ones while the others go on.
+CALL dredge.system.maintain_schema(schema_name => 'demo', dry_run => true);

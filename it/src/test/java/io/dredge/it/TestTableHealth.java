@@ -119,6 +119,39 @@ class TestTableHealth
     }
 
     @Test
+    public void testMaintainSchemaRunsEveryTablesFix()
+            throws InterruptedException
+    {
+        createSchema("maintained");
+        assertUpdate("CREATE TABLE hive.maintained.events (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 4; batch++) {
+            assertUpdate(format("INSERT INTO hive.maintained.events VALUES (%s, 'a'), (%s, 'b')", batch * 2, batch * 2 + 1), 2);
+        }
+        assertUpdate("CREATE TABLE iceberg.maintained.history (id bigint) WITH (extra_properties = MAP(ARRAY['history.expire.max-snapshot-age-ms'], ARRAY['1000']))");
+        assertUpdate("INSERT INTO iceberg.maintained.history VALUES 1, 2, 3", 3);
+        assertUpdate("CREATE TABLE hive.maintained.healthy AS SELECT 1 AS id", 1);
+        assertUpdate("CREATE VIEW hive.maintained.a_view AS SELECT id FROM hive.maintained.events");
+        List<Object> events = figures("hive.maintained.events", "id, day");
+        List<Object> history = figures("iceberg.maintained.history", "id");
+        Thread.sleep(1100);
+        String statuses = "SELECT table_name || ' ' || status FROM dredge.system.table_health WHERE schema_name = 'maintained'";
+        assertThat(computeActual(statuses).getOnlyColumnAsSet()).containsExactlyInAnyOrder("events WARN", "healthy OK", "history WARN");
+
+        // a dry run of each statement: journaled PLANNED, nothing changed
+        assertUpdate("CALL dredge.system.maintain_schema(schema_name => 'maintained', dry_run => true)");
+        String operations = "SELECT table_name || ' ' || kind || ' ' || state FROM dredge.system.operations WHERE schema_name = 'maintained'";
+        assertThat(computeActual(operations).getOnlyColumnAsSet()).containsExactlyInAnyOrder("events COMPACT PLANNED", "history EXPIRE_SNAPSHOTS PLANNED");
+        assertThat(computeActual(statuses).getOnlyColumnAsSet()).containsExactlyInAnyOrder("events WARN", "healthy OK", "history WARN");
+
+        assertUpdate("CALL dredge.system.maintain_schema(schema_name => 'maintained')");
+        assertThat(computeActual(statuses).getOnlyColumnAsSet()).containsExactlyInAnyOrder("events OK", "healthy OK", "history OK");
+        assertThat(computeActual(operations).getOnlyColumnAsSet()).contains("events COMPACT SUCCEEDED", "history EXPIRE_SNAPSHOTS SUCCEEDED");
+        assertThat(figures("hive.maintained.events", "id, day")).isEqualTo(events);
+        assertThat(figures("iceberg.maintained.history", "id")).isEqualTo(history);
+        assertQueryFails("CALL dredge.system.maintain_schema(schema_name => 'no_such_schema')", ".*schema no_such_schema does not exist.*");
+    }
+
+    @Test
     public void testUnfinishedOperationHoldsTheTableUntilRecovered()
     {
         assertUpdate("CREATE TABLE hive.health.crashed (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");

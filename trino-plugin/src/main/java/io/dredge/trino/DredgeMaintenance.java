@@ -12,7 +12,9 @@ import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.operation.TableLocks;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.Metastore;
+import io.dredge.core.report.HealthPolicy;
 import io.dredge.core.report.SmallFilePolicy;
+import io.dredge.core.report.TableHealth;
 import io.dredge.trino.adapter.TrinoPorts;
 import io.dredge.trino.copy.TrinoFileCopiers;
 import io.trino.spi.TrinoException;
@@ -20,6 +22,7 @@ import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.ConnectorSession;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -131,6 +134,18 @@ public class DredgeMaintenance
         catch (IllegalArgumentException e) {
             throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code table_health}'s judge, as the catalog's properties configure it, writing fixes for the Dredge catalog
+     * {@code catalogName}.
+     */
+    public TableHealth tableHealth(String catalogName)
+    {
+        return new TableHealth(catalogName, new HealthPolicy(
+                policy(Optional.empty(), Optional.empty()),
+                Duration.ofMillis(config.getHealthStaleOperationAge().toMillis()),
+                Duration.ofMillis(config.getHealthMaxSnapshotAge().toMillis())));
     }
 
     /**

@@ -21,6 +21,7 @@ import io.dredge.trino.procedure.CompactSchemaProcedure;
 import io.dredge.trino.procedure.CompactTableProcedure;
 import io.dredge.trino.procedure.DropBackupProcedure;
 import io.dredge.trino.procedure.ExpireSnapshotsProcedure;
+import io.dredge.trino.procedure.MaintainSchemaProcedure;
 import io.dredge.trino.procedure.RecoverProcedure;
 import io.dredge.trino.procedure.RemoveOrphanFilesProcedure;
 import io.dredge.trino.procedure.RestoreOrphanFilesProcedure;
@@ -83,6 +84,7 @@ public class DredgeModule
         procedures.addBinding().toProvider(ExpireSnapshotsProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(RemoveOrphanFilesProcedure.class).in(Scopes.SINGLETON);
         procedures.addBinding().toProvider(RestoreOrphanFilesProcedure.class).in(Scopes.SINGLETON);
+        procedures.addBinding().toProvider(MaintainSchemaProcedure.class).in(Scopes.SINGLETON);
 
         binder.bind(CopyPlanReader.class).in(Scopes.SINGLETON);
         binder.bind(CopyFilesSplitManager.class).in(Scopes.SINGLETON);

@@ -11,6 +11,7 @@ import io.dredge.core.journal.OperationFile;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
+import io.dredge.core.journal.RollbackPoints;
 import io.dredge.core.location.LocationReaders;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;

@@ -1,21 +1,22 @@
 package io.dredge.core.report;
 
 import com.google.common.collect.ImmutableList;
-import io.dredge.core.Units;
-import io.dredge.core.hygiene.RollbackPoints;
+import io.dredge.core.journal.RollbackPoints;
 import io.dredge.core.iceberg.IcebergFigures;
+import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
+import io.dredge.core.model.TableReference;
 import io.dredge.core.report.SmallFileReport.ListedTable;
 import io.dredge.core.report.SmallFileReport.Listing;
 import io.dredge.core.report.SmallFileReport.UnreadableTable;
-import io.dredge.core.sql.SqlDialect;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +48,20 @@ public final class TableHealth
     }
 
     /**
+     * The health of each of {@code tables} that {@code report} can list (views and tables gone are left out), in
+     * order, each judged with the journal of its schema.
+     */
+    public List<TableHealthRow> assess(SmallFileReport report, List<TableReference> tables, OperationJournal journal, Instant now)
+    {
+        Map<String, List<OperationRecord>> journals = new HashMap<>();
+        ImmutableList.Builder<TableHealthRow> rows = ImmutableList.builder();
+        for (Listing table : report.list(tables, true)) {
+            rows.add(assess(table, journals.computeIfAbsent(table.table().schemaName(), journal::list), now));
+        }
+        return rows.build();
+    }
+
+    /**
      * @param journal records of the journal (of any table and state, in any order): those of this table count, by
      * its name and, where both are known, its identity (a name reused after a rename means another table)
      */
@@ -65,7 +80,7 @@ public final class TableHealth
 
         HealthStatus status = HealthStatus.OK;
         ImmutableList.Builder<String> reasons = ImmutableList.builder();
-        ImmutableList.Builder<String> fix = ImmutableList.builder();
+        ImmutableList.Builder<HealthFix> fix = ImmutableList.builder();
         boolean free = running.isEmpty();
         if (running.isPresent()) {
             OperationRecord operation = running.get();
@@ -74,7 +89,7 @@ public final class TableHealth
                 status = HealthStatus.CRITICAL;
                 reasons.add("operation %s (%s) has been RUNNING for %s, at step '%s'; after %s it counts as interrupted".formatted(
                         operation.id(), operation.kind(), describe(age), operation.step(), describe(policy.staleOperationAge())));
-                fix.add(call("recover", listing));
+                fix.add(HealthFix.of(HealthFix.Procedure.RECOVER, listing.table()));
                 free = true;
             }
             else {
@@ -92,7 +107,7 @@ public final class TableHealth
             reasons.add("%s files averaging %s where %s would do; target %s".formatted(
                     statistics.get().fileCount(), bytes(statistics.get().avgFileBytes()), statistics.get().idealFileCount(), bytes(policy.smallFiles().targetFileSizeBytes())));
             if (free) {
-                fix.add(call("compact_table", listing));
+                fix.add(HealthFix.of(HealthFix.Procedure.COMPACT_TABLE, listing.table()));
             }
         }
         Optional<IcebergFigures> iceberg = listed.flatMap(ListedTable::icebergFigures);
@@ -108,7 +123,7 @@ public final class TableHealth
                 reasons.add("%s of %s snapshots are older than %s, the history kept (the oldest is %s old)".formatted(
                         old, iceberg.get().snapshots(), describe(age), describe(Duration.between(iceberg.get().oldestSnapshot().orElseThrow(), now))));
                 if (free) {
-                    fix.add(call("expire_snapshots", listing, ", older_than => %s, retain_last => %s".formatted(SqlDialect.TRINO.stringLiteral(Units.text(age)), keep)));
+                    fix.add(HealthFix.expireSnapshots(listing.table(), age, keep));
                 }
             }
         }
@@ -117,31 +132,16 @@ public final class TableHealth
                 listing.tableType(),
                 status,
                 reasons.build(),
-                fix.build(),
+                fix.build().stream().map(statement -> statement.sql(catalog)).collect(toImmutableList()),
                 statistics,
                 listed.filter(table -> table.files().partitioned()).map(table -> OptionalLong.of(table.files().partitions().size())).orElse(OptionalLong.empty()),
                 iceberg,
                 running.map(OperationRecord::id),
                 lastFinished(operations, OperationKind.COMPACT),
                 lastFinished(operations, OperationKind.BACKUP),
-                lastFinished(operations, OperationKind.EXPIRE_SNAPSHOTS));
+                lastFinished(operations, OperationKind.EXPIRE_SNAPSHOTS),
+                fix.build());
     }
-
-    private String call(String procedure, Listing listing)
-    {
-        return call(procedure, listing, "");
-    }
-
-    private String call(String procedure, Listing listing, String moreArguments)
-    {
-        return "CALL %s.system.%s(schema_name => %s, table_name => %s%s)".formatted(
-                SqlDialect.TRINO.quoteIdentifier(catalog),
-                procedure,
-                SqlDialect.TRINO.stringLiteral(listing.table().schemaName()),
-                SqlDialect.TRINO.stringLiteral(listing.table().tableName()),
-                moreArguments);
-    }
-
 
     private static Optional<Instant> lastFinished(List<OperationRecord> operations, OperationKind kind)
     {

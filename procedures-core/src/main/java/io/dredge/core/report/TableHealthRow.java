@@ -22,6 +22,7 @@ import static java.util.Objects.requireNonNull;
  * table is not partitioned
  * @param iceberg what only an Iceberg table's metadata has
  * @param runningOperation the operation journaled {@code RUNNING} on the table, if any
+ * @param fixes what {@code fix} says as SQL, for {@code maintain_schema} to run
  */
 public record TableHealthRow(
         TableReference table,
@@ -35,7 +36,8 @@ public record TableHealthRow(
         Optional<String> runningOperation,
         Optional<Instant> lastCompaction,
         Optional<Instant> lastBackup,
-        Optional<Instant> lastExpiry)
+        Optional<Instant> lastExpiry,
+        List<HealthFix> fixes)
 {
     public TableHealthRow
     {
@@ -51,5 +53,6 @@ public record TableHealthRow(
         requireNonNull(lastCompaction, "lastCompaction is null");
         requireNonNull(lastBackup, "lastBackup is null");
         requireNonNull(lastExpiry, "lastExpiry is null");
+        fixes = ImmutableList.copyOf(requireNonNull(fixes, "fixes is null"));
     }
 }

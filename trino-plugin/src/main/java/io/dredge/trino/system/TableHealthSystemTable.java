@@ -4,14 +4,9 @@ import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
 import io.dredge.core.iceberg.IcebergFigures;
-import io.dredge.core.journal.OperationJournal;
-import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableReference;
-import io.dredge.core.report.HealthPolicy;
-import io.dredge.core.report.SmallFilePolicy;
 import io.dredge.core.report.SmallFileReport;
 import io.dredge.core.report.FileGroupStatistics;
-import io.dredge.core.report.SmallFileReport.Listing;
 import io.dredge.core.report.TableHealth;
 import io.dredge.core.report.TableHealthRow;
 import io.dredge.trino.DredgeConfig;
@@ -36,11 +31,8 @@ import io.trino.spi.connector.SystemTable;
 import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.type.ArrayType;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -113,10 +105,7 @@ public class TableHealthSystemTable
         this.ports = requireNonNull(ports, "ports is null");
         this.listingExecutor = requireNonNull(listingExecutor, "listingExecutor is null");
         this.metastoreExecutor = requireNonNull(metastoreExecutor, "metastoreExecutor is null");
-        this.health = new TableHealth(catalogName.toString(), new HealthPolicy(
-                new SmallFilePolicy(config.getTargetFileSize().toBytes(), config.getCompactionRatioThreshold()),
-                Duration.ofMillis(config.getHealthStaleOperationAge().toMillis()),
-                Duration.ofMillis(config.getHealthMaxSnapshotAge().toMillis())));
+        this.health = maintenance.tableHealth(catalogName.toString());
         this.hiveCatalogName = config.getHiveCatalogName();
         this.icebergCatalogName = config.getIcebergCatalogName();
     }
@@ -147,16 +136,9 @@ public class TableHealthSystemTable
             long start = System.nanoTime();
             SmallFileReport report = new SmallFileReport(ports.metastore(session.getIdentity()), ports.fileStore(session.getIdentity()), listingExecutor, metastoreExecutor);
             List<TableReference> tables = visibleTables(accessControl, report, constraint, SCHEMA_NAME, TABLE_NAME);
-            List<Listing> listed = report.list(tables, true);
-            OperationJournal journal = DredgeMaintenance.run(() -> maintenance.journal(session));
-            Map<String, List<OperationRecord>> journals = new HashMap<>();
-            Instant now = Instant.now();
-            for (Listing table : listed) {
-                String schema = table.table().schemaName();
-                List<OperationRecord> operations = journals.computeIfAbsent(schema, ignored -> DredgeMaintenance.run(() -> journal.list(schema)));
-                addRow(result, health.assess(table, operations, now));
-            }
-            log.debug("table_health: %s tables in %.1f ms", listed.size(), (System.nanoTime() - start) / 1e6);
+            List<TableHealthRow> rows = DredgeMaintenance.run(() -> health.assess(report, tables, maintenance.journal(session), Instant.now()));
+            rows.forEach(row -> addRow(result, row));
+            log.debug("table_health: %s tables in %.1f ms", rows.size(), (System.nanoTime() - start) / 1e6);
         }
         return result.build().cursor();
     }

@@ -1,9 +1,6 @@
-package io.dredge.core.hygiene;
+package io.dredge.core.journal;
 
 import io.dredge.core.journal.CompactionDetails.IcebergSnapshots;
-import io.dredge.core.journal.OperationKind;
-import io.dredge.core.journal.OperationRecord;
-import io.dredge.core.journal.OperationState;
 import io.dredge.core.model.TableReference;
 
 import java.time.Duration;
@@ -24,7 +21,7 @@ public final class RollbackPoints
      * How far a kept snapshot stays from an expiry's cut-off: the engine's cut-off is its own clock minus the
      * threshold Dredge gives it, so it can land a little later than the plan's.
      */
-    static final Duration KEPT_MARGIN = Duration.ofSeconds(10);
+    public static final Duration KEPT_MARGIN = Duration.ofSeconds(10);
 
     private RollbackPoints() {}
 

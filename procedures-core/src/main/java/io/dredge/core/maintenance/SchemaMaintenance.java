@@ -1,0 +1,88 @@
+package io.dredge.core.maintenance;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import io.dredge.core.compaction.Compaction;
+import io.dredge.core.compaction.CompactionOptions;
+import io.dredge.core.compaction.Recovery;
+import io.dredge.core.hygiene.ExpiryOptions;
+import io.dredge.core.hygiene.SnapshotExpiry;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.report.HealthFix;
+import io.dredge.core.report.TableHealthRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code maintain_schema}: runs each table's {@code fix} from {@code table_health}, in its order (recover, compact,
+ * expire), each statement its own operation. A table another operation holds has no fix; a table whose statement
+ * fails gets none of its later ones, and the other tables go on.
+ */
+public final class SchemaMaintenance
+{
+    private static final Logger log = LoggerFactory.getLogger(SchemaMaintenance.class);
+
+    private final MaintenanceContext context;
+
+    public SchemaMaintenance(MaintenanceContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    /**
+     * @param compaction how {@code compact_table} runs; its {@code dryRun} makes every statement a dry run, and
+     * {@code recover}, which has none, is then left out
+     */
+    public Result maintain(List<TableHealthRow> health, CompactionOptions compaction)
+    {
+        ImmutableList.Builder<OperationRecord> operations = ImmutableList.builder();
+        ImmutableMap.Builder<String, String> failures = ImmutableMap.builder();
+        for (TableHealthRow row : health) {
+            for (HealthFix fix : row.fixes()) {
+                if (context.engine().cancellation().isPresent()) {
+                    failures.put(row.table().tableName(), "not maintained: cancelled: " + context.engine().cancellation().get());
+                    break;
+                }
+                try {
+                    switch (fix.procedure()) {
+                        case RECOVER -> {
+                            if (!compaction.dryRun()) {
+                                operations.add(new Recovery(context).recover(fix.table()));
+                            }
+                        }
+                        case COMPACT_TABLE -> operations.add(new Compaction(context).compact(fix.table(), compaction));
+                        case EXPIRE_SNAPSHOTS -> operations.add(new SnapshotExpiry(context).expire(fix.table(),
+                                new ExpiryOptions(fix.olderThan().orElseThrow(), fix.retainLast().orElseThrow(), compaction.dryRun())));
+                    }
+                }
+                catch (RuntimeException e) {
+                    // the later statements of this table's fix assume this one succeeded
+                    log.warn("maintain_schema: {} of {} failed: {}", fix.procedure(), fix.table(), e.getMessage());
+                    failures.put(row.table().tableName(), "%s failed: %s".formatted(fix.procedure().name().toLowerCase(Locale.ROOT), e.getMessage()));
+                    break;
+                }
+            }
+        }
+        return new Result(operations.build(), failures.buildKeepingLast());
+    }
+
+    /**
+     * @param operations what each statement journaled, in the order they ran
+     * @param failures by table name, why its fix stopped
+     */
+    public record Result(List<OperationRecord> operations, Map<String, String> failures)
+    {
+        public Result
+        {
+            operations = ImmutableList.copyOf(requireNonNull(operations, "operations is null"));
+            failures = ImmutableMap.copyOf(requireNonNull(failures, "failures is null"));
+        }
+    }
+}

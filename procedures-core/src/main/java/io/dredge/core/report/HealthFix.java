@@ -1,0 +1,59 @@
+package io.dredge.core.report;
+
+import io.dredge.core.Units;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.sql.SqlDialect;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One statement of a table's fix: the procedure and its arguments, which {@code maintain_schema} runs and
+ * {@code table_health} shows as SQL.
+ *
+ * @param olderThan and {@code retainLast}: {@code expire_snapshots}' arguments
+ */
+public record HealthFix(Procedure procedure, TableReference table, Optional<Duration> olderThan, OptionalInt retainLast)
+{
+    public enum Procedure
+    {
+        RECOVER,
+        COMPACT_TABLE,
+        EXPIRE_SNAPSHOTS,
+    }
+
+    public HealthFix
+    {
+        requireNonNull(procedure, "procedure is null");
+        requireNonNull(table, "table is null");
+        requireNonNull(olderThan, "olderThan is null");
+        requireNonNull(retainLast, "retainLast is null");
+    }
+
+    public static HealthFix of(Procedure procedure, TableReference table)
+    {
+        return new HealthFix(procedure, table, Optional.empty(), OptionalInt.empty());
+    }
+
+    public static HealthFix expireSnapshots(TableReference table, Duration olderThan, int retainLast)
+    {
+        return new HealthFix(Procedure.EXPIRE_SNAPSHOTS, table, Optional.of(olderThan), OptionalInt.of(retainLast));
+    }
+
+    /**
+     * The {@code CALL} of the Dredge catalog {@code catalog}, names quoted as literals.
+     */
+    public String sql(String catalog)
+    {
+        StringBuilder arguments = new StringBuilder("schema_name => %s, table_name => %s".formatted(
+                SqlDialect.TRINO.stringLiteral(table.schemaName()),
+                SqlDialect.TRINO.stringLiteral(table.tableName())));
+        olderThan.ifPresent(value -> arguments.append(", older_than => ").append(SqlDialect.TRINO.stringLiteral(Units.text(value))));
+        retainLast.ifPresent(value -> arguments.append(", retain_last => ").append(value));
+        return "CALL %s.system.%s(%s)".formatted(SqlDialect.TRINO.quoteIdentifier(catalog), procedure.name().toLowerCase(Locale.ROOT), arguments);
+    }
+}
