@@ -1,0 +1,190 @@
+package io.dredge.core.hygiene;
+
+import io.dredge.core.DredgeException;
+import io.dredge.core.compaction.Recovery;
+import io.dredge.core.journal.OperationFile;
+import io.dredge.core.journal.OperationJournal;
+import io.dredge.core.journal.OperationKind;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.model.PartitionDescriptor;
+import io.dredge.core.model.TableDescriptor;
+import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.FaultInjector;
+import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.ProtocolStep;
+import io.dredge.core.operation.TableLocks;
+import io.dredge.core.testing.InMemoryMetastore;
+import io.dredge.core.testing.NioFileStore;
+import io.dredge.core.testing.TextTableEngine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.dredge.core.DredgeException.Kind.TABLE_BUSY;
+import static io.dredge.core.DredgeException.Kind.UNSAFE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code remove_orphan_files} on a Hive table over the fast tier's ports: what counts as an orphan, a crash after
+ * each step undone by {@code recover}, restore, and the refusal of a shared location. {@code TestOrphanFiles} runs
+ * one case of each on real engines.
+ */
+class TestOrphanRemovalProtocol
+{
+    private static final TableReference TABLE = new TableReference("s", "t");
+    private static final OrphanOptions REMOVE = new OrphanOptions(Duration.ofDays(1), false, false);
+
+    @TempDir
+    Path directory;
+
+    private final NioFileStore fileStore = new NioFileStore();
+    private final TableLocks locks = new TableLocks();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private InMemoryMetastore metastore;
+    private Set<Path> dataFiles;
+    private Set<Path> orphans;
+    private Path young;
+
+    @BeforeEach
+    void setUp()
+            throws IOException
+    {
+        metastore = new InMemoryMetastore();
+        metastore.createSchema("s", directory.resolve("s").toUri().toString());
+        Path table = directory.resolve("s/t");
+        dataFiles = Set.of(write(table.resolve("day=a/000000_0")), write(table.resolve("day=b/000000_0")), write(table.resolve("day=b/HIVE_UNION_SUBDIR_1/000000_0")));
+        metastore.createTable(
+                new TableDescriptor(TABLE, false, Optional.of(table.toUri().toString()), "TEXTFILE", List.of("id"), List.of("day"), List.of("string"), Map.of()),
+                List.of(partition(table, "a"), partition(table, "b")));
+        orphans = Set.of(
+                write(table.resolve("day=dropped/000000_0")),
+                write(table.resolve("day=a/.hive-staging_hive_x/-ext-10000/000000_0")),
+                write(table.resolve("_temporary/0/part-00000")));
+        FileTime old = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        try (Stream<Path> files = Files.walk(table)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(file, old);
+            }
+        }
+        young = write(table.resolve("day=young/000000_0"));
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        executor.shutdownNow();
+    }
+
+    @Test
+    void testDryRunListsWhatTheRunMovesAndRestorePutsBack()
+    {
+        OperationRecord dryRun = new OrphanRemoval(context(FaultInjector.NONE)).remove(TABLE, new OrphanOptions(Duration.ofDays(1), true, false));
+        assertThat(dryRun.state()).isEqualTo(OperationState.PLANNED);
+        assertThat(listed(dryRun)).isEqualTo(orphans);
+        assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+
+        OperationRecord removal = new OrphanRemoval(context(FaultInjector.NONE)).remove(TABLE, REMOVE);
+        assertThat(removal.state()).isEqualTo(OperationState.SUCCEEDED);
+        assertThat(listed(removal)).isEqualTo(orphans);
+        assertThat(orphans).allSatisfy(file -> assertThat(file).doesNotExist());
+        assertThat(dataFiles).allSatisfy(file -> assertThat(file).exists());
+        assertThat(young).exists();
+        assertThat(directory.resolve("s/.dredge/quarantine").resolve(removal.id())).isDirectory();
+
+        OperationRecord restore = new OrphanRemoval(context(FaultInjector.NONE)).restore(removal.id());
+        assertThat(restore.step()).isEqualTo("put back 3 of 3 files");
+        assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+        assertThat(journal().find("s", removal.id()).orElseThrow().state()).isEqualTo(OperationState.ROLLED_BACK);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ProtocolStep.class, names = {"PLANNED", "WRITTEN"})
+    void testCrashAfterEachStepIsUndoneByRecover(ProtocolStep step)
+    {
+        assertThatThrownBy(() -> new OrphanRemoval(context(FaultInjector.failAt(step, 1))).remove(TABLE, REMOVE))
+                .isInstanceOf(FaultInjector.InjectedFault.class);
+        OperationRecord crashed = onlyRemoval();
+        assertThat(crashed.state()).isEqualTo(OperationState.RUNNING);
+        assertThat(orphans).allSatisfy(file -> assertThat(file).matches(path -> Files.exists(path) == (step == ProtocolStep.PLANNED)));
+        assertThatThrownBy(() -> new OrphanRemoval(context(FaultInjector.NONE)).remove(TABLE, REMOVE))
+                .isInstanceOfSatisfying(DredgeException.class, e -> assertThat(e.kind()).isEqualTo(TABLE_BUSY));
+
+        new Recovery(context(FaultInjector.NONE)).recover(TABLE);
+        OperationRecord recovered = onlyRemoval();
+        assertThat(recovered.state()).isEqualTo(OperationState.RECOVERED);
+        assertThat(recovered.step()).isEqualTo("interrupted; put back %s files".formatted(step == ProtocolStep.PLANNED ? 0 : orphans.size()));
+        assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+        assertThat(dataFiles).allSatisfy(file -> assertThat(file).exists());
+    }
+
+    @Test
+    void testAnotherTableOnTheLocationIsRefused()
+    {
+        Path table = directory.resolve("s/t");
+        TableReference other = new TableReference("s", "other");
+        metastore.createTable(new TableDescriptor(other, false, Optional.of(table.resolve("day=dropped").toUri().toString()), "TEXTFILE", List.of("id"), List.of(), List.of(), Map.of()), List.of());
+        assertThatThrownBy(() -> new OrphanRemoval(context(FaultInjector.NONE)).remove(TABLE, REMOVE))
+                .isInstanceOfSatisfying(DredgeException.class, e -> assertThat(e.kind()).isEqualTo(UNSAFE))
+                .hasMessageContaining("is shared with s.other, whose files would look like orphans; nothing was removed");
+        assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+    }
+
+    private MaintenanceContext context(FaultInjector faults)
+    {
+        return new MaintenanceContext(metastore, fileStore, new TextTableEngine(metastore, "hive"), journal(), locks, Optional.of("hive"), Optional.empty(), "alice",
+                (catalog, size) -> Map.of(), Clock.systemUTC(), faults, executor);
+    }
+
+    private OperationJournal journal()
+    {
+        return new OperationJournal(fileStore, metastore, Optional.empty());
+    }
+
+    private OperationRecord onlyRemoval()
+    {
+        List<OperationRecord> removals = journal().list(TABLE).stream().filter(record -> record.kind() == OperationKind.REMOVE_ORPHAN_FILES).toList();
+        assertThat(removals).hasSize(1);
+        return removals.get(0);
+    }
+
+    private Set<Path> listed(OperationRecord record)
+    {
+        return journal().files(record).stream()
+                .map(OperationFile::path)
+                .map(NioFileStore::path)
+                .collect(toImmutableSet());
+    }
+
+    private static PartitionDescriptor partition(Path table, String day)
+    {
+        return new PartitionDescriptor("day=" + day, table.resolve("day=" + day).toUri().toString(), "TEXTFILE", Optional.empty());
+    }
+
+    private static Path write(Path file)
+            throws IOException
+    {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, "1\n");
+    }
+}
