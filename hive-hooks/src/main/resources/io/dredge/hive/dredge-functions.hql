@@ -12,3 +12,4 @@ CREATE TEMPORARY FUNCTION dredge_backup_table AS 'io.dredge.hive.udf.BackupTable
 CREATE TEMPORARY FUNCTION dredge_restore_table AS 'io.dredge.hive.udf.RestoreTableUdtf';
 CREATE TEMPORARY FUNCTION dredge_remove_orphan_files AS 'io.dredge.hive.udf.RemoveOrphanFilesUdtf';
 CREATE TEMPORARY FUNCTION dredge_restore_orphan_files AS 'io.dredge.hive.udf.RestoreOrphanFilesUdtf';
+CREATE TEMPORARY FUNCTION dredge_expire_snapshots AS 'io.dredge.hive.udf.ExpireSnapshotsUdtf';

@@ -433,6 +433,15 @@ class TestHiveMaintenance
                     .containsExactly(List.of("RESTORE_ORPHAN_FILES", "SUCCEEDED"));
             assertThat(leftover).exists();
             assertThat(trinoRows("hm_orphans", "events")).isEqualTo(rows);
+
+            // snapshot expiry is Trino's: Hive names the procedure, and a Hive table has no snapshots
+            assertUpdate("CREATE TABLE iceberg.hm_orphans.ice (id bigint)");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_expire_snapshots('hm_orphans', 'ice', map('older_than', '7d'))"))
+                    .hasMessageContaining("Iceberg snapshots are expired through Trino's Dredge (CALL dredge.system.expire_snapshots)");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_expire_snapshots('hm_orphans', 'events')"))
+                    .hasMessageContaining("hm_orphans.events is a Hive table: only Iceberg tables have snapshots to expire");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_expire_snapshots('hm_orphans', 'ice', map('retain_last', 'all'))"))
+                    .hasMessageContaining("retain_last must be a whole number: 'all'");
         }
     }
 
