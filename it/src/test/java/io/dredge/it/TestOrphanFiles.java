@@ -125,9 +125,9 @@ public class TestOrphanFiles
         age(location);
         Path young = Files.copy(dataFile, dataFile.resolveSibling("young-" + dataFile.getFileName()));
 
-        assertUpdate(removeIceberg("ice", "older_than => '1d', dry_run => true"));
+        assertUpdate(remove("ice", "older_than => '1d', dry_run => true"));
         assertThat(listed((String) lastRemoval("ice").getField(0))).containsExactly(orphan);
-        assertUpdate(removeIceberg("ice", "older_than => '1d'"));
+        assertUpdate(remove("ice", "older_than => '1d'"));
         MaterializedRow removal = lastRemoval("ice");
         assertThat(listed((String) removal.getField(0))).containsExactly(orphan);
         assertThat(orphan).doesNotExist();
@@ -143,7 +143,7 @@ public class TestOrphanFiles
         // a second table registered on the same location: each one's files would look like the other's orphans
         String tableLocation = (String) computeActual("SELECT regexp_replace(file_path, '/data/.*', '') FROM iceberg.orphans.\"ice$files\" LIMIT 1").getOnlyValue();
         assertUpdate(format("CALL iceberg.system.register_table(schema_name => 'orphans', table_name => 'ice_twin', table_location => '%s')", tableLocation));
-        assertQueryFails(removeIceberg("ice", "older_than => '1d'"), ".*is shared with orphans.ice_twin.*nothing was removed.*");
+        assertQueryFails(remove("ice", "older_than => '1d'"), ".*is shared with orphans.ice_twin.*nothing was removed.*");
         assertThat(orphan).exists();
         assertUpdate("CALL iceberg.system.unregister_table(schema_name => 'orphans', table_name => 'ice_twin')");
     }
@@ -243,11 +243,6 @@ public class TestOrphanFiles
     private static String remove(String table, String arguments)
     {
         return format("CALL dredge.system.remove_orphan_files(schema_name => '%s', table_name => '%s', %s)", SCHEMA, table, arguments);
-    }
-
-    private static String removeIceberg(String table, String arguments)
-    {
-        return remove(table, arguments);
     }
 
     /**

@@ -25,6 +25,14 @@ final class FilePresence
      */
     static List<String> missing(FileStore fileStore, String location, Collection<String> needed)
     {
+        return missing(fileStore, listed(fileStore, location), needed);
+    }
+
+    /**
+     * The comparable paths of every file below {@code location}, for several {@link #missing} calls on one listing.
+     */
+    static Set<String> listed(FileStore fileStore, String location)
+    {
         Set<String> present = new HashSet<>();
         try {
             for (TableFile file : fileStore.listFilesRecursively(location)) {
@@ -34,6 +42,11 @@ final class FilePresence
         catch (IOException e) {
             throw new UncheckedIOException("failed to list " + location, e);
         }
+        return present;
+    }
+
+    static List<String> missing(FileStore fileStore, Set<String> present, Collection<String> needed)
+    {
         ImmutableList.Builder<String> missing = ImmutableList.builder();
         for (String path : needed) {
             if (!present.contains(Locations.comparablePath(path)) && !exists(fileStore, path)) {

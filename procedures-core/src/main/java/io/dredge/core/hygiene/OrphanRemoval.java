@@ -77,13 +77,14 @@ public final class OrphanRemoval
         TableDescriptor table = requireRemovable(guard.requireTable(reference));
         Instant now = context.clock().instant();
         Instant olderThan = now.minus(options.olderThan());
-        Plan plan = plan(table, olderThan);
         OperationRecord record = OperationRecord.start(OperationKind.REMOVE_ORPHAN_FILES, reference, context.user(), Optional.empty(),
                 new OrphanDetails(olderThan, options.purge() ? Optional.empty() : Optional.of(quarantineRoot(table))), now);
-        if (plan.identity().isPresent()) {
-            record = record.withTableIdentity(plan.identity().get());
+        Optional<String> identity = TableIdentity.of(context, table);
+        if (identity.isPresent()) {
+            record = record.withTableIdentity(identity.get());
         }
         if (options.dryRun()) {
+            Plan plan = plan(table, olderThan);
             OperationRecord planned = record.withStep("dry run: would remove %s files, %s bytes, last written before %s".formatted(plan.files().size(), bytes(plan.files()), olderThan))
                     .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
             context.journal().saveFiles(planned, plan.files());
@@ -93,7 +94,7 @@ public final class OrphanRemoval
         guard.requireWriteAccess(table);
         OperationRecord started = record;
         return frame.hold(table, record, () -> {
-            // planned again now that the table is held: what changed since the first plan counts
+            // planned once the table is held, so that nothing Dredge does to it changes the plan
             Plan held = plan(guard.requireTable(reference), olderThan);
             context.journal().saveFiles(started, held.files());
             context.faults().reached(ProtocolStep.PLANNED, 1);
@@ -228,13 +229,12 @@ public final class OrphanRemoval
      * @param files the orphans, in the order they are moved
      * @param needed what the table reads, which must all be there afterwards
      */
-    private record Plan(List<OperationFile> files, List<String> needed, Optional<String> identity)
+    private record Plan(List<OperationFile> files, List<String> needed)
     {
         Plan
         {
             files = ImmutableList.copyOf(requireNonNull(files, "files is null"));
             needed = ImmutableList.copyOf(requireNonNull(needed, "needed is null"));
-            requireNonNull(identity, "identity is null");
         }
     }
 
@@ -257,10 +257,8 @@ public final class OrphanRemoval
         }
 
         Set<String> referenced = Set.of();
-        Optional<String> identity = Optional.empty();
         if (table.tableType() == TableType.ICEBERG) {
             IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
-            identity = Optional.of(metadata.identity());
             referenced = ImmutableList.<String>builder()
                     .addAll(metadata.referencedFiles(metadata.snapshotIds()).keySet())
                     .addAll(metadata.metadataFiles())
@@ -293,7 +291,7 @@ public final class OrphanRemoval
                 }
             }
         }
-        return new Plan(orphans, needed, identity);
+        return new Plan(orphans, needed);
     }
 
     /**

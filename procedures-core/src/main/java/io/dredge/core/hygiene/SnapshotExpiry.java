@@ -244,13 +244,13 @@ public final class SnapshotExpiry
         if (!lost.isEmpty()) {
             throw new DredgeException(UNSAFE, "the engine's expire_snapshots removed %s from %s".formatted(String.join(", ", lost), record.table()));
         }
-        String location = table.location().orElseThrow();
-        List<String> missing = FilePresence.missing(context.fileStore(), location, after.referencedFiles(remaining).keySet());
+        Set<String> present = FilePresence.listed(context.fileStore(), table.location().orElseThrow());
+        List<String> missing = FilePresence.missing(context.fileStore(), present, after.referencedFiles(remaining).keySet());
         if (!missing.isEmpty()) {
             throw new DredgeException(UNSAFE, "%s files that remaining snapshots of %s reference are missing after the expiry, among them %s"
                     .formatted(missing.size(), record.table(), String.join(", ", missing.subList(0, Math.min(3, missing.size())))));
         }
-        Set<String> gone = Set.copyOf(FilePresence.missing(context.fileStore(), location, files.stream().map(OperationFile::path).collect(toImmutableList())));
+        Set<String> gone = Set.copyOf(FilePresence.missing(context.fileStore(), present, files.stream().map(OperationFile::path).collect(toImmutableList())));
         List<Long> planned = record.expiry().snapshots();
         long expired = planned.stream().filter(snapshot -> !remainingSet.contains(snapshot)).count();
         List<OperationFile> removed = files.stream().filter(file -> gone.contains(file.path())).collect(toImmutableList());
