@@ -20,6 +20,10 @@ SELECT dredge_small_file_report('demo', 'hive_clicks');
 SELECT table_name, partition_name, file_count, status FROM (SELECT dredge_small_file_report('demo')) r WHERE status = 'NEEDS_COMPACTION';
 SELECT operation_id, kind, table_name, state, step FROM (SELECT dredge_operations('demo')) o;
 
+-- How each table of the schema is, why (each reason with its figure and threshold), and the statements that fix it, in
+-- order, as Trino's dredge.system.table_health: Hive functions for a Hive table, Trino's procedures for an Iceberg table.
+SELECT table_name, status, reasons, fix FROM (SELECT dredge_table_health('demo')) h;
+
 -- Then, in Trino (bin/dredge-sql):
 --   SELECT partition_name, file_count, status FROM dredge.system.small_file_report WHERE table_name = 'hive_clicks';
 --   CALL dredge.system.compact_table(schema_name => 'demo', table_name => 'hive_clicks');

@@ -13,3 +13,4 @@ CREATE TEMPORARY FUNCTION dredge_restore_table AS 'io.dredge.hive.udf.RestoreTab
 CREATE TEMPORARY FUNCTION dredge_remove_orphan_files AS 'io.dredge.hive.udf.RemoveOrphanFilesUdtf';
 CREATE TEMPORARY FUNCTION dredge_restore_orphan_files AS 'io.dredge.hive.udf.RestoreOrphanFilesUdtf';
 CREATE TEMPORARY FUNCTION dredge_expire_snapshots AS 'io.dredge.hive.udf.ExpireSnapshotsUdtf';
+CREATE TEMPORARY FUNCTION dredge_table_health AS 'io.dredge.hive.udf.TableHealthUdtf';

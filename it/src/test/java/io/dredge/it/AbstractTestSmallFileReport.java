@@ -42,13 +42,22 @@ public abstract class AbstractTestSmallFileReport
     protected abstract LakeMetastore createMetastore(Path directory)
             throws Exception;
 
+    /**
+     * A Dredge query runner over {@code metastore}.
+     */
+    protected QueryRunner createQueryRunner(LakeMetastore metastore)
+            throws Exception
+    {
+        return DredgeQueryRunner.builder(metastore).build();
+    }
+
     @Override
     protected QueryRunner createQueryRunner()
             throws Exception
     {
         metastore = createMetastore(Files.createTempDirectory("dredge-report"));
         warehouse = metastore.warehouse();
-        return DredgeQueryRunner.builder(metastore).build();
+        return createQueryRunner(metastore);
     }
 
     @BeforeAll
@@ -178,7 +187,7 @@ public abstract class AbstractTestSmallFileReport
         assertIcebergReportMatchesMetadata("ice");
 
         // an orphan file in the data directory is not part of the table
-        Path orphan = Files.walk(warehouse).filter(path -> path.toString().endsWith(".parquet") && path.toString().contains("/ice-")).findFirst().orElseThrow();
+        Path orphan = Files.walk(warehouse.resolve("report")).filter(path -> path.toString().endsWith(".parquet") && path.toString().contains("/ice-")).findFirst().orElseThrow();
         Files.copy(orphan, orphan.resolveSibling("orphan-" + orphan.getFileName()));
         assertUpdate("ALTER TABLE iceberg.report.ice EXECUTE optimize");
         // the catalog's minimum retention is 1s

@@ -3,7 +3,6 @@ package io.dredge.it;
 import io.trino.metastore.HiveMetastore;
 import io.trino.metastore.HiveMetastoreFactory;
 import io.trino.metastore.Table;
-import io.trino.metastore.TableInfo;
 import io.trino.plugin.hive.HiveConnector;
 import io.trino.testing.AbstractTestQueryFramework;
 import io.trino.testing.DistributedQueryRunner;
@@ -49,7 +48,7 @@ public abstract class AbstractTestWithThriftMetastore
             server = cluster.server();
             metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
             queryRunner = cluster.queryRunner();
-            schemasBefore = Set.copyOf(hiveMetastore().getAllDatabases());
+            schemasBefore = cluster.schemas();
             return cluster.queryRunnerForClass();
         }
         directory = Files.createTempDirectory("dredge-" + getClass().getSimpleName());
@@ -261,30 +260,13 @@ public abstract class AbstractTestWithThriftMetastore
 
     @AfterAll
     public void stopMetastore()
+            throws Exception
     {
         if (shared) {
-            dropNewSchemas();
+            SharedCluster.get().dropSchemasExcept(schemasBefore);
         }
         else if (server != null) {
             server.close();
-        }
-    }
-
-    /**
-     * Drops from the shared metastore, without their data, the schemas this class created: every class after it
-     * would otherwise pay for them in each operation that reads the whole metastore (the report, the location scan).
-     */
-    private void dropNewSchemas()
-    {
-        HiveMetastore hiveMetastore = hiveMetastore();
-        for (String schema : hiveMetastore.getAllDatabases()) {
-            if (schemasBefore.contains(schema)) {
-                continue;
-            }
-            for (TableInfo table : hiveMetastore.getTables(schema)) {
-                hiveMetastore.dropTable(schema, table.tableName().getTableName(), false);
-            }
-            hiveMetastore.dropDatabase(schema, false);
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.dredge.it;
 
+import io.trino.metastore.HiveMetastore;
+import io.trino.metastore.HiveMetastoreFactory;
+import io.trino.metastore.TableInfo;
+import io.trino.plugin.hive.HiveConnector;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.QueryRunner;
 
@@ -8,6 +12,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -128,6 +133,43 @@ final class SharedCluster
                 throw e.getCause();
             }
         });
+    }
+
+    /**
+     * The Hive catalog's own metastore client.
+     */
+    HiveMetastore hiveMetastore()
+    {
+        return ((HiveConnector) queryRunner.getCoordinator().getConnector("hive")).getInjector()
+                .getInstance(HiveMetastoreFactory.class)
+                .createMetastore(Optional.empty());
+    }
+
+    /**
+     * The schemas of the metastore now, to give {@link #dropSchemasExcept} when a class ends.
+     */
+    Set<String> schemas()
+    {
+        return Set.copyOf(hiveMetastore().getAllDatabases());
+    }
+
+    /**
+     * Drops from the metastore, without their data, the schemas not in {@code kept} (those a class created): every
+     * class after it would otherwise pay for them in each operation that reads the whole metastore (the report, the
+     * location scan).
+     */
+    void dropSchemasExcept(Set<String> kept)
+    {
+        HiveMetastore hiveMetastore = hiveMetastore();
+        for (String schema : hiveMetastore.getAllDatabases()) {
+            if (kept.contains(schema)) {
+                continue;
+            }
+            for (TableInfo table : hiveMetastore.getTables(schema)) {
+                hiveMetastore.dropTable(schema, table.tableName().getTableName(), false);
+            }
+            hiveMetastore.dropDatabase(schema, false);
+        }
     }
 
     /**

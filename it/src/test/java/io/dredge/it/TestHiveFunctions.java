@@ -88,6 +88,47 @@ class TestHiveFunctions
     }
 
     @Test
+    public void testTableHealthHasTrinosRowsAndHiveFixes()
+            throws Exception
+    {
+        // a schema of its own: the fix compacts, which the other tests' operations would see
+        createSchema("fn_health");
+        assertUpdate("CREATE TABLE hive.fn_health.events (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.fn_health.events VALUES (%s, 'a')", batch), 1);
+        }
+        assertUpdate("CREATE TABLE iceberg.fn_health.ice (id bigint, day date) WITH (partitioning = ARRAY['day'])");
+        assertUpdate("INSERT INTO iceberg.fn_health.ice VALUES (1, DATE '2024-01-01')", 1);
+        assertUpdate("INSERT INTO iceberg.fn_health.ice VALUES (2, DATE '2024-01-01')", 1);
+        assertUpdate("CREATE VIEW hive.fn_health.a_view AS SELECT id FROM hive.fn_health.events");
+        List<Object> rows = computeActual("SELECT count(*), to_hex(checksum(ROW(id, day))) FROM hive.fn_health.events").getMaterializedRows().getFirst().getFields();
+        String columns = "schema_name, table_name, table_type, status, %s, files, small_files, total_bytes, avg_file_bytes, partitions, delete_files, snapshots, manifests, avg_manifest_bytes, running_operation_id";
+        List<List<Object>> trino = computeActual(format("SELECT " + columns + " FROM dredge.system.table_health WHERE schema_name = 'fn_health'", "array_join(reasons, '|')"))
+                .getMaterializedRows().stream()
+                .map(MaterializedRow::getFields)
+                .toList();
+        assertThat(trino).extracting(row -> row.get(1) + ":" + row.get(3)).containsExactlyInAnyOrder("events:WARN", "ice:WARN");
+        try (Connection hive = hiveServer().connect(USER)) {
+            assertThat(rows(hive, format("SELECT " + columns + " FROM (SELECT dredge_table_health('fn_health')) h", "concat_ws('|', reasons)")))
+                    .containsExactlyInAnyOrderElementsOf(trino);
+            // a Hive table's fix is Hive's function, an Iceberg table's Trino's procedure
+            assertThat(rows(hive, "SELECT table_name, f FROM (SELECT dredge_table_health('fn_health')) h LATERAL VIEW explode(fix) x AS f"))
+                    .containsExactlyInAnyOrder(
+                            List.of("events", "SELECT dredge_compact_table('fn_health', 'events')"),
+                            List.of("ice", "CALL \"dredge\".system.compact_table(schema_name => 'fn_health', table_name => 'ice')"));
+            // run as given, it makes the table OK with the same rows
+            rows(hive, "SELECT dredge_compact_table('fn_health', 'events')");
+            assertThat(rows(hive, "SELECT status, size(reasons), size(fix), files, last_compaction_at IS NOT NULL FROM (SELECT dredge_table_health('fn_health', 'events')) h"))
+                    .containsExactly(List.of("OK", 0, 0, 1L, true));
+            assertThat(computeActual("SELECT status FROM dredge.system.table_health WHERE schema_name = 'fn_health' AND table_name = 'events'").getOnlyValue()).isEqualTo("OK");
+            assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, day))) FROM hive.fn_health.events").getMaterializedRows().getFirst().getFields()).isEqualTo(rows);
+
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_table_health('fn_health', 'a_view')) h")).hasMessageContaining("fn_health.a_view is a view");
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_table_health('missing')) h")).hasMessageContaining("schema missing does not exist");
+        }
+    }
+
+    @Test
     public void testOperationsHaveTrinosRows()
             throws Exception
     {

@@ -415,14 +415,17 @@ class TestHiveMaintenance
         Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
         List<String> rows = trinoRows("hm_orphans", "events");
         try (Connection hive = hiveServer().connect(USER)) {
-            assertThat(rows(hive, "SELECT kind, state FROM (SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('older_than', '1d', 'dry_run', 'true'))) r"))
-                    .containsExactly(List.of("REMOVE_ORPHAN_FILES", "PLANNED"));
+            List<Object> dryRun = rows(hive, "SELECT operation_id, kind, state FROM (SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('older_than', '1d', 'dry_run', 'true'))) r").getFirst();
+            assertThat(dryRun.subList(1, 3)).containsExactly("REMOVE_ORPHAN_FILES", "PLANNED");
             assertThat(leftover).exists();
             assertThatThrownBy(() -> rows(hive, "SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('older_than', '1h'))")).hasMessageContaining("older_than must be at least 1d");
             assertThatThrownBy(() -> rows(hive, "SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('purge', 'maybe'))")).hasMessageContaining("purge must be true or false");
+            assertThatThrownBy(() -> rows(hive, format("SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('dry_run_id', '%s', 'dry_run', 'true'))", dryRun.getFirst())))
+                    .hasMessageContaining("dry_run_id carries out dry run %s: dry_run must be false".formatted(dryRun.getFirst()));
 
-            List<Object> removal = rows(hive, "SELECT operation_id, state FROM (SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('older_than', '1d'))) r").getFirst();
-            assertThat(removal.get(1)).isEqualTo("SUCCEEDED");
+            // what the dry run listed, and only that
+            List<Object> removal = rows(hive, format("SELECT operation_id, state, target_operation_id FROM (SELECT dredge_remove_orphan_files('hm_orphans', 'events', map('dry_run_id', '%s'))) r", dryRun.getFirst())).getFirst();
+            assertThat(removal.subList(1, 3)).containsExactly("SUCCEEDED", dryRun.getFirst());
             assertThat(leftover).doesNotExist();
             assertThat(trinoRows("hm_orphans", "events")).isEqualTo(rows);
             // one journal: Trino lists the file Hive's removal moved

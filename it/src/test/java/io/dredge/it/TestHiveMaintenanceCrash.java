@@ -3,8 +3,15 @@ package io.dredge.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
 
 /**
- * HiveServer2 killed ({@code kill -9}) while its {@code dredge_compact_table} runs: the table's rows stay readable
- * and unchanged throughout, Hive's guard holds the table until the operation is closed, and Trino's {@code recover}
- * closes it.
+ * HiveServer2 killed ({@code kill -9}) while its {@code dredge_compact_table} or {@code dredge_remove_orphan_files}
+ * runs: the table's rows stay readable and unchanged throughout, Hive's guard holds the table until the operation is
+ * closed, and Trino's {@code recover} closes it (a removal's files all back in place).
  */
 @TestInstance(PER_CLASS)
 class TestHiveMaintenanceCrash
@@ -93,6 +100,47 @@ class TestHiveMaintenanceCrash
             finally {
                 executor.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    public void testHiveServerKilledWhileItRemovesOrphansIsUndoneByTrino()
+            throws Exception
+    {
+        createSchema("hc_orphans");
+        assertUpdate("CREATE TABLE hive.hc_orphans.events (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.hc_orphans.events VALUES (1, 'a'), (2, 'b')", 2);
+        List<Object> rows = computeActual("SELECT count(*), to_hex(checksum(ROW(id, day))) FROM hive.hc_orphans.events").getMaterializedRows().getFirst().getFields();
+        // a dropped partition's directory of many files: moving them takes long enough to be killed in the middle
+        Path dropped = Files.createDirectories(tableDirectory("hc_orphans", "events").resolve("day=dropped"));
+        FileTime twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        Set<Path> orphans = new HashSet<>();
+        for (int file = 0; file < 20_000; file++) {
+            Path orphan = Files.writeString(dropped.resolve("part-%05d".formatted(file)), "stray");
+            Files.setLastModifiedTime(orphan, twoDaysAgo);
+            orphans.add(orphan);
+        }
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            // not closed: HiveServer2 dies under it
+            Connection hive = hiveServer().connect(USER);
+            Future<?> removal = executor.submit(() -> rows(hive, "SELECT dredge_remove_orphan_files('hc_orphans', 'events', map('older_than', '1d'))"));
+            String operationId = (String) waitForRunningOperation("events", "REMOVE_ORPHAN_FILES", "moving to quarantine").getField(0);
+            killAndRestartHiveServer();
+            assertThatThrownBy(removal::get).as("the removal died with HiveServer2").isNotNull();
+            assertThat(orphans).as("the kill came in the middle of the moves").anyMatch(file -> !Files.exists(file));
+            try (Connection restarted = hiveServer().connect(USER)) {
+                assertThatThrownBy(() -> HiveStatements.execute(restarted, "INSERT INTO hc_orphans.events PARTITION (day = 'a') VALUES (3)"))
+                        .hasMessageContaining("is held by operation " + operationId);
+            }
+
+            assertUpdate("CALL dredge.system.recover(schema_name => 'hc_orphans', table_name => 'events')");
+            assertThat(computeActual(format("SELECT state FROM dredge.system.operations WHERE operation_id = '%s'", operationId)).getOnlyValue()).isEqualTo("RECOVERED");
+            assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+            assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, day))) FROM hive.hc_orphans.events").getMaterializedRows().getFirst().getFields()).isEqualTo(rows);
+        }
+        finally {
+            executor.shutdownNow();
         }
     }
 

@@ -1,25 +1,39 @@
 package io.dredge.it;
 
 import io.trino.Session;
+import io.trino.metastore.HiveMetastore;
+import io.trino.metastore.Table;
 import io.trino.spi.security.Identity;
 import io.trino.testing.MaterializedRow;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilegeSet;
 import static java.lang.String.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code expire_snapshots} and {@code system.operation_files} through SQL on a real Trino cluster over a real thrift
  * metastore, whose Iceberg catalog's minimum retention is 1s: what a dry run lists is what the run removes; the
- * snapshot a compaction can roll back to stays; each refusal changes nothing.
+ * snapshot a compaction can roll back to, and a tagged one, stay; each refusal changes nothing.
  */
 public class TestIcebergExpireSnapshots
         extends AbstractTestWithThriftMetastore
@@ -165,6 +179,69 @@ public class TestIcebergExpireSnapshots
         Thread.sleep(1100);
         assertQueryFails(expire("no_gc", "older_than => '1s'"), ".*no_gc has gc.enabled=false.*Dredge expires none of its snapshots.*");
         assertThat(snapshots("no_gc")).hasSize(2);
+    }
+
+    @Test
+    public void testTaggedSnapshotAndItsFilesStay()
+            throws IOException, InterruptedException
+    {
+        createTable("tagged", 3);
+        List<Long> snapshots = snapshots("tagged");
+        long tagged = snapshots.getLast();
+        List<Object> taggedRows = rows("tagged");
+        Set<String> taggedFiles = dataFiles("tagged");
+        // Trino 483 writes no tags: the test commits one as Spark or Hive would, with iceberg-core
+        tag("tagged", "audit", tagged);
+        assertThat(computeActual("SELECT name, type, snapshot_id FROM iceberg.expiry.\"tagged$refs\" WHERE name = 'audit'").getMaterializedRows().getFirst().getFields())
+                .containsExactly("audit", "TAG", tagged);
+        // the partition p0 is deleted: its files are left to the tagged snapshot and those before
+        assertUpdate("DELETE FROM iceberg.expiry.tagged WHERE part = 'p0'", 20);
+        assertUpdate("INSERT INTO iceberg.expiry.tagged VALUES (100, 'p1')", 1);
+        Thread.sleep(1100);
+
+        assertUpdate(expire("tagged", "older_than => '1s'"));
+        // the four before the current one, but for the tagged one: the three before it and the delete
+        assertThat((String) lastExpiry("tagged").getField(2)).startsWith("expired 4 snapshots");
+        assertThat(snapshots("tagged")).hasSize(2).contains(tagged);
+        assertThat(taggedFiles).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, part))) FROM iceberg.expiry.tagged FOR VERSION AS OF %s".formatted(tagged)).getMaterializedRows().getFirst().getFields())
+                .isEqualTo(taggedRows);
+
+        // nor is what only the tag reads an orphan
+        Path location = Path.of(URI.create(taggedFiles.iterator().next())).getParent().getParent().getParent();
+        FileTime twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        try (Stream<Path> files = Files.walk(location)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(file, twoDaysAgo);
+            }
+        }
+        assertUpdate("CALL dredge.system.remove_orphan_files(schema_name => 'expiry', table_name => 'tagged', older_than => '1d')");
+        assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE schema_name = 'expiry' AND table_name = 'tagged' AND kind = 'REMOVE_ORPHAN_FILES'").getOnlyValue())
+                .startsWith("no orphan files");
+        assertThat(taggedFiles).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+    }
+
+    /**
+     * Commits a tag on {@code snapshotId}: a new metadata file, and the metastore's pointer moved to it.
+     */
+    private void tag(String table, String name, long snapshotId)
+            throws IOException
+    {
+        HiveMetastore metastore = hiveMetastore();
+        Table current = metastore.getTable(SCHEMA, table).orElseThrow();
+        String metadataLocation = current.getParameters().get("metadata_location");
+        TableMetadata metadata = TableMetadataParser.fromJson(metadataLocation, Files.readString(Path.of(URI.create(metadataLocation))));
+        TableMetadata withTag = TableMetadata.buildFrom(metadata).setRef(name, SnapshotRef.tagBuilder(snapshotId).build()).build();
+        String fileName = metadataLocation.substring(metadataLocation.lastIndexOf('/') + 1);
+        int version = Integer.parseInt(fileName.substring(0, fileName.indexOf('-'))) + 1;
+        String newLocation = metadataLocation.substring(0, metadataLocation.lastIndexOf('/') + 1) + "%05d-%s.metadata.json".formatted(version, UUID.randomUUID());
+        Files.writeString(Path.of(URI.create(newLocation)), TableMetadataParser.toJson(withTag));
+        metastore.replaceTable(SCHEMA, table, Table.builder(current)
+                        .setParameter("metadata_location", newLocation)
+                        .setParameter("previous_metadata_location", metadataLocation)
+                        .build(),
+                buildInitialPrivilegeSet(current.getOwner().orElseThrow()),
+                Map.of());
     }
 
     private void createTable(String table, int inserts)

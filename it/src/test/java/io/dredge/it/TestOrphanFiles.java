@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
@@ -126,11 +129,17 @@ public class TestOrphanFiles
         Path young = Files.copy(dataFile, dataFile.resolveSibling("young-" + dataFile.getFileName()));
 
         assertUpdate(remove("ice", "older_than => '1d', dry_run => true"));
-        assertThat(listed((String) lastRemoval("ice").getField(0))).containsExactly(orphan);
-        assertUpdate(remove("ice", "older_than => '1d'"));
+        String dryRun = (String) lastRemoval("ice").getField(0);
+        assertThat(listed(dryRun)).containsExactly(orphan);
+        // the run of that dry run removes what it listed; an orphan since then waits for a run of its own
+        Path later = Files.copy(dataFile, dataFile.resolveSibling("later-" + dataFile.getFileName()));
+        Files.setLastModifiedTime(later, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        assertQueryFails(remove("ice", "older_than => '1d', dry_run_id => '%s'".formatted(dryRun)), ".*older_than comes from dry run %s: give one or the other.*".formatted(dryRun));
+        assertUpdate(remove("ice", "dry_run_id => '%s'".formatted(dryRun)));
         MaterializedRow removal = lastRemoval("ice");
         assertThat(listed((String) removal.getField(0))).containsExactly(orphan);
         assertThat(orphan).doesNotExist();
+        assertThat(later).exists();
         assertThat(young).exists();
         assertThat(live).allSatisfy(file -> assertThat(file).exists());
         assertThat(figures("iceberg.orphans.ice", "id, part")).isEqualTo(rows);
@@ -208,6 +217,35 @@ public class TestOrphanFiles
         assertThat(listed((String) lastRemoval("compacted").getField(0))).containsExactly(leftover);
         assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'orphans', table_name => 'compacted')");
         assertThat(figures("hive.orphans.compacted", "id, day")).isEqualTo(rows);
+    }
+
+    @Test
+    public void testRunningCompactionKeepsItsStagingFiles()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.orphans.busy (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.orphans.busy VALUES (%s, 'a')", batch), 1);
+        }
+        List<Object> rows = figures("hive.orphans.busy", "id, day");
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "WRITTEN:6").build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, "CALL dredge.system.compact_table(schema_name => 'orphans', table_name => 'busy')"));
+            String operationId = (String) waitForRunningOperation("busy", "COMPACT", "wrote").getField(0);
+            // its staging copy is written and read by nothing yet; as old as the originals, it would pass the age rule
+            age(warehouse().resolve(SCHEMA));
+            assertUpdate(remove("busy", "older_than => '1d', dry_run => true"));
+            assertThat(listed((String) lastRemoval("busy").getField(0))).isEmpty();
+            assertQueryFails(remove("busy", "older_than => '1d'"), ".*is held by running operation %s; try again when it has finished.*".formatted(operationId));
+            compaction.get();
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertThat(computeActual("SELECT state, files_after FROM dredge.system.operations WHERE schema_name = 'orphans' AND table_name = 'busy' AND kind = 'COMPACT'").getMaterializedRows().getFirst().getFields())
+                .containsExactly("SUCCEEDED", 1L);
+        assertThat(figures("hive.orphans.busy", "id, day")).isEqualTo(rows);
     }
 
     @Test

@@ -40,6 +40,7 @@ public class DredgeConfig
     private Optional<String> enginePassword = Optional.empty();
     private Duration healthStaleOperationAge = new Duration(24, HOURS);
     private Duration healthMaxSnapshotAge = new Duration(7, DAYS);
+    private Duration quarantineRetention = new Duration(7, DAYS);
     private boolean faultInjectionEnabled;
 
     @NotNull
@@ -97,6 +98,20 @@ public class DredgeConfig
     public DredgeConfig setHealthMaxSnapshotAge(Duration healthMaxSnapshotAge)
     {
         this.healthMaxSnapshotAge = healthMaxSnapshotAge;
+        return this;
+    }
+
+    @NotNull
+    public Duration getQuarantineRetention()
+    {
+        return quarantineRetention;
+    }
+
+    @Config("dredge.quarantine-retention")
+    @ConfigDescription("How long remove_orphan_files' quarantine keeps what it moved (restore_orphan_files can put it back) before cleanup without older_than deletes it")
+    public DredgeConfig setQuarantineRetention(Duration quarantineRetention)
+    {
+        this.quarantineRetention = quarantineRetention;
         return this;
     }
 

@@ -137,6 +137,14 @@ public class DredgeMaintenance
     }
 
     /**
+     * How long {@code cleanup} keeps the quarantine of a removal of orphan files when its caller names no age.
+     */
+    public Duration quarantineRetention()
+    {
+        return Duration.ofMillis(config.getQuarantineRetention().toMillis());
+    }
+
+    /**
      * {@code table_health}'s judge, as the catalog's properties configure it, writing fixes for the Dredge catalog
      * {@code catalogName}.
      */

@@ -8,7 +8,9 @@ import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SeekableInput;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -21,7 +23,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,9 +52,26 @@ public final class HadoopFileStore
             throws IOException
     {
         Path path = new Path(location);
+        FileSystem fileSystem = fileSystem(path);
         ImmutableList.Builder<StoredFile> files = ImmutableList.builder();
         try {
-            RemoteIterator<LocatedFileStatus> iterator = fileSystem(path).listFiles(path, true);
+            if (fileSystem instanceof LocalFileSystem) {
+                // listFiles makes a LocatedFileStatus of each file, which on local disk without Hadoop's native library
+                // runs a shell command per file for its permissions: seconds per thousand files
+                Deque<Path> directories = new ArrayDeque<>(List.of(path));
+                while (!directories.isEmpty()) {
+                    for (FileStatus status : fileSystem.listStatus(directories.pop())) {
+                        if (status.isDirectory()) {
+                            directories.push(status.getPath());
+                        }
+                        else {
+                            files.add(new StoredFile(status.getPath().toString(), status.getLen(), Instant.ofEpochMilli(status.getModificationTime())));
+                        }
+                    }
+                }
+                return files.build();
+            }
+            RemoteIterator<LocatedFileStatus> iterator = fileSystem.listFiles(path, true);
             while (iterator.hasNext()) {
                 LocatedFileStatus status = iterator.next();
                 files.add(new StoredFile(status.getPath().toString(), status.getLen(), Instant.ofEpochMilli(status.getModificationTime())));

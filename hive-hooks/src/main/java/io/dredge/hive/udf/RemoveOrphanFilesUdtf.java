@@ -20,12 +20,12 @@ import java.util.Set;
  */
 @Description(
         name = "dredge_remove_orphan_files",
-        value = "_FUNC_(schema, table [, map(option, value)]) - moves files of the table's location that nothing reads, older than older_than (default '3d', at least '1d'), to the quarantine; options: older_than, dry_run, purge")
+        value = "_FUNC_(schema, table [, map(option, value)]) - moves files of the table's location that nothing reads, older than older_than (default '3d', at least '1d'), to the quarantine; options: older_than, dry_run, purge, dry_run_id (remove only what that dry run listed)")
 public class RemoveOrphanFilesUdtf
         extends MaintenanceFunction
 {
     private static final String FUNCTION = "dredge_remove_orphan_files";
-    private static final Set<String> OPTIONS = Set.of("older_than", "dry_run", "purge");
+    private static final Set<String> OPTIONS = Set.of("older_than", "dry_run", "purge", "dry_run_id");
 
     public RemoveOrphanFilesUdtf()
     {
@@ -36,12 +36,17 @@ public class RemoveOrphanFilesUdtf
     List<OperationRecord> run(MaintenanceContext context, List<Optional<String>> values, Map<String, String> options)
     {
         requireKnownOptions(FUNCTION, options, OPTIONS);
-        OrphanOptions orphans = new OrphanOptions(
-                Optional.ofNullable(options.get("older_than")).map(value -> Units.duration(value, "older_than")).orElse(OrphanOptions.DEFAULT_AGE),
-                booleanOption(options, "dry_run", false),
-                booleanOption(options, "purge", false));
         TableReference table = new TableReference(identifier(values.get(0)), identifier(values.get(1)));
+        boolean dryRun = booleanOption(options, "dry_run", false);
+        boolean purge = booleanOption(options, "purge", false);
+        Optional<String> olderThan = Optional.ofNullable(options.get("older_than"));
+        Optional<String> dryRunId = Optional.ofNullable(options.get("dry_run_id"));
+        dryRunId.ifPresent(id -> OrphanOptions.requireListingOnly(id, olderThan, dryRun));
         HiveAuthorization.requireWrite(table);
-        return List.of(new OrphanRemoval(context).remove(table, orphans));
+        OrphanRemoval removal = new OrphanRemoval(context);
+        if (dryRunId.isPresent()) {
+            return List.of(removal.removeListed(table, dryRunId.get(), purge));
+        }
+        return List.of(removal.remove(table, new OrphanOptions(olderThan.map(value -> Units.duration(value, "older_than")).orElse(OrphanOptions.DEFAULT_AGE), dryRun, purge)));
     }
 }

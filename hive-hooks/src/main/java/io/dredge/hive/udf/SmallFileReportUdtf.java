@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaDoubleObjectInspector;
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaLongObjectInspector;
@@ -67,9 +68,24 @@ public class SmallFileReportUdtf
     List<Object[]> rows(HivePorts ports, List<Optional<String>> arguments, Map<String, String> options)
             throws HiveException
     {
-        String schema = arguments.get(0).orElseThrow();
-        Optional<String> table = arguments.get(1);
         SmallFilePolicy policy = policy(arguments.get(2), arguments.get(3));
+        String catalog = ports.catalogName();
+        return readReport(ports, arguments.get(0).orElseThrow(), arguments.get(1), (report, tables) -> {
+            ImmutableList.Builder<Object[]> rows = ImmutableList.builder();
+            for (SmallFileReportRow row : report.rows(tables, policy)) {
+                rows.add(row.values(catalog));
+            }
+            return rows.build();
+        });
+    }
+
+    /**
+     * What {@code reading} makes of the report over the tables of one schema (or one table), in name order, as this
+     * session reads them; a schema or table that does not exist, or a view, fails.
+     */
+    static <T> T readReport(HivePorts ports, String schema, Optional<String> table, BiFunction<SmallFileReport, List<TableReference>, T> reading)
+            throws HiveException
+    {
         if (!ports.metastore().schemaExists(schema)) {
             throw new HiveException("schema %s does not exist".formatted(schema));
         }
@@ -81,7 +97,6 @@ public class SmallFileReportUdtf
                 throw new HiveException("%s is a view: it has no files to report".formatted(reference));
             }
         }
-        String catalog = ports.catalogName();
         ExecutorService listing = Executors.newFixedThreadPool(LISTING_THREADS);
         try {
             // Hive's metastore client serves one call at a time: metastore reads stay on this thread
@@ -89,11 +104,7 @@ public class SmallFileReportUdtf
             List<TableReference> tables = report.tables(Optional.of(Set.of(schema)), table.map(Set::of)).stream()
                     .sorted((left, right) -> left.toString().compareTo(right.toString()))
                     .toList();
-            ImmutableList.Builder<Object[]> rows = ImmutableList.builder();
-            for (SmallFileReportRow row : report.rows(tables, policy)) {
-                rows.add(row.values(catalog));
-            }
-            return rows.build();
+            return reading.apply(report, tables);
         }
         finally {
             listing.shutdownNow();

@@ -62,15 +62,17 @@ public final class Cleanup
 
     /**
      * Cleans every finished compaction of the schema (or of one table) that finished at least {@code olderThan} ago,
-     * and deletes the quarantine of every removal of orphan files that did.
+     * and deletes the quarantine of every removal of orphan files that finished at least {@code quarantineOlderThan}
+     * ago.
      */
-    public List<OperationRecord> cleanup(String schemaName, Optional<String> tableName, Duration olderThan)
+    public List<OperationRecord> cleanup(String schemaName, Optional<String> tableName, Duration olderThan, Duration quarantineOlderThan)
     {
         if (!context.metastore().schemaExists(schemaName)) {
             throw new DredgeException(NOT_FOUND, "schema %s does not exist".formatted(schemaName));
         }
         tableName.ifPresent(name -> guard.requireTable(new TableReference(schemaName, name)));
         Instant cutoff = context.clock().instant().minus(olderThan);
+        Instant quarantineCutoff = context.clock().instant().minus(quarantineOlderThan);
         // one scan of the metastore's locations for the whole call, and only when something is to be cleaned
         Supplier<LocationReaders> readers = Suppliers.memoize(() -> LocationReaders.scan(context.metastore(), context.besideExecutor()));
         ImmutableList.Builder<OperationRecord> results = ImmutableList.builder();
@@ -91,8 +93,8 @@ public final class Cleanup
                     && compaction.state() == OperationState.SUCCEEDED
                     && compaction.orphans().quarantineLocation().isPresent()
                     && tableName.map(name -> compaction.table().tableName().equals(name)).orElse(true)
-                    && !compaction.finishedAt().orElseThrow().isAfter(cutoff)) {
-                // the quarantine of a removal of orphan files: its undo window closes as a compaction's does
+                    && !compaction.finishedAt().orElseThrow().isAfter(quarantineCutoff)) {
+                // the quarantine of a removal of orphan files: its undo window closes after the quarantine's retention
                 context.metastore().getTable(compaction.table()).ifPresent(guard::requireWriteAccess);
                 results.add(new OrphanRemoval(context).purgeQuarantine(compaction));
             }

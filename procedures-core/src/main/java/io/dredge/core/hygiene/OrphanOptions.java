@@ -4,6 +4,7 @@ import io.dredge.core.DredgeException;
 import io.dredge.core.Units;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
@@ -26,6 +27,22 @@ public record OrphanOptions(Duration olderThan, boolean dryRun, boolean purge)
         requireNonNull(olderThan, "olderThan is null");
         if (olderThan.compareTo(MINIMUM_AGE) < 0) {
             throw new DredgeException(INVALID_ARGUMENT, "older_than must be at least %s (a younger file may belong to a write still in flight): %s".formatted(Units.text(MINIMUM_AGE), Units.text(olderThan)));
+        }
+    }
+
+    /**
+     * A run that carries out a dry run's listing ({@code dry_run_id}) takes the dry run's age and is not a dry run.
+     */
+    public static void requireListingOnly(String dryRunId, Optional<String> olderThan, boolean dryRun)
+    {
+        if (dryRunId.isBlank()) {
+            throw new DredgeException(INVALID_ARGUMENT, "dry_run_id must not be empty");
+        }
+        if (olderThan.isPresent()) {
+            throw new DredgeException(INVALID_ARGUMENT, "older_than comes from dry run %s: give one or the other".formatted(dryRunId));
+        }
+        if (dryRun) {
+            throw new DredgeException(INVALID_ARGUMENT, "dry_run_id carries out dry run %s: dry_run must be false".formatted(dryRunId));
         }
     }
 }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
@@ -91,17 +92,50 @@ public final class OrphanRemoval
             context.journal().save(planned);
             return planned;
         }
+        return removeHeld(reference, table, record, olderThan, plan -> plan);
+    }
+
+    /**
+     * {@code remove_orphan_files} with {@code dry_run_id}: removes what that dry run of the table listed and is an
+     * orphan still, by the dry run's age, and nothing else; what became an orphan since waits for another run.
+     */
+    public OperationRecord removeListed(TableReference reference, String dryRunId, boolean purge)
+    {
+        TableDescriptor table = requireRemovable(guard.requireTable(reference));
+        OperationRecord dryRun = find(dryRunId)
+                .orElseThrow(() -> new DredgeException(NOT_FOUND, "operation %s does not exist".formatted(dryRunId)));
+        if (dryRun.kind() != OperationKind.REMOVE_ORPHAN_FILES || dryRun.state() != OperationState.PLANNED) {
+            throw new DredgeException(INVALID_ARGUMENT, "operation %s is a %s %s, not a dry run of remove_orphan_files".formatted(dryRunId, dryRun.state(), dryRun.kind()));
+        }
+        if (!dryRun.table().equals(reference)) {
+            throw new DredgeException(INVALID_ARGUMENT, "dry run %s listed the orphans of %s, not of %s".formatted(dryRunId, dryRun.table(), reference));
+        }
+        TableIdentity.requireSame(context, table, dryRun);
+        Set<String> listed = context.journal().files(dryRun).stream()
+                .map(OperationFile::path)
+                .collect(toImmutableSet());
+        Instant olderThan = dryRun.orphans().olderThan();
+        OperationRecord record = OperationRecord.start(OperationKind.REMOVE_ORPHAN_FILES, reference, context.user(), Optional.of(dryRun.id()),
+                new OrphanDetails(olderThan, purge ? Optional.empty() : Optional.of(quarantineRoot(table))), context.clock().instant());
+        if (dryRun.tableIdentity().isPresent()) {
+            record = record.withTableIdentity(dryRun.tableIdentity().get());
+        }
+        return removeHeld(reference, table, record, olderThan, plan -> plan.only(listed));
+    }
+
+    private OperationRecord removeHeld(TableReference reference, TableDescriptor table, OperationRecord record, Instant olderThan, UnaryOperator<Plan> selection)
+    {
         guard.requireWriteAccess(table);
         OperationRecord started = record;
         return frame.hold(table, record, () -> {
             // planned once the table is held, so that nothing Dredge does to it changes the plan
-            Plan held = plan(guard.requireTable(reference), olderThan);
+            Plan held = selection.apply(plan(guard.requireTable(reference), olderThan));
             context.journal().saveFiles(started, held.files());
             context.faults().reached(ProtocolStep.PLANNED, 1);
             if (held.files().isEmpty()) {
                 return finish(started.withStep("no orphan files last written before " + olderThan), OperationState.SUCCEEDED);
             }
-            context.journal().save(started.withStep("%s %s orphan files".formatted(options.purge() ? "deleting" : "moving to quarantine", held.files().size())));
+            context.journal().save(started.withStep("%s %s orphan files".formatted(started.orphans().quarantineLocation().isEmpty() ? "deleting" : "moving to quarantine", held.files().size())));
             move(started, held.files());
             context.faults().reached(ProtocolStep.WRITTEN, 1);
             List<String> missing = FilePresence.missing(context.fileStore(), table.location().orElseThrow(), held.needed());
@@ -236,6 +270,11 @@ public final class OrphanRemoval
             files = ImmutableList.copyOf(requireNonNull(files, "files is null"));
             needed = ImmutableList.copyOf(requireNonNull(needed, "needed is null"));
         }
+
+        Plan only(Set<String> paths)
+        {
+            return new Plan(files.stream().filter(file -> paths.contains(file.path())).collect(toImmutableList()), needed);
+        }
     }
 
     private Plan plan(TableDescriptor table, Instant olderThan)
@@ -256,13 +295,16 @@ public final class OrphanRemoval
             readLocations = ImmutableList.<String>builder().addAll(readLocations).addAll(derived).build();
         }
 
+        requireOneFileSystem(table, readLocations, "reads");
         Set<String> referenced = Set.of();
         if (table.tableType() == TableType.ICEBERG) {
             IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
-            referenced = ImmutableList.<String>builder()
+            List<String> files = ImmutableList.<String>builder()
                     .addAll(metadata.referencedFiles(metadata.snapshotIds()).keySet())
                     .addAll(metadata.metadataFiles())
-                    .build().stream()
+                    .build();
+            requireOneFileSystem(table, files, "references");
+            referenced = files.stream()
                     .map(Locations::comparablePath)
                     .collect(toImmutableSet());
         }
@@ -292,6 +334,22 @@ public final class OrphanRemoval
             }
         }
         return new Plan(orphans, needed);
+    }
+
+    /**
+     * Files are compared by their paths, which name the same file only on one file system: a place the table reads or
+     * references on another (beyond a scheme's aliases, such as {@code s3a://} for {@code s3://}) is refused, not
+     * guessed at.
+     */
+    private static void requireOneFileSystem(TableDescriptor table, List<String> locations, String verb)
+    {
+        String fileSystem = Locations.fileSystem(table.location().orElseThrow());
+        for (String location : locations) {
+            if (!Locations.fileSystem(location).equals(fileSystem)) {
+                throw new DredgeException(UNSAFE, "%s %s %s, on another file system than its location %s: Dredge compares files by path within one file system only; nothing was removed"
+                        .formatted(table.table(), verb, location, table.location().orElseThrow()));
+            }
+        }
     }
 
     /**

@@ -16,7 +16,8 @@ import static java.util.Objects.requireNonNull;
  * One maintenance operation as the journal keeps it: what every operation shows of its progress, and in
  * {@code details} what its kind needs besides (for a compaction, to finish, undo or clean it up after any crash).
  *
- * @param targetOperationId the compaction a rollback, cleanup or recover acted on
+ * @param targetOperationId the compaction a rollback, cleanup or recover acted on; the removal of orphan files a
+ * restore undid; the dry run whose listing a removal carried out
  * @param step what the operation is doing or last did, for people watching it
  * @param tableIdentity what identifies the table across renames ({@code iceberg-uuid:<uuid>} for an Iceberg table), as
  * it was when the operation started; empty in journals written before identities were recorded

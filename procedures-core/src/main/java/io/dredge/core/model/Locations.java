@@ -1,5 +1,6 @@
 package io.dredge.core.model;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,32 @@ public final class Locations
             return pathStart < 0 ? "/" : rest.substring(pathStart);
         }
         return rest;
+    }
+
+    /**
+     * The file system of a location, {@code scheme://authority} in lower case with a scheme's aliases made one:
+     * {@code s3a} and {@code s3n} are {@code s3}, {@code local} is {@code file}. A bare path has none ({@code ""}).
+     * Two locations whose paths are equal name the same file only when this is equal too.
+     */
+    public static String fileSystem(String location)
+    {
+        int schemeEnd = location.indexOf(':');
+        if (schemeEnd < 0 || location.indexOf('/') < schemeEnd) {
+            return "";
+        }
+        String scheme = location.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        scheme = switch (scheme) {
+            case "s3a", "s3n" -> "s3";
+            case "local" -> "file";
+            default -> scheme;
+        };
+        String rest = location.substring(schemeEnd + 1);
+        String authority = "";
+        if (rest.startsWith("//")) {
+            int pathStart = rest.indexOf('/', 2);
+            authority = (pathStart < 0 ? rest.substring(2) : rest.substring(2, pathStart)).toLowerCase(Locale.ROOT);
+        }
+        return scheme + "://" + authority;
     }
 
     /**

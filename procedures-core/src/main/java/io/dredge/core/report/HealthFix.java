@@ -56,4 +56,22 @@ public record HealthFix(Procedure procedure, TableReference table, Optional<Dura
         retainLast.ifPresent(value -> arguments.append(", retain_last => ").append(value));
         return "CALL %s.system.%s(%s)".formatted(SqlDialect.TRINO.quoteIdentifier(catalog), procedure.name().toLowerCase(Locale.ROOT), arguments);
     }
+
+    /**
+     * The same as a call of Dredge's Hive function ({@code dredge_compact_table}, ...), names quoted as HiveQL
+     * literals, its other arguments as the function's options.
+     */
+    public String hiveSql()
+    {
+        StringBuilder arguments = new StringBuilder("%s, %s".formatted(
+                SqlDialect.HIVE.stringLiteral(table.schemaName()),
+                SqlDialect.HIVE.stringLiteral(table.tableName())));
+        StringBuilder options = new StringBuilder();
+        olderThan.ifPresent(value -> options.append("'older_than', ").append(SqlDialect.HIVE.stringLiteral(Units.text(value))));
+        retainLast.ifPresent(value -> options.append(options.isEmpty() ? "" : ", ").append("'retain_last', '").append(value).append("'"));
+        if (!options.isEmpty()) {
+            arguments.append(", map(").append(options).append(")");
+        }
+        return "SELECT dredge_%s(%s)".formatted(procedure.name().toLowerCase(Locale.ROOT), arguments);
+    }
 }

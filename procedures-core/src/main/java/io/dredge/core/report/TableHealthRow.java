@@ -55,4 +55,29 @@ public record TableHealthRow(
         requireNonNull(lastExpiry, "lastExpiry is null");
         fixes = ImmutableList.copyOf(requireNonNull(fixes, "fixes is null"));
     }
+
+    /**
+     * The figures, in the columns both engines show after {@code fix} ({@code files, small_files, total_bytes,
+     * avg_file_bytes, partitions, delete_files, snapshots, oldest_snapshot_at, manifests, avg_manifest_bytes,
+     * running_operation_id, last_compaction_at, last_backup_at, last_expiry_at}); NULL as {@code null}, times as
+     * {@link Instant}s.
+     */
+    public Object[] figures()
+    {
+        return new Object[] {
+                files.map(FileGroupStatistics::fileCount).orElse(null),
+                files.map(FileGroupStatistics::smallFileCount).orElse(null),
+                files.map(FileGroupStatistics::totalBytes).orElse(null),
+                files.map(FileGroupStatistics::avgFileBytes).orElse(null),
+                partitions.isPresent() ? partitions.getAsLong() : null,
+                iceberg.map(IcebergFigures::deleteFiles).orElse(null),
+                iceberg.map(IcebergFigures::snapshots).orElse(null),
+                iceberg.flatMap(IcebergFigures::oldestSnapshot).orElse(null),
+                iceberg.map(IcebergFigures::manifests).orElse(null),
+                iceberg.map(IcebergFigures::avgManifestBytes).orElse(null),
+                runningOperation.orElse(null),
+                lastCompaction.orElse(null),
+                lastBackup.orElse(null),
+                lastExpiry.orElse(null)};
+    }
 }

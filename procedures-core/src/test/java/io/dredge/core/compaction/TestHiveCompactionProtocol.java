@@ -245,7 +245,7 @@ class TestHiveCompactionProtocol
         assertThatThrownBy(() -> compact(TABLE, options(Optional.of("id = 1"), "128MB", 10, "checksum"))).hasMessageContaining("partition_filter must be a predicate over the partition columns [day] of s.t");
         assertThatThrownBy(() -> new Rollback(context(FaultInjector.NONE)).rollback(TABLE, Optional.empty())).hasMessage("table s.t has no compaction to roll back");
         assertThatThrownBy(() -> Units.duration("soon", "older_than")).hasMessageContaining("older_than must be a number and a unit");
-        assertThatThrownBy(() -> new Cleanup(context(FaultInjector.NONE)).cleanup("nope", Optional.empty(), Duration.ZERO)).hasMessage("schema nope does not exist");
+        assertThatThrownBy(() -> new Cleanup(context(FaultInjector.NONE)).cleanup("nope", Optional.empty(), Duration.ZERO, Duration.ZERO)).hasMessage("schema nope does not exist");
 
         assertThat(rows(TABLE)).isEqualTo(rows);
         assertThat(filesBelow(directory)).isEqualTo(files);

@@ -1,6 +1,7 @@
 package io.dredge.core.hygiene;
 
 import io.dredge.core.DredgeException;
+import io.dredge.core.compaction.Cleanup;
 import io.dredge.core.compaction.Recovery;
 import io.dredge.core.journal.OperationFile;
 import io.dredge.core.journal.OperationJournal;
@@ -46,8 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@code remove_orphan_files} on a Hive table over the fast tier's ports: what counts as an orphan, a crash after
- * each step undone by {@code recover}, restore, and the refusal of a shared location. {@code TestOrphanFiles} runs
+ * {@code remove_orphan_files} on a Hive table over the fast tier's ports: what counts as an orphan (never a directory
+ * a restore is writing, nor Dredge's own), a crash after each step undone by {@code recover}, restore, a run of a dry
+ * run's listing, the quarantine's retention, and the refusals of a shared location and of another file system. {@code TestOrphanFiles} runs
  * one case of each on real engines.
  */
 class TestOrphanRemovalProtocol
@@ -81,6 +83,10 @@ class TestOrphanRemovalProtocol
                 write(table.resolve("day=dropped/000000_0")),
                 write(table.resolve("day=a/.hive-staging_hive_x/-ext-10000/000000_0")),
                 write(table.resolve("_temporary/0/part-00000")));
+        // a directory a restore is writing, and Dredge's own: neither is ever a candidate
+        write(table.resolve("day=restoring/.dredge-restore"));
+        write(table.resolve("day=restoring/000000_0"));
+        write(table.resolve(".dredge/staging/000000_0"));
         FileTime old = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
         try (Stream<Path> files = Files.walk(table)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -118,6 +124,26 @@ class TestOrphanRemovalProtocol
         assertThat(journal().find("s", removal.id()).orElseThrow().state()).isEqualTo(OperationState.ROLLED_BACK);
     }
 
+    @Test
+    void testCleanupKeepsTheQuarantineForItsOwnRetention()
+    {
+        OperationRecord removal = new OrphanRemoval(context(FaultInjector.NONE)).remove(TABLE, REMOVE);
+        Path quarantine = directory.resolve("s/.dredge/quarantine").resolve(removal.id());
+
+        // compactions of any age are cleaned; the quarantine is younger than its retention
+        assertThat(new Cleanup(context(FaultInjector.NONE)).cleanup("s", Optional.empty(), Duration.ZERO, Duration.ofDays(1))).isEmpty();
+        assertThat(quarantine).isDirectory();
+        assertThat(journal().find("s", removal.id()).orElseThrow().state()).isEqualTo(OperationState.SUCCEEDED);
+
+        assertThat(new Cleanup(context(FaultInjector.NONE)).cleanup("s", Optional.of("t"), Duration.ofDays(7), Duration.ZERO))
+                .extracting(OperationRecord::id)
+                .containsExactly(removal.id());
+        assertThat(quarantine).doesNotExist();
+        assertThat(journal().find("s", removal.id()).orElseThrow().state()).isEqualTo(OperationState.CLEANED_UP);
+        assertThatThrownBy(() -> new OrphanRemoval(context(FaultInjector.NONE)).restore(removal.id()))
+                .hasMessage("operation %s is CLEANED_UP: only a finished removal has files to put back", removal.id());
+    }
+
     @ParameterizedTest
     @EnumSource(value = ProtocolStep.class, names = {"PLANNED", "WRITTEN"})
     void testCrashAfterEachStepIsUndoneByRecover(ProtocolStep step)
@@ -147,6 +173,49 @@ class TestOrphanRemovalProtocol
         assertThatThrownBy(() -> new OrphanRemoval(context(FaultInjector.NONE)).remove(TABLE, REMOVE))
                 .isInstanceOfSatisfying(DredgeException.class, e -> assertThat(e.kind()).isEqualTo(UNSAFE))
                 .hasMessageContaining("is shared with s.other, whose files would look like orphans; nothing was removed");
+        assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+    }
+
+    @Test
+    void testARunOfADryRunRemovesWhatItListedThatIsAnOrphanStill()
+            throws IOException
+    {
+        OperationRecord dryRun = new OrphanRemoval(context(FaultInjector.NONE)).remove(TABLE, new OrphanOptions(Duration.ofDays(1), true, false));
+        Path table = directory.resolve("s/t");
+        Path later = write(table.resolve("day=later/000000_0"));
+        Files.setLastModifiedTime(later, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        // a partition reads a listed file's place again
+        metastore.addPartition(TABLE, partition(table, "dropped"));
+        Path readAgain = table.resolve("day=dropped/000000_0");
+
+        OperationRecord removal = new OrphanRemoval(context(FaultInjector.NONE)).removeListed(TABLE, dryRun.id(), false);
+        assertThat(removal.targetOperationId()).contains(dryRun.id());
+        Set<Path> removed = orphans.stream().filter(file -> !file.equals(readAgain)).collect(toImmutableSet());
+        assertThat(listed(removal)).isEqualTo(removed);
+        assertThat(removed).allSatisfy(file -> assertThat(file).doesNotExist());
+        assertThat(readAgain).exists();
+        assertThat(later).exists();
+        assertThat(dataFiles).allSatisfy(file -> assertThat(file).exists());
+
+        metastore.createTable(new TableDescriptor(new TableReference("s", "u"), false, Optional.of(directory.resolve("s/u").toUri().toString()), "TEXTFILE", List.of("id"), List.of(), List.of(), Map.of()), List.of());
+        assertThatThrownBy(() -> new OrphanRemoval(context(FaultInjector.NONE)).removeListed(new TableReference("s", "u"), dryRun.id(), false))
+                .hasMessage("dry run %s listed the orphans of s.t, not of s.u", dryRun.id());
+        assertThatThrownBy(() -> new OrphanRemoval(context(FaultInjector.NONE)).removeListed(TABLE, removal.id(), false))
+                .hasMessage("operation %s is a SUCCEEDED REMOVE_ORPHAN_FILES, not a dry run of remove_orphan_files", removal.id());
+        assertThatThrownBy(() -> OrphanOptions.requireListingOnly(dryRun.id(), Optional.of("3d"), false))
+                .hasMessage("older_than comes from dry run %s: give one or the other", dryRun.id());
+        assertThatThrownBy(() -> OrphanOptions.requireListingOnly(dryRun.id(), Optional.empty(), true))
+                .hasMessage("dry_run_id carries out dry run %s: dry_run must be false", dryRun.id());
+    }
+
+    @Test
+    void testAPartitionOnAnotherFileSystemIsRefused()
+    {
+        metastore.addPartition(TABLE, new PartitionDescriptor("day=c", "hdfs://elsewhere/s/t/day=c", "TEXTFILE", Optional.empty()));
+        assertThatThrownBy(() -> new OrphanRemoval(context(FaultInjector.NONE)).remove(TABLE, new OrphanOptions(Duration.ofDays(1), true, false)))
+                .isInstanceOfSatisfying(DredgeException.class, e -> assertThat(e.kind()).isEqualTo(UNSAFE))
+                .hasMessageContaining("s.t reads hdfs://elsewhere/s/t/day=c, on another file system than its location")
+                .hasMessageEndingWith("Dredge compares files by path within one file system only; nothing was removed");
         assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
     }
 

@@ -60,6 +60,10 @@ class TestTableHealth
         TableHealth health = new TableHealth("my\"catalog", new HealthPolicy(SmallFilePolicy.DEFAULT, Duration.ofHours(1), Duration.ofDays(7)));
         TableHealthRow row = health.assess(hive(new TableReference("o'neil", "x'); DROP TABLE t; --"), 20, 1024), List.of(), NOW);
         assertThat(row.fix()).containsExactly("CALL \"my\"\"catalog\".system.compact_table(schema_name => 'o''neil', table_name => 'x''); DROP TABLE t; --')");
+        // as Hive's functions, quoted as HiveQL quotes: a backslash escapes
+        assertThat(row.fixes()).extracting(HealthFix::hiveSql).containsExactly("SELECT dredge_compact_table('o\\'neil', 'x\\'); DROP TABLE t; --')");
+        assertThat(HealthFix.expireSnapshots(new TableReference("s", "a\\b"), Duration.ofDays(7), 2).hiveSql())
+                .isEqualTo("SELECT dredge_expire_snapshots('s', 'a\\\\b', map('older_than', '7d', 'retain_last', '2'))");
     }
 
     @Test

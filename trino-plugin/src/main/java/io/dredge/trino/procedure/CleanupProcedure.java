@@ -16,7 +16,6 @@ import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.Optional;
 
-import static io.airlift.slice.Slices.utf8Slice;
 import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
 import static io.trino.spi.type.VarcharType.VARCHAR;
@@ -25,7 +24,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * {@code CALL system.cleanup(schema_name, table_name, older_than)}: irreversibly deletes the original data and
- * backup tables of compactions that finished at least {@code older_than} ago.
+ * backup tables of compactions that finished at least {@code older_than} (default 7d) ago, and the quarantines of
+ * removals of orphan files that finished at least {@code older_than} (default {@code dredge.quarantine-retention}) ago.
  */
 public class CleanupProcedure
         implements Provider<Procedure>
@@ -62,7 +62,7 @@ public class CleanupProcedure
                 ImmutableList.of(
                         new Argument("SCHEMA_NAME", VARCHAR),
                         new Argument("TABLE_NAME", VARCHAR, false, null),
-                        new Argument("OLDER_THAN", VARCHAR, false, utf8Slice(DEFAULT_OLDER_THAN))),
+                        new Argument("OLDER_THAN", VARCHAR, false, null)),
                 CLEANUP.bindTo(this));
     }
 
@@ -71,7 +71,9 @@ public class CleanupProcedure
         DredgeMaintenance.run(() -> {
             String schema = requireName(schemaName, "schema_name");
             Optional<String> table = Optional.ofNullable(tableName).map(name -> requireName(name, "table_name"));
-            List<OperationRecord> results = new Cleanup(maintenance.context(session)).cleanup(schema, table, retention(Optional.ofNullable(olderThan).orElse(DEFAULT_OLDER_THAN)));
+            List<OperationRecord> results = new Cleanup(maintenance.context(session)).cleanup(schema, table,
+                    retention(Optional.ofNullable(olderThan).orElse(DEFAULT_OLDER_THAN)),
+                    Optional.ofNullable(olderThan).map(CleanupProcedure::retention).orElseGet(maintenance::quarantineRetention));
             log.info("cleanup of %s%s by %s: %s compactions cleaned", schema, table.map(name -> "." + name).orElse(""), session.getUser(), results.size());
             return results;
         });

@@ -3,10 +3,8 @@ package io.dredge.trino.system;
 import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
-import io.dredge.core.iceberg.IcebergFigures;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.report.SmallFileReport;
-import io.dredge.core.report.FileGroupStatistics;
 import io.dredge.core.report.TableHealth;
 import io.dredge.core.report.TableHealthRow;
 import io.dredge.trino.DredgeConfig;
@@ -32,8 +30,8 @@ import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.type.ArrayType;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
@@ -145,9 +143,7 @@ public class TableHealthSystemTable
 
     private void addRow(InMemoryRecordSet.Builder result, TableHealthRow row)
     {
-        Optional<IcebergFigures> iceberg = row.iceberg();
-        Optional<FileGroupStatistics> files = row.files();
-        result.addRow(
+        List<Object> values = new ArrayList<>(List.of(
                 switch (row.tableType()) {
                     case HIVE -> hiveCatalogName;
                     case ICEBERG -> icebergCatalogName;
@@ -157,21 +153,11 @@ public class TableHealthSystemTable
                 row.tableType().name(),
                 row.status().name(),
                 texts(row.reasons()),
-                texts(row.fix()),
-                files.map(FileGroupStatistics::fileCount).orElse(null),
-                files.map(FileGroupStatistics::smallFileCount).orElse(null),
-                files.map(FileGroupStatistics::totalBytes).orElse(null),
-                files.map(FileGroupStatistics::avgFileBytes).orElse(null),
-                row.partitions().isPresent() ? row.partitions().getAsLong() : null,
-                iceberg.map(IcebergFigures::deleteFiles).orElse(null),
-                iceberg.map(IcebergFigures::snapshots).orElse(null),
-                iceberg.flatMap(IcebergFigures::oldestSnapshot).map(OperationsSystemTable::timestamp).orElse(null),
-                iceberg.map(IcebergFigures::manifests).orElse(null),
-                iceberg.map(IcebergFigures::avgManifestBytes).orElse(null),
-                row.runningOperation().orElse(null),
-                row.lastCompaction().map(OperationsSystemTable::timestamp).orElse(null),
-                row.lastBackup().map(OperationsSystemTable::timestamp).orElse(null),
-                row.lastExpiry().map(OperationsSystemTable::timestamp).orElse(null));
+                texts(row.fix())));
+        for (Object figure : row.figures()) {
+            values.add(figure instanceof Instant instant ? OperationsSystemTable.timestamp(instant) : figure);
+        }
+        result.addRow(values.toArray());
     }
 
     private static Block texts(List<String> values)
