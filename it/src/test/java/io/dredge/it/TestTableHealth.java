@@ -6,8 +6,12 @@ import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.List;
 
@@ -120,7 +124,7 @@ class TestTableHealth
 
     @Test
     public void testMaintainSchemaRunsEveryTablesFix()
-            throws InterruptedException
+            throws IOException, InterruptedException
     {
         createSchema("maintained");
         assertUpdate("CREATE TABLE hive.maintained.events (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
@@ -133,19 +137,33 @@ class TestTableHealth
         assertUpdate("CREATE VIEW hive.maintained.a_view AS SELECT id FROM hive.maintained.events");
         List<Object> events = figures("hive.maintained.events", "id, day");
         List<Object> history = figures("iceberg.maintained.history", "id");
+        // a failed write's leftover, older than remove_orphan_files' default age of three days
+        Path leftover = tableDirectory("maintained", "events").resolve("_temporary/0/part-00000");
+        Files.createDirectories(leftover.getParent());
+        Files.writeString(leftover, "stray");
+        Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minus(Duration.ofDays(4))));
         Thread.sleep(1100);
         String statuses = "SELECT table_name || ' ' || status FROM dredge.system.table_health WHERE schema_name = 'maintained'";
         assertThat(computeActual(statuses).getOnlyColumnAsSet()).containsExactlyInAnyOrder("events WARN", "healthy OK", "history WARN");
+        MaterializedRow orphans = computeActual("SELECT orphan_files, orphan_bytes, reasons[2], fix[2] FROM dredge.system.table_health WHERE schema_name = 'maintained' AND table_name = 'events'").getMaterializedRows().getFirst();
+        assertThat(orphans.getFields()).containsExactly(1L, 5L,
+                "1 files, 5 B, below its location are read by nothing and were last written more than 3 d ago",
+                "CALL \"dredge\".system.remove_orphan_files(schema_name => 'maintained', table_name => 'events')");
 
         // a dry run of each statement: journaled PLANNED, nothing changed
         assertUpdate("CALL dredge.system.maintain_schema(schema_name => 'maintained', dry_run => true)");
         String operations = "SELECT table_name || ' ' || kind || ' ' || state FROM dredge.system.operations WHERE schema_name = 'maintained'";
-        assertThat(computeActual(operations).getOnlyColumnAsSet()).containsExactlyInAnyOrder("events COMPACT PLANNED", "history EXPIRE_SNAPSHOTS PLANNED");
+        assertThat(computeActual(operations).getOnlyColumnAsSet()).containsExactlyInAnyOrder("events COMPACT PLANNED", "events REMOVE_ORPHAN_FILES PLANNED", "history EXPIRE_SNAPSHOTS PLANNED");
         assertThat(computeActual(statuses).getOnlyColumnAsSet()).containsExactlyInAnyOrder("events WARN", "healthy OK", "history WARN");
+        assertThat(leftover).exists();
 
+        // compaction first, then the orphans go to the quarantine: the compaction's backup of the originals is not one
         assertUpdate("CALL dredge.system.maintain_schema(schema_name => 'maintained')");
         assertThat(computeActual(statuses).getOnlyColumnAsSet()).containsExactlyInAnyOrder("events OK", "healthy OK", "history OK");
-        assertThat(computeActual(operations).getOnlyColumnAsSet()).contains("events COMPACT SUCCEEDED", "history EXPIRE_SNAPSHOTS SUCCEEDED");
+        assertThat(computeActual(operations).getOnlyColumnAsSet()).contains("events COMPACT SUCCEEDED", "events REMOVE_ORPHAN_FILES SUCCEEDED", "history EXPIRE_SNAPSHOTS SUCCEEDED");
+        assertThat(leftover).doesNotExist();
+        assertThat(computeActual("SELECT orphan_files FROM dredge.system.table_health WHERE schema_name = 'maintained' AND table_name = 'events'").getOnlyValue()).isEqualTo(0L);
+        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'maintained', table_name => 'events')");
         assertThat(figures("hive.maintained.events", "id, day")).isEqualTo(events);
         assertThat(figures("iceberg.maintained.history", "id")).isEqualTo(history);
         assertQueryFails("CALL dredge.system.maintain_schema(schema_name => 'no_such_schema')", ".*schema no_such_schema does not exist.*");

@@ -64,6 +64,20 @@ public class DredgeMaintenance
 
     public MaintenanceContext context(ConnectorSession session)
     {
+        return context(session, sessionProperties.faultInjector(session));
+    }
+
+    /**
+     * The context of a system table's read, which only plans: a system table's session has none of the catalog's
+     * session properties, so no fault injection either.
+     */
+    public MaintenanceContext readingContext(ConnectorSession session)
+    {
+        return context(session, FaultInjector.NONE);
+    }
+
+    private MaintenanceContext context(ConnectorSession session, FaultInjector faults)
+    {
         Metastore metastore = ports.metastore(session.getIdentity());
         FileStore fileStore = ports.fileStore(session.getIdentity());
         String hiveCatalog = config.getHiveCatalogName();
@@ -78,7 +92,7 @@ public class DredgeMaintenance
                 session.getUser(),
                 (catalog, targetFileSizeBytes) -> writeSessionProperties(hiveCatalog, catalog, targetFileSizeBytes),
                 Clock.systemUTC(),
-                sessionProperties.faultInjector(session),
+                faults,
                 maintenanceExecutor);
     }
 

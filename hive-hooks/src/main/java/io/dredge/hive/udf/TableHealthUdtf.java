@@ -2,12 +2,15 @@ package io.dredge.hive.udf;
 
 import com.google.common.collect.ImmutableMap;
 import io.dredge.core.Units;
+import io.dredge.core.hygiene.OrphanRemoval;
 import io.dredge.core.model.TableType;
 import io.dredge.core.report.HealthFix;
 import io.dredge.core.report.HealthPolicy;
+import io.dredge.core.report.OrphanCandidates;
 import io.dredge.core.report.SmallFilePolicy;
 import io.dredge.core.report.TableHealth;
 import io.dredge.core.report.TableHealthRow;
+import io.dredge.hive.adapter.HiveMaintenance;
 import io.dredge.hive.adapter.HivePorts;
 import org.apache.hadoop.hive.common.type.Timestamp;
 import org.apache.hadoop.hive.ql.exec.Description;
@@ -74,6 +77,8 @@ public class TableHealthUdtf
                 .put("last_compaction_at", javaTimestampObjectInspector)
                 .put("last_backup_at", javaTimestampObjectInspector)
                 .put("last_expiry_at", javaTimestampObjectInspector)
+                .put("orphan_files", javaLongObjectInspector)
+                .put("orphan_bytes", javaLongObjectInspector)
                 .buildOrThrow();
     }
 
@@ -86,8 +91,9 @@ public class TableHealthUdtf
                 duration(ports, STALE_OPERATION_AGE, HealthPolicy.DEFAULT_STALE_OPERATION_AGE),
                 duration(ports, MAX_SNAPSHOT_AGE, HealthPolicy.DEFAULT_MAX_SNAPSHOT_AGE)));
         String catalog = ports.catalogName();
+        OrphanCandidates orphans = OrphanRemoval.candidates(HiveMaintenance.context(ports, user()));
         return SmallFileReportUdtf.readReport(ports, arguments.get(0).orElseThrow(), arguments.get(1), (report, tables) ->
-                health.assess(report, tables, ports.journal(), Instant.now()).stream()
+                health.assess(report, tables, ports.journal(), orphans, Instant.now()).stream()
                         .map(row -> row(row, catalog))
                         .collect(toImmutableList()));
     }

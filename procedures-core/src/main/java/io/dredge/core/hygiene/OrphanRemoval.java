@@ -1,5 +1,6 @@
 package io.dredge.core.hygiene;
 
+import com.google.common.base.Suppliers;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.DredgeException;
 import io.dredge.core.iceberg.IcebergTableMetadata;
@@ -21,6 +22,8 @@ import io.dredge.core.operation.OperationFrame;
 import io.dredge.core.operation.OperationGuard;
 import io.dredge.core.operation.ProtocolStep;
 import io.dredge.core.operation.TableIdentity;
+import io.dredge.core.report.OrphanCandidates;
+import io.dredge.core.report.OrphanFigures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
@@ -85,7 +89,7 @@ public final class OrphanRemoval
             record = record.withTableIdentity(identity.get());
         }
         if (options.dryRun()) {
-            Plan plan = plan(table, olderThan);
+            Plan plan = plan(table, olderThan, scanReaders());
             OperationRecord planned = record.withStep("dry run: would remove %s files, %s bytes, last written before %s".formatted(plan.files().size(), bytes(plan.files()), olderThan))
                     .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
             context.journal().saveFiles(planned, plan.files());
@@ -129,7 +133,7 @@ public final class OrphanRemoval
         OperationRecord started = record;
         return frame.hold(table, record, () -> {
             // planned once the table is held, so that nothing Dredge does to it changes the plan
-            Plan held = selection.apply(plan(guard.requireTable(reference), olderThan));
+            Plan held = selection.apply(plan(guard.requireTable(reference), olderThan, scanReaders()));
             context.journal().saveFiles(started, held.files());
             context.faults().reached(ProtocolStep.PLANNED, 1);
             if (held.files().isEmpty()) {
@@ -153,6 +157,32 @@ public final class OrphanRemoval
                     .finished(OperationState.FAILED, Optional.of(String.valueOf(e.getMessage())), context.clock().instant()));
             return e;
         });
+    }
+
+    /**
+     * What a removal with the default age would take from each table now, for {@code table_health}: planned as a
+     * dry run plans, over one scan of the metastore's locations for all tables asked about. A table a removal would
+     * refuse has none to tell.
+     */
+    public static OrphanCandidates candidates(MaintenanceContext context)
+    {
+        OrphanRemoval removal = new OrphanRemoval(context);
+        Supplier<LocationReaders> readers = Suppliers.memoize(removal::scanReaders);
+        return reference -> {
+            try {
+                Optional<TableDescriptor> table = context.metastore().getTable(reference)
+                        .filter(descriptor -> !descriptor.view());
+                if (table.isEmpty()) {
+                    return Optional.empty();
+                }
+                List<OperationFile> files = removal.plan(removal.requireRemovable(table.get()), context.clock().instant().minus(OrphanOptions.DEFAULT_AGE), readers.get()).files();
+                return Optional.of(new OrphanFigures(files.size(), bytes(files), OrphanOptions.DEFAULT_AGE));
+            }
+            catch (DredgeException | UncheckedIOException e) {
+                log.debug("no orphan figures for {}: {}", reference, e.getMessage());
+                return Optional.empty();
+            }
+        };
     }
 
     /**
@@ -277,7 +307,7 @@ public final class OrphanRemoval
         }
     }
 
-    private Plan plan(TableDescriptor table, Instant olderThan)
+    private Plan plan(TableDescriptor table, Instant olderThan, LocationReaders readers)
     {
         String location = table.location().orElseThrow();
         List<String> readLocations = ImmutableList.of(location);
@@ -290,7 +320,7 @@ public final class OrphanRemoval
                     .collect(toImmutableList());
             roots = ImmutableList.<String>builder().add(location).addAll(outside).build();
         }
-        List<String> derived = requireOwnLocations(table, roots);
+        List<String> derived = requireOwnLocations(table, roots, readers);
         if (!derived.isEmpty()) {
             readLocations = ImmutableList.<String>builder().addAll(readLocations).addAll(derived).build();
         }
@@ -403,9 +433,8 @@ public final class OrphanRemoval
      * A Hive table's own compaction tables ({@code <table>__dredge_...}: its backup table over the original data,
      * until cleanup) are the table's: what they read is returned, to be kept as read.
      */
-    private List<String> requireOwnLocations(TableDescriptor table, List<String> roots)
+    private List<String> requireOwnLocations(TableDescriptor table, List<String> roots, LocationReaders readers)
     {
-        LocationReaders readers = LocationReaders.scan(context.metastore(), context.besideExecutor());
         ImmutableList.Builder<String> derivedLocations = ImmutableList.builder();
         for (String root : roots) {
             List<LocationReaders.Reader> overlapping = readers.overlapping(root).stream()
@@ -431,6 +460,11 @@ public final class OrphanRemoval
                     .forEach(reader -> derivedLocations.add(reader.location()));
         }
         return derivedLocations.build();
+    }
+
+    private LocationReaders scanReaders()
+    {
+        return LocationReaders.scan(context.metastore(), context.besideExecutor());
     }
 
     private static boolean isDerived(TableReference table, TableReference other)

@@ -6,6 +6,8 @@ import io.dredge.core.compaction.Compaction;
 import io.dredge.core.compaction.CompactionOptions;
 import io.dredge.core.compaction.Recovery;
 import io.dredge.core.hygiene.ExpiryOptions;
+import io.dredge.core.hygiene.OrphanOptions;
+import io.dredge.core.hygiene.OrphanRemoval;
 import io.dredge.core.hygiene.SnapshotExpiry;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.operation.MaintenanceContext;
@@ -22,7 +24,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * {@code maintain_schema}: runs each table's {@code fix} from {@code table_health}, in its order (recover, compact,
- * expire), each statement its own operation. A table another operation holds has no fix; a table whose statement
+ * expire, remove orphan files into the quarantine), each statement its own operation. A table another operation holds has no fix; a table whose statement
  * fails gets none of its later ones, and the other tables go on.
  */
 public final class SchemaMaintenance
@@ -60,6 +62,8 @@ public final class SchemaMaintenance
                         case COMPACT_TABLE -> operations.add(new Compaction(context).compact(fix.table(), compaction));
                         case EXPIRE_SNAPSHOTS -> operations.add(new SnapshotExpiry(context).expire(fix.table(),
                                 new ExpiryOptions(fix.olderThan().orElseThrow(), fix.retainLast().orElseThrow(), compaction.dryRun())));
+                        case REMOVE_ORPHAN_FILES -> operations.add(new OrphanRemoval(context).remove(fix.table(),
+                                new OrphanOptions(OrphanOptions.DEFAULT_AGE, compaction.dryRun(), false)));
                     }
                 }
                 catch (RuntimeException e) {

@@ -24,6 +24,7 @@ public record HealthFix(Procedure procedure, TableReference table, Optional<Dura
         RECOVER,
         COMPACT_TABLE,
         EXPIRE_SNAPSHOTS,
+        REMOVE_ORPHAN_FILES,
     }
 
     public HealthFix

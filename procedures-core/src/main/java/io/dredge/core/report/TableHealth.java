@@ -31,7 +31,7 @@ import static java.util.Objects.requireNonNull;
  * Judges one table's health from what its metadata, its listing and the journal say, never from its data, and
  * writes the statements that fix what it finds, for the Dredge catalog {@code catalog}: {@code recover} first for
  * an operation left unfinished, then {@code compact_table} for small files, then {@code expire_snapshots} for an
- * Iceberg table's history older than it keeps. A table another operation holds gets no fix until that operation
+ * Iceberg table's history older than it keeps, then {@code remove_orphan_files} for files nothing reads. A table another operation holds gets no fix until that operation
  * ends.
  */
 public final class TableHealth
@@ -51,21 +51,23 @@ public final class TableHealth
      * The health of each of {@code tables} that {@code report} can list (views and tables gone are left out), in
      * order, each judged with the journal of its schema.
      */
-    public List<TableHealthRow> assess(SmallFileReport report, List<TableReference> tables, OperationJournal journal, Instant now)
+    public List<TableHealthRow> assess(SmallFileReport report, List<TableReference> tables, OperationJournal journal, OrphanCandidates orphans, Instant now)
     {
         Map<String, List<OperationRecord>> journals = new HashMap<>();
         ImmutableList.Builder<TableHealthRow> rows = ImmutableList.builder();
         for (Listing table : report.list(tables, true)) {
-            rows.add(assess(table, journals.computeIfAbsent(table.table().schemaName(), journal::list), now));
+            Optional<OrphanFigures> orphanFigures = table instanceof ListedTable ? orphans.of(table.table()) : Optional.empty();
+            rows.add(assess(table, orphanFigures, journals.computeIfAbsent(table.table().schemaName(), journal::list), now));
         }
         return rows.build();
     }
 
     /**
+     * @param orphans what {@code remove_orphan_files} would take, where it can tell
      * @param journal records of the journal (of any table and state, in any order): those of this table count, by
      * its name and, where both are known, its identity (a name reused after a rename means another table)
      */
-    public TableHealthRow assess(Listing listing, Collection<OperationRecord> journal, Instant now)
+    public TableHealthRow assess(Listing listing, Optional<OrphanFigures> orphans, Collection<OperationRecord> journal, Instant now)
     {
         Optional<ListedTable> listed = listing instanceof ListedTable table ? Optional.of(table) : Optional.empty();
         Optional<String> identity = listed.flatMap(ListedTable::identity);
@@ -127,6 +129,14 @@ public final class TableHealth
                 }
             }
         }
+        if (orphans.isPresent() && orphans.get().files() > 0) {
+            status = status == HealthStatus.OK ? HealthStatus.WARN : status;
+            reasons.add("%s files, %s, below its location are read by nothing and were last written more than %s ago".formatted(
+                    orphans.get().files(), bytes(orphans.get().bytes()), describe(orphans.get().olderThan())));
+            if (free) {
+                fix.add(HealthFix.of(HealthFix.Procedure.REMOVE_ORPHAN_FILES, listing.table()));
+            }
+        }
         return new TableHealthRow(
                 listing.table(),
                 listing.tableType(),
@@ -140,6 +150,7 @@ public final class TableHealth
                 lastFinished(operations, OperationKind.COMPACT),
                 lastFinished(operations, OperationKind.BACKUP),
                 lastFinished(operations, OperationKind.EXPIRE_SNAPSHOTS),
+                orphans,
                 fix.build());
     }
 

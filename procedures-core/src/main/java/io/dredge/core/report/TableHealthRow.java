@@ -22,6 +22,7 @@ import static java.util.Objects.requireNonNull;
  * table is not partitioned
  * @param iceberg what only an Iceberg table's metadata has
  * @param runningOperation the operation journaled {@code RUNNING} on the table, if any
+ * @param orphans what {@code remove_orphan_files} would take, where it can tell
  * @param fixes what {@code fix} says as SQL, for {@code maintain_schema} to run
  */
 public record TableHealthRow(
@@ -37,6 +38,7 @@ public record TableHealthRow(
         Optional<Instant> lastCompaction,
         Optional<Instant> lastBackup,
         Optional<Instant> lastExpiry,
+        Optional<OrphanFigures> orphans,
         List<HealthFix> fixes)
 {
     public TableHealthRow
@@ -53,13 +55,15 @@ public record TableHealthRow(
         requireNonNull(lastCompaction, "lastCompaction is null");
         requireNonNull(lastBackup, "lastBackup is null");
         requireNonNull(lastExpiry, "lastExpiry is null");
+        requireNonNull(orphans, "orphans is null");
         fixes = ImmutableList.copyOf(requireNonNull(fixes, "fixes is null"));
     }
 
     /**
      * The figures, in the columns both engines show after {@code fix} ({@code files, small_files, total_bytes,
      * avg_file_bytes, partitions, delete_files, snapshots, oldest_snapshot_at, manifests, avg_manifest_bytes,
-     * running_operation_id, last_compaction_at, last_backup_at, last_expiry_at}); NULL as {@code null}, times as
+     * running_operation_id, last_compaction_at, last_backup_at, last_expiry_at, orphan_files, orphan_bytes}); NULL as
+     * {@code null}, times as
      * {@link Instant}s.
      */
     public Object[] figures()
@@ -78,6 +82,8 @@ public record TableHealthRow(
                 runningOperation.orElse(null),
                 lastCompaction.orElse(null),
                 lastBackup.orElse(null),
-                lastExpiry.orElse(null)};
+                lastExpiry.orElse(null),
+                orphans.map(OrphanFigures::files).orElse(null),
+                orphans.map(OrphanFigures::bytes).orElse(null)};
     }
 }

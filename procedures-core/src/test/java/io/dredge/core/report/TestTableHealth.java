@@ -36,7 +36,7 @@ class TestTableHealth
     @Test
     public void testFewLargeFilesAreOk()
     {
-        TableHealthRow row = HEALTH.assess(hive(TABLE, 2, 200L << 20), List.of(), NOW);
+        TableHealthRow row = HEALTH.assess(hive(TABLE, 2, 200L << 20), Optional.empty(), List.of(), NOW);
         assertThat(row.status()).isEqualTo(HealthStatus.OK);
         assertThat(row.reasons()).isEmpty();
         assertThat(row.fix()).isEmpty();
@@ -47,7 +47,7 @@ class TestTableHealth
     @Test
     public void testSmallFilesWarnWithTheFigureAndTheCompaction()
     {
-        TableHealthRow row = HEALTH.assess(hive(TABLE, 240, 18 << 10), List.of(), NOW);
+        TableHealthRow row = HEALTH.assess(hive(TABLE, 240, 18 << 10), Optional.empty(), List.of(), NOW);
         assertThat(row.status()).isEqualTo(HealthStatus.WARN);
         assertThat(row.reasons()).containsExactly("240 files averaging 18 KB where 1 would do; target 128 MB");
         assertThat(row.fix()).containsExactly("CALL \"dredge\".system.compact_table(schema_name => 'demo', table_name => 'events')");
@@ -55,10 +55,28 @@ class TestTableHealth
     }
 
     @Test
+    public void testOrphansWarnAfterTheCompactionWithTheirRemoval()
+    {
+        TableHealthRow row = HEALTH.assess(hive(TABLE, 240, 18 << 10), Optional.of(new OrphanFigures(12, 3 << 20, Duration.ofDays(3))), List.of(), NOW);
+        assertThat(row.status()).isEqualTo(HealthStatus.WARN);
+        assertThat(row.reasons()).containsExactly(
+                "240 files averaging 18 KB where 1 would do; target 128 MB",
+                "12 files, 3 MB, below its location are read by nothing and were last written more than 3 d ago");
+        assertThat(row.fix()).containsExactly(
+                "CALL \"dredge\".system.compact_table(schema_name => 'demo', table_name => 'events')",
+                "CALL \"dredge\".system.remove_orphan_files(schema_name => 'demo', table_name => 'events')");
+        assertThat(row.figures()).endsWith(12L, 3L << 20);
+
+        // none, or none that can be told (a shared location): no reason
+        assertThat(HEALTH.assess(hive(TABLE, 2, 200L << 20), Optional.of(new OrphanFigures(0, 0, Duration.ofDays(3))), List.of(), NOW).status()).isEqualTo(HealthStatus.OK);
+        assertThat(HEALTH.assess(hive(TABLE, 2, 200L << 20), Optional.empty(), List.of(), NOW).figures()).endsWith(new Object[] {null, null});
+    }
+
+    @Test
     public void testFixQuotesHostileNamesAndTheCatalog()
     {
         TableHealth health = new TableHealth("my\"catalog", new HealthPolicy(SmallFilePolicy.DEFAULT, Duration.ofHours(1), Duration.ofDays(7)));
-        TableHealthRow row = health.assess(hive(new TableReference("o'neil", "x'); DROP TABLE t; --"), 20, 1024), List.of(), NOW);
+        TableHealthRow row = health.assess(hive(new TableReference("o'neil", "x'); DROP TABLE t; --"), 20, 1024), Optional.empty(), List.of(), NOW);
         assertThat(row.fix()).containsExactly("CALL \"my\"\"catalog\".system.compact_table(schema_name => 'o''neil', table_name => 'x''); DROP TABLE t; --')");
         // as Hive's functions, quoted as HiveQL quotes: a backslash escapes
         assertThat(row.fixes()).extracting(HealthFix::hiveSql).containsExactly("SELECT dredge_compact_table('o\\'neil', 'x\\'); DROP TABLE t; --')");
@@ -71,7 +89,7 @@ class TestTableHealth
     {
         OperationRecord running = OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), CompactionDetails.unplanned(), NOW.minus(Duration.ofMinutes(12)))
                 .withStep("wrote 2 partitions");
-        TableHealthRow row = HEALTH.assess(hive(TABLE, 240, 18 << 10), List.of(running), NOW);
+        TableHealthRow row = HEALTH.assess(hive(TABLE, 240, 18 << 10), Optional.empty(), List.of(running), NOW);
         assertThat(row.status()).isEqualTo(HealthStatus.WARN);
         assertThat(row.reasons()).containsExactly(
                 "held by operation %s (COMPACT), RUNNING for 12 min at step 'wrote 2 partitions'".formatted(running.id()),
@@ -86,7 +104,7 @@ class TestTableHealth
     {
         OperationRecord stale = OperationRecord.start(OperationKind.BACKUP, TABLE, "alice", Optional.empty(), new BackupDetails("file:/r/backups/b/manifest.json"), NOW.minus(Duration.ofHours(26).plusMinutes(5)))
                 .withStep("copied 3 files");
-        TableHealthRow row = HEALTH.assess(hive(TABLE, 240, 18 << 10), List.of(stale), NOW);
+        TableHealthRow row = HEALTH.assess(hive(TABLE, 240, 18 << 10), Optional.empty(), List.of(stale), NOW);
         assertThat(row.status()).isEqualTo(HealthStatus.CRITICAL);
         assertThat(row.reasons().get(0)).isEqualTo("operation %s (BACKUP) has been RUNNING for 1 d 2 h, at step 'copied 3 files'; after 1 d it counts as interrupted".formatted(stale.id()));
         assertThat(row.fix()).containsExactly(
@@ -113,7 +131,7 @@ class TestTableHealth
                 Optional.of(new IcebergFigures(Map.of(1L, started, 2L, started.plusSeconds(60), 3L, started.plusSeconds(3660)), Optional.empty(), OptionalInt.empty(), 2, 9000, 0)),
                 Optional.of("iceberg-uuid:new"));
 
-        TableHealthRow row = HEALTH.assess(iceberg, List.of(compacted, rolledBack, backedUp, otherTable, renamedAway), NOW);
+        TableHealthRow row = HEALTH.assess(iceberg, Optional.empty(), List.of(compacted, rolledBack, backedUp, otherTable, renamedAway), NOW);
         assertThat(row.status()).isEqualTo(HealthStatus.OK);
         assertThat(row.runningOperation()).isEmpty();
         assertThat(row.lastCompaction()).contains(started.plusSeconds(60));
@@ -127,7 +145,7 @@ class TestTableHealth
     public void testHistoryOlderThanKeptWarnsWithTheExpiryAfterTheCompaction()
     {
         Map<Long, Instant> snapshots = Map.of(1L, NOW.minus(Duration.ofDays(30)), 2L, NOW.minus(Duration.ofDays(10)), 3L, NOW.minus(Duration.ofDays(8)), 4L, NOW.minus(Duration.ofDays(1)));
-        TableHealthRow row = HEALTH.assess(iceberg(snapshots, Optional.empty(), OptionalInt.empty(), 240, 18 << 10), List.of(), NOW);
+        TableHealthRow row = HEALTH.assess(iceberg(snapshots, Optional.empty(), OptionalInt.empty(), 240, 18 << 10), Optional.empty(), List.of(), NOW);
         assertThat(row.status()).isEqualTo(HealthStatus.WARN);
         assertThat(row.reasons()).containsExactly(
                 "240 files averaging 18 KB where 1 would do; target 128 MB",
@@ -137,24 +155,24 @@ class TestTableHealth
                 "CALL \"dredge\".system.expire_snapshots(schema_name => 'demo', table_name => 'events', older_than => '7d', retain_last => 1)");
 
         // the table's own history.expire properties win: 9 days and the 3 newest kept leave one snapshot to expire
-        TableHealthRow own = HEALTH.assess(iceberg(snapshots, Optional.of(Duration.ofDays(9)), OptionalInt.of(3), 2, 200L << 20), List.of(), NOW);
+        TableHealthRow own = HEALTH.assess(iceberg(snapshots, Optional.of(Duration.ofDays(9)), OptionalInt.of(3), 2, 200L << 20), Optional.empty(), List.of(), NOW);
         assertThat(own.reasons()).containsExactly("1 of 4 snapshots are older than 9 d, the history kept (the oldest is 30 d old)");
         assertThat(own.fix()).containsExactly("CALL \"dredge\".system.expire_snapshots(schema_name => 'demo', table_name => 'events', older_than => '9d', retain_last => 3)");
-        TableHealthRow kept = HEALTH.assess(iceberg(snapshots, Optional.of(Duration.ofMillis(1500)), OptionalInt.of(4), 2, 200L << 20), List.of(), NOW);
+        TableHealthRow kept = HEALTH.assess(iceberg(snapshots, Optional.of(Duration.ofMillis(1500)), OptionalInt.of(4), 2, 200L << 20), Optional.empty(), List.of(), NOW);
         assertThat(kept.status()).isEqualTo(HealthStatus.OK);
-        TableHealthRow seconds = HEALTH.assess(iceberg(snapshots, Optional.of(Duration.ofMillis(1500)), OptionalInt.empty(), 2, 200L << 20), List.of(), NOW);
+        TableHealthRow seconds = HEALTH.assess(iceberg(snapshots, Optional.of(Duration.ofMillis(1500)), OptionalInt.empty(), 2, 200L << 20), Optional.empty(), List.of(), NOW);
         assertThat(seconds.fix()).containsExactly("CALL \"dredge\".system.expire_snapshots(schema_name => 'demo', table_name => 'events', older_than => '2s', retain_last => 1)");
 
         // snapshot 3 is a compaction's rollback point: it and what is within 10 s before it stay, so only 2 go
         OperationRecord compaction = OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), CompactionDetails.unplanned(), NOW.minus(Duration.ofDays(8)))
                 .withCompaction(details -> details.withIcebergSnapshots(CompactionDetails.IcebergSnapshots.planned(3).committed(4, Optional.of(3L))))
                 .finished(OperationState.SUCCEEDED, Optional.empty(), NOW.minus(Duration.ofDays(1)));
-        TableHealthRow rollbackPoint = HEALTH.assess(iceberg(snapshots, Optional.empty(), OptionalInt.empty(), 2, 200L << 20), List.of(compaction), NOW);
+        TableHealthRow rollbackPoint = HEALTH.assess(iceberg(snapshots, Optional.empty(), OptionalInt.empty(), 2, 200L << 20), Optional.empty(), List.of(compaction), NOW);
         assertThat(rollbackPoint.reasons()).containsExactly("2 of 4 snapshots are older than 7 d, the history kept (the oldest is 30 d old)");
 
         // a table another operation holds gets no fix
         OperationRecord running = OperationRecord.start(OperationKind.BACKUP, TABLE, "alice", Optional.empty(), new BackupDetails("file:/r/backups/b/manifest.json"), NOW.minusSeconds(60));
-        TableHealthRow held = HEALTH.assess(iceberg(snapshots, Optional.empty(), OptionalInt.empty(), 2, 200L << 20), List.of(running), NOW);
+        TableHealthRow held = HEALTH.assess(iceberg(snapshots, Optional.empty(), OptionalInt.empty(), 2, 200L << 20), Optional.empty(), List.of(running), NOW);
         assertThat(held.status()).isEqualTo(HealthStatus.WARN);
         assertThat(held.reasons()).hasSize(2);
         assertThat(held.fix()).isEmpty();
@@ -177,7 +195,7 @@ class TestTableHealth
     {
         OperationRecord compacted = OperationRecord.start(OperationKind.COMPACT, TABLE, "alice", Optional.empty(), CompactionDetails.unplanned(), NOW.minusSeconds(600))
                 .finished(OperationState.SUCCEEDED, Optional.empty(), NOW.minusSeconds(540));
-        TableHealthRow row = HEALTH.assess(new UnreadableTable(TABLE, TableType.ICEBERG, "metadata file s3://lake/t/metadata/00003.metadata.json not found"), List.of(compacted), NOW);
+        TableHealthRow row = HEALTH.assess(new UnreadableTable(TABLE, TableType.ICEBERG, "metadata file s3://lake/t/metadata/00003.metadata.json not found"), Optional.empty(), List.of(compacted), NOW);
         assertThat(row.status()).isEqualTo(HealthStatus.CRITICAL);
         assertThat(row.reasons()).containsExactly("cannot be read: metadata file s3://lake/t/metadata/00003.metadata.json not found");
         assertThat(row.fix()).isEmpty();

@@ -5,8 +5,10 @@ import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.airlift.log.Logger;
 import io.dredge.core.compaction.CompactionOptions;
+import io.dredge.core.hygiene.OrphanRemoval;
 import io.dredge.core.maintenance.SchemaMaintenance;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.report.SmallFileReport;
 import io.dredge.core.report.TableHealthRow;
 import io.dredge.trino.DredgeMaintenance;
@@ -93,8 +95,9 @@ public class MaintainSchemaProcedure
                 throw new TrinoException(NOT_FOUND, "schema %s does not exist".formatted(schema));
             }
             List<TableReference> tables = report.tables(Optional.of(Set.of(schema)), Optional.empty());
-            List<TableHealthRow> health = maintenance.tableHealth(catalogName).assess(report, tables, maintenance.journal(session), Instant.now());
-            return new SchemaMaintenance(maintenance.context(session)).maintain(health, compaction);
+            MaintenanceContext context = maintenance.context(session);
+            List<TableHealthRow> health = maintenance.tableHealth(catalogName).assess(report, tables, maintenance.journal(session), OrphanRemoval.candidates(context), Instant.now());
+            return new SchemaMaintenance(context).maintain(health, compaction);
         });
         log.info("maintain_schema %s by %s: %s operations, %s tables failed", schema, session.getUser(), result.operations().size(), result.failures().size());
         List<String> failures = result.failures().entrySet().stream()

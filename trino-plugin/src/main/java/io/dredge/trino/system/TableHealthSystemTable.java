@@ -3,6 +3,7 @@ package io.dredge.trino.system;
 import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import io.airlift.log.Logger;
+import io.dredge.core.hygiene.OrphanRemoval;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.report.SmallFileReport;
 import io.dredge.core.report.TableHealth;
@@ -80,6 +81,8 @@ public class TableHealthSystemTable
                     .add(new ColumnMetadata("last_compaction_at", TIMESTAMP_TZ_MILLIS))
                     .add(new ColumnMetadata("last_backup_at", TIMESTAMP_TZ_MILLIS))
                     .add(new ColumnMetadata("last_expiry_at", TIMESTAMP_TZ_MILLIS))
+                    .add(new ColumnMetadata("orphan_files", BIGINT))
+                    .add(new ColumnMetadata("orphan_bytes", BIGINT))
                     .build());
 
     private final DredgeMaintenance maintenance;
@@ -134,7 +137,7 @@ public class TableHealthSystemTable
             long start = System.nanoTime();
             SmallFileReport report = new SmallFileReport(ports.metastore(session.getIdentity()), ports.fileStore(session.getIdentity()), listingExecutor, metastoreExecutor);
             List<TableReference> tables = visibleTables(accessControl, report, constraint, SCHEMA_NAME, TABLE_NAME);
-            List<TableHealthRow> rows = DredgeMaintenance.run(() -> health.assess(report, tables, maintenance.journal(session), Instant.now()));
+            List<TableHealthRow> rows = DredgeMaintenance.run(() -> health.assess(report, tables, maintenance.journal(session), OrphanRemoval.candidates(maintenance.readingContext(session)), Instant.now()));
             rows.forEach(row -> addRow(result, row));
             log.debug("table_health: %s tables in %.1f ms", rows.size(), (System.nanoTime() - start) / 1e6);
         }
