@@ -39,5 +39,9 @@ SELECT day, count(*) FROM demo.hive_clicks_restored GROUP BY day;
 SELECT operation_id, state, step FROM (SELECT dredge_remove_orphan_files('demo', 'hive_clicks', map('dry_run', 'true'))) r;
 SELECT operation_id, state, step FROM (SELECT dredge_remove_orphan_files('demo', 'hive_clicks')) r;
 
+-- What dredge_table_health would fix in every Hive table of the schema (compaction, then orphan removal), as dry runs;
+-- without the option it runs them, each its own operation. Iceberg tables are left to Trino's maintain_schema.
+SELECT table_name, kind, state, step FROM (SELECT dredge_maintain_schema('demo', map('dry_run', 'true'))) r;
+
 -- Every operation, whichever engine ran it:
 SELECT operation_id, kind, table_name, user_name, state, step FROM (SELECT dredge_operations('demo', 'hive_clicks')) o;

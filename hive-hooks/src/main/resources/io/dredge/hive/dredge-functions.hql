@@ -14,3 +14,4 @@ CREATE TEMPORARY FUNCTION dredge_remove_orphan_files AS 'io.dredge.hive.udf.Remo
 CREATE TEMPORARY FUNCTION dredge_restore_orphan_files AS 'io.dredge.hive.udf.RestoreOrphanFilesUdtf';
 CREATE TEMPORARY FUNCTION dredge_expire_snapshots AS 'io.dredge.hive.udf.ExpireSnapshotsUdtf';
 CREATE TEMPORARY FUNCTION dredge_table_health AS 'io.dredge.hive.udf.TableHealthUdtf';
+CREATE TEMPORARY FUNCTION dredge_maintain_schema AS 'io.dredge.hive.udf.MaintainSchemaUdtf';

@@ -5,7 +5,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -122,6 +127,28 @@ class TestHiveFunctions
                     .containsExactly(List.of("OK", 0, 0, 1L, true));
             assertThat(computeActual("SELECT status FROM dredge.system.table_health WHERE schema_name = 'fn_health' AND table_name = 'events'").getOnlyValue()).isEqualTo("OK");
             assertThat(computeActual("SELECT count(*), to_hex(checksum(ROW(id, day))) FROM hive.fn_health.events").getMaterializedRows().getFirst().getFields()).isEqualTo(rows);
+
+
+            // maintain_schema in Hive: every Hive table's fix, in order, each its own operation; Iceberg tables are Trino's
+            // partitioned: an unpartitioned table's compaction moves it to a new directory, leaving the leftover behind
+            assertUpdate("CREATE TABLE hive.fn_health.leftovers (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+            for (int batch = 0; batch < 3; batch++) {
+                assertUpdate(format("INSERT INTO hive.fn_health.leftovers VALUES (%s, 'a')", batch), 1);
+            }
+            Path leftover = tableDirectory("fn_health", "leftovers").resolve("_temporary/0/part-00000");
+            Files.createDirectories(leftover.getParent());
+            Files.writeString(leftover, "stray");
+            Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minus(Duration.ofDays(4))));
+            assertThat(rows(hive, "SELECT table_name, kind, state FROM (SELECT dredge_maintain_schema('fn_health', map('dry_run', 'true'))) r"))
+                    .containsExactly(List.of("leftovers", "COMPACT", "PLANNED"), List.of("leftovers", "REMOVE_ORPHAN_FILES", "PLANNED"));
+            assertThat(leftover).exists();
+            assertThat(rows(hive, "SELECT table_name, kind, state FROM (SELECT dredge_maintain_schema('fn_health')) r"))
+                    .containsExactly(List.of("leftovers", "COMPACT", "SUCCEEDED"), List.of("leftovers", "REMOVE_ORPHAN_FILES", "SUCCEEDED"));
+            assertThat(leftover).doesNotExist();
+            assertThat(rows(hive, "SELECT table_name, status FROM (SELECT dredge_table_health('fn_health')) h"))
+                    .containsExactlyInAnyOrder(List.of("events", "OK"), List.of("leftovers", "OK"), List.of("ice", "WARN"));
+            assertThat(computeActual("SELECT count(*), sum(id) FROM hive.fn_health.leftovers").getMaterializedRows().getFirst().getFields()).containsExactly(3L, 3L);
+            assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_maintain_schema('missing')) r")).hasMessageContaining("schema missing does not exist");
 
             assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_table_health('fn_health', 'a_view')) h")).hasMessageContaining("fn_health.a_view is a view");
             assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_table_health('missing')) h")).hasMessageContaining("schema missing does not exist");

@@ -35,6 +35,10 @@ public class DredgeException
          * The operation cannot go ahead without losing or hiding rows.
          */
         UNSAFE,
+        /**
+         * Some of the operations a call ran failed; the message names them and why.
+         */
+        OPERATIONS_FAILED,
     }
 
     private final Kind kind;

@@ -186,6 +186,7 @@ public class DredgeMaintenance
                 case ACCESS_DENIED -> PERMISSION_DENIED;
                 case TABLE_BUSY -> DREDGE_TABLE_BUSY;
                 case UNSAFE -> DREDGE_UNSAFE_OPERATION;
+                case OPERATIONS_FAILED -> DREDGE_OPERATION_FAILED;
             }, e.getMessage(), e);
         }
         catch (FaultInjector.InjectedFault e) {

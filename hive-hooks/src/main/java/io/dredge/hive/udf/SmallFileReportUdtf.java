@@ -3,8 +3,11 @@ package io.dredge.hive.udf;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.dredge.core.DredgeException;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.port.FileStore;
+import io.dredge.core.port.Metastore;
 import io.dredge.core.report.SmallFileReport;
 import io.dredge.core.report.SmallFileReportRow;
 import io.dredge.core.report.SmallFilePolicy;
@@ -21,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaDoubleObjectInspector;
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaLongObjectInspector;
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaStringObjectInspector;
@@ -70,7 +75,7 @@ public class SmallFileReportUdtf
     {
         SmallFilePolicy policy = policy(arguments.get(2), arguments.get(3));
         String catalog = ports.catalogName();
-        return readReport(ports, arguments.get(0).orElseThrow(), arguments.get(1), (report, tables) -> {
+        return readReport(ports.metastore(), ports.fileStore(), arguments.get(0).orElseThrow(), arguments.get(1), (report, tables) -> {
             ImmutableList.Builder<Object[]> rows = ImmutableList.builder();
             for (SmallFileReportRow row : report.rows(tables, policy)) {
                 rows.add(row.values(catalog));
@@ -80,27 +85,26 @@ public class SmallFileReportUdtf
     }
 
     /**
-     * What {@code reading} makes of the report over the tables of one schema (or one table), in name order, as this
-     * session reads them; a schema or table that does not exist, or a view, fails.
+     * What {@code reading} makes of the report over the tables of one schema (or one table), in name order, as
+     * {@code metastore} and {@code fileStore} read them; a schema or table that does not exist, or a view, fails.
      */
-    static <T> T readReport(HivePorts ports, String schema, Optional<String> table, BiFunction<SmallFileReport, List<TableReference>, T> reading)
-            throws HiveException
+    static <T> T readReport(Metastore metastore, FileStore fileStore, String schema, Optional<String> table, BiFunction<SmallFileReport, List<TableReference>, T> reading)
     {
-        if (!ports.metastore().schemaExists(schema)) {
-            throw new HiveException("schema %s does not exist".formatted(schema));
+        if (!metastore.schemaExists(schema)) {
+            throw new DredgeException(NOT_FOUND, "schema %s does not exist".formatted(schema));
         }
         if (table.isPresent()) {
             TableReference reference = new TableReference(schema, table.get());
-            TableDescriptor descriptor = ports.metastore().getTable(reference)
-                    .orElseThrow(() -> new HiveException("table %s does not exist".formatted(reference)));
+            TableDescriptor descriptor = metastore.getTable(reference)
+                    .orElseThrow(() -> new DredgeException(NOT_FOUND, "table %s does not exist".formatted(reference)));
             if (descriptor.view()) {
-                throw new HiveException("%s is a view: it has no files to report".formatted(reference));
+                throw new DredgeException(INVALID_ARGUMENT, "%s is a view: it has no files to report".formatted(reference));
             }
         }
         ExecutorService listing = Executors.newFixedThreadPool(LISTING_THREADS);
         try {
             // Hive's metastore client serves one call at a time: metastore reads stay on this thread
-            SmallFileReport report = new SmallFileReport(ports.metastore(), ports.fileStore(), listing, MoreExecutors.directExecutor());
+            SmallFileReport report = new SmallFileReport(metastore, fileStore, listing, MoreExecutors.directExecutor());
             List<TableReference> tables = report.tables(Optional.of(Set.of(schema)), table.map(Set::of)).stream()
                     .sorted((left, right) -> left.toString().compareTo(right.toString()))
                     .toList();

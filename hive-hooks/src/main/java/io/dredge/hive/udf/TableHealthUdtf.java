@@ -12,6 +12,7 @@ import io.dredge.core.report.TableHealth;
 import io.dredge.core.report.TableHealthRow;
 import io.dredge.hive.adapter.HiveMaintenance;
 import io.dredge.hive.adapter.HivePorts;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hive.common.type.Timestamp;
 import org.apache.hadoop.hive.ql.exec.Description;
 import org.apache.hadoop.hive.ql.metadata.HiveException;
@@ -86,21 +87,30 @@ public class TableHealthUdtf
     List<Object[]> rows(HivePorts ports, List<Optional<String>> arguments, Map<String, String> options)
             throws HiveException
     {
-        TableHealth health = new TableHealth(TRINO_CATALOG, new HealthPolicy(
-                SmallFilePolicy.DEFAULT,
-                duration(ports, STALE_OPERATION_AGE, HealthPolicy.DEFAULT_STALE_OPERATION_AGE),
-                duration(ports, MAX_SNAPSHOT_AGE, HealthPolicy.DEFAULT_MAX_SNAPSHOT_AGE)));
+        TableHealth health = health(ports.configuration());
         String catalog = ports.catalogName();
         OrphanCandidates orphans = OrphanRemoval.candidates(HiveMaintenance.context(ports, user()));
-        return SmallFileReportUdtf.readReport(ports, arguments.get(0).orElseThrow(), arguments.get(1), (report, tables) ->
+        return SmallFileReportUdtf.readReport(ports.metastore(), ports.fileStore(), arguments.get(0).orElseThrow(), arguments.get(1), (report, tables) ->
                 health.assess(report, tables, ports.journal(), orphans, Instant.now()).stream()
                         .map(row -> row(row, catalog))
                         .collect(toImmutableList()));
     }
 
-    private static Duration duration(HivePorts ports, String setting, Duration defaultValue)
+    /**
+     * The judge, with the thresholds that {@code configuration} (hive-site or the session) sets; fixes of Iceberg
+     * tables for Trino's catalog {@code dredge}.
+     */
+    static TableHealth health(Configuration configuration)
     {
-        String value = ports.configuration().get(setting);
+        return new TableHealth(TRINO_CATALOG, new HealthPolicy(
+                SmallFilePolicy.DEFAULT,
+                duration(configuration, STALE_OPERATION_AGE, HealthPolicy.DEFAULT_STALE_OPERATION_AGE),
+                duration(configuration, MAX_SNAPSHOT_AGE, HealthPolicy.DEFAULT_MAX_SNAPSHOT_AGE)));
+    }
+
+    private static Duration duration(Configuration configuration, String setting, Duration defaultValue)
+    {
+        String value = configuration.get(setting);
         return value == null || value.isBlank() ? defaultValue : Units.duration(value.strip(), setting);
     }
 

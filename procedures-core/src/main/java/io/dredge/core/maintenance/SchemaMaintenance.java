@@ -2,6 +2,7 @@ package io.dredge.core.maintenance;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.dredge.core.DredgeException;
 import io.dredge.core.compaction.Compaction;
 import io.dredge.core.compaction.CompactionOptions;
 import io.dredge.core.compaction.Recovery;
@@ -20,7 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.dredge.core.DredgeException.Kind.OPERATIONS_FAILED;
 import static java.util.Objects.requireNonNull;
+import static java.util.stream.Collectors.joining;
 
 /**
  * {@code maintain_schema}: runs each table's {@code fix} from {@code table_health}, in its order (recover, compact,
@@ -87,6 +90,20 @@ public final class SchemaMaintenance
         {
             operations = ImmutableList.copyOf(requireNonNull(operations, "operations is null"));
             failures = ImmutableMap.copyOf(requireNonNull(failures, "failures is null"));
+        }
+
+        /**
+         * The operations, unless a table's fix failed: then the call fails, naming each such table and why.
+         */
+        public List<OperationRecord> requireNoFailures(String schema)
+        {
+            if (failures.isEmpty()) {
+                return operations;
+            }
+            String tables = failures.entrySet().stream()
+                    .map(failure -> "%s (%s)".formatted(failure.getKey(), failure.getValue()))
+                    .collect(joining("; "));
+            throw new DredgeException(OPERATIONS_FAILED, "maintain_schema %s: %s tables failed, the others were maintained: %s".formatted(schema, failures.size(), tables));
         }
     }
 }

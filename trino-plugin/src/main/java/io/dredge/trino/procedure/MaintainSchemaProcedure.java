@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
-import static io.dredge.trino.DredgeErrorCode.DREDGE_OPERATION_FAILED;
 import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
 import static io.trino.spi.StandardErrorCode.NOT_FOUND;
@@ -88,7 +87,7 @@ public class MaintainSchemaProcedure
     public void maintainSchema(ConnectorSession session, String schemaName, Boolean dryRun)
     {
         String schema = requireName(schemaName, "schema_name");
-        SchemaMaintenance.Result result = DredgeMaintenance.run(() -> {
+        DredgeMaintenance.run(() -> {
             CompactionOptions compaction = CompactTableProcedure.options(maintenance, null, null, null, null, dryRun);
             SmallFileReport report = new SmallFileReport(ports.metastore(session.getIdentity()), ports.fileStore(session.getIdentity()), listingExecutor, metastoreExecutor);
             if (!ports.metastore(session.getIdentity()).schemaExists(schema)) {
@@ -97,14 +96,9 @@ public class MaintainSchemaProcedure
             List<TableReference> tables = report.tables(Optional.of(Set.of(schema)), Optional.empty());
             MaintenanceContext context = maintenance.context(session);
             List<TableHealthRow> health = maintenance.tableHealth(catalogName).assess(report, tables, maintenance.journal(session), OrphanRemoval.candidates(context), Instant.now());
-            return new SchemaMaintenance(context).maintain(health, compaction);
+            SchemaMaintenance.Result result = new SchemaMaintenance(context).maintain(health, compaction);
+            log.info("maintain_schema %s by %s: %s operations, %s tables failed", schema, session.getUser(), result.operations().size(), result.failures().size());
+            return result.requireNoFailures(schema);
         });
-        log.info("maintain_schema %s by %s: %s operations, %s tables failed", schema, session.getUser(), result.operations().size(), result.failures().size());
-        List<String> failures = result.failures().entrySet().stream()
-                .map(failure -> "%s (%s)".formatted(failure.getKey(), failure.getValue()))
-                .toList();
-        if (!failures.isEmpty()) {
-            throw new TrinoException(DREDGE_OPERATION_FAILED, "maintain_schema %s: %s tables failed, the others were maintained: %s".formatted(schema, failures.size(), String.join("; ", failures)));
-        }
     }
 }
