@@ -49,6 +49,12 @@ final class SharedCluster
             }
             """;
 
+    /**
+     * The key that signs the shared runner's copy plans, so that a test can write plans of its own
+     * ({@code TestCopyFiles}).
+     */
+    static final String COPY_PLAN_KEY = "copy plans of the shared cluster, 32+ chars";
+
     private static SharedCluster instance;
 
     private final Path directory;
@@ -73,6 +79,7 @@ final class SharedCluster
             try {
                 queryRunner = DredgeQueryRunner.builder(new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse()))
                         .addDredgeProperty("dredge.backup-location", "file:" + Files.createDirectories(backupRepository(directory)))
+                        .addDredgeProperty("dredge.copy-plan-key", COPY_PLAN_KEY)
                         .setFaultInjectionEnabled(true)
                         .addCoordinatorProperty("node-scheduler.include-coordinator", "false")
                         .setAccessControlRules(Files.writeString(directory.resolve("rules.json"), ACCESS_RULES))

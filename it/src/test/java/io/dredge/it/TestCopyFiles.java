@@ -31,23 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 public class TestCopyFiles
         extends AbstractTestWithThriftMetastore
 {
-    private static final String PLAN_KEY = "copy plans of TestCopyFiles, 32+ chars";
-    private static final CopyPlanCodec CODEC = new CopyPlanCodec(PLAN_KEY.getBytes(UTF_8));
+    // the shared cluster's, whose coordinator schedules no splits
+    private static final CopyPlanCodec CODEC = new CopyPlanCodec(SharedCluster.COPY_PLAN_KEY.getBytes(UTF_8));
     // the test session's user
     private static final String USER = "user";
 
     private Path sources;
     private Set<String> workers;
-
-    @Override
-    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
-    {
-        return builder
-                .setWorkerCount(1)
-                .addCoordinatorProperty("node-scheduler.include-coordinator", "false")
-                .addDredgeProperty("dredge.copy-plan-key", PLAN_KEY)
-                .addDredgeProperty("dredge.copy-concurrency", "2");
-    }
 
     @BeforeAll
     public void writeSources()
