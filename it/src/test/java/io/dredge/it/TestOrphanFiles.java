@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static java.lang.String.format;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code remove_orphan_files} and {@code restore_orphan_files} through SQL on a real Trino cluster over a real
@@ -246,6 +247,36 @@ public class TestOrphanFiles
         assertThat(computeActual("SELECT state, files_after FROM dredge.system.operations WHERE schema_name = 'orphans' AND table_name = 'busy' AND kind = 'COMPACT'").getMaterializedRows().getFirst().getFields())
                 .containsExactly("SUCCEEDED", 1L);
         assertThat(figures("hive.orphans.busy", "id, day")).isEqualTo(rows);
+    }
+
+    @Test
+    public void testPartitionRegisteredWhileTheRemovalRunsKeepsItsFiles()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.orphans.racing (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.orphans.racing VALUES (1, 'a'), (2, 'b')", 2);
+        assertUpdate("CALL hive.system.unregister_partition(schema_name => 'orphans', table_name => 'racing', partition_columns => ARRAY['day'], partition_values => ARRAY['b'])");
+        Path dropped = onlyFile(tableDirectory(SCHEMA, "racing").resolve("day=b"));
+        age(tableDirectory(SCHEMA, "racing"));
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "PLANNED:4").build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> removal = executor.submit(() -> getQueryRunner().execute(pausing, remove("racing", "older_than => '1d'")));
+            String operationId = (String) waitForRunningOperation("racing", "REMOVE_ORPHAN_FILES", "").getField(0);
+            // planned: the dropped partition's file is listed; then a writer registers the partition again
+            for (int attempt = 0; attempt < 100 && listed(operationId).isEmpty(); attempt++) {
+                Thread.sleep(100);
+            }
+            assertThat(listed(operationId)).containsExactly(dropped);
+            assertUpdate("CALL hive.system.register_partition(schema_name => 'orphans', table_name => 'racing', partition_columns => ARRAY['day'], partition_values => ARRAY['b'])");
+            assertThatThrownBy(removal::get).hasMessageContaining("1 of the orphan files are read by the table now");
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertThat(dropped).exists();
+        assertThat(lastRemoval("racing").getField(1)).isEqualTo("FAILED");
+        assertThat(computeActual("SELECT count(*), sum(id) FROM hive.orphans.racing").getMaterializedRows().getFirst().getFields()).containsExactly(2L, 3L);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.dredge.core.hygiene;
 
 import com.google.common.base.Suppliers;
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import io.dredge.core.DredgeException;
 import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.journal.OperationDetails;
@@ -139,9 +140,17 @@ public final class OrphanRemoval
             if (held.files().isEmpty()) {
                 return finish(started.withStep("no orphan files last written before " + olderThan), OperationState.SUCCEEDED);
             }
-            context.journal().save(started.withStep("%s %s orphan files".formatted(started.orphans().quarantineLocation().isEmpty() ? "deleting" : "moving to quarantine", held.files().size())));
+            boolean purging = started.orphans().quarantineLocation().isEmpty();
+            context.journal().save(started.withStep("%s %s orphan files".formatted(purging ? "deleting" : "moving to quarantine", held.files().size())));
+            // what is deleted cannot come back: checked before; what is moved, after, and put back if read again
+            if (purging) {
+                requireReadByNothing(reference, held.files());
+            }
             move(started, held.files());
             context.faults().reached(ProtocolStep.WRITTEN, 1);
+            if (!purging) {
+                requireReadByNothing(reference, held.files());
+            }
             List<String> missing = FilePresence.missing(context.fileStore(), table.location().orElseThrow(), held.needed());
             if (!missing.isEmpty()) {
                 throw new DredgeException(UNSAFE, "%s files the table reads are missing after the removal, among them %s".formatted(missing.size(), String.join(", ", missing.subList(0, Math.min(3, missing.size())))));
@@ -307,7 +316,38 @@ public final class OrphanRemoval
         }
     }
 
-    private Plan plan(TableDescriptor table, Instant olderThan, LocationReaders readers)
+    /**
+     * What a table reads, and the places its files may lie in.
+     *
+     * @param roots the table's location, and a Hive table's partitions' locations outside it
+     * @param readLocations Hive: where the table (its partitions, its own compaction tables) reads
+     * @param referenced Iceberg: the paths every snapshot and the metadata log reference, as {@link Locations#comparablePath}
+     */
+    private record Reads(TableType tableType, List<String> roots, List<String> readLocations, Set<String> referenced)
+    {
+        Reads
+        {
+            requireNonNull(tableType, "tableType is null");
+            roots = ImmutableList.copyOf(requireNonNull(roots, "roots is null"));
+            readLocations = ImmutableList.copyOf(requireNonNull(readLocations, "readLocations is null"));
+            referenced = ImmutableSet.copyOf(requireNonNull(referenced, "referenced is null"));
+        }
+
+        /**
+         * Why the file at {@code path} is an orphan, or empty when the table may read it.
+         */
+        Optional<String> orphanReason(String path)
+        {
+            if (tableType == TableType.ICEBERG) {
+                return referenced.contains(Locations.comparablePath(path)) || Locations.name(path).equals("version-hint.text")
+                        ? Optional.empty()
+                        : Optional.of("referenced by no snapshot, statistics or metadata file");
+            }
+            return hiveReason(readLocations, path);
+        }
+    }
+
+    private Reads reads(TableDescriptor table, LocationReaders readers)
     {
         String location = table.location().orElseThrow();
         List<String> readLocations = ImmutableList.of(location);
@@ -338,9 +378,15 @@ public final class OrphanRemoval
                     .map(Locations::comparablePath)
                     .collect(toImmutableSet());
         }
+        return new Reads(table.tableType(), roots, readLocations, referenced);
+    }
+
+    private Plan plan(TableDescriptor table, Instant olderThan, LocationReaders readers)
+    {
+        Reads reads = reads(table, readers);
         List<OperationFile> orphans = new ArrayList<>();
         List<String> needed = new ArrayList<>();
-        for (String root : roots) {
+        for (String root : reads.roots()) {
             List<StoredFile> files = list(root);
             Set<String> restoring = files.stream()
                     .filter(file -> Locations.name(file.path()).equals(RESTORE_MARKER))
@@ -350,11 +396,7 @@ public final class OrphanRemoval
                 if (inDredgeDirectory(root, file.path()) || restoring.stream().anyMatch(directory -> Locations.isBelow(directory, file.path()))) {
                     continue;
                 }
-                Optional<String> reason = table.tableType() == TableType.ICEBERG
-                        ? referenced.contains(Locations.comparablePath(file.path())) || Locations.name(file.path()).equals("version-hint.text")
-                                ? Optional.empty()
-                                : Optional.of("referenced by no snapshot, statistics or metadata file")
-                        : hiveReason(readLocations, file.path());
+                Optional<String> reason = reads.orphanReason(file.path());
                 if (reason.isEmpty()) {
                     needed.add(file.path());
                 }
@@ -364,6 +406,24 @@ public final class OrphanRemoval
             }
         }
         return new Plan(orphans, needed);
+    }
+
+    /**
+     * Fails when the table reads any of {@code files} now, as the metastore and the table's metadata say afresh: a
+     * partition registered, or a snapshot committed, while the removal ran may read a place the plan found read by
+     * nothing.
+     */
+    private void requireReadByNothing(TableReference reference, List<OperationFile> files)
+    {
+        Reads now = reads(guard.requireTable(reference), scanReaders());
+        List<String> read = files.stream()
+                .map(OperationFile::path)
+                .filter(path -> now.orphanReason(path).isEmpty())
+                .collect(toImmutableList());
+        if (!read.isEmpty()) {
+            throw new DredgeException(UNSAFE, "%s of the orphan files are read by the table now (a partition registered or a snapshot committed while the removal ran), among them %s"
+                    .formatted(read.size(), String.join(", ", read.subList(0, Math.min(3, read.size())))));
+        }
     }
 
     /**

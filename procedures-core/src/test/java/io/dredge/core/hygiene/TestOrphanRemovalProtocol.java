@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -206,6 +207,26 @@ class TestOrphanRemovalProtocol
                 .hasMessage("older_than comes from dry run %s: give one or the other", dryRun.id());
         assertThatThrownBy(() -> OrphanOptions.requireListingOnly(dryRun.id(), Optional.empty(), true))
                 .hasMessage("dry_run_id carries out dry run %s: dry_run must be false", dryRun.id());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void testAPartitionRegisteredWhileTheRemovalRunsKeepsItsFiles(boolean purge)
+    {
+        // a writer registers the dropped partition's directory again once the plan is made
+        Path table = directory.resolve("s/t");
+        Path readAgain = table.resolve("day=dropped/000000_0");
+        FaultInjector registering = (step, count) -> {
+            if (step == ProtocolStep.PLANNED) {
+                metastore.addPartition(TABLE, partition(table, "dropped"));
+            }
+        };
+        assertThatThrownBy(() -> new OrphanRemoval(context(registering)).remove(TABLE, new OrphanOptions(Duration.ofDays(1), false, purge)))
+                .isInstanceOfSatisfying(DredgeException.class, e -> assertThat(e.kind()).isEqualTo(UNSAFE))
+                .hasMessageContaining("1 of the orphan files are read by the table now (a partition registered or a snapshot committed while the removal ran), among them " + readAgain.toUri());
+        assertThat(readAgain).exists();
+        assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+        assertThat(onlyRemoval().state()).isEqualTo(OperationState.FAILED);
     }
 
     @Test
