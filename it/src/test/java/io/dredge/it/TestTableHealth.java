@@ -91,6 +91,10 @@ class TestTableHealth
         assertThat(row.getFields().subList(5, 7)).containsExactly(manifests.getField(0), manifests.getField(1));
         assertThat(row.getField(7)).isEqualTo(files.getField(2));
         assertThat(row.getField(8)).isNull();
+        // one deleted position among the 8 rows of the data files
+        MaterializedRow rows = computeActual("SELECT sum(record_count) FILTER (WHERE content = 0), sum(record_count) FILTER (WHERE content <> 0) FROM iceberg.health.\"ice$files\"").getMaterializedRows().getFirst();
+        assertThat(rows.getFields()).containsExactly(8L, 1L);
+        assertThat(computeActual("SELECT deleted_row_share FROM dredge.system.table_health WHERE schema_name = 'health' AND table_name = 'ice'").getOnlyValue()).isEqualTo(1.0 / 8);
 
         runFix(health("ice"));
         assertThat(health("ice").getFields().subList(0, 3)).containsExactly("OK", List.of(), List.of());

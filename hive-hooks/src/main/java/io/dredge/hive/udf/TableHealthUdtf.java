@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaDoubleObjectInspector;
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaLongObjectInspector;
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaStringObjectInspector;
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaTimestampObjectInspector;
@@ -70,6 +71,7 @@ public class TableHealthUdtf
                 .put("avg_file_bytes", javaLongObjectInspector)
                 .put("partitions", javaLongObjectInspector)
                 .put("delete_files", javaLongObjectInspector)
+                .put("deleted_row_share", javaDoubleObjectInspector)
                 .put("snapshots", javaLongObjectInspector)
                 .put("oldest_snapshot_at", javaTimestampObjectInspector)
                 .put("manifests", javaLongObjectInspector)

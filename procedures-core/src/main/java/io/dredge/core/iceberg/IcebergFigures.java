@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
@@ -20,8 +21,11 @@ import static java.util.Objects.requireNonNull;
  * @param snapshotTimes when each snapshot was committed, by id
  * @param maxSnapshotAge the table's {@code history.expire.max-snapshot-age-ms}, when set
  * @param minSnapshotsToKeep the table's {@code history.expire.min-snapshots-to-keep}, when set
+ * @param dataRows and {@code deleteRows}: the rows of the current snapshot's data files, and the records of its
+ * delete files (deleted positions, or equality keys), as the manifest list counts them; empty where a manifest list
+ * entry has no counts
  */
-public record IcebergFigures(Map<Long, Instant> snapshotTimes, Optional<Duration> maxSnapshotAge, OptionalInt minSnapshotsToKeep, long manifests, long manifestBytes, long deleteFiles)
+public record IcebergFigures(Map<Long, Instant> snapshotTimes, Optional<Duration> maxSnapshotAge, OptionalInt minSnapshotsToKeep, long manifests, long manifestBytes, long deleteFiles, OptionalLong dataRows, OptionalLong deleteRows)
 {
     public IcebergFigures
     {
@@ -29,6 +33,20 @@ public record IcebergFigures(Map<Long, Instant> snapshotTimes, Optional<Duration
         requireNonNull(maxSnapshotAge, "maxSnapshotAge is null");
         requireNonNull(minSnapshotsToKeep, "minSnapshotsToKeep is null");
         checkArgument(minSnapshotsToKeep.orElse(1) >= 1, "minSnapshotsToKeep must be at least 1");
+        requireNonNull(dataRows, "dataRows is null");
+        requireNonNull(deleteRows, "deleteRows is null");
+    }
+
+    /**
+     * The delete files' records per data row, the share of the rows a reader filters out (exactly, for position
+     * deletes); empty when not counted or without data rows.
+     */
+    public Optional<Double> deletedRowShare()
+    {
+        if (dataRows.isEmpty() || deleteRows.isEmpty() || dataRows.getAsLong() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of((double) deleteRows.getAsLong() / dataRows.getAsLong());
     }
 
     public long snapshots()

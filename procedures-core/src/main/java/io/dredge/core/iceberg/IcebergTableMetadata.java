@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -321,6 +322,9 @@ public final class IcebergTableMetadata
         long manifests = 0;
         long manifestBytes = 0;
         long deleteFiles = 0;
+        long dataRows = 0;
+        long deleteRows = 0;
+        boolean rowsCounted = true;
         Snapshot current = metadata.currentSnapshot();
         if (current != null) {
             for (ManifestFile manifest : current.allManifests(io)) {
@@ -328,6 +332,15 @@ public final class IcebergTableMetadata
                 manifestBytes += manifest.length();
                 if (manifest.content() == ManifestContent.DELETES) {
                     deleteFiles += liveFileCount(manifest);
+                }
+                if (manifest.addedRowsCount() == null || manifest.existingRowsCount() == null) {
+                    rowsCounted = false;
+                }
+                else if (manifest.content() == ManifestContent.DELETES) {
+                    deleteRows += manifest.addedRowsCount() + manifest.existingRowsCount();
+                }
+                else {
+                    dataRows += manifest.addedRowsCount() + manifest.existingRowsCount();
                 }
             }
         }
@@ -340,7 +353,9 @@ public final class IcebergTableMetadata
         OptionalInt minSnapshotsToKeep = properties.containsKey(TableProperties.MIN_SNAPSHOTS_TO_KEEP)
                 ? OptionalInt.of(Math.max(1, Integer.parseInt(properties.get(TableProperties.MIN_SNAPSHOTS_TO_KEEP))))
                 : OptionalInt.empty();
-        return new IcebergFigures(snapshotTimes, maxSnapshotAge, minSnapshotsToKeep, manifests, manifestBytes, deleteFiles);
+        return new IcebergFigures(snapshotTimes, maxSnapshotAge, minSnapshotsToKeep, manifests, manifestBytes, deleteFiles,
+                rowsCounted ? OptionalLong.of(dataRows) : OptionalLong.empty(),
+                rowsCounted ? OptionalLong.of(deleteRows) : OptionalLong.empty());
     }
 
     private long liveFileCount(ManifestFile manifest)

@@ -61,7 +61,7 @@ public record TableHealthRow(
 
     /**
      * The figures, in the columns both engines show after {@code fix} ({@code files, small_files, total_bytes,
-     * avg_file_bytes, partitions, delete_files, snapshots, oldest_snapshot_at, manifests, avg_manifest_bytes,
+     * avg_file_bytes, partitions, delete_files, deleted_row_share, snapshots, oldest_snapshot_at, manifests, avg_manifest_bytes,
      * running_operation_id, last_compaction_at, last_backup_at, last_expiry_at, orphan_files, orphan_bytes}); NULL as
      * {@code null}, times as
      * {@link Instant}s.
@@ -75,6 +75,7 @@ public record TableHealthRow(
                 files.map(FileGroupStatistics::avgFileBytes).orElse(null),
                 partitions.isPresent() ? partitions.getAsLong() : null,
                 iceberg.map(IcebergFigures::deleteFiles).orElse(null),
+                iceberg.flatMap(IcebergFigures::deletedRowShare).orElse(null),
                 iceberg.map(IcebergFigures::snapshots).orElse(null),
                 iceberg.flatMap(IcebergFigures::oldestSnapshot).orElse(null),
                 iceberg.map(IcebergFigures::manifests).orElse(null),

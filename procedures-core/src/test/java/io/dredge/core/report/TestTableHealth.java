@@ -128,7 +128,7 @@ class TestTableHealth
                 .withTableIdentity("iceberg-uuid:old");
         ListedTable iceberg = new ListedTable(
                 new TableFiles(TABLE, TableType.ICEBERG, "PARQUET", false, List.of(new PartitionFiles(Optional.empty(), List.of(new TableFile("file:/t/data/a.parquet", 200L << 20))))),
-                Optional.of(new IcebergFigures(Map.of(1L, started, 2L, started.plusSeconds(60), 3L, started.plusSeconds(3660)), Optional.empty(), OptionalInt.empty(), 2, 9000, 0)),
+                Optional.of(new IcebergFigures(Map.of(1L, started, 2L, started.plusSeconds(60), 3L, started.plusSeconds(3660)), Optional.empty(), OptionalInt.empty(), 2, 9000, 0, OptionalLong.of(100), OptionalLong.of(0))),
                 Optional.of("iceberg-uuid:new"));
 
         TableHealthRow row = HEALTH.assess(iceberg, Optional.empty(), List.of(compacted, rolledBack, backedUp, otherTable, renamedAway), NOW);
@@ -186,7 +186,7 @@ class TestTableHealth
         }
         return new ListedTable(
                 new TableFiles(TABLE, TableType.ICEBERG, "PARQUET", false, List.of(new PartitionFiles(Optional.empty(), data))),
-                Optional.of(new IcebergFigures(snapshots, maxSnapshotAge, minSnapshotsToKeep, 1, 4000, 0)),
+                Optional.of(new IcebergFigures(snapshots, maxSnapshotAge, minSnapshotsToKeep, 1, 4000, 0, OptionalLong.of(100), OptionalLong.of(0))),
                 Optional.of("iceberg-uuid:t"));
     }
 

@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.system.SystemTableFilters.visibleTables;
 import static io.trino.spi.type.BigintType.BIGINT;
+import static io.trino.spi.type.DoubleType.DOUBLE;
 import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
@@ -73,6 +74,7 @@ public class TableHealthSystemTable
                     .add(new ColumnMetadata("avg_file_bytes", BIGINT))
                     .add(new ColumnMetadata("partitions", BIGINT))
                     .add(new ColumnMetadata("delete_files", BIGINT))
+                    .add(new ColumnMetadata("deleted_row_share", DOUBLE))
                     .add(new ColumnMetadata("snapshots", BIGINT))
                     .add(new ColumnMetadata("oldest_snapshot_at", TIMESTAMP_TZ_MILLIS))
                     .add(new ColumnMetadata("manifests", BIGINT))
