@@ -69,7 +69,8 @@ public class TestIcebergExpireSnapshots
         assertThat(computeActual(format("SELECT DISTINCT kind FROM dredge.system.operation_files WHERE operation_id = '%s'", dryRun.getField(0))).getOnlyColumnAsSet())
                 .containsExactly("EXPIRE_SNAPSHOTS");
 
-        assertUpdate(expire("listed", "older_than => '1s', retain_last => 2"));
+        // the run of exactly that plan
+        assertUpdate(expire("listed", "dry_run_id => '%s'".formatted(dryRun.getField(0))));
         MaterializedRow run = lastExpiry("listed");
         assertThat(run.getField(1)).isEqualTo("SUCCEEDED");
         assertThat((String) run.getField(2)).startsWith("expired 3 snapshots, removed %s files".formatted(listed.size()));
@@ -90,6 +91,16 @@ public class TestIcebergExpireSnapshots
         assertUpdate(expire("listed", "older_than => '1d'"));
         assertThat(lastExpiry("listed").getField(2)).isEqualTo("nothing to expire");
         assertThat(snapshots("listed")).hasSize(2);
+
+        // a dry run's plan is carried out only as it was: a commit since makes one more snapshot old enough to go
+        assertUpdate(expire("listed", "older_than => '1s', retain_last => 1, dry_run => true"));
+        String stale = (String) lastExpiry("listed").getField(0);
+        assertUpdate("INSERT INTO iceberg.expiry.listed VALUES (100, 'p0')", 1);
+        assertQueryFails(expire("listed", "dry_run_id => '%s'".formatted(stale)),
+                ".*expiry.listed changed since dry run %s: it would now expire snapshots \\[\\d+, \\d+\\] and \\d+ files the dry run did not list, where the dry run listed snapshots \\[\\d+\\]; nothing was expired: run a new dry run.*".formatted(stale));
+        assertQueryFails(expire("listed", "older_than => '1s', dry_run_id => '%s'".formatted(stale)), ".*dry_run_id carries out a dry run with its own older_than and retain_last.*");
+        assertQueryFails(expire("listed", "dry_run_id => '%s'".formatted(run.getField(0))), ".*operation %s is a SUCCEEDED EXPIRE_SNAPSHOTS, not a dry run of expire_snapshots.*".formatted(run.getField(0)));
+        assertThat(snapshots("listed")).hasSize(3);
     }
 
     @Test

@@ -39,6 +39,7 @@ import static com.google.common.base.Preconditions.checkState;
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
@@ -72,52 +73,126 @@ public final class SnapshotExpiry
 
     public OperationRecord expire(TableReference reference, ExpiryOptions options)
     {
-        TableDescriptor table = guard.requireTable(reference);
-        if (table.tableType() != TableType.ICEBERG) {
-            throw new DredgeException(NOT_SUPPORTED, "%s is a Hive table: only Iceberg tables have snapshots to expire".formatted(reference));
-        }
-        requireTrino();
+        TableDescriptor table = requireExpirable(reference);
         Duration minimum = minimumRetention();
         if (options.olderThan().compareTo(minimum) < 0) {
             throw new DredgeException(INVALID_ARGUMENT, "older_than %s is shorter than the minimum retention of catalog %s (iceberg.expire-snapshots.min-retention, %s)"
                     .formatted(Units.text(options.olderThan()), context.icebergCatalog().orElse("iceberg"), Units.text(minimum)));
         }
+        IcebergTableMetadata metadata = readCollectable(table);
+        Instant now = context.clock().instant();
+        Plan plan = plan(table, metadata, now.minus(options.olderThan()), options.retainLast());
+        OperationRecord record = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, reference, context.user(), Optional.empty(), new ExpiryDetails(plan.cutoff(), options.retainLast(), plan.expiring()), now)
+                .withTableIdentity(metadata.identity());
+        if (options.dryRun()) {
+            OperationRecord planned = record.withStep("dry run: would expire %s of %s snapshots (committed before %s) and remove %s files, %s bytes%s".formatted(
+                            plan.expiring().size(), metadata.snapshotIds().size(), plan.cutoff(), plan.files().size(), bytes(plan.files()), plan.keptNote()))
+                    .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
+            context.journal().saveFiles(planned, plan.files());
+            context.journal().save(planned);
+            return planned;
+        }
+        return run(table, metadata, record, plan);
+    }
+
+    /**
+     * {@code expire_snapshots} with {@code dry_run_id}: expires exactly the snapshots that dry run of the table
+     * listed, by its cut-off and {@code retain_last}, and removes no file it did not list; refused, with nothing
+     * changed, when the table changed since so that the plan would differ.
+     */
+    public OperationRecord expireListed(TableReference reference, String dryRunId)
+    {
+        TableDescriptor table = requireExpirable(reference);
+        OperationRecord dryRun = context.journal().listAll().stream()
+                .filter(record -> record.id().equals(dryRunId))
+                .findFirst()
+                .orElseThrow(() -> new DredgeException(NOT_FOUND, "operation %s does not exist".formatted(dryRunId)));
+        if (dryRun.kind() != OperationKind.EXPIRE_SNAPSHOTS || dryRun.state() != OperationState.PLANNED) {
+            throw new DredgeException(INVALID_ARGUMENT, "operation %s is a %s %s, not a dry run of expire_snapshots".formatted(dryRunId, dryRun.state(), dryRun.kind()));
+        }
+        if (!dryRun.table().equals(reference)) {
+            throw new DredgeException(INVALID_ARGUMENT, "dry run %s planned the expiry of %s, not of %s".formatted(dryRunId, dryRun.table(), reference));
+        }
+        TableIdentity.requireSame(context, table, dryRun);
+        IcebergTableMetadata metadata = readCollectable(table);
+        ExpiryDetails listed = dryRun.expiry();
+        Plan plan = plan(table, metadata, listed.expireOlderThan(), listed.retainLast());
+        Set<String> listedFiles = context.journal().files(dryRun).stream()
+                .map(file -> Locations.comparablePath(file.path()))
+                .collect(toImmutableSet());
+        long unlisted = plan.files().stream().filter(file -> !listedFiles.contains(Locations.comparablePath(file.path()))).count();
+        if (!plan.expiring().equals(listed.snapshots()) || unlisted > 0) {
+            throw new DredgeException(UNSAFE, "%s changed since dry run %s: it would now expire snapshots %s and %s files the dry run did not list, where the dry run listed snapshots %s; nothing was expired: run a new dry run"
+                    .formatted(reference, dryRunId, plan.expiring(), unlisted, listed.snapshots()));
+        }
+        OperationRecord record = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, reference, context.user(), Optional.of(dryRun.id()),
+                        new ExpiryDetails(plan.cutoff(), listed.retainLast(), plan.expiring()), context.clock().instant())
+                .withTableIdentity(metadata.identity());
+        return run(table, metadata, record, plan);
+    }
+
+    /**
+     * @param cutoff where the expiry cuts: the caller's, moved earlier to keep every snapshot a Dredge operation can
+     * still return to
+     * @param expiring the snapshots that expire, oldest first
+     * @param files what only they reference
+     */
+    private record Plan(Instant cutoff, List<Long> expiring, List<OperationFile> files, String keptNote)
+    {
+        Plan
+        {
+            requireNonNull(cutoff, "cutoff is null");
+            expiring = ImmutableList.copyOf(requireNonNull(expiring, "expiring is null"));
+            files = ImmutableList.copyOf(requireNonNull(files, "files is null"));
+            requireNonNull(keptNote, "keptNote is null");
+        }
+    }
+
+    private TableDescriptor requireExpirable(TableReference reference)
+    {
+        TableDescriptor table = guard.requireTable(reference);
+        if (table.tableType() != TableType.ICEBERG) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is a Hive table: only Iceberg tables have snapshots to expire".formatted(reference));
+        }
+        requireTrino();
+        return table;
+    }
+
+    private IcebergTableMetadata readCollectable(TableDescriptor table)
+    {
         IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
         if (!metadata.gcEnabled()) {
-            throw new DredgeException(UNSAFE, "table %s has gc.enabled=false (its files may be shared with other tables): Dredge expires none of its snapshots".formatted(reference));
+            throw new DredgeException(UNSAFE, "table %s has gc.enabled=false (its files may be shared with other tables): Dredge expires none of its snapshots".formatted(table.table()));
         }
-        Instant now = context.clock().instant();
+        return metadata;
+    }
+
+    private Plan plan(TableDescriptor table, IcebergTableMetadata metadata, Instant olderThan, int retainLast)
+    {
         Map<Long, String> kept = protectedSnapshots(table, metadata);
-        Instant cutoff = RollbackPoints.cutoff(now.minus(options.olderThan()), kept.keySet(), metadata::committedAt);
-        List<Long> expiring = metadata.expiring(cutoff, options.retainLast());
-        checkState(expiring.stream().noneMatch(kept::containsKey), "plan expires a kept snapshot of %s", reference);
+        Instant cutoff = RollbackPoints.cutoff(olderThan, kept.keySet(), metadata::committedAt);
+        List<Long> expiring = metadata.expiring(cutoff, retainLast);
+        checkState(expiring.stream().noneMatch(kept::containsKey), "plan expires a kept snapshot of %s", table.table());
         List<OperationFile> files = removable(metadata, expiring);
         if (!expiring.isEmpty()) {
             requireOwnFiles(table, files);
         }
-        OperationRecord record = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, reference, context.user(), Optional.empty(), new ExpiryDetails(cutoff, options.retainLast(), expiring), now)
-                .withTableIdentity(metadata.identity());
-        String keptNote = keptNote(kept, metadata);
-        if (options.dryRun()) {
-            OperationRecord planned = record.withStep("dry run: would expire %s of %s snapshots (committed before %s) and remove %s files, %s bytes%s".formatted(
-                            expiring.size(), metadata.snapshotIds().size(), cutoff, files.size(), bytes(files), keptNote))
-                    .finished(OperationState.PLANNED, Optional.empty(), context.clock().instant());
-            context.journal().saveFiles(planned, files);
-            context.journal().save(planned);
-            return planned;
-        }
+        return new Plan(cutoff, expiring, files, keptNote(kept, metadata));
+    }
+
+    private OperationRecord run(TableDescriptor table, IcebergTableMetadata metadata, OperationRecord record, Plan plan)
+    {
         guard.requireWriteAccess(table);
-        OperationRecord started = record;
         return frame.hold(table, record, () -> {
-            context.journal().saveFiles(started, files);
+            context.journal().saveFiles(record, plan.files());
             context.faults().reached(ProtocolStep.PLANNED, 1);
-            if (expiring.isEmpty()) {
-                return finish(started.withStep("nothing to expire" + keptNote), OperationState.SUCCEEDED);
+            if (plan.expiring().isEmpty()) {
+                return finish(record.withStep("nothing to expire" + plan.keptNote()), OperationState.SUCCEEDED);
             }
-            context.journal().save(started.withStep("expiring %s snapshots".formatted(expiring.size())));
-            runEngineExpiry(table, metadata, started.expiry());
+            context.journal().save(record.withStep("expiring %s snapshots".formatted(plan.expiring().size())));
+            runEngineExpiry(table, metadata, record.expiry());
             context.faults().reached(ProtocolStep.WRITTEN, 1);
-            return finish(settle(started, files, Optional.of(metadata.snapshotIds()), keptNote), OperationState.SUCCEEDED);
+            return finish(settle(record, plan.files(), Optional.of(metadata.snapshotIds()), plan.keptNote()), OperationState.SUCCEEDED);
         }, frame.journalFailed(record));
     }
 

@@ -17,7 +17,6 @@ import io.trino.spi.procedure.Procedure.Argument;
 
 import java.lang.invoke.MethodHandle;
 
-import static io.airlift.slice.Slices.utf8Slice;
 import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
 import static io.dredge.trino.procedure.ProcedureArguments.requireBoolean;
 import static io.dredge.trino.procedure.ProcedureArguments.requireName;
@@ -29,8 +28,9 @@ import static java.lang.invoke.MethodHandles.lookup;
 import static java.util.Objects.requireNonNull;
 
 /**
- * {@code CALL system.expire_snapshots(schema_name, table_name, older_than, retain_last, dry_run)}: expiry of an
- * Iceberg table's old snapshots that keeps what Dredge can still roll back to (see {@link SnapshotExpiry}).
+ * {@code CALL system.expire_snapshots(schema_name, table_name, older_than, retain_last, dry_run, dry_run_id)}: expiry
+ * of an Iceberg table's old snapshots that keeps what Dredge can still roll back to (see {@link SnapshotExpiry}); with
+ * {@code dry_run_id}, exactly what that dry run listed.
  */
 public class ExpireSnapshotsProcedure
         implements Provider<Procedure>
@@ -45,7 +45,7 @@ public class ExpireSnapshotsProcedure
     static {
         try {
             EXPIRE_SNAPSHOTS = lookup().unreflect(ExpireSnapshotsProcedure.class.getMethod("expireSnapshots",
-                    ConnectorSession.class, String.class, String.class, String.class, Long.class, Boolean.class));
+                    ConnectorSession.class, String.class, String.class, String.class, Long.class, Boolean.class, String.class));
         }
         catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
@@ -69,25 +69,33 @@ public class ExpireSnapshotsProcedure
                 ImmutableList.of(
                         new Argument("SCHEMA_NAME", VARCHAR),
                         new Argument("TABLE_NAME", VARCHAR),
-                        new Argument("OLDER_THAN", VARCHAR, false, utf8Slice(DEFAULT_OLDER_THAN)),
-                        new Argument("RETAIN_LAST", BIGINT, false, DEFAULT_RETAIN_LAST),
-                        new Argument("DRY_RUN", BOOLEAN, false, false)),
+                        new Argument("OLDER_THAN", VARCHAR, false, null),
+                        new Argument("RETAIN_LAST", BIGINT, false, null),
+                        new Argument("DRY_RUN", BOOLEAN, false, false),
+                        new Argument("DRY_RUN_ID", VARCHAR, false, null)),
                 EXPIRE_SNAPSHOTS.bindTo(this));
     }
 
-    public void expireSnapshots(ConnectorSession session, String schemaName, String tableName, String olderThan, Long retainLast, Boolean dryRun)
+    public void expireSnapshots(ConnectorSession session, String schemaName, String tableName, String olderThan, Long retainLast, Boolean dryRun, String dryRunId)
     {
         DredgeMaintenance.run(() -> {
             TableReference table = new TableReference(requireName(schemaName, "schema_name"), requireName(tableName, "table_name"));
-            long retain = retainLast == null ? DEFAULT_RETAIN_LAST : retainLast;
-            if (retain > Integer.MAX_VALUE) {
-                throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "retain_last is too large: " + retain);
+            boolean dry = requireBoolean(dryRun, "dry_run");
+            SnapshotExpiry expiry = new SnapshotExpiry(maintenance.context(session));
+            OperationRecord result;
+            if (dryRunId != null) {
+                if (olderThan != null || retainLast != null || dry || dryRunId.isBlank()) {
+                    throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "dry_run_id carries out a dry run with its own older_than and retain_last: give it alone, not empty");
+                }
+                result = expiry.expireListed(table, dryRunId);
             }
-            ExpiryOptions options = new ExpiryOptions(
-                    Units.duration(olderThan == null ? DEFAULT_OLDER_THAN : olderThan, "older_than"),
-                    (int) retain,
-                    requireBoolean(dryRun, "dry_run"));
-            OperationRecord result = new SnapshotExpiry(maintenance.context(session)).expire(table, options);
+            else {
+                long retain = retainLast == null ? DEFAULT_RETAIN_LAST : retainLast;
+                if (retain > Integer.MAX_VALUE) {
+                    throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, "retain_last is too large: " + retain);
+                }
+                result = expiry.expire(table, new ExpiryOptions(Units.duration(olderThan == null ? DEFAULT_OLDER_THAN : olderThan, "older_than"), (int) retain, dry));
+            }
             log.info("expire_snapshots %s by %s: operation %s %s: %s", table, session.getUser(), result.id(), result.state(), result.step());
             return result;
         });
