@@ -107,15 +107,7 @@ public final class OrphanRemoval
     public OperationRecord removeListed(TableReference reference, String dryRunId, boolean purge)
     {
         TableDescriptor table = requireRemovable(guard.requireTable(reference));
-        OperationRecord dryRun = find(dryRunId)
-                .orElseThrow(() -> new DredgeException(NOT_FOUND, "operation %s does not exist".formatted(dryRunId)));
-        if (dryRun.kind() != OperationKind.REMOVE_ORPHAN_FILES || dryRun.state() != OperationState.PLANNED) {
-            throw new DredgeException(INVALID_ARGUMENT, "operation %s is a %s %s, not a dry run of remove_orphan_files".formatted(dryRunId, dryRun.state(), dryRun.kind()));
-        }
-        if (!dryRun.table().equals(reference)) {
-            throw new DredgeException(INVALID_ARGUMENT, "dry run %s listed the orphans of %s, not of %s".formatted(dryRunId, dryRun.table(), reference));
-        }
-        TableIdentity.requireSame(context, table, dryRun);
+        OperationRecord dryRun = guard.requireDryRun(table, dryRunId, OperationKind.REMOVE_ORPHAN_FILES, "remove_orphan_files", "listed the orphans of");
         Set<String> listed = context.journal().files(dryRun).stream()
                 .map(OperationFile::path)
                 .collect(toImmutableSet());

@@ -39,7 +39,6 @@ import static com.google.common.base.Preconditions.checkState;
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
-import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
@@ -103,17 +102,7 @@ public final class SnapshotExpiry
     public OperationRecord expireListed(TableReference reference, String dryRunId)
     {
         TableDescriptor table = requireExpirable(reference);
-        OperationRecord dryRun = context.journal().listAll().stream()
-                .filter(record -> record.id().equals(dryRunId))
-                .findFirst()
-                .orElseThrow(() -> new DredgeException(NOT_FOUND, "operation %s does not exist".formatted(dryRunId)));
-        if (dryRun.kind() != OperationKind.EXPIRE_SNAPSHOTS || dryRun.state() != OperationState.PLANNED) {
-            throw new DredgeException(INVALID_ARGUMENT, "operation %s is a %s %s, not a dry run of expire_snapshots".formatted(dryRunId, dryRun.state(), dryRun.kind()));
-        }
-        if (!dryRun.table().equals(reference)) {
-            throw new DredgeException(INVALID_ARGUMENT, "dry run %s planned the expiry of %s, not of %s".formatted(dryRunId, dryRun.table(), reference));
-        }
-        TableIdentity.requireSame(context, table, dryRun);
+        OperationRecord dryRun = guard.requireDryRun(table, dryRunId, OperationKind.EXPIRE_SNAPSHOTS, "expire_snapshots", "planned the expiry of");
         IcebergTableMetadata metadata = readCollectable(table);
         ExpiryDetails listed = dryRun.expiry();
         Plan plan = plan(table, metadata, listed.expireOlderThan(), listed.retainLast());

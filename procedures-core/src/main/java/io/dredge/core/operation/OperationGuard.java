@@ -1,6 +1,7 @@
 package io.dredge.core.operation;
 
 import io.dredge.core.DredgeException;
+import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
 import io.dredge.core.model.TableDescriptor;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static io.dredge.core.DredgeException.Kind.TABLE_BUSY;
@@ -40,6 +42,29 @@ public final class OperationGuard
     /**
      * The table, if it exists and is a table (not a view).
      */
+    /**
+     * The dry run {@code dryRunId} of an operation of {@code kind} on {@code table}, which a real run is to carry out:
+     * refused unless it is one, of this table by name and, where recorded, by identity. Only the table's schema's
+     * journal is read.
+     *
+     * @param planned what the dry run did, as the refusal of another table's says it ("listed the orphans of")
+     */
+    public OperationRecord requireDryRun(TableDescriptor table, String dryRunId, OperationKind kind, String procedure, String planned)
+    {
+        OperationRecord dryRun = context.journal().list(table.table().schemaName()).stream()
+                .filter(record -> record.id().equals(dryRunId))
+                .findFirst()
+                .orElseThrow(() -> new DredgeException(NOT_FOUND, "operation %s does not exist".formatted(dryRunId)));
+        if (dryRun.kind() != kind || dryRun.state() != OperationState.PLANNED) {
+            throw new DredgeException(INVALID_ARGUMENT, "operation %s is a %s %s, not a dry run of %s".formatted(dryRunId, dryRun.state(), dryRun.kind(), procedure));
+        }
+        if (!dryRun.table().equals(table.table())) {
+            throw new DredgeException(INVALID_ARGUMENT, "dry run %s %s %s, not of %s".formatted(dryRunId, planned, dryRun.table(), table.table()));
+        }
+        TableIdentity.requireSame(context, table, dryRun);
+        return dryRun;
+    }
+
     public TableDescriptor requireTable(TableReference table)
     {
         if (!context.metastore().schemaExists(table.schemaName())) {
