@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -382,6 +383,45 @@ public class TestIcebergCompaction
     }
 
     @Test
+    public void testCountVerificationReadsFootersUnlessRowsAreDeleted()
+            throws Exception
+    {
+        createTable(SCHEMA, "counted", List.of("a", "b"), 3);
+        TableState before = state("counted");
+        assertUpdate(compact("counted", "verify => 'count'"));
+        assertThat(state("counted").rows()).isEqualTo(before.rows());
+        assertThat(lastCompaction("counted").getFields().subList(1, 6)).containsExactly("SUCCEEDED", 2L, 6L, 2L, 600L);
+        assertThat((String) lastCompaction("counted").getField(6)).contains("rows counted from the files' footers");
+
+        // delete files: the data files' own counts overstate the rows, so the engine counts them
+        createTable(SCHEMA, "counted_deletes", List.of("a", "b"), 3);
+        assertUpdate("DELETE FROM iceberg.ice.counted_deletes WHERE id % 10 = 0", 60);
+        TableState afterDelete = state("counted_deletes");
+        assertUpdate(compact("counted_deletes", "verify => 'count'"));
+        assertThat(state("counted_deletes").rows()).isEqualTo(afterDelete.rows());
+        assertThat(lastCompaction("counted_deletes").getFields().subList(1, 2)).containsExactly("SUCCEEDED");
+        assertThat((String) lastCompaction("counted_deletes").getField(6)).doesNotContain("footers");
+
+        // a file optimize wrote is replaced before verification by one with other rows: not verified, rolled back
+        createTable(SCHEMA, "counted_swapped", List.of("a", "b"), 3);
+        TableState original = state("counted_swapped");
+        long planned = snapshot("counted_swapped");
+        Set<String> originalFiles = files("counted_swapped", "a");
+        assertThatThrownBy(() -> runPaused("counted_swapped", compact("counted_swapped", "verify => 'count'"), "WRITTEN:5", () -> replaceSnapshots("counted_swapped") > 0, () -> {
+            try {
+                Path written = Path.of(URI.create(getOnlyElement(files("counted_swapped", "a"))));
+                Files.copy(Path.of(URI.create(originalFiles.iterator().next())), written, StandardCopyOption.REPLACE_EXISTING);
+                Files.deleteIfExists(written.resolveSibling("." + written.getFileName() + ".crc"));
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        })).hasMessageMatching("(?s).*compaction .* of ice.counted_swapped: snapshot \\d+ was not verified against its parent " + planned + " .*: rolled back to " + planned + ".*");
+        assertThat(snapshot("counted_swapped")).isEqualTo(planned);
+        assertThat(state("counted_swapped")).isEqualTo(original);
+    }
+
+    @Test
     public void testRecoverFinishesAnInterruptedRollback()
             throws IOException
     {
@@ -410,10 +450,16 @@ public class TestIcebergCompaction
     private void runPaused(String table, String pauseAfter, BooleanSupplier ready, Runnable during)
             throws Exception
     {
+        runPaused(table, compact(table), pauseAfter, ready, during);
+    }
+
+    private void runPaused(String table, String call, String pauseAfter, BooleanSupplier ready, Runnable during)
+            throws Exception
+    {
         Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter).build();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
-            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, compact(table)));
+            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, call));
             for (int attempt = 0; !ready.getAsBoolean(); attempt++) {
                 assertThat(attempt).as("compaction of %s reached its pause", table).isLessThan(100);
                 Thread.sleep(100);

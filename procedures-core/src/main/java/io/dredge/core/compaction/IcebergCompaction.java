@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
@@ -93,9 +94,20 @@ public final class IcebergCompaction
             if (run.record.compaction().partitionsIn(PartitionState.PLANNED).isEmpty()) {
                 return run.finish(OperationState.SUCCEEDED, "nothing to compact" + fromSnapshot(run.record));
             }
-            optimize(table, run, options);
+            // the parent's side of a checksum comparison is the planned partitions as they are now: read while
+            // optimize rewrites them, instead of after it
+            AtomicReference<Optional<IcebergVerification.Side>> parentSide = new AtomicReference<>(Optional.empty());
+            Beside.run(() -> {
+                optimize(table, run, options);
+                return null;
+            }, () -> {
+                if (options.verification() == Verification.CHECKSUM) {
+                    List<Optional<String>> planned = run.record.compaction().partitionsIn(PartitionState.PLANNED).stream().map(PartitionRecord::name).collect(toImmutableList());
+                    parentSide.set(new IcebergVerification(context).readAhead(table, metadata, run.snapshots().before(), planned, Verification.CHECKSUM));
+                }
+            }, context.besideExecutor());
             context.faults().reached(ProtocolStep.WRITTEN, 1);
-            return settle(table, run, options.verification(), false);
+            return settle(table, run, options.verification(), parentSide.get(), false);
         }, e -> failed(table, run, e));
         if (finished.state() == OperationState.FAILED) {
             throw new DredgeException(UNSAFE, "compaction %s of %s: %s".formatted(finished.id(), table.table(), finished.error().orElse(finished.step())));
@@ -125,7 +137,7 @@ public final class IcebergCompaction
             run.finish(OperationState.RECOVERED, compaction.step() + " (interrupted before optimize; the table was not changed)");
             return "closed interrupted Iceberg compaction " + compaction.id();
         }
-        OperationRecord settled = settle(table, run, details.verification().map(Verification::parse).orElse(Verification.CHECKSUM), true);
+        OperationRecord settled = settle(table, run, details.verification().map(Verification::parse).orElse(Verification.CHECKSUM), Optional.empty(), true);
         return "%s Iceberg compaction %s: %s".formatted(switch (settled.state()) {
             case SUCCEEDED -> "verified and kept";
             case RECOVERED -> "undid";
@@ -287,7 +299,7 @@ public final class IcebergCompaction
      * Step 5 (verify): finds the snapshot {@code optimize} committed, journals it, verifies it against its parent, and keeps or
      * undoes it. Returns the finished record.
      */
-    private OperationRecord settle(TableDescriptor table, Run run, Verification verification, boolean byRecover)
+    private OperationRecord settle(TableDescriptor table, Run run, Verification verification, Optional<IcebergVerification.Side> parentSide, boolean byRecover)
     {
         IcebergTableMetadata metadata = read(table);
         IcebergSnapshots snapshots = run.snapshots();
@@ -313,15 +325,15 @@ public final class IcebergCompaction
         Map<Optional<String>, List<TableFile>> removed = metadata.removedFiles(snapshot.id());
         Map<Optional<String>, List<TableFile>> added = metadata.addedFiles(snapshot.id());
         IcebergVerification.Result result = new IcebergVerification(context)
-                .compare(table, metadata, parent, snapshot.id(), Sets.union(removed.keySet(), added.keySet()), verification);
+                .compare(table, metadata, parent, snapshot.id(), Sets.union(removed.keySet(), added.keySet()), verification, parentSide);
         context.faults().reached(ProtocolStep.VERIFIED, 1);
         OperationRecord compacted = run.record.withCompaction(details -> details.withPartitions(compacted(run.record, removed, added, result.rows())));
         if (result.same()) {
-            run.save(compacted.withStep("verified snapshot %s against %s".formatted(snapshot.id(), parent)));
+            run.save(compacted.withStep("verified snapshot %s against %s%s".formatted(snapshot.id(), parent, result.fromFooters() ? " (rows counted from the files' footers)" : "")));
             context.faults().reached(ProtocolStep.BEFORE_COMPLETION, 1);
-            return run.finish(OperationState.SUCCEEDED, "compacted snapshot %s into %s%s: %s files -> %s files%s".formatted(
+            return run.finish(OperationState.SUCCEEDED, "compacted snapshot %s into %s%s: %s files -> %s files%s%s".formatted(
                     parent, snapshot.id(), parent == snapshots.before() ? "" : " (optimize ran after snapshots committed since %s)".formatted(snapshots.before()),
-                    files(removed).size(), files(added).size(), byRecover ? " (verified by recover)" : ""));
+                    files(removed).size(), files(added).size(), result.fromFooters() ? "; rows counted from the files' footers" : "", byRecover ? " (verified by recover)" : ""));
         }
         return undo(table, run, compacted, snapshot.id(), parent, result.problem(), byRecover);
     }

@@ -393,6 +393,46 @@ public final class IcebergTableMetadata
         return byPartition(snapshot.removedDataFiles(io), snapshot.removedDeleteFiles(io));
     }
 
+    /**
+     * The data files a snapshot rewrote: those it removed and those it added, each with the file format and the row
+     * count its manifest entry records. Empty when the rows of those files are not the table's rows: the snapshot's
+     * parent holds delete files (rows of data files may be deleted), or the snapshot itself added or removed some.
+     */
+    public Optional<List<RewrittenFile>> rewrittenDataFiles(long snapshotId)
+    {
+        Snapshot snapshot = metadata.snapshot(snapshotId);
+        Snapshot parent = snapshot.parentId() == null ? null : metadata.snapshot(snapshot.parentId());
+        boolean parentDeletes = parent != null && parent.deleteManifests(io).stream().anyMatch(manifest -> liveFileCount(manifest) > 0);
+        if (parentDeletes || snapshot.addedDeleteFiles(io).iterator().hasNext() || snapshot.removedDeleteFiles(io).iterator().hasNext()) {
+            return Optional.empty();
+        }
+        ImmutableList.Builder<RewrittenFile> files = ImmutableList.builder();
+        snapshot.removedDataFiles(io).forEach(file -> files.add(rewritten(file, false)));
+        snapshot.addedDataFiles(io).forEach(file -> files.add(rewritten(file, true)));
+        return Optional.of(files.build());
+    }
+
+    private RewrittenFile rewritten(ContentFile<?> file, boolean added)
+    {
+        return new RewrittenFile(partitionName(metadata.specsById().get(file.specId()), file), new TableFile(file.location(), file.fileSizeInBytes()),
+                file.format().name(), file.recordCount(), added);
+    }
+
+    /**
+     * @param format the file's format as iceberg-core names it: {@code PARQUET}, {@code ORC}, {@code AVRO}
+     * @param recordCount the rows its manifest entry records
+     * @param added whether the snapshot added it (else it removed it)
+     */
+    public record RewrittenFile(Optional<String> partition, TableFile file, String format, long recordCount, boolean added)
+    {
+        public RewrittenFile
+        {
+            requireNonNull(partition, "partition is null");
+            requireNonNull(file, "file is null");
+            requireNonNull(format, "format is null");
+        }
+    }
+
     private Map<Optional<String>, List<TableFile>> byPartition(Iterable<? extends ContentFile<?>> dataFiles, Iterable<? extends ContentFile<?>> deleteFiles)
     {
         Map<Optional<String>, List<TableFile>> files = new TreeMap<>(IcebergTableMetadata::comparePartitions);

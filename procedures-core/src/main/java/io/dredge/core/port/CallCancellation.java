@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +26,9 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
  * adapter watches the calling statement from another thread), and an interrupt of the thread that runs the statement.
  * While a statement runs, the thread and {@link #cancel} are looked at every {@value #TICK_MILLIS} ms, and the signal 1,
  * 3 and 7 seconds after the statement started, then every {@value #MAX_SIGNAL_SPACING_SECONDS} seconds (a Trino signal
- * is a query); and all three before each statement starts.
+ * is a query); and all three before each statement starts, but the signal only when the call has not been known to
+ * run (made, or said so by the signal) within the last second: asking it costs about as much as a short statement,
+ * and an operation runs several in a row.
  *
  * <p>A cancellation is delivered once, as an interrupt is: the statements running when it is seen fail, or else the
  * next one to start; the statements after that run to their end unwatched, for the operation's undo needs the engine.
@@ -38,6 +41,7 @@ public final class CallCancellation
     static final long TICK_MILLIS = 250;
     static final long MAX_SIGNAL_SPACING_SECONDS = 8;
     private static final long FIRST_SIGNAL_SPACING_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final long SIGNAL_FRESH_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final Signal signal;
     private final ScheduledExecutorService scheduler;
@@ -45,14 +49,19 @@ public final class CallCancellation
     private final AtomicBoolean delivered = new AtomicBoolean();
     private volatile boolean byInterrupt;
     private volatile boolean signalFailureLogged;
+    // when the call was last known to run (System.nanoTime()): made, or said so by the signal
+    private volatile OptionalLong runningSaidAt;
 
     /**
+     * Made when the call starts, which it is known to be running then.
+     *
      * @param scheduler watches running statements; its owner shuts it down
      */
     public CallCancellation(Signal signal, ScheduledExecutorService scheduler)
     {
         this.signal = requireNonNull(signal, "signal is null");
         this.scheduler = requireNonNull(scheduler, "scheduler is null");
+        this.runningSaidAt = OptionalLong.of(System.nanoTime());
     }
 
     /**
@@ -149,7 +158,7 @@ public final class CallCancellation
         if (delivered.get()) {
             return;
         }
-        Optional<String> cancelled = cancelledNow(Thread.currentThread(), true);
+        Optional<String> cancelled = cancelledNow(Thread.currentThread(), !signalFresh());
         if (cancelled.isPresent() && delivered.compareAndSet(false, true)) {
             clearInterrupt();
             throw new StatementCancelledException(cancelled.get(), null);
@@ -188,10 +197,20 @@ public final class CallCancellation
         }
     }
 
+    private boolean signalFresh()
+    {
+        return System.nanoTime() - runningSaidAt.getAsLong() < SIGNAL_FRESH_NANOS;
+    }
+
     private Optional<String> askSignal()
     {
         try {
-            return signal.cancelled();
+            long askedAt = System.nanoTime();
+            Optional<String> cancelled = signal.cancelled();
+            if (cancelled.isEmpty()) {
+                runningSaidAt = OptionalLong.of(askedAt);
+            }
+            return cancelled;
         }
         catch (RuntimeException e) {
             // the call runs on: a signal that cannot be read now is asked again later

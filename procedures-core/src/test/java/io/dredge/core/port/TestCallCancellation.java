@@ -134,6 +134,8 @@ public class TestCallCancellation
             throws SQLException
     {
         CallCancellation cancellation = new CallCancellation(() -> Optional.of("the CALL was killed"), scheduler);
+        // killed after it started: the signal is asked before a statement once the start is a second old
+        Uninterruptibles.sleepUninterruptibly(1100, MILLISECONDS);
         AtomicInteger ran = new AtomicInteger();
         assertThatThrownBy(() -> cancellation.run(statement, ignored -> ran.incrementAndGet()))
                 .isInstanceOf(StatementCancelledException.class)
@@ -146,6 +148,33 @@ public class TestCallCancellation
             return ran.incrementAndGet();
         })).isEqualTo(1);
         assertThat(cancels.get()).isZero();
+    }
+
+    @Test
+    public void testSignalIsAskedBeforeAStatementOnlyWhenTheCallWasLastKnownToRunOverASecondAgo()
+            throws SQLException
+    {
+        AtomicInteger asked = new AtomicInteger();
+        AtomicReference<Optional<String>> signal = new AtomicReference<>(Optional.empty());
+        CallCancellation cancellation = new CallCancellation(() -> {
+            asked.incrementAndGet();
+            return signal.get();
+        }, scheduler);
+        for (int i = 0; i < 3; i++) {
+            assertThat(cancellation.<Integer>run(statement, ignored -> 1)).isEqualTo(1);
+        }
+        // a signal is a query of the engine's: the call runs when it starts, and an answer serves the next second
+        assertThat(asked.get()).isZero();
+        Uninterruptibles.sleepUninterruptibly(1100, MILLISECONDS);
+        assertThat(cancellation.<Integer>run(statement, ignored -> 1)).isEqualTo(1);
+        assertThat(cancellation.<Integer>run(statement, ignored -> 1)).isEqualTo(1);
+        assertThat(asked.get()).isEqualTo(1);
+        signal.set(Optional.of("the CALL was killed"));
+        Uninterruptibles.sleepUninterruptibly(1100, MILLISECONDS);
+        assertThatThrownBy(() -> cancellation.run(statement, ignored -> 1))
+                .isInstanceOf(StatementCancelledException.class)
+                .hasMessage("cancelled: the CALL was killed");
+        assertThat(asked.get()).isEqualTo(2);
     }
 
     @Test
