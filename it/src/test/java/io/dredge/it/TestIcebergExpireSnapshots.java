@@ -233,6 +233,23 @@ public class TestIcebergExpireSnapshots
     }
 
     @Test
+    public void testRecoverClosesAnExpiryWhoseTableWasDropped()
+            throws InterruptedException
+    {
+        createTable("dropped", 2);
+        Thread.sleep(1100);
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PLANNED").build();
+        assertQueryFails(crashing, expire("dropped", "older_than => '1s'"), ".*injected fault after PLANNED.*");
+        String expiry = (String) lastExpiry("dropped").getField(0);
+        assertUpdate("DROP TABLE iceberg.expiry.dropped");
+
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'expiry', table_name => 'dropped')", ".*table expiry.dropped does not exist, and operations \\[%s\\] on it are unfinished.*".formatted(expiry));
+        assertUpdate("CALL dredge.system.recover(schema_name => 'expiry', operation_id => '%s')".formatted(expiry));
+        assertThat(lastExpiry("dropped").getFields().subList(1, 3))
+                .containsExactly("FAILED", "table expiry.dropped was dropped or renamed while operation %s ran; recover closed the expiry without checking that table".formatted(expiry));
+    }
+
+    @Test
     public void testRefusalsChangeNothing()
             throws InterruptedException
     {

@@ -311,6 +311,27 @@ public class TestOrphanFiles
     }
 
     @Test
+    public void testHiveTableDroppedInTheMetastoreWhileTheRemovalRunsKeepsItsFiles()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.orphans.unlisted (id bigint)");
+        assertUpdate("INSERT INTO hive.orphans.unlisted VALUES 1", 1);
+        Path leftover = write(tableDirectory(SCHEMA, "unlisted").resolve("_temporary/0/part-00000"));
+        age(tableDirectory(SCHEMA, "unlisted"));
+
+        // planned, then the table is dropped from the metastore only, as another engine's client may, keeping its files
+        Optional<Throwable> failure = callPausedWhile("PLANNED:6", remove("unlisted", "older_than => '1d'"), () -> {
+            waitUntilPlanned("unlisted");
+            hiveMetastore().dropTable(SCHEMA, "unlisted", false);
+        });
+        MaterializedRow removal = lastRemoval("unlisted");
+        assertThat(failure).get().asString().contains("table orphans.unlisted was dropped or renamed while operation %s ran; nothing was removed".formatted(removal.getField(0)));
+        assertThat(removal.getFields().subList(1, 3)).containsExactly("FAILED", "failed; put back 0 files");
+        assertThat(leftover).exists();
+        assertThat(tableDirectory(SCHEMA, "unlisted")).isDirectoryContaining(file -> file.getFileName().toString().startsWith("20"));
+    }
+
+    @Test
     public void testHiveTableRenamedWhileTheRemovalRunsIsLeftAlone()
             throws Exception
     {
