@@ -256,11 +256,7 @@ public class TestOrphanFiles
     public void testPartitionRegisteredWhileTheRemovalRunsKeepsItsFiles()
             throws Exception
     {
-        assertUpdate("CREATE TABLE hive.orphans.racing (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
-        assertUpdate("INSERT INTO hive.orphans.racing VALUES (1, 'a'), (2, 'b')", 2);
-        assertUpdate("CALL hive.system.unregister_partition(schema_name => 'orphans', table_name => 'racing', partition_columns => ARRAY['day'], partition_values => ARRAY['b'])");
-        Path dropped = onlyFile(tableDirectory(SCHEMA, "racing").resolve("day=b"));
-        age(tableDirectory(SCHEMA, "racing"));
+        Path dropped = tableWithDroppedPartition("racing");
         Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "PLANNED:4").build();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
@@ -286,11 +282,7 @@ public class TestOrphanFiles
     public void testHiveTableReplacedWhileTheRemovalRunsGetsNoneOfItsFiles()
             throws Exception
     {
-        assertUpdate("CREATE TABLE hive.orphans.replaced (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
-        assertUpdate("INSERT INTO hive.orphans.replaced VALUES (1, 'a'), (2, 'b')", 2);
-        assertUpdate("CALL hive.system.unregister_partition(schema_name => 'orphans', table_name => 'replaced', partition_columns => ARRAY['day'], partition_values => ARRAY['b'])");
-        Path dropped = onlyFile(tableDirectory(SCHEMA, "replaced").resolve("day=b"));
-        age(tableDirectory(SCHEMA, "replaced"));
+        Path dropped = tableWithDroppedPartition("replaced");
 
         // once the orphan is in the quarantine, the table is dropped through the engine (which deletes its directory)
         // and made again, with a row in the partition b that reads the orphan's old place
@@ -298,9 +290,7 @@ public class TestOrphanFiles
                 "DROP TABLE hive.orphans.replaced",
                 "CREATE TABLE hive.orphans.replaced (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])",
                 "INSERT INTO hive.orphans.replaced VALUES (10, 'b')");
-        MaterializedRow removal = lastRemoval("replaced");
-        assertThat(failure).get().asString().contains("orphans.replaced is no longer the table that operation %s ran on".formatted(removal.getField(0)));
-        assertThat(removal.getField(1)).isEqualTo("FAILED");
+        MaterializedRow removal = failedAsReplaced("replaced", failure);
         // put back, the old table's file would be a row of the new table
         assertThat(dropped).doesNotExist();
         assertOnlyTheNewRow("hive.orphans.replaced");
@@ -335,11 +325,7 @@ public class TestOrphanFiles
     public void testHiveTableRenamedWhileTheRemovalRunsIsLeftAlone()
             throws Exception
     {
-        assertUpdate("CREATE TABLE hive.orphans.moving (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
-        assertUpdate("INSERT INTO hive.orphans.moving VALUES (1, 'a'), (2, 'b')", 2);
-        assertUpdate("CALL hive.system.unregister_partition(schema_name => 'orphans', table_name => 'moving', partition_columns => ARRAY['day'], partition_values => ARRAY['b'])");
-        String orphanName = onlyFile(tableDirectory(SCHEMA, "moving").resolve("day=b")).getFileName().toString();
-        age(tableDirectory(SCHEMA, "moving"));
+        String orphanName = tableWithDroppedPartition("moving").getFileName().toString();
         List<Object> rows = figures("hive.orphans.moving", "id, day");
 
         // planned, then the table is renamed (its directory stays) and another one made under its name elsewhere
@@ -366,9 +352,7 @@ public class TestOrphanFiles
                 "DROP TABLE iceberg.orphans.ice_replaced",
                 "CREATE TABLE iceberg.orphans.ice_replaced (id bigint, part varchar)",
                 "INSERT INTO iceberg.orphans.ice_replaced VALUES (10, 'b')");
-        MaterializedRow removal = lastRemoval("ice_replaced");
-        assertThat(failure).get().asString().contains("orphans.ice_replaced is no longer the table that operation %s ran on".formatted(removal.getField(0)));
-        assertThat(removal.getField(1)).isEqualTo("FAILED");
+        MaterializedRow removal = failedAsReplaced("ice_replaced", failure);
         assertOnlyTheNewRow("iceberg.orphans.ice_replaced");
         assertThat(dataFiles("ice_replaced")).allSatisfy(file -> assertThat(file).exists());
         // the dropped table's directory is not made again for its orphan
@@ -477,6 +461,17 @@ public class TestOrphanFiles
     }
 
     /**
+     * The last removal of {@code table}, which failed, as {@code failure} says, because the name means another table now.
+     */
+    private MaterializedRow failedAsReplaced(String table, Optional<Throwable> failure)
+    {
+        MaterializedRow removal = lastRemoval(table);
+        assertThat(failure).get().asString().contains("orphans.%s is no longer the table that operation %s ran on".formatted(table, removal.getField(0)));
+        assertThat(removal.getField(1)).isEqualTo("FAILED");
+        return removal;
+    }
+
+    /**
      * The table made under the old name reads its own row, (10, 'b'), and nothing of the table it replaced.
      */
     private void assertOnlyTheNewRow(String table)
@@ -489,6 +484,21 @@ public class TestOrphanFiles
     {
         String operationId = (String) waitForRunningOperation(table, "REMOVE_ORPHAN_FILES", "").getField(0);
         waitUntil("the removal is planned", () -> !listed(operationId).isEmpty());
+    }
+
+    /**
+     * A Hive table of rows (1, 'a') and (2, 'b'), partitioned by day, whose partition b is dropped from the metastore
+     * only, every file two days old: returns the partition's file, the orphan.
+     */
+    private Path tableWithDroppedPartition(String table)
+            throws IOException
+    {
+        assertUpdate(format("CREATE TABLE hive.orphans.%s (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])", table));
+        assertUpdate(format("INSERT INTO hive.orphans.%s VALUES (1, 'a'), (2, 'b')", table), 2);
+        assertUpdate(format("CALL hive.system.unregister_partition(schema_name => 'orphans', table_name => '%s', partition_columns => ARRAY['day'], partition_values => ARRAY['b'])", table));
+        Path orphan = onlyFile(tableDirectory(SCHEMA, table).resolve("day=b"));
+        age(tableDirectory(SCHEMA, table));
+        return orphan;
     }
 
     /**
