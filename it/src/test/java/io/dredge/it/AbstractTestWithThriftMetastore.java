@@ -1,5 +1,6 @@
 package io.dredge.it;
 
+import io.trino.Session;
 import io.trino.metastore.HiveMetastore;
 import io.trino.metastore.HiveMetastoreFactory;
 import io.trino.metastore.Table;
@@ -17,10 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 
 import static com.google.common.collect.Iterables.getOnlyElement;
 import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilegeSet;
 import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A Dredge query runner over a real thrift metastore. A class that needs settings of its own ({@link #configure})
@@ -203,6 +210,59 @@ public abstract class AbstractTestWithThriftMetastore
             Thread.sleep(200);
         }
         throw new AssertionError("no running %s operation on %s".formatted(kind, table));
+    }
+
+    /**
+     * What a test does to a table while an operation on it is paused.
+     */
+    @FunctionalInterface
+    protected interface Meanwhile
+    {
+        void run()
+                throws Exception;
+    }
+
+    /**
+     * Runs {@code sql} (a procedure's {@code CALL}) with {@code testing_pause_after} set to {@code pauseAfter}
+     * ({@code STEP:seconds}) and, while it is paused, {@code meanwhile}, which waits for the step itself; fails the test
+     * when the call had gone on before {@code meanwhile} was done, as the race would not be the one the test means.
+     * Returns the call's failure, or empty when it succeeded.
+     */
+    protected Optional<Throwable> callPausedWhile(String pauseAfter, String sql, Meanwhile meanwhile)
+            throws Exception
+    {
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter).build();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> call = executor.submit(() -> getQueryRunner().execute(pausing, sql));
+            meanwhile.run();
+            assertThat(call).as("%s was still paused after %s when the race was done", sql, pauseAfter).isNotDone();
+            try {
+                call.get();
+                return Optional.empty();
+            }
+            catch (ExecutionException e) {
+                return Optional.of(e.getCause());
+            }
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /**
+     * Waits up to 20 s for {@code condition}, polling a few times a second.
+     */
+    protected static void waitUntil(String what, BooleanSupplier condition)
+            throws InterruptedException
+    {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not after 20 s: " + what);
     }
 
     /**

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -153,6 +154,99 @@ public class TestIcebergExpireSnapshots
         assertThat((String) settled.getField(2)).startsWith("expired %s snapshots".formatted(snapshots.size() - 1)).endsWith("(finished by recover)");
         assertThat(snapshots("crashed")).hasSize(1);
         assertThat(rows("crashed")).isEqualTo(rows);
+    }
+
+    @Test
+    public void testTablesSwappedWhileTheExpiryRunsAreNotExpired()
+            throws Exception
+    {
+        createTable("swapped", 3);
+        createTable("other", 2);
+        List<Long> swapped = snapshots("swapped");
+        List<Long> other = snapshots("other");
+        List<Object> otherRows = rows("other");
+        Thread.sleep(1100);
+
+        // planned, then the table is renamed and another one, as old, renamed to its name
+        Optional<Throwable> failure = callPausedWhile("PLANNED:8", expire("swapped", "older_than => '1s'"), () -> {
+            waitForRunningOperation("swapped", "EXPIRE_SNAPSHOTS", "");
+            assertUpdate("ALTER TABLE iceberg.expiry.swapped RENAME TO iceberg.expiry.swapped_away");
+            assertUpdate("ALTER TABLE iceberg.expiry.other RENAME TO iceberg.expiry.swapped");
+        });
+        MaterializedRow expiry = lastExpiry("swapped");
+        assertThat(failure).get().asString().contains("expiry.swapped is no longer the table that operation %s ran on".formatted(expiry.getField(0)));
+        assertThat(expiry.getField(1)).isEqualTo("FAILED");
+        assertThat((String) computeActual(format("SELECT error_message FROM dredge.system.operations WHERE operation_id = '%s'", expiry.getField(0))).getOnlyValue())
+                .endsWith("; nothing was expired");
+        assertThat(snapshots("swapped")).isEqualTo(other);
+        assertThat(rows("swapped")).isEqualTo(otherRows);
+        assertThat(snapshots("swapped_away")).isEqualTo(swapped);
+    }
+
+    @Test
+    public void testTableReplacedWhileTheExpiryRunsIsNotExpired()
+            throws Exception
+    {
+        createTable("replaced", 3);
+        Thread.sleep(1100);
+        Optional<Throwable> failure = callPausedWhile("PLANNED:8", expire("replaced", "older_than => '1s'"), () -> {
+            waitForRunningOperation("replaced", "EXPIRE_SNAPSHOTS", "");
+            assertUpdate("DROP TABLE iceberg.expiry.replaced");
+            createTable("replaced", 2);
+        });
+        assertThat(failure).get().asString().contains("expiry.replaced is no longer the table that operation");
+        assertThat(lastExpiry("replaced").getField(1)).isEqualTo("FAILED");
+        assertThat(snapshots("replaced")).hasSize(3);
+        assertThat(rows("replaced").getFirst()).isEqualTo(20L);
+    }
+
+    @Test
+    public void testCommitWhileTheExpiryRunsKeepsEveryRowAndFile()
+            throws Exception
+    {
+        createTable("raced", 3);
+        List<Long> snapshots = snapshots("raced");
+        assertThat(snapshots).hasSize(4);
+        Thread.sleep(1100);
+
+        // planned (the two oldest go, retain_last keeps two), then an INSERT commits a fifth snapshot
+        Optional<Throwable> failure = callPausedWhile("PLANNED:6", expire("raced", "older_than => '1s', retain_last => 2"), () -> {
+            waitForRunningOperation("raced", "EXPIRE_SNAPSHOTS", "");
+            assertUpdate("INSERT INTO iceberg.expiry.raced VALUES (100, 'p0')", 1);
+        });
+        assertThat(failure).isEmpty();
+        MaterializedRow run = lastExpiry("raced");
+        Set<String> listed = listedFiles((String) run.getField(0));
+        // exactly the plan: the snapshot the commit pushed out of the last two stays, and no file beyond the list went
+        assertThat((String) run.getField(2)).isEqualTo("expired 2 snapshots, removed %s files, %s bytes".formatted(listed.size(), computeActual(
+                format("SELECT sum(bytes) FROM dredge.system.operation_files WHERE operation_id = '%s'", run.getField(0))).getOnlyValue()));
+        List<Long> remaining = snapshots("raced");
+        assertThat(remaining).hasSize(3).startsWith(snapshots.get(2), snapshots.get(3));
+        assertThat(rows("raced").getFirst()).isEqualTo(31L);
+        for (long snapshot : remaining) {
+            assertThat(computeActual("SELECT count(*) FROM iceberg.expiry.raced FOR VERSION AS OF %s".formatted(snapshot)).getOnlyValue()).isNotNull();
+        }
+        assertThat(manifestLists("raced", remaining)).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        assertThat(computeActual("SELECT path FROM iceberg.expiry.\"raced$all_manifests\"").getOnlyColumnAsSet()).allSatisfy(file -> assertThat(Path.of(URI.create((String) file))).exists());
+        assertThat(dataFiles("raced")).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        assertThat(listed).allSatisfy(file -> assertThat(Path.of(URI.create(file))).doesNotExist());
+    }
+
+    @Test
+    public void testRecoverClosesAnExpiryWhoseTableWasDropped()
+            throws InterruptedException
+    {
+        createTable("dropped", 2);
+        Thread.sleep(1100);
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PLANNED").build();
+        assertQueryFails(crashing, expire("dropped", "older_than => '1s'"), ".*injected fault after PLANNED.*");
+        String expiry = (String) lastExpiry("dropped").getField(0);
+        assertUpdate("DROP TABLE iceberg.expiry.dropped");
+
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'expiry', table_name => 'dropped')", ".*table expiry.dropped does not exist, and operations \\[%s\\] on it are unfinished.*".formatted(expiry));
+        assertUpdate("CALL dredge.system.recover(schema_name => 'expiry', operation_id => '%s')".formatted(expiry));
+        assertThat(lastExpiry("dropped").getFields().subList(1, 3))
+                .containsExactly("FAILED", "table expiry.dropped was dropped or renamed while operation %s ran; recover closed the expiry without checking that table".formatted(expiry));
     }
 
     @Test

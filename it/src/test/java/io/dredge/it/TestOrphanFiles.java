@@ -7,13 +7,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -253,11 +256,7 @@ public class TestOrphanFiles
     public void testPartitionRegisteredWhileTheRemovalRunsKeepsItsFiles()
             throws Exception
     {
-        assertUpdate("CREATE TABLE hive.orphans.racing (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
-        assertUpdate("INSERT INTO hive.orphans.racing VALUES (1, 'a'), (2, 'b')", 2);
-        assertUpdate("CALL hive.system.unregister_partition(schema_name => 'orphans', table_name => 'racing', partition_columns => ARRAY['day'], partition_values => ARRAY['b'])");
-        Path dropped = onlyFile(tableDirectory(SCHEMA, "racing").resolve("day=b"));
-        age(tableDirectory(SCHEMA, "racing"));
+        Path dropped = tableWithDroppedPartition("racing");
         Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", "PLANNED:4").build();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
@@ -277,6 +276,143 @@ public class TestOrphanFiles
         assertThat(dropped).exists();
         assertThat(lastRemoval("racing").getField(1)).isEqualTo("FAILED");
         assertThat(computeActual("SELECT count(*), sum(id) FROM hive.orphans.racing").getMaterializedRows().getFirst().getFields()).containsExactly(2L, 3L);
+    }
+
+    @Test
+    public void testHiveTableReplacedWhileTheRemovalRunsGetsNoneOfItsFiles()
+            throws Exception
+    {
+        Path dropped = tableWithDroppedPartition("replaced");
+
+        // once the orphan is in the quarantine, the table is dropped through the engine (which deletes its directory)
+        // and made again, with a row in the partition b that reads the orphan's old place
+        Optional<Throwable> failure = removeWhile("WRITTEN:8", "replaced", () -> waitUntil("the orphan is moved", () -> !Files.exists(dropped)),
+                "DROP TABLE hive.orphans.replaced",
+                "CREATE TABLE hive.orphans.replaced (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])",
+                "INSERT INTO hive.orphans.replaced VALUES (10, 'b')");
+        MaterializedRow removal = failedAsReplaced("replaced", failure);
+        // put back, the old table's file would be a row of the new table
+        assertThat(dropped).doesNotExist();
+        assertOnlyTheNewRow("hive.orphans.replaced");
+        assertThat((String) removal.getField(2)).contains("1 moved files stay in the quarantine");
+        assertThat(warehouse().resolve(SCHEMA).resolve(".dredge/quarantine").resolve((String) removal.getField(0)).resolve("0-" + dropped.getFileName())).exists();
+        assertUpdate("CALL dredge.system.recover(schema_name => 'orphans', table_name => 'replaced')");
+        assertOnlyTheNewRow("hive.orphans.replaced");
+    }
+
+    @Test
+    public void testHiveTableDroppedInTheMetastoreWhileTheRemovalRunsKeepsItsFiles()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.orphans.unlisted (id bigint)");
+        assertUpdate("INSERT INTO hive.orphans.unlisted VALUES 1", 1);
+        Path leftover = write(tableDirectory(SCHEMA, "unlisted").resolve("_temporary/0/part-00000"));
+        age(tableDirectory(SCHEMA, "unlisted"));
+
+        // planned, then the table is dropped from the metastore only, as another engine's client may, keeping its files
+        Optional<Throwable> failure = callPausedWhile("PLANNED:6", remove("unlisted", "older_than => '1d'"), () -> {
+            waitUntilPlanned("unlisted");
+            hiveMetastore().dropTable(SCHEMA, "unlisted", false);
+        });
+        MaterializedRow removal = lastRemoval("unlisted");
+        assertThat(failure).get().asString().contains("table orphans.unlisted was dropped or renamed while operation %s ran; nothing was removed".formatted(removal.getField(0)));
+        assertThat(removal.getFields().subList(1, 3)).containsExactly("FAILED", "failed; put back 0 files");
+        assertThat(leftover).exists();
+        assertThat(tableDirectory(SCHEMA, "unlisted")).isDirectoryContaining(file -> file.getFileName().toString().startsWith("20"));
+    }
+
+    @Test
+    public void testHiveTableRenamedWhileTheRemovalRunsIsLeftAlone()
+            throws Exception
+    {
+        String orphanName = tableWithDroppedPartition("moving").getFileName().toString();
+        List<Object> rows = figures("hive.orphans.moving", "id, day");
+
+        // planned, then the table is renamed (its directory stays) and another one made under its name elsewhere
+        Path elsewhere = Files.createDirectories(warehouse().resolve("orphans_moving_again"));
+        Optional<Throwable> failure = removeWhile("PLANNED:8", "moving", () -> waitUntilPlanned("moving"),
+                "ALTER TABLE hive.orphans.moving RENAME TO hive.orphans.moved",
+                format("CREATE TABLE hive.orphans.moving (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'], external_location = '%s')", elsewhere.toUri()));
+        assertThat(failure).get().asString().contains("orphans.moving is no longer the table that operation");
+        assertThat(lastRemoval("moving").getFields().subList(1, 3)).containsExactly("FAILED", "failed; put back 0 files");
+        // nothing moved: the renamed table keeps its orphan and its rows
+        assertThat(tableDirectory(SCHEMA, "moving").resolve("day=b").resolve(orphanName)).exists();
+        assertThat(figures("hive.orphans.moved", "id, day")).isEqualTo(rows);
+        assertThat(computeActual("SELECT count(*) FROM hive.orphans.moving").getOnlyValue()).isEqualTo(0L);
+        // the renamed table is let go
+        assertThat(hiveMetastore().getTable(SCHEMA, "moved").orElseThrow().getParameters()).doesNotContainKey("dredge.operation");
+    }
+
+    @Test
+    public void testIcebergTableReplacedWhileTheRemovalRunsGetsNoneOfItsFiles()
+            throws Exception
+    {
+        Path orphan = icebergTableWithOrphan("ice_replaced");
+        Optional<Throwable> failure = removeWhile("WRITTEN:8", "ice_replaced", () -> waitUntil("the orphan is moved", () -> !Files.exists(orphan)),
+                "DROP TABLE iceberg.orphans.ice_replaced",
+                "CREATE TABLE iceberg.orphans.ice_replaced (id bigint, part varchar)",
+                "INSERT INTO iceberg.orphans.ice_replaced VALUES (10, 'b')");
+        MaterializedRow removal = failedAsReplaced("ice_replaced", failure);
+        assertOnlyTheNewRow("iceberg.orphans.ice_replaced");
+        assertThat(dataFiles("ice_replaced")).allSatisfy(file -> assertThat(file).exists());
+        // the dropped table's directory is not made again for its orphan
+        assertThat(orphan).doesNotExist();
+    }
+
+    @Test
+    public void testIcebergTableRenamedWhileTheRemovalRunsIsLeftAlone()
+            throws Exception
+    {
+        Path orphan = icebergTableWithOrphan("ice_moving");
+        List<Object> rows = figures("iceberg.orphans.ice_moving", "id, part");
+        Optional<Throwable> failure = removeWhile("PLANNED:8", "ice_moving", () -> waitUntilPlanned("ice_moving"),
+                "ALTER TABLE iceberg.orphans.ice_moving RENAME TO iceberg.orphans.ice_moved",
+                "CREATE TABLE iceberg.orphans.ice_moving (id bigint, part varchar)",
+                "INSERT INTO iceberg.orphans.ice_moving VALUES (10, 'b')");
+        assertThat(failure).get().asString().contains("orphans.ice_moving is no longer the table that operation");
+        assertThat(lastRemoval("ice_moving").getFields().subList(1, 3)).containsExactly("FAILED", "failed; put back 0 files");
+        assertThat(orphan).exists();
+        assertThat(figures("iceberg.orphans.ice_moved", "id, part")).isEqualTo(rows);
+        assertOnlyTheNewRow("iceberg.orphans.ice_moving");
+    }
+
+    @Test
+    public void testRestoreInProgressKeepsItsFiles()
+            throws Exception
+    {
+        assertUpdate("CREATE TABLE hive.orphans.saved (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.orphans.saved VALUES (1, 'a'), (2, 'b'), (3, 'b')", 3);
+        List<Object> rows = figures("hive.orphans.saved", "id, day");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'orphans', table_name => 'saved', backup_name => 'orphans_saved_1')");
+        Path area = warehouse().resolve("orphans_area");
+        Path copy = area.resolve("copy");
+        Path leftover = area.resolve("_temporary/0/part-00000");
+        Set<Path> restored = new HashSet<>();
+        String restore = "CALL dredge.system.restore_table(backup_name => 'orphans_saved_1', schema_name => 'orphans', table_name => 'saved_copy', location => '%s')".formatted(copy.toUri());
+
+        // while the restore waits to register its copies, a table is made over the place it copies to: its copies,
+        // set back two days so that their age does not keep them, are in none of that table's partitions
+        Optional<Throwable> failure = callPausedWhile("WRITTEN:10", restore, () -> {
+            long files = (long) computeActual("SELECT files FROM dredge.system.backups WHERE backup_name = 'orphans_saved_1'").getOnlyValue();
+            waitUntil("the restore has copied", () -> dataFilesBelow(copy).size() == files && Files.exists(copy.resolve(".dredge-restore")));
+            restored.addAll(filesBelow(copy));
+            for (Path file : restored) {
+                assertThat(file.toFile().setLastModified(Instant.now().minus(Duration.ofDays(2)).toEpochMilli())).isTrue();
+            }
+            assertUpdate(format("CREATE TABLE hive.orphans.area (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'], external_location = '%s')", area.toUri()));
+            write(leftover);
+            age(leftover.getParent());
+
+            assertUpdate(remove("area", "older_than => '1d', dry_run => true"));
+            assertThat(listed((String) lastRemoval("area").getField(0))).containsExactly(leftover);
+            assertUpdate(remove("area", "older_than => '1d'"));
+            assertThat(listed((String) lastRemoval("area").getField(0))).containsExactly(leftover);
+            assertThat(restored).allSatisfy(file -> assertThat(file).exists());
+        });
+        assertThat(failure).isEmpty();
+        assertThat(leftover).doesNotExist();
+        assertThat(figures("hive.orphans.saved_copy", "id, day")).isEqualTo(rows);
+        hiveMetastore().dropTable(SCHEMA, "area", false);
     }
 
     @Test
@@ -307,6 +443,97 @@ public class TestOrphanFiles
         Session reader = Session.builder(getSession()).setIdentity(Identity.ofUser("reader")).build();
         assertQueryFails(reader, remove("own", "older_than => '1d'"), ".*user reader may not write orphans.own.*");
         assertThat(ownStray).exists();
+    }
+
+    /**
+     * A removal of {@code table} (older than a day), paused after {@code pauseAfter}; once {@code reached} says it
+     * got there, {@code statements} run, as a careless operator would run them; returns the removal's failure.
+     */
+    private Optional<Throwable> removeWhile(String pauseAfter, String table, Meanwhile reached, String... statements)
+            throws Exception
+    {
+        return callPausedWhile(pauseAfter, remove(table, "older_than => '1d'"), () -> {
+            reached.run();
+            for (String statement : statements) {
+                getQueryRunner().execute(statement);
+            }
+        });
+    }
+
+    /**
+     * The last removal of {@code table}, which failed, as {@code failure} says, because the name means another table now.
+     */
+    private MaterializedRow failedAsReplaced(String table, Optional<Throwable> failure)
+    {
+        MaterializedRow removal = lastRemoval(table);
+        assertThat(failure).get().asString().contains("orphans.%s is no longer the table that operation %s ran on".formatted(table, removal.getField(0)));
+        assertThat(removal.getField(1)).isEqualTo("FAILED");
+        return removal;
+    }
+
+    /**
+     * The table made under the old name reads its own row, (10, 'b'), and nothing of the table it replaced.
+     */
+    private void assertOnlyTheNewRow(String table)
+    {
+        assertThat(computeActual("SELECT count(*), sum(id) FROM " + table).getMaterializedRows().getFirst().getFields()).containsExactly(1L, 10L);
+    }
+
+    private void waitUntilPlanned(String table)
+            throws InterruptedException
+    {
+        String operationId = (String) waitForRunningOperation(table, "REMOVE_ORPHAN_FILES", "").getField(0);
+        waitUntil("the removal is planned", () -> !listed(operationId).isEmpty());
+    }
+
+    /**
+     * A Hive table of rows (1, 'a') and (2, 'b'), partitioned by day, whose partition b is dropped from the metastore
+     * only, every file two days old: returns the partition's file, the orphan.
+     */
+    private Path tableWithDroppedPartition(String table)
+            throws IOException
+    {
+        assertUpdate(format("CREATE TABLE hive.orphans.%s (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])", table));
+        assertUpdate(format("INSERT INTO hive.orphans.%s VALUES (1, 'a'), (2, 'b')", table), 2);
+        assertUpdate(format("CALL hive.system.unregister_partition(schema_name => 'orphans', table_name => '%s', partition_columns => ARRAY['day'], partition_values => ARRAY['b'])", table));
+        Path orphan = onlyFile(tableDirectory(SCHEMA, table).resolve("day=b"));
+        age(tableDirectory(SCHEMA, table));
+        return orphan;
+    }
+
+    /**
+     * An Iceberg table of two snapshots, every file of it two days old, and a copy of a data file that no snapshot
+     * references: the orphan, which is returned.
+     */
+    private Path icebergTableWithOrphan(String table)
+            throws IOException
+    {
+        assertUpdate(format("CREATE TABLE iceberg.orphans.%s (id bigint, part varchar)", table));
+        assertUpdate(format("INSERT INTO iceberg.orphans.%s VALUES (1, 'a'), (2, 'b')", table), 2);
+        Path dataFile = dataFiles(table).iterator().next();
+        Path orphan = Files.copy(dataFile, dataFile.resolveSibling("orphan-" + dataFile.getFileName()));
+        age(dataFile.getParent().getParent());
+        return orphan;
+    }
+
+    private static Set<Path> filesBelow(Path directory)
+    {
+        if (!Files.isDirectory(directory)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).collect(toImmutableSet());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Set<Path> dataFilesBelow(Path directory)
+    {
+        return filesBelow(directory).stream()
+                .filter(file -> !file.getFileName().toString().startsWith("."))
+                .collect(toImmutableSet());
     }
 
     private static String remove(String table, String arguments)

@@ -18,6 +18,7 @@ import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
+import io.dredge.core.operation.HeldTable;
 import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.operation.OperationFrame;
 import io.dredge.core.operation.OperationGuard;
@@ -38,6 +39,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
@@ -132,6 +134,8 @@ public final class OrphanRemoval
             if (held.files().isEmpty()) {
                 return finish(started.withStep("no orphan files last written before " + olderThan), OperationState.SUCCEEDED);
             }
+            // the plan is the held table's: carried out under a name that now means another table, it could take that one's files
+            requireHeldStill(started, "nothing was removed");
             boolean purging = started.orphans().quarantineLocation().isEmpty();
             context.journal().save(started.withStep("%s %s orphan files".formatted(purging ? "deleting" : "moving to quarantine", held.files().size())));
             // what is deleted cannot come back: checked before; what is moved, after, and put back if read again
@@ -140,6 +144,7 @@ public final class OrphanRemoval
             }
             move(started, held.files());
             context.faults().reached(ProtocolStep.WRITTEN, 1);
+            requireHeldStill(started, "the removal stopped");
             if (!purging) {
                 requireReadByNothing(reference, held.files());
             }
@@ -152,12 +157,69 @@ public final class OrphanRemoval
                     .orElse("deleted (purge)");
             return finish(started.withStep("removed %s orphan files, %s bytes: %s".formatted(held.files().size(), bytes(held.files()), where)), OperationState.SUCCEEDED);
         }, e -> {
+            Optional<String> kept = keptIfReplaced(started);
+            if (kept.isPresent()) {
+                DredgeException failure = new DredgeException(UNSAFE, kept.get(), e);
+                context.journal().save(started.withStep("failed; " + kept.get())
+                        .finished(OperationState.FAILED, Optional.of(failure.getMessage()), context.clock().instant()));
+                return failure;
+            }
             // whatever was moved goes back: the table is as it was
             int back = putBack(started, path -> true);
             context.journal().save(started.withStep("failed; put back %s files".formatted(back))
                     .finished(OperationState.FAILED, Optional.of(String.valueOf(e.getMessage())), context.clock().instant()));
             return e;
         });
+    }
+
+    /**
+     * Fails when the removal's table name no longer means the table it holds.
+     */
+    private void requireHeldStill(OperationRecord removal, String outcome)
+    {
+        replacement(removal).ifPresent(reason -> {
+            throw new DredgeException(UNSAFE, "%s; %s".formatted(reason, outcome));
+        });
+    }
+
+    /**
+     * Why the removal's table name no longer means the table it took (dropped, or renamed with another made under the
+     * name), or empty while it does: a Hive table is known by the mark the removal set on it, which a rename keeps and
+     * a drop loses; an Iceberg table by its UUID.
+     */
+    private Optional<String> replacement(OperationRecord removal)
+    {
+        Optional<String> replaced = TableIdentity.replaced(context, removal);
+        if (replaced.isPresent() || removal.tableIdentity().isPresent()) {
+            return replaced;
+        }
+        if (context.metastore().getTable(removal.table()).map(table -> HeldTable.holds(table, removal.id())).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of("%s is no longer the table that operation %s ran on (it does not carry the operation's mark): that table was dropped or renamed, and the name now means another table"
+                .formatted(removal.table(), removal.id()));
+    }
+
+    /**
+     * When the removal's table was replaced under its name and files of it are in the quarantine, why they stay
+     * there: put back, a file would land where the table that has the name now may read it (a Hive partition's
+     * directory becomes rows), and the table it was taken from is gone or elsewhere. Empty otherwise.
+     */
+    private Optional<String> keptIfReplaced(OperationRecord removal)
+    {
+        Optional<String> quarantine = removal.orphans().quarantineLocation();
+        if (quarantine.isEmpty()) {
+            return Optional.empty();
+        }
+        List<OperationFile> files = context.journal().files(removal);
+        long parked = IntStream.range(0, files.size())
+                .filter(index -> FilePresence.exists(context.fileStore(), quarantinePath(quarantine.get(), removal.id(), index, files.get(index))))
+                .count();
+        if (parked == 0) {
+            return Optional.empty();
+        }
+        return replacement(removal).map(reason -> "%s: the %s moved files stay in the quarantine %s, where nothing reads them, as put back they could be read by the table that has the name now"
+                .formatted(reason, parked, Locations.child(quarantine.get(), removal.id())));
     }
 
     /**
@@ -270,6 +332,11 @@ public final class OrphanRemoval
             context.journal().save(removal.withState(OperationState.ROLLED_BACK));
             finish(operation.withStep("put back %s files (finished by recover)".formatted(back)), OperationState.SUCCEEDED);
             return "finished restore %s of removal %s".formatted(operation.id(), removal.id());
+        }
+        Optional<String> kept = keptIfReplaced(operation);
+        if (kept.isPresent()) {
+            finish(operation.withStep("interrupted; " + kept.get()), OperationState.RECOVERED);
+            return "closed interrupted removal of orphan files %s: %s".formatted(operation.id(), kept.get());
         }
         int back = putBack(operation, path -> true);
         finish(operation.withStep("interrupted; put back %s files".formatted(back)), OperationState.RECOVERED);

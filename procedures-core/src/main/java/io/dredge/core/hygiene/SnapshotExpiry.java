@@ -178,6 +178,8 @@ public final class SnapshotExpiry
             if (plan.expiring().isEmpty()) {
                 return finish(record.withStep("nothing to expire" + plan.keptNote()), OperationState.SUCCEEDED);
             }
+            // the engine expires by name: under a name that now means another table, the plan would be carried out on that one
+            requireSameTable(record, "nothing was expired");
             context.journal().save(record.withStep("expiring %s snapshots".formatted(plan.expiring().size())));
             runEngineExpiry(table, metadata, record.expiry());
             context.faults().reached(ProtocolStep.WRITTEN, 1);
@@ -191,7 +193,8 @@ public final class SnapshotExpiry
      */
     public String recover(OperationRecord expiry)
     {
-        Optional<String> otherTable = TableIdentity.mismatch(context, expiry);
+        // a table dropped since has nothing to check, and one renamed is not found by its name: both are closed
+        Optional<String> otherTable = TableIdentity.replaced(context, expiry);
         if (otherTable.isPresent()) {
             String message = otherTable.get() + "; recover closed the expiry without checking that table";
             finish(expiry.withStep(message), OperationState.FAILED);
@@ -206,6 +209,13 @@ public final class SnapshotExpiry
         }
         OperationRecord settled = finish(settle(expiry, context.journal().files(expiry), Optional.empty(), " (finished by recover)"), OperationState.SUCCEEDED);
         return "snapshot expiry %s: %s".formatted(expiry.id(), settled.step());
+    }
+
+    private void requireSameTable(OperationRecord expiry, String outcome)
+    {
+        TableIdentity.replaced(context, expiry).ifPresent(reason -> {
+            throw new DredgeException(UNSAFE, "%s; %s".formatted(reason, outcome));
+        });
     }
 
     private Map<Long, String> protectedSnapshots(TableDescriptor table, IcebergTableMetadata metadata)
@@ -264,19 +274,24 @@ public final class SnapshotExpiry
      * whether a snapshot is older than the cut-off, so any cut-off after the newest snapshot the plan expires and
      * not after the next one decides alike. The engine reads its own clock when it runs; aiming between the two,
      * and never later than the plan's cut-off, leaves room for that.
+     *
+     * <p>The next one is the next the plan keeps, not the next after the plan's cut-off: {@code retain_last} kept
+     * snapshots older than the cut-off, and a commit since the plan pushes the oldest of them out of the last
+     * {@code retain_last}, to be expired too by a cut-off after them.
      */
     private void runEngineExpiry(TableDescriptor table, IcebergTableMetadata metadata, ExpiryDetails plan)
     {
         Instant now = context.clock().instant();
         long planned = plan.expireOlderThan().toEpochMilli();
+        Set<Long> expiring = Set.copyOf(plan.snapshots());
         long newestOlder = Long.MIN_VALUE;
+        for (long snapshot : expiring) {
+            newestOlder = Math.max(newestOlder, metadata.committedAt(snapshot).orElseThrow().toEpochMilli());
+        }
         long nextNewer = now.toEpochMilli();
         for (long snapshot : metadata.snapshotIds()) {
             long committed = metadata.committedAt(snapshot).orElseThrow().toEpochMilli();
-            if (committed < planned) {
-                newestOlder = Math.max(newestOlder, committed);
-            }
-            else {
+            if (!expiring.contains(snapshot) && committed > newestOlder) {
                 nextNewer = Math.min(nextNewer, committed);
             }
         }
@@ -295,6 +310,8 @@ public final class SnapshotExpiry
      */
     private OperationRecord settle(OperationRecord record, List<OperationFile> files, Optional<List<Long>> before, String suffix)
     {
+        // what the name means now is what the engine expired: another table's figures would say nothing of this one
+        requireSameTable(record, "the engine's expire_snapshots ran on the table that has the name now, which Dredge did not plan for");
         TableDescriptor table = context.metastore().getTable(record.table())
                 .orElseThrow(() -> new IllegalStateException("table %s no longer exists".formatted(record.table())));
         IcebergTableMetadata after = IcebergTableMetadata.read(context.fileStore(), table);
@@ -324,7 +341,7 @@ public final class SnapshotExpiry
                 .filter(snapshot -> !remainingSet.contains(snapshot) && !plannedSet.contains(snapshot))
                 .collect(toImmutableList());
         if (!unplanned.isEmpty()) {
-            stayed += "; the engine also expired snapshots %s, committed at the cut-off".formatted(unplanned);
+            stayed += "; the engine also expired snapshots %s, which the plan kept".formatted(unplanned);
         }
         String left = removed.size() == files.size() ? "" : "; %s listed files are still there (remove_orphan_files removes them)".formatted(files.size() - removed.size());
         return record.withStep("expired %s snapshots, removed %s files, %s bytes%s%s%s".formatted(expired, removed.size(), bytes(removed), stayed, left, suffix));

@@ -41,6 +41,19 @@ public final class TableIdentity
                 .flatMap(table -> mismatch(context, table, operation));
     }
 
+    /**
+     * As {@link #mismatch(MaintenanceContext, OperationRecord)}, and a name that names no table counts: for a running
+     * operation, whose table was there when it started, a name that means nothing now means its table was dropped or
+     * renamed.
+     */
+    public static Optional<String> replaced(MaintenanceContext context, OperationRecord operation)
+    {
+        if (context.metastore().getTable(operation.table()).isEmpty()) {
+            return Optional.of("table %s was dropped or renamed while operation %s ran".formatted(operation.table(), operation.id()));
+        }
+        return mismatch(context, operation);
+    }
+
     public static void requireSame(MaintenanceContext context, TableDescriptor table, OperationRecord operation)
     {
         mismatch(context, table, operation).ifPresent(message -> {

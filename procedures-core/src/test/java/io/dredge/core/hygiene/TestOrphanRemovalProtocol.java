@@ -230,6 +230,72 @@ class TestOrphanRemovalProtocol
     }
 
     @Test
+    void testATableReplacedOnceTheOrphansAreMovedGetsNoneOfThem()
+    {
+        // dropped and made again under the name once the orphans are in the quarantine, with a partition where one lay
+        Path readAgain = directory.resolve("s/t/day=dropped/000000_0");
+        FaultInjector replacing = (step, count) -> {
+            if (step == ProtocolStep.WRITTEN) {
+                replaceTable();
+            }
+        };
+        OrphanRemoval removal = new OrphanRemoval(context(replacing));
+        assertThatThrownBy(() -> removal.remove(TABLE, REMOVE))
+                .isInstanceOfSatisfying(DredgeException.class, e -> assertThat(e.kind()).isEqualTo(UNSAFE))
+                .hasMessageStartingWith("s.t is no longer the table that operation %s ran on".formatted(onlyRemoval().id()))
+                .hasMessageContaining("the 3 moved files stay in the quarantine");
+        OperationRecord failed = onlyRemoval();
+        assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+        // put back, it would be a row of the new table
+        assertThat(readAgain).doesNotExist();
+        assertThat(orphans).allSatisfy(file -> assertThat(file).doesNotExist());
+        assertThat(listed(failed)).isEqualTo(orphans);
+    }
+
+    @Test
+    void testATableReplacedAfterTheRemovalPlannedIsLeftAlone()
+    {
+        FaultInjector replacing = (step, count) -> {
+            if (step == ProtocolStep.PLANNED) {
+                replaceTable();
+            }
+        };
+        assertThatThrownBy(() -> new OrphanRemoval(context(replacing)).remove(TABLE, REMOVE))
+                .isInstanceOfSatisfying(DredgeException.class, e -> assertThat(e.kind()).isEqualTo(UNSAFE))
+                .hasMessageEndingWith("the name now means another table; nothing was removed");
+        assertThat(onlyRemoval().step()).isEqualTo("failed; put back 0 files");
+        assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+    }
+
+    @Test
+    void testRecoverOfACrashedRemovalWhoseTableWasReplacedPutsNothingBack()
+    {
+        assertThatThrownBy(() -> new OrphanRemoval(context(FaultInjector.failAt(ProtocolStep.WRITTEN, 1))).remove(TABLE, REMOVE))
+                .isInstanceOf(FaultInjector.InjectedFault.class);
+        replaceTable();
+
+        new Recovery(context(FaultInjector.NONE)).recover(TABLE);
+        OperationRecord recovered = onlyRemoval();
+        assertThat(recovered.state()).isEqualTo(OperationState.RECOVERED);
+        assertThat(recovered.step()).startsWith("interrupted; s.t is no longer the table that operation %s ran on".formatted(recovered.id()))
+                .contains("the 3 moved files stay in the quarantine");
+        assertThat(orphans).allSatisfy(file -> assertThat(file).doesNotExist());
+    }
+
+    /**
+     * Drops the table, keeping its files, and makes another under its name and location, with a partition where the
+     * dropped partition's orphan lay.
+     */
+    private void replaceTable()
+    {
+        Path table = directory.resolve("s/t");
+        TableDescriptor old = metastore.getTable(TABLE).orElseThrow();
+        metastore.dropTableKeepingData(TABLE);
+        metastore.createTable(new TableDescriptor(TABLE, false, old.location(), "TEXTFILE", List.of("id"), List.of("day"), List.of("string"), Map.of()),
+                List.of(partition(table, "a"), partition(table, "dropped")));
+    }
+
+    @Test
     void testAPartitionOnAnotherFileSystemIsRefused()
     {
         metastore.addPartition(TABLE, new PartitionDescriptor("day=c", "hdfs://elsewhere/s/t/day=c", "TEXTFILE", Optional.empty()));
