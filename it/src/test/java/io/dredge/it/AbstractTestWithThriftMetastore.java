@@ -225,18 +225,22 @@ public abstract class AbstractTestWithThriftMetastore
     /**
      * Runs {@code sql} (a procedure's {@code CALL}) with {@code testing_pause_after} set to {@code pauseAfter}
      * ({@code STEP:seconds}) and, while it is paused, {@code meanwhile}, which waits for the step itself; fails the test
-     * when the call had gone on before {@code meanwhile} was done, as the race would not be the one the test means.
+     * when the call had gone on before {@code meanwhile} was done, as the race would not be the one the test means,
+     * and else lets the call go on at once.
      * Returns the call's failure, or empty when it succeeded.
      */
     protected Optional<Throwable> callPausedWhile(String pauseAfter, String sql, Meanwhile meanwhile)
             throws Exception
     {
-        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter).build();
+        // the pause ends when the race is done, or else after its seconds
+        Path release = Files.createTempDirectory("dredge-pause").resolve("release");
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter + ":" + release).build();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<?> call = executor.submit(() -> getQueryRunner().execute(pausing, sql));
             meanwhile.run();
             assertThat(call).as("%s was still paused after %s when the race was done", sql, pauseAfter).isNotDone();
+            Files.createFile(release);
             try {
                 call.get();
                 return Optional.empty();

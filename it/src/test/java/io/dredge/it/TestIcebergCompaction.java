@@ -456,7 +456,8 @@ public class TestIcebergCompaction
     private void runPaused(String table, String call, String pauseAfter, BooleanSupplier ready, Runnable during)
             throws Exception
     {
-        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter).build();
+        Path release = Files.createTempDirectory("dredge-pause").resolve("release");
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter + ":" + release).build();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, call));
@@ -465,6 +466,8 @@ public class TestIcebergCompaction
                 Thread.sleep(100);
             }
             during.run();
+            assertThat(compaction).as("compaction of %s was still paused when the race was done", table).isNotDone();
+            Files.createFile(release);
             compaction.get();
         }
         finally {

@@ -9,9 +9,11 @@ import io.trino.spi.TrinoException;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.session.PropertyMetadata;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import static io.trino.spi.StandardErrorCode.INVALID_SESSION_PROPERTY;
 import static io.trino.spi.session.PropertyMetadata.stringProperty;
@@ -75,12 +77,16 @@ public final class DredgeSessionProperties
         if (value.isEmpty()) {
             return FaultInjector.NONE;
         }
-        String[] parts = value.split(":", 2);
+        // STEP:seconds[:release file]
+        String[] parts = value.split(":", 3);
         try {
-            return FaultInjector.pauseAt(ProtocolStep.valueOf(parts[0].trim().toUpperCase(Locale.ROOT)), Duration.ofSeconds(Long.parseLong(parts[1].trim())));
+            return FaultInjector.pauseAt(
+                    ProtocolStep.valueOf(parts[0].trim().toUpperCase(Locale.ROOT)),
+                    Duration.ofSeconds(Long.parseLong(parts[1].trim())),
+                    parts.length == 3 ? Optional.of(Path.of(parts[2])) : Optional.empty());
         }
         catch (RuntimeException e) {
-            throw new TrinoException(INVALID_SESSION_PROPERTY, "%s must be STEP:seconds with STEP one of %s: %s".formatted(TESTING_PAUSE_AFTER, List.of(ProtocolStep.values()), value));
+            throw new TrinoException(INVALID_SESSION_PROPERTY, "%s must be STEP:seconds[:release file] with STEP one of %s: %s".formatted(TESTING_PAUSE_AFTER, List.of(ProtocolStep.values()), value));
         }
     }
 
