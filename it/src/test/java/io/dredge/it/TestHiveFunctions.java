@@ -105,6 +105,8 @@ class TestHiveFunctions
         assertUpdate("CREATE TABLE iceberg.fn_health.ice (id bigint, day date) WITH (partitioning = ARRAY['day'])");
         assertUpdate("INSERT INTO iceberg.fn_health.ice VALUES (1, DATE '2024-01-01')", 1);
         assertUpdate("INSERT INTO iceberg.fn_health.ice VALUES (2, DATE '2024-01-01')", 1);
+        // a merge-on-read delete of one row in two: a reason of its own, fixed by Trino's optimize
+        assertUpdate("DELETE FROM iceberg.fn_health.ice WHERE id = 2", 1);
         assertUpdate("CREATE VIEW hive.fn_health.a_view AS SELECT id FROM hive.fn_health.events");
         List<Object> rows = computeActual("SELECT count(*), to_hex(checksum(ROW(id, day))) FROM hive.fn_health.events").getMaterializedRows().getFirst().getFields();
         String columns = "schema_name, table_name, table_type, status, %s, files, small_files, total_bytes, avg_file_bytes, partitions, delete_files, snapshots, manifests, avg_manifest_bytes, running_operation_id";
@@ -120,7 +122,8 @@ class TestHiveFunctions
             assertThat(rows(hive, "SELECT table_name, f FROM (SELECT dredge_table_health('fn_health')) h LATERAL VIEW explode(fix) x AS f"))
                     .containsExactlyInAnyOrder(
                             List.of("events", "SELECT dredge_compact_table('fn_health', 'events')"),
-                            List.of("ice", "CALL \"dredge\".system.compact_table(schema_name => 'fn_health', table_name => 'ice')"));
+                            List.of("ice", "CALL \"dredge\".system.compact_table(schema_name => 'fn_health', table_name => 'ice')"),
+                            List.of("ice", "ALTER TABLE \"iceberg\".\"fn_health\".\"ice\" EXECUTE optimize(file_size_threshold => '0B')"));
             // run as given, it makes the table OK with the same rows
             rows(hive, "SELECT dredge_compact_table('fn_health', 'events')");
             assertThat(rows(hive, "SELECT status, size(reasons), size(fix), files, last_compaction_at IS NOT NULL FROM (SELECT dredge_table_health('fn_health', 'events')) h"))

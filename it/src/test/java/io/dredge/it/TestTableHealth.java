@@ -102,6 +102,65 @@ class TestTableHealth
     }
 
     @Test
+    public void testIcebergManySmallManifestsAreFixedByOptimizeManifests()
+    {
+        createManyManifests("health", "manifests");
+        List<Object> before = figures("iceberg.health.manifests", "id, day");
+
+        MaterializedRow row = computeActual("SELECT status, reasons, fix, manifests, avg_manifest_bytes, files, small_files FROM dredge.system.table_health WHERE schema_name = 'health' AND table_name = 'manifests'")
+                .getMaterializedRows().getFirst();
+        MaterializedRow manifests = computeActual("SELECT count(*), sum(length) / count(*) FROM iceberg.health.\"manifests$manifests\"").getMaterializedRows().getFirst();
+        assertThat(row.getFields().subList(3, 5)).containsExactly(101L, manifests.getField(1));
+        assertThat(manifests.getField(0)).isEqualTo(101L);
+        // a file per partition: no small-file reason, only the manifests'
+        assertThat(row.getFields().subList(5, 7)).containsExactly(101L, 101L);
+        assertThat(row.getField(0)).isEqualTo("WARN");
+        assertThat((List<?>) row.getField(1)).singleElement().asString().matches("101 manifests averaging \\d+(\\.\\d)? KB; threshold 100 manifests averaging under 1 MB");
+        assertThat(row.getField(2)).isEqualTo(List.of("ALTER TABLE \"iceberg\".\"health\".\"manifests\" EXECUTE optimize_manifests"));
+
+        runFix(row);
+        assertThat(health("manifests").getFields().subList(0, 3)).containsExactly("OK", List.of(), List.of());
+        assertThat(computeActual("SELECT count(*) FROM iceberg.health.\"manifests$manifests\"").getOnlyValue()).isEqualTo(1L);
+        assertThat(figures("iceberg.health.manifests", "id, day")).isEqualTo(before);
+    }
+
+    @Test
+    public void testIcebergDeletedRowsAreFixedByOptimize()
+    {
+        createDeletedRows("health", "deleted");
+        List<Object> before = figures("iceberg.health.deleted", "id, day");
+
+        MaterializedRow row = computeActual("SELECT status, reasons, fix, delete_files, deleted_row_share FROM dredge.system.table_health WHERE schema_name = 'health' AND table_name = 'deleted'")
+                .getMaterializedRows().getFirst();
+        MaterializedRow files = computeActual("SELECT count_if(content <> 0), sum(record_count) FILTER (WHERE content = 0), sum(record_count) FILTER (WHERE content <> 0) FROM iceberg.health.\"deleted$files\"").getMaterializedRows().getFirst();
+        assertThat(files.getFields()).containsExactly(1L, 20L, 3L);
+        assertThat(row.getFields().subList(3, 5)).containsExactly(1L, 3.0 / 20);
+        assertThat(row.getField(0)).isEqualTo("WARN");
+        List<?> reasons = (List<?>) row.getField(1);
+        assertThat(reasons).hasSize(2);
+        assertThat(reasons.get(0).toString()).matches("3 files averaging \\d+ B where 2 would do; target 128 MB");
+        assertThat(reasons.get(1)).isEqualTo("3 delete records in 1 delete files against 20 data rows (15 %); threshold 10 %");
+        assertThat(row.getField(2)).isEqualTo(List.of(
+                "CALL \"dredge\".system.compact_table(schema_name => 'health', table_name => 'deleted')",
+                "ALTER TABLE \"iceberg\".\"health\".\"deleted\" EXECUTE optimize(file_size_threshold => '0B')"));
+
+        // Trino's optimize alone removes the deletes: it rewrites the data file they apply to and drops them, and
+        // leaves the other partition's file as it was
+        String untouched = "SELECT file_path FROM iceberg.health.\"deleted$files\" WHERE content = 0 AND partition.day = 'b'";
+        Object otherFile = computeActual(untouched).getOnlyValue();
+        assertUpdate((String) ((List<?>) row.getField(2)).get(1));
+        assertThat(computeActual("SELECT count_if(content <> 0), sum(record_count) FROM iceberg.health.\"deleted$files\"").getMaterializedRows().getFirst().getFields()).containsExactly(0L, 17L);
+        assertThat(computeActual(untouched).getOnlyValue()).isEqualTo(otherFile);
+        assertThat(computeActual("SELECT delete_files, deleted_row_share FROM dredge.system.table_health WHERE schema_name = 'health' AND table_name = 'deleted'").getMaterializedRows().getFirst().getFields())
+                .containsExactly(0L, 0.0);
+
+        // the rest of the fix, as given: compact_table finds nothing left to do
+        assertUpdate((String) ((List<?>) row.getField(2)).get(0));
+        assertThat(health("deleted").getFields().subList(0, 3)).containsExactly("OK", List.of(), List.of());
+        assertThat(figures("iceberg.health.deleted", "id, day")).isEqualTo(before);
+    }
+
+    @Test
     public void testIcebergHistoryOlderThanTheTableKeepsIsFixedByExpiry()
             throws InterruptedException
     {
@@ -174,6 +233,31 @@ class TestTableHealth
     }
 
     @Test
+    public void testMaintainSchemaRemovesIcebergDeletesAndRewritesManifests()
+    {
+        createSchema("layout");
+        createManyManifests("layout", "manifests");
+        createDeletedRows("layout", "deleted");
+        List<Object> manifestsRows = figures("iceberg.layout.manifests", "id, day");
+        List<Object> deletedRows = figures("iceberg.layout.deleted", "id, day");
+        String statuses = "SELECT table_name || ' ' || status || ' ' || CAST(cardinality(fix) AS varchar) FROM dredge.system.table_health WHERE schema_name = 'layout'";
+        String layout = "SELECT (SELECT count(*) FROM iceberg.layout.\"manifests$manifests\"), (SELECT count_if(content <> 0) FROM iceberg.layout.\"deleted$files\")";
+        assertThat(computeActual(statuses).getOnlyColumnAsSet()).containsExactlyInAnyOrder("manifests WARN 1", "deleted WARN 2");
+
+        // Trino's statements have no dry run: a dry run leaves them out
+        assertUpdate("CALL dredge.system.maintain_schema(schema_name => 'layout', dry_run => true)");
+        assertThat(computeActual(layout).getMaterializedRows().getFirst().getFields()).containsExactly(101L, 1L);
+        assertThat(computeActual("SELECT table_name || ' ' || kind || ' ' || state FROM dredge.system.operations WHERE schema_name = 'layout'").getOnlyColumnAsSet())
+                .containsExactly("deleted COMPACT PLANNED");
+
+        assertUpdate("CALL dredge.system.maintain_schema(schema_name => 'layout')");
+        assertThat(computeActual(statuses).getOnlyColumnAsSet()).containsExactlyInAnyOrder("manifests OK 0", "deleted OK 0");
+        assertThat(computeActual(layout).getMaterializedRows().getFirst().getFields()).containsExactly(1L, 0L);
+        assertThat(figures("iceberg.layout.manifests", "id, day")).isEqualTo(manifestsRows);
+        assertThat(figures("iceberg.layout.deleted", "id, day")).isEqualTo(deletedRows);
+    }
+
+    @Test
     public void testUnfinishedOperationHoldsTheTableUntilRecovered()
     {
         assertUpdate("CREATE TABLE hive.health.crashed (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
@@ -215,6 +299,31 @@ class TestTableHealth
         assertThat(broken.getField(4)).isNull();
         assertThat(rows.getMaterializedRows().get(1).getFields()).containsExactly("sound", "OK", List.of(), List.of(), 0L);
         assertUpdate("DROP TABLE iceberg.health.broken");
+    }
+
+    /**
+     * An Iceberg table of 101 commits, a row each into a partition of its own, appended without merging manifests
+     * (as fast appends of streaming writers do): 101 manifests of a few KB, one more than the threshold allows.
+     */
+    private void createManyManifests(String schema, String table)
+    {
+        assertUpdate("CREATE TABLE iceberg.%s.%s (id bigint, day bigint) WITH (partitioning = ARRAY['day'])".formatted(schema, table));
+        Session fastAppends = Session.builder(getSession()).setCatalogSessionProperty("iceberg", "merge_manifests_on_write", "false").build();
+        for (int day = 0; day < 101; day++) {
+            assertUpdate(fastAppends, "INSERT INTO iceberg.%s.%s VALUES (%s, %s)".formatted(schema, table, day, day), 1);
+        }
+    }
+
+    /**
+     * An Iceberg table of two partitions of 10 rows, 3 of them deleted by a merge-on-read delete (a position delete
+     * file): 15 % of the rows hidden, above the 10 % threshold.
+     */
+    private void createDeletedRows(String schema, String table)
+    {
+        assertUpdate("CREATE TABLE iceberg.%s.%s (id bigint, day varchar) WITH (format_version = 2, partitioning = ARRAY['day'])".formatted(schema, table));
+        assertUpdate("INSERT INTO iceberg.%s.%s SELECT x, 'a' FROM UNNEST(sequence(1, 10)) t(x)".formatted(schema, table), 10);
+        assertUpdate("INSERT INTO iceberg.%s.%s SELECT x, 'b' FROM UNNEST(sequence(11, 20)) t(x)".formatted(schema, table), 10);
+        assertUpdate("DELETE FROM iceberg.%s.%s WHERE id IN (1, 2, 3)".formatted(schema, table), 3);
     }
 
     private MaterializedRow health(String table)

@@ -40,6 +40,9 @@ public class DredgeConfig
     private Optional<String> enginePassword = Optional.empty();
     private Duration healthStaleOperationAge = new Duration(24, HOURS);
     private Duration healthMaxSnapshotAge = new Duration(7, DAYS);
+    private int healthMaxManifests = 100;
+    private DataSize healthMinAvgManifestSize = DataSize.of(1, MEGABYTE);
+    private double healthMaxDeletedRowShare = 0.1;
     private Duration quarantineRetention = new Duration(7, DAYS);
     private boolean faultInjectionEnabled;
 
@@ -99,6 +102,54 @@ public class DredgeConfig
     {
         this.healthMaxSnapshotAge = healthMaxSnapshotAge;
         return this;
+    }
+
+    @Min(1)
+    public int getHealthMaxManifests()
+    {
+        return healthMaxManifests;
+    }
+
+    @Config("dredge.health.max-manifests")
+    @ConfigDescription("An Iceberg table with more manifests than this, averaging under min-avg-manifest-size, makes table_health give optimize_manifests as the fix")
+    public DredgeConfig setHealthMaxManifests(int healthMaxManifests)
+    {
+        this.healthMaxManifests = healthMaxManifests;
+        return this;
+    }
+
+    @NotNull
+    @MinDataSize("1B")
+    public DataSize getHealthMinAvgManifestSize()
+    {
+        return healthMinAvgManifestSize;
+    }
+
+    @Config("dredge.health.min-avg-manifest-size")
+    @ConfigDescription("Mean manifest size below which more than max-manifests manifests make table_health give optimize_manifests as the fix")
+    public DredgeConfig setHealthMinAvgManifestSize(DataSize healthMinAvgManifestSize)
+    {
+        this.healthMinAvgManifestSize = healthMinAvgManifestSize;
+        return this;
+    }
+
+    public double getHealthMaxDeletedRowShare()
+    {
+        return healthMaxDeletedRowShare;
+    }
+
+    @Config("dredge.health.max-deleted-row-share")
+    @ConfigDescription("Delete records per data row above which an Iceberg table makes table_health give optimize as the fix")
+    public DredgeConfig setHealthMaxDeletedRowShare(double healthMaxDeletedRowShare)
+    {
+        this.healthMaxDeletedRowShare = healthMaxDeletedRowShare;
+        return this;
+    }
+
+    @AssertTrue(message = "dredge.health.max-deleted-row-share must be between 0 and 1")
+    public boolean isHealthMaxDeletedRowShareValid()
+    {
+        return healthMaxDeletedRowShare >= 0 && healthMaxDeletedRowShare <= 1;
     }
 
     @NotNull

@@ -160,14 +160,17 @@ public class DredgeMaintenance
 
     /**
      * {@code table_health}'s judge, as the catalog's properties configure it, writing fixes for the Dredge catalog
-     * {@code catalogName}.
+     * {@code catalogName} (and Trino's own Iceberg table procedures for {@code dredge.iceberg-catalog-name}).
      */
     public TableHealth tableHealth(String catalogName)
     {
-        return new TableHealth(catalogName, new HealthPolicy(
+        return new TableHealth(catalogName, config.getIcebergCatalogName(), new HealthPolicy(
                 policy(Optional.empty(), Optional.empty()),
                 Duration.ofMillis(config.getHealthStaleOperationAge().toMillis()),
-                Duration.ofMillis(config.getHealthMaxSnapshotAge().toMillis())));
+                Duration.ofMillis(config.getHealthMaxSnapshotAge().toMillis()),
+                config.getHealthMaxManifests(),
+                config.getHealthMinAvgManifestSize().toBytes(),
+                config.getHealthMaxDeletedRowShare()));
     }
 
     /**

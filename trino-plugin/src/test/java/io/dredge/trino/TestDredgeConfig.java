@@ -15,6 +15,7 @@ import static io.airlift.configuration.testing.ConfigAssertions.assertRecordedDe
 import static io.airlift.configuration.testing.ConfigAssertions.recordDefaults;
 import static io.airlift.testing.ValidationAssertions.assertFailsValidation;
 import static io.airlift.testing.ValidationAssertions.assertValidates;
+import static io.airlift.units.DataSize.Unit.KILOBYTE;
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
 import static java.util.concurrent.TimeUnit.DAYS;
 import static java.util.concurrent.TimeUnit.HOURS;
@@ -29,6 +30,9 @@ public class TestDredgeConfig
                 .setCompactionRatioThreshold(10)
                 .setHealthStaleOperationAge(new Duration(24, HOURS))
                 .setHealthMaxSnapshotAge(new Duration(7, DAYS))
+                .setHealthMaxManifests(100)
+                .setHealthMinAvgManifestSize(DataSize.of(1, MEGABYTE))
+                .setHealthMaxDeletedRowShare(0.1)
                 .setQuarantineRetention(new Duration(7, DAYS))
                 .setHiveCatalogName("hive")
                 .setIcebergCatalogName("iceberg")
@@ -52,6 +56,9 @@ public class TestDredgeConfig
                 .put("dredge.compaction-ratio-threshold", "4.5")
                 .put("dredge.health.stale-operation-age", "2h")
                 .put("dredge.health.max-snapshot-age", "3d")
+                .put("dredge.health.max-manifests", "20")
+                .put("dredge.health.min-avg-manifest-size", "64kB")
+                .put("dredge.health.max-deleted-row-share", "0.25")
                 .put("dredge.quarantine-retention", "30d")
                 .put("dredge.hive-catalog-name", "lake")
                 .put("dredge.iceberg-catalog-name", "lake_iceberg")
@@ -72,6 +79,9 @@ public class TestDredgeConfig
                 .setCompactionRatioThreshold(4.5)
                 .setHealthStaleOperationAge(new Duration(2, HOURS))
                 .setHealthMaxSnapshotAge(new Duration(3, DAYS))
+                .setHealthMaxManifests(20)
+                .setHealthMinAvgManifestSize(DataSize.of(64, KILOBYTE))
+                .setHealthMaxDeletedRowShare(0.25)
                 .setQuarantineRetention(new Duration(30, DAYS))
                 .setHiveCatalogName("lake")
                 .setIcebergCatalogName("lake_iceberg")
@@ -100,6 +110,16 @@ public class TestDredgeConfig
         assertFailsValidation(new DredgeConfig().setEngineUri(URI.create("ftp://trino.example.net:21")), "engineUriValid", message, AssertTrue.class);
         assertFailsValidation(new DredgeConfig().setEngineUri(URI.create("trino.example.net:8080")), "engineUriValid", message, AssertTrue.class);
         assertFailsValidation(new DredgeConfig().setEngineUri(URI.create("http:///v1/statement")), "engineUriValid", message, AssertTrue.class);
+    }
+
+    @Test
+    public void testHealthThresholdsAreBounded()
+    {
+        assertFailsValidation(new DredgeConfig().setHealthMaxManifests(0), "healthMaxManifests", "must be greater than or equal to 1", Min.class);
+        String share = "dredge.health.max-deleted-row-share must be between 0 and 1";
+        assertFailsValidation(new DredgeConfig().setHealthMaxDeletedRowShare(1.5), "healthMaxDeletedRowShareValid", share, AssertTrue.class);
+        assertFailsValidation(new DredgeConfig().setHealthMaxDeletedRowShare(-0.1), "healthMaxDeletedRowShareValid", share, AssertTrue.class);
+        assertValidates(new DredgeConfig().setHealthMaxManifests(1).setHealthMaxDeletedRowShare(0));
     }
 
     @Test

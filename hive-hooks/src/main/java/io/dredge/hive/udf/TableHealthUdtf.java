@@ -46,7 +46,12 @@ public class TableHealthUdtf
 {
     public static final String STALE_OPERATION_AGE = "dredge.health.stale-operation-age";
     public static final String MAX_SNAPSHOT_AGE = "dredge.health.max-snapshot-age";
+    public static final String MAX_MANIFESTS = "dredge.health.max-manifests";
+    public static final String MIN_AVG_MANIFEST_SIZE = "dredge.health.min-avg-manifest-size";
+    public static final String MAX_DELETED_ROW_SHARE = "dredge.health.max-deleted-row-share";
     private static final String TRINO_CATALOG = "dredge";
+    // the default of the Trino catalog's dredge.iceberg-catalog-name
+    private static final String TRINO_ICEBERG_CATALOG = "iceberg";
 
     public TableHealthUdtf()
     {
@@ -100,14 +105,23 @@ public class TableHealthUdtf
 
     /**
      * The judge, with the thresholds that {@code configuration} (hive-site or the session) sets; fixes of Iceberg
-     * tables for Trino's catalog {@code dredge}.
+     * tables for Trino's catalog {@code dredge}, and Trino's own table procedures for its catalog {@code iceberg}.
      */
     static TableHealth health(Configuration configuration)
     {
-        return new TableHealth(TRINO_CATALOG, new HealthPolicy(
+        return new TableHealth(TRINO_CATALOG, TRINO_ICEBERG_CATALOG, new HealthPolicy(
                 SmallFilePolicy.DEFAULT,
                 duration(configuration, STALE_OPERATION_AGE, HealthPolicy.DEFAULT_STALE_OPERATION_AGE),
-                duration(configuration, MAX_SNAPSHOT_AGE, HealthPolicy.DEFAULT_MAX_SNAPSHOT_AGE)));
+                duration(configuration, MAX_SNAPSHOT_AGE, HealthPolicy.DEFAULT_MAX_SNAPSHOT_AGE),
+                configuration.getInt(MAX_MANIFESTS, HealthPolicy.DEFAULT_MAX_MANIFESTS),
+                size(configuration, MIN_AVG_MANIFEST_SIZE, HealthPolicy.DEFAULT_MIN_AVG_MANIFEST_BYTES),
+                configuration.getDouble(MAX_DELETED_ROW_SHARE, HealthPolicy.DEFAULT_MAX_DELETED_ROW_SHARE)));
+    }
+
+    private static long size(Configuration configuration, String setting, long defaultValue)
+    {
+        String value = configuration.get(setting);
+        return value == null || value.isBlank() ? defaultValue : Units.bytes(value.strip(), setting);
     }
 
     private static Duration duration(Configuration configuration, String setting, Duration defaultValue)

@@ -21,14 +21,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static io.dredge.core.DredgeException.Kind.OPERATIONS_FAILED;
 import static java.util.Objects.requireNonNull;
 import static java.util.stream.Collectors.joining;
 
 /**
  * {@code maintain_schema}: runs each table's {@code fix} from {@code table_health}, in its order (recover, compact,
- * expire, remove orphan files into the quarantine), each statement its own operation. A table another operation holds has no fix; a table whose statement
- * fails gets none of its later ones, and the other tables go on.
+ * Trino's {@code optimize} and {@code optimize_manifests} of an Iceberg table, expire, remove orphan files into the
+ * quarantine), each of Dredge's statements its own operation. A table another operation holds has no fix; a table
+ * whose statement fails gets none of its later ones, and the other tables go on.
  */
 public final class SchemaMaintenance
 {
@@ -63,6 +65,11 @@ public final class SchemaMaintenance
                             }
                         }
                         case COMPACT_TABLE -> operations.add(new Compaction(context).compact(fix.table(), compaction));
+                        case OPTIMIZE, OPTIMIZE_MANIFESTS -> {
+                            if (!compaction.dryRun()) {
+                                execute(fix, compaction);
+                            }
+                        }
                         case EXPIRE_SNAPSHOTS -> operations.add(new SnapshotExpiry(context).expire(fix.table(),
                                 new ExpiryOptions(fix.olderThan().orElseThrow(), fix.retainLast().orElseThrow(), compaction.dryRun())));
                         case REMOVE_ORPHAN_FILES -> operations.add(new OrphanRemoval(context).remove(fix.table(),
@@ -72,12 +79,32 @@ public final class SchemaMaintenance
                 catch (RuntimeException e) {
                     // the later statements of this table's fix assume this one succeeded
                     log.warn("maintain_schema: {} of {} failed: {}", fix.procedure(), fix.table(), e.getMessage());
-                    failures.put(row.table().tableName(), "%s failed: %s".formatted(fix.procedure().name().toLowerCase(Locale.ROOT), e.getMessage()));
+                    failures.put(row.table().tableName(), "%s failed: %s".formatted(name(fix), e.getMessage()));
                     break;
                 }
             }
         }
         return new Result(operations.build(), failures.buildKeepingLast());
+    }
+
+    /**
+     * Runs one of Trino's table procedures through the engine, as the calling user: an Iceberg commit of its own,
+     * which Iceberg makes atomic and which needs no undo, so not journaled; it has no dry run.
+     */
+    private void execute(HealthFix fix, CompactionOptions compaction)
+    {
+        String sql = fix.tableProcedureSql(context.icebergCatalog().orElseThrow(() -> new DredgeException(NOT_SUPPORTED, "%s runs only through Trino".formatted(name(fix)))));
+        // optimize writes as compaction does: one writer per task, so not a file per thread
+        Map<String, String> session = fix.procedure() == HealthFix.Procedure.OPTIMIZE
+                ? context.writeSizing().sessionProperties(context.icebergCatalog(), compaction.policy().targetFileSizeBytes())
+                : Map.of();
+        context.engine().update(sql, session);
+        log.info("maintain_schema: {} of {}", name(fix), fix.table());
+    }
+
+    private static String name(HealthFix fix)
+    {
+        return fix.procedure().name().toLowerCase(Locale.ROOT);
     }
 
     /**

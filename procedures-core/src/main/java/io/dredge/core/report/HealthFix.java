@@ -9,11 +9,14 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 /**
  * One statement of a table's fix: the procedure and its arguments, which {@code maintain_schema} runs and
- * {@code table_health} shows as SQL.
+ * {@code table_health} shows as SQL. Most are Dredge's procedures; {@link Procedure#OPTIMIZE} and
+ * {@link Procedure#OPTIMIZE_MANIFESTS} are Trino's own table procedures of the Iceberg connector, which Dredge has no
+ * counterpart of.
  *
  * @param olderThan and {@code retainLast}: {@code expire_snapshots}' arguments
  */
@@ -23,8 +26,27 @@ public record HealthFix(Procedure procedure, TableReference table, Optional<Dura
     {
         RECOVER,
         COMPACT_TABLE,
+        /**
+         * {@code ALTER TABLE ... EXECUTE optimize(file_size_threshold => '0B')} of a whole Iceberg table: Trino's
+         * {@code optimize} rewrites every data file a delete file applies to, whatever its size, and drops the delete
+         * files it applied; the threshold keeps it from rewriting any other file.
+         */
+        OPTIMIZE,
+        /**
+         * {@code ALTER TABLE ... EXECUTE optimize_manifests}: rewrites an Iceberg table's data manifests into as few
+         * as its {@code commit.manifest.target-size-bytes} allows.
+         */
+        OPTIMIZE_MANIFESTS,
         EXPIRE_SNAPSHOTS,
-        REMOVE_ORPHAN_FILES,
+        REMOVE_ORPHAN_FILES;
+
+        /**
+         * Whether this is a table procedure of Trino's Iceberg connector rather than one of Dredge's.
+         */
+        public boolean isTrinoTableProcedure()
+        {
+            return this == OPTIMIZE || this == OPTIMIZE_MANIFESTS;
+        }
     }
 
     public HealthFix
@@ -46,10 +68,14 @@ public record HealthFix(Procedure procedure, TableReference table, Optional<Dura
     }
 
     /**
-     * The {@code CALL} of the Dredge catalog {@code catalog}, names quoted as literals.
+     * The {@code CALL} of the Dredge catalog {@code catalog}, names quoted as literals; for Trino's own table
+     * procedures, the {@code ALTER TABLE ... EXECUTE} of the table in the Iceberg catalog {@code icebergCatalog}.
      */
-    public String sql(String catalog)
+    public String sql(String catalog, String icebergCatalog)
     {
+        if (procedure.isTrinoTableProcedure()) {
+            return tableProcedureSql(icebergCatalog);
+        }
         StringBuilder arguments = new StringBuilder("schema_name => %s, table_name => %s".formatted(
                 SqlDialect.TRINO.stringLiteral(table.schemaName()),
                 SqlDialect.TRINO.stringLiteral(table.tableName())));
@@ -59,11 +85,25 @@ public record HealthFix(Procedure procedure, TableReference table, Optional<Dura
     }
 
     /**
+     * Trino's table procedure on the table of the Iceberg catalog {@code icebergCatalog}, names quoted as
+     * identifiers.
+     */
+    public String tableProcedureSql(String icebergCatalog)
+    {
+        checkState(procedure.isTrinoTableProcedure(), "%s is not a table procedure of Trino", procedure);
+        return "ALTER TABLE %s EXECUTE %s%s".formatted(
+                SqlDialect.TRINO.qualifiedName(Optional.of(icebergCatalog), table.schemaName(), table.tableName()),
+                procedure.name().toLowerCase(Locale.ROOT),
+                procedure == Procedure.OPTIMIZE ? "(file_size_threshold => '0B')" : "");
+    }
+
+    /**
      * The same as a call of Dredge's Hive function ({@code dredge_compact_table}, ...), names quoted as HiveQL
      * literals, its other arguments as the function's options.
      */
     public String hiveSql()
     {
+        checkState(!procedure.isTrinoTableProcedure(), "%s has no Hive function: it is Trino's", procedure);
         StringBuilder arguments = new StringBuilder("%s, %s".formatted(
                 SqlDialect.HIVE.stringLiteral(table.schemaName()),
                 SqlDialect.HIVE.stringLiteral(table.tableName())));

@@ -1,6 +1,7 @@
 package io.dredge.core.report;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.dredge.core.journal.RollbackPoints;
 import io.dredge.core.iceberg.IcebergFigures;
 import io.dredge.core.journal.OperationJournal;
@@ -30,20 +31,25 @@ import static java.util.Objects.requireNonNull;
 /**
  * Judges one table's health from what its metadata, its listing and the journal say, never from its data, and
  * writes the statements that fix what it finds, for the Dredge catalog {@code catalog}: {@code recover} first for
- * an operation left unfinished, then {@code compact_table} for small files, then {@code expire_snapshots} for an
- * Iceberg table's history older than it keeps, then {@code remove_orphan_files} for files nothing reads. A table another operation holds gets no fix until that operation
- * ends.
+ * an operation left unfinished, then {@code compact_table} for small files, then for an Iceberg table Trino's
+ * {@code optimize} for rows its delete files hide and {@code optimize_manifests} for many small manifests (in the
+ * Iceberg catalog {@code icebergCatalog}), then {@code expire_snapshots} for history older than it keeps, then
+ * {@code remove_orphan_files} for files nothing reads. Rewrites come before the expiry, which then lets go of what they
+ * replaced; {@code optimize_manifests} comes after both rewrites, whose commits add manifests. A table another
+ * operation holds gets no fix until that operation ends.
  */
 public final class TableHealth
 {
     private static final Set<OperationState> DONE = Set.of(OperationState.SUCCEEDED, OperationState.CLEANED_UP);
 
     private final String catalog;
+    private final String icebergCatalog;
     private final HealthPolicy policy;
 
-    public TableHealth(String catalog, HealthPolicy policy)
+    public TableHealth(String catalog, String icebergCatalog, HealthPolicy policy)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.icebergCatalog = requireNonNull(icebergCatalog, "icebergCatalog is null");
         this.policy = requireNonNull(policy, "policy is null");
     }
 
@@ -113,6 +119,13 @@ public final class TableHealth
             }
         }
         Optional<IcebergFigures> iceberg = listed.flatMap(ListedTable::icebergFigures);
+        for (Map.Entry<HealthFix.Procedure, String> rewrite : iceberg.map(this::layout).orElse(ImmutableMap.of()).entrySet()) {
+            status = status == HealthStatus.OK ? HealthStatus.WARN : status;
+            reasons.add(rewrite.getValue());
+            if (free) {
+                fix.add(HealthFix.of(rewrite.getKey(), listing.table()));
+            }
+        }
         if (iceberg.isPresent()) {
             Duration age = iceberg.get().maxSnapshotAge().orElse(policy.maxSnapshotAge());
             int keep = iceberg.get().minSnapshotsToKeep().orElse(1);
@@ -142,7 +155,7 @@ public final class TableHealth
                 listing.tableType(),
                 status,
                 reasons.build(),
-                fix.build().stream().map(statement -> statement.sql(catalog)).collect(toImmutableList()),
+                fix.build().stream().map(statement -> statement.sql(catalog, icebergCatalog)).collect(toImmutableList()),
                 statistics,
                 listed.filter(table -> table.files().partitioned()).map(table -> OptionalLong.of(table.files().partitions().size())).orElse(OptionalLong.empty()),
                 iceberg,
@@ -152,6 +165,41 @@ public final class TableHealth
                 lastFinished(operations, OperationKind.EXPIRE_SNAPSHOTS),
                 orphans,
                 fix.build());
+    }
+
+    /**
+     * What Trino's table procedures would rewrite in an Iceberg table's layout, with the reason, in the order to run
+     * them: the data files deletes apply to, then the manifests (which the rewrite of data files adds to).
+     */
+    private Map<HealthFix.Procedure, String> layout(IcebergFigures figures)
+    {
+        ImmutableMap.Builder<HealthFix.Procedure, String> rewrites = ImmutableMap.builder();
+        deletedRows(figures).ifPresent(reason -> rewrites.put(HealthFix.Procedure.OPTIMIZE, reason));
+        smallManifests(figures).ifPresent(reason -> rewrites.put(HealthFix.Procedure.OPTIMIZE_MANIFESTS, reason));
+        return rewrites.buildOrThrow();
+    }
+
+    /**
+     * Why the delete files hide too many rows: their records per data row above the threshold.
+     */
+    private Optional<String> deletedRows(IcebergFigures figures)
+    {
+        return figures.deletedRowShare()
+                .filter(share -> share > policy.maxDeletedRowShare())
+                .map(share -> "%s delete records in %s delete files against %s data rows (%s); threshold %s".formatted(
+                        figures.deleteRows().orElseThrow(), figures.deleteFiles(), figures.dataRows().orElseThrow(), percent(share), percent(policy.maxDeletedRowShare())));
+    }
+
+    /**
+     * Why the manifests are too many: more than the threshold, and smaller on average than the threshold's size.
+     */
+    private Optional<String> smallManifests(IcebergFigures figures)
+    {
+        if (figures.manifests() <= policy.maxManifests() || figures.manifestBytes() >= figures.manifests() * policy.minAvgManifestBytes()) {
+            return Optional.empty();
+        }
+        return Optional.of("%s manifests averaging %s; threshold %s manifests averaging under %s".formatted(
+                figures.manifests(), bytes(figures.avgManifestBytes()), policy.maxManifests(), bytes(policy.minAvgManifestBytes())));
     }
 
     private static Optional<Instant> lastFinished(List<OperationRecord> operations, OperationKind kind)
@@ -180,6 +228,15 @@ public final class TableHealth
             return minutes % 60 == 0 ? hours + " h" : "%s h %s min".formatted(hours, minutes % 60);
         }
         return hours % 24 == 0 ? hours / 24 + " d" : "%s d %s h".formatted(hours / 24, hours % 24);
+    }
+
+    /**
+     * {@code 12.5 %}, {@code 10 %}: one decimal, none when it is 0.
+     */
+    static String percent(double share)
+    {
+        String value = String.format(Locale.ROOT, "%.1f", share * 100);
+        return (value.endsWith(".0") ? value.substring(0, value.length() - 2) : value) + " %";
     }
 
     /**

@@ -26,12 +26,14 @@ import java.util.OptionalLong;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TestTableHealth
 {
     private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
     private static final TableReference TABLE = new TableReference("demo", "events");
-    private static final TableHealth HEALTH = new TableHealth("dredge", new HealthPolicy(new SmallFilePolicy(128L << 20, 10), Duration.ofHours(24), Duration.ofDays(7)));
+    private static final Map<Long, Instant> RECENT = Map.of(1L, NOW.minus(Duration.ofHours(1)));
+    private static final TableHealth HEALTH = new TableHealth("dredge", "iceberg", policy(new SmallFilePolicy(128L << 20, 10), Duration.ofHours(24)));
 
     @Test
     public void testFewLargeFilesAreOk()
@@ -75,13 +77,17 @@ class TestTableHealth
     @Test
     public void testFixQuotesHostileNamesAndTheCatalog()
     {
-        TableHealth health = new TableHealth("my\"catalog", new HealthPolicy(SmallFilePolicy.DEFAULT, Duration.ofHours(1), Duration.ofDays(7)));
+        TableHealth health = new TableHealth("my\"catalog", "ice\"berg", policy(SmallFilePolicy.DEFAULT, Duration.ofHours(1)));
         TableHealthRow row = health.assess(hive(new TableReference("o'neil", "x'); DROP TABLE t; --"), 20, 1024), Optional.empty(), List.of(), NOW);
         assertThat(row.fix()).containsExactly("CALL \"my\"\"catalog\".system.compact_table(schema_name => 'o''neil', table_name => 'x''); DROP TABLE t; --')");
         // as Hive's functions, quoted as HiveQL quotes: a backslash escapes
         assertThat(row.fixes()).extracting(HealthFix::hiveSql).containsExactly("SELECT dredge_compact_table('o\\'neil', 'x\\'); DROP TABLE t; --')");
         assertThat(HealthFix.expireSnapshots(new TableReference("s", "a\\b"), Duration.ofDays(7), 2).hiveSql())
                 .isEqualTo("SELECT dredge_expire_snapshots('s', 'a\\\\b', map('older_than', '7d', 'retain_last', '2'))");
+        // Trino's own table procedures: identifiers of the Iceberg catalog, quoted as identifiers
+        assertThat(HealthFix.of(HealthFix.Procedure.OPTIMIZE_MANIFESTS, new TableReference("o'neil", "t\"x")).sql("my\"catalog", "ice\"berg"))
+                .isEqualTo("ALTER TABLE \"ice\"\"berg\".\"o'neil\".\"t\"\"x\" EXECUTE optimize_manifests");
+        assertThatThrownBy(() -> HealthFix.of(HealthFix.Procedure.OPTIMIZE, TABLE).hiveSql()).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -178,16 +184,84 @@ class TestTableHealth
         assertThat(held.fix()).isEmpty();
     }
 
-    private static ListedTable iceberg(Map<Long, Instant> snapshots, Optional<Duration> maxSnapshotAge, OptionalInt minSnapshotsToKeep, int files, long fileBytes)
+    @Test
+    public void testManySmallManifestsWarnWithOptimizeManifests()
+    {
+        TableHealthRow row = HEALTH.assess(iceberg(2, 200L << 20, new IcebergFigures(RECENT, Optional.empty(), OptionalInt.empty(), 101, 101 * 6_000, 0, OptionalLong.of(101), OptionalLong.of(0))), Optional.empty(), List.of(), NOW);
+        assertThat(row.status()).isEqualTo(HealthStatus.WARN);
+        assertThat(row.reasons()).containsExactly("101 manifests averaging 5.9 KB; threshold 100 manifests averaging under 1 MB");
+        assertThat(row.fix()).containsExactly("ALTER TABLE \"iceberg\".\"demo\".\"events\" EXECUTE optimize_manifests");
+
+        // as many as writers that merge on commit leave, or more but large: no reason
+        assertThat(HEALTH.assess(iceberg(2, 200L << 20, new IcebergFigures(RECENT, Optional.empty(), OptionalInt.empty(), 100, 100 * 6_000, 0, OptionalLong.of(100), OptionalLong.of(0))), Optional.empty(), List.of(), NOW).status())
+                .isEqualTo(HealthStatus.OK);
+        assertThat(HEALTH.assess(iceberg(2, 200L << 20, new IcebergFigures(RECENT, Optional.empty(), OptionalInt.empty(), 300, 300L << 20, 0, OptionalLong.of(100), OptionalLong.of(0))), Optional.empty(), List.of(), NOW).status())
+                .isEqualTo(HealthStatus.OK);
+    }
+
+    @Test
+    public void testDeletedRowShareAboveTheThresholdWarnsWithOptimize()
+    {
+        TableHealthRow row = HEALTH.assess(iceberg(2, 200L << 20, new IcebergFigures(RECENT, Optional.empty(), OptionalInt.empty(), 2, 12_000, 1, OptionalLong.of(8), OptionalLong.of(1))), Optional.empty(), List.of(), NOW);
+        assertThat(row.status()).isEqualTo(HealthStatus.WARN);
+        assertThat(row.reasons()).containsExactly("1 delete records in 1 delete files against 8 data rows (12.5 %); threshold 10 %");
+        assertThat(row.fix()).containsExactly("ALTER TABLE \"iceberg\".\"demo\".\"events\" EXECUTE optimize(file_size_threshold => '0B')");
+
+        // at the threshold, or not counted: no reason
+        assertThat(HEALTH.assess(iceberg(2, 200L << 20, new IcebergFigures(RECENT, Optional.empty(), OptionalInt.empty(), 2, 12_000, 1, OptionalLong.of(10), OptionalLong.of(1))), Optional.empty(), List.of(), NOW).status())
+                .isEqualTo(HealthStatus.OK);
+        assertThat(HEALTH.assess(iceberg(2, 200L << 20, new IcebergFigures(RECENT, Optional.empty(), OptionalInt.empty(), 2, 12_000, 1, OptionalLong.of(8), OptionalLong.empty())), Optional.empty(), List.of(), NOW).status())
+                .isEqualTo(HealthStatus.OK);
+    }
+
+    @Test
+    public void testRewritesComeBeforeTheExpiryAndManifestsAfterTheRewrites()
+    {
+        Map<Long, Instant> snapshots = Map.of(1L, NOW.minus(Duration.ofDays(30)), 2L, NOW.minus(Duration.ofDays(1)));
+        IcebergFigures figures = new IcebergFigures(snapshots, Optional.empty(), OptionalInt.empty(), 150, 150 * 8_000, 3, OptionalLong.of(200), OptionalLong.of(50));
+        TableHealthRow row = HEALTH.assess(iceberg(240, 18 << 10, figures), Optional.of(new OrphanFigures(1, 5, Duration.ofDays(3))), List.of(), NOW);
+        assertThat(row.reasons()).containsExactly(
+                "240 files averaging 18 KB where 1 would do; target 128 MB",
+                "50 delete records in 3 delete files against 200 data rows (25 %); threshold 10 %",
+                "150 manifests averaging 7.8 KB; threshold 100 manifests averaging under 1 MB",
+                "1 of 2 snapshots are older than 7 d, the history kept (the oldest is 30 d old)",
+                "1 files, 5 B, below its location are read by nothing and were last written more than 3 d ago");
+        assertThat(row.fixes()).extracting(HealthFix::procedure).containsExactly(
+                HealthFix.Procedure.COMPACT_TABLE,
+                HealthFix.Procedure.OPTIMIZE,
+                HealthFix.Procedure.OPTIMIZE_MANIFESTS,
+                HealthFix.Procedure.EXPIRE_SNAPSHOTS,
+                HealthFix.Procedure.REMOVE_ORPHAN_FILES);
+
+        // a table another operation holds: the reasons, no fix
+        OperationRecord running = OperationRecord.start(OperationKind.BACKUP, TABLE, "alice", Optional.empty(), new BackupDetails("file:/r/backups/b/manifest.json"), NOW.minusSeconds(60));
+        TableHealthRow held = HEALTH.assess(iceberg(2, 200L << 20, figures), Optional.empty(), List.of(running), NOW);
+        assertThat(held.reasons()).hasSize(4);
+        assertThat(held.fix()).isEmpty();
+    }
+
+    @Test
+    public void testThresholdsAreThePolicys()
+    {
+        TableHealth strict = new TableHealth("dredge", "iceberg", new HealthPolicy(SmallFilePolicy.DEFAULT, Duration.ofHours(24), Duration.ofDays(7), 4, 64 << 10, 0.01));
+        TableHealthRow row = strict.assess(iceberg(2, 200L << 20, new IcebergFigures(RECENT, Optional.empty(), OptionalInt.empty(), 5, 5 * 6_000, 1, OptionalLong.of(50), OptionalLong.of(1))), Optional.empty(), List.of(), NOW);
+        assertThat(row.reasons()).containsExactly(
+                "1 delete records in 1 delete files against 50 data rows (2 %); threshold 1 %",
+                "5 manifests averaging 5.9 KB; threshold 4 manifests averaging under 64 KB");
+    }
+
+    private static ListedTable iceberg(int files, long fileBytes, IcebergFigures figures)
     {
         List<TableFile> data = new ArrayList<>();
         for (int file = 0; file < files; file++) {
             data.add(new TableFile("file:/t/data/%s.parquet".formatted(file), fileBytes));
         }
-        return new ListedTable(
-                new TableFiles(TABLE, TableType.ICEBERG, "PARQUET", false, List.of(new PartitionFiles(Optional.empty(), data))),
-                Optional.of(new IcebergFigures(snapshots, maxSnapshotAge, minSnapshotsToKeep, 1, 4000, 0, OptionalLong.of(100), OptionalLong.of(0))),
-                Optional.of("iceberg-uuid:t"));
+        return new ListedTable(new TableFiles(TABLE, TableType.ICEBERG, "PARQUET", false, List.of(new PartitionFiles(Optional.empty(), data))), Optional.of(figures), Optional.of("iceberg-uuid:t"));
+    }
+
+    private static ListedTable iceberg(Map<Long, Instant> snapshots, Optional<Duration> maxSnapshotAge, OptionalInt minSnapshotsToKeep, int files, long fileBytes)
+    {
+        return iceberg(files, fileBytes, new IcebergFigures(snapshots, maxSnapshotAge, minSnapshotsToKeep, 1, 4000, 0, OptionalLong.of(100), OptionalLong.of(0)));
     }
 
     @Test
@@ -214,6 +288,11 @@ class TestTableHealth
         assertThat(TableHealth.describe(Duration.ofSeconds(40))).isEqualTo("40 s");
         assertThat(TableHealth.describe(Duration.ofMinutes(310))).isEqualTo("5 h 10 min");
         assertThat(TableHealth.describe(Duration.ofHours(48))).isEqualTo("2 d");
+    }
+
+    private static HealthPolicy policy(SmallFilePolicy smallFiles, Duration staleOperationAge)
+    {
+        return new HealthPolicy(smallFiles, staleOperationAge, Duration.ofDays(7), HealthPolicy.DEFAULT_MAX_MANIFESTS, HealthPolicy.DEFAULT_MIN_AVG_MANIFEST_BYTES, HealthPolicy.DEFAULT_MAX_DELETED_ROW_SHARE);
     }
 
     private static ListedTable hive(TableReference table, int files, long fileBytes)
