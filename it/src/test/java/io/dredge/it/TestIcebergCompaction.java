@@ -16,9 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
@@ -456,22 +454,12 @@ public class TestIcebergCompaction
     private void runPaused(String table, String call, String pauseAfter, BooleanSupplier ready, Runnable during)
             throws Exception
     {
-        Path release = Files.createTempDirectory("dredge-pause").resolve("release");
-        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter + ":" + release).build();
-        ExecutorService executor = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> compaction = executor.submit(() -> getQueryRunner().execute(pausing, call));
-            for (int attempt = 0; !ready.getAsBoolean(); attempt++) {
-                assertThat(attempt).as("compaction of %s reached its pause", table).isLessThan(100);
-                Thread.sleep(100);
-            }
+        Optional<Throwable> failure = callPausedWhile(pauseAfter, call, () -> {
+            waitUntil("compaction of %s reached its pause".formatted(table), ready);
             during.run();
-            assertThat(compaction).as("compaction of %s was still paused when the race was done", table).isNotDone();
-            Files.createFile(release);
-            compaction.get();
-        }
-        finally {
-            executor.shutdownNow();
+        });
+        if (failure.isPresent()) {
+            throw new ExecutionException(failure.get());
         }
     }
 

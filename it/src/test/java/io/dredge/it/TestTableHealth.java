@@ -244,15 +244,19 @@ class TestTableHealth
         String layout = "SELECT (SELECT count(*) FROM iceberg.layout.\"manifests$manifests\"), (SELECT count_if(content <> 0) FROM iceberg.layout.\"deleted$files\")";
         assertThat(computeActual(statuses).getOnlyColumnAsSet()).containsExactlyInAnyOrder("manifests WARN 1", "deleted WARN 2");
 
-        // Trino's statements have no dry run: a dry run leaves them out
+        // Trino's statements have no dry run: a dry run journals them as planned and runs none
         assertUpdate("CALL dredge.system.maintain_schema(schema_name => 'layout', dry_run => true)");
         assertThat(computeActual(layout).getMaterializedRows().getFirst().getFields()).containsExactly(101L, 1L);
-        assertThat(computeActual("SELECT table_name || ' ' || kind || ' ' || state FROM dredge.system.operations WHERE schema_name = 'layout'").getOnlyColumnAsSet())
-                .containsExactly("deleted COMPACT PLANNED");
+        String operations = "SELECT table_name || ' ' || kind || ' ' || state FROM dredge.system.operations WHERE schema_name = 'layout'";
+        assertThat(computeActual(operations).getOnlyColumnAsSet()).containsExactlyInAnyOrder("deleted COMPACT PLANNED", "deleted REWRITE PLANNED", "manifests REWRITE PLANNED");
 
         assertUpdate("CALL dredge.system.maintain_schema(schema_name => 'layout')");
         assertThat(computeActual(statuses).getOnlyColumnAsSet()).containsExactlyInAnyOrder("manifests OK 0", "deleted OK 0");
         assertThat(computeActual(layout).getMaterializedRows().getFirst().getFields()).containsExactly(1L, 0L);
+        // Trino's statements ran as operations of their own, each holding its table and checked afterwards
+        assertThat(computeActual(operations + " AND state = 'SUCCEEDED'").getOnlyColumnAsSet()).containsExactlyInAnyOrder("deleted COMPACT SUCCEEDED", "deleted REWRITE SUCCEEDED", "manifests REWRITE SUCCEEDED");
+        assertThat(computeActual("SELECT step FROM dredge.system.operations WHERE schema_name = 'layout' AND table_name = 'manifests' AND kind = 'REWRITE' AND state = 'SUCCEEDED'").getOnlyValue())
+                .isEqualTo("ran ALTER TABLE \"iceberg\".\"layout\".\"manifests\" EXECUTE optimize_manifests: no data file was rewritten");
         assertThat(figures("iceberg.layout.manifests", "id, day")).isEqualTo(manifestsRows);
         assertThat(figures("iceberg.layout.deleted", "id, day")).isEqualTo(deletedRows);
     }

@@ -158,6 +158,7 @@ public final class Recovery
             }
             case EXPIRE_SNAPSHOTS -> new SnapshotExpiry(context).recover(operation);
             case REMOVE_ORPHAN_FILES, RESTORE_ORPHAN_FILES -> new OrphanRemoval(context).recover(operation);
+            case REWRITE -> new IcebergEngineRewrite(context).recover(operation);
             case RECOVER -> {
                 finish(operation, OperationState.RECOVERED, "superseded by a later recover");
                 yield "closed interrupted recover " + operation.id();

@@ -10,4 +10,8 @@ public enum OperationKind
     EXPIRE_SNAPSHOTS,
     REMOVE_ORPHAN_FILES,
     RESTORE_ORPHAN_FILES,
+    /**
+     * One of the engine's own table procedures that rewrite without changing rows, run by {@code maintain_schema}.
+     */
+    REWRITE,
 }

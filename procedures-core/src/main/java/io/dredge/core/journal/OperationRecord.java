@@ -64,7 +64,7 @@ public record OperationRecord(
             case BACKUP -> details instanceof BackupDetails;
             case EXPIRE_SNAPSHOTS -> details instanceof ExpiryDetails;
             case REMOVE_ORPHAN_FILES -> details instanceof OrphanDetails;
-            case ROLLBACK, CLEANUP, RECOVER, RESTORE_ORPHAN_FILES -> details instanceof OperationDetails.None;
+            case ROLLBACK, CLEANUP, RECOVER, RESTORE_ORPHAN_FILES, REWRITE -> details instanceof OperationDetails.None;
         };
     }
 

@@ -145,7 +145,7 @@ public final class OperationRecordCodec
                     case BACKUP -> readBackup(node);
                     case EXPIRE_SNAPSHOTS -> readExpiry(node);
                     case REMOVE_ORPHAN_FILES -> new OrphanDetails(Instant.parse(required(node, ORPHANS_OLDER_THAN).asText()), optional(node, QUARANTINE_LOCATION));
-                    case ROLLBACK, CLEANUP, RECOVER, RESTORE_ORPHAN_FILES -> OperationDetails.NONE;
+                    case ROLLBACK, CLEANUP, RECOVER, RESTORE_ORPHAN_FILES, REWRITE -> OperationDetails.NONE;
                 });
     }
 

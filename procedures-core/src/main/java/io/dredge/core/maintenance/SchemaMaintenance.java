@@ -5,6 +5,7 @@ import com.google.common.collect.ImmutableMap;
 import io.dredge.core.DredgeException;
 import io.dredge.core.compaction.Compaction;
 import io.dredge.core.compaction.CompactionOptions;
+import io.dredge.core.compaction.IcebergEngineRewrite;
 import io.dredge.core.compaction.Recovery;
 import io.dredge.core.hygiene.ExpiryOptions;
 import io.dredge.core.hygiene.OrphanOptions;
@@ -29,7 +30,7 @@ import static java.util.stream.Collectors.joining;
 /**
  * {@code maintain_schema}: runs each table's {@code fix} from {@code table_health}, in its order (recover, compact,
  * Trino's {@code optimize} and {@code optimize_manifests} of an Iceberg table, expire, remove orphan files into the
- * quarantine), each of Dredge's statements its own operation. A table another operation holds has no fix; a table
+ * quarantine), each statement its own operation (Trino's held, journaled and verified as {@link IcebergEngineRewrite}). A table another operation holds has no fix; a table
  * whose statement fails gets none of its later ones, and the other tables go on.
  */
 public final class SchemaMaintenance
@@ -65,11 +66,7 @@ public final class SchemaMaintenance
                             }
                         }
                         case COMPACT_TABLE -> operations.add(new Compaction(context).compact(fix.table(), compaction));
-                        case OPTIMIZE, OPTIMIZE_MANIFESTS -> {
-                            if (!compaction.dryRun()) {
-                                execute(fix, compaction);
-                            }
-                        }
+                        case OPTIMIZE, OPTIMIZE_MANIFESTS -> operations.add(rewrite(fix, compaction));
                         case EXPIRE_SNAPSHOTS -> operations.add(new SnapshotExpiry(context).expire(fix.table(),
                                 new ExpiryOptions(fix.olderThan().orElseThrow(), fix.retainLast().orElseThrow(), compaction.dryRun())));
                         case REMOVE_ORPHAN_FILES -> operations.add(new OrphanRemoval(context).remove(fix.table(),
@@ -88,18 +85,17 @@ public final class SchemaMaintenance
     }
 
     /**
-     * Runs one of Trino's table procedures through the engine, as the calling user: an Iceberg commit of its own,
-     * which Iceberg makes atomic and which needs no undo, so not journaled; it has no dry run.
+     * Runs one of Trino's table procedures through the engine, as the calling user, as an operation of its own: the
+     * table held, the statement journaled, and the rows of what it rewrote verified ({@link IcebergEngineRewrite}).
      */
-    private void execute(HealthFix fix, CompactionOptions compaction)
+    private OperationRecord rewrite(HealthFix fix, CompactionOptions compaction)
     {
         String sql = fix.tableProcedureSql(context.icebergCatalog().orElseThrow(() -> new DredgeException(NOT_SUPPORTED, "%s runs only through Trino".formatted(name(fix)))));
         // optimize writes as compaction does: one writer per task, so not a file per thread
         Map<String, String> session = fix.procedure() == HealthFix.Procedure.OPTIMIZE
                 ? context.writeSizing().sessionProperties(context.icebergCatalog(), compaction.policy().targetFileSizeBytes())
                 : Map.of();
-        context.engine().update(sql, session);
-        log.info("maintain_schema: {} of {}", name(fix), fix.table());
+        return new IcebergEngineRewrite(context).rewrite(fix.table(), sql, session, compaction.dryRun());
     }
 
     private static String name(HealthFix fix)
