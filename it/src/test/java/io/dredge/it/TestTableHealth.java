@@ -262,6 +262,26 @@ class TestTableHealth
     }
 
     @Test
+    public void testMaintainSchemaVerifiesTheSnapshotTrinosOptimizeCommits()
+    {
+        // deletes in files written before the table was partitioned: compact_table leaves those, Trino's optimize rewrites them
+        createSchema("evolved");
+        assertUpdate("CREATE TABLE iceberg.evolved.events (id bigint, day varchar) WITH (format_version = 2)");
+        assertUpdate("INSERT INTO iceberg.evolved.events SELECT x, IF(x % 2 = 0, 'a', 'b') FROM UNNEST(sequence(1, 20)) t(x)", 20);
+        assertUpdate("DELETE FROM iceberg.evolved.events WHERE id IN (1, 2, 3)", 3);
+        assertUpdate("ALTER TABLE iceberg.evolved.events SET PROPERTIES partitioning = ARRAY['day']");
+        List<Object> before = figures("iceberg.evolved.events", "id, day");
+        assertThat((List<?>) computeActual("SELECT fix FROM dredge.system.table_health WHERE schema_name = 'evolved' AND table_name = 'events'").getOnlyValue())
+                .anySatisfy(fix -> assertThat(fix).asString().contains("EXECUTE optimize(file_size_threshold => '0B')"));
+
+        assertUpdate("CALL dredge.system.maintain_schema(schema_name => 'evolved')");
+        assertThat((String) computeActual("SELECT step FROM dredge.system.operations WHERE schema_name = 'evolved' AND kind = 'REWRITE' AND state = 'SUCCEEDED'").getOnlyValue())
+                .matches("ran ALTER TABLE \"iceberg\"\\.\"evolved\"\\.\"events\" EXECUTE optimize\\(file_size_threshold => '0B'\\): snapshots \\[\\d+] verified against their parents");
+        assertThat(computeActual("SELECT count_if(content <> 0) FROM iceberg.evolved.\"events$files\"").getOnlyValue()).isEqualTo(0L);
+        assertThat(figures("iceberg.evolved.events", "id, day")).isEqualTo(before);
+    }
+
+    @Test
     public void testUnfinishedOperationHoldsTheTableUntilRecovered()
     {
         assertUpdate("CREATE TABLE hive.health.crashed (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
