@@ -295,8 +295,15 @@ public class TestOrphanFiles
         assertThat(dropped).doesNotExist();
         assertOnlyTheNewRow("hive.orphans.replaced");
         assertThat((String) removal.getField(2)).contains("1 moved files stay in the quarantine");
-        assertThat(warehouse().resolve(SCHEMA).resolve(".dredge/quarantine").resolve((String) removal.getField(0)).resolve("0-" + dropped.getFileName())).exists();
+        Path quarantine = warehouse().resolve(SCHEMA).resolve(".dredge/quarantine").resolve((String) removal.getField(0));
+        assertThat(quarantine.resolve("0-" + dropped.getFileName())).exists();
         assertUpdate("CALL dredge.system.recover(schema_name => 'orphans', table_name => 'replaced')");
+        assertOnlyTheNewRow("hive.orphans.replaced");
+        // held for the quarantine's retention, then deleted by cleanup as a finished removal's quarantine is
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'orphans', table_name => 'replaced')");
+        assertThat(quarantine).exists();
+        assertUpdate("CALL dredge.system.cleanup(schema_name => 'orphans', table_name => 'replaced', older_than => '0s')");
+        assertThat(quarantine).doesNotExist();
         assertOnlyTheNewRow("hive.orphans.replaced");
     }
 

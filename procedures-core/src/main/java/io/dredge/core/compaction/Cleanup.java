@@ -90,7 +90,7 @@ public final class Cleanup
                 results.add(skip.isPresent() ? skipped(compaction, skip.get()) : cleanup(compaction));
             }
             else if (compaction.kind() == OperationKind.REMOVE_ORPHAN_FILES
-                    && compaction.state() == OperationState.SUCCEEDED
+                    && (compaction.state() == OperationState.SUCCEEDED || keptInQuarantine(compaction))
                     && compaction.orphans().quarantineLocation().isPresent()
                     && tableName.map(name -> compaction.table().tableName().equals(name)).orElse(true)
                     && !compaction.finishedAt().orElseThrow().isAfter(quarantineCutoff)) {
@@ -100,6 +100,25 @@ public final class Cleanup
             }
         }
         return results.build();
+    }
+
+    /**
+     * A removal that failed, or that recover closed, because its table was replaced under its name while it ran, and
+     * that left the files it had moved in the quarantine (put back, they would be the new table's): held for the
+     * quarantine's retention like a finished removal's, then deleted with it.
+     */
+    private boolean keptInQuarantine(OperationRecord removal)
+    {
+        if ((removal.state() != OperationState.FAILED && removal.state() != OperationState.RECOVERED) || removal.orphans().quarantineLocation().isEmpty()) {
+            return false;
+        }
+        String quarantine = Locations.child(removal.orphans().quarantineLocation().get(), removal.id());
+        try {
+            return !context.fileStore().listFilesRecursively(quarantine).isEmpty();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list the quarantine " + quarantine, e);
+        }
     }
 
     private OperationRecord cleanup(OperationRecord compaction)

@@ -250,6 +250,16 @@ class TestOrphanRemovalProtocol
         assertThat(readAgain).doesNotExist();
         assertThat(orphans).allSatisfy(file -> assertThat(file).doesNotExist());
         assertThat(listed(failed)).isEqualTo(orphans);
+
+        // what stays in the quarantine is held for its retention like a finished removal's, then deleted with it
+        Path quarantine = directory.resolve("s/.dredge/quarantine").resolve(failed.id());
+        assertThat(new Cleanup(context(FaultInjector.NONE)).cleanup("s", Optional.empty(), Duration.ZERO, Duration.ofDays(1))).isEmpty();
+        assertThat(quarantine).isDirectory();
+        assertThat(new Cleanup(context(FaultInjector.NONE)).cleanup("s", Optional.empty(), Duration.ZERO, Duration.ZERO))
+                .extracting(OperationRecord::id)
+                .containsExactly(failed.id());
+        assertThat(quarantine).doesNotExist();
+        assertThat(journal().find("s", failed.id()).orElseThrow().state()).isEqualTo(OperationState.CLEANED_UP);
     }
 
     @Test
@@ -265,6 +275,9 @@ class TestOrphanRemovalProtocol
                 .hasMessageEndingWith("the name now means another table; nothing was removed");
         assertThat(onlyRemoval().step()).isEqualTo("failed; put back 0 files");
         assertThat(orphans).allSatisfy(file -> assertThat(file).exists());
+        // nothing in the quarantine: nothing for cleanup, and the removal stays FAILED
+        assertThat(new Cleanup(context(FaultInjector.NONE)).cleanup("s", Optional.empty(), Duration.ZERO, Duration.ZERO)).isEmpty();
+        assertThat(onlyRemoval().state()).isEqualTo(OperationState.FAILED);
     }
 
     @Test
