@@ -16,6 +16,7 @@ import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.operation.OperationFrame;
 import io.dredge.core.operation.OperationGuard;
 import io.dredge.core.operation.ProtocolStep;
+import io.dredge.core.operation.TableIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
+import static com.google.common.collect.ImmutableList.toImmutableList;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static java.util.Objects.requireNonNull;
@@ -76,23 +79,22 @@ public final class IcebergEngineRewrite
             log.info("operation {} on {}: {}", running.id(), reference, sql);
             context.engine().update(sql, sessionProperties);
             context.faults().reached(ProtocolStep.WRITTEN, 1);
-            return finish(running.withStep(verify(table, before, sql)), OperationState.SUCCEEDED);
+            return finish(running.withStep(verify(table, current -> before.map(current::lineageAfter).orElseGet(() -> current.lineageAfter(NO_SNAPSHOT)), sql)), OperationState.SUCCEEDED);
         }, frame.journalFailed(running));
     }
 
     /**
-     * Compares every {@code replace} snapshot after {@code before} (every one, for a table that had none) with its
+     * Compares every {@code replace} snapshot among {@code committed} (of the table's current metadata) with its
      * parent; returns what was verified, or fails having rolled back (or, with later commits on it, left) the first
      * snapshot whose rows differ.
      */
-    private String verify(TableDescriptor table, Optional<Long> before, String sql)
+    private String verify(TableDescriptor table, Function<IcebergTableMetadata, List<IcebergSnapshot>> committedSince, String sql)
     {
         TableDescriptor current = context.metastore().getTable(table.table())
                 .orElseThrow(() -> new DredgeException(UNSAFE, "table %s was dropped while %s ran".formatted(table.table(), sql)));
         IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), current);
         List<Long> verified = new ArrayList<>();
-        List<IcebergSnapshot> committed = before.map(metadata::lineageAfter).orElseGet(() -> metadata.lineageAfter(NO_SNAPSHOT));
-        for (IcebergSnapshot snapshot : committed) {
+        for (IcebergSnapshot snapshot : committedSince.apply(metadata)) {
             if (!snapshot.isReplace()) {
                 continue;
             }
@@ -130,13 +132,29 @@ public final class IcebergEngineRewrite
     }
 
     /**
-     * Closes a rewrite that a crash left {@code RUNNING}: the engine's commit is atomic, so the table holds either
-     * its snapshot or none of it.
+     * Settles a rewrite that a crash left {@code RUNNING}: the engine's commit is atomic, so the table holds its
+     * snapshot or nothing of it; every {@code replace} snapshot committed since the rewrite started is verified as
+     * the rewrite would have, and rolled back if its rows differ.
      */
     String recover(OperationRecord rewrite)
     {
-        String message = rewrite.step() + " (interrupted; the engine's commit is atomic: the table holds its snapshot or nothing of it, not verified by recover)";
-        context.journal().save(rewrite.withStep(message).finished(OperationState.RECOVERED, Optional.empty(), context.clock().instant()));
-        return "closed interrupted rewrite " + rewrite.id();
+        Optional<String> otherTable = TableIdentity.replaced(context, rewrite);
+        if (otherTable.isPresent()) {
+            String message = otherTable.get() + "; recover closed the rewrite without verifying that table";
+            context.journal().save(rewrite.withStep(message).finished(OperationState.FAILED, Optional.of(message), context.clock().instant()));
+            return "closed rewrite %s: %s".formatted(rewrite.id(), message);
+        }
+        TableDescriptor table = context.metastore().getTable(rewrite.table()).orElseThrow();
+        try {
+            String verified = verify(table, metadata -> metadata.lineageAfter(NO_SNAPSHOT).stream()
+                    .filter(snapshot -> !metadata.committedAt(snapshot.id()).orElseThrow().isBefore(rewrite.startedAt()))
+                    .collect(toImmutableList()), "the interrupted statement");
+            context.journal().save(rewrite.withStep(verified + " (interrupted; verified by recover)").finished(OperationState.RECOVERED, Optional.empty(), context.clock().instant()));
+            return "verified interrupted rewrite %s: %s".formatted(rewrite.id(), verified);
+        }
+        catch (DredgeException e) {
+            context.journal().save(rewrite.withStep(e.getMessage() + " (by recover)").finished(OperationState.FAILED, Optional.of(e.getMessage()), context.clock().instant()));
+            return "interrupted rewrite %s: %s".formatted(rewrite.id(), e.getMessage());
+        }
     }
 }
