@@ -95,13 +95,14 @@ public final class IcebergCompaction
                 return run.finish(OperationState.SUCCEEDED, "nothing to compact" + fromSnapshot(run.record));
             }
             // the parent's side of a checksum comparison is the planned partitions as they are now: read while
-            // optimize rewrites them, instead of after it
+            // optimize rewrites them, instead of after it; not with a partition_filter, which optimize may refuse at
+            // once (a filter it cannot bound), and the refusal would wait for the whole read
             AtomicReference<Optional<IcebergVerification.Side>> parentSide = new AtomicReference<>(Optional.empty());
             Beside.run(() -> {
                 optimize(table, run, options);
                 return null;
             }, () -> {
-                if (options.verification() == Verification.CHECKSUM) {
+                if (options.verification() == Verification.CHECKSUM && options.partitionFilter().isEmpty()) {
                     List<Optional<String>> planned = run.record.compaction().partitionsIn(PartitionState.PLANNED).stream().map(PartitionRecord::name).collect(toImmutableList());
                     parentSide.set(new IcebergVerification(context).readAhead(table, metadata, run.snapshots().before(), planned, Verification.CHECKSUM));
                 }
