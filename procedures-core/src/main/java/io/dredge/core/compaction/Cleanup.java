@@ -90,10 +90,10 @@ public final class Cleanup
                 results.add(skip.isPresent() ? skipped(compaction, skip.get()) : cleanup(compaction));
             }
             else if (compaction.kind() == OperationKind.REMOVE_ORPHAN_FILES
-                    && (compaction.state() == OperationState.SUCCEEDED || keptInQuarantine(compaction))
                     && compaction.orphans().quarantineLocation().isPresent()
                     && tableName.map(name -> compaction.table().tableName().equals(name)).orElse(true)
-                    && !compaction.finishedAt().orElseThrow().isAfter(quarantineCutoff)) {
+                    && compaction.finishedAt().map(finished -> !finished.isAfter(quarantineCutoff)).orElse(false)
+                    && (compaction.state() == OperationState.SUCCEEDED || keptInQuarantine(compaction))) {
                 // the quarantine of a removal of orphan files: its undo window closes after the quarantine's retention
                 context.metastore().getTable(compaction.table()).ifPresent(guard::requireWriteAccess);
                 results.add(new OrphanRemoval(context).purgeQuarantine(compaction));
@@ -109,10 +109,10 @@ public final class Cleanup
      */
     private boolean keptInQuarantine(OperationRecord removal)
     {
-        if ((removal.state() != OperationState.FAILED && removal.state() != OperationState.RECOVERED) || removal.orphans().quarantineLocation().isEmpty()) {
+        if (removal.state() != OperationState.FAILED && removal.state() != OperationState.RECOVERED) {
             return false;
         }
-        String quarantine = Locations.child(removal.orphans().quarantineLocation().get(), removal.id());
+        String quarantine = Locations.child(removal.orphans().quarantineLocation().orElseThrow(), removal.id());
         try {
             return !context.fileStore().listFilesRecursively(quarantine).isEmpty();
         }

@@ -41,8 +41,6 @@ import static java.util.Objects.requireNonNull;
 public final class IcebergEngineRewrite
 {
     private static final Logger log = LoggerFactory.getLogger(IcebergEngineRewrite.class);
-    // no snapshot has this id: the lineage after it is the whole current lineage
-    private static final long NO_SNAPSHOT = -1;
 
     private final MaintenanceContext context;
     private final OperationGuard guard;
@@ -79,7 +77,7 @@ public final class IcebergEngineRewrite
             log.info("operation {} on {}: {}", running.id(), reference, sql);
             context.engine().update(sql, sessionProperties);
             context.faults().reached(ProtocolStep.WRITTEN, 1);
-            return finish(running.withStep(verify(table, current -> before.map(current::lineageAfter).orElseGet(() -> current.lineageAfter(NO_SNAPSHOT)), sql)), OperationState.SUCCEEDED);
+            return finish(running.withStep(verify(table, current -> before.map(current::lineageAfter).orElseGet(current::currentLineage), sql)), OperationState.SUCCEEDED);
         }, frame.journalFailed(running));
     }
 
@@ -146,7 +144,7 @@ public final class IcebergEngineRewrite
         }
         TableDescriptor table = context.metastore().getTable(rewrite.table()).orElseThrow();
         try {
-            String verified = verify(table, metadata -> metadata.lineageAfter(NO_SNAPSHOT).stream()
+            String verified = verify(table, metadata -> metadata.currentLineage().stream()
                     .filter(snapshot -> !metadata.committedAt(snapshot.id()).orElseThrow().isBefore(rewrite.startedAt()))
                     .collect(toImmutableList()), "the interrupted statement");
             context.journal().save(rewrite.withStep(verified + " (interrupted; verified by recover)").finished(OperationState.RECOVERED, Optional.empty(), context.clock().instant()));

@@ -245,9 +245,22 @@ public final class IcebergTableMetadata
      */
     public List<IcebergSnapshot> lineageAfter(long ancestor)
     {
+        return lineageAfter(OptionalLong.of(ancestor));
+    }
+
+    /**
+     * The current snapshot and its ancestors, oldest first.
+     */
+    public List<IcebergSnapshot> currentLineage()
+    {
+        return lineageAfter(OptionalLong.empty());
+    }
+
+    private List<IcebergSnapshot> lineageAfter(OptionalLong ancestor)
+    {
         List<IcebergSnapshot> newestFirst = new ArrayList<>();
         Snapshot snapshot = metadata.currentSnapshot();
-        while (snapshot != null && snapshot.snapshotId() != ancestor) {
+        while (snapshot != null && (ancestor.isEmpty() || snapshot.snapshotId() != ancestor.getAsLong())) {
             newestFirst.add(describe(snapshot));
             snapshot = snapshot.parentId() == null ? null : metadata.snapshot(snapshot.parentId());
         }

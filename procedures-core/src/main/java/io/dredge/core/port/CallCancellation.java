@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,7 +49,7 @@ public final class CallCancellation
     private volatile boolean byInterrupt;
     private volatile boolean signalFailureLogged;
     // when the call was last known to run (System.nanoTime()): made, or said so by the signal
-    private volatile OptionalLong runningSaidAt;
+    private volatile long runningSaidAt;
 
     /**
      * Made when the call starts, which it is known to be running then.
@@ -61,7 +60,7 @@ public final class CallCancellation
     {
         this.signal = requireNonNull(signal, "signal is null");
         this.scheduler = requireNonNull(scheduler, "scheduler is null");
-        this.runningSaidAt = OptionalLong.of(System.nanoTime());
+        this.runningSaidAt = System.nanoTime();
     }
 
     /**
@@ -199,7 +198,7 @@ public final class CallCancellation
 
     private boolean signalFresh()
     {
-        return System.nanoTime() - runningSaidAt.getAsLong() < SIGNAL_FRESH_NANOS;
+        return System.nanoTime() - runningSaidAt < SIGNAL_FRESH_NANOS;
     }
 
     private Optional<String> askSignal()
@@ -208,7 +207,7 @@ public final class CallCancellation
             long askedAt = System.nanoTime();
             Optional<String> cancelled = signal.cancelled();
             if (cancelled.isEmpty()) {
-                runningSaidAt = OptionalLong.of(askedAt);
+                runningSaidAt = askedAt;
             }
             return cancelled;
         }
