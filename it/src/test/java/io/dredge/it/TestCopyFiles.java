@@ -2,7 +2,7 @@ package io.dredge.it;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.FileCopy;
 import io.dredge.trino.copy.CopyPlan;
 import io.dredge.trino.copy.CopyPlanCodec;
 import io.trino.testing.MaterializedResult;
@@ -76,6 +76,41 @@ public class TestCopyFiles
         }
         assertThat(result.getMaterializedRows().stream().map(row -> row.getField(0)).toList())
                 .containsExactlyInAnyOrderElementsOf(copies.stream().map(FileCopy::target).toList());
+    }
+
+    @Test
+    public void testWorkerMovesAndDeletesThePlansFiles()
+            throws IOException
+    {
+        Path copied = warehouse().resolve("copy-targets-" + randomUUID());
+        computeActual(copyFilesSql(TRINO, "dredge", writePlan(new CopyPlan(USER, copiesInto(copied)))));
+        Path moved = warehouse().resolve("move-targets-" + randomUUID());
+        List<FileCopy> moves = copiesInto(moved).stream()
+                .map(copy -> new FileCopy(copy.target().replace(moved.toString(), copied.toString()), copy.target(), copy.sizeBytes()))
+                .toList();
+
+        MaterializedResult result = computeActual(copyFilesSql(TRINO, "dredge", writePlan(new CopyPlan(USER, CopyPlan.Action.MOVE, moves))));
+        assertThat(result.getRowCount()).isEqualTo(moves.size());
+        for (MaterializedRow row : result.getMaterializedRows()) {
+            Path target = path((String) row.getField(0));
+            assertThat(Files.readAllBytes(target)).isEqualTo(Files.readAllBytes(sources.resolve(target.getFileName())));
+            assertThat(row.getField(1)).isEqualTo(Files.size(target));
+            // a move reads no bytes, so it has no checksum
+            assertThat(row.getField(2)).isNull();
+            assertThat(workers).contains((String) row.getField(3));
+        }
+        assertThat(moves).allSatisfy(move -> assertThat(path(move.source())).doesNotExist());
+
+        // a move onto a file that exists fails, and leaves both
+        Files.write(path(moves.getFirst().source()), new byte[] {1});
+        assertQueryFails(copyFilesSql(TRINO, "dredge", writePlan(new CopyPlan(USER, CopyPlan.Action.MOVE, moves.subList(0, 1)))), ".*cannot move .* exists.*");
+        assertThat(path(moves.getFirst().source())).exists();
+
+        List<String> deleted = moves.stream().map(FileCopy::target).toList();
+        computeActual(copyFilesSql(TRINO, "dredge", writePlan(CopyPlan.delete(USER, deleted))));
+        assertThat(deleted).allSatisfy(file -> assertThat(path(file)).doesNotExist());
+        // deleting what is gone is not an error
+        assertThat(computeActual(copyFilesSql(TRINO, "dredge", writePlan(CopyPlan.delete(USER, deleted)))).getRowCount()).isEqualTo(deleted.size());
     }
 
     @Test

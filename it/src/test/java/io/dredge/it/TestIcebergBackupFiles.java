@@ -1,8 +1,8 @@
 package io.dredge.it;
 
 import io.dredge.core.DredgeException;
-import io.dredge.core.backup.FileCopies;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.FileCopies;
+import io.dredge.core.files.FileCopy;
 import io.dredge.core.iceberg.FileStoreFileIo;
 import io.dredge.core.iceberg.IcebergBackupFile;
 import io.dredge.core.iceberg.IcebergBackupPlan;

@@ -1,5 +1,6 @@
 package io.dredge.it;
 
+import com.google.common.collect.Sets;
 import io.trino.Session;
 import io.trino.metastore.HiveMetastore;
 import io.trino.metastore.Table;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,18 +159,80 @@ public class TestIcebergExpireSnapshots
     }
 
     @Test
+    public void testDataFilesOfExpiredSnapshotsAreDeletedOnTheWorkers()
+            throws InterruptedException
+    {
+        Set<String> dropped = createTableWithDroppedPartition("on_workers");
+        List<Object> rows = rows("on_workers");
+        Thread.sleep(1100);
+
+        assertUpdate(expire("on_workers", "older_than => '1s'"));
+        MaterializedRow run = lastExpiry("on_workers");
+        String operationId = (String) run.getField(0);
+        assertThat(run.getField(1)).isEqualTo("SUCCEEDED");
+        assertThat(listedFiles(operationId)).containsAll(dropped);
+        assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).doesNotExist());
+        assertThat(parked(operationId)).isEmpty();
+        assertThat(snapshots("on_workers")).hasSize(1);
+        assertThat(rows("on_workers")).isEqualTo(rows);
+        assertThat(dataFiles("on_workers")).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        // the moves and the deletes ran as copy_files plans, which this cluster's coordinator schedules on the worker
+        assertThat(computeActual(format("SELECT count(*) FROM system.runtime.queries WHERE query LIKE '%%copy_files%%%s-plans%%' AND state = 'FINISHED'", operationId)).getOnlyValue())
+                .isEqualTo(2L);
+    }
+
+    @Test
+    public void testCrashWithFilesParkedIsUndoneByRecover()
+            throws InterruptedException
+    {
+        Set<String> dropped = createTableWithDroppedPartition("parked");
+        List<Long> snapshots = snapshots("parked");
+        long beforeDelete = snapshots.get(snapshots.size() - 2);
+        List<Object> oldRows = rows("parked", beforeDelete);
+        Thread.sleep(1100);
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARKED").build();
+        assertQueryFails(crashing, expire("parked", "older_than => '1s'"), ".*injected fault after PARKED.*");
+        String operationId = (String) lastExpiry("parked").getField(0);
+        // the files only the expiring snapshots read wait in the quarantine; the engine expired nothing
+        assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).doesNotExist());
+        assertThat(parked(operationId)).hasSize(dropped.size());
+        assertThat(snapshots("parked")).isEqualTo(snapshots);
+
+        assertUpdate("CALL dredge.system.recover(schema_name => 'expiry', table_name => 'parked')");
+        assertThat(lastExpiry("parked").getFields().subList(1, 3)).containsExactly("RECOVERED",
+                "interrupted before the engine expired any snapshot; nothing was changed; put back %s parked files that snapshots of the table still reference".formatted(dropped.size()));
+        assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        assertThat(parked(operationId)).isEmpty();
+        assertThat(rows("parked", beforeDelete)).isEqualTo(oldRows);
+
+        // a crash after the engine's commit: recover deletes what waits in the quarantine
+        crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
+        assertQueryFails(crashing, expire("parked", "older_than => '1s'"), ".*injected fault after WRITTEN.*");
+        String crashed = (String) lastExpiry("parked").getField(0);
+        assertThat(parked(crashed)).hasSize(dropped.size());
+        assertUpdate("CALL dredge.system.recover(schema_name => 'expiry', table_name => 'parked')");
+        MaterializedRow settled = lastExpiry("parked");
+        assertThat(settled.getField(1)).isEqualTo("SUCCEEDED");
+        assertThat((String) settled.getField(2)).startsWith("expired %s snapshots".formatted(snapshots.size() - 1)).endsWith("(finished by recover)");
+        assertThat(parked(crashed)).isEmpty();
+        assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).doesNotExist());
+        assertThat(dataFiles("parked")).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+    }
+
+    @Test
     public void testTablesSwappedWhileTheExpiryRunsAreNotExpired()
             throws Exception
     {
-        createTable("swapped", 3);
+        Set<String> dropped = createTableWithDroppedPartition("swapped");
         createTable("other", 2);
         List<Long> swapped = snapshots("swapped");
+        List<Object> swappedRows = rows("swapped", swapped.getFirst());
         List<Long> other = snapshots("other");
         List<Object> otherRows = rows("other");
         Thread.sleep(1100);
 
-        // planned, then the table is renamed and another one, as old, renamed to its name
-        Optional<Throwable> failure = callPausedWhile("PLANNED:8", expire("swapped", "older_than => '1s'"), () -> {
+        // planned and the files parked, then the table is renamed and another one, as old, renamed to its name
+        Optional<Throwable> failure = callPausedWhile("PARKED:8", expire("swapped", "older_than => '1s'"), () -> {
             waitForRunningOperation("swapped", "EXPIRE_SNAPSHOTS", "");
             assertUpdate("ALTER TABLE iceberg.expiry.swapped RENAME TO iceberg.expiry.swapped_away");
             assertUpdate("ALTER TABLE iceberg.expiry.other RENAME TO iceberg.expiry.swapped");
@@ -181,6 +245,36 @@ public class TestIcebergExpireSnapshots
         assertThat(snapshots("swapped")).isEqualTo(other);
         assertThat(rows("swapped")).isEqualTo(otherRows);
         assertThat(snapshots("swapped_away")).isEqualTo(swapped);
+        // what was parked is back for the table that was renamed away, whose old snapshots read it
+        assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        assertThat(parked((String) expiry.getField(0))).isEmpty();
+        assertThat(rows("swapped_away", swapped.getFirst())).isEqualTo(swappedRows);
+    }
+
+    @Test
+    public void testRollbackToAnExpiringSnapshotWhileItsFilesAreParkedKeepsThem()
+            throws Exception
+    {
+        Set<String> dropped = createTableWithDroppedPartition("rolled_back");
+        List<Long> snapshots = snapshots("rolled_back");
+        long beforeDelete = snapshots.get(snapshots.size() - 2);
+        List<Object> oldRows = rows("rolled_back", beforeDelete);
+        Thread.sleep(1100);
+
+        // the files only the old snapshots read are parked; another user makes one of those snapshots current again
+        Optional<Throwable> failure = callPausedWhile("PARKED:8", expire("rolled_back", "older_than => '1s'"), () -> {
+            waitForRunningOperation("rolled_back", "EXPIRE_SNAPSHOTS", "");
+            assertUpdate("ALTER TABLE iceberg.expiry.rolled_back EXECUTE rollback_to_snapshot(%s)".formatted(beforeDelete));
+        });
+        assertThat(failure).isEmpty();
+        MaterializedRow run = lastExpiry("rolled_back");
+        assertThat(run.getField(1)).isEqualTo("SUCCEEDED");
+        assertThat((String) run.getField(2)).contains("; put back %s parked files that snapshots of the table still reference".formatted(dropped.size()));
+        assertThat(snapshots("rolled_back")).contains(beforeDelete);
+        assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        assertThat(parked((String) run.getField(0))).isEmpty();
+        assertThat(rows("rolled_back")).isEqualTo(oldRows);
+        assertThat(dataFiles("rolled_back")).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
     }
 
     @Test
@@ -349,6 +443,41 @@ public class TestIcebergExpireSnapshots
                 Map.of());
     }
 
+    /**
+     * A table of three inserts into two partitions, then partition p0 deleted: its files are read only by the older
+     * snapshots. Returns them.
+     */
+    private Set<String> createTableWithDroppedPartition(String table)
+    {
+        createTable(table, 3);
+        Set<String> before = dataFiles(table);
+        assertUpdate(format("DELETE FROM iceberg.%s.%s WHERE part = 'p0'", SCHEMA, table), 20);
+        Set<String> dropped = Sets.difference(before, dataFiles(table)).immutableCopy();
+        assertThat(dropped).hasSize(2);
+        return dropped;
+    }
+
+    /**
+     * The files an expiry keeps in its quarantine directory.
+     */
+    private Set<String> parked(String operationId)
+    {
+        Path directory = Path.of(URI.create(schemaLocation(SCHEMA))).resolve(".dredge/quarantine").resolve(operationId);
+        if (!Files.exists(directory)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            // not the checksum files Hadoop's local file system keeps beside each file
+            return files.filter(Files::isRegularFile)
+                    .filter(file -> !file.getFileName().toString().startsWith("."))
+                    .map(Path::toString)
+                    .collect(toImmutableSet());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void createTable(String table, int inserts)
     {
         assertUpdate(format("CREATE TABLE iceberg.%s.%s (id bigint, part varchar) WITH (partitioning = ARRAY['part'])", SCHEMA, table));
@@ -397,6 +526,11 @@ public class TestIcebergExpireSnapshots
         return computeActual(format("SELECT file_path FROM iceberg.%s.\"%s$files\"", SCHEMA, table)).getOnlyColumn()
                 .map(String.class::cast)
                 .collect(toImmutableSet());
+    }
+
+    private List<Object> rows(String table, long snapshot)
+    {
+        return computeActual(format("SELECT count(*), to_hex(checksum(ROW(id, part))) FROM iceberg.%s.%s FOR VERSION AS OF %s", SCHEMA, table, snapshot)).getMaterializedRows().get(0).getFields();
     }
 
     private List<Object> rows(String table)

@@ -1,7 +1,7 @@
 package io.dredge.it;
 
 import com.google.common.collect.ImmutableMap;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.FileCopy;
 import io.dredge.trino.copy.CopyPlan;
 import io.dredge.trino.copy.CopyPlanCodec;
 import org.junit.jupiter.api.AfterAll;

@@ -12,6 +12,7 @@ import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.operation.TableLocks;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.Metastore;
+import io.dredge.core.port.SqlEngine;
 import io.dredge.core.report.HealthPolicy;
 import io.dredge.core.report.SmallFilePolicy;
 import io.dredge.core.report.TableHealth;
@@ -81,10 +82,11 @@ public class DredgeMaintenance
         Metastore metastore = ports.metastore(session.getIdentity());
         FileStore fileStore = ports.fileStore(session.getIdentity());
         String hiveCatalog = config.getHiveCatalogName();
+        SqlEngine engine = ports.engine(session);
         return new MaintenanceContext(
                 metastore,
                 fileStore,
-                ports.engine(session),
+                engine,
                 journal(session),
                 locks,
                 Optional.of(hiveCatalog),
@@ -93,7 +95,8 @@ public class DredgeMaintenance
                 (catalog, targetFileSizeBytes) -> writeSessionProperties(hiveCatalog, catalog, targetFileSizeBytes),
                 Clock.systemUTC(),
                 faults,
-                maintenanceExecutor);
+                maintenanceExecutor,
+                staging -> fileCopiers.fileCopier(session, engine, staging));
     }
 
     private static Map<String, String> writeSessionProperties(String hiveCatalog, Optional<String> catalog, long targetFileSizeBytes)
@@ -122,7 +125,7 @@ public class DredgeMaintenance
         // the workers copy: the plan file of each copy waits in a hidden directory of the repository; the copies are
         // statements of the call's engine, cancelled with the call
         MaintenanceContext context = context(session);
-        return new Backups(context, repository, fileCopiers.fileCopier(session, context.engine(), repository.location(".copy-plans")));
+        return new Backups(context, repository, context.fileCopiers().copier(repository.location(".copy-plans")));
     }
 
     /**

@@ -3,7 +3,7 @@ package io.dredge.hive.adapter;
 import io.dredge.core.DredgeException;
 import io.dredge.core.backup.BackupRepository;
 import io.dredge.core.backup.Backups;
-import io.dredge.core.backup.LocalFileCopier;
+import io.dredge.core.files.LocalFileCopier;
 
 
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;

@@ -1,6 +1,7 @@
 package io.dredge.hive.adapter;
 
 import com.google.common.collect.ImmutableMap;
+import io.dredge.core.files.LocalFileCopier;
 import io.dredge.core.operation.FaultInjector;
 import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.port.CallCancellation;
@@ -41,7 +42,8 @@ public final class HiveMaintenance
                 (catalog, targetFileSizeBytes) -> writeSettings(targetFileSizeBytes),
                 Clock.systemUTC(),
                 ports.call().map(HiveCall::faults).orElse(FaultInjector.NONE),
-                HiveRuntime.get().beside());
+                HiveRuntime.get().beside(),
+                staging -> new LocalFileCopier(ports.fileStore(), HiveRuntime.get().beside()));
     }
 
     static String engineUrl(HiveConf configuration)

@@ -1,5 +1,6 @@
 package io.dredge.core.backup;
 
+import io.dredge.core.files.FileCopies;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
+import io.dredge.core.files.FileCopier;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.HivePartitionDefinition;
 import io.dredge.core.model.Locations;

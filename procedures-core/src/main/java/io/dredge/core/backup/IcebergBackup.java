@@ -1,5 +1,6 @@
 package io.dredge.core.backup;
 
+import io.dredge.core.files.FileCopier;
 import io.dredge.core.iceberg.IcebergBackupFile;
 import io.dredge.core.iceberg.IcebergBackupPlan;
 import io.dredge.core.iceberg.IcebergTableMetadata;

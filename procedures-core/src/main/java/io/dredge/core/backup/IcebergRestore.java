@@ -1,6 +1,7 @@
 package io.dredge.core.backup;
 
 import io.dredge.core.DredgeException;
+import io.dredge.core.files.FileCopies;
 import io.dredge.core.iceberg.IcebergRestoreRewriter;
 import io.dredge.core.iceberg.IcebergRestoredFiles;
 import io.dredge.core.iceberg.IcebergTableMetadata;

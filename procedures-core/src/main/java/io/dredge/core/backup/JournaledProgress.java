@@ -1,5 +1,6 @@
 package io.dredge.core.backup;
 
+import io.dredge.core.files.CopyProgress;
 import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.journal.OperationRecord;
 import org.slf4j.Logger;

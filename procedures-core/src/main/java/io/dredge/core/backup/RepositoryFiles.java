@@ -2,6 +2,10 @@ package io.dredge.core.backup;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.Lists;
+import io.dredge.core.files.CopiedFile;
+import io.dredge.core.files.FileCopier;
+import io.dredge.core.files.FileCopies;
+import io.dredge.core.files.FileCopy;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableFile;

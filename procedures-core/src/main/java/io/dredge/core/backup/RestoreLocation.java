@@ -1,6 +1,9 @@
 package io.dredge.core.backup;
 
 import io.dredge.core.DredgeException;
+import io.dredge.core.files.CopiedFile;
+import io.dredge.core.files.FileCopier;
+import io.dredge.core.files.FileCopy;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.operation.MaintenanceContext;

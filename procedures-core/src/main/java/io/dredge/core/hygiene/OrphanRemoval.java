@@ -66,7 +66,6 @@ public final class OrphanRemoval
     private static final Logger log = LoggerFactory.getLogger(OrphanRemoval.class);
     private static final String DREDGE_DIRECTORY = ".dredge";
     private static final String RESTORE_MARKER = ".dredge-restore";
-    private static final String QUARANTINE_DIRECTORY = ".dredge/quarantine";
     private static final List<String> WRITE_LEFTOVERS = List.of(".hive-staging", "_temporary", ".trino");
 
     private final MaintenanceContext context;
@@ -86,7 +85,7 @@ public final class OrphanRemoval
         Instant now = context.clock().instant();
         Instant olderThan = now.minus(options.olderThan());
         OperationRecord record = OperationRecord.start(OperationKind.REMOVE_ORPHAN_FILES, reference, context.user(), Optional.empty(),
-                new OrphanDetails(olderThan, options.purge() ? Optional.empty() : Optional.of(quarantineRoot(table))), now);
+                new OrphanDetails(olderThan, options.purge() ? Optional.empty() : Optional.of(Quarantine.root(context, table))), now);
         Optional<String> identity = TableIdentity.of(context, table);
         if (identity.isPresent()) {
             record = record.withTableIdentity(identity.get());
@@ -115,7 +114,7 @@ public final class OrphanRemoval
                 .collect(toImmutableSet());
         Instant olderThan = dryRun.orphans().olderThan();
         OperationRecord record = OperationRecord.start(OperationKind.REMOVE_ORPHAN_FILES, reference, context.user(), Optional.of(dryRun.id()),
-                new OrphanDetails(olderThan, purge ? Optional.empty() : Optional.of(quarantineRoot(table))), context.clock().instant());
+                new OrphanDetails(olderThan, purge ? Optional.empty() : Optional.of(Quarantine.root(context, table))), context.clock().instant());
         if (dryRun.tableIdentity().isPresent()) {
             record = record.withTableIdentity(dryRun.tableIdentity().get());
         }
@@ -213,7 +212,7 @@ public final class OrphanRemoval
         }
         List<OperationFile> files = context.journal().files(removal);
         long parked = IntStream.range(0, files.size())
-                .filter(index -> FilePresence.exists(context.fileStore(), quarantinePath(quarantine.get(), removal.id(), index, files.get(index))))
+                .filter(index -> FilePresence.exists(context.fileStore(), Quarantine.path(quarantine.get(), removal.id(), index, files.get(index).path())))
                 .count();
         if (parked == 0) {
             return Optional.empty();
@@ -592,12 +591,6 @@ public final class OrphanRemoval
         return other.schemaName().equals(table.schemaName()) && other.tableName().startsWith(prefix) && other.tableName().contains("__dredge_");
     }
 
-    private String quarantineRoot(TableDescriptor table)
-    {
-        String base = context.metastore().getSchemaLocation(table.table().schemaName()).orElse(table.location().orElseThrow());
-        return Locations.child(base, QUARANTINE_DIRECTORY);
-    }
-
     private void move(OperationRecord record, List<OperationFile> files)
     {
         Optional<String> quarantine = record.orphans().quarantineLocation();
@@ -605,7 +598,7 @@ public final class OrphanRemoval
             OperationFile file = files.get(index);
             try {
                 if (quarantine.isPresent()) {
-                    context.fileStore().moveFile(file.path(), quarantinePath(quarantine.get(), record.id(), index, file));
+                    context.fileStore().moveFile(file.path(), Quarantine.path(quarantine.get(), record.id(), index, file.path()));
                 }
                 else {
                     context.fileStore().deleteFile(file.path());
@@ -632,7 +625,7 @@ public final class OrphanRemoval
         int back = 0;
         for (int index = 0; index < files.size(); index++) {
             OperationFile file = files.get(index);
-            String parked = quarantinePath(quarantine.get(), removal.id(), index, file);
+            String parked = Quarantine.path(quarantine.get(), removal.id(), index, file.path());
             if (FilePresence.exists(context.fileStore(), parked) && !FilePresence.exists(context.fileStore(), file.path()) && allowed.test(file.path())) {
                 try {
                     context.fileStore().moveFile(parked, file.path());
@@ -644,11 +637,6 @@ public final class OrphanRemoval
             }
         }
         return back;
-    }
-
-    private static String quarantinePath(String quarantine, String operationId, int index, OperationFile file)
-    {
-        return Locations.child(Locations.child(quarantine, operationId), index + "-" + Locations.name(file.path()));
     }
 
     private List<StoredFile> list(String location)

@@ -4,6 +4,8 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.dredge.core.DredgeException;
 import io.dredge.core.Units;
+import io.dredge.core.files.FileCopier;
+import io.dredge.core.files.FileCopy;
 import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.iceberg.IcebergTableMetadata.ReferencedFile;
 import io.dredge.core.journal.ExpiryDetails;
@@ -47,9 +49,11 @@ import static java.util.Objects.requireNonNull;
  * {@code expire_snapshots} of an Iceberg table, with guards the engine's own procedure lacks. The plan is
  * iceberg-core's own expiry computed on the table's current metadata, with the cut-off moved earlier so that every
  * snapshot a Dredge compaction can still roll back to stays; a dry run journals it and lists every file it would
- * remove. A real run holds the table like every operation, has the engine's {@code expire_snapshots} commit and
- * delete with that cut-off, then checks on its own listing that every file a remaining snapshot references is still
- * there.
+ * remove. A real run holds the table like every operation, moves the data and delete files it will remove to a
+ * quarantine (on the workers, in Trino), has the engine's {@code expire_snapshots} commit with that cut-off and delete
+ * the metadata files, deletes the parked files (on the workers), and checks on its own listing that every file a
+ * remaining snapshot references is still there. A failure before the commit, or a crash that {@code recover}
+ * settles, puts the parked files back.
  *
  * <p>Refused, with nothing changed: a table with {@code gc.enabled=false}; an {@code older_than} shorter than the
  * Iceberg catalog's minimum retention; a table whose location another table or partition shares, lies in, or holds,
@@ -59,6 +63,9 @@ public final class SnapshotExpiry
 {
     private static final Logger log = LoggerFactory.getLogger(SnapshotExpiry.class);
     private static final String MIN_RETENTION_PROPERTY = "expire_snapshots_min_retention";
+    private static final String REFERENCED_ONLY_BY_EXPIRED = ", referenced only by expired snapshots";
+    private static final String DATA_FILE = "data file" + REFERENCED_ONLY_BY_EXPIRED;
+    private static final String DELETE_FILE = "delete file" + REFERENCED_ONLY_BY_EXPIRED;
     private final MaintenanceContext context;
     private final OperationGuard guard;
     private final OperationFrame frame;
@@ -81,7 +88,9 @@ public final class SnapshotExpiry
         IcebergTableMetadata metadata = readCollectable(table);
         Instant now = context.clock().instant();
         Plan plan = plan(table, metadata, now.minus(options.olderThan()), options.retainLast());
-        OperationRecord record = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, reference, context.user(), Optional.empty(), new ExpiryDetails(plan.cutoff(), options.retainLast(), plan.expiring()), now)
+        ExpiryDetails details = new ExpiryDetails(plan.cutoff(), options.retainLast(), plan.expiring());
+        OperationRecord record = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, reference, context.user(), Optional.empty(),
+                        options.dryRun() ? details : details.withQuarantine(Quarantine.root(context, table)), now)
                 .withTableIdentity(metadata.identity());
         if (options.dryRun()) {
             OperationRecord planned = record.withStep("dry run: would expire %s of %s snapshots (committed before %s) and remove %s files, %s bytes%s".formatted(
@@ -115,7 +124,7 @@ public final class SnapshotExpiry
                     .formatted(reference, dryRunId, plan.expiring(), unlisted, listed.snapshots()));
         }
         OperationRecord record = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, reference, context.user(), Optional.of(dryRun.id()),
-                        new ExpiryDetails(plan.cutoff(), listed.retainLast(), plan.expiring()), context.clock().instant())
+                        new ExpiryDetails(plan.cutoff(), listed.retainLast(), plan.expiring()).withQuarantine(Quarantine.root(context, table)), context.clock().instant())
                 .withTableIdentity(metadata.identity());
         return run(table, metadata, record, plan);
     }
@@ -180,11 +189,107 @@ public final class SnapshotExpiry
             }
             // the engine expires by name: under a name that now means another table, the plan would be carried out on that one
             requireSameTable(record, "nothing was expired");
+            List<FileCopy> parking = parking(record, plan.files());
+            context.journal().save(record.withStep("moving %s data and delete files that only the expiring snapshots reference to the quarantine".formatted(parking.size())));
+            copier(record).move(parking);
+            context.faults().reached(ProtocolStep.PARKED, 1);
+            // again: moving many files takes time, and a failure now puts them back where they were
+            requireSameTable(record, "nothing was expired");
             context.journal().save(record.withStep("expiring %s snapshots".formatted(plan.expiring().size())));
             runEngineExpiry(table, metadata, record.expiry());
             context.faults().reached(ProtocolStep.WRITTEN, 1);
-            return finish(settle(record, plan.files(), Optional.of(metadata.snapshotIds()), plan.keptNote()), OperationState.SUCCEEDED);
-        }, frame.journalFailed(record));
+            String released = releaseQuarantine(record, plan.files());
+            return finish(settle(record, plan.files(), Optional.of(metadata.snapshotIds()), released + plan.keptNote()), OperationState.SUCCEEDED);
+        }, failure -> {
+            try {
+                String released = releaseQuarantine(record, plan.files());
+                if (!released.isEmpty()) {
+                    log.info("expire_snapshots {} on {} failed{}", record.id(), record.table(), released);
+                }
+            }
+            catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+            return frame.journalFailed(record).apply(failure);
+        });
+    }
+
+    /**
+     * The moves that park the data and delete files of the plan in the quarantine before the engine commits: the
+     * engine's expiry then finds them gone and deletes only the metadata files, one at a time on the coordinator,
+     * and the data files are deleted on the workers once the commit is known. Files the engine needs to find what
+     * to delete (manifests, manifest lists) stay.
+     */
+    private static List<FileCopy> parking(OperationRecord record, List<OperationFile> files)
+    {
+        String quarantine = record.expiry().quarantineLocation().orElseThrow();
+        ImmutableList.Builder<FileCopy> moves = ImmutableList.builder();
+        for (int index = 0; index < files.size(); index++) {
+            OperationFile file = files.get(index);
+            if (isContentFile(file)) {
+                moves.add(new FileCopy(file.path(), Quarantine.path(quarantine, record.id(), index, file.path()), file.bytes()));
+            }
+        }
+        return moves.build();
+    }
+
+    private static boolean isContentFile(OperationFile file)
+    {
+        return file.reason().startsWith(DATA_FILE) || file.reason().startsWith(DELETE_FILE);
+    }
+
+    /**
+     * Empties the expiry's quarantine directory: a parked file that a snapshot of the table still references (all of
+     * them when the engine did not commit, or the name now means another table) goes back to its place; the others,
+     * referenced by no snapshot after the commit, are deleted. Returns what it did, for the operation's step; empty
+     * when the quarantine held nothing. Run after the engine's expiry, after a failure, and by {@code recover}: what
+     * a crash left half done, it finishes.
+     */
+    private String releaseQuarantine(OperationRecord expiry, List<OperationFile> files)
+    {
+        Optional<String> quarantine = expiry.expiry().quarantineLocation();
+        if (quarantine.isEmpty()) {
+            return "";
+        }
+        Set<String> parked = FilePresence.listed(context.fileStore(), Quarantine.operationDirectory(quarantine.get(), expiry.id()));
+        if (parked.isEmpty()) {
+            return "";
+        }
+        Optional<Set<String>> referenced = Optional.empty();
+        if (TableIdentity.replaced(context, expiry).isEmpty()) {
+            referenced = context.metastore().getTable(expiry.table()).map(table -> {
+                IcebergTableMetadata current = IcebergTableMetadata.read(context.fileStore(), table);
+                return current.referencedFiles(current.snapshotIds()).keySet().stream()
+                        .map(Locations::comparablePath)
+                        .collect(toImmutableSet());
+            });
+        }
+        List<FileCopy> back = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        for (int index = 0; index < files.size(); index++) {
+            OperationFile file = files.get(index);
+            String parkedPath = Quarantine.path(quarantine.get(), expiry.id(), index, file.path());
+            if (!parked.contains(Locations.comparablePath(parkedPath))) {
+                continue;
+            }
+            // putting a file back never loses a row: unreferenced, it is an orphan; deleting one a snapshot reads would
+            if (referenced.map(paths -> paths.contains(Locations.comparablePath(file.path()))).orElse(true)) {
+                back.add(new FileCopy(parkedPath, file.path(), file.bytes()));
+            }
+            else {
+                deleted.add(parkedPath);
+            }
+        }
+        FileCopier copier = copier(expiry);
+        copier.move(back);
+        copier.delete(deleted);
+        log.info("expire_snapshots {} on {}: deleted {} parked files, put back {}", expiry.id(), expiry.table(), deleted.size(), back.size());
+        return back.isEmpty() ? "" : "; put back %s parked files that snapshots of the table still reference".formatted(back.size());
+    }
+
+    private FileCopier copier(OperationRecord expiry)
+    {
+        return context.fileCopiers().copier(Quarantine.operationDirectory(expiry.expiry().quarantineLocation().orElseThrow(), expiry.id()) + "-plans");
     }
 
     /**
@@ -196,18 +301,20 @@ public final class SnapshotExpiry
         // a table dropped since has nothing to check, and one renamed is not found by its name: both are closed
         Optional<String> otherTable = TableIdentity.replaced(context, expiry);
         if (otherTable.isPresent()) {
-            String message = otherTable.get() + "; recover closed the expiry without checking that table";
+            String message = otherTable.get() + "; recover closed the expiry without checking that table" + releaseQuarantine(expiry, context.journal().files(expiry));
             finish(expiry.withStep(message), OperationState.FAILED);
             return "closed snapshot expiry %s: %s".formatted(expiry.id(), message);
         }
         TableDescriptor table = context.metastore().getTable(expiry.table()).orElseThrow();
         IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
         Set<Long> remaining = Set.copyOf(metadata.snapshotIds());
+        List<OperationFile> files = context.journal().files(expiry);
+        String released = releaseQuarantine(expiry, files);
         if (!expiry.expiry().snapshots().isEmpty() && remaining.containsAll(expiry.expiry().snapshots())) {
-            finish(expiry.withStep("interrupted before the engine expired any snapshot; nothing was changed"), OperationState.RECOVERED);
+            finish(expiry.withStep("interrupted before the engine expired any snapshot; nothing was changed" + released), OperationState.RECOVERED);
             return "closed interrupted snapshot expiry %s: nothing had expired".formatted(expiry.id());
         }
-        OperationRecord settled = finish(settle(expiry, context.journal().files(expiry), Optional.empty(), " (finished by recover)"), OperationState.SUCCEEDED);
+        OperationRecord settled = finish(settle(expiry, files, Optional.empty(), released + " (finished by recover)"), OperationState.SUCCEEDED);
         return "snapshot expiry %s: %s".formatted(expiry.id(), settled.step());
     }
 
@@ -239,7 +346,7 @@ public final class SnapshotExpiry
         List<OperationFile> files = new ArrayList<>();
         for (ReferencedFile file : metadata.referencedFiles(expiring).values()) {
             if (!stillReferenced.contains(Locations.comparablePath(file.path()))) {
-                files.add(new OperationFile(file.path(), file.bytes(), file.kind() + ", referenced only by expired snapshots"));
+                files.add(new OperationFile(file.path(), file.bytes(), file.kind() + REFERENCED_ONLY_BY_EXPIRED));
             }
         }
         return ImmutableList.copyOf(files);

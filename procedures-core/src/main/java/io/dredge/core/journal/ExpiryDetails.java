@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
@@ -16,8 +17,11 @@ import static java.util.Objects.requireNonNull;
  * moved earlier to keep every snapshot a Dredge operation can still return to)
  * @param retainLast how many of the newest snapshots of each branch stay, however old
  * @param snapshots the snapshots planned to expire, oldest first
+ * @param quarantineLocation where the run moves the data and delete files only the expiring snapshots reference,
+ * before the engine commits the expiry, and deletes them after it; empty in a dry run and in runs journaled before
+ * expiries quarantined
  */
-public record ExpiryDetails(Instant expireOlderThan, int retainLast, List<Long> snapshots)
+public record ExpiryDetails(Instant expireOlderThan, int retainLast, List<Long> snapshots, Optional<String> quarantineLocation)
         implements OperationDetails
 {
     public ExpiryDetails
@@ -25,5 +29,16 @@ public record ExpiryDetails(Instant expireOlderThan, int retainLast, List<Long> 
         requireNonNull(expireOlderThan, "expireOlderThan is null");
         checkArgument(retainLast >= 1, "retainLast must be at least 1: %s", retainLast);
         snapshots = ImmutableList.copyOf(requireNonNull(snapshots, "snapshots is null"));
+        requireNonNull(quarantineLocation, "quarantineLocation is null");
+    }
+
+    public ExpiryDetails(Instant expireOlderThan, int retainLast, List<Long> snapshots)
+    {
+        this(expireOlderThan, retainLast, snapshots, Optional.empty());
+    }
+
+    public ExpiryDetails withQuarantine(String location)
+    {
+        return new ExpiryDetails(expireOlderThan, retainLast, snapshots, Optional.of(location));
     }
 }

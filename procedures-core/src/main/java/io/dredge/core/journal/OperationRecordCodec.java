@@ -99,6 +99,7 @@ public final class OperationRecordCodec
             node.put(RETAIN_LAST, expiry.retainLast());
             ArrayNode snapshots = node.putArray(EXPIRE_SNAPSHOTS);
             expiry.snapshots().forEach(snapshots::add);
+            expiry.quarantineLocation().ifPresent(value -> node.put(QUARANTINE_LOCATION, value));
         }
         else if (record.details() instanceof OrphanDetails orphans) {
             node.put(ORPHANS_OLDER_THAN, orphans.olderThan().toString());
@@ -217,7 +218,7 @@ public final class OperationRecordCodec
     {
         ImmutableList.Builder<Long> snapshots = ImmutableList.builder();
         required(node, EXPIRE_SNAPSHOTS).forEach(snapshot -> snapshots.add(snapshot.asLong()));
-        return new ExpiryDetails(Instant.parse(required(node, EXPIRE_OLDER_THAN).asText()), required(node, RETAIN_LAST).asInt(), snapshots.build());
+        return new ExpiryDetails(Instant.parse(required(node, EXPIRE_OLDER_THAN).asText()), required(node, RETAIN_LAST).asInt(), snapshots.build(), optional(node, QUARANTINE_LOCATION));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.dredge.core.operation;
 
+import io.dredge.core.files.FileCopiers;
 import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.Metastore;
@@ -20,6 +21,7 @@ import static java.util.Objects.requireNonNull;
  * @param icebergCatalog the engine's catalog for Iceberg tables
  * @param writeSizing session properties that size the engine's output files
  * @param besideExecutor runs a step beside an operation's main one (see {@link Beside}); its owner shuts it down
+ * @param fileCopiers copies, moves and deletes many files at once (Trino: on the workers)
  */
 public record MaintenanceContext(
         Metastore metastore,
@@ -33,7 +35,8 @@ public record MaintenanceContext(
         WriteSizing writeSizing,
         Clock clock,
         FaultInjector faults,
-        Executor besideExecutor)
+        Executor besideExecutor,
+        FileCopiers fileCopiers)
 {
     public MaintenanceContext
     {
@@ -49,6 +52,7 @@ public record MaintenanceContext(
         requireNonNull(clock, "clock is null");
         requireNonNull(faults, "faults is null");
         requireNonNull(besideExecutor, "besideExecutor is null");
+        requireNonNull(fileCopiers, "fileCopiers is null");
     }
 
     /**

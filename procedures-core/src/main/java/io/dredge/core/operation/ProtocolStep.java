@@ -18,6 +18,11 @@ public enum ProtocolStep
      */
     WRITTEN,
     /**
+     * Snapshot expiry, before {@link #WRITTEN}: the data and delete files only the expiring snapshots reference are
+     * in the quarantine, and the engine has not expired anything yet.
+     */
+    PARKED,
+    /**
      * In step 5 (verify), Iceberg only: the snapshot {@code optimize} committed is journaled, its verification has
      * not finished.
      */

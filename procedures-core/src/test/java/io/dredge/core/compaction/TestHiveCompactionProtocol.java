@@ -2,6 +2,7 @@ package io.dredge.core.compaction;
 
 import io.dredge.core.DredgeException;
 import io.dredge.core.Units;
+import io.dredge.core.files.LocalFileCopier;
 import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
@@ -330,7 +331,8 @@ class TestHiveCompactionProtocol
     private MaintenanceContext context(FaultInjector faults)
     {
         return new MaintenanceContext(metastore, fileStore, engine, journal(), locks, Optional.of("hive"), Optional.empty(), "alice",
-                (catalog, size) -> Map.of(catalog.orElseThrow() + ".target_max_file_size", size + "B"), Clock.systemUTC(), faults, executor);
+                (catalog, size) -> Map.of(catalog.orElseThrow() + ".target_max_file_size", size + "B"), Clock.systemUTC(), faults, executor,
+                staging -> new LocalFileCopier(fileStore, executor));
     }
 
     private OperationJournal journal()

@@ -3,6 +3,7 @@ package io.dredge.core.hygiene;
 import io.dredge.core.DredgeException;
 import io.dredge.core.compaction.Cleanup;
 import io.dredge.core.compaction.Recovery;
+import io.dredge.core.files.LocalFileCopier;
 import io.dredge.core.journal.OperationFile;
 import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.journal.OperationKind;
@@ -322,7 +323,8 @@ class TestOrphanRemovalProtocol
     private MaintenanceContext context(FaultInjector faults)
     {
         return new MaintenanceContext(metastore, fileStore, new TextTableEngine(metastore, "hive"), journal(), locks, Optional.of("hive"), Optional.empty(), "alice",
-                (catalog, size) -> Map.of(), Clock.systemUTC(), faults, executor);
+                (catalog, size) -> Map.of(), Clock.systemUTC(), faults, executor,
+                staging -> new LocalFileCopier(fileStore, executor));
     }
 
     private OperationJournal journal()

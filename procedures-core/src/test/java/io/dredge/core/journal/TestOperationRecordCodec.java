@@ -53,7 +53,7 @@ class TestOperationRecordCodec
         OperationRecord backup = OperationRecord.start(OperationKind.BACKUP, table, "alice", Optional.empty(), new BackupDetails("s3://lake/repository/backups/events_1/manifest.json"), start);
         assertThat(OperationRecordCodec.fromJson(OperationRecordCodec.toJson(backup))).isEqualTo(backup);
         OperationRecord expiry = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, table, "alice", Optional.empty(),
-                new ExpiryDetails(Instant.parse("2026-11-17T08:15:00Z"), 2, List.of(11L, 12L, 13L)), start);
+                new ExpiryDetails(Instant.parse("2026-11-17T08:15:00Z"), 2, List.of(11L, 12L, 13L), Optional.of("file:///lake/s/.dredge/quarantine")), start);
         byte[] expiryJson = OperationRecordCodec.toJson(expiry);
         assertThat(OperationRecordCodec.fromJson(expiryJson)).isEqualTo(expiry);
         assertThat(MAPPER.readTree(expiryJson).get("expire-snapshots").size()).isEqualTo(3);

@@ -3,6 +3,7 @@ package io.dredge.core.maintenance;
 import io.dredge.core.compaction.CompactionOptions;
 import io.dredge.core.compaction.Recovery;
 import io.dredge.core.compaction.Verification;
+import io.dredge.core.files.LocalFileCopier;
 import io.dredge.core.iceberg.FileStoreFileIo;
 import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.journal.OperationKind;
@@ -153,7 +154,8 @@ class TestSchemaMaintenance
         }
         Executor direct = Runnable::run;
         return new MaintenanceContext(metastore, fileStore, engine, new OperationJournal(fileStore, metastore, Optional.empty()), new TableLocks(), Optional.of("hive"), icebergCatalog, "alice",
-                (catalog, size) -> Map.of("sized", String.valueOf(size >> 20)), Clock.systemUTC(), faults, direct);
+                (catalog, size) -> Map.of("sized", String.valueOf(size >> 20)), Clock.systemUTC(), faults, direct,
+                staging -> new LocalFileCopier(fileStore, direct));
     }
 
     /**

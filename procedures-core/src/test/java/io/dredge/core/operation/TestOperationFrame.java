@@ -1,6 +1,7 @@
 package io.dredge.core.operation;
 
 import io.dredge.core.DredgeException;
+import io.dredge.core.files.LocalFileCopier;
 import io.dredge.core.journal.CompactionDetails;
 import io.dredge.core.journal.OperationDetails;
 import io.dredge.core.journal.OperationJournal;
@@ -53,7 +54,8 @@ class TestOperationFrame
         metastore.createTable(new TableDescriptor(TABLE, false, Optional.of("file:" + directory.resolve("s/t")), "PARQUET", List.of("id"), List.of(), List.of(), Map.of()), List.of());
         NioFileStore fileStore = new NioFileStore();
         context = new MaintenanceContext(metastore, fileStore, new NoEngine(), new OperationJournal(fileStore, metastore, Optional.empty()), new TableLocks(),
-                Optional.of("hive"), Optional.empty(), "alice", (catalog, size) -> Map.of(), Clock.systemUTC(), FaultInjector.NONE, Executors.newCachedThreadPool());
+                Optional.of("hive"), Optional.empty(), "alice", (catalog, size) -> Map.of(), Clock.systemUTC(), FaultInjector.NONE, Executors.newCachedThreadPool(),
+                staging -> new LocalFileCopier(fileStore, Runnable::run));
         frame = new OperationFrame(context);
     }
 

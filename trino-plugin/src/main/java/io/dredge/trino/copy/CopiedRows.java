@@ -1,9 +1,9 @@
 package io.dredge.trino.copy;
 
 import io.airlift.log.Logger;
-import io.dredge.core.backup.CopiedFile;
-import io.dredge.core.backup.CopyProgress;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.CopiedFile;
+import io.dredge.core.files.CopyProgress;
+import io.dredge.core.files.FileCopy;
 
 import java.util.HashMap;
 import java.util.List;
@@ -41,9 +41,11 @@ final class CopiedRows
      */
     void add(List<Object> row)
     {
-        CopiedFile file = new CopiedFile((String) row.get(0), ((Number) row.get(1)).longValue(), ((Number) row.get(2)).longValue());
+        // a move or a delete has no checksum
+        long crc32c = row.get(2) == null ? 0 : ((Number) row.get(2)).longValue();
+        CopiedFile file = new CopiedFile((String) row.get(0), ((Number) row.get(1)).longValue(), crc32c);
         if (copied.put(file.target(), file) != null) {
-            throw new IllegalStateException("the cluster reported copying %s twice".formatted(file.target()));
+            throw new IllegalStateException("the cluster reported %s %s twice".formatted(plan.action().gerund(), file.target()));
         }
         filesPerNode.merge((String) row.get(3), 1, Integer::sum);
         bytes += file.sizeBytes();
@@ -59,9 +61,9 @@ final class CopiedRows
                 .filter(copy -> !copied.containsKey(copy.target()))
                 .collect(toImmutableList());
         if (!missing.isEmpty() || copied.size() != plan.copies().size()) {
-            throw new IllegalStateException("the cluster reported %s copies of %s planned; not reported: %s".formatted(copied.size(), plan.copies().size(), missing));
+            throw new IllegalStateException("the cluster reported %s %s of %s planned; not reported: %s".formatted(copied.size(), plan.action().plural(), plan.copies().size(), missing));
         }
-        log.info("copied %s files, %s bytes, files per node: %s", copied.size(), bytes, filesPerNode);
+        log.info("%s of %s files, %s bytes, files per node: %s", plan.action().plural(), copied.size(), bytes, filesPerNode);
         return plan.copies().stream().map(copy -> copied.get(copy.target())).collect(toImmutableList());
     }
 }

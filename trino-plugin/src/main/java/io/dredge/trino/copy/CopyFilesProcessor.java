@@ -2,9 +2,9 @@ package io.dredge.trino.copy;
 
 import com.google.common.collect.ImmutableList;
 import io.airlift.log.Logger;
-import io.dredge.core.backup.CopiedFile;
-import io.dredge.core.backup.FileCopies;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.CopiedFile;
+import io.dredge.core.files.FileCopies;
+import io.dredge.core.files.FileCopy;
 import io.dredge.core.port.FileStore;
 import io.trino.spi.Page;
 import io.trino.spi.PageBuilder;
@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -31,9 +33,10 @@ import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Copies one split's files on the node's copy executor, which all splits on the node share, so the node never copies
- * more files at once than {@code dredge.copy-concurrency}; the driver waits blocked rather than holding a thread.
- * Produces one page with a row per file once all of them are copied.
+ * Copies (or moves, or deletes) one split's files on the node's copy executor, which all splits on the node share, so
+ * the node never works on more files at once than {@code dredge.copy-concurrency}; the driver waits blocked rather
+ * than holding a thread. Produces one page with a row per file once all of them are done; a move or a delete has no
+ * checksum, and reports the size the plan gave.
  */
 final class CopyFilesProcessor
         implements TableFunctionSplitProcessor
@@ -41,15 +44,17 @@ final class CopyFilesProcessor
     private static final Logger log = Logger.get(CopyFilesProcessor.class);
 
     private final FileStore fileStore;
+    private final CopyPlan.Action action;
     private final List<FileCopy> copies;
     private final String node;
     private final Executor executor;
-    private List<CompletableFuture<CopiedFile>> pending;
+    private List<CompletableFuture<Optional<CopiedFile>>> pending;
     private boolean produced;
 
-    CopyFilesProcessor(FileStore fileStore, List<FileCopy> copies, String node, Executor executor)
+    CopyFilesProcessor(FileStore fileStore, CopyPlan.Action action, List<FileCopy> copies, String node, Executor executor)
     {
         this.fileStore = requireNonNull(fileStore, "fileStore is null");
+        this.action = requireNonNull(action, "action is null");
         this.copies = ImmutableList.copyOf(requireNonNull(copies, "copies is null"));
         this.node = requireNonNull(node, "node is null");
         this.executor = requireNonNull(executor, "executor is null");
@@ -63,7 +68,7 @@ final class CopyFilesProcessor
         }
         if (pending == null) {
             pending = copies.stream()
-                    .map(copy -> CompletableFuture.supplyAsync(() -> copy(copy), executor))
+                    .map(copy -> CompletableFuture.supplyAsync(() -> apply(copy), executor))
                     .collect(ImmutableList.toImmutableList());
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
@@ -75,36 +80,60 @@ final class CopyFilesProcessor
         return produced(page());
     }
 
-    private CopiedFile copy(FileCopy copy)
+    private Optional<CopiedFile> apply(FileCopy copy)
     {
         try {
-            CopiedFile copied = FileCopies.copy(fileStore, copy);
-            log.debug("copied %s to %s: %s bytes", copy.source(), copy.target(), copied.sizeBytes());
-            return copied;
+            switch (action) {
+                case COPY -> {
+                    CopiedFile copied = FileCopies.copy(fileStore, copy);
+                    log.debug("copied %s to %s: %s bytes", copy.source(), copy.target(), copied.sizeBytes());
+                    return Optional.of(copied);
+                }
+                case MOVE -> {
+                    fileStore.moveFile(copy.source(), copy.target());
+                    log.debug("moved %s to %s", copy.source(), copy.target());
+                }
+                case DELETE -> {
+                    fileStore.deleteFile(copy.source());
+                    log.debug("deleted %s", copy.source());
+                }
+            }
+            return Optional.empty();
         }
         catch (FileAlreadyExistsException e) {
-            throw new TrinoException(ALREADY_EXISTS, "cannot copy %s: target %s exists".formatted(copy.source(), copy.target()), e);
+            throw new TrinoException(ALREADY_EXISTS, "cannot %s %s: target %s exists".formatted(verb(), copy.source(), copy.target()), e);
         }
         catch (IOException e) {
-            throw new UncheckedIOException("failed to copy %s to %s: %s".formatted(copy.source(), copy.target(), e.getMessage()), e);
+            throw new UncheckedIOException("failed to %s %s to %s: %s".formatted(verb(), copy.source(), copy.target(), e.getMessage()), e);
         }
+    }
+
+    private String verb()
+    {
+        return action.name().toLowerCase(Locale.ROOT);
     }
 
     private Page page()
     {
         PageBuilder page = new PageBuilder(copies.size(), CopyFilesFunction.COLUMN_TYPES);
-        for (CompletableFuture<CopiedFile> future : pending) {
-            CopiedFile copied = result(future);
+        for (int index = 0; index < pending.size(); index++) {
+            Optional<CopiedFile> copied = result(pending.get(index));
+            FileCopy copy = copies.get(index);
             page.declarePosition();
-            VARCHAR.writeSlice(page.getBlockBuilder(0), utf8Slice(copied.target()));
-            BIGINT.writeLong(page.getBlockBuilder(1), copied.sizeBytes());
-            BIGINT.writeLong(page.getBlockBuilder(2), copied.crc32c());
+            VARCHAR.writeSlice(page.getBlockBuilder(0), utf8Slice(copy.target()));
+            BIGINT.writeLong(page.getBlockBuilder(1), copied.map(CopiedFile::sizeBytes).orElse(copy.sizeBytes()));
+            if (copied.isPresent()) {
+                BIGINT.writeLong(page.getBlockBuilder(2), copied.get().crc32c());
+            }
+            else {
+                page.getBlockBuilder(2).appendNull();
+            }
             VARCHAR.writeSlice(page.getBlockBuilder(3), utf8Slice(node));
         }
         return page.build();
     }
 
-    private static CopiedFile result(CompletableFuture<CopiedFile> future)
+    private static Optional<CopiedFile> result(CompletableFuture<Optional<CopiedFile>> future)
     {
         try {
             return future.join();

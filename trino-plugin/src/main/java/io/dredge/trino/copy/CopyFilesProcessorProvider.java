@@ -37,9 +37,11 @@ public class CopyFilesProcessorProvider
     @Override
     public TableFunctionSplitProcessor getSplitProcessor(ConnectorSession session, ConnectorTableFunctionHandle handle, Optional<ConnectorTableCredentials> credentials, ConnectorSplit split)
     {
+        CopyFilesSplit copySplit = (CopyFilesSplit) split;
         return new CopyFilesProcessor(
                 ports.fileStore(session.getIdentity()),
-                ((CopyFilesSplit) split).copies(),
+                copySplit.action(),
+                copySplit.copies(),
                 nodeManager.getCurrentNode().getNodeIdentifier(),
                 copyExecutor);
     }

@@ -1,7 +1,7 @@
 package io.dredge.trino.copy;
 
 import com.google.common.collect.ImmutableList;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.FileCopy;
 import io.trino.spi.connector.ConnectorSplit;
 
 import java.util.List;
@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * A batch of copies that one worker runs. Any node reaches the file system, so the split goes wherever the scheduler
  * has room, like a split of a table scan.
  */
-public record CopyFilesSplit(List<FileCopy> copies)
+public record CopyFilesSplit(CopyPlan.Action action, List<FileCopy> copies)
         implements ConnectorSplit
 {
     private static final int INSTANCE_SIZE = instanceSize(CopyFilesSplit.class);
@@ -22,6 +22,7 @@ public record CopyFilesSplit(List<FileCopy> copies)
 
     public CopyFilesSplit
     {
+        requireNonNull(action, "action is null");
         copies = ImmutableList.copyOf(requireNonNull(copies, "copies is null"));
     }
 

@@ -2,7 +2,7 @@ package io.dredge.trino.copy;
 
 import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.FileCopy;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplitManager;
@@ -48,7 +48,7 @@ public class CopyFilesSplitManager
     {
         // read again, checked the same way: the plan is only named by the handle
         CopyPlan plan = planReader.read(session, ((CopyFilesHandle) function).planLocation());
-        return new FixedSplitSource(batches(plan.copies()).stream().map(CopyFilesSplit::new).toList());
+        return new FixedSplitSource(batches(plan.copies()).stream().map(batch -> new CopyFilesSplit(plan.action(), batch)).toList());
     }
 
     static List<List<FileCopy>> batches(List<FileCopy> copies)

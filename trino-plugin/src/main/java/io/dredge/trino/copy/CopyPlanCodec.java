@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.FileCopy;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -20,8 +20,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The plan file of {@code copy_files}: a JSON document listing the copies and the user they were planned for,
- * signed with an HMAC-SHA256 under this catalog's key. The signature is what keeps the table function from being a
+ * The plan file of {@code copy_files}: a JSON document listing the copies (or moves, or deletes) and the user they
+ * were planned for, signed with an HMAC-SHA256 under this catalog's key. The signature is what keeps the table function from being a
  * way around access control: the function reads files with the cluster's file-system credentials, so it runs only
  * plans that Dredge itself wrote after checking the calling user's access, never a plan a user wrote.
  */
@@ -29,11 +29,12 @@ public final class CopyPlanCodec
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String HMAC = "HmacSHA256";
-    private static final int CURRENT_FORMAT_VERSION = 1;
+    private static final int CURRENT_FORMAT_VERSION = 2;
 
     // field names: the format
     private static final String FORMAT_VERSION = "format-version";
     private static final String USER = "user";
+    private static final String ACTION = "action";
     private static final String COPIES = "copies";
     private static final String SOURCE = "source";
     private static final String TARGET = "target";
@@ -53,6 +54,7 @@ public final class CopyPlanCodec
         ObjectNode root = MAPPER.createObjectNode();
         root.put(FORMAT_VERSION, CURRENT_FORMAT_VERSION);
         root.put(USER, plan.user());
+        root.put(ACTION, plan.action().name());
         ArrayNode copies = root.putArray(COPIES);
         for (FileCopy copy : plan.copies()) {
             copies.addObject()
@@ -97,7 +99,7 @@ public final class CopyPlanCodec
         for (JsonNode copy : requiredArray(root, COPIES)) {
             copies.add(new FileCopy(requiredText(copy, SOURCE), requiredText(copy, TARGET), requiredSize(copy)));
         }
-        CopyPlan plan = new CopyPlan(requiredText(root, USER), copies.build());
+        CopyPlan plan = new CopyPlan(requiredText(root, USER), action(requiredText(root, ACTION)), copies.build());
         byte[] expected = signature(plan).getBytes(UTF_8);
         if (!MessageDigest.isEqual(expected, requiredText(root, SIGNATURE).getBytes(UTF_8))) {
             throw new IllegalArgumentException("not signed by this catalog: only plans that Dredge writes can be run");
@@ -114,6 +116,7 @@ public final class CopyPlanCodec
         StringBuilder signed = new StringBuilder();
         append(signed, String.valueOf(CURRENT_FORMAT_VERSION));
         append(signed, plan.user());
+        append(signed, plan.action().name());
         for (FileCopy copy : plan.copies()) {
             append(signed, copy.source());
             append(signed, copy.target());
@@ -126,6 +129,16 @@ public final class CopyPlanCodec
         }
         catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static CopyPlan.Action action(String name)
+    {
+        try {
+            return CopyPlan.Action.valueOf(name);
+        }
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown action '%s'".formatted(name), e);
         }
     }
 

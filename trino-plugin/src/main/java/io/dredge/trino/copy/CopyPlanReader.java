@@ -1,7 +1,7 @@
 package io.dredge.trino.copy;
 
 import com.google.inject.Inject;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.FileCopy;
 import io.dredge.trino.adapter.TrinoPorts;
 import io.trino.filesystem.Location;
 import io.trino.spi.TrinoException;

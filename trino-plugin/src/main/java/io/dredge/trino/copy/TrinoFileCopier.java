@@ -3,10 +3,10 @@ package io.dredge.trino.copy;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.airlift.log.Logger;
-import io.dredge.core.backup.CopiedFile;
-import io.dredge.core.backup.CopyProgress;
-import io.dredge.core.backup.FileCopier;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.CopiedFile;
+import io.dredge.core.files.CopyProgress;
+import io.dredge.core.files.FileCopier;
+import io.dredge.core.files.FileCopy;
 import io.dredge.core.port.CallCancellation.StatementCancelledException;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SqlEngine;
@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
 import static java.util.UUID.randomUUID;
 
 /**
- * Copies on the cluster's workers: writes a signed plan into a staging directory, queries
+ * Copies, moves and deletes on the cluster's workers: writes a signed plan into a staging directory, queries
  * {@code copy_files} on it through the engine as the calling user (Trino spreads the plan's splits over the workers
  * like a scan), reports progress as the rows arrive (a split's files at a time), and deletes the plan again, whatever
  * happened.
@@ -60,7 +60,28 @@ public final class TrinoFileCopier
         if (copies.isEmpty()) {
             return ImmutableList.of();
         }
-        CopyPlan plan = new CopyPlan(user, copies);
+        return run(new CopyPlan(user, copies), progress);
+    }
+
+    @Override
+    public void move(List<FileCopy> moves)
+    {
+        if (!moves.isEmpty()) {
+            run(new CopyPlan(user, CopyPlan.Action.MOVE, moves), _ -> {});
+        }
+    }
+
+    @Override
+    public void delete(List<String> paths)
+    {
+        if (!paths.isEmpty()) {
+            run(CopyPlan.delete(user, paths), _ -> {});
+        }
+    }
+
+    private List<CopiedFile> run(CopyPlan plan, Consumer<CopyProgress> progress)
+    {
+        List<FileCopy> copies = plan.copies();
         String planLocation = stagingLocation.replaceAll("/+$", "") + "/copy-plan-" + randomUUID() + ".json";
         CopiedRows rows = new CopiedRows(plan, progress);
         try {
@@ -75,7 +96,7 @@ public final class TrinoFileCopier
             throw e;
         }
         catch (RuntimeException e) {
-            throw new UncheckedIOException("copying %s files on the cluster failed: %s".formatted(copies.size(), e.getMessage()), new IOException(e));
+            throw new UncheckedIOException("%s %s files on the cluster failed: %s".formatted(plan.action().gerund(), copies.size(), e.getMessage()), new IOException(e));
         }
         finally {
             deletePlan(planLocation);

@@ -1,7 +1,7 @@
 package io.dredge.trino.copy;
 
 import com.google.inject.Inject;
-import io.dredge.core.backup.FileCopier;
+import io.dredge.core.files.FileCopier;
 import io.dredge.core.port.SqlEngine;
 import io.dredge.trino.adapter.TrinoPorts;
 import io.trino.spi.catalog.CatalogName;

@@ -1,9 +1,9 @@
 package io.dredge.trino.copy;
 
 import com.google.common.collect.ImmutableList;
-import io.dredge.core.backup.CopiedFile;
-import io.dredge.core.backup.CopyProgress;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.CopiedFile;
+import io.dredge.core.files.CopyProgress;
+import io.dredge.core.files.FileCopy;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.dredge.trino.copy;
 
 import com.google.common.collect.ImmutableList;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.FileCopy;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.dredge.trino.copy;
 
 import com.google.common.collect.ImmutableList;
-import io.dredge.core.backup.FileCopy;
+import io.dredge.core.files.FileCopy;
 import org.junit.jupiter.api.Test;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -20,13 +20,17 @@ class TestCopyPlanCodec
     {
         assertThat(CODEC.decode(CODEC.encode(PLAN))).isEqualTo(PLAN);
         assertThat(CODEC.decode(CODEC.encode(new CopyPlan("bob", ImmutableList.of())))).isEqualTo(new CopyPlan("bob", ImmutableList.of()));
+        CopyPlan moves = new CopyPlan("bob", CopyPlan.Action.MOVE, PLAN.copies());
+        assertThat(CODEC.decode(CODEC.encode(moves))).isEqualTo(moves);
+        CopyPlan deletes = CopyPlan.delete("bob", ImmutableList.of("s3://lake/events/x", "s3://lake/events/y"));
+        assertThat(CODEC.decode(CODEC.encode(deletes))).isEqualTo(deletes);
     }
 
     @Test
     void testPlanIsReadableJson()
     {
         assertThat(new String(CODEC.encode(PLAN), UTF_8))
-                .contains("\"format-version\" : 1", "\"user\" : \"alice\"", "\"source\" : \"s3://lake/events/p=a b/000000_0\"", "\"size\" : 1234", "\"signature\"");
+                .contains("\"format-version\" : 2", "\"user\" : \"alice\"", "\"action\" : \"COPY\"", "\"source\" : \"s3://lake/events/p=a b/000000_0\"", "\"size\" : 1234", "\"signature\"");
     }
 
     @Test
@@ -41,6 +45,11 @@ class TestCopyPlanCodec
         assertThatThrownBy(() -> CODEC.decode(tampered.getBytes(UTF_8)))
                 .hasMessage("not signed by this catalog: only plans that Dredge writes can be run");
 
+        // a copy the user could run is no licence to delete its sources
+        String otherAction = new String(CODEC.encode(PLAN), UTF_8).replace("\"COPY\"", "\"MOVE\"");
+        assertThatThrownBy(() -> CODEC.decode(otherAction.getBytes(UTF_8)))
+                .hasMessage("not signed by this catalog: only plans that Dredge writes can be run");
+
         String otherUser = new String(CODEC.encode(PLAN), UTF_8).replace("\"alice\"", "\"mallory\"");
         assertThatThrownBy(() -> CODEC.decode(otherUser.getBytes(UTF_8)))
                 .hasMessage("not signed by this catalog: only plans that Dredge writes can be run");
@@ -53,11 +62,13 @@ class TestCopyPlanCodec
                 .hasMessageStartingWith("not a JSON document");
         assertThatThrownBy(() -> CODEC.decode("[]".getBytes(UTF_8)))
                 .hasMessage("not a JSON object");
-        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 2}".getBytes(UTF_8)))
-                .hasMessage("unknown format version 2 (this Dredge reads version 1)");
-        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 1, \"user\": \"alice\"}".getBytes(UTF_8)))
+        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 1}".getBytes(UTF_8)))
+                .hasMessage("unknown format version 1 (this Dredge reads version 2)");
+        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 2, \"user\": \"alice\"}".getBytes(UTF_8)))
                 .hasMessage("field 'copies' is missing or not an array");
-        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 1, \"user\": \"alice\", \"copies\": [{\"source\": \"s3://a/b\", \"target\": \"s3://a/c\", \"size\": -1}]}".getBytes(UTF_8)))
+        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 2, \"user\": \"alice\", \"copies\": [{\"source\": \"s3://a/b\", \"target\": \"s3://a/c\", \"size\": -1}]}".getBytes(UTF_8)))
                 .hasMessage("field 'size' is missing or not a size");
+        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 2, \"user\": \"alice\", \"action\": \"SHRED\", \"copies\": []}".getBytes(UTF_8)))
+                .hasMessage("unknown action 'SHRED'");
     }
 }

@@ -1,4 +1,4 @@
-package io.dredge.core.backup;
+package io.dredge.core.files;
 
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SeekableInput;

@@ -1,4 +1,4 @@
-package io.dredge.core.backup;
+package io.dredge.core.files;
 
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.port.FileStore;
@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Copies on this node, as many at a time as {@code executor} runs: for engines without a distributed copy (Hive's
- * hooks) and for the small metadata files of a backup.
+ * Copies, moves and deletes on this node, as many files at a time as {@code executor} runs: for engines without a
+ * distributed copy (Hive's hooks) and for the small metadata files of a backup.
  */
 public final class LocalFileCopier
         implements FileCopier
@@ -50,6 +50,47 @@ public final class LocalFileCopier
                 }
             }, executor));
         }
+        join(pending);
+        return pending.stream().map(CompletableFuture::join).collect(ImmutableList.toImmutableList());
+    }
+
+    @Override
+    public void move(List<FileCopy> moves)
+    {
+        runAll(moves, move -> {
+            try {
+                fileStore.moveFile(move.source(), move.target());
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("failed to move %s to %s: %s".formatted(move.source(), move.target(), e.getMessage()), e);
+            }
+        });
+    }
+
+    @Override
+    public void delete(List<String> paths)
+    {
+        runAll(paths, path -> {
+            try {
+                fileStore.deleteFile(path);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("failed to delete %s: %s".formatted(path, e.getMessage()), e);
+            }
+        });
+    }
+
+    private <T> void runAll(List<T> items, Consumer<T> action)
+    {
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (T item : items) {
+            pending.add(CompletableFuture.runAsync(() -> action.accept(item), executor));
+        }
+        join(pending);
+    }
+
+    private static void join(List<? extends CompletableFuture<?>> pending)
+    {
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         }
@@ -59,6 +100,5 @@ public final class LocalFileCopier
             }
             throw e;
         }
-        return pending.stream().map(CompletableFuture::join).collect(ImmutableList.toImmutableList());
     }
 }

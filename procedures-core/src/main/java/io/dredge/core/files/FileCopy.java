@@ -1,4 +1,4 @@
-package io.dredge.core.backup;
+package io.dredge.core.files;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;

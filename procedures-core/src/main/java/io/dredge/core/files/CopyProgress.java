@@ -1,4 +1,4 @@
-package io.dredge.core.backup;
+package io.dredge.core.files;
 
 /**
  * How far a batch of copies has come, as {@code system.operations.step} shows it.

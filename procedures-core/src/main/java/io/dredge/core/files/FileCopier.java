@@ -1,0 +1,31 @@
+package io.dredge.core.files;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Copies, moves and deletes files in locations the engine's file system reaches. The Trino implementation spreads
+ * the work over the cluster's workers; every implementation computes each copied file's CRC32C from the bytes it
+ * wrote.
+ */
+public interface FileCopier
+{
+    /**
+     * Copies every file; a target that exists is an error. Returns one result per copy, in no particular order.
+     * {@code progress} hears of the copies as they finish, from any thread. When any copy fails the call fails;
+     * files already written stay for the caller to remove.
+     */
+    List<CopiedFile> copy(List<FileCopy> copies, Consumer<CopyProgress> progress);
+
+    /**
+     * Moves every file from its source to its target (a rename where the file system renames); a target that exists,
+     * or a source that does not, is an error. When any move fails the call fails; files already moved stay moved,
+     * for the caller to find where they are.
+     */
+    void move(List<FileCopy> moves);
+
+    /**
+     * Deletes every file; a missing file is not an error.
+     */
+    void delete(List<String> paths);
+}
