@@ -28,8 +28,9 @@ final class SharedCluster
 {
     /**
      * Everyone may do anything, except two users the access control tests use: {@code reader} may only read tables;
-     * {@code outsider} owns no schema and may see nothing of schema {@code hidden_ops} and not table
-     * {@code open_ops.secret}. Backups need {@code copy_files}, a table function the rules must grant.
+     * {@code outsider} owns no schema and may see nothing of schema {@code hidden_ops} and not tables
+     * {@code open_ops.secret} and {@code changes.secret}. Backups need {@code copy_files}, a table function the rules
+     * must grant, as {@code changed_partitions} needs its own.
      */
     static final String ACCESS_RULES = """
             {
@@ -38,12 +39,14 @@ final class SharedCluster
               "procedures": [{"privileges": ["EXECUTE"]}],
               "functions": [
                 {"catalog": "dredge", "schema": "system", "function": "copy_files", "privileges": ["EXECUTE"]},
+                {"catalog": "dredge", "schema": "system", "function": "changed_partitions", "privileges": ["EXECUTE"]},
                 {"catalog": "system", "schema": "builtin", "privileges": ["EXECUTE"]}
               ],
               "tables": [
                 {"user": "reader", "privileges": ["SELECT"]},
                 {"user": "outsider", "schema": "hidden_ops", "privileges": []},
                 {"user": "outsider", "schema": "open_ops", "table": "secret", "privileges": []},
+                {"user": "outsider", "schema": "changes", "table": "secret", "privileges": []},
                 {"privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]}
               ]
             }

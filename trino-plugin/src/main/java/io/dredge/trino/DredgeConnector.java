@@ -3,7 +3,6 @@ package io.dredge.trino;
 import com.google.common.collect.ImmutableSet;
 import com.google.inject.Inject;
 import io.airlift.bootstrap.LifeCycleManager;
-import io.dredge.trino.copy.CopyFilesSplitManager;
 import io.dredge.trino.copy.DredgeFunctionProvider;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorSplitManager;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorTableFunction;
@@ -50,7 +49,7 @@ public class DredgeConnector
             Set<SystemTable> systemTables,
             Set<Procedure> procedures,
             Set<ConnectorTableFunction> tableFunctions,
-            CopyFilesSplitManager splitManager,
+            DredgeSplitManager splitManager,
             DredgeFunctionProvider functionProvider,
             DredgeSessionProperties sessionProperties,
             @ForListing ExecutorService listingExecutor,

@@ -5,6 +5,7 @@ import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
 import io.dredge.core.operation.MaintenanceContext;
+import io.dredge.core.operation.OperationGuard;
 import io.dredge.core.sql.SqlDialect;
 
 import java.util.Optional;
@@ -36,9 +37,7 @@ final class BackupAccess
      */
     void requireRead(TableReference table, TableType type)
     {
-        refusal("EXPLAIN (TYPE VALIDATE) SELECT * FROM %s", table, type).ifPresent(refusal -> {
-            throw new DredgeException(ACCESS_DENIED, "user %s may not read %s: %s".formatted(context.user(), table, refusal.getMessage()), refusal);
-        });
+        new OperationGuard(context).requireReadAccess(table, type);
     }
 
     /**

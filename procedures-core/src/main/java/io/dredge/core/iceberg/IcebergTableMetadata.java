@@ -1,6 +1,7 @@
 package io.dredge.core.iceberg;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
@@ -75,6 +76,21 @@ public final class IcebergTableMetadata
                 .orElseThrow(() -> new IllegalArgumentException("Iceberg table %s has no metadata location".formatted(table.table())));
         FileIO io = new FileStoreFileIo(fileStore);
         return new IcebergTableMetadata(io, TableMetadataParser.read(io, metadataLocation));
+    }
+
+    /**
+     * One metadata version, by its file: it never changes once written, so a reader of it sees the table as that
+     * version had it, whatever commits come after.
+     */
+    public static IcebergTableMetadata read(FileStore fileStore, String metadataLocation)
+    {
+        FileIO io = new FileStoreFileIo(fileStore);
+        return new IcebergTableMetadata(io, TableMetadataParser.read(io, metadataLocation));
+    }
+
+    public String metadataLocation()
+    {
+        return metadata.metadataFileLocation();
     }
 
     /**
@@ -492,6 +508,89 @@ public final class IcebergTableMetadata
         public boolean isReplace()
         {
             return operation.equals(DataOperations.REPLACE);
+        }
+    }
+
+    /**
+     * The partition fields of the table's current spec, in order: each with the name of its Iceberg type
+     * ({@code int}, {@code long}, {@code string}, {@code date}, ...).
+     */
+    public List<PartitionColumn> partitionColumns()
+    {
+        PartitionSpec spec = metadata.spec();
+        List<NestedField> fields = spec.partitionType().fields();
+        return fields.stream()
+                .map(field -> new PartitionColumn(field.name(), field.type().typeId().name().toLowerCase(Locale.ROOT)))
+                .collect(toImmutableList());
+    }
+
+    public record PartitionColumn(String name, String type)
+    {
+        public PartitionColumn
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(type, "type is null");
+        }
+    }
+
+    /**
+     * Every data and delete file the snapshot added or removed, read from the manifests it wrote (not the whole
+     * table's), with its partition and the record count of its manifest entry.
+     */
+    public List<FileChange> fileChanges(long snapshotId)
+    {
+        Snapshot snapshot = metadata.snapshot(snapshotId);
+        ImmutableList.Builder<FileChange> changes = ImmutableList.builder();
+        snapshot.addedDataFiles(io).forEach(file -> changes.add(fileChange(file, true)));
+        snapshot.removedDataFiles(io).forEach(file -> changes.add(fileChange(file, false)));
+        snapshot.addedDeleteFiles(io).forEach(file -> changes.add(fileChange(file, true)));
+        snapshot.removedDeleteFiles(io).forEach(file -> changes.add(fileChange(file, false)));
+        return changes.build();
+    }
+
+    private FileChange fileChange(ContentFile<?> file, boolean added)
+    {
+        PartitionSpec spec = metadata.specsById().get(file.specId());
+        Map<String, Object> values = new TreeMap<>();
+        if (spec != null) {
+            Class<?>[] classes = spec.javaClasses();
+            for (int index = 0; index < spec.fields().size(); index++) {
+                Object value = file.partition().get(index, classes[index]);
+                if (value != null) {
+                    values.put(spec.fields().get(index).name(), value instanceof CharSequence text ? text.toString() : value);
+                }
+            }
+        }
+        FileChange.Content content = switch (file.content()) {
+            case DATA -> FileChange.Content.DATA;
+            case POSITION_DELETES -> FileChange.Content.POSITION_DELETES;
+            case EQUALITY_DELETES -> FileChange.Content.EQUALITY_DELETES;
+            default -> throw new IllegalStateException("unknown content %s of %s".formatted(file.content(), file.location()));
+        };
+        return new FileChange(partitionName(spec, file).orElse(""), values, content, added, file.recordCount());
+    }
+
+    /**
+     * A file a snapshot added or removed.
+     *
+     * @param partitionName as Iceberg names the partition's path ({@code part=p0}); empty for an unpartitioned table
+     * @param partitionValues the partition fields' values by name, null ones left out
+     * @param recordCount the rows (of a delete file: the deletes) its manifest entry records
+     */
+    public record FileChange(String partitionName, Map<String, Object> partitionValues, Content content, boolean added, long recordCount)
+    {
+        public enum Content
+        {
+            DATA,
+            POSITION_DELETES,
+            EQUALITY_DELETES,
+        }
+
+        public FileChange
+        {
+            requireNonNull(partitionName, "partitionName is null");
+            partitionValues = ImmutableMap.copyOf(new TreeMap<>(requireNonNull(partitionValues, "partitionValues is null")));
+            requireNonNull(content, "content is null");
         }
     }
 }

@@ -108,6 +108,25 @@ public final class OperationGuard
     }
 
     /**
+     * The calling user must be allowed to read the table: Trino analyses, without running, a {@code SELECT} of it;
+     * Hive's adapter asks the session's authorizer before the call.
+     */
+    public void requireReadAccess(TableReference table, TableType type)
+    {
+        SqlDialect dialect = context.engine().dialect();
+        if (dialect != SqlDialect.TRINO) {
+            return;
+        }
+        Optional<String> catalog = type == TableType.ICEBERG ? context.icebergCatalog() : context.catalog();
+        try {
+            context.engine().query("EXPLAIN (TYPE VALIDATE) SELECT * FROM %s".formatted(dialect.qualifiedName(catalog, table.schemaName(), table.tableName())));
+        }
+        catch (RuntimeException e) {
+            throw new DredgeException(DredgeException.Kind.ACCESS_DENIED, "user %s may not read %s: %s".formatted(context.user(), table, e.getMessage()), e);
+        }
+    }
+
+    /**
      * The calling user must be allowed to write the table: the engine checks, as it would for the user's own INSERT.
      */
     public void requireWriteAccess(TableDescriptor table)

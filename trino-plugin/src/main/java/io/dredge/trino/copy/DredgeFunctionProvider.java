@@ -1,6 +1,8 @@
 package io.dredge.trino.copy;
 
 import com.google.inject.Inject;
+import io.dredge.trino.changes.ChangedPartitionsHandle;
+import io.dredge.trino.changes.ChangedPartitionsProcessorProvider;
 import io.trino.plugin.base.classloader.ClassLoaderSafeTableFunctionProcessorProvider;
 import io.trino.spi.function.FunctionProvider;
 import io.trino.spi.function.table.ConnectorTableFunctionHandle;
@@ -15,11 +17,13 @@ public class DredgeFunctionProvider
         implements FunctionProvider
 {
     private final CopyFilesProcessorProvider copyFiles;
+    private final ChangedPartitionsProcessorProvider changedPartitions;
 
     @Inject
-    public DredgeFunctionProvider(CopyFilesProcessorProvider copyFiles)
+    public DredgeFunctionProvider(CopyFilesProcessorProvider copyFiles, ChangedPartitionsProcessorProvider changedPartitions)
     {
         this.copyFiles = requireNonNull(copyFiles, "copyFiles is null");
+        this.changedPartitions = requireNonNull(changedPartitions, "changedPartitions is null");
     }
 
     @Override
@@ -27,6 +31,9 @@ public class DredgeFunctionProvider
     {
         if (handle instanceof CopyFilesHandle) {
             return new ClassLoaderSafeTableFunctionProcessorProvider(copyFiles, getClass().getClassLoader());
+        }
+        if (handle instanceof ChangedPartitionsHandle) {
+            return new ClassLoaderSafeTableFunctionProcessorProvider(changedPartitions, getClass().getClassLoader());
         }
         throw new IllegalArgumentException("unknown table function handle: " + handle);
     }

@@ -1,0 +1,175 @@
+package io.dredge.it;
+
+import io.trino.Session;
+import io.trino.spi.security.Identity;
+import io.trino.testing.MaterializedResult;
+import io.trino.testing.MaterializedRow;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+
+import static com.google.common.collect.ImmutableMap.toImmutableMap;
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code TABLE(dredge.system.changed_partitions(...))} through SQL on a real Trino cluster (the changes are read on
+ * its worker) over a real thrift metastore: what each kind of write reports, that compactions do not count, tokens
+ * that report each change once, and the refusals.
+ */
+public class TestChangedPartitions
+        extends AbstractTestWithThriftMetastore
+{
+    private static final String SCHEMA = "changes";
+    private static final String COLUMNS = "partition_name, part, change_kinds, rows_added, rows_removed, files_added, files_removed, resume_token";
+
+    @BeforeAll
+    public void createIcebergSchema()
+    {
+        assertUpdate(format("CREATE SCHEMA iceberg.%s WITH (location = '%s')", SCHEMA, schemaLocation(SCHEMA)));
+    }
+
+    @Test
+    public void testEachWriteIsReportedAndCompactionsAreNot()
+    {
+        createTable("events");
+        long start = currentSnapshot("events");
+        assertUpdate("INSERT INTO iceberg.changes.events SELECT id, 'p0' FROM UNNEST(sequence(100, 104)) AS t(id)", 5);
+        // a position delete (merge-on-read) in p1
+        assertUpdate("DELETE FROM iceberg.changes.events WHERE part = 'p1' AND id < 13", 3);
+        // an update: deletes and adds rows of p2 in one commit
+        assertUpdate("UPDATE iceberg.changes.events SET id = id + 1000 WHERE part = 'p2' AND id = 20", 1);
+        // both rewrite files and change no row
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'changes', table_name => 'events')");
+        assertUpdate("ALTER TABLE iceberg.changes.events EXECUTE optimize");
+
+        Map<String, MaterializedRow> changes = byPartition(changes("events", "since_snapshot => %s".formatted(start)));
+        assertThat(changes).containsOnlyKeys("part=p0", "part=p1", "part=p2");
+        assertThat(changes.get("part=p0").getFields().subList(1, 7)).containsExactly("p0", List.of("APPEND"), 5L, 0L, 1L, 0L);
+        assertThat(changes.get("part=p1").getFields().subList(1, 7)).containsExactly("p1", List.of("DELETE"), 0L, 3L, 1L, 0L);
+        assertThat(changes.get("part=p2").getFields().subList(1, 4)).containsExactly("p2", List.of("OVERWRITE"), 1L);
+        // every row carries the token of the snapshot the answer reached
+        assertThat(changes.values().stream().map(row -> row.getField(7)).distinct()).hasSize(1);
+
+        // nothing but a compaction after the token: nothing changed
+        String token = (String) changes.get("part=p0").getField(7);
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'changes', table_name => 'events')");
+        assertThat(changes("events", "since_token => '%s'".formatted(token)).getRowCount()).isZero();
+
+        // the figures against the table's own metadata
+        MaterializedRow times = computeActual("SELECT first_changed_at, last_changed_at FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => 'events', since_snapshot => %s)) WHERE part = 'p0'"
+                .formatted(start)).getMaterializedRows().getFirst();
+        Object appendedAt = computeActual("SELECT committed_at FROM iceberg.changes.\"events$snapshots\" WHERE operation = 'append' ORDER BY committed_at DESC LIMIT 1").getOnlyValue();
+        assertThat(times.getFields()).allSatisfy(time -> assertThat(((ZonedDateTime) time).toInstant()).isEqualTo(((ZonedDateTime) appendedAt).toInstant()));
+    }
+
+    @Test
+    public void testTokensReportEachChangeOnce()
+    {
+        createTable("tokens");
+        // from the table's first commit: every partition, every row
+        MaterializedResult first = changes("tokens", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'");
+        assertThat(byPartition(first)).containsOnlyKeys("part=p0", "part=p1", "part=p2");
+        assertThat(first.getMaterializedRows()).allSatisfy(row -> assertThat(row.getField(3)).isEqualTo(10L));
+        String token = (String) first.getMaterializedRows().getFirst().getField(7);
+
+        assertUpdate("INSERT INTO iceberg.changes.tokens VALUES (50, 'p1')", 1);
+        MaterializedResult second = changes("tokens", "since_token => '%s'".formatted(token));
+        assertThat(byPartition(second)).containsOnlyKeys("part=p1");
+        assertThat(second.getMaterializedRows().getFirst().getField(3)).isEqualTo(1L);
+        String secondToken = (String) second.getMaterializedRows().getFirst().getField(7);
+
+        assertUpdate("INSERT INTO iceberg.changes.tokens VALUES (60, 'p3')", 1);
+        assertUpdate("INSERT INTO iceberg.changes.tokens VALUES (61, 'p3')", 1);
+        MaterializedResult third = changes("tokens", "since_token => '%s'".formatted(secondToken));
+        assertThat(byPartition(third)).containsOnlyKeys("part=p3");
+        assertThat(third.getMaterializedRows().getFirst().getField(3)).isEqualTo(2L);
+        // a token is reusable: the same point gives the same answer
+        assertThat(byPartition(changes("tokens", "since_token => '%s'".formatted(secondToken)))).containsOnlyKeys("part=p3");
+    }
+
+    @Test
+    public void testExpiredStartIsRefusedNamingTheOldestAnswerablePoint()
+            throws InterruptedException
+    {
+        createTable("expired");
+        long oldest = snapshots("expired").getFirst();
+        Thread.sleep(1100);
+        assertUpdate("CALL dredge.system.expire_snapshots(schema_name => 'changes', table_name => 'expired', older_than => '1s')");
+        long remaining = currentSnapshot("expired");
+
+        assertQueryFails(query("expired", "since_snapshot => %s".formatted(oldest)),
+                ".*snapshot %s is not among the snapshots of changes.expired \\(expired, or never one of them\\); the oldest point still answerable is snapshot %s, committed at .*".formatted(oldest, remaining));
+        assertQueryFails(query("expired", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'"),
+                ".*the snapshots of changes.expired before the start asked for were expired; the oldest point still answerable is snapshot %s.*".formatted(remaining));
+        assertThat(changes("expired", "since_snapshot => %s".formatted(remaining)).getRowCount()).isZero();
+    }
+
+    @Test
+    public void testRefusals()
+    {
+        createTable("guarded");
+        createTable("other");
+        String otherToken = (String) changes("other", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'").getMaterializedRows().getFirst().getField(7);
+        long start = currentSnapshot("guarded");
+
+        assertQueryFails(query("guarded", "since_snapshot => %s, since_token => 'x'".formatted(start)), ".*give exactly one of since_snapshot, since and since_token.*");
+        assertQueryFails("SELECT * FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => 'guarded'))", ".*give exactly one of since_snapshot, since and since_token.*");
+        assertQueryFails(query("guarded", "since_token => 'not a token'"), ".*'not a token' is not a resume token of changed_partitions.*");
+        assertQueryFails(query("guarded", "since_token => '%s'".formatted(otherToken)), ".*the resume token is of another table than changes.guarded.*");
+        assertQueryFails(query("guarded", "since_snapshot => 42"), ".*snapshot 42 is not among the snapshots of changes.guarded.*");
+        assertQueryFails(query("missing", "since_snapshot => 42"), ".*table changes.missing does not exist.*");
+        assertUpdate("CREATE TABLE hive.changes.plain (id bigint)");
+        assertQueryFails(query("plain", "since_snapshot => 42"), ".*changes.plain is a Hive table: changed_partitions answers Iceberg tables only so far.*");
+
+        // rolled back past the start: the table's later history is not that snapshot's
+        assertUpdate("INSERT INTO iceberg.changes.guarded VALUES (70, 'p0')", 1);
+        long abandoned = currentSnapshot("guarded");
+        assertUpdate("ALTER TABLE iceberg.changes.guarded EXECUTE rollback_to_snapshot(%s)".formatted(start));
+        assertUpdate("INSERT INTO iceberg.changes.guarded VALUES (71, 'p1')", 1);
+        assertQueryFails(query("guarded", "since_snapshot => %s".formatted(abandoned)), ".*snapshot %s of changes.guarded is not an ancestor of its current snapshot .*rolled back past it.*".formatted(abandoned));
+
+        // rights follow the table: a user who may not read it learns nothing of its changes
+        createTable("secret");
+        Session outsider = Session.builder(getSession()).setIdentity(Identity.ofUser("outsider")).build();
+        assertQueryFails(outsider, query("secret", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'"), ".*user outsider may not read changes.secret.*");
+    }
+
+    private void createTable(String table)
+    {
+        assertUpdate(format("CREATE TABLE iceberg.%s.%s (id bigint, part varchar) WITH (partitioning = ARRAY['part'])", SCHEMA, table));
+        for (int insert = 0; insert < 3; insert++) {
+            assertUpdate(format("INSERT INTO iceberg.%s.%s SELECT id, 'p%s' FROM UNNEST(sequence(%s, %s)) AS t(id)", SCHEMA, table, insert, insert * 10, insert * 10 + 9), 10);
+        }
+    }
+
+    private MaterializedResult changes(String table, String start)
+    {
+        return computeActual(query(table, start));
+    }
+
+    private static String query(String table, String start)
+    {
+        return format("SELECT %s FROM TABLE(dredge.system.changed_partitions(schema_name => '%s', table_name => '%s', %s)) ORDER BY partition_name", COLUMNS, SCHEMA, table, start);
+    }
+
+    private static Map<String, MaterializedRow> byPartition(MaterializedResult result)
+    {
+        return result.getMaterializedRows().stream().collect(toImmutableMap(row -> (String) row.getField(0), row -> row));
+    }
+
+    private long currentSnapshot(String table)
+    {
+        return (long) computeActual(format("SELECT snapshot_id FROM iceberg.%s.\"%s$snapshots\" ORDER BY committed_at DESC LIMIT 1", SCHEMA, table)).getOnlyValue();
+    }
+
+    private List<Long> snapshots(String table)
+    {
+        return computeActual(format("SELECT snapshot_id FROM iceberg.%s.\"%s$snapshots\" ORDER BY committed_at", SCHEMA, table)).getOnlyColumn()
+                .map(Long.class::cast)
+                .toList();
+    }
+}
