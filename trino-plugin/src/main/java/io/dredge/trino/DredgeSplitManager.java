@@ -3,6 +3,7 @@ package io.dredge.trino;
 import com.google.inject.Inject;
 import io.dredge.trino.changes.ChangedPartitionsHandle;
 import io.dredge.trino.changes.ChangedPartitionsSplit;
+import io.dredge.trino.copy.CopyFilesHandle;
 import io.dredge.trino.copy.CopyFilesSplitManager;
 import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorSession;
@@ -45,6 +46,9 @@ public class DredgeSplitManager
         if (function instanceof ChangedPartitionsHandle) {
             return new FixedSplitSource(List.of(new ChangedPartitionsSplit()));
         }
-        return copyFiles.getSplits(transaction, session, function);
+        if (function instanceof CopyFilesHandle copyFilesHandle) {
+            return copyFiles.getSplits(session, copyFilesHandle);
+        }
+        throw new IllegalArgumentException("unknown table function handle: " + function);
     }
 }

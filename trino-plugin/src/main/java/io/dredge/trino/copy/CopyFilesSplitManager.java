@@ -3,19 +3,12 @@ package io.dredge.trino.copy;
 import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import io.dredge.core.files.FileCopy;
-import io.trino.spi.connector.ColumnHandle;
 import io.trino.spi.connector.ConnectorSession;
-import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.connector.ConnectorSplitSource;
-import io.trino.spi.connector.ConnectorTableHandle;
-import io.trino.spi.connector.ConnectorTransactionHandle;
-import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.FixedSplitSource;
-import io.trino.spi.function.table.ConnectorTableFunctionHandle;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,7 +17,6 @@ import static java.util.Objects.requireNonNull;
  * a few hundred files, and large enough that a backup of millions does not schedule millions of splits.
  */
 public class CopyFilesSplitManager
-        implements ConnectorSplitManager
 {
     static final int MAX_FILES_PER_SPLIT = 16;
     static final long MAX_BYTES_PER_SPLIT = 256L << 20;
@@ -37,17 +29,10 @@ public class CopyFilesSplitManager
         this.planReader = requireNonNull(planReader, "planReader is null");
     }
 
-    @Override
-    public ConnectorSplitSource getSplits(ConnectorTransactionHandle transaction, ConnectorSession session, ConnectorTableHandle table, Set<ColumnHandle> columns, Constraint constraint)
-    {
-        throw new UnsupportedOperationException("the dredge catalog has no tables to scan");
-    }
-
-    @Override
-    public ConnectorSplitSource getSplits(ConnectorTransactionHandle transaction, ConnectorSession session, ConnectorTableFunctionHandle function)
+    public ConnectorSplitSource getSplits(ConnectorSession session, CopyFilesHandle function)
     {
         // read again, checked the same way: the plan is only named by the handle
-        CopyPlan plan = planReader.read(session, ((CopyFilesHandle) function).planLocation());
+        CopyPlan plan = planReader.read(session, function.planLocation());
         return new FixedSplitSource(batches(plan.copies()).stream().map(batch -> new CopyFilesSplit(plan.action(), batch)).toList());
     }
 
