@@ -3,6 +3,7 @@ package io.dredge.hive.adapter;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.dredge.core.model.StoredFile;
+import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SeekableInput;
@@ -27,7 +28,6 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -154,8 +154,7 @@ public final class HadoopFileStore
         Path to = new Path(target);
         FileSystem fileSystem = fileSystem(from);
         // object stores copy object by object: no single step, so no rename at all
-        String scheme = Optional.ofNullable(fileSystem.getUri().getScheme()).orElse("").toLowerCase(Locale.ROOT);
-        if (scheme.startsWith("s3") || scheme.startsWith("gs") || scheme.startsWith("abfs") || scheme.startsWith("wasb") || fileSystem.exists(to)) {
+        if (Locations.isObjectStore(fileSystem.getUri().toString()) || fileSystem.exists(to)) {
             return false;
         }
         fileSystem.mkdirs(to.getParent());

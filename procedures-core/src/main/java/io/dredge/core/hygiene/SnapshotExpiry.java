@@ -90,7 +90,7 @@ public final class SnapshotExpiry
         Plan plan = plan(table, metadata, now.minus(options.olderThan()), options.retainLast());
         ExpiryDetails details = new ExpiryDetails(plan.cutoff(), options.retainLast(), plan.expiring());
         OperationRecord record = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, reference, context.user(), Optional.empty(),
-                        options.dryRun() ? details : details.withQuarantine(Quarantine.root(context, table)), now)
+                        options.dryRun() ? details : quarantined(details, table), now)
                 .withTableIdentity(metadata.identity());
         if (options.dryRun()) {
             OperationRecord planned = record.withStep("dry run: would expire %s of %s snapshots (committed before %s) and remove %s files, %s bytes%s".formatted(
@@ -124,7 +124,7 @@ public final class SnapshotExpiry
                     .formatted(reference, dryRunId, plan.expiring(), unlisted, listed.snapshots()));
         }
         OperationRecord record = OperationRecord.start(OperationKind.EXPIRE_SNAPSHOTS, reference, context.user(), Optional.of(dryRun.id()),
-                        new ExpiryDetails(plan.cutoff(), listed.retainLast(), plan.expiring()).withQuarantine(Quarantine.root(context, table)), context.clock().instant())
+                        quarantined(new ExpiryDetails(plan.cutoff(), listed.retainLast(), plan.expiring()), table), context.clock().instant())
                 .withTableIdentity(metadata.identity());
         return run(table, metadata, record, plan);
     }
@@ -189,10 +189,12 @@ public final class SnapshotExpiry
             }
             // the engine expires by name: under a name that now means another table, the plan would be carried out on that one
             requireSameTable(record, "nothing was expired");
-            List<FileCopy> parking = parking(record, plan.files());
-            context.journal().save(record.withStep("moving %s data and delete files that only the expiring snapshots reference to the quarantine".formatted(parking.size())));
-            copier(record).move(parking);
-            context.faults().reached(ProtocolStep.PARKED, 1);
+            if (record.expiry().quarantineLocation().isPresent()) {
+                List<FileCopy> parking = parking(record, plan.files());
+                context.journal().save(record.withStep("moving %s data and delete files that only the expiring snapshots reference to the quarantine".formatted(parking.size())));
+                copier(record).move(parking);
+                context.faults().reached(ProtocolStep.PARKED, 1);
+            }
             // again: moving many files takes time, and a failure now puts them back where they were
             requireSameTable(record, "nothing was expired");
             context.journal().save(record.withStep("expiring %s snapshots".formatted(plan.expiring().size())));
@@ -212,6 +214,16 @@ public final class SnapshotExpiry
             }
             return frame.journalFailed(record).apply(failure);
         });
+    }
+
+    /**
+     * The expiry parks its files in the quarantine where moving them renames them; on an object store a move copies
+     * every byte, and the engine's batched deletes on the coordinator cost less than that.
+     */
+    private ExpiryDetails quarantined(ExpiryDetails details, TableDescriptor table)
+    {
+        String location = table.location().orElseThrow(() -> new DredgeException(UNSAFE, "table %s has no location".formatted(table.table())));
+        return Locations.isObjectStore(location) ? details : details.withQuarantine(Quarantine.root(context, table));
     }
 
     /**

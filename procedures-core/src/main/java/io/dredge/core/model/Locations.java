@@ -69,6 +69,17 @@ public final class Locations
     }
 
     /**
+     * Whether the location is on an object store (S3, Google Cloud Storage, Azure, Alibaba OSS), where moving a file
+     * copies its bytes and no directory renames in one step.
+     */
+    public static boolean isObjectStore(String location)
+    {
+        String fileSystem = fileSystem(location);
+        String scheme = fileSystem.substring(0, Math.max(0, fileSystem.indexOf(':')));
+        return scheme.equals("s3") || scheme.startsWith("gs") || scheme.startsWith("abfs") || scheme.startsWith("wasb") || scheme.equals("oss");
+    }
+
+    /**
      * The path part without a trailing slash: equal for two spellings of one directory.
      */
     public static String comparablePath(String location)

@@ -7,6 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TestLocations
 {
     @Test
+    void testObjectStores()
+    {
+        for (String location : new String[] {"s3://bucket/a", "s3a://bucket/a", "S3N://bucket/a", "gs://bucket/a", "abfss://c@account.dfs.core.windows.net/a", "wasbs://c@account/a", "oss://bucket/a"}) {
+            assertThat(Locations.isObjectStore(location)).as(location).isTrue();
+        }
+        for (String location : new String[] {"hdfs://namenode:8020/a", "file:/tmp/a", "local:///tmp/a", "viewfs://cluster/a", "/tmp/a"}) {
+            assertThat(Locations.isObjectStore(location)).as(location).isFalse();
+        }
+    }
+
+    @Test
     void testFileSystemMakesAliasesOne()
     {
         assertThat(Locations.fileSystem("s3a://Bucket/a/b")).isEqualTo("s3://bucket");
