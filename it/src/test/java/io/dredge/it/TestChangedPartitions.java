@@ -7,7 +7,10 @@ import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.time.LocalDate;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -64,6 +67,41 @@ public class TestChangedPartitions
                 .formatted(start)).getMaterializedRows().getFirst();
         Object appendedAt = computeActual("SELECT committed_at FROM iceberg.changes.\"events$snapshots\" WHERE operation = 'append' ORDER BY committed_at DESC LIMIT 1").getOnlyValue();
         assertThat(times.getFields()).allSatisfy(time -> assertThat(((ZonedDateTime) time).toInstant()).isEqualTo(((ZonedDateTime) appendedAt).toInstant()));
+    }
+
+    @Test
+    public void testTransformedAndEvolvedPartitions()
+    {
+        assertUpdate("CREATE TABLE iceberg.changes.evolving (id bigint, ts timestamp(6), region varchar) WITH (partitioning = ARRAY['day(ts)'])");
+        assertUpdate("INSERT INTO iceberg.changes.evolving VALUES (1, TIMESTAMP '2024-01-01 10:00:00', 'us'), (2, TIMESTAMP '2024-01-02 10:00:00', 'us')", 2);
+        long start = currentSnapshot("evolving");
+        assertUpdate("ALTER TABLE iceberg.changes.evolving SET PROPERTIES partitioning = ARRAY['day(ts)', 'region']");
+        assertUpdate("INSERT INTO iceberg.changes.evolving VALUES (3, TIMESTAMP '2024-01-01 11:00:00', 'eu')", 1);
+        // a row of a file written under the first spec
+        assertUpdate("DELETE FROM iceberg.changes.evolving WHERE id = 2", 1);
+
+        // the current spec's fields as typed columns: a day as a date; no region in the first spec's partition
+        List<List<Object>> rows = computeActual("SELECT partition_name, ts_day, region, change_kinds, rows_added, rows_removed FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => 'evolving', since_snapshot => %s)) ORDER BY partition_name"
+                .formatted(start)).getMaterializedRows().stream().map(MaterializedRow::getFields).toList();
+        assertThat(rows).containsExactly(
+                Arrays.asList("ts_day=2024-01-01/region=eu", LocalDate.of(2024, 1, 1), "eu", List.of("APPEND"), 1L, 0L),
+                Arrays.asList("ts_day=2024-01-02", LocalDate.of(2024, 1, 2), null, List.of("DELETE"), 0L, 1L));
+    }
+
+    @Test
+    public void testEqualityDeletesCountWithoutARowCount()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE iceberg.changes.keyed (id bigint, name varchar)");
+        assertUpdate("INSERT INTO iceberg.changes.keyed SELECT x, 'n' FROM UNNEST(sequence(1, 10)) t(x)", 10);
+        long start = currentSnapshot("keyed");
+        // as Flink writes them: the rows they remove are not known from the metadata
+        IcebergTestTables.deleteWhereEquals(IcebergTestTables.load(hiveMetastore(), SCHEMA, "keyed"), "id", List.of(1L, 2L));
+        assertThat(computeActual("SELECT count(*) FROM iceberg.changes.keyed").getOnlyValue()).isEqualTo(8L);
+
+        List<Object> row = computeActual("SELECT partition_name, change_kinds, rows_added, rows_removed, files_added, files_removed FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => 'keyed', since_snapshot => %s))"
+                .formatted(start)).getMaterializedRows().getFirst().getFields();
+        assertThat(row).containsExactly("", List.of("DELETE"), 0L, null, 1L, 0L);
     }
 
     @Test

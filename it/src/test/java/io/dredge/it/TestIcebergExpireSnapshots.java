@@ -2,13 +2,8 @@ package io.dredge.it;
 
 import com.google.common.collect.Sets;
 import io.trino.Session;
-import io.trino.metastore.HiveMetastore;
-import io.trino.metastore.Table;
 import io.trino.spi.security.Identity;
 import io.trino.testing.MaterializedRow;
-import org.apache.iceberg.SnapshotRef;
-import org.apache.iceberg.TableMetadata;
-import org.apache.iceberg.TableMetadataParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,15 +16,12 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
-import static io.trino.plugin.hive.metastore.MetastoreUtil.buildInitialPrivilegeSet;
 import static java.lang.String.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -421,26 +413,11 @@ public class TestIcebergExpireSnapshots
     }
 
     /**
-     * Commits a tag on {@code snapshotId}: a new metadata file, and the metastore's pointer moved to it.
+     * Commits a tag on {@code snapshotId}, as Spark or Hive would.
      */
     private void tag(String table, String name, long snapshotId)
-            throws IOException
     {
-        HiveMetastore metastore = hiveMetastore();
-        Table current = metastore.getTable(SCHEMA, table).orElseThrow();
-        String metadataLocation = current.getParameters().get("metadata_location");
-        TableMetadata metadata = TableMetadataParser.fromJson(metadataLocation, Files.readString(Path.of(URI.create(metadataLocation))));
-        TableMetadata withTag = TableMetadata.buildFrom(metadata).setRef(name, SnapshotRef.tagBuilder(snapshotId).build()).build();
-        String fileName = metadataLocation.substring(metadataLocation.lastIndexOf('/') + 1);
-        int version = Integer.parseInt(fileName.substring(0, fileName.indexOf('-'))) + 1;
-        String newLocation = metadataLocation.substring(0, metadataLocation.lastIndexOf('/') + 1) + "%05d-%s.metadata.json".formatted(version, UUID.randomUUID());
-        Files.writeString(Path.of(URI.create(newLocation)), TableMetadataParser.toJson(withTag));
-        metastore.replaceTable(SCHEMA, table, Table.builder(current)
-                        .setParameter("metadata_location", newLocation)
-                        .setParameter("previous_metadata_location", metadataLocation)
-                        .build(),
-                buildInitialPrivilegeSet(current.getOwner().orElseThrow()),
-                Map.of());
+        IcebergTestTables.load(hiveMetastore(), SCHEMA, table).manageSnapshots().createTag(name, snapshotId).commit();
     }
 
     /**
