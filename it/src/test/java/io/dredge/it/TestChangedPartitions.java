@@ -86,6 +86,12 @@ public class TestChangedPartitions
         assertThat(rows).containsExactly(
                 Arrays.asList("ts_day=2024-01-01/region=eu", LocalDate.of(2024, 1, 1), "eu", List.of("APPEND"), 1L, 0L),
                 Arrays.asList("ts_day=2024-01-02", LocalDate.of(2024, 1, 2), null, List.of("DELETE"), 0L, 1L));
+
+        // an identity timestamp partition reads as text, not as Iceberg's microseconds
+        assertUpdate("CREATE TABLE iceberg.changes.stamped (id bigint, ts timestamp(6)) WITH (partitioning = ARRAY['ts'])");
+        assertUpdate("INSERT INTO iceberg.changes.stamped VALUES (1, TIMESTAMP '2024-01-01 10:00:00.123456')", 1);
+        assertThat(computeActual("SELECT ts FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => 'stamped', since => TIMESTAMP '2000-01-01 00:00:00 UTC'))").getOnlyValue())
+                .isEqualTo("2024-01-01T10:00:00.123456");
     }
 
     @Test
@@ -169,6 +175,12 @@ public class TestChangedPartitions
         assertUpdate("ALTER TABLE iceberg.changes.guarded EXECUTE rollback_to_snapshot(%s)".formatted(start));
         assertUpdate("INSERT INTO iceberg.changes.guarded VALUES (71, 'p1')", 1);
         assertQueryFails(query("guarded", "since_snapshot => %s".formatted(abandoned)), ".*snapshot %s of changes.guarded is not an ancestor of its current snapshot .*rolled back past it.*".formatted(abandoned));
+        // from a point before the rollback: the discarded snapshot's rows came and went, which no partition shows
+        String abandonedMessage = ".*snapshot %s was the current snapshot of changes.guarded after the start and is not an ancestor of the current one.*".formatted(abandoned);
+        assertQueryFails(query("guarded", "since_snapshot => %s".formatted(start)), abandonedMessage);
+        assertQueryFails(query("guarded", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'"), abandonedMessage);
+        long current = currentSnapshot("guarded");
+        assertThat(byPartition(changes("guarded", "since_snapshot => %s".formatted(current)))).isEmpty();
 
         // rights follow the table: a user who may not read it learns nothing of its changes
         createTable("secret");

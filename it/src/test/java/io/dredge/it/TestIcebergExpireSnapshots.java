@@ -212,6 +212,36 @@ public class TestIcebergExpireSnapshots
     }
 
     @Test
+    public void testPutBackThatCannotFinishLeavesTheExpiryForRecover()
+            throws Exception
+    {
+        Set<String> dropped = createTableWithDroppedPartition("blocked");
+        List<Long> snapshots = snapshots("blocked");
+        long beforeDelete = snapshots.get(snapshots.size() - 2);
+        List<Object> oldRows = rows("blocked", beforeDelete);
+        Thread.sleep(1100);
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARKED").build();
+        assertQueryFails(crashing, expire("blocked", "older_than => '1s'"), ".*injected fault after PARKED.*");
+        String operationId = (String) lastExpiry("blocked").getField(0);
+
+        // a file now takes the place of one that was parked: it cannot go back, and is not deleted either
+        Path blocker = Path.of(URI.create(dropped.iterator().next()));
+        Files.writeString(blocker, "not the parked file");
+        assertQueryFails("CALL dredge.system.recover(schema_name => 'expiry', table_name => 'blocked')", ".*(exists|still in its quarantine).*");
+        assertThat(computeActual(format("SELECT state FROM dredge.system.operations WHERE operation_id = '%s'", operationId)).getOnlyValue()).isEqualTo("RUNNING");
+        assertThat(parked(operationId)).isNotEmpty();
+        assertQueryFails(expire("blocked", "older_than => '1s'"), ".*(unfinished|recover).*");
+
+        Files.delete(blocker);
+        assertUpdate("CALL dredge.system.recover(schema_name => 'expiry', table_name => 'blocked')");
+        assertThat(computeActual(format("SELECT state FROM dredge.system.operations WHERE operation_id = '%s'", operationId)).getOnlyValue()).isEqualTo("RECOVERED");
+        assertThat(parked(operationId)).isEmpty();
+        assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+        assertThat(rows("blocked", beforeDelete)).isEqualTo(oldRows);
+        assertThat(snapshots("blocked")).isEqualTo(snapshots);
+    }
+
+    @Test
     public void testTablesSwappedWhileTheExpiryRunsAreNotExpired()
             throws Exception
     {

@@ -42,11 +42,12 @@ public final class ChangedPartitions
 
     public static Plan plan(MaintenanceContext context, TableReference reference, ChangeStart start)
     {
-        TableDescriptor table = new OperationGuard(context).requireTable(reference);
+        OperationGuard guard = new OperationGuard(context);
+        TableDescriptor table = guard.requireTable(reference);
         if (table.tableType() != TableType.ICEBERG) {
             throw new DredgeException(NOT_SUPPORTED, "%s is a Hive table: changed_partitions answers Iceberg tables only so far".formatted(reference));
         }
-        new OperationGuard(context).requireReadAccess(reference, table.tableType());
+        guard.requireReadAccess(reference, table.tableType());
         IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
         return new Plan(reference, metadata.metadataLocation(), IcebergChanges.range(metadata, reference, start), metadata.partitionColumns());
     }

@@ -1,6 +1,7 @@
 package io.dredge.core.changes;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import io.dredge.core.DredgeException;
 import io.dredge.core.changes.ChangeStart.AfterSnapshot;
 import io.dredge.core.changes.ChangeStart.AfterTime;
@@ -92,7 +93,24 @@ public final class IcebergChanges
                 after = fromTheStart(metadata, lineage, wholeHistory, table);
             }
         }
+        requireNothingAbandoned(metadata, lineage, table, after.isPresent() ? metadata.committedAt(after.getAsLong()).orElseThrow() : start instanceof AfterTime time ? time.time() : Instant.EPOCH);
         return new Range(metadata.identity(), after, until);
+    }
+
+    /**
+     * A snapshot that was the table's current one after the start and is not an ancestor of the current one now (a
+     * rollback discarded it, or the table was replaced) had rows that came and went, which the current lineage does
+     * not show: refused rather than answered with a gap.
+     */
+    private static void requireNothingAbandoned(IcebergTableMetadata metadata, List<IcebergSnapshot> lineage, TableReference table, Instant start)
+    {
+        Set<Long> ancestors = lineage.stream().map(IcebergSnapshot::id).collect(ImmutableSet.toImmutableSet());
+        for (long snapshot : metadata.becameCurrentAfter(start)) {
+            if (!ancestors.contains(snapshot)) {
+                throw new DredgeException(INVALID_ARGUMENT, "snapshot %s was the current snapshot of %s after the start and is not an ancestor of the current one (a rollback discarded it, or the table was replaced): the rows it had came and went, which the table's snapshots cannot tell by partition; start from its current snapshot %s instead"
+                        .formatted(snapshot, table, metadata.currentSnapshotId().orElseThrow()));
+            }
+        }
     }
 
     private static OptionalLong afterSnapshot(IcebergTableMetadata metadata, List<IcebergSnapshot> lineage, TableReference table, long snapshotId)

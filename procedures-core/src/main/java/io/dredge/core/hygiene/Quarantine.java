@@ -30,4 +30,16 @@ final class Quarantine
     {
         return Locations.child(operationDirectory(quarantine, operationId), index + "-" + Locations.name(file));
     }
+
+    /**
+     * Whether moving a file of the table into {@code quarantine} renames it: on one file system that renames (not an
+     * object store), and outside the table's location, where nothing of the table (nor another engine's orphan
+     * removal of it) would take the parked files for its own.
+     */
+    static boolean movesByRenaming(String tableLocation, String quarantine)
+    {
+        return !Locations.isObjectStore(tableLocation)
+                && Locations.fileSystem(tableLocation).equals(Locations.fileSystem(quarantine))
+                && !Locations.isBelow(tableLocation, quarantine);
+    }
 }

@@ -16,6 +16,7 @@ import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.RollbackPoints;
 import io.dredge.core.location.LocationReaders;
 import io.dredge.core.model.Locations;
+import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
@@ -28,6 +29,8 @@ import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -210,20 +213,28 @@ public final class SnapshotExpiry
                 }
             }
             catch (RuntimeException e) {
-                failure.addSuppressed(e);
+                // files a snapshot may read wait in the quarantine: the expiry stays RUNNING, as after a crash, so that
+                // no other operation starts on the table and recover puts them back or deletes them
+                log.warn("expire_snapshots {} on {} failed and could not empty its quarantine: {}", record.id(), record.table(), e.getMessage());
+                DredgeException stranded = new DredgeException(UNSAFE, "%s; and the files it parked could not all be put back or deleted (%s): the expiry stays RUNNING, run recover on %s"
+                        .formatted(failure.getMessage(), e.getMessage(), record.table()), failure);
+                stranded.addSuppressed(e);
+                return stranded;
             }
             return frame.journalFailed(record).apply(failure);
         });
     }
 
     /**
-     * The expiry parks its files in the quarantine where moving them renames them; on an object store a move copies
-     * every byte, and the engine's batched deletes on the coordinator cost less than that.
+     * The expiry parks its files in the quarantine where moving them there renames them; on an object store, or
+     * into a quarantine on another file system, a move copies every byte, and the engine's batched deletes on the
+     * coordinator cost less than that.
      */
     private ExpiryDetails quarantined(ExpiryDetails details, TableDescriptor table)
     {
         String location = table.location().orElseThrow(() -> new DredgeException(UNSAFE, "table %s has no location".formatted(table.table())));
-        return Locations.isObjectStore(location) ? details : details.withQuarantine(Quarantine.root(context, table));
+        String quarantine = Quarantine.root(context, table);
+        return Quarantine.movesByRenaming(location, quarantine) ? details.withQuarantine(quarantine) : details;
     }
 
     /**
@@ -296,7 +307,32 @@ public final class SnapshotExpiry
         copier.move(back);
         copier.delete(deleted);
         log.info("expire_snapshots {} on {}: deleted {} parked files, put back {}", expiry.id(), expiry.table(), deleted.size(), back.size());
+        // a move the workers were still making when an earlier attempt failed may have landed after that listing
+        requireQuarantineEmpty(expiry);
         return back.isEmpty() ? "" : "; put back %s parked files that snapshots of the table still reference".formatted(back.size());
+    }
+
+    /**
+     * The expiry's quarantine holds none of its files, and no plan a crash left behind; else it fails, and the
+     * expiry must stay {@code RUNNING} for {@code recover}: a file there may be one a snapshot reads.
+     */
+    private void requireQuarantineEmpty(OperationRecord expiry)
+    {
+        String directory = Quarantine.operationDirectory(expiry.expiry().quarantineLocation().orElseThrow(), expiry.id());
+        try {
+            context.fileStore().deleteDirectory(directory + "-plans");
+            // not the checksum files some file systems keep beside each file (Hadoop's .crc): parked names start with their index
+            List<String> left = context.fileStore().listFilesRecursively(directory).stream()
+                    .map(TableFile::path)
+                    .filter(path -> !Locations.name(path).startsWith("."))
+                    .collect(toImmutableList());
+            if (!left.isEmpty()) {
+                throw new DredgeException(UNSAFE, "%s files of expiry %s are still in its quarantine %s, among them %s".formatted(left.size(), expiry.id(), directory, left.get(0)));
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to check the quarantine " + directory, e);
+        }
     }
 
     private FileCopier copier(OperationRecord expiry)
@@ -372,7 +408,7 @@ public final class SnapshotExpiry
         String location = table.location().orElseThrow(() -> new DredgeException(UNSAFE, "table %s has no location".formatted(table.table())));
         List<String> outside = files.stream()
                 .map(OperationFile::path)
-                .filter(path -> !Locations.isBelow(location, path))
+                .filter(path -> !Locations.isBelow(location, path) || !Locations.fileSystem(path).equals(Locations.fileSystem(location)))
                 .limit(3)
                 .collect(toImmutableList());
         if (!outside.isEmpty()) {

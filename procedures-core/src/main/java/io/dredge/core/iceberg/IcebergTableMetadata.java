@@ -24,16 +24,22 @@ import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.ByteBuffers;
+import org.apache.iceberg.util.DateTimeUtil;
 import org.apache.iceberg.util.PropertyUtil;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -304,6 +310,18 @@ public final class IcebergTableMetadata
     }
 
     /**
+     * The snapshots that became the table's current one after {@code time}, in that order, as the snapshot log
+     * records them (expiry drops the entries of the snapshots it removes).
+     */
+    public List<Long> becameCurrentAfter(Instant time)
+    {
+        return metadata.snapshotLog().stream()
+                .filter(entry -> Instant.ofEpochMilli(entry.timestampMillis()).isAfter(time))
+                .map(HistoryEntry::snapshotId)
+                .collect(toImmutableList());
+    }
+
+    /**
      * The top-level columns of the schema the snapshot was written with.
      */
     public List<String> columns(long snapshotId)
@@ -557,7 +575,7 @@ public final class IcebergTableMetadata
             for (int index = 0; index < spec.fields().size(); index++) {
                 Object value = file.partition().get(index, classes[index]);
                 if (value != null) {
-                    values.put(spec.fields().get(index).name(), value instanceof CharSequence text ? text.toString() : value);
+                    values.put(spec.fields().get(index).name(), partitionValue(spec.partitionType().fields().get(index).type(), value));
                 }
             }
         }
@@ -568,6 +586,25 @@ public final class IcebergTableMetadata
             default -> throw new IllegalStateException("unknown content %s of %s".formatted(file.content(), file.location()));
         };
         return new FileChange(partitionName(spec, file).orElse(""), values, content, added, file.recordCount());
+    }
+
+    /**
+     * A partition value as a reader shows it: timestamps as ISO text (Iceberg keeps microseconds), binary values in
+     * hex, text as a String; numbers, booleans and dates (days) as they are.
+     */
+    private static Object partitionValue(Type type, Object value)
+    {
+        if (type instanceof Types.TimestampType timestamp) {
+            long micros = (Long) value;
+            return timestamp.shouldAdjustToUTC() ? DateTimeUtil.timestamptzFromMicros(micros).toString() : DateTimeUtil.timestampFromMicros(micros).toString();
+        }
+        if (value instanceof ByteBuffer bytes) {
+            return HexFormat.of().formatHex(ByteBuffers.toByteArray(bytes));
+        }
+        if (value instanceof CharSequence text) {
+            return text.toString();
+        }
+        return value;
     }
 
     /**
