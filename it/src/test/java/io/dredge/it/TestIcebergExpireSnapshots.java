@@ -177,14 +177,10 @@ public class TestIcebergExpireSnapshots
     public void testCrashWithFilesParkedIsUndoneByRecover()
             throws InterruptedException
     {
-        Set<String> dropped = createTableWithDroppedPartition("parked");
-        List<Long> snapshots = snapshots("parked");
-        long beforeDelete = snapshots.get(snapshots.size() - 2);
-        List<Object> oldRows = rows("parked", beforeDelete);
-        Thread.sleep(1100);
-        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARKED").build();
-        assertQueryFails(crashing, expire("parked", "older_than => '1s'"), ".*injected fault after PARKED.*");
-        String operationId = (String) lastExpiry("parked").getField(0);
+        ParkedExpiry crashed = crashWithFilesParked("parked");
+        Set<String> dropped = crashed.dropped();
+        List<Long> snapshots = crashed.snapshots();
+        String operationId = crashed.operationId();
         // the files only the expiring snapshots read wait in the quarantine; the engine expired nothing
         assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).doesNotExist());
         assertThat(parked(operationId)).hasSize(dropped.size());
@@ -195,18 +191,18 @@ public class TestIcebergExpireSnapshots
                 "interrupted before the engine expired any snapshot; nothing was changed; put back %s parked files that snapshots of the table still reference".formatted(dropped.size()));
         assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
         assertThat(parked(operationId)).isEmpty();
-        assertThat(rows("parked", beforeDelete)).isEqualTo(oldRows);
+        assertThat(rows("parked", crashed.beforeDelete())).isEqualTo(crashed.oldRows());
 
         // a crash after the engine's commit: recover deletes what waits in the quarantine
-        crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "WRITTEN").build();
         assertQueryFails(crashing, expire("parked", "older_than => '1s'"), ".*injected fault after WRITTEN.*");
-        String crashed = (String) lastExpiry("parked").getField(0);
-        assertThat(parked(crashed)).hasSize(dropped.size());
+        String committed = (String) lastExpiry("parked").getField(0);
+        assertThat(parked(committed)).hasSize(dropped.size());
         assertUpdate("CALL dredge.system.recover(schema_name => 'expiry', table_name => 'parked')");
         MaterializedRow settled = lastExpiry("parked");
         assertThat(settled.getField(1)).isEqualTo("SUCCEEDED");
         assertThat((String) settled.getField(2)).startsWith("expired %s snapshots".formatted(snapshots.size() - 1)).endsWith("(finished by recover)");
-        assertThat(parked(crashed)).isEmpty();
+        assertThat(parked(committed)).isEmpty();
         assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).doesNotExist());
         assertThat(dataFiles("parked")).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
     }
@@ -215,14 +211,9 @@ public class TestIcebergExpireSnapshots
     public void testPutBackThatCannotFinishLeavesTheExpiryForRecover()
             throws Exception
     {
-        Set<String> dropped = createTableWithDroppedPartition("blocked");
-        List<Long> snapshots = snapshots("blocked");
-        long beforeDelete = snapshots.get(snapshots.size() - 2);
-        List<Object> oldRows = rows("blocked", beforeDelete);
-        Thread.sleep(1100);
-        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARKED").build();
-        assertQueryFails(crashing, expire("blocked", "older_than => '1s'"), ".*injected fault after PARKED.*");
-        String operationId = (String) lastExpiry("blocked").getField(0);
+        ParkedExpiry crashed = crashWithFilesParked("blocked");
+        Set<String> dropped = crashed.dropped();
+        String operationId = crashed.operationId();
 
         // a file now takes the place of one that was parked: it cannot go back, and is not deleted either
         Path blocker = Path.of(URI.create(dropped.iterator().next()));
@@ -237,8 +228,8 @@ public class TestIcebergExpireSnapshots
         assertThat(computeActual(format("SELECT state FROM dredge.system.operations WHERE operation_id = '%s'", operationId)).getOnlyValue()).isEqualTo("RECOVERED");
         assertThat(parked(operationId)).isEmpty();
         assertThat(dropped).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
-        assertThat(rows("blocked", beforeDelete)).isEqualTo(oldRows);
-        assertThat(snapshots("blocked")).isEqualTo(snapshots);
+        assertThat(rows("blocked", crashed.beforeDelete())).isEqualTo(crashed.oldRows());
+        assertThat(snapshots("blocked")).isEqualTo(crashed.snapshots());
     }
 
     @Test
@@ -462,6 +453,27 @@ public class TestIcebergExpireSnapshots
         Set<String> dropped = Sets.difference(before, dataFiles(table)).immutableCopy();
         assertThat(dropped).hasSize(2);
         return dropped;
+    }
+
+    /**
+     * @param beforeDelete the snapshot before the partition was deleted, whose rows {@code oldRows} are
+     */
+    private record ParkedExpiry(Set<String> dropped, List<Long> snapshots, long beforeDelete, List<Object> oldRows, String operationId) {}
+
+    /**
+     * An expiry of a table with a dropped partition that crashed with the partition's files parked.
+     */
+    private ParkedExpiry crashWithFilesParked(String table)
+            throws InterruptedException
+    {
+        Set<String> dropped = createTableWithDroppedPartition(table);
+        List<Long> snapshots = snapshots(table);
+        long beforeDelete = snapshots.get(snapshots.size() - 2);
+        List<Object> oldRows = rows(table, beforeDelete);
+        Thread.sleep(1100);
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARKED").build();
+        assertQueryFails(crashing, expire(table, "older_than => '1s'"), ".*injected fault after PARKED.*");
+        return new ParkedExpiry(dropped, snapshots, beforeDelete, oldRows, (String) lastExpiry(table).getField(0));
     }
 
     /**
