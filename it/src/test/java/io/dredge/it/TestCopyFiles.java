@@ -79,7 +79,7 @@ public class TestCopyFiles
     }
 
     @Test
-    public void testWorkerMovesAndDeletesThePlansFiles()
+    public void testWorkerMovesChecksumsAndDeletesThePlansFiles()
             throws IOException
     {
         Path copied = warehouse().resolve("copy-targets-" + randomUUID());
@@ -105,6 +105,15 @@ public class TestCopyFiles
         Files.write(path(moves.getFirst().source()), new byte[] {1});
         assertQueryFails(copyFilesSql(TRINO, "dredge", writePlan(new CopyPlan(USER, CopyPlan.Action.MOVE, moves.subList(0, 1)))), ".*cannot move .* exists.*");
         assertThat(path(moves.getFirst().source())).exists();
+
+        // a checksum plan reads every file on the worker
+        MaterializedResult checksums = computeActual(copyFilesSql(TRINO, "dredge", writePlan(CopyPlan.checksum(USER, moves.stream().map(FileCopy::target).toList()))));
+        for (MaterializedRow row : checksums.getMaterializedRows()) {
+            byte[] content = Files.readAllBytes(path((String) row.getField(0)));
+            assertThat(row.getFields().subList(1, 3)).containsExactly((long) content.length, crc32c(content));
+            assertThat(workers).contains((String) row.getField(3));
+        }
+        assertThat(checksums.getRowCount()).isEqualTo(moves.size());
 
         List<String> deleted = moves.stream().map(FileCopy::target).toList();
         computeActual(copyFilesSql(TRINO, "dredge", writePlan(CopyPlan.delete(USER, deleted))));

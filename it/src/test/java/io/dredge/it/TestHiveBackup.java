@@ -263,8 +263,12 @@ public class TestHiveBackup
         assertUpdate("CREATE TABLE hive.bk.unchanged (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
         assertUpdate("INSERT INTO hive.bk.unchanged VALUES (1, 'a'), (2, 'b'), (3, 'b')", 3);
         assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'unchanged', backup_name => 'unchanged_1')");
-        // same files, same definition: the rows and checksums the first backup counted, which restore compares
+        // same files, same definition: the rows and checksums the first backup counted, which restore compares; the
+        // files are read to compare their checksums by one copy_files query, on the worker (this coordinator schedules no splits)
+        String copyPlanQueries = "SELECT count(*) FROM system.runtime.queries WHERE query LIKE 'SELECT target, size_bytes, crc32c, node FROM TABLE(%copy_files%' AND state = 'FINISHED'";
+        long planQueries = (long) computeActual(copyPlanQueries).getOnlyValue();
         assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'unchanged', backup_name => 'unchanged_2')");
+        assertThat(computeActual(copyPlanQueries).getOnlyValue()).isEqualTo(planQueries + 1);
         // same files, one more column: the engine reads other rows from them, so they are counted again
         assertUpdate("ALTER TABLE hive.bk.unchanged ADD COLUMN note varchar");
         assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'unchanged', backup_name => 'unchanged_3')");

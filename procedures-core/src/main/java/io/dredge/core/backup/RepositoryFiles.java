@@ -1,10 +1,8 @@
 package io.dredge.core.backup;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.Lists;
 import io.dredge.core.files.CopiedFile;
 import io.dredge.core.files.FileCopier;
-import io.dredge.core.files.FileCopies;
 import io.dredge.core.files.FileCopy;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.Locations;
@@ -25,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -38,8 +34,6 @@ import static java.util.Objects.requireNonNull;
 final class RepositoryFiles
 {
     private static final Logger log = LoggerFactory.getLogger(RepositoryFiles.class);
-
-    private static final int SOURCE_CHECKSUM_CONCURRENCY = 4;
 
     private final MaintenanceContext context;
     private final FileCopier copier;
@@ -98,31 +92,29 @@ final class RepositoryFiles
     }
 
     /**
-     * For each source file (path relative to the table, file), what {@link #sameFile} finds, in order. Reading a source
-     * file to checksum it is most of an unchanged table's backup, so a few files are read at a time.
+     * For each source file (path relative to the table, file), in order: the file the repository already holds for
+     * its path with the same size and the same checksum. Only the sources that have such a held copy are read, all
+     * at once through the copier (in Trino, on the workers): reading them is most of an unchanged table's backup.
      */
     List<Optional<BackupFile>> sameFiles(List<Map.Entry<String, TableFile>> sources)
     {
-        if (sources.isEmpty()) {
-            return List.of();
-        }
-        int chunkSize = (sources.size() + SOURCE_CHECKSUM_CONCURRENCY - 1) / SOURCE_CHECKSUM_CONCURRENCY;
-        List<CompletableFuture<List<Optional<BackupFile>>>> chunks = Lists.partition(sources, chunkSize).stream()
-                .map(chunk -> CompletableFuture.supplyAsync(
-                        () -> chunk.stream().map(source -> sameFile(held(source.getKey()), source.getValue())).toList(),
-                        context.besideExecutor()))
+        List<List<BackupFile>> candidates = sources.stream()
+                .map(source -> intactOfSize(held(source.getKey()), source.getValue().sizeBytes()))
                 .toList();
+        List<String> toRead = new ArrayList<>();
+        for (int index = 0; index < sources.size(); index++) {
+            if (!candidates.get(index).isEmpty()) {
+                toRead.add(sources.get(index).getValue().path());
+            }
+        }
+        Map<String, String> checksums = new HashMap<>();
+        for (CopiedFile file : copier.checksum(toRead)) {
+            checksums.put(file.target(), file.crc32cHex());
+        }
         List<Optional<BackupFile>> shared = new ArrayList<>();
-        for (CompletableFuture<List<Optional<BackupFile>>> chunk : chunks) {
-            try {
-                shared.addAll(chunk.join());
-            }
-            catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException cause) {
-                    throw cause;
-                }
-                throw e;
-            }
+        for (int index = 0; index < sources.size(); index++) {
+            String crc = checksums.get(sources.get(index).getValue().path());
+            shared.add(candidates.get(index).stream().filter(candidate -> candidate.crc32c().equals(crc)).findFirst());
         }
         return shared;
     }
@@ -201,26 +193,6 @@ final class RepositoryFiles
     private List<BackupFile> held(String path)
     {
         return heldByPath.getOrDefault(path, List.of());
-    }
-
-    /**
-     * The file the repository already holds for this path with the same size and the same checksum, which is read
-     * from the source only when path and size match.
-     */
-    private Optional<BackupFile> sameFile(List<BackupFile> candidates, TableFile file)
-    {
-        List<BackupFile> sameSize = intactOfSize(candidates, file.sizeBytes());
-        if (sameSize.isEmpty()) {
-            return Optional.empty();
-        }
-        String crc;
-        try {
-            crc = FileCopies.checksum(context.fileStore(), file.path()).crc32cHex();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("failed to read " + file.path(), e);
-        }
-        return sameSize.stream().filter(candidate -> candidate.crc32c().equals(crc)).findFirst();
     }
 
     /**

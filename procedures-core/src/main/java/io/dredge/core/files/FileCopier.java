@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Copies, moves and deletes files in locations the engine's file system reaches. The Trino implementation spreads
+ * Copies, moves, deletes and checksums files in locations the engine's file system reaches. The Trino implementation spreads
  * the work over the cluster's workers; every implementation computes each copied file's CRC32C from the bytes it
  * wrote.
  */
@@ -28,4 +28,10 @@ public interface FileCopier
      * Deletes every file; a missing file is not an error.
      */
     void delete(List<String> paths);
+
+    /**
+     * The size and CRC32C of every file as it is now, read in full; one result per path, in no particular order. A
+     * file that cannot be read fails the call.
+     */
+    List<CopiedFile> checksum(List<String> paths);
 }

@@ -80,6 +80,24 @@ public final class LocalFileCopier
         });
     }
 
+    @Override
+    public List<CopiedFile> checksum(List<String> paths)
+    {
+        List<CompletableFuture<CopiedFile>> pending = new ArrayList<>();
+        for (String path : paths) {
+            pending.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return FileCopies.checksum(fileStore, path);
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException("failed to read %s: %s".formatted(path, e.getMessage()), e);
+                }
+            }, executor));
+        }
+        join(pending);
+        return pending.stream().map(CompletableFuture::join).collect(ImmutableList.toImmutableList());
+    }
+
     private <T> void runAll(List<T> items, Consumer<T> action)
     {
         List<CompletableFuture<Void>> pending = new ArrayList<>();

@@ -97,6 +97,9 @@ final class CopyFilesProcessor
                     fileStore.deleteFile(copy.source());
                     log.debug("deleted %s", copy.source());
                 }
+                case CHECKSUM -> {
+                    return Optional.of(FileCopies.checksum(fileStore, copy.source()));
+                }
             }
             return Optional.empty();
         }

@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What one {@code copy_files} call does to its files, and the user it was planned for: only that user may run it.
- * A delete names each file as both source and target.
+ * A delete or a checksum names each file as both source and target.
  */
 public record CopyPlan(String user, Action action, List<FileCopy> copies)
 {
@@ -18,7 +18,8 @@ public record CopyPlan(String user, Action action, List<FileCopy> copies)
     {
         COPY("copies", "copying"),
         MOVE("moves", "moving"),
-        DELETE("deletes", "deleting");
+        DELETE("deletes", "deleting"),
+        CHECKSUM("checksums", "checksumming");
 
         private final String plural;
         private final String gerund;
@@ -45,7 +46,7 @@ public record CopyPlan(String user, Action action, List<FileCopy> copies)
         requireNonNull(user, "user is null");
         requireNonNull(action, "action is null");
         copies = ImmutableList.copyOf(requireNonNull(copies, "copies is null"));
-        checkArgument(action != Action.DELETE || copies.stream().allMatch(copy -> copy.source().equals(copy.target())), "a delete names each file as its source and target");
+        checkArgument(action == Action.COPY || action == Action.MOVE || copies.stream().allMatch(copy -> copy.source().equals(copy.target())), "a delete or a checksum names each file as its source and target");
     }
 
     public CopyPlan(String user, List<FileCopy> copies)
@@ -55,7 +56,17 @@ public record CopyPlan(String user, Action action, List<FileCopy> copies)
 
     public static CopyPlan delete(String user, List<String> paths)
     {
-        return new CopyPlan(user, Action.DELETE, paths.stream().map(path -> new FileCopy(path, path, 0)).collect(ImmutableList.toImmutableList()));
+        return ofPaths(user, Action.DELETE, paths);
+    }
+
+    public static CopyPlan checksum(String user, List<String> paths)
+    {
+        return ofPaths(user, Action.CHECKSUM, paths);
+    }
+
+    private static CopyPlan ofPaths(String user, Action action, List<String> paths)
+    {
+        return new CopyPlan(user, action, paths.stream().map(path -> new FileCopy(path, path, 0)).collect(ImmutableList.toImmutableList()));
     }
 
     public long totalBytes()

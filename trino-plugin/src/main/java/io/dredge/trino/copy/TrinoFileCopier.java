@@ -79,6 +79,15 @@ public final class TrinoFileCopier
         }
     }
 
+    @Override
+    public List<CopiedFile> checksum(List<String> paths)
+    {
+        if (paths.isEmpty()) {
+            return ImmutableList.of();
+        }
+        return run(CopyPlan.checksum(user, paths), _ -> {});
+    }
+
     private List<CopiedFile> run(CopyPlan plan, Consumer<CopyProgress> progress)
     {
         List<FileCopy> copies = plan.copies();

@@ -24,6 +24,8 @@ class TestCopyPlanCodec
         assertThat(CODEC.decode(CODEC.encode(moves))).isEqualTo(moves);
         CopyPlan deletes = CopyPlan.delete("bob", ImmutableList.of("s3://lake/events/x", "s3://lake/events/y"));
         assertThat(CODEC.decode(CODEC.encode(deletes))).isEqualTo(deletes);
+        CopyPlan checksums = CopyPlan.checksum("bob", ImmutableList.of("s3://lake/events/x"));
+        assertThat(CODEC.decode(CODEC.encode(checksums))).isEqualTo(checksums);
     }
 
     @Test
