@@ -1,5 +1,6 @@
 package io.dredge.core.backup;
 
+import com.google.common.base.Suppliers;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.files.CopiedFile;
 import io.dredge.core.files.FileCopier;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -50,6 +52,8 @@ final class RepositoryFiles
     private final List<BackupFile> files = new ArrayList<>();
     private final List<FileCopy> copies = new ArrayList<>();
     private final Map<String, String> pathByTarget = new HashMap<>();
+    // the sizes of the files the repository keeps under the table's directory, by stored path, listed when first needed
+    private final Supplier<Map<String, Long>> storedSizes = Suppliers.memoize(this::listStoredSizes);
 
     private RepositoryFiles(MaintenanceContext context, FileCopier copier, BackupRepository repository, TableReference table, String backupName,
             List<BackupManifest> heldBackups, Map<String, List<BackupFile>> heldByPath, Set<String> heldStored)
@@ -209,6 +213,11 @@ final class RepositoryFiles
 
     private Optional<Long> storedLength(BackupFile file)
     {
+        // one listing of the table's directory answers most, where a request per file is slow on object stores
+        Long listed = storedSizes.get().get(file.stored());
+        if (listed != null) {
+            return Optional.of(listed);
+        }
         try {
             return Optional.of(context.fileStore().length(repository.location(file.stored())));
         }
@@ -238,6 +247,20 @@ final class RepositoryFiles
         catch (IOException e) {
             throw new UncheckedIOException("failed to remove " + target, e);
         }
+    }
+
+    private Map<String, Long> listStoredSizes()
+    {
+        Map<String, Long> sizes = new HashMap<>();
+        try {
+            for (TableFile file : context.fileStore().listFilesRecursively(repository.location(BackupRepository.tableDirectory(table)))) {
+                sizes.put(relativeToRoot(file.path()), file.sizeBytes());
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list the backups of %s in %s".formatted(table, repository.root()), e);
+        }
+        return sizes;
     }
 
     private String relativeToRoot(String location)

@@ -1,17 +1,16 @@
 package io.dredge.core.files;
 
-import com.google.common.collect.ImmutableList;
 import io.dredge.core.port.FileStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,21 +36,16 @@ public final class LocalFileCopier
         long totalBytes = copies.stream().mapToLong(FileCopy::sizeBytes).sum();
         AtomicLong files = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
-        List<CompletableFuture<CopiedFile>> pending = new ArrayList<>();
-        for (FileCopy copy : copies) {
-            pending.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    CopiedFile copied = FileCopies.copy(fileStore, copy);
-                    progress.accept(new CopyProgress(files.incrementAndGet(), copies.size(), bytes.addAndGet(copied.sizeBytes()), totalBytes));
-                    return copied;
-                }
-                catch (IOException e) {
-                    throw new UncheckedIOException("failed to copy %s to %s: %s".formatted(copy.source(), copy.target(), e.getMessage()), e);
-                }
-            }, executor));
-        }
-        join(pending);
-        return pending.stream().map(CompletableFuture::join).collect(ImmutableList.toImmutableList());
+        return mapAll(copies, copy -> {
+            try {
+                CopiedFile copied = FileCopies.copy(fileStore, copy);
+                progress.accept(new CopyProgress(files.incrementAndGet(), copies.size(), bytes.addAndGet(copied.sizeBytes()), totalBytes));
+                return copied;
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("failed to copy %s to %s: %s".formatted(copy.source(), copy.target(), e.getMessage()), e);
+            }
+        });
     }
 
     @Override
@@ -83,32 +77,33 @@ public final class LocalFileCopier
     @Override
     public List<CopiedFile> checksum(List<String> paths)
     {
-        List<CompletableFuture<CopiedFile>> pending = new ArrayList<>();
-        for (String path : paths) {
-            pending.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return FileCopies.checksum(fileStore, path);
-                }
-                catch (IOException e) {
-                    throw new UncheckedIOException("failed to read %s: %s".formatted(path, e.getMessage()), e);
-                }
-            }, executor));
-        }
-        join(pending);
-        return pending.stream().map(CompletableFuture::join).collect(ImmutableList.toImmutableList());
+        return mapAll(paths, path -> {
+            try {
+                return FileCopies.checksum(fileStore, path);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("failed to read %s: %s".formatted(path, e.getMessage()), e);
+            }
+        });
     }
 
     private <T> void runAll(List<T> items, Consumer<T> action)
     {
-        List<CompletableFuture<Void>> pending = new ArrayList<>();
-        for (T item : items) {
-            pending.add(CompletableFuture.runAsync(() -> action.accept(item), executor));
-        }
-        join(pending);
+        mapAll(items, item -> {
+            action.accept(item);
+            return null;
+        });
     }
 
-    private static void join(List<? extends CompletableFuture<?>> pending)
+    /**
+     * Applies {@code action} to every item, as many at a time as the executor runs; the results in the items' order.
+     * The first failure fails the call once all have ended.
+     */
+    private <T, R> List<R> mapAll(List<T> items, Function<T, R> action)
     {
+        List<CompletableFuture<R>> pending = items.stream()
+                .map(item -> CompletableFuture.supplyAsync(() -> action.apply(item), executor))
+                .toList();
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         }
@@ -118,5 +113,6 @@ public final class LocalFileCopier
             }
             throw e;
         }
+        return pending.stream().map(CompletableFuture::join).toList();
     }
 }

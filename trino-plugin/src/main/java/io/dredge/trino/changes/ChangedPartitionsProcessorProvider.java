@@ -7,6 +7,7 @@ import io.dredge.trino.DredgeMaintenance;
 import io.dredge.trino.adapter.TrinoPorts;
 import io.trino.spi.Page;
 import io.trino.spi.PageBuilder;
+import io.trino.spi.block.BlockBuilder;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplit;
 import io.trino.spi.connector.ConnectorTableCredentials;
@@ -14,6 +15,7 @@ import io.trino.spi.function.table.ConnectorTableFunctionHandle;
 import io.trino.spi.function.table.TableFunctionProcessorProvider;
 import io.trino.spi.function.table.TableFunctionProcessorState;
 import io.trino.spi.function.table.TableFunctionSplitProcessor;
+import io.trino.spi.type.Type;
 
 import java.util.List;
 import java.util.Optional;
@@ -65,10 +67,12 @@ public class ChangedPartitionsProcessorProvider
 
     private static Page page(ChangedPartitionsColumns columns, List<PartitionChange> rows, String resumeToken)
     {
-        PageBuilder page = new PageBuilder(rows.size(), columns.types());
+        List<Type> types = columns.types();
+        PageBuilder page = new PageBuilder(rows.size(), types);
+        List<BlockBuilder> builders = IntStream.range(0, types.size()).mapToObj(page::getBlockBuilder).toList();
         for (PartitionChange row : rows) {
             page.declarePosition();
-            columns.write(row, resumeToken, IntStream.range(0, columns.types().size()).mapToObj(page::getBlockBuilder).toList());
+            columns.write(row, resumeToken, builders);
         }
         return page.build();
     }
