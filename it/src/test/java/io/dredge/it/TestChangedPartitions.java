@@ -166,6 +166,11 @@ public class TestChangedPartitions
         assertQueryFails(query("guarded", "since_token => '%s'".formatted(otherToken)), ".*the resume token is of another table than changes.guarded.*");
         assertQueryFails(query("guarded", "since_snapshot => 42"), ".*snapshot 42 is not among the snapshots of changes.guarded.*");
         assertQueryFails(query("missing", "since_snapshot => 42"), ".*table changes.missing does not exist.*");
+        // a name is a name, never SQL
+        assertQueryFails(query("x\"; drop table iceberg.changes.guarded; --", "since_snapshot => 42"), ".*table changes.x\"; drop table iceberg.changes.guarded; -- does not exist.*");
+        assertUpdate("CREATE VIEW iceberg.changes.guarded_view AS SELECT * FROM iceberg.changes.guarded");
+        assertQueryFails(query("guarded_view", "since_snapshot => 42"), ".*changes.guarded_view is a view, not a table.*");
+        assertQueryFails("SELECT * FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => '', since_snapshot => 42))", ".*table_name must be given.*");
         assertUpdate("CREATE TABLE hive.changes.plain (id bigint)");
         assertQueryFails(query("plain", "since_snapshot => 42"), ".*changes.plain is a Hive table: changed_partitions answers Iceberg tables only so far.*");
 

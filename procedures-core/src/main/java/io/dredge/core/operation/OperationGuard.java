@@ -73,7 +73,7 @@ public final class OperationGuard
         TableDescriptor descriptor = context.metastore().getTable(table)
                 .orElseThrow(() -> new DredgeException(NOT_FOUND, "table %s does not exist".formatted(table)));
         if (descriptor.view()) {
-            throw new DredgeException(NOT_SUPPORTED, "%s is a view, not a table: only tables hold files to compact".formatted(table));
+            throw new DredgeException(NOT_SUPPORTED, "%s is a view, not a table: a view holds no files of its own".formatted(table));
         }
         return descriptor;
     }
