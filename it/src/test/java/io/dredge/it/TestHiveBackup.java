@@ -55,7 +55,7 @@ public class TestHiveBackup
 
         assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'events', backup_name => 'events_1')");
         MaterializedRow backup = computeActual("SELECT state, table_type, partitions, files, rows, bytes = bytes_copied, format_version FROM dredge.system.backups WHERE backup_name = 'events_1'").getMaterializedRows().getFirst();
-        assertThat(backup.getFields()).containsExactly("COMPLETE", "HIVE", 6L, 7L, 7L, true, 1);
+        assertThat(backup.getFields()).containsExactly("COMPLETE", "HIVE", 6L, 7L, 7L, true, 2);
 
         Path sourceDirectory = warehouse().resolve("bk").resolve("events");
         assertUpdate("DROP TABLE hive.bk.events");
@@ -119,9 +119,13 @@ public class TestHiveBackup
         assertThat(formats).containsExactlyInAnyOrder("day=a:PARQUET", "day=b:PARQUET", "day=c:PARQUET", "day=d:PARQUET", "day=o:ORC", "day=s:PARQUET");
 
         assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'layouts', backup_name => 'layouts_1')");
-        // every file once: day=a's directory holds day=b's, and c's holds d's, but each belongs to its own partition
-        assertThat(computeActual("SELECT partitions, files, rows FROM dredge.system.backups WHERE backup_name = 'layouts_1'").getMaterializedRows().getFirst().getFields())
-                .containsExactly(6L, 7L, 10L);
+        // every file once: day=a's directory holds day=b's, and c's holds d's, but each belongs to its own partition;
+        // the footers count the subdirectory's row, which Trino does not read
+        assertThat(computeActual("SELECT partitions, files, rows, verification FROM dredge.system.backups WHERE backup_name = 'layouts_1'").getMaterializedRows().getFirst().getFields())
+                .containsExactly(6L, 7L, 11L, "files");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'layouts', backup_name => 'layouts_rows', verify => 'rows')");
+        assertThat(computeActual("SELECT files, bytes_copied, rows, verification FROM dredge.system.backups WHERE backup_name = 'layouts_rows'").getMaterializedRows().getFirst().getFields())
+                .containsExactly(7L, 0L, 10L, "rows");
         assertUpdate("CALL dredge.system.verify_backup(backup_name => 'layouts_1')");
         assertUpdate("DROP TABLE hive.bk.layouts");
         deleteRecursively(elsewhere);
@@ -291,12 +295,12 @@ public class TestHiveBackup
     {
         assertUpdate("CREATE TABLE hive.bk.partly (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
         assertUpdate("INSERT INTO hive.bk.partly VALUES (1, 'a'), (2, 'b'), (3, 'c')", 3);
-        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'partly', backup_name => 'partly_1')");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'partly', backup_name => 'partly_1', verify => 'rows')");
         assertUpdate("INSERT INTO hive.bk.partly VALUES (4, 'b')", 1);
-        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'partly', backup_name => 'partly_2')");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'partly', backup_name => 'partly_2', verify => 'rows')");
         // a partition gone, the others as the second backup saw them: nothing to count
         assertUpdate("DELETE FROM hive.bk.partly WHERE day = 'c'");
-        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'partly', backup_name => 'partly_3')");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'partly', backup_name => 'partly_3', verify => 'rows')");
 
         // the row counts the backups asked the engine for: all of the first, day=b of the second, none for the third
         assertThat(computeActual("""
@@ -314,6 +318,107 @@ public class TestHiveBackup
         assertUpdate("CALL dredge.system.restore_table(backup_name => 'partly_3', schema_name => 'restored', table_name => 'partly_3')");
         assertThat(computeActual("SELECT id FROM hive.restored.partly_2").getOnlyColumnAsSet()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
         assertThat(computeActual("SELECT id FROM hive.restored.partly_3").getOnlyColumnAsSet()).containsExactlyInAnyOrder(1L, 2L, 4L);
+    }
+
+    @Test
+    public void testVerifyFilesTakesRowsFromFootersAndReadsNoRowThroughTheEngine()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE hive.bk.byfiles (id bigint, name varchar, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.byfiles VALUES (1, 'a1', 'a'), (2, 'a2', 'a'), (3, 'b1', 'b')", 3);
+        addPartitionWithRows("byfiles", "o", tableDirectory("bk", "byfiles").resolve("day=o"), "ORC", "(4, 'o1')");
+        addPartitionWithRows("byfiles", "t", tableDirectory("bk", "byfiles").resolve("day=t"), "TEXTFILE", "(5, 't1'), (6, 't2')");
+        MaterializedResult first = computeActual("SELECT * FROM hive.bk.byfiles");
+
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'byfiles', backup_name => 'byfiles_1')");
+        assertThat(computeActual("SELECT rows, verification FROM dredge.system.backups WHERE backup_name = 'byfiles_1'").getMaterializedRows().getFirst().getFields())
+                .containsExactly(6L, "files");
+        // Parquet's and ORC's footers give their rows; only the text partition, whose files record none, is counted
+        assertThat(rowQueries("bk", "byfiles")).singleElement().satisfies(query -> assertThat(query).contains("'day=t'").doesNotContain("'day=a'").doesNotContain("'day=o'"));
+        // an incremental backup takes the unchanged partitions' rows from the first, and reads the new file's footer
+        assertUpdate("INSERT INTO hive.bk.byfiles VALUES (7, 'b2', 'b')", 1);
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'byfiles', backup_name => 'byfiles_2')");
+        assertThat(computeActual("SELECT rows FROM dredge.system.backups WHERE backup_name = 'byfiles_2'").getOnlyValue()).isEqualTo(7L);
+        assertThat(rowQueries("bk", "byfiles")).hasSize(1);
+        // at 'rows' the engine checksums what it has no checksum of: all but the text partition
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'byfiles', backup_name => 'byfiles_3', verify => 'rows')");
+        assertThat(rowQueries("bk", "byfiles")).hasSize(2).last().satisfies(query -> assertThat(query).contains("'day=a'").contains("'day=b'").contains("'day=o'").doesNotContain("'day=t'"));
+        assertThat(computeActual("SELECT rows, bytes_copied, verification FROM dredge.system.backups WHERE backup_name = 'byfiles_3'").getMaterializedRows().getFirst().getFields())
+                .containsExactly(7L, 0L, "rows");
+
+        // a backup taken at 'files' restores at 'files': every file read back and compared, no row read
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'byfiles_1', schema_name => 'restored', table_name => 'byfiles_1')");
+        assertThat(computeActual("SELECT * FROM hive.restored.byfiles_1").getMaterializedRows()).containsExactlyInAnyOrderElementsOf(first.getMaterializedRows());
+        assertThat(rowQueries("restored", "byfiles_1")).isEmpty();
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'byfiles_2', schema_name => 'restored', table_name => 'byfiles_2', verify => 'rows')",
+                "backup byfiles_2 was taken with verify => 'files': it holds no row checksums for a restore to compare; restore it with verify => 'files'.*");
+        assertRestoreLeftNothing("byfiles_2");
+        // one taken at 'rows' restores at 'rows', unless told otherwise
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'byfiles_3', schema_name => 'restored', table_name => 'byfiles_3')");
+        assertThat(rowQueries("restored", "byfiles_3")).hasSize(1);
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'byfiles_3', schema_name => 'restored', table_name => 'byfiles_3_fast', verify => 'files')");
+        assertThat(rowQueries("restored", "byfiles_3_fast")).isEmpty();
+        assertThat(computeActual("SELECT count(*) FROM hive.restored.byfiles_3_fast").getOnlyValue()).isEqualTo(7L);
+
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'byfiles', backup_name => 'byfiles_x', verify => 'bytes')", "verify must be 'files' or 'rows', not 'bytes'");
+        assertQueryFails("CALL dredge.system.restore_table(backup_name => 'byfiles_1', schema_name => 'restored', table_name => 'byfiles_x', verify => 'count')", "verify must be 'files' or 'rows', not 'count'");
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'byfiles', backup_name => 'byfiles_x', verify => NULL)", "verify must not be NULL");
+        assertRestoreLeftNothing("byfiles_x");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.backups WHERE backup_name = 'byfiles_x'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    /**
+     * The row count and checksum queries Dredge ran on the table, oldest first.
+     */
+    private List<String> rowQueries(String schema, String table)
+    {
+        return computeActual(format("""
+                SELECT query FROM system.runtime.queries
+                WHERE source = 'dredge' AND query LIKE 'SELECT %%count(*)%%' AND query LIKE '%%"%s"."%s"%%'
+                ORDER BY created""", schema, table)).getOnlyColumn().map(String.class::cast).toList();
+    }
+
+    @Test
+    public void testEachLevelFindsAFlippedByteATruncatedFileAndAChangedFooter()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE hive.bk.harmed (id bigint, day varchar) WITH (format = 'PARQUET', partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.bk.harmed VALUES (1, 'a'), (2, 'a')", 2);
+        for (String level : List.of("files", "rows")) {
+            for (String damage : List.of("flipped", "truncated", "footer")) {
+                // a repository of its own, so that no backup shares the damaged file
+                Path repository = Files.createTempDirectory("dredge-damage");
+                String backup = "harmed_%s_%s".formatted(level, damage);
+                assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'harmed', backup_name => '%s', location => 'file:%s', verify => '%s')".formatted(backup, repository, level));
+                List<Path> stored;
+                try (Stream<Path> files = Files.walk(repository.resolve("tables"))) {
+                    stored = files.filter(Files::isRegularFile).filter(path -> !path.getFileName().toString().startsWith(".")).toList();
+                }
+                Path file = stored.getFirst();
+                assertThat(stored).hasSize(1);
+                try (RandomAccessFile access = new RandomAccessFile(file.toFile(), "rw")) {
+                    switch (damage) {
+                        case "flipped" -> flipByte(access, access.length() / 2);
+                        case "truncated" -> access.setLength(access.length() - 1);
+                        // inside Parquet's footer, before its length and magic
+                        default -> flipByte(access, access.length() - 12);
+                    }
+                }
+                assertQueryFails("CALL dredge.system.verify_backup(backup_name => '%s')".formatted(backup), "backup %s is damaged: 1 of 1 files fail: .*".formatted(backup));
+                assertQueryFails("CALL dredge.system.restore_table(backup_name => '%s', schema_name => 'restored', table_name => '%s', verify => '%s')".formatted(backup, backup, level),
+                        "backup %s is damaged, nothing was restored: .*".formatted(backup));
+                assertRestoreLeftNothing(backup);
+            }
+        }
+    }
+
+    private static void flipByte(RandomAccessFile access, long position)
+            throws IOException
+    {
+        access.seek(position);
+        int value = access.read();
+        access.seek(position);
+        access.write(value ^ 0xFF);
     }
 
     @Test
@@ -359,7 +464,7 @@ public class TestHiveBackup
         assertRestoreLeftNothing("damaged_manifest");
 
         // a manifest of a future format
-        Files.writeString(manifest, new String(json, java.nio.charset.StandardCharsets.UTF_8).replace("\"format-version\" : 1", "\"format-version\" : 9"));
+        Files.writeString(manifest, new String(json, java.nio.charset.StandardCharsets.UTF_8).replace("\"format-version\" : 2", "\"format-version\" : 9"));
         assertQueryFails("CALL dredge.system.restore_table(backup_name => 'damaged_manifest', schema_name => 'restored', table_name => 'damaged_manifest')",
                 "backup damaged_manifest cannot be read .*format version 9 is not one this Dredge reads.*");
         assertRestoreLeftNothing("damaged_manifest");
@@ -443,7 +548,7 @@ public class TestHiveBackup
         assertUpdate("CREATE TABLE hive.bk.killed (id bigint, name varchar, day varchar) WITH (partitioned_by = ARRAY['day'])");
         assertUpdate("INSERT INTO hive.bk.killed SELECT a * 1000 + b, 'name-' || CAST(b AS varchar), IF(a % 2 = 0, 'a', 'b') " +
                 "FROM UNNEST(sequence(1, 2000)) AS x(a) CROSS JOIN UNNEST(sequence(1, 1000)) AS y(b)", 2_000_000);
-        String backup = "CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'killed', backup_name => 'killed_1')";
+        String backup = "CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'killed', backup_name => 'killed_1', verify => 'rows')";
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<?> running = executor.submit(() -> getQueryRunner().execute(backup));

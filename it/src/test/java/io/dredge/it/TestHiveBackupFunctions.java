@@ -42,22 +42,29 @@ class TestHiveBackupFunctions
             assertThat(rows(hive, "SELECT backup_name, source_schema, source_table, `partitions`, `files`, `rows`, state FROM (SELECT dredge_backup_table('hb', 'events', 'events_hive')) b"))
                     .containsExactly(List.of("events_hive", "hb", "events", 3L, 9L, 9L, "COMPLETE"));
             assertThat(rows(hive, "SELECT state, `rows` FROM (SELECT dredge_backup_table('hb', 'flat', 'flat_hive')) b")).containsExactly(List.of("COMPLETE", 3L));
+            // Hive counting and checksumming the rows
+            assertThat(rows(hive, "SELECT verification, `rows`, bytes_copied FROM (SELECT dredge_backup_table('hb', 'events', 'events_hive_rows', '', 'rows')) b")).containsExactly(List.of("rows", 9L, 0L));
             assertThat(computeActual("SELECT backup_name, user_name, rows, state FROM dredge.system.backups WHERE source_schema = 'hb' ORDER BY backup_name").getMaterializedRows())
                     .extracting(row -> row.getFields().toString())
-                    .containsExactly("[events_hive, analyst, 9, COMPLETE]", "[flat_hive, analyst, 3, COMPLETE]");
+                    .containsExactly("[events_hive, analyst, 9, COMPLETE]", "[events_hive_rows, analyst, 9, COMPLETE]", "[flat_hive, analyst, 3, COMPLETE]");
             assertUpdate("CALL dredge.system.restore_table(backup_name => 'events_hive', schema_name => 'hb', table_name => 'events_from_hive')");
             assertUpdate("CALL dredge.system.restore_table(backup_name => 'flat_hive', schema_name => 'hb', table_name => 'flat_from_hive')");
+            // Trino counts the rows against Hive's counts (each engine's checksum is its own)
+            assertUpdate("CALL dredge.system.restore_table(backup_name => 'events_hive_rows', schema_name => 'hb', table_name => 'events_from_hive_rows')");
+            assertThat(trinoRows("hb.events_from_hive_rows")).containsExactlyElementsOf(events);
             assertThat(trinoRows("hb.events_from_hive")).containsExactlyElementsOf(events);
             assertThat(trinoRows("hb.flat_from_hive")).containsExactlyElementsOf(flat);
 
-            // Trino backs up; Hive restores it (rows counted by Hive against Trino's counts)
+            // Trino backs up by files; Hive restores it, checking every file
             assertUpdate("CALL dredge.system.backup_table(schema_name => 'hb', table_name => 'events', backup_name => 'events_trino')");
             assertThat(rows(hive, "SELECT schema_name, table_name, `files`, `rows` FROM (SELECT dredge_restore_table('events_trino', 'hb', 'events_from_trino')) r"))
                     .containsExactly(List.of("hb", "events_from_trino", 9L, 9L));
             assertThat(trinoRows("hb.events_from_trino")).containsExactlyElementsOf(events);
 
             // Hive restores its own backup, checksums and all; an unchanged table's next backup copies nothing
-            assertThat(rows(hive, "SELECT `rows` FROM (SELECT dredge_restore_table('events_hive', 'hb', 'events_hive_again')) r")).containsExactly(List.of(9L));
+            assertThat(rows(hive, "SELECT `rows` FROM (SELECT dredge_restore_table('events_hive_rows', 'hb', 'events_hive_again')) r")).containsExactly(List.of(9L));
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_restore_table('events_trino', 'hb', 'events_no', '', 'rows')")).hasMessageContaining("backup events_trino was taken with verify => 'files'");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_backup_table('hb', 'events', 'events_no', '', 'bytes')")).hasMessageContaining("verify must be 'files' or 'rows', not 'bytes'");
             assertThat(trinoRows("hb.events_hive_again")).containsExactlyElementsOf(events);
             assertThat(rows(hive, "SELECT state, bytes_copied FROM (SELECT dredge_backup_table('hb', 'events', 'events_hive_2')) b")).containsExactly(List.of("COMPLETE", 0L));
 

@@ -72,6 +72,7 @@ class TestSqlExamples
         assertThat(figures("hive.restored.events")).isEqualTo(figures("hive.demo.events"));
         assertThat(figures("iceberg.restored.events_ice")).isEqualTo(figures("iceberg.demo.events_ice"));
         assertThat(figures("hive.restored.events").getFirst()).isEqualTo(30L);
+        assertThat(figures("hive.restored.events_fast")).isEqualTo(figures("hive.demo.events"));
     }
 
     private List<Object> figures(String table)

@@ -2,6 +2,7 @@ package io.dredge.hive.udf;
 
 import com.google.common.collect.ImmutableMap;
 import io.dredge.core.backup.BackupManifest;
+import io.dredge.core.backup.BackupVerification;
 import io.dredge.core.model.TableReference;
 import io.dredge.hive.adapter.HiveAuthorization;
 import io.dredge.hive.adapter.HiveBackups;
@@ -22,20 +23,21 @@ import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveO
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaTimestampObjectInspector;
 
 /**
- * {@code dredge_backup_table(schema, table, backup_name [, location])}: as Trino's {@code backup_table}, a full or
- * incremental backup of a Hive table into the repository {@code dredge.backup-location} names (or into
- * {@code location}), with Hive counting the rows and checksums it records. Returns the backup as Trino's
+ * {@code dredge_backup_table(schema, table, backup_name [, location [, verify]])}: as Trino's {@code backup_table}, a
+ * full or incremental backup of a Hive table into the repository {@code dredge.backup-location} names (or into
+ * {@code location}), verified by its files' bytes and footers ({@code 'files'}, the default) or with Hive counting
+ * and checksumming the rows ({@code 'rows'}). Returns the backup as Trino's
  * {@code dredge.system.backups} shows it.
  */
 @Description(
         name = "dredge_backup_table",
-        value = "_FUNC_(schema, table, backup_name [, location]) - backs up a Hive table (files, definition, partitions, row counts and checksums) into Dredge's backup repository")
+        value = "_FUNC_(schema, table, backup_name [, location [, verify]]) - backs up a Hive table (files, definition, partitions, row counts; row checksums at verify 'rows') into Dredge's backup repository")
 public class BackupTableUdtf
         extends DredgeTableFunction
 {
     public BackupTableUdtf()
     {
-        super("dredge_backup_table", List.of("schema", "table", "backup_name", "location"), 3);
+        super("dredge_backup_table", List.of("schema", "table", "backup_name", "location", "verify"), 3);
     }
 
     @Override
@@ -73,6 +75,7 @@ public class BackupTableUdtf
                 .put("format_version", javaIntObjectInspector)
                 .put("state", javaStringObjectInspector)
                 .put("error_message", javaStringObjectInspector)
+                .put("verification", javaStringObjectInspector)
                 .buildOrThrow();
     }
 
@@ -83,7 +86,8 @@ public class BackupTableUdtf
         TableReference table = new TableReference(MaintenanceFunction.identifier(values.get(0)), MaintenanceFunction.identifier(values.get(1)));
         String backupName = values.get(2).orElseThrow().strip();
         HiveAuthorization.requireRead(table);
-        BackupManifest manifest = HiveBackups.backups(ports, user()).backup(table, backupName, values.get(3).filter(location -> !location.isBlank()).map(String::strip));
+        BackupManifest manifest = HiveBackups.backups(ports, user()).backup(table, backupName, values.get(3).filter(location -> !location.isBlank()).map(String::strip),
+                values.get(4).filter(verify -> !verify.isBlank()).map(BackupVerification::parse).orElse(BackupVerification.FILES));
         Object[] row = manifest.summaryValues();
         for (int i = 0; i < row.length; i++) {
             if (row[i] instanceof Instant instant) {

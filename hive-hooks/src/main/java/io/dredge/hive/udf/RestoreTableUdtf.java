@@ -1,6 +1,7 @@
 package io.dredge.hive.udf;
 
 import com.google.common.collect.ImmutableMap;
+import io.dredge.core.backup.BackupVerification;
 import io.dredge.core.backup.Backups;
 import io.dredge.core.model.TableReference;
 import io.dredge.hive.adapter.HiveAuthorization;
@@ -18,19 +19,19 @@ import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveO
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaStringObjectInspector;
 
 /**
- * {@code dredge_restore_table(backup_name, schema, table [, location])}: as Trino's {@code restore_table}, a new Hive
- * table made from a backup, whichever engine took it: every file checked against the backup, the rows counted by
- * Hive against the backup's (and their checksums, when Hive took the backup).
+ * {@code dredge_restore_table(backup_name, schema, table [, location [, verify]])}: as Trino's {@code restore_table}, a
+ * new Hive table made from a backup, whichever engine took it: every file checked against the backup, and at verify
+ * {@code 'rows'} the rows counted by Hive against the backup's (and their checksums, when Hive took the backup).
  */
 @Description(
         name = "dredge_restore_table",
-        value = "_FUNC_(backup_name, schema, table [, location]) - creates a new table from a Dredge backup of a Hive table, checking every file and the rows")
+        value = "_FUNC_(backup_name, schema, table [, location [, verify]]) - creates a new table from a Dredge backup of a Hive table, checking every file (verify 'files') and the rows (verify 'rows', the default for a backup taken so)")
 public class RestoreTableUdtf
         extends DredgeTableFunction
 {
     public RestoreTableUdtf()
     {
-        super("dredge_restore_table", List.of("backup_name", "schema", "table", "location"), 3);
+        super("dredge_restore_table", List.of("backup_name", "schema", "table", "location", "verify"), 3);
     }
 
     @Override
@@ -64,7 +65,8 @@ public class RestoreTableUdtf
         // backup's maker restore one whose table is gone)
         backups.existingSource(backups.requireBackup(backupName)).ifPresent(HiveAuthorization::requireRead);
         HiveAuthorization.requireCreateTable(target.schemaName());
-        Backups.RestoreResult result = backups.restore(backupName, target, values.get(3).filter(location -> !location.isBlank()).map(String::strip));
+        Backups.RestoreResult result = backups.restore(backupName, target, values.get(3).filter(location -> !location.isBlank()).map(String::strip),
+                values.get(4).filter(verify -> !verify.isBlank()).map(BackupVerification::parse));
         return List.<Object[]>of(new Object[] {backupName, result.table().schemaName(), result.table().tableName(), result.location(), result.files(), result.bytes(), result.rows()});
     }
 }

@@ -27,7 +27,8 @@ import static java.util.Objects.requireNonNull;
  * @param icebergMetadata the Iceberg table's metadata file, relative to the table's location
  * @param rows the table's rows (all partitions; for Iceberg, in the backed-up snapshot)
  * @param rowChecksum the engine's checksum of the table's rows for an unpartitioned Hive or an Iceberg table (the
- * partitions carry their own)
+ * partitions carry their own); empty, or empty text, where the backup was taken at {@link BackupVerification#FILES}
+ * @param verification the level the backup was verified at, and so the level a restore of it can check
  */
 public record BackupManifest(
         int formatVersion,
@@ -47,9 +48,11 @@ public record BackupManifest(
         List<BackupFile> files,
         long rows,
         Optional<String> rowChecksum,
+        BackupVerification verification,
         Optional<String> error)
 {
-    public static final int CURRENT_FORMAT_VERSION = 1;
+    // 2: the verification level (a manifest of version 1 was verified by rows)
+    public static final int CURRENT_FORMAT_VERSION = 2;
 
     public BackupManifest
     {
@@ -70,6 +73,7 @@ public record BackupManifest(
         files = ImmutableList.copyOf(requireNonNull(files, "files is null"));
         checkArgument(rows >= 0, "rows is negative");
         requireNonNull(rowChecksum, "rowChecksum is null");
+        requireNonNull(verification, "verification is null");
         requireNonNull(error, "error is null");
     }
 
@@ -87,12 +91,9 @@ public record BackupManifest(
     }
 
     /**
-     * This backup, started {@code RUNNING}, now {@code COMPLETE} with what it copied and counted.
-     */
-    /**
      * The backup's values in the order of the backups table's columns ({@code backup_name, source_catalog,
      * source_schema, source_table, table_type, snapshot_id, partitions, created_at, user_name, files, bytes,
-     * bytes_copied, rows, location, format_version, state, error_message}), as both engines show them, with the time
+     * bytes_copied, rows, location, format_version, state, error_message, verification}), as both engines show them, with the time
      * as an {@link java.time.Instant} for the engine to convert; NULL as {@code null}.
      */
     public Object[] summaryValues()
@@ -114,18 +115,22 @@ public record BackupManifest(
                 repository,
                 formatVersion,
                 state.name(),
-                error.orElse(null)};
+                error.orElse(null),
+                verification.sqlName()};
     }
 
+    /**
+     * This backup, started {@code RUNNING}, now {@code COMPLETE} with what it copied and counted.
+     */
     BackupManifest completed(List<BackupPartition> partitions, List<BackupFile> files, long rows, Optional<String> rowChecksum)
     {
         return new BackupManifest(formatVersion, name, BackupState.COMPLETE, repository, sourceCatalog, sourceTable, tableType, sourceLocation, createdAt, user, snapshotId,
-                hiveTable, partitions, icebergMetadata, files, rows, rowChecksum, Optional.empty());
+                hiveTable, partitions, icebergMetadata, files, rows, rowChecksum, verification, Optional.empty());
     }
 
     public BackupManifest withState(BackupState state, Optional<String> error)
     {
         return new BackupManifest(formatVersion, name, state, repository, sourceCatalog, sourceTable, tableType, sourceLocation, createdAt, user, snapshotId,
-                hiveTable, partitions, icebergMetadata, files, rows, rowChecksum, error);
+                hiveTable, partitions, icebergMetadata, files, rows, rowChecksum, verification, error);
     }
 }

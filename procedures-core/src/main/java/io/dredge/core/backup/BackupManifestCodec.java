@@ -72,6 +72,7 @@ public final class BackupManifestCodec
     private static final String SIZE = "size";
     private static final String CRC32C = "crc32c";
     private static final String COPIED = "copied";
+    private static final String VERIFICATION = "verification";
     private static final String ERROR = "error";
 
     private BackupManifestCodec() {}
@@ -126,6 +127,7 @@ public final class BackupManifestCodec
         }
         node.put(ROWS, manifest.rows());
         manifest.rowChecksum().ifPresent(value -> node.put(ROW_CHECKSUM, value));
+        node.put(VERIFICATION, manifest.verification().name());
         manifest.error().ifPresent(value -> node.put(ERROR, value));
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
@@ -203,6 +205,8 @@ public final class BackupManifestCodec
                     files.build(),
                     required(node, ROWS).asLong(),
                     optional(node, ROW_CHECKSUM),
+                    // version 1 had one level: the engine's rows
+                    version == 1 ? BackupVerification.ROWS : BackupVerification.valueOf(required(node, VERIFICATION).asText()),
                     optional(node, ERROR));
         }
         catch (RuntimeException e) {

@@ -147,6 +147,16 @@ final class BackupSql
     }
 
     /**
+     * The rows of an Iceberg table at one snapshot, counted by the engine with time travel.
+     */
+    long snapshotRows(TableReference table, long snapshotId)
+    {
+        return ((Number) engine.query("SELECT count(*) FROM %s FOR VERSION AS OF %s".formatted(
+                engine.dialect().qualifiedName(catalog, table.schemaName(), table.tableName()),
+                snapshotId)).get(0).get(0)).longValue();
+    }
+
+    /**
      * Figures as a mismatch names them; {@code null} stands for a partition without rows.
      */
     static String describe(Figures figures)

@@ -75,8 +75,9 @@ public final class Backups
         this.access = new BackupAccess(context);
     }
 
-    public BackupManifest backup(TableReference table, String backupName, Optional<String> location)
+    public BackupManifest backup(TableReference table, String backupName, Optional<String> location, BackupVerification verification)
     {
+        requireNonNull(verification, "verification is null");
         BackupRepository.requireValidName(backupName);
         BackupRepository repository = location.map(root -> new BackupRepository(context.fileStore(), requireAbsoluteLocation(root, "location"))).orElse(catalog);
         OperationGuard guard = new OperationGuard(context);
@@ -99,6 +100,8 @@ public final class Backups
         Optional<HiveTableDefinition> definition = iceberg ? Optional.empty() : Optional.of(context.metastore().getTableDefinition(table)
                 .orElseThrow(() -> new DredgeException(NOT_FOUND, "table %s does not exist".formatted(table))));
         definition.ifPresent(hive -> requireReadAlike(descriptor, hive));
+        // the engine decides whether the caller may read the table, before anything is copied (verify 'files' reads no row through it)
+        guard.requireReadAccess(table, descriptor.tableType());
 
         // the journal names the manifest, so that recover can mark a backup that died as failed
         OperationRecord record = OperationRecord.start(OperationKind.BACKUP, table, context.user(), Optional.empty(), new BackupDetails(catalog.manifestLocation(backupName)), context.clock().instant())
@@ -106,7 +109,7 @@ public final class Backups
         BackupManifest started = new BackupManifest(BackupManifest.CURRENT_FORMAT_VERSION, backupName, BackupState.RUNNING, repository.root(),
                 (iceberg ? context.icebergCatalog() : context.catalog()).orElse(""), table, descriptor.tableType(),
                 icebergPlan.map(IcebergBackupPlan::tableLocation).orElseGet(() -> descriptor.location().orElseThrow()), context.clock().instant(), context.user(),
-                icebergPlan.flatMap(IcebergBackupPlan::snapshotId), definition, List.of(), icebergPlan.map(IcebergBackupPlan::metadataPath), List.of(), 0, Optional.empty(), Optional.empty());
+                icebergPlan.flatMap(IcebergBackupPlan::snapshotId), definition, List.of(), icebergPlan.map(IcebergBackupPlan::metadataPath), List.of(), 0, Optional.empty(), verification, Optional.empty());
         // the manifest as far as the backup got: a failure marks that one FAILED
         AtomicReference<BackupManifest> manifest = new AtomicReference<>(started);
         List<BackupFile> copied = new ArrayList<>();
@@ -207,15 +210,20 @@ public final class Backups
 
     /**
      * Creates {@code target} from the backup at {@code location} (default: the schema's location and the table name):
-     * every file is copied and checked against the manifest's size and checksum before the table is created, and the
-     * table's rows are compared with the manifest's afterwards. Whatever fails, nothing is left registered or at the
-     * location.
+     * every file is copied, read back and checked against the manifest's size and checksum before the table is
+     * created, and at {@code verify => 'rows'} (the default for a backup taken at that level) the table's rows are
+     * compared with the manifest's afterwards. Whatever fails, nothing is left registered or at the location.
      */
-    public RestoreResult restore(String backupName, TableReference target, Optional<String> location)
+    public RestoreResult restore(String backupName, TableReference target, Optional<String> location, Optional<BackupVerification> verify)
     {
         location.ifPresent(value -> requireAbsoluteLocation(value, "location"));
         BackupManifest manifest = requireBackup(backupName);
         access.requireUse(manifest, "restore");
+        BackupVerification verification = verify.orElse(manifest.verification());
+        if (verification == BackupVerification.ROWS && manifest.verification() == BackupVerification.FILES) {
+            throw new DredgeException(INVALID_ARGUMENT, "backup %s was taken with verify => 'files': it holds no row checksums for a restore to compare; restore it with verify => 'files', which checks every file's bytes"
+                    .formatted(backupName));
+        }
         if (manifest.state() != BackupState.COMPLETE) {
             throw new DredgeException(INVALID_ARGUMENT, "backup %s is %s, not COMPLETE: it cannot be restored%s".formatted(backupName, manifest.state(), manifest.error().map(error -> " (" + error + ")").orElse("")));
         }
@@ -251,8 +259,8 @@ public final class Backups
             restoreLocation.prepare();
             BackupRepository repository = new BackupRepository(context.fileStore(), manifest.repository());
             RestoreResult result = manifest.tableType() == TableType.ICEBERG
-                    ? IcebergRestore.restore(context, manifest, target, restoreLocation, repository)
-                    : HiveRestore.restore(context, manifest, target, restoreLocation, repository);
+                    ? IcebergRestore.restore(context, manifest, target, restoreLocation, repository, verification)
+                    : HiveRestore.restore(context, manifest, target, restoreLocation, repository, verification);
             restoreLocation.deleteMarker();
             return result;
         }

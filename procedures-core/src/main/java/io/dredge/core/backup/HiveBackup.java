@@ -7,6 +7,8 @@ import io.dredge.core.DredgeException;
 import io.dredge.core.files.FileCopier;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.HivePartitionDefinition;
+import io.dredge.core.model.HiveStorage;
+import io.dredge.core.model.HiveStorageFormats;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.TableDescriptor;
@@ -34,8 +36,9 @@ import static io.dredge.core.operation.TableLocks.LOCK_PARAMETER;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One Hive backup: plans each partition's files against what the repository holds, counts the rows through the
- * engine, copies, and checks that no partition changed meanwhile.
+ * One Hive backup: plans each partition's files against what the repository holds, copies, takes each partition's rows
+ * from the stored copies' footers (verify {@code files}) or counts and checksums them through the engine (verify
+ * {@code rows}), and checks that no partition changed meanwhile.
  */
 final class HiveBackup
 {
@@ -101,15 +104,70 @@ final class HiveBackup
                 index++;
             }
         }
-        // counted between the two listings, like the copy: a partition written meanwhile fails the backup below
-        Map<String, BackupSql.Figures> figures = table.partitioned()
-                ? partitionFigures(files.heldBackups(), before.keySet(), heldFiles, changed, definitions)
-                : files.copiesNothing()
-                        ? unchangedFigures(files.heldBackups(), files.files(), definitions).orElseGet(() -> new BackupSql(context, context.catalog()).figures(table))
-                        : new BackupSql(context, context.catalog()).figures(table);
+        // the figures of an earlier backup for what it holds the same; the rest counted between the two listings, like
+        // the copy: a partition written meanwhile fails the backup below
+        Map<String, BackupSql.Figures> figures = new HashMap<>(table.partitioned()
+                ? heldPartitionFigures(files.heldBackups(), before.keySet(), heldFiles, changed, definitions)
+                : files.copiesNothing() ? unchangedFigures(files.heldBackups(), files.files(), definitions).orElse(Map.of()) : Map.of());
+        Set<String> toCount = new HashSet<>(before.keySet());
+        toCount.removeAll(figures.keySet());
+        log.info("backup {} of {} (verify {}): counting the rows of {} partitions, {} unchanged since an earlier backup", started.name(), table.table(), verification().sqlName(), toCount.size(), figures.size());
+        if (verification() == BackupVerification.ROWS) {
+            figures.putAll(engineFigures(toCount, before.size()));
+        }
         List<BackupFile> backedUp = files.copy(record, copied);
+        if (verification() == BackupVerification.FILES) {
+            figures.putAll(footerFigures(toCount, before.size(), definitions, backedUp));
+        }
         requireUnchanged(directories, before);
         return complete(partitions, definitions, figures, backedUp);
+    }
+
+    private BackupVerification verification()
+    {
+        return started.verification();
+    }
+
+    /**
+     * The engine's count and checksum of the rows of these partitions (of all {@code partitionCount}).
+     */
+    private Map<String, BackupSql.Figures> engineFigures(Set<String> partitionNames, int partitionCount)
+    {
+        if (partitionNames.isEmpty()) {
+            return Map.of();
+        }
+        BackupSql sql = new BackupSql(context, context.catalog());
+        return !table.partitioned() || partitionNames.size() == partitionCount ? sql.figures(table) : sql.figures(table, partitionNames);
+    }
+
+    /**
+     * The rows of these partitions as the footers of their stored copies record them (Parquet, ORC), read without the
+     * engine; a partition with a file whose format records no count (text, say) is counted by the engine.
+     */
+    private Map<String, BackupSql.Figures> footerFigures(Set<String> partitionNames, int partitionCount, Map<String, HivePartitionDefinition> definitions, List<BackupFile> backedUp)
+    {
+        Map<String, BackupSql.Figures> figures = new HashMap<>();
+        Set<String> uncounted = new HashSet<>();
+        for (String name : partitionNames) {
+            List<TableFile> stored = backedUp.stream()
+                    .filter(file -> name.isEmpty() || file.path().startsWith(name + "/"))
+                    .map(file -> new TableFile(repository.location(file.stored()), file.sizeBytes()))
+                    .toList();
+            HiveStorage storage = name.isEmpty() ? started.hiveTable().orElseThrow().storage() : definitions.get(name).storage();
+            Map<String, Long> counts = stored.isEmpty() ? Map.of() : context.fileStore().footerRowCounts(HiveStorageFormats.name(Optional.of(storage.serde()), Optional.of(storage.inputFormat())), stored);
+            if (stored.stream().allMatch(file -> counts.containsKey(file.path()))) {
+                long rows = stored.stream().mapToLong(file -> counts.get(file.path())).sum();
+                if (rows > 0) {
+                    // like the engine's aggregate, which has no group for a partition without rows
+                    figures.put(name, new BackupSql.Figures(rows, ""));
+                }
+            }
+            else {
+                uncounted.add(name);
+            }
+        }
+        figures.putAll(engineFigures(uncounted, partitionCount));
+        return figures;
     }
 
     /**
@@ -192,6 +250,7 @@ final class HiveBackup
         Set<BackupFile> shared = new HashSet<>(files);
         return heldBackups.stream()
                 .filter(manifest -> manifest.hiveTable().equals(started.hiveTable()))
+                .filter(manifest -> verification() == BackupVerification.FILES || manifest.rowChecksum().filter(checksum -> !checksum.isEmpty()).isPresent() || manifest.rows() == 0)
                 .filter(manifest -> manifest.files().stream().map(file -> new BackupFile(file.path(), file.stored(), file.sizeBytes(), file.crc32c(), false)).collect(toImmutableSet()).equals(shared))
                 .filter(manifest -> manifest.partitions().stream().collect(toImmutableMap(partition -> partition.definition().name(), BackupPartition::definition)).equals(definitions))
                 .max(Comparator.comparing(BackupManifest::createdAt))
@@ -201,12 +260,12 @@ final class HiveBackup
     }
 
     /**
-     * The figures of every partition: a partition whose files (path, stored file, size, CRC32C) and definition are
-     * those of the same partition in a complete backup of the table under the same table definition has that
-     * backup's figures (the engine would read the same rows from the same files); the engine counts the others, and
-     * only them.
+     * The figures of the partitions an earlier backup holds the same: a partition whose files (path, stored file,
+     * size, CRC32C) and definition are those of the same partition in a complete backup of the table under the same
+     * table definition has that backup's figures (the engine would read the same rows from the same files). A backup
+     * verified by rows takes only figures the engine counted.
      */
-    private Map<String, BackupSql.Figures> partitionFigures(List<BackupManifest> heldBackups, Set<String> partitions, Map<String, Set<BackupFile>> heldFiles, Set<String> changed, Map<String, HivePartitionDefinition> definitions)
+    private Map<String, BackupSql.Figures> heldPartitionFigures(List<BackupManifest> heldBackups, Set<String> partitions, Map<String, Set<BackupFile>> heldFiles, Set<String> changed, Map<String, HivePartitionDefinition> definitions)
     {
         List<BackupManifest> candidates = heldBackups.stream()
                 .filter(manifest -> manifest.hiveTable().equals(started.hiveTable()))
@@ -220,18 +279,12 @@ final class HiveBackup
             Set<BackupFile> files = heldFiles.getOrDefault(name, Set.of());
             for (BackupManifest manifest : candidates) {
                 Optional<BackupPartition> backedUp = manifest.partitions().stream().filter(candidate -> candidate.definition().name().equals(name)).findFirst();
-                if (backedUp.isPresent() && backedUp.get().definition().equals(definitions.get(name)) && filesOf(manifest, name).equals(files)) {
+                if (backedUp.isPresent() && backedUp.get().definition().equals(definitions.get(name)) && filesOf(manifest, name).equals(files)
+                        && (verification() == BackupVerification.FILES || !backedUp.get().rowChecksum().isEmpty() || backedUp.get().rows() == 0)) {
                     figures.put(name, new BackupSql.Figures(backedUp.get().rows(), backedUp.get().rowChecksum()));
                     break;
                 }
             }
-        }
-        Set<String> toCount = new HashSet<>(partitions);
-        toCount.removeAll(figures.keySet());
-        log.info("backup {} of {}: counting the rows of {} partitions, {} unchanged since an earlier backup", started.name(), table.table(), toCount.size(), figures.size());
-        if (!toCount.isEmpty()) {
-            BackupSql sql = new BackupSql(context, context.catalog());
-            figures.putAll(toCount.size() == partitions.size() ? sql.figures(table) : sql.figures(table, toCount));
         }
         return figures;
     }

@@ -405,6 +405,34 @@ public final class IcebergTableMetadata
                 rowsCounted ? OptionalLong.of(deleteRows) : OptionalLong.empty());
     }
 
+    /**
+     * The rows of the snapshot as its manifest list records them: its data files' records, when no delete file
+     * applies (only then are they the rows a reader sees). Empty with a delete file, or where a manifest's list
+     * entry has no counts.
+     */
+    public OptionalLong rowsWithoutDeletes(long snapshotId)
+    {
+        Snapshot snapshot = metadata.snapshot(snapshotId);
+        if (snapshot == null) {
+            throw new IllegalArgumentException("no snapshot %s in %s".formatted(snapshotId, metadata.metadataFileLocation()));
+        }
+        long rows = 0;
+        for (ManifestFile manifest : snapshot.allManifests(io)) {
+            if (manifest.addedRowsCount() == null || manifest.existingRowsCount() == null) {
+                return OptionalLong.empty();
+            }
+            if (manifest.content() == ManifestContent.DELETES) {
+                if (liveFileCount(manifest) > 0) {
+                    return OptionalLong.empty();
+                }
+            }
+            else {
+                rows += manifest.addedRowsCount() + manifest.existingRowsCount();
+            }
+        }
+        return OptionalLong.of(rows);
+    }
+
     private long liveFileCount(ManifestFile manifest)
     {
         if (manifest.addedFilesCount() != null && manifest.existingFilesCount() != null) {

@@ -60,6 +60,7 @@ public class TestBackupManifestCodec
                     new BackupFile("day=2024-01-01/000001_0", "tables/demo/events/day=2024-01-01/000001_0@events_weekly", 80, "ffffffff", false)),
             2,
             Optional.empty(),
+            BackupVerification.ROWS,
             Optional.empty());
 
     @Test
@@ -75,6 +76,10 @@ public class TestBackupManifestCodec
         assertThat(BackupManifestCodec.fromJson(BackupManifestCodec.toJson(MANIFEST))).isEqualTo(MANIFEST);
         BackupManifest failed = MANIFEST.withState(BackupState.FAILED, Optional.of("interrupted"));
         assertThat(BackupManifestCodec.fromJson(BackupManifestCodec.toJson(failed))).isEqualTo(failed);
+        BackupManifest byFiles = new BackupManifest(BackupManifest.CURRENT_FORMAT_VERSION, MANIFEST.name(), MANIFEST.state(), MANIFEST.repository(), MANIFEST.sourceCatalog(),
+                MANIFEST.sourceTable(), MANIFEST.tableType(), MANIFEST.sourceLocation(), MANIFEST.createdAt(), MANIFEST.user(), MANIFEST.snapshotId(), MANIFEST.hiveTable(),
+                MANIFEST.partitions(), MANIFEST.icebergMetadata(), MANIFEST.files(), MANIFEST.rows(), MANIFEST.rowChecksum(), BackupVerification.FILES, Optional.empty());
+        assertThat(BackupManifestCodec.fromJson(BackupManifestCodec.toJson(byFiles))).isEqualTo(byFiles);
         assertThat(MANIFEST.bytes()).isEqualTo(200);
         assertThat(MANIFEST.bytesCopied()).isEqualTo(120);
     }
@@ -87,9 +92,13 @@ public class TestBackupManifestCodec
         assertThatThrownBy(() -> BackupManifestCodec.fromJson(Arrays.copyOf(json, json.length / 2)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not a Dredge backup manifest (truncated or not JSON)");
+        assertThatThrownBy(() -> BackupManifestCodec.fromJson(new String(json, UTF_8).replace("\"format-version\" : 1", "\"format-version\" : 3").getBytes(UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("backup manifest format version 3 is not one this Dredge reads (1 to 2)");
+        // version 2 names its level
         assertThatThrownBy(() -> BackupManifestCodec.fromJson(new String(json, UTF_8).replace("\"format-version\" : 1", "\"format-version\" : 2").getBytes(UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("backup manifest format version 2 is not one this Dredge reads (1 to 1)");
+                .hasMessage("not a valid Dredge backup manifest: backup manifest has no verification");
         assertThatThrownBy(() -> BackupManifestCodec.fromJson(new String(json, UTF_8).replace("\"crc32c\" : \"00ab12ef\"", "\"crc32c\" : \"xyz\"").getBytes(UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not a valid Dredge backup manifest");

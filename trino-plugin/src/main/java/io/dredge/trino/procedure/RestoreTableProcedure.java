@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.airlift.log.Logger;
+import io.dredge.core.backup.BackupVerification;
 import io.dredge.core.backup.Backups;
 import io.dredge.core.model.TableReference;
 import io.dredge.trino.DredgeMaintenance;
@@ -34,7 +35,7 @@ public class RestoreTableProcedure
 
     static {
         try {
-            RESTORE = lookup().unreflect(RestoreTableProcedure.class.getMethod("restore", ConnectorSession.class, String.class, String.class, String.class, String.class));
+            RESTORE = lookup().unreflect(RestoreTableProcedure.class.getMethod("restore", ConnectorSession.class, String.class, String.class, String.class, String.class, String.class));
         }
         catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
@@ -59,15 +60,16 @@ public class RestoreTableProcedure
                         new Argument("BACKUP_NAME", VARCHAR),
                         new Argument("SCHEMA_NAME", VARCHAR),
                         new Argument("TABLE_NAME", VARCHAR),
-                        new Argument("LOCATION", VARCHAR, false, null)),
+                        new Argument("LOCATION", VARCHAR, false, null),
+                        new Argument("VERIFY", VARCHAR, false, null)),
                 RESTORE.bindTo(this));
     }
 
-    public void restore(ConnectorSession session, String backupName, String schemaName, String tableName, String location)
+    public void restore(ConnectorSession session, String backupName, String schemaName, String tableName, String location, String verify)
     {
         DredgeMaintenance.run(() -> {
             TableReference target = new TableReference(requireName(schemaName, "schema_name"), requireName(tableName, "table_name"));
-            Backups.RestoreResult result = maintenance.backups(session).restore(requireText(backupName, "backup_name"), target, Optional.ofNullable(location));
+            Backups.RestoreResult result = maintenance.backups(session).restore(requireText(backupName, "backup_name"), target, Optional.ofNullable(location), Optional.ofNullable(verify).map(BackupVerification::parse));
             log.info("restore_table %s by %s: backup %s, %s files, %s rows at %s", target, session.getUser(), backupName, result.files(), result.rows(), result.location());
             return result;
         });

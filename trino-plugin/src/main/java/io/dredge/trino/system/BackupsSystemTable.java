@@ -63,6 +63,7 @@ public class BackupsSystemTable
                     .add(new ColumnMetadata("format_version", INTEGER))
                     .add(new ColumnMetadata("state", VARCHAR))
                     .add(new ColumnMetadata("error_message", VARCHAR))
+                    .add(new ColumnMetadata("verification", VARCHAR))
                     .build());
 
     private static final int BACKUP_NAME = 0;
