@@ -14,9 +14,12 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,17 +28,20 @@ import static java.lang.String.format;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * {@code bin/dredge-benchmark backup}: a full {@code backup_table} of a Hive table of over 1 GB in over 1,000 Parquet
- * files, against a plain {@code cp -r} of the table directory and a single-threaded Java copy of its files, in the
- * same run; then an incremental backup of the unchanged table and a restore. Prints each time, MB/s and the ratios to
- * {@code cp -r} (targets: full backup at least 0.8x the rate of {@code cp -r}; the incremental backup copies 0 data
- * bytes in under 2 s), and the statements the backup sent to the engine, so that the time between them shows too.
+ * {@code bin/dredge-benchmark backup [--rounds N]}: {@code backup_table} and {@code restore_table} of a Hive table of
+ * over 1 GB in over 1,000 Parquet files and of one of 4,000 small files, against a plain {@code cp -r} of the table
+ * directory (and, for the large one, a single-threaded Java copy) in the same run. Every measure runs once to warm up
+ * and then {@code N} times (default 3); each run, the median and the spread are printed. Targets: a full backup at
+ * {@code verify => 'files'} and a restore of it at least 0.5x the rate of {@code cp -r}; a full backup at
+ * {@code verify => 'rows'} at most 1.2x the engine's count-and-checksum scan alone (the backup's own query, run on its
+ * own); an incremental backup of the unchanged table 0 bytes in under 1 s.
  */
 public final class BackupBenchmark
 {
     private static final int PARTITIONS = 8;
     private static final int MIN_FILES = 1_000;
     private static final long MIN_BYTES = 1L << 30;
+    private static final int SMALL_FILES = 4_000;
     private static final String FIGURES = "count(*), to_hex(checksum(ROW(id, payload, part)))";
 
     private BackupBenchmark() {}
@@ -43,6 +49,7 @@ public final class BackupBenchmark
     public static void main(String[] args)
             throws Exception
     {
+        int rounds = args.length == 2 && args[0].equals("--rounds") ? Integer.parseInt(args[1]) : 3;
         PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
         QuietLogging.apply("io.dredge");
         Path directory = Files.createTempDirectory("dredge-backup-benchmark");
@@ -52,7 +59,7 @@ public final class BackupBenchmark
             try (DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(metastore)
                     .addDredgeProperty("dredge.backup-location", "file:" + repository)
                     .build()) {
-                run(console, queryRunner, metastore, directory);
+                run(console, queryRunner, metastore, directory, rounds);
             }
         }
         finally {
@@ -60,61 +67,149 @@ public final class BackupBenchmark
         }
     }
 
-    private static void run(PrintStream console, DistributedQueryRunner queryRunner, LakeMetastore metastore, Path directory)
+    private static void run(PrintStream console, DistributedQueryRunner queryRunner, LakeMetastore metastore, Path directory, int rounds)
             throws Exception
     {
         DemoLake lake = new DemoLake(queryRunner, metastore, "bench");
         lake.createSchema();
         queryRunner.execute(format("CREATE SCHEMA hive.bench_restored WITH (location = '%s')", metastore.schemaLocation("bench_restored").orElseThrow()));
-        Path table = createTable(queryRunner, metastore.warehouse());
-        List<Path> files = LocalDataFiles.list(table);
-        long bytes = files.stream().mapToLong(BackupBenchmark::size).sum();
-        List<Object> expected = figures(queryRunner, "hive.bench.events");
-        console.printf("bench.events: %,d files in %s partitions, %,d bytes (%.2f GB), %,d rows%n", files.size(), PARTITIONS, bytes, bytes / 1e9, expected.getFirst());
+        Path table = createTable(queryRunner, metastore.warehouse(), "events", 10_000, MIN_FILES, MIN_BYTES);
+        Path small = createTable(queryRunner, metastore.warehouse(), "small", 20, SMALL_FILES, 0);
 
-        // the table was just written, so every contender reads it from the page cache
-        long cpNanos = time(() -> cpRecursive(table, directory.resolve("cp-copy")));
-        MoreFiles.deleteRecursively(directory.resolve("cp-copy"), ALLOW_INSECURE);
-        long javaNanos = time(() -> javaCopy(table, files, directory.resolve("java-copy")));
-        MoreFiles.deleteRecursively(directory.resolve("java-copy"), ALLOW_INSECURE);
+        for (Path source : List.of(table, small)) {
+            String name = source.getFileName().toString();
+            List<Path> files = LocalDataFiles.list(source);
+            long bytes = files.stream().mapToLong(BackupBenchmark::size).sum();
+            List<Object> expected = figures(queryRunner, "hive.bench." + name);
+            double megabytes = bytes / 1e6;
+            console.printf("%nbench.%s: %,d files in %s partitions, %,d bytes (%.2f GB), %,d rows; %s rounds after one warm-up round%n",
+                    name, files.size(), PARTITIONS, bytes, bytes / 1e9, expected.getFirst(), rounds);
 
-        Instant fullStart = Instant.now();
-        long fullNanos = time(() -> queryRunner.execute("CALL dredge.system.backup_table(schema_name => 'bench', table_name => 'events', backup_name => 'full')"));
-        List<Object> full = backupFigures(queryRunner, "full");
-        printStatements(console, queryRunner, fullStart);
-        Instant incrementalStart = Instant.now();
-        long incrementalNanos = time(() -> queryRunner.execute("CALL dredge.system.backup_table(schema_name => 'bench', table_name => 'events', backup_name => 'incremental')"));
-        List<Object> incremental = backupFigures(queryRunner, "incremental");
-        long verifyNanos = time(() -> queryRunner.execute("CALL dredge.system.verify_backup(backup_name => 'full')"));
-        Instant restoreStart = Instant.now();
-        long restoreNanos = time(() -> queryRunner.execute("CALL dredge.system.restore_table(backup_name => 'full', schema_name => 'bench_restored', table_name => 'events')"));
-        if (!figures(queryRunner, "hive.bench_restored.events").equals(expected)) {
-            throw new IllegalStateException("the restored table does not hold the original rows");
+            Runs cp = measure(rounds, round -> {
+                long nanos = time(() -> cpRecursive(source, directory.resolve("cp-copy")));
+                deleteRecursively(directory.resolve("cp-copy"));
+                return nanos;
+            });
+            console.printf("  cp -r                          %s %8.1f MB/s%n", cp.describe(), megabytes / cp.medianSeconds());
+            if (source == table) {
+                Runs java = measure(rounds, round -> {
+                    long nanos = time(() -> javaCopy(source, files, directory.resolve("java-copy")));
+                    deleteRecursively(directory.resolve("java-copy"));
+                    return nanos;
+                });
+                console.printf("  Java Files.copy, 1 thread      %s %8.1f MB/s  %.2fx cp -r%n", java.describe(), megabytes / java.medianSeconds(), java.speedAgainst(cp));
+            }
+
+            // each round a full backup into a repository of its own, restored, then dropped with its restored table
+            List<Long> restoreNanos = new ArrayList<>();
+            Instant[] lastBackup = new Instant[2];
+            Instant[] lastRestore = new Instant[2];
+            Runs backup = measure(rounds, round -> {
+                String backupName = "%s_files_%s".formatted(name, round);
+                lastBackup[0] = Instant.now();
+                long started = System.nanoTime();
+                queryRunner.execute(format("CALL dredge.system.backup_table(schema_name => 'bench', table_name => '%s', backup_name => '%s', location => 'file:%s')",
+                        name, backupName, directory.resolve("repository-" + backupName)));
+                long backupNanos = System.nanoTime() - started;
+                lastBackup[1] = Instant.now();
+                List<Object> copied = backupFigures(queryRunner, backupName);
+                if (!copied.get(1).equals(copied.get(2))) {
+                    throw new IllegalStateException("backup %s was not full: %s".formatted(backupName, copied));
+                }
+                lastRestore[0] = Instant.now();
+                restoreNanos.add(time(() -> queryRunner.execute(format("CALL dredge.system.restore_table(backup_name => '%s', schema_name => 'bench_restored', table_name => '%s')", backupName, backupName))));
+                lastRestore[1] = Instant.now();
+                if (!figures(queryRunner, "hive.bench_restored." + backupName).equals(expected)) {
+                    throw new IllegalStateException("the restored table does not hold the original rows");
+                }
+                queryRunner.execute("DROP TABLE hive.bench_restored." + backupName);
+                queryRunner.execute(format("CALL dredge.system.drop_backup(backup_name => '%s')", backupName));
+                return backupNanos;
+            });
+            // the warm-up round's restore is not counted
+            Runs restore = new Runs(restoreNanos.subList(1, restoreNanos.size()));
+            console.printf("  backup_table, verify 'files'   %s %8.1f MB/s  %.2fx cp -r (target >= 0.5x)%n", backup.describe(), megabytes / backup.medianSeconds(), backup.speedAgainst(cp));
+            printParts(console, queryRunner, "last backup", lastBackup[0], lastBackup[1], megabytes, cp);
+            console.printf("  restore_table, verify 'files'  %s %8.1f MB/s  %.2fx cp -r (target >= 0.5x)%n", restore.describe(), megabytes / restore.medianSeconds(), restore.speedAgainst(cp));
+            printParts(console, queryRunner, "last restore", lastRestore[0], lastRestore[1], megabytes, cp);
         }
 
-        // one more file in one partition: the next backup copies that file and counts that partition's rows only
-        Files.copy(files.getFirst(), table.resolve("part=0").resolve("file-added.parquet"));
+        // verify 'rows' against the engine's scan alone: the backup's own count-and-checksum query, run on its own
+        String[] scanQuery = new String[1];
+        Runs rowsBackup = measure(rounds, round -> {
+            String backupName = "events_rows_" + round;
+            Instant started = Instant.now();
+            long nanos = time(() -> queryRunner.execute(format("CALL dredge.system.backup_table(schema_name => 'bench', table_name => 'events', backup_name => '%s', location => 'file:%s', verify => 'rows')",
+                    backupName, directory.resolve("repository-" + backupName))));
+            scanQuery[0] = (String) queryRunner.execute(format("""
+                    SELECT query FROM system.runtime.queries
+                    WHERE created >= from_iso8601_timestamp('%s') AND source = 'dredge' AND query LIKE 'SELECT "$partition", count(*)%%'""", started)).getOnlyValue();
+            queryRunner.execute(format("CALL dredge.system.drop_backup(backup_name => '%s')", backupName));
+            return nanos;
+        });
+        Runs scan = measure(rounds, round -> time(() -> queryRunner.execute(scanQuery[0])));
+        console.printf("%nbench.events at verify 'rows':%n");
+        console.printf("  the engine's count and checksum scan alone  %s%n", scan.describe());
+        console.printf("  backup_table, verify 'rows'                 %s  %.2fx the scan (target <= 1.2x)%n", rowsBackup.describe(), rowsBackup.medianSeconds() / scan.medianSeconds());
+
+        queryRunner.execute("CALL dredge.system.backup_table(schema_name => 'bench', table_name => 'events', backup_name => 'base')");
+        long[] copiedBytes = new long[1];
+        Instant[] lastIncremental = new Instant[2];
+        Runs incremental = measure(rounds, round -> {
+            String backupName = "incremental_" + round;
+            lastIncremental[0] = Instant.now();
+            long nanos = time(() -> queryRunner.execute(format("CALL dredge.system.backup_table(schema_name => 'bench', table_name => 'events', backup_name => '%s')", backupName)));
+            lastIncremental[1] = Instant.now();
+            copiedBytes[0] = Math.max(copiedBytes[0], (long) backupFigures(queryRunner, backupName).get(1));
+            return nanos;
+        });
+        console.printf("incremental backup_table of the unchanged table: %s, at most %,d data bytes copied (target: 0 bytes in under 1 s)%n", incremental.describe(), copiedBytes[0]);
+        printParts(console, queryRunner, "last incremental backup", lastIncremental[0], lastIncremental[1], 0, null);
+        long verifyNanos = time(() -> queryRunner.execute("CALL dredge.system.verify_backup(backup_name => 'base')"));
+        console.printf("verify_backup (re-reads every file): %.2f s%n", verifyNanos / 1e9);
+
+        // one more file in one partition: the next backup copies that file and reads that partition's footers only
+        Files.copy(LocalDataFiles.list(table).getFirst(), table.resolve("part=0").resolve("file-added.parquet"));
         Instant onePartitionStart = Instant.now();
         long onePartitionNanos = time(() -> queryRunner.execute("CALL dredge.system.backup_table(schema_name => 'bench', table_name => 'events', backup_name => 'one_partition')"));
-        List<Object> onePartition = backupFigures(queryRunner, "one_partition");
         Instant onePartitionEnd = Instant.now();
-
-        double megabytes = bytes / 1e6;
-        console.printf("full copy of %,d files, %.0f MB:%n", files.size(), megabytes);
-        console.printf("  cp -r                       %7.2f s  %7.1f MB/s%n", cpNanos / 1e9, megabytes / (cpNanos / 1e9));
-        console.printf("  Java Files.copy, 1 thread   %7.2f s  %7.1f MB/s  %.2fx cp -r%n", javaNanos / 1e9, megabytes / (javaNanos / 1e9), (double) cpNanos / javaNanos);
-        console.printf("  backup_table (full)         %7.2f s  %7.1f MB/s  %.2fx cp -r (target >= 0.8x), %.2fx Java copy; files %s, bytes copied %,d%n",
-                fullNanos / 1e9, megabytes / (fullNanos / 1e9), (double) cpNanos / fullNanos, (double) javaNanos / fullNanos, full.get(0), full.get(1));
-        printParts(console, queryRunner, "backup_table (full)", fullStart, incrementalStart, fullNanos, megabytes, cpNanos);
-        console.printf("incremental backup_table of the unchanged table: %.2f s, %,d data bytes copied of %,d (target: 0 bytes in under 2 s)%n",
-                incrementalNanos / 1e9, incremental.get(1), incremental.get(2));
-        printParts(console, queryRunner, "incremental backup_table", incrementalStart, restoreStart, incrementalNanos, megabytes, cpNanos);
-        console.printf("verify_backup (re-reads every file):             %.2f s  %7.1f MB/s%n", verifyNanos / 1e9, megabytes / (verifyNanos / 1e9));
-        console.printf("restore_table (copy back, create, compare rows): %.2f s  %7.1f MB/s, %.2fx cp -r%n", restoreNanos / 1e9, megabytes / (restoreNanos / 1e9), (double) cpNanos / restoreNanos);
-        printParts(console, queryRunner, "restore_table", restoreStart, onePartitionStart, restoreNanos, megabytes, cpNanos);
         console.printf("incremental backup_table after one file was added to one of %s partitions: %.2f s, %,d data bytes copied%n",
-                PARTITIONS, onePartitionNanos / 1e9, onePartition.get(1));
-        printParts(console, queryRunner, "incremental backup_table, one partition changed", onePartitionStart, onePartitionEnd, onePartitionNanos, megabytes, cpNanos);
+                PARTITIONS, onePartitionNanos / 1e9, backupFigures(queryRunner, "one_partition").get(1));
+        printParts(console, queryRunner, "that backup", onePartitionStart, onePartitionEnd, 0, null);
+    }
+
+    /**
+     * One warm-up run (round 0) and then {@code rounds} runs of {@code action}, each returning the time it measured.
+     */
+    private static Runs measure(int rounds, Round action)
+    {
+        List<Long> nanos = new ArrayList<>();
+        for (int round = 0; round <= rounds; round++) {
+            long measured = action.run(round);
+            if (round > 0) {
+                nanos.add(measured);
+            }
+        }
+        return new Runs(nanos);
+    }
+
+    @FunctionalInterface
+    private interface Round
+    {
+        /**
+         * @return the nanoseconds the round measured
+         */
+        long run(int round);
+    }
+
+    private static void deleteRecursively(Path directory)
+    {
+        try {
+            MoreFiles.deleteRecursively(directory, ALLOW_INSECURE);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -122,7 +217,7 @@ public final class BackupBenchmark
      * the files, the queries that count rows and checksums), and the rest (listing, checksums of source files read on
      * the coordinator, metastore, manifest, journal).
      */
-    private static void printParts(PrintStream console, DistributedQueryRunner queryRunner, String name, Instant since, Instant until, long totalNanos, double megabytes, long cpNanos)
+    private static void printParts(PrintStream console, DistributedQueryRunner queryRunner, String name, Instant since, Instant until, double megabytes, Runs cp)
     {
         MaterializedRow row = queryRunner.execute(format("""
                 SELECT
@@ -131,39 +226,41 @@ public final class BackupBenchmark
                 FROM system.runtime.queries
                 WHERE created >= from_iso8601_timestamp('%s') AND created < from_iso8601_timestamp('%s') AND source = 'dredge'
                 """, since, until)).getMaterializedRows().getFirst();
+        double totalSeconds = Duration.between(since, until).toNanos() / 1e9;
         double copySeconds = ((Number) row.getField(0)).longValue() / 1e3;
         double figuresSeconds = ((Number) row.getField(1)).longValue() / 1e3;
-        console.printf("  %s, where the time went: copy_files %.2f s%s, row count and checksum queries %.2f s, the rest %.2f s%n",
+        console.printf("      %s, where the time went: copy_files queries %.2f s%s, row queries %.2f s, the rest %.2f s%n",
                 name, copySeconds,
-                copySeconds > 0 ? " (%.1f MB/s, %.2fx cp -r)".formatted(megabytes / copySeconds, cpNanos / 1e9 / copySeconds) : "",
-                figuresSeconds, totalNanos / 1e9 - copySeconds - figuresSeconds);
+                copySeconds > 0 && cp != null ? " (%.1f MB/s, %.2fx cp -r)".formatted(megabytes / copySeconds, cp.medianSeconds() / copySeconds) : "",
+                figuresSeconds, totalSeconds - copySeconds - figuresSeconds);
     }
 
     /**
-     * Copies of one real Parquet data file of over 1 MB, enough of them for 1 GB in at least 1,000 files, spread over
-     * the partitions: writing that many files through inserts would take far longer than the benchmark itself.
+     * Table {@code bench.<name>}: copies of one real Parquet file of {@code seedRows} rows, at least {@code minFiles}
+     * of them and at least {@code minBytes} in all, spread over the partitions: writing that many files through
+     * inserts would take far longer than the benchmark itself.
      */
-    private static Path createTable(DistributedQueryRunner queryRunner, Path warehouse)
+    private static Path createTable(DistributedQueryRunner queryRunner, Path warehouse, String name, int seedRows, int minFiles, long minBytes)
             throws IOException
     {
         // hex digests barely compress, so a modest number of rows makes a file of over a megabyte
-        queryRunner.execute("""
-                CREATE TABLE hive.bench.seed WITH (format = 'PARQUET') AS
+        queryRunner.execute(format("""
+                CREATE TABLE hive.bench.seed_%s WITH (format = 'PARQUET') AS
                 SELECT id, to_hex(sha512(to_utf8(CAST(id AS varchar)))) AS payload
-                FROM UNNEST(sequence(1, 10000)) t(id)
-                """);
-        Path seed = LocalDataFiles.list(warehouse.resolve("bench").resolve("seed")).getFirst();
+                FROM UNNEST(sequence(1, %s)) t(id)
+                """, name, seedRows));
+        Path seed = LocalDataFiles.list(warehouse.resolve("bench").resolve("seed_" + name)).getFirst();
         long seedBytes = Files.size(seed);
-        int filesPerPartition = (int) Math.ceilDiv(Math.max(MIN_FILES, Math.ceilDiv(MIN_BYTES, seedBytes)), PARTITIONS);
-        queryRunner.execute("CREATE TABLE hive.bench.events (id bigint, payload varchar, part integer) WITH (format = 'PARQUET', partitioned_by = ARRAY['part'])");
-        Path table = warehouse.resolve("bench").resolve("events");
+        int filesPerPartition = (int) Math.ceilDiv(Math.max(minFiles, Math.ceilDiv(minBytes, seedBytes)), PARTITIONS);
+        queryRunner.execute(format("CREATE TABLE hive.bench.%s (id bigint, payload varchar, part integer) WITH (format = 'PARQUET', partitioned_by = ARRAY['part'])", name));
+        Path table = warehouse.resolve("bench").resolve(name);
         for (int partition = 0; partition < PARTITIONS; partition++) {
             Path partitionDirectory = Files.createDirectories(table.resolve("part=" + partition));
             for (int file = 0; file < filesPerPartition; file++) {
                 Files.copy(seed, partitionDirectory.resolve("file-%04d.parquet".formatted(file)));
             }
         }
-        queryRunner.execute("CALL hive.system.sync_partition_metadata('bench', 'events', 'ADD')");
+        queryRunner.execute(format("CALL hive.system.sync_partition_metadata('bench', '%s', 'ADD')", name));
         return table;
     }
 
@@ -195,22 +292,6 @@ public final class BackupBenchmark
         }
         catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * Every statement the backup sent to the engine, with its start and duration.
-     */
-    private static void printStatements(PrintStream console, DistributedQueryRunner queryRunner, Instant since)
-    {
-        console.printf("statements of the full backup:%n");
-        for (MaterializedRow row : queryRunner.execute(format("""
-                SELECT format_datetime(created, 'HH:mm:ss.SSS'), date_diff('millisecond', created, "end"), substr(regexp_replace(query, '\\s+', ' '), 1, 110)
-                FROM system.runtime.queries
-                WHERE created >= from_iso8601_timestamp('%s') AND (source = 'dredge' OR query LIKE 'CALL dredge%%')
-                ORDER BY created
-                """, since)).getMaterializedRows()) {
-            console.printf("    %s %6s ms  %s%n", row.getField(0), row.getField(1), row.getField(2));
         }
     }
 

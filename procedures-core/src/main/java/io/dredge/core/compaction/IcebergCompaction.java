@@ -15,6 +15,7 @@ import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
+import io.dredge.core.operation.Beside;
 import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.operation.OperationFrame;
 import io.dredge.core.operation.OperationGuard;

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 public interface FileCopier
 {
     /**
-     * Copies every file; a target that exists is an error. Returns one result per copy, in no particular order.
+     * Copies every file and reads each copy back; a target that exists, or a copy that reads back otherwise than
+     * it was written, is an error. Returns one result per copy, in no particular order.
      * {@code progress} hears of the copies as they finish, from any thread. When any copy fails the call fails;
      * files already written stay for the caller to remove.
      */

@@ -18,8 +18,10 @@ public final class FileCopies
     private FileCopies() {}
 
     /**
-     * Copies one file, computing the CRC32C of the bytes written. Fails when the target exists, or when the source
-     * no longer has the size the copy was planned with (a writer replaced it).
+     * Copies one file, computing the CRC32C of the bytes written, then reads the copy back: a write the storage lost
+     * or damaged is not in the bytes the copy wrote, only in what it stored. Fails when the target exists, when the
+     * source no longer has the size the copy was planned with (a writer replaced it), or when the copy reads back
+     * otherwise than it was written.
      */
     public static CopiedFile copy(FileStore fileStore, FileCopy copy)
             throws IOException
@@ -39,7 +41,13 @@ public final class FileCopies
         if (written != copy.sizeBytes()) {
             throw new IOException("%s changed while it was copied: %s bytes planned, %s read".formatted(copy.source(), copy.sizeBytes(), written));
         }
-        return new CopiedFile(copy.target(), written, crc.getValue());
+        CopiedFile copied = new CopiedFile(copy.target(), written, crc.getValue());
+        CopiedFile stored = checksum(fileStore, copy.target());
+        if (stored.sizeBytes() != copied.sizeBytes() || stored.crc32c() != copied.crc32c()) {
+            throw new IOException("the copy %s reads back as %s bytes, crc32c %s, not the %s bytes, crc32c %s read from %s".formatted(
+                    copy.target(), stored.sizeBytes(), stored.crc32cHex(), copied.sizeBytes(), copied.crc32cHex(), copy.source()));
+        }
+        return copied;
     }
 
     /**

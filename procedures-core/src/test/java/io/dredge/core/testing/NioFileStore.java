@@ -29,7 +29,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * The {@link FileStore} port over the local disk, for {@code file:} locations as the thrift metastore spells them. The
  * plugin's own file store is built inside a Trino catalog; tests that call the core directly use this one.
  */
-public final class NioFileStore
+public class NioFileStore
         implements FileStore
 {
     public static Path path(String location)

@@ -1,4 +1,4 @@
-package io.dredge.core.compaction;
+package io.dredge.core.operation;
 
 import com.google.common.util.concurrent.Uninterruptibles;
 
@@ -16,11 +16,11 @@ import static com.google.common.base.Throwables.throwIfUnchecked;
  * owner shuts down. Both always run to their end before this returns, so neither is left half done behind the
  * caller's back; the main step's failure wins, the other's is attached to it.
  */
-final class Beside
+public final class Beside
 {
     private Beside() {}
 
-    static <T> T run(Supplier<T> main, Runnable beside, Executor executor)
+    public static <T> T run(Supplier<T> main, Runnable beside, Executor executor)
     {
         // the engine's and the metastore's clients load classes through the caller's (plugin) class loader
         ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
