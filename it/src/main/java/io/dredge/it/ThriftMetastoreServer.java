@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static io.dredge.it.ChildProcesses.HIVE_ADD_OPENS;
@@ -51,9 +53,18 @@ public final class ThriftMetastoreServer
     public static ThriftMetastoreServer start(Path directory)
             throws IOException, InterruptedException
     {
+        return start(directory, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, with more settings in its {@code metastore-site.xml} (a file system's, say).
+     */
+    public static ThriftMetastoreServer start(Path directory, Map<String, String> siteProperties)
+            throws IOException, InterruptedException
+    {
         Path warehouse = Files.createDirectories(directory.resolve("warehouse"));
         Path configDirectory = Files.createDirectories(directory.resolve("conf"));
-        Files.writeString(configDirectory.resolve("metastore-site.xml"), siteXml(directory.resolve("metastore_db"), warehouse), UTF_8);
+        Files.writeString(configDirectory.resolve("metastore-site.xml"), siteXml(directory.resolve("metastore_db"), warehouse, siteProperties), UTF_8);
         String classpath = configDirectory + ":" + Files.readString(Path.of(requiredProperty("dredge.metastore.classpath"))).trim();
 
         if (!Files.exists(directory.resolve("metastore_db"))) {
@@ -87,7 +98,7 @@ public final class ThriftMetastoreServer
             Path directory = Files.createTempDirectory("dredge-empty-metastore");
             // schematool reads the same configuration as the metastore, from the classpath's first entry
             Path configDirectory = Files.createDirectories(directory.resolve("conf"));
-            Files.writeString(configDirectory.resolve("metastore-site.xml"), siteXml(directory.resolve("metastore_db"), Files.createDirectories(directory.resolve("warehouse"))), UTF_8);
+            Files.writeString(configDirectory.resolve("metastore-site.xml"), siteXml(directory.resolve("metastore_db"), Files.createDirectories(directory.resolve("warehouse")), Map.of()), UTF_8);
             initializeSchema(directory, configDirectory + classpath.substring(classpath.indexOf(':')));
             emptyDatabase = directory.resolve("metastore_db");
         }
@@ -155,8 +166,11 @@ public final class ThriftMetastoreServer
         return builder;
     }
 
-    private static String siteXml(Path database, Path warehouse)
+    private static String siteXml(Path database, Path warehouse, Map<String, String> more)
     {
+        String moreProperties = more.entrySet().stream()
+                .map(property -> "  <property><name>%s</name><value>%s</value></property>%n".formatted(property.getKey(), property.getValue()))
+                .collect(Collectors.joining());
         return """
                 <?xml version="1.0"?>
                 <configuration>
@@ -173,7 +187,7 @@ public final class ThriftMetastoreServer
                   <property><name>metastore.users.in.admin.role</name><value>admin</value></property>
                   <!-- evaluates Hive's partition predicates (get_partitions_by_expr), as a metastore installed with Hive does -->
                   <property><name>metastore.expression.proxy</name><value>org.apache.hadoop.hive.ql.optimizer.ppr.PartitionExpressionForMetastore</value></property>
-                </configuration>
-                """.formatted(database.toAbsolutePath(), warehouse.toAbsolutePath());
+                %s</configuration>
+                """.formatted(database.toAbsolutePath(), warehouse.toAbsolutePath(), moreProperties);
     }
 }

@@ -59,7 +59,7 @@ public abstract class AbstractTestWithThriftMetastore
             return cluster.queryRunnerForClass();
         }
         directory = Files.createTempDirectory("dredge-" + getClass().getSimpleName());
-        server = ThriftMetastoreServer.start(directory);
+        server = ThriftMetastoreServer.start(directory, metastoreProperties(directory));
         metastore = new LakeMetastore.ThriftMetastore(server.uri(), server.warehouse());
         queryRunner = configure(DredgeQueryRunner.builder(metastore), directory).build();
         return queryRunner;
@@ -107,6 +107,16 @@ public abstract class AbstractTestWithThriftMetastore
             throws IOException
     {
         return builder;
+    }
+
+    /**
+     * More settings of the metastore of a class with settings of its own ({@link #configure}), asked for before it
+     * starts, with the class's directory.
+     */
+    protected Map<String, String> metastoreProperties(Path directory)
+            throws IOException
+    {
+        return Map.of();
     }
 
     /**

@@ -103,6 +103,30 @@ public final class S3ProxyServer
     }
 
     /**
+     * Hadoop settings for S3A against this server, for a thrift metastore on object storage: {@code s3://} locations
+     * (Trino's spelling) go to S3A too. S3A uses wrong credentials for {@code deniedBuckets}, as a metastore without
+     * rights to a bucket would.
+     */
+    public Map<String, String> hadoopProperties(String... deniedBuckets)
+    {
+        ImmutableMap.Builder<String, String> properties = ImmutableMap.<String, String>builder()
+                .put("fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
+                .put("fs.s3a.endpoint", "http://127.0.0.1:" + port)
+                .put("fs.s3a.endpoint.region", "us-east-1")
+                .put("fs.s3a.path.style.access", "true")
+                .put("fs.s3a.connection.ssl.enabled", "false")
+                .put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+                .put("fs.s3a.access.key", ACCESS_KEY)
+                .put("fs.s3a.secret.key", SECRET_KEY)
+                .put("fs.s3a.attempts.maximum", "1")
+                .put("fs.s3a.retry.limit", "1");
+        for (String bucket : deniedBuckets) {
+            properties.put("fs.s3a.bucket.%s.access.key".formatted(bucket), "not-" + ACCESS_KEY);
+        }
+        return properties.buildOrThrow();
+    }
+
+    /**
      * The local directory that holds a bucket's objects, one file per object under its key.
      */
     public Path bucketDirectory(String bucket)

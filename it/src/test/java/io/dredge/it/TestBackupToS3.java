@@ -31,20 +31,33 @@ public class TestBackupToS3
 {
     private static final String BUCKET = "dredge-backups";
     private static final String REPOSITORY = "s3://" + BUCKET + "/repository";
+    // a bucket the metastore has no rights to: Trino writes there, the metastore cannot register a table there. Its
+    // restores go to other keys than the allowed bucket's: Trino 483's Iceberg metadata cache keys a file by its path
+    // without the bucket (with its time and length), so a same-named metadata file in another bucket could be read
+    // from the cache
+    private static final String DENIED_BUCKET = "dredge-denied";
 
     private S3ProxyServer s3;
 
     @Override
-    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+    protected Map<String, String> metastoreProperties(Path directory)
             throws IOException
     {
         try {
-            s3 = S3ProxyServer.start(Files.createDirectories(directory.resolve("s3")), BUCKET);
+            s3 = S3ProxyServer.start(Files.createDirectories(directory.resolve("s3")), BUCKET, DENIED_BUCKET);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
+        // a metastore on object storage: it checks a table's location when it registers it
+        return s3.hadoopProperties(DENIED_BUCKET);
+    }
+
+    @Override
+    protected DredgeQueryRunner.Builder configure(DredgeQueryRunner.Builder builder, Path directory)
+            throws IOException
+    {
         s3.catalogProperties().forEach(builder::addDredgeProperty);
         // the catalogs that read tables restored to the object store
         s3.catalogProperties().forEach(builder::addHiveProperty);
@@ -128,8 +141,13 @@ public class TestBackupToS3
         // a restore into the bucket: refused where objects are, and undone when registering fails after the copy
         assertQueryFails("CALL dredge.system.restore_table(backup_name => 'events_1', schema_name => 's3restored', table_name => 'events_on_s3', location => '%s/tables')".formatted(REPOSITORY),
                 "restore location s3://dredge-backups/repository/tables is not empty .*");
-        assertRestoreToS3LeftNothing("CALL dredge.system.restore_table(backup_name => 'events_1', schema_name => 's3restored', table_name => 'events_on_s3', location => 's3://%s/restored/events')".formatted(BUCKET),
-                "s3restored", "events_on_s3");
+        assertRestoreToS3LeftNothing("CALL dredge.system.restore_table(backup_name => 'events_1', schema_name => 's3restored', table_name => 'events_denied', location => 's3://%s/denied/events')".formatted(DENIED_BUCKET),
+                "s3restored", "events_denied");
+        // and one that succeeds: the table lives on the object store, partitions and all
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'events_1', schema_name => 's3restored', table_name => 'events_on_s3', location => 's3://%s/restored/events')".formatted(BUCKET));
+        assertThat(figures("hive.s3restored.events_on_s3")).isEqualTo(first);
+        assertThat(computeActual("SELECT DISTINCT \"$path\" LIKE 's3://%s/restored/events/day=%%' FROM hive.s3restored.events_on_s3".formatted(BUCKET)).getOnlyValue()).isEqualTo(true);
+        assertThat(objects("restored/events")).isNotEmpty();
     }
 
     @Test
@@ -154,21 +172,24 @@ public class TestBackupToS3
         assertUpdate("CALL dredge.system.restore_table(backup_name => 'ice_1', schema_name => 's3ice_restored', table_name => 'events')");
         assertThat(figuresAtEverySnapshot("iceberg.s3ice_restored.events")).isEqualTo(before);
 
-        assertRestoreToS3LeftNothing("CALL dredge.system.restore_table(backup_name => 'ice_1', schema_name => 's3ice_restored', table_name => 'events_on_s3', location => 's3://%s/restored/ice_events')".formatted(BUCKET),
-                "s3ice_restored", "events_on_s3");
+        assertRestoreToS3LeftNothing("CALL dredge.system.restore_table(backup_name => 'ice_1', schema_name => 's3ice_restored', table_name => 'events_denied', location => 's3://%s/denied/ice_events')".formatted(DENIED_BUCKET),
+                "s3ice_restored", "events_denied");
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'ice_1', schema_name => 's3ice_restored', table_name => 'events_on_s3', location => 's3://%s/restored/ice_events')".formatted(BUCKET));
+        assertThat(figuresAtEverySnapshot("iceberg.s3ice_restored.events_on_s3")).isEqualTo(before);
+        assertThat(computeActual("SELECT DISTINCT \"$path\" LIKE 's3://%s/restored/ice_events/%%' FROM iceberg.s3ice_restored.events_on_s3".formatted(BUCKET)).getOnlyValue()).isEqualTo(true);
     }
 
     /**
-     * The test's metastore has no S3 file system (as a production metastore without S3 credentials): it refuses to
-     * register a table at an S3 location, after the restore copied the backup's files there. The restore must take
-     * them away again, one object at a time, since an object store has no directory to delete.
+     * The metastore may not reach the denied bucket (as a production metastore without its credentials): it refuses
+     * to register a table there, after the restore copied the backup's files. The restore must take them away again,
+     * one object at a time, since an object store has no directory to delete.
      */
     private void assertRestoreToS3LeftNothing(String restore, String schema, String table)
             throws IOException
     {
-        assertQueryFails(restore, "(?s).*No FileSystem for scheme \"s3\".*");
+        assertQueryFails(restore, "(?s).*(403|Forbidden|AccessDenied|InvalidAccessKeyId).*");
         assertThat(computeActual(format("SELECT count(*) FROM information_schema.tables WHERE table_schema = '%s' AND table_name = '%s'", schema, table)).getOnlyValue()).isEqualTo(0L);
-        assertThat(objects("restored")).isEmpty();
+        assertThat(objectsIn(DENIED_BUCKET, "denied")).isEmpty();
     }
 
     /**
@@ -213,7 +234,13 @@ public class TestBackupToS3
     private List<Path> objects(String prefix)
             throws IOException
     {
-        Path directory = s3.bucketDirectory(BUCKET).resolve(prefix);
+        return objectsIn(BUCKET, prefix);
+    }
+
+    private List<Path> objectsIn(String bucket, String prefix)
+            throws IOException
+    {
+        Path directory = s3.bucketDirectory(bucket).resolve(prefix);
         if (!Files.exists(directory)) {
             return List.of();
         }
