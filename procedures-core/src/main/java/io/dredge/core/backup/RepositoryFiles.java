@@ -238,10 +238,14 @@ final class RepositoryFiles
     }
 
     /**
-     * A file left by a backup that died before it finished is no one's: a new copy replaces it.
+     * A file left by a backup that died before it finished is no one's: a new copy replaces it. Only a file the
+     * table's one listing shows is deleted, not a request per copy (each one a request on an object store).
      */
     private void removeUnreferenced(String target)
     {
+        if (!storedSizes.get().containsKey(relativeToRoot(target))) {
+            return;
+        }
         try {
             context.fileStore().deleteFile(target);
         }

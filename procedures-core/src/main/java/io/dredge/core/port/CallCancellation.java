@@ -165,6 +165,25 @@ public final class CallCancellation
     }
 
     /**
+     * As {@link #check()}, but asks the signal whenever it was last asked: for the last look before an operation
+     * makes its work final, where a call killed within the last second would otherwise go unseen (its statements
+     * may all have ended before any watcher asked).
+     *
+     * @throws StatementCancelledException when the call was cancelled
+     */
+    public void checkNow()
+    {
+        if (delivered.get()) {
+            return;
+        }
+        Optional<String> cancelled = cancelledNow(Thread.currentThread(), true);
+        if (cancelled.isPresent() && delivered.compareAndSet(false, true)) {
+            clearInterrupt();
+            throw new StatementCancelledException(cancelled.get(), null);
+        }
+    }
+
+    /**
      * Why the call is cancelled, when it is known or seen now: an interrupt of {@code thread}, or the signal (asked
      * when {@code askSignal}).
      */

@@ -106,7 +106,7 @@ public abstract class JdbcSqlEngine
     @Override
     public void requireNotCancelled()
     {
-        cancellation.check();
+        cancellation.checkNow();
     }
 
     /**

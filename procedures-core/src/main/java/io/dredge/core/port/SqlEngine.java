@@ -54,7 +54,8 @@ public interface SqlEngine
 
     /**
      * Fails with {@link CallCancellation.StatementCancelledException} when the call has been cancelled, as its next
-     * statement would: for a step that runs no statement (a copy on this node), before the operation makes it final.
+     * statement would, asking the engine now: for a step that runs no statement (a copy on this node), before the
+     * operation makes it final.
      */
     default void requireNotCancelled() {}
 }

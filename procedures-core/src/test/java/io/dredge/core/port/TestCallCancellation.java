@@ -130,6 +130,24 @@ public class TestCallCancellation
     }
 
     @Test
+    public void testCheckNowAsksAFreshSignal()
+    {
+        AtomicInteger asked = new AtomicInteger();
+        CallCancellation cancellation = new CallCancellation(() -> {
+            asked.incrementAndGet();
+            return Optional.of("the CALL was killed");
+        }, scheduler);
+        // just made, so known to run: check() does not ask, checkNow() does
+        cancellation.check();
+        assertThat(asked.get()).isZero();
+        assertThatThrownBy(cancellation::checkNow)
+                .isInstanceOf(StatementCancelledException.class)
+                .hasMessage("cancelled: the CALL was killed");
+        assertThat(asked.get()).isEqualTo(1);
+        cancellation.checkNow();
+    }
+
+    @Test
     public void testCancellationIsDeliveredOnceSoThatTheUndoRuns()
             throws SQLException
     {
