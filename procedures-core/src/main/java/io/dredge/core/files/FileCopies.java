@@ -28,7 +28,7 @@ public final class FileCopies
     {
         CRC32C crc = new CRC32C();
         long written = 0;
-        byte[] buffer = new byte[BUFFER_SIZE];
+        byte[] buffer = new byte[bufferSize(copy.sizeBytes())];
         try (SeekableInput input = fileStore.newInput(copy.source());
                 OutputStream output = fileStore.create(copy.target())) {
             int read;
@@ -42,7 +42,7 @@ public final class FileCopies
             throw new IOException("%s changed while it was copied: %s bytes planned, %s read".formatted(copy.source(), copy.sizeBytes(), written));
         }
         CopiedFile copied = new CopiedFile(copy.target(), written, crc.getValue());
-        CopiedFile stored = checksum(fileStore, copy.target());
+        CopiedFile stored = checksum(fileStore, copy.target(), written);
         if (stored.sizeBytes() != copied.sizeBytes() || stored.crc32c() != copied.crc32c()) {
             throw new IOException("the copy %s reads back as %s bytes, crc32c %s, not the %s bytes, crc32c %s read from %s".formatted(
                     copy.target(), stored.sizeBytes(), stored.crc32cHex(), copied.sizeBytes(), copied.crc32cHex(), copy.source()));
@@ -56,9 +56,15 @@ public final class FileCopies
     public static CopiedFile checksum(FileStore fileStore, String path)
             throws IOException
     {
+        return checksum(fileStore, path, BUFFER_SIZE);
+    }
+
+    private static CopiedFile checksum(FileStore fileStore, String path, long expectedSize)
+            throws IOException
+    {
         CRC32C crc = new CRC32C();
         long length = 0;
-        byte[] buffer = new byte[BUFFER_SIZE];
+        byte[] buffer = new byte[bufferSize(expectedSize)];
         try (SeekableInput input = fileStore.newInput(path)) {
             int read;
             while ((read = input.read(buffer, 0, buffer.length)) >= 0) {
@@ -67,6 +73,14 @@ public final class FileCopies
             }
         }
         return new CopiedFile(path, length, crc.getValue());
+    }
+
+    /**
+     * No larger than the file: a table of small files would otherwise allocate a megabyte for each.
+     */
+    private static int bufferSize(long fileSize)
+    {
+        return (int) Math.max(8192, Math.min(BUFFER_SIZE, fileSize + 1));
     }
 
     public static String crc32cHex(long crc32c)

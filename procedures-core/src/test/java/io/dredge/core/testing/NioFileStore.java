@@ -3,14 +3,13 @@ package io.dredge.core.testing;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableFile;
+import io.dredge.core.port.ChannelSeekableInput;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SeekableInput;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,7 +21,6 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
@@ -65,45 +63,7 @@ public class NioFileStore
     public SeekableInput newInput(String path)
             throws IOException
     {
-        FileChannel channel = FileChannel.open(path(path), READ);
-        return new SeekableInput()
-        {
-            @Override
-            public long getPosition()
-                    throws IOException
-            {
-                return channel.position();
-            }
-
-            @Override
-            public void seek(long position)
-                    throws IOException
-            {
-                channel.position(position);
-            }
-
-            @Override
-            public int read()
-                    throws IOException
-            {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length)
-                    throws IOException
-            {
-                return channel.read(ByteBuffer.wrap(buffer, offset, length));
-            }
-
-            @Override
-            public void close()
-                    throws IOException
-            {
-                channel.close();
-            }
-        };
+        return ChannelSeekableInput.open(path(path));
     }
 
     @Override
