@@ -3,6 +3,7 @@ package io.dredge.it;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import io.dredge.core.files.FileCopy;
+import io.dredge.core.model.TableFile;
 import io.dredge.trino.copy.CopyPlan;
 import io.dredge.trino.copy.CopyPlanCodec;
 import io.trino.testing.MaterializedResult;
@@ -23,6 +24,7 @@ import static io.dredge.trino.copy.TrinoFileCopier.copyFilesSql;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.UUID.randomUUID;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * {@code dredge.system.copy_files} on a cluster whose coordinator schedules no splits, so every file is copied by a
@@ -120,6 +122,25 @@ public class TestCopyFiles
         assertThat(deleted).allSatisfy(file -> assertThat(path(file)).doesNotExist());
         // deleting what is gone is not an error
         assertThat(computeActual(copyFilesSql(TRINO, "dredge", writePlan(CopyPlan.delete(USER, deleted)))).getRowCount()).isEqualTo(deleted.size());
+    }
+
+    @Test
+    public void testWorkerReadsFootersRowCounts()
+            throws IOException
+    {
+        createSchema("copy_footers");
+        assertUpdate("CREATE TABLE hive.copy_footers.rows (id bigint) WITH (format = 'PARQUET')");
+        assertUpdate("INSERT INTO hive.copy_footers.rows SELECT x FROM UNNEST(sequence(1, 1234)) t(x)", 1234);
+        Path parquet = LocalDataFiles.list(tableDirectory("copy_footers", "rows")).getFirst();
+        Path notParquet = sources.resolve("file-70000");
+        List<TableFile> files = List.of(new TableFile("file:" + parquet, Files.size(parquet)), new TableFile("file:" + notParquet, Files.size(notParquet)));
+
+        MaterializedResult result = computeActual(copyFilesSql(TRINO, "dredge", writePlan(CopyPlan.footerRows(USER, "PARQUET", files))));
+        assertThat(result.getMaterializedRows())
+                .extracting(row -> row.getField(0), row -> row.getField(2), row -> row.getField(4))
+                // a file that is not Parquet has no count
+                .containsExactlyInAnyOrder(tuple("file:" + parquet, null, 1234L), tuple("file:" + notParquet, null, null));
+        assertThat(result.getMaterializedRows()).allSatisfy(row -> assertThat(workers).contains((String) row.getField(3)));
     }
 
     @Test

@@ -297,7 +297,7 @@ public class TestHiveBackup
         // counted from a point in time: the engine forgets queries older than its expiry age, so a plain count can fall
         Object since = computeActual("SELECT to_iso8601(current_timestamp)").getOnlyValue();
         assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'unchanged', backup_name => 'unchanged_2')");
-        assertThat(computeActual(format("SELECT count(*) FROM system.runtime.queries WHERE query LIKE 'SELECT target, size_bytes, crc32c, node FROM TABLE(%%copy_files%%' AND state = 'FINISHED' AND created >= from_iso8601_timestamp('%s')",
+        assertThat(computeActual(format("SELECT count(*) FROM system.runtime.queries WHERE query LIKE 'SELECT target, size_bytes, crc32c, node, row_count FROM TABLE(%%copy_files%%' AND state = 'FINISHED' AND created >= from_iso8601_timestamp('%s')",
                 since)).getOnlyValue()).isEqualTo(1L);
         // same files, one more column: the engine reads other rows from them, so they are counted again
         assertUpdate("ALTER TABLE hive.bk.unchanged ADD COLUMN note varchar");
@@ -356,9 +356,13 @@ public class TestHiveBackup
         addPartitionWithRows("byfiles", "t", tableDirectory("bk", "byfiles").resolve("day=t"), "TEXTFILE", "(5, 't1'), (6, 't2')");
         MaterializedResult first = computeActual("SELECT * FROM hive.bk.byfiles");
 
+        Object since = computeActual("SELECT to_iso8601(current_timestamp)").getOnlyValue();
         assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'byfiles', backup_name => 'byfiles_1')");
         assertThat(computeActual("SELECT rows, verification FROM dredge.system.backups WHERE backup_name = 'byfiles_1'").getMaterializedRows().getFirst().getFields())
                 .containsExactly(6L, "files");
+        // the copy, then the Parquet and the ORC footers, each read on the worker (this coordinator schedules no splits)
+        assertThat(computeActual(format("SELECT count(*) FROM system.runtime.queries WHERE query LIKE '%%copy_files%%' AND source = 'dredge' AND state = 'FINISHED' AND created >= from_iso8601_timestamp('%s')", since)).getOnlyValue())
+                .isEqualTo(3L);
         // Parquet's and ORC's footers give their rows; only the text partition, whose files record none, is counted
         assertThat(rowQueries("bk", "byfiles")).singleElement().satisfies(query -> assertThat(query).contains("'day=t'").doesNotContain("'day=a'").doesNotContain("'day=o'"));
         // an incremental backup takes the unchanged partitions' rows from the first, and reads the new file's footer

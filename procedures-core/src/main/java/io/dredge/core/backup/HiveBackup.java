@@ -147,20 +147,33 @@ final class HiveBackup
     }
 
     /**
-     * The rows of these partitions as the footers of their stored copies record them (Parquet, ORC), read without the
-     * engine; a partition with a file whose format records no count (text, say) is counted by the engine.
+     * The rows of these partitions as the footers of their stored copies record them (Parquet, ORC), read where the
+     * copies ran, one request per storage format; a partition with a file whose format records no count (text, say)
+     * is counted by the engine.
      */
     private Map<String, BackupSql.Figures> footerFigures(Set<String> partitionNames, int partitionCount, Map<String, HivePartitionDefinition> definitions, List<BackupFile> backedUp)
     {
-        Map<String, BackupSql.Figures> figures = new HashMap<>();
-        Set<String> uncounted = new HashSet<>();
+        // each partition's stored files, and the files to read by storage format (a partition may differ from its table)
+        Map<String, List<TableFile>> storedFiles = new HashMap<>();
+        Map<String, List<TableFile>> byFormat = new HashMap<>();
         for (String name : partitionNames) {
             List<TableFile> stored = backedUp.stream()
                     .filter(file -> name.isEmpty() || file.path().startsWith(name + "/"))
                     .map(file -> new TableFile(repository.location(file.stored()), file.sizeBytes()))
                     .toList();
             HiveStorage storage = name.isEmpty() ? started.hiveTable().orElseThrow().storage() : definitions.get(name).storage();
-            Map<String, Long> counts = stored.isEmpty() ? Map.of() : context.fileStore().footerRowCounts(HiveStorageFormats.name(Optional.of(storage.serde()), Optional.of(storage.inputFormat())), stored);
+            storedFiles.put(name, stored);
+            byFormat.computeIfAbsent(HiveStorageFormats.name(Optional.of(storage.serde()), Optional.of(storage.inputFormat())), ignored -> new ArrayList<>()).addAll(stored);
+        }
+        Map<String, Long> counts = new HashMap<>();
+        byFormat.forEach((format, files) -> {
+            if (!files.isEmpty()) {
+                counts.putAll(copier.footerRowCounts(format, files));
+            }
+        });
+        Map<String, BackupSql.Figures> figures = new HashMap<>();
+        Set<String> uncounted = new HashSet<>();
+        storedFiles.forEach((name, stored) -> {
             if (stored.stream().allMatch(file -> counts.containsKey(file.path()))) {
                 long rows = stored.stream().mapToLong(file -> counts.get(file.path())).sum();
                 if (rows > 0) {
@@ -171,7 +184,7 @@ final class HiveBackup
             else {
                 uncounted.add(name);
             }
-        }
+        });
         figures.putAll(engineFigures(uncounted, partitionCount));
         return figures;
     }

@@ -1,6 +1,9 @@
 package io.dredge.core.files;
 
+import io.dredge.core.model.TableFile;
+
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -35,4 +38,11 @@ public interface FileCopier
      * file that cannot be read fails the call.
      */
     List<CopiedFile> checksum(List<String> paths);
+
+    /**
+     * The rows each file's footer records, by path, read where the copies run: for a storage format whose files
+     * record them ({@code PARQUET}, {@code ORC}); a file without a readable footer is absent, as is every file of
+     * another format.
+     */
+    Map<String, Long> footerRowCounts(String storageFormat, List<TableFile> files);
 }

@@ -1,10 +1,13 @@
 package io.dredge.core.files;
 
+import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -85,6 +88,16 @@ public final class LocalFileCopier
                 throw new UncheckedIOException("failed to read %s: %s".formatted(path, e.getMessage()), e);
             }
         });
+    }
+
+    @Override
+    public Map<String, Long> footerRowCounts(String storageFormat, List<TableFile> files)
+    {
+        Map<String, Long> counts = new HashMap<>();
+        for (Map<String, Long> count : mapAll(files, file -> fileStore.footerRowCounts(storageFormat, List.of(file)))) {
+            counts.putAll(count);
+        }
+        return counts;
     }
 
     private <T> void runAll(List<T> items, Consumer<T> action)

@@ -1,5 +1,6 @@
 package io.dredge.trino.copy;
 
+import com.google.common.collect.ImmutableMap;
 import io.airlift.log.Logger;
 import io.dredge.core.files.CopiedFile;
 import io.dredge.core.files.CopyProgress;
@@ -27,6 +28,7 @@ final class CopiedRows
     private final long totalBytes;
     private final Map<String, CopiedFile> copied = new HashMap<>();
     private final Map<String, Integer> filesPerNode = new TreeMap<>();
+    private final Map<String, Long> rowCounts = new HashMap<>();
     private long bytes;
 
     CopiedRows(CopyPlan plan, Consumer<CopyProgress> progress)
@@ -37,10 +39,13 @@ final class CopiedRows
     }
 
     /**
-     * A row {@code target, size_bytes, crc32c, node}.
+     * A row {@code target, size_bytes, crc32c, node, row_count}.
      */
     void add(List<Object> row)
     {
+        if (row.get(4) != null) {
+            rowCounts.put((String) row.get(0), ((Number) row.get(4)).longValue());
+        }
         // a move or a delete has no checksum
         long crc32c = row.get(2) == null ? 0 : ((Number) row.get(2)).longValue();
         CopiedFile file = new CopiedFile((String) row.get(0), ((Number) row.get(1)).longValue(), crc32c);
@@ -50,6 +55,15 @@ final class CopiedRows
         filesPerNode.merge((String) row.get(3), 1, Integer::sum);
         bytes += file.sizeBytes();
         progress.accept(new CopyProgress(copied.size(), plan.copies().size(), bytes, totalBytes));
+    }
+
+    /**
+     * The row counts the footers recorded, by file; a file without one is absent.
+     */
+    Map<String, Long> rowCounts()
+    {
+        copiedFiles();
+        return ImmutableMap.copyOf(rowCounts);
     }
 
     /**

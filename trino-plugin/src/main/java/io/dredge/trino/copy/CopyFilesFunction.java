@@ -34,8 +34,8 @@ public class CopyFilesFunction
 {
     public static final String NAME = "copy_files";
     public static final String PLAN_ARGUMENT = "PLAN";
-    public static final List<String> COLUMN_NAMES = ImmutableList.of("target", "size_bytes", "crc32c", "node");
-    public static final List<Type> COLUMN_TYPES = ImmutableList.of(VARCHAR, BIGINT, BIGINT, VARCHAR);
+    public static final List<String> COLUMN_NAMES = ImmutableList.of("target", "size_bytes", "crc32c", "node", "row_count");
+    public static final List<Type> COLUMN_TYPES = ImmutableList.of(VARCHAR, BIGINT, BIGINT, VARCHAR, BIGINT);
 
     private final CopyPlanReader planReader;
 

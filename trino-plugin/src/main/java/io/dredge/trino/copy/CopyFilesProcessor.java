@@ -5,6 +5,7 @@ import io.airlift.log.Logger;
 import io.dredge.core.files.CopiedFile;
 import io.dredge.core.files.FileCopies;
 import io.dredge.core.files.FileCopy;
+import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 import io.trino.spi.Page;
 import io.trino.spi.PageBuilder;
@@ -18,6 +19,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -33,10 +35,11 @@ import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Copies (or moves, or deletes) one split's files on the node's copy executor, which all splits on the node share, so
- * the node never works on more files at once than {@code dredge.copy-concurrency}; the driver waits blocked rather
- * than holding a thread. Produces one page with a row per file once all of them are done; a move or a delete has no
- * checksum, and reports the size the plan gave.
+ * Copies (or moves, deletes, checksums, or reads the footers of) one split's files on the node's copy executor, which
+ * all splits on the node share, so the node never works on more files at once than {@code dredge.copy-concurrency};
+ * the driver waits blocked rather than holding a thread. Produces one page with a row per file once all of them are
+ * done; a move, a delete or a footer read has no checksum, and reports the size the plan gave; only a footer read has
+ * a row count, and none for a file without a readable footer.
  */
 final class CopyFilesProcessor
         implements TableFunctionSplitProcessor
@@ -46,16 +49,18 @@ final class CopyFilesProcessor
     private final FileStore fileStore;
     private final CopyPlan.Action action;
     private final List<FileCopy> copies;
+    private final Optional<String> storageFormat;
     private final String node;
     private final Executor executor;
-    private List<CompletableFuture<Optional<CopiedFile>>> pending;
+    private List<CompletableFuture<Outcome>> pending;
     private boolean produced;
 
-    CopyFilesProcessor(FileStore fileStore, CopyPlan.Action action, List<FileCopy> copies, String node, Executor executor)
+    CopyFilesProcessor(FileStore fileStore, CopyPlan.Action action, List<FileCopy> copies, Optional<String> storageFormat, String node, Executor executor)
     {
         this.fileStore = requireNonNull(fileStore, "fileStore is null");
         this.action = requireNonNull(action, "action is null");
         this.copies = ImmutableList.copyOf(requireNonNull(copies, "copies is null"));
+        this.storageFormat = requireNonNull(storageFormat, "storageFormat is null");
         this.node = requireNonNull(node, "node is null");
         this.executor = requireNonNull(executor, "executor is null");
     }
@@ -80,14 +85,22 @@ final class CopyFilesProcessor
         return produced(page());
     }
 
-    private Optional<CopiedFile> apply(FileCopy copy)
+    /**
+     * What became of one file: its checksummed bytes, or its footer's row count, where the action gives them.
+     */
+    private record Outcome(Optional<CopiedFile> copied, OptionalLong rows)
+    {
+        static final Outcome NOTHING = new Outcome(Optional.empty(), OptionalLong.empty());
+    }
+
+    private Outcome apply(FileCopy copy)
     {
         try {
             switch (action) {
                 case COPY -> {
                     CopiedFile copied = FileCopies.copy(fileStore, copy);
                     log.debug("copied %s to %s: %s bytes", copy.source(), copy.target(), copied.sizeBytes());
-                    return Optional.of(copied);
+                    return new Outcome(Optional.of(copied), OptionalLong.empty());
                 }
                 case MOVE -> {
                     fileStore.moveFile(copy.source(), copy.target());
@@ -98,10 +111,14 @@ final class CopyFilesProcessor
                     log.debug("deleted %s", copy.source());
                 }
                 case CHECKSUM -> {
-                    return Optional.of(FileCopies.checksum(fileStore, copy.source()));
+                    return new Outcome(Optional.of(FileCopies.checksum(fileStore, copy.source())), OptionalLong.empty());
+                }
+                case FOOTER_ROWS -> {
+                    Long rows = fileStore.footerRowCounts(storageFormat.orElseThrow(), List.of(new TableFile(copy.source(), copy.sizeBytes()))).get(copy.source());
+                    return new Outcome(Optional.empty(), rows == null ? OptionalLong.empty() : OptionalLong.of(rows));
                 }
             }
-            return Optional.empty();
+            return Outcome.NOTHING;
         }
         catch (FileAlreadyExistsException e) {
             throw new TrinoException(ALREADY_EXISTS, "cannot %s %s: target %s exists".formatted(verb(), copy.source(), copy.target()), e);
@@ -120,7 +137,8 @@ final class CopyFilesProcessor
     {
         PageBuilder page = new PageBuilder(copies.size(), CopyFilesFunction.COLUMN_TYPES);
         for (int index = 0; index < pending.size(); index++) {
-            Optional<CopiedFile> copied = result(pending.get(index));
+            Outcome outcome = result(pending.get(index));
+            Optional<CopiedFile> copied = outcome.copied();
             FileCopy copy = copies.get(index);
             page.declarePosition();
             VARCHAR.writeSlice(page.getBlockBuilder(0), utf8Slice(copy.target()));
@@ -132,11 +150,17 @@ final class CopyFilesProcessor
                 page.getBlockBuilder(2).appendNull();
             }
             VARCHAR.writeSlice(page.getBlockBuilder(3), utf8Slice(node));
+            if (outcome.rows().isPresent()) {
+                BIGINT.writeLong(page.getBlockBuilder(4), outcome.rows().getAsLong());
+            }
+            else {
+                page.getBlockBuilder(4).appendNull();
+            }
         }
         return page.build();
     }
 
-    private static Optional<CopiedFile> result(CompletableFuture<Optional<CopiedFile>> future)
+    private static Outcome result(CompletableFuture<Outcome> future)
     {
         try {
             return future.join();

@@ -42,6 +42,7 @@ public class CopyFilesProcessorProvider
                 ports.fileStore(session.getIdentity()),
                 copySplit.action(),
                 copySplit.copies(),
+                copySplit.storageFormat(),
                 nodeManager.getCurrentNode().getNodeIdentifier(),
                 copyExecutor);
     }

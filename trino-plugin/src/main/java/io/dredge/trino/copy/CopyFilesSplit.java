@@ -5,6 +5,7 @@ import io.dredge.core.files.FileCopy;
 import io.trino.spi.connector.ConnectorSplit;
 
 import java.util.List;
+import java.util.Optional;
 
 import static io.airlift.slice.SizeOf.estimatedSizeOf;
 import static io.airlift.slice.SizeOf.instanceSize;
@@ -14,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  * A batch of copies that one worker runs. Any node reaches the file system, so the split goes wherever the scheduler
  * has room, like a split of a table scan.
  */
-public record CopyFilesSplit(CopyPlan.Action action, List<FileCopy> copies)
+public record CopyFilesSplit(CopyPlan.Action action, List<FileCopy> copies, Optional<String> storageFormat)
         implements ConnectorSplit
 {
     private static final int INSTANCE_SIZE = instanceSize(CopyFilesSplit.class);
@@ -24,6 +25,7 @@ public record CopyFilesSplit(CopyPlan.Action action, List<FileCopy> copies)
     {
         requireNonNull(action, "action is null");
         copies = ImmutableList.copyOf(requireNonNull(copies, "copies is null"));
+        requireNonNull(storageFormat, "storageFormat is null");
     }
 
     @Override

@@ -33,7 +33,7 @@ public class CopyFilesSplitManager
     {
         // read again, checked the same way: the plan is only named by the handle
         CopyPlan plan = planReader.read(session, function.planLocation());
-        return new FixedSplitSource(batches(plan.copies()).stream().map(batch -> new CopyFilesSplit(plan.action(), batch)).toList());
+        return new FixedSplitSource(batches(plan.copies()).stream().map(batch -> new CopyFilesSplit(plan.action(), batch, plan.storageFormat())).toList());
     }
 
     static List<List<FileCopy>> batches(List<FileCopy> copies)

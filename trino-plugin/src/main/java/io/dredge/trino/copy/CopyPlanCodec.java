@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
@@ -29,7 +30,7 @@ public final class CopyPlanCodec
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String HMAC = "HmacSHA256";
-    private static final int CURRENT_FORMAT_VERSION = 2;
+    private static final int CURRENT_FORMAT_VERSION = 3;
 
     // field names: the format
     private static final String FORMAT_VERSION = "format-version";
@@ -39,6 +40,7 @@ public final class CopyPlanCodec
     private static final String SOURCE = "source";
     private static final String TARGET = "target";
     private static final String SIZE = "size";
+    private static final String STORAGE_FORMAT = "storage-format";
     private static final String SIGNATURE = "signature";
 
     private final SecretKeySpec key;
@@ -55,6 +57,7 @@ public final class CopyPlanCodec
         root.put(FORMAT_VERSION, CURRENT_FORMAT_VERSION);
         root.put(USER, plan.user());
         root.put(ACTION, plan.action().name());
+        plan.storageFormat().ifPresent(format -> root.put(STORAGE_FORMAT, format));
         ArrayNode copies = root.putArray(COPIES);
         for (FileCopy copy : plan.copies()) {
             copies.addObject()
@@ -99,7 +102,16 @@ public final class CopyPlanCodec
         for (JsonNode copy : requiredArray(root, COPIES)) {
             copies.add(new FileCopy(requiredText(copy, SOURCE), requiredText(copy, TARGET), requiredSize(copy)));
         }
-        CopyPlan plan = new CopyPlan(requiredText(root, USER), action(requiredText(root, ACTION)), copies.build());
+        Optional<String> storageFormat = root.has(STORAGE_FORMAT) ? Optional.of(requiredText(root, STORAGE_FORMAT)) : Optional.empty();
+        String user = requiredText(root, USER);
+        CopyPlan.Action action = action(requiredText(root, ACTION));
+        CopyPlan plan;
+        try {
+            plan = new CopyPlan(user, action, copies.build(), storageFormat);
+        }
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a valid plan: " + e.getMessage(), e);
+        }
         byte[] expected = signature(plan).getBytes(UTF_8);
         if (!MessageDigest.isEqual(expected, requiredText(root, SIGNATURE).getBytes(UTF_8))) {
             throw new IllegalArgumentException("not signed by this catalog: only plans that Dredge writes can be run");
@@ -117,6 +129,7 @@ public final class CopyPlanCodec
         append(signed, String.valueOf(CURRENT_FORMAT_VERSION));
         append(signed, plan.user());
         append(signed, plan.action().name());
+        append(signed, plan.storageFormat().orElse(""));
         for (FileCopy copy : plan.copies()) {
             append(signed, copy.source());
             append(signed, copy.target());

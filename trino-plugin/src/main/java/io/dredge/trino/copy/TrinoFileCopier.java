@@ -2,11 +2,13 @@ package io.dredge.trino.copy;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
 import io.airlift.log.Logger;
 import io.dredge.core.files.CopiedFile;
 import io.dredge.core.files.CopyProgress;
 import io.dredge.core.files.FileCopier;
 import io.dredge.core.files.FileCopy;
+import io.dredge.core.model.TableFile;
 import io.dredge.core.port.CallCancellation.StatementCancelledException;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.SqlEngine;
@@ -15,6 +17,8 @@ import io.dredge.core.sql.SqlDialect;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import static io.dredge.trino.DredgeMetadata.SYSTEM_SCHEMA;
@@ -31,6 +35,7 @@ public final class TrinoFileCopier
         implements FileCopier
 {
     private static final Logger log = Logger.get(TrinoFileCopier.class);
+    private static final Set<String> FOOTER_FORMATS = ImmutableSet.of("PARQUET", "ORC");
 
     private final SqlEngine engine;
     private final FileStore fileStore;
@@ -60,14 +65,14 @@ public final class TrinoFileCopier
         if (copies.isEmpty()) {
             return ImmutableList.of();
         }
-        return run(new CopyPlan(user, copies), progress);
+        return run(new CopyPlan(user, copies), progress).copiedFiles();
     }
 
     @Override
     public void move(List<FileCopy> moves)
     {
         if (!moves.isEmpty()) {
-            run(new CopyPlan(user, CopyPlan.Action.MOVE, moves), _ -> {});
+            run(new CopyPlan(user, CopyPlan.Action.MOVE, moves), _ -> {}).copiedFiles();
         }
     }
 
@@ -75,7 +80,7 @@ public final class TrinoFileCopier
     public void delete(List<String> paths)
     {
         if (!paths.isEmpty()) {
-            run(CopyPlan.delete(user, paths), _ -> {});
+            run(CopyPlan.delete(user, paths), _ -> {}).copiedFiles();
         }
     }
 
@@ -85,10 +90,20 @@ public final class TrinoFileCopier
         if (paths.isEmpty()) {
             return ImmutableList.of();
         }
-        return run(CopyPlan.checksum(user, paths), _ -> {});
+        return run(CopyPlan.checksum(user, paths), _ -> {}).copiedFiles();
     }
 
-    private List<CopiedFile> run(CopyPlan plan, Consumer<CopyProgress> progress)
+    @Override
+    public Map<String, Long> footerRowCounts(String storageFormat, List<TableFile> files)
+    {
+        // only these formats record their rows in a footer: no query for the others
+        if (files.isEmpty() || !FOOTER_FORMATS.contains(storageFormat)) {
+            return ImmutableMap.of();
+        }
+        return run(CopyPlan.footerRows(user, storageFormat, files), _ -> {}).rowCounts();
+    }
+
+    private CopiedRows run(CopyPlan plan, Consumer<CopyProgress> progress)
     {
         List<FileCopy> copies = plan.copies();
         String planLocation = stagingLocation.replaceAll("/+$", "") + "/copy-plan-" + randomUUID() + ".json";
@@ -110,15 +125,15 @@ public final class TrinoFileCopier
         finally {
             deletePlan(planLocation);
         }
-        return rows.copiedFiles();
+        return rows;
     }
 
     /**
-     * The query that runs a plan; its rows are {@code target, size_bytes, crc32c, node}.
+     * The query that runs a plan; its rows are {@code target, size_bytes, crc32c, node, row_count}.
      */
     public static String copyFilesSql(SqlDialect dialect, String catalog, String planLocation)
     {
-        return "SELECT target, size_bytes, crc32c, node FROM TABLE(%s.%s.%s(plan => %s))".formatted(
+        return "SELECT target, size_bytes, crc32c, node, row_count FROM TABLE(%s.%s.%s(plan => %s))".formatted(
                 dialect.quoteIdentifier(catalog),
                 dialect.quoteIdentifier(SYSTEM_SCHEMA),
                 dialect.quoteIdentifier(CopyFilesFunction.NAME),

@@ -2,6 +2,7 @@ package io.dredge.trino.copy;
 
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.files.FileCopy;
+import io.dredge.core.model.TableFile;
 import org.junit.jupiter.api.Test;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -26,13 +27,19 @@ class TestCopyPlanCodec
         assertThat(CODEC.decode(CODEC.encode(deletes))).isEqualTo(deletes);
         CopyPlan checksums = CopyPlan.checksum("bob", ImmutableList.of("s3://lake/events/x"));
         assertThat(CODEC.decode(CODEC.encode(checksums))).isEqualTo(checksums);
+        CopyPlan footers = CopyPlan.footerRows("bob", "ORC", ImmutableList.of(new TableFile("s3://lake/events/x", 12)));
+        assertThat(CODEC.decode(CODEC.encode(footers))).isEqualTo(footers);
+        // the format is signed too
+        String otherFormat = new String(CODEC.encode(footers), UTF_8).replace("\"ORC\"", "\"PARQUET\"");
+        assertThatThrownBy(() -> CODEC.decode(otherFormat.getBytes(UTF_8)))
+                .hasMessage("not signed by this catalog: only plans that Dredge writes can be run");
     }
 
     @Test
     void testPlanIsReadableJson()
     {
         assertThat(new String(CODEC.encode(PLAN), UTF_8))
-                .contains("\"format-version\" : 2", "\"user\" : \"alice\"", "\"action\" : \"COPY\"", "\"source\" : \"s3://lake/events/p=a b/000000_0\"", "\"size\" : 1234", "\"signature\"");
+                .contains("\"format-version\" : 3", "\"user\" : \"alice\"", "\"action\" : \"COPY\"", "\"source\" : \"s3://lake/events/p=a b/000000_0\"", "\"size\" : 1234", "\"signature\"");
     }
 
     @Test
@@ -65,12 +72,14 @@ class TestCopyPlanCodec
         assertThatThrownBy(() -> CODEC.decode("[]".getBytes(UTF_8)))
                 .hasMessage("not a JSON object");
         assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 1}".getBytes(UTF_8)))
-                .hasMessage("unknown format version 1 (this Dredge reads version 2)");
-        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 2, \"user\": \"alice\"}".getBytes(UTF_8)))
+                .hasMessage("unknown format version 1 (this Dredge reads version 3)");
+        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 3, \"user\": \"alice\"}".getBytes(UTF_8)))
                 .hasMessage("field 'copies' is missing or not an array");
-        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 2, \"user\": \"alice\", \"copies\": [{\"source\": \"s3://a/b\", \"target\": \"s3://a/c\", \"size\": -1}]}".getBytes(UTF_8)))
+        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 3, \"user\": \"alice\", \"copies\": [{\"source\": \"s3://a/b\", \"target\": \"s3://a/c\", \"size\": -1}]}".getBytes(UTF_8)))
                 .hasMessage("field 'size' is missing or not a size");
-        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 2, \"user\": \"alice\", \"action\": \"SHRED\", \"copies\": []}".getBytes(UTF_8)))
+        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 3, \"user\": \"alice\", \"action\": \"SHRED\", \"copies\": []}".getBytes(UTF_8)))
                 .hasMessage("unknown action 'SHRED'");
+        assertThatThrownBy(() -> CODEC.decode("{\"format-version\": 3, \"user\": \"alice\", \"action\": \"FOOTER_ROWS\", \"copies\": []}".getBytes(UTF_8)))
+                .hasMessage("not a valid plan: a footer read, and only it, names a storage format");
     }
 }
