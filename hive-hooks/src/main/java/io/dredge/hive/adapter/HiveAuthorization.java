@@ -55,6 +55,22 @@ public final class HiveAuthorization
         check(HiveOperationType.CREATETABLE, List.of(), List.of(new HivePrivilegeObject(HivePrivilegeObjectType.DATABASE, schema, null)), "create a table in " + schema, "CREATE TABLE " + schema + "...");
     }
 
+    /**
+     * Whether only the file system checks what this session's user may read: no authorizer, and statements that read
+     * as the user ({@code hive.server2.enable.doAs}). Work that reads files as HiveServer2 itself, rather than through
+     * a statement, would then read what the user may not.
+     */
+    public static boolean readsCheckedOnlyByFiles()
+    {
+        SessionState session = SessionState.get();
+        return session != null && readsCheckedOnlyByFiles(session.getConf());
+    }
+
+    static boolean readsCheckedOnlyByFiles(HiveConf conf)
+    {
+        return !conf.getBoolVar(HiveConf.ConfVars.HIVE_AUTHORIZATION_ENABLED) && conf.getBoolVar(HiveConf.ConfVars.HIVE_SERVER2_ENABLE_DOAS);
+    }
+
     private static HivePrivilegeObject tableObject(TableReference table, HivePrivObjectActionType action)
     {
         return new HivePrivilegeObject(HivePrivilegeObjectType.TABLE_OR_VIEW, table.schemaName(), table.tableName(), action);

@@ -1,6 +1,7 @@
 package io.dredge.hive.udf;
 
 import com.google.common.collect.ImmutableMap;
+import io.dredge.core.DredgeException;
 import io.dredge.core.backup.BackupManifest;
 import io.dredge.core.backup.BackupVerification;
 import io.dredge.core.model.TableReference;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaIntObjectInspector;
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaLongObjectInspector;
 import static org.apache.hadoop.hive.serde2.objectinspector.primitive.PrimitiveObjectInspectorFactory.javaStringObjectInspector;
@@ -79,6 +81,23 @@ public class BackupTableUdtf
                 .buildOrThrow();
     }
 
+    /**
+     * {@code 'files'} unless only the file system checks the user's reads: a backup at {@code 'files'} reads no row as
+     * the user, but copies as HiveServer2, so it would copy what the user may not read. {@code 'rows'} then, whose
+     * count and checksum Hive runs as the user.
+     */
+    private static BackupVerification verification(Optional<BackupVerification> asked, String user)
+    {
+        if (!HiveAuthorization.readsCheckedOnlyByFiles()) {
+            return asked.orElse(BackupVerification.FILES);
+        }
+        if (asked.equals(Optional.of(BackupVerification.FILES))) {
+            throw new DredgeException(INVALID_ARGUMENT, ("verify => 'files' reads no row as %s, and this HiveServer2 checks what a user may read only through the file system (hive.server2.enable.doAs " +
+                    "without hive.security.authorization.enabled): back up with 'rows', which Hive reads as the user, or enable Hive's authorization").formatted(user));
+        }
+        return BackupVerification.ROWS;
+    }
+
     @Override
     List<Object[]> rows(HivePorts ports, List<Optional<String>> values, Map<String, String> options)
             throws HiveException
@@ -87,7 +106,7 @@ public class BackupTableUdtf
         String backupName = values.get(2).orElseThrow().strip();
         HiveAuthorization.requireRead(table);
         BackupManifest manifest = HiveBackups.backups(ports, user()).backup(table, backupName, values.get(3).filter(location -> !location.isBlank()).map(String::strip),
-                values.get(4).filter(verify -> !verify.isBlank()).map(BackupVerification::parse).orElse(BackupVerification.FILES));
+                verification(values.get(4).filter(verify -> !verify.isBlank()).map(BackupVerification::parse), user()));
         Object[] row = manifest.summaryValues();
         for (int i = 0; i < row.length; i++) {
             if (row[i] instanceof Instant instant) {

@@ -54,6 +54,16 @@ public record BackupManifest(
     // 2: the verification level (a manifest of version 1 was verified by rows)
     public static final int CURRENT_FORMAT_VERSION = 2;
 
+    /**
+     * The format version a manifest at this level is written in: the oldest that holds it, so that a Dredge of an
+     * earlier version sharing the repository (another engine's, not yet upgraded) still reads every backup it can
+     * restore, and so counts its files as held when it drops a backup.
+     */
+    public static int formatVersionFor(BackupVerification verification)
+    {
+        return verification == BackupVerification.ROWS ? 1 : CURRENT_FORMAT_VERSION;
+    }
+
     public BackupManifest
     {
         checkArgument(formatVersion > 0, "formatVersion must be positive");

@@ -106,7 +106,7 @@ public final class Backups
         // the journal names the manifest, so that recover can mark a backup that died as failed
         OperationRecord record = OperationRecord.start(OperationKind.BACKUP, table, context.user(), Optional.empty(), new BackupDetails(catalog.manifestLocation(backupName)), context.clock().instant())
                 .withStep("planning backup " + backupName);
-        BackupManifest started = new BackupManifest(BackupManifest.CURRENT_FORMAT_VERSION, backupName, BackupState.RUNNING, repository.root(),
+        BackupManifest started = new BackupManifest(BackupManifest.formatVersionFor(verification), backupName, BackupState.RUNNING, repository.root(),
                 (iceberg ? context.icebergCatalog() : context.catalog()).orElse(""), table, descriptor.tableType(),
                 icebergPlan.map(IcebergBackupPlan::tableLocation).orElseGet(() -> descriptor.location().orElseThrow()), context.clock().instant(), context.user(),
                 icebergPlan.flatMap(IcebergBackupPlan::snapshotId), definition, List.of(), icebergPlan.map(IcebergBackupPlan::metadataPath), List.of(), 0, Optional.empty(), verification, Optional.empty());

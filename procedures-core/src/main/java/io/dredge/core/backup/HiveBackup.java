@@ -161,7 +161,9 @@ final class HiveBackup
                     .filter(file -> name.isEmpty() || file.path().startsWith(name + "/"))
                     .map(file -> new TableFile(repository.location(file.stored()), file.sizeBytes()))
                     .toList();
-            HiveStorage storage = name.isEmpty() ? started.hiveTable().orElseThrow().storage() : definitions.get(name).storage();
+            HiveStorage storage = name.isEmpty()
+                    ? started.hiveTable().orElseThrow().storage()
+                    : requireNonNull(definitions.get(name), () -> "partition %s vanished during the backup".formatted(name)).storage();
             storedFiles.put(name, stored);
             byFormat.computeIfAbsent(HiveStorageFormats.name(Optional.of(storage.serde()), Optional.of(storage.inputFormat())), ignored -> new ArrayList<>()).addAll(stored);
         }
