@@ -499,6 +499,17 @@ public class TestHiveBackup
         assertQueryFails("CALL dredge.system.restore_table(backup_name => 'damaged_manifest', schema_name => 'restored', table_name => 'damaged_manifest')",
                 "backup damaged_manifest cannot be read .*format version 9 is not one this Dredge reads.*");
         assertRestoreLeftNothing("damaged_manifest");
+        // that backup's files are unknown here: no backup shares one, and no drop deletes one, until it is gone
+        assertQueryFails("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'damaged', backup_name => 'after_newer')",
+                "backup repository .* holds backups that a newer Dredge wrote \\(damaged_manifest\\), whose files this one cannot know: it may share or delete none there; use that version");
+        assertQueryFails("CALL dredge.system.drop_backup(backup_name => 'damaged_flipped')", "backup repository .* holds backups that a newer Dredge wrote .*");
+        assertThat(computeActual("SELECT state FROM dredge.system.backups WHERE backup_name = 'damaged_flipped'").getOnlyValue()).isEqualTo("COMPLETE");
+        // the refused backup is FAILED, as any that fails once the table is held
+        assertThat(computeActual("SELECT state, files FROM dredge.system.backups WHERE backup_name = 'after_newer'").getMaterializedRows().getFirst().getFields())
+                .containsExactly("FAILED", 0L);
+        deleteRecursively(manifest.getParent());
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'bk', table_name => 'damaged', backup_name => 'after_newer_2')");
+        assertThat(computeActual("SELECT state FROM dredge.system.backups WHERE backup_name = 'after_newer_2'").getOnlyValue()).isEqualTo("COMPLETE");
     }
 
     @Test

@@ -153,7 +153,10 @@ public final class BackupManifestCodec
             throw new IllegalArgumentException("not a Dredge backup manifest: empty, or not a JSON object");
         }
         int version = required(node, FORMAT_VERSION).asInt();
-        if (version > BackupManifest.CURRENT_FORMAT_VERSION || version < 1) {
+        if (version > BackupManifest.CURRENT_FORMAT_VERSION) {
+            throw new NewerFormatException(version);
+        }
+        if (version < 1) {
             throw new IllegalArgumentException("backup manifest format version %s is not one this Dredge reads (1 to %s)".formatted(version, BackupManifest.CURRENT_FORMAT_VERSION));
         }
         try {
@@ -211,6 +214,18 @@ public final class BackupManifestCodec
         }
         catch (RuntimeException e) {
             throw new IllegalArgumentException("not a valid Dredge backup manifest: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A manifest a later Dredge wrote: its backup's files are unknown here.
+     */
+    public static final class NewerFormatException
+            extends IllegalArgumentException
+    {
+        NewerFormatException(int version)
+        {
+            super("backup manifest format version %s is not one this Dredge reads (1 to %s)".formatted(version, BackupManifest.CURRENT_FORMAT_VERSION));
         }
     }
 

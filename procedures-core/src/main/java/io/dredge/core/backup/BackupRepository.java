@@ -11,12 +11,14 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
+import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -157,6 +159,20 @@ public final class BackupRepository
      */
     public List<BackupManifest> list()
     {
+        return list(false);
+    }
+
+    /**
+     * Every backup, for work that deletes or shares stored files: as {@link #list()}, but fails when a manifest is of
+     * a newer format than this Dredge reads, whose backup may hold any of the files and must not lose one.
+     */
+    public List<BackupManifest> listForSharing()
+    {
+        return list(true);
+    }
+
+    private List<BackupManifest> list(boolean refuseNewer)
+    {
         List<TableFile> files;
         try {
             files = fileStore.listFilesRecursively(location(BACKUPS));
@@ -165,6 +181,7 @@ public final class BackupRepository
             throw new UncheckedIOException("failed to list the backups in " + root, e);
         }
         ImmutableList.Builder<BackupManifest> manifests = ImmutableList.builder();
+        List<String> newer = new ArrayList<>();
         String prefix = Locations.comparablePath(location(BACKUPS)) + "/";
         for (TableFile file : files) {
             String relative = Locations.pathPart(file.path());
@@ -179,8 +196,15 @@ public final class BackupRepository
                 read(parts[0]).ifPresent(manifests::add);
             }
             catch (RuntimeException e) {
+                if (e.getCause() instanceof BackupManifestCodec.NewerFormatException) {
+                    newer.add(parts[0]);
+                }
                 log.warn("skipping backup {}: {}", parts[0], e.getMessage());
             }
+        }
+        if (refuseNewer && !newer.isEmpty()) {
+            throw new DredgeException(NOT_SUPPORTED, "backup repository %s holds backups that a newer Dredge wrote (%s), whose files this one cannot know: it may share or delete none there; use that version"
+                    .formatted(root, String.join(", ", newer)));
         }
         return manifests.build();
     }

@@ -343,7 +343,7 @@ public final class Backups
         }
         try {
             Set<String> needed = new HashSet<>();
-            for (BackupManifest other : repository.list()) {
+            for (BackupManifest other : repository.listForSharing()) {
                 if (!other.name().equals(backupName) && Locations.samePath(other.repository(), repository.root())) {
                     other.files().forEach(file -> needed.add(file.stored()));
                 }

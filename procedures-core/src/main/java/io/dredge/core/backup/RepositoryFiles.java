@@ -73,7 +73,7 @@ final class RepositoryFiles
      */
     static RepositoryFiles read(MaintenanceContext context, FileCopier copier, BackupRepository repository, TableReference table, String backupName)
     {
-        List<BackupManifest> backups = repository.list().stream()
+        List<BackupManifest> backups = repository.listForSharing().stream()
                 .filter(manifest -> manifest.state() == BackupState.COMPLETE && manifest.sourceTable().equals(table) && Locations.samePath(manifest.repository(), repository.root()))
                 .toList();
         Map<String, List<BackupFile>> byPath = new HashMap<>();
