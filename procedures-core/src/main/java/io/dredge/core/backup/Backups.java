@@ -100,8 +100,6 @@ public final class Backups
         Optional<HiveTableDefinition> definition = iceberg ? Optional.empty() : Optional.of(context.metastore().getTableDefinition(table)
                 .orElseThrow(() -> new DredgeException(NOT_FOUND, "table %s does not exist".formatted(table))));
         definition.ifPresent(hive -> requireReadAlike(descriptor, hive));
-        // the engine decides whether the caller may read the table, before anything is copied (verify 'files' reads no row through it)
-        guard.requireReadAccess(table, descriptor.tableType());
 
         // the journal names the manifest, so that recover can mark a backup that died as failed
         OperationRecord record = OperationRecord.start(OperationKind.BACKUP, table, context.user(), Optional.empty(), new BackupDetails(catalog.manifestLocation(backupName)), context.clock().instant())

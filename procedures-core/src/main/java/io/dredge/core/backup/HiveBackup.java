@@ -154,13 +154,14 @@ final class HiveBackup
     private Map<String, BackupSql.Figures> footerFigures(Set<String> partitionNames, int partitionCount, Map<String, HivePartitionDefinition> definitions, List<BackupFile> backedUp)
     {
         // each partition's stored files, and the files to read by storage format (a partition may differ from its table)
+        Map<String, List<TableFile>> byPartition = new HashMap<>();
+        for (BackupFile file : backedUp) {
+            byPartition.computeIfAbsent(partitionOf(file.path()), ignored -> new ArrayList<>()).add(new TableFile(repository.location(file.stored()), file.sizeBytes()));
+        }
         Map<String, List<TableFile>> storedFiles = new HashMap<>();
         Map<String, List<TableFile>> byFormat = new HashMap<>();
         for (String name : partitionNames) {
-            List<TableFile> stored = backedUp.stream()
-                    .filter(file -> name.isEmpty() || file.path().startsWith(name + "/"))
-                    .map(file -> new TableFile(repository.location(file.stored()), file.sizeBytes()))
-                    .toList();
+            List<TableFile> stored = byPartition.getOrDefault(name, List.of());
             HiveStorage storage = name.isEmpty()
                     ? started.hiveTable().orElseThrow().storage()
                     : requireNonNull(definitions.get(name), () -> "partition %s vanished during the backup".formatted(name)).storage();
@@ -189,6 +190,31 @@ final class HiveBackup
         });
         figures.putAll(engineFigures(uncounted, partitionCount));
         return figures;
+    }
+
+    /**
+     * The partition a backed-up file belongs to: the first segment of its path per partition column (Hive escapes a
+     * {@code /} in a partition value), none for an unpartitioned table.
+     */
+    private String partitionOf(String path)
+    {
+        int end = -1;
+        for (int column = 0; column < started.hiveTable().orElseThrow().partitionColumns().size(); column++) {
+            end = path.indexOf('/', end + 1);
+            if (end < 0) {
+                return "";
+            }
+        }
+        return end < 0 ? "" : path.substring(0, end);
+    }
+
+    /**
+     * Whether figures an earlier backup recorded serve this one: any at {@code 'files'}; at {@code 'rows'} only those
+     * the engine counted (with a checksum), or of no rows.
+     */
+    private boolean reusable(long rows, String rowChecksum)
+    {
+        return verification() == BackupVerification.FILES || !rowChecksum.isEmpty() || rows == 0;
     }
 
     /**
@@ -271,7 +297,7 @@ final class HiveBackup
         Set<BackupFile> shared = new HashSet<>(files);
         return heldBackups.stream()
                 .filter(manifest -> manifest.hiveTable().equals(started.hiveTable()))
-                .filter(manifest -> verification() == BackupVerification.FILES || manifest.rowChecksum().filter(checksum -> !checksum.isEmpty()).isPresent() || manifest.rows() == 0)
+                .filter(manifest -> reusable(manifest.rows(), manifest.rowChecksum().orElse("")))
                 .filter(manifest -> manifest.files().stream().map(file -> new BackupFile(file.path(), file.stored(), file.sizeBytes(), file.crc32c(), false)).collect(toImmutableSet()).equals(shared))
                 .filter(manifest -> manifest.partitions().stream().collect(toImmutableMap(partition -> partition.definition().name(), BackupPartition::definition)).equals(definitions))
                 .max(Comparator.comparing(BackupManifest::createdAt))
@@ -301,7 +327,7 @@ final class HiveBackup
             for (BackupManifest manifest : candidates) {
                 Optional<BackupPartition> backedUp = manifest.partitions().stream().filter(candidate -> candidate.definition().name().equals(name)).findFirst();
                 if (backedUp.isPresent() && backedUp.get().definition().equals(definitions.get(name)) && filesOf(manifest, name).equals(files)
-                        && (verification() == BackupVerification.FILES || !backedUp.get().rowChecksum().isEmpty() || backedUp.get().rows() == 0)) {
+                        && reusable(backedUp.get().rows(), backedUp.get().rowChecksum())) {
                     figures.put(name, new BackupSql.Figures(backedUp.get().rows(), backedUp.get().rowChecksum()));
                     break;
                 }

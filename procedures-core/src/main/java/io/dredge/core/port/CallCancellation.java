@@ -154,14 +154,7 @@ public final class CallCancellation
      */
     public void check()
     {
-        if (delivered.get()) {
-            return;
-        }
-        Optional<String> cancelled = cancelledNow(Thread.currentThread(), !signalFresh());
-        if (cancelled.isPresent() && delivered.compareAndSet(false, true)) {
-            clearInterrupt();
-            throw new StatementCancelledException(cancelled.get(), null);
-        }
+        check(!signalFresh());
     }
 
     /**
@@ -173,10 +166,15 @@ public final class CallCancellation
      */
     public void checkNow()
     {
+        check(true);
+    }
+
+    private void check(boolean askSignal)
+    {
         if (delivered.get()) {
             return;
         }
-        Optional<String> cancelled = cancelledNow(Thread.currentThread(), true);
+        Optional<String> cancelled = cancelledNow(Thread.currentThread(), askSignal);
         if (cancelled.isPresent() && delivered.compareAndSet(false, true)) {
             clearInterrupt();
             throw new StatementCancelledException(cancelled.get(), null);
