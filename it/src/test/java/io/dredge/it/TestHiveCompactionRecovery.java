@@ -141,12 +141,25 @@ public class TestHiveCompactionRecovery
     public void testKilledCallCancelsItsRewrite()
             throws Exception
     {
-        // big enough that the rewrite runs for seconds: the CALL is killed while it does
+        // big enough that the rewrite runs for seconds on any machine (it failed once when 4 million rows took under one
+        // second, before the first look at the CALL): one partition of 2 million rows written in two files, its files copied as three
+        // more partitions, which costs a file copy instead of a write, so the rewrite reads and writes 8 million rows
         assertUpdate("CREATE TABLE hive.compaction_recovery.killed_rewrite (id bigint, name varchar, day varchar) WITH (partitioned_by = ARRAY['day'])");
         for (int batch = 0; batch < 2; batch++) {
-            assertUpdate(format("INSERT INTO hive.compaction_recovery.killed_rewrite SELECT a * 1000 + b, 'name-' || CAST(b AS varchar), IF(a %% 2 = 0, 'a', 'b') " +
-                    "FROM UNNEST(sequence(%s, %s)) AS x(a) CROSS JOIN UNNEST(sequence(1, 1000)) AS y(b)", batch * 2000, batch * 2000 + 1999), 2_000_000);
+            assertUpdate(format("INSERT INTO hive.compaction_recovery.killed_rewrite SELECT a * 1000 + b, 'name-' || CAST(b AS varchar), 'a' " +
+                    "FROM UNNEST(sequence(%s, %s)) AS x(a) CROSS JOIN UNNEST(sequence(1, 1000)) AS y(b)", batch * 1000, batch * 1000 + 999), 1_000_000);
         }
+        Path table = warehouse().resolve("compaction_recovery").resolve("killed_rewrite");
+        for (String day : List.of("b", "c", "d")) {
+            Path partition = Files.createDirectories(table.resolve("day=" + day));
+            try (Stream<Path> files = Files.list(table.resolve("day=a"))) {
+                for (Path file : files.filter(file -> !file.getFileName().toString().startsWith(".")).toList()) {
+                    Files.copy(file, partition.resolve(file.getFileName()));
+                }
+            }
+        }
+        assertUpdate("CALL hive.system.sync_partition_metadata('compaction_recovery', 'killed_rewrite', 'ADD')");
+        assertThat(computeActual("SELECT count(*) FROM hive.compaction_recovery.killed_rewrite").getOnlyValue()).isEqualTo(8_000_000L);
         TableState before = state("killed_rewrite");
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
@@ -161,8 +174,8 @@ public class TestHiveCompactionRecovery
         finally {
             executor.shutdownNow();
         }
-        // the table compacts again, as testKilledCallWhilePausedUndoesTheCompaction shows: four million rows once more
-        // take half a minute
+        // the table compacts again, as testKilledCallWhilePausedUndoesTheCompaction shows: eight million rows once more
+        // take a minute
         assertCancelledAndUndone("killed_rewrite", before, false);
     }
 
