@@ -4,6 +4,8 @@ import com.google.common.collect.ImmutableList;
 import io.dredge.core.DredgeException;
 import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.iceberg.IcebergTableMetadata.PartitionColumn;
+import io.dredge.core.journal.OperationJournal;
+import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
@@ -12,29 +14,59 @@ import io.dredge.core.operation.OperationGuard;
 import io.dredge.core.port.FileStore;
 
 import java.util.List;
+import java.util.Optional;
 
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static java.util.Objects.requireNonNull;
 
 /**
  * {@code changed_partitions}: the partitions whose rows changed after a point, in two steps, as an engine runs them:
- * the plan (the table, the caller's right to read it, and the range of snapshots, fixed at the current one so that
- * commits after it belong to the next answer), then the changes, read from the metadata version the plan fixed.
+ * the plan (the table, the caller's right to read it, and the range, fixed now so that commits after it belong to the
+ * next answer), then the changes. An Iceberg table's range ends at its current snapshot, and the changes are read from
+ * that metadata version; a Hive table's ends at a checkpoint of its files that the plan takes and keeps, and the
+ * changes are the difference from the checkpoint of the caller's token (or the files written after the caller's time).
  */
 public final class ChangedPartitions
 {
     private ChangedPartitions() {}
 
     /**
-     * @param metadataLocation the metadata version whose current snapshot ends the range
-     * @param partitionColumns the partition fields of the table's current spec: the answer's value columns
+     * What an answer covers, and where the next one starts.
      */
-    public record Plan(TableReference table, String metadataLocation, IcebergChanges.Range range, List<PartitionColumn> partitionColumns)
+    public sealed interface Range
+            permits IcebergRange, HiveChanges.Range
+    {
+        ResumeToken resumeToken();
+    }
+
+    /**
+     * @param metadataLocation the metadata version whose current snapshot ends the range
+     */
+    public record IcebergRange(String metadataLocation, IcebergChanges.Range snapshots)
+            implements Range
+    {
+        public IcebergRange
+        {
+            requireNonNull(metadataLocation, "metadataLocation is null");
+            requireNonNull(snapshots, "snapshots is null");
+        }
+
+        @Override
+        public ResumeToken resumeToken()
+        {
+            return snapshots.resumeToken();
+        }
+    }
+
+    /**
+     * @param partitionColumns the partition columns (an Iceberg table's: the fields of its current spec): the
+     * answer's value columns
+     */
+    public record Plan(TableReference table, Range range, List<PartitionColumn> partitionColumns)
     {
         public Plan
         {
             requireNonNull(table, "table is null");
-            requireNonNull(metadataLocation, "metadataLocation is null");
             requireNonNull(range, "range is null");
             partitionColumns = ImmutableList.copyOf(requireNonNull(partitionColumns, "partitionColumns is null"));
         }
@@ -44,16 +76,40 @@ public final class ChangedPartitions
     {
         OperationGuard guard = new OperationGuard(context);
         TableDescriptor table = guard.requireTable(reference);
-        if (table.tableType() != TableType.ICEBERG) {
-            throw new DredgeException(NOT_SUPPORTED, "%s is a Hive table: changed_partitions answers Iceberg tables only so far".formatted(reference));
+        if (table.tableType() == TableType.HIVE && table.transactional()) {
+            throw new DredgeException(NOT_SUPPORTED, "%s is a transactional (ACID) Hive table, whose changes are in delta directories of Hive's own: changed_partitions cannot tell them from its files".formatted(reference));
         }
         guard.requireReadAccess(reference, table.tableType());
-        IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
-        return new Plan(reference, metadata.metadataLocation(), IcebergChanges.range(metadata, reference, start), metadata.partitionColumns());
+        if (table.tableType() == TableType.ICEBERG) {
+            IcebergTableMetadata metadata = IcebergTableMetadata.read(context.fileStore(), table);
+            return new Plan(reference, new IcebergRange(metadata.metadataLocation(), IcebergChanges.range(metadata, reference, start)), metadata.partitionColumns());
+        }
+        HiveChanges.requireHiveStart(table, start);
+        HiveCheckpoints checkpoints = new HiveCheckpoints(context.fileStore(), HiveCheckpoints.directory(context.metastore(), table));
+        Optional<String> from = start instanceof ChangeStart.AfterToken token ? token.token().checkpointId() : Optional.empty();
+        // refused before anything is kept when the token's checkpoint is gone
+        from.ifPresent(checkpoints::load);
+        HiveCheckpoint checkpoint = HiveCheckpoints.take(context.metastore(), context.fileStore(), table, context.clock().instant());
+        checkpoints.save(checkpoint);
+        return new Plan(reference, new HiveChanges.Range(checkpoint.tableIdentity(), checkpoints.directory(), from, HiveChanges.since(start), checkpoint.id()), HiveChanges.partitionColumns(table));
     }
 
-    public static List<PartitionChange> changes(FileStore fileStore, Plan plan)
+    /**
+     * The changes the plan covers, one entry per partition ordered by name; {@code journal} tells a Hive table's
+     * compactions and rollbacks.
+     */
+    public static List<PartitionChange> changes(FileStore fileStore, OperationJournal journal, Plan plan)
     {
-        return IcebergChanges.changes(IcebergTableMetadata.read(fileStore, plan.metadataLocation()), plan.range());
+        if (plan.range() instanceof IcebergRange iceberg) {
+            return IcebergChanges.changes(IcebergTableMetadata.read(fileStore, iceberg.metadataLocation()), iceberg.snapshots());
+        }
+        HiveChanges.Range hive = (HiveChanges.Range) plan.range();
+        HiveCheckpoints checkpoints = new HiveCheckpoints(fileStore, hive.checkpointDirectory());
+        HiveCheckpoint to = checkpoints.load(hive.to());
+        List<OperationRecord> operations = journal.list(plan.table());
+        if (hive.from().isPresent()) {
+            return HiveChanges.changes(checkpoints.load(hive.from().get()), to, operations, plan.partitionColumns());
+        }
+        return HiveChanges.changesSince(hive.since().orElseThrow(), to, operations, location -> HiveCheckpoints.dataFiles(fileStore, location), plan.partitionColumns());
     }
 }

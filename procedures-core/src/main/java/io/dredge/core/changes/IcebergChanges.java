@@ -254,7 +254,7 @@ public final class IcebergChanges
 
         PartitionChange change(String name)
         {
-            return new PartitionChange(name, values, kinds, rowsAdded, rowsRemovedKnown ? OptionalLong.of(rowsRemoved) : OptionalLong.empty(),
+            return new PartitionChange(name, values, kinds, OptionalLong.of(rowsAdded), rowsRemovedKnown ? OptionalLong.of(rowsRemoved) : OptionalLong.empty(),
                     filesAdded, filesRemoved, first.orElseThrow(), last.orElseThrow());
         }
     }

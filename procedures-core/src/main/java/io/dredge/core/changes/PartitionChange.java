@@ -17,10 +17,11 @@ import static java.util.Objects.requireNonNull;
  * @param partitionName the partition as its path names it ({@code part=p0}); empty for an unpartitioned table
  * @param partitionValues the partition's values by field name
  * @param kinds what the changes did: added rows only, removed rows only, or both in one commit
- * @param rowsAdded rows of the data files added
+ * @param rowsAdded rows of the data files added; empty where the metadata does not record them (a Hive table's
+ * files, whose rows are known only by reading them)
  * @param rowsRemoved rows of the data files removed and the positions the added position deletes name (an earlier
  * delete may have removed some of them already); empty when equality deletes were added, whose rows the metadata
- * does not know
+ * does not know, and for a Hive table
  * @param filesAdded data and delete files added
  * @param filesRemoved data and delete files removed
  * @param firstChangedAt the commit time of the first change
@@ -30,7 +31,7 @@ public record PartitionChange(
         String partitionName,
         Map<String, Object> partitionValues,
         Set<ChangeKind> kinds,
-        long rowsAdded,
+        OptionalLong rowsAdded,
         OptionalLong rowsRemoved,
         long filesAdded,
         long filesRemoved,
@@ -50,6 +51,7 @@ public record PartitionChange(
         partitionValues = ImmutableMap.copyOf(requireNonNull(partitionValues, "partitionValues is null"));
         kinds = ImmutableSortedSet.copyOf(requireNonNull(kinds, "kinds is null"));
         checkArgument(!kinds.isEmpty(), "a change has a kind");
+        requireNonNull(rowsAdded, "rowsAdded is null");
         requireNonNull(rowsRemoved, "rowsRemoved is null");
         requireNonNull(firstChangedAt, "firstChangedAt is null");
         requireNonNull(lastChangedAt, "lastChangedAt is null");

@@ -3,6 +3,7 @@ package io.dredge.core.changes;
 import io.dredge.core.DredgeException;
 
 import java.util.Base64;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
@@ -11,23 +12,41 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The point an answer of {@code changed_partitions} reaches, for the next call to start from: the table, by its
- * identity (so that a token is not used on another table, or on one made again under the name), and the snapshot
- * the answer ended at (none for a table that had none). Opaque to the caller: the text is encoded.
+ * identity (so that a token is not used on another table, or on one made again under the name), and, for an Iceberg
+ * table, the snapshot the answer ended at (none for a table that had none) or, for a Hive table, the checkpoint of
+ * its files that Dredge kept for the answer. Opaque to the caller: the text is encoded.
  */
-public record ResumeToken(String tableIdentity, OptionalLong snapshotId)
+public record ResumeToken(String tableIdentity, OptionalLong snapshotId, Optional<String> checkpointId)
 {
     private static final String VERSION = "v1";
+    private static final String HIVE_VERSION = "h1";
     private static final String NO_SNAPSHOT = "none";
 
     public ResumeToken
     {
         requireNonNull(tableIdentity, "tableIdentity is null");
         requireNonNull(snapshotId, "snapshotId is null");
+        requireNonNull(checkpointId, "checkpointId is null");
+        if (snapshotId.isPresent() && checkpointId.isPresent()) {
+            throw new IllegalArgumentException("a token names a snapshot or a checkpoint, not both");
+        }
+    }
+
+    public ResumeToken(String tableIdentity, OptionalLong snapshotId)
+    {
+        this(tableIdentity, snapshotId, Optional.empty());
+    }
+
+    public static ResumeToken ofCheckpoint(String tableIdentity, String checkpointId)
+    {
+        return new ResumeToken(tableIdentity, OptionalLong.empty(), Optional.of(checkpointId));
     }
 
     public String encode()
     {
-        String text = String.join("|", VERSION, tableIdentity, snapshotId.isPresent() ? Long.toString(snapshotId.getAsLong()) : NO_SNAPSHOT);
+        String text = checkpointId
+                .map(checkpoint -> String.join("|", HIVE_VERSION, tableIdentity, checkpoint))
+                .orElseGet(() -> String.join("|", VERSION, tableIdentity, snapshotId.isPresent() ? Long.toString(snapshotId.getAsLong()) : NO_SNAPSHOT));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(UTF_8));
     }
 
@@ -41,7 +60,13 @@ public record ResumeToken(String tableIdentity, OptionalLong snapshotId)
             throw invalid(token);
         }
         String[] parts = text.split("\\|", -1);
-        if (parts.length != 3 || !parts[0].equals(VERSION) || parts[1].isEmpty()) {
+        if (parts.length != 3 || parts[1].isEmpty()) {
+            throw invalid(token);
+        }
+        if (parts[0].equals(HIVE_VERSION) && HiveCheckpoint.isId(parts[2])) {
+            return ofCheckpoint(parts[1], parts[2]);
+        }
+        if (!parts[0].equals(VERSION)) {
             throw invalid(token);
         }
         if (parts[2].equals(NO_SNAPSHOT)) {

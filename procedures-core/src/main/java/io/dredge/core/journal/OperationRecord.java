@@ -77,7 +77,7 @@ public record OperationRecord(
     /**
      * Sorts by time and reads like a Trino query id: {@code 20261123_231512_3f9a0c1d}.
      */
-    static String newId(Instant now)
+    public static String newId(Instant now)
     {
         return "%s_%08x".formatted(ID_TIME.format(now), RANDOM.nextInt());
     }

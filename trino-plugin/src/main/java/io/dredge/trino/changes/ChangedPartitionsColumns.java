@@ -13,6 +13,7 @@ import io.trino.spi.type.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import static io.airlift.slice.Slices.utf8Slice;
@@ -82,18 +83,23 @@ final class ChangedPartitionsColumns
             writeValue(partitionColumn, change.partitionValues().get(partitionColumn.name()), columns.get(column++));
         }
         ((ArrayBlockBuilder) columns.get(column++)).buildEntry(elements -> change.kinds().forEach(kind -> VARCHAR.writeSlice(elements, utf8Slice(kind.name()))));
-        BIGINT.writeLong(columns.get(column++), change.rowsAdded());
-        if (change.rowsRemoved().isPresent()) {
-            BIGINT.writeLong(columns.get(column++), change.rowsRemoved().getAsLong());
-        }
-        else {
-            columns.get(column++).appendNull();
-        }
+        writeCount(change.rowsAdded(), columns.get(column++));
+        writeCount(change.rowsRemoved(), columns.get(column++));
         BIGINT.writeLong(columns.get(column++), change.filesAdded());
         BIGINT.writeLong(columns.get(column++), change.filesRemoved());
         TIMESTAMP_TZ_MILLIS.writeLong(columns.get(column++), packDateTimeWithZone(change.firstChangedAt().toEpochMilli(), UTC_KEY));
         TIMESTAMP_TZ_MILLIS.writeLong(columns.get(column++), packDateTimeWithZone(change.lastChangedAt().toEpochMilli(), UTC_KEY));
         VARCHAR.writeSlice(columns.get(column), utf8Slice(resumeToken));
+    }
+
+    private static void writeCount(OptionalLong count, BlockBuilder builder)
+    {
+        if (count.isPresent()) {
+            BIGINT.writeLong(builder, count.getAsLong());
+        }
+        else {
+            builder.appendNull();
+        }
     }
 
     private static Type type(PartitionColumn column)

@@ -59,7 +59,7 @@ public class ChangedPartitionsFunction
                         ScalarArgumentSpecification.builder().name("SINCE").type(TIMESTAMP_TZ_MILLIS).defaultValue(null).build(),
                         ScalarArgumentSpecification.builder().name("SINCE_TOKEN").type(VARCHAR).defaultValue(null).build()),
                 GENERIC_TABLE,
-                "The partitions of an Iceberg table whose rows changed after a snapshot, a time or an earlier answer, maintenance rewrites left out");
+                "The partitions of an Iceberg or Hive table whose rows changed after a snapshot, a time or an earlier answer, maintenance rewrites left out");
         this.maintenance = requireNonNull(maintenance, "maintenance is null");
     }
 

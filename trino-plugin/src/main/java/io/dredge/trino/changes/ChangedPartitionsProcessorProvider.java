@@ -33,11 +33,13 @@ public class ChangedPartitionsProcessorProvider
         implements TableFunctionProcessorProvider
 {
     private final TrinoPorts ports;
+    private final DredgeMaintenance maintenance;
 
     @Inject
-    public ChangedPartitionsProcessorProvider(TrinoPorts ports)
+    public ChangedPartitionsProcessorProvider(TrinoPorts ports, DredgeMaintenance maintenance)
     {
         this.ports = requireNonNull(ports, "ports is null");
+        this.maintenance = requireNonNull(maintenance, "maintenance is null");
     }
 
     @Override
@@ -56,7 +58,7 @@ public class ChangedPartitionsProcessorProvider
                 }
                 done = true;
                 ChangedPartitions.Plan plan = changes.plan();
-                List<PartitionChange> rows = DredgeMaintenance.run(() -> ChangedPartitions.changes(ports.fileStore(session.getIdentity()), plan));
+                List<PartitionChange> rows = DredgeMaintenance.run(() -> ChangedPartitions.changes(ports.fileStore(session.getIdentity()), maintenance.journal(session), plan));
                 if (rows.isEmpty()) {
                     return FINISHED;
                 }

@@ -1,0 +1,142 @@
+package io.dredge.core.changes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.model.Locations;
+import io.dredge.core.model.StoredFile;
+import io.dredge.core.model.TableReference;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The data files of a Hive table at one moment, partition by partition, as Dredge keeps them for
+ * {@code changed_partitions}: a Hive table has no history of its own, so the next answer compares the table's files
+ * then with this.
+ *
+ * @param id sorts by time, like an operation's id ({@code 20261207_091512_3f9a0c1d})
+ * @param tableIdentity what the resume token names, {@link HiveChanges#identity}
+ * @param takenAt when the listing began: a file written after it may or may not be in it, and is reported once
+ * either way (here, or by the next answer)
+ */
+public record HiveCheckpoint(String id, TableReference table, String tableIdentity, Instant takenAt, List<Partition> partitions)
+{
+    private static final Pattern ID = Pattern.compile("\\d{8}_\\d{6}_[0-9a-f]{8}");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int FORMAT = 1;
+
+    /**
+     * One partition (the empty name for an unpartitioned table): its location and the files directly in it that the
+     * engines read.
+     */
+    public record Partition(String name, String location, List<StoredFile> files)
+    {
+        public Partition
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(location, "location is null");
+            files = ImmutableList.copyOf(requireNonNull(files, "files is null"));
+        }
+    }
+
+    public HiveCheckpoint
+    {
+        checkArgument(isId(id), "not a checkpoint id: %s", id);
+        requireNonNull(table, "table is null");
+        requireNonNull(tableIdentity, "tableIdentity is null");
+        requireNonNull(takenAt, "takenAt is null");
+        partitions = ImmutableList.copyOf(requireNonNull(partitions, "partitions is null"));
+    }
+
+    public static boolean isId(String text)
+    {
+        return ID.matcher(text).matches();
+    }
+
+    public Map<String, Partition> partitionsByName()
+    {
+        return partitions.stream().collect(ImmutableMap.toImmutableMap(Partition::name, Function.identity()));
+    }
+
+    /**
+     * Gzipped JSON; files by their names in the partition's location, which is where they lie.
+     */
+    public byte[] encode()
+    {
+        ObjectNode root = MAPPER.createObjectNode()
+                .put("format", FORMAT)
+                .put("id", id)
+                .put("schema", table.schemaName())
+                .put("table", table.tableName())
+                .put("identity", tableIdentity)
+                .put("takenAt", takenAt.toEpochMilli());
+        ArrayNode partitionNodes = root.putArray("partitions");
+        for (Partition partition : partitions) {
+            ObjectNode node = partitionNodes.addObject()
+                    .put("name", partition.name())
+                    .put("location", partition.location());
+            ArrayNode files = node.putArray("files");
+            for (StoredFile file : partition.files()) {
+                files.addArray()
+                        .add(Locations.name(file.path()))
+                        .add(file.sizeBytes())
+                        .add(file.lastModified().toEpochMilli());
+            }
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            MAPPER.writeValue(out, root);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static HiveCheckpoint decode(byte[] content)
+    {
+        JsonNode root;
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(content))) {
+            root = MAPPER.readTree(in);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("not a checkpoint of changed_partitions", e);
+        }
+        if (root.path("format").asInt() != FORMAT) {
+            throw new IllegalArgumentException("checkpoint format %s is not %s: written by another version of Dredge".formatted(root.path("format"), FORMAT));
+        }
+        ImmutableList.Builder<Partition> partitions = ImmutableList.builder();
+        for (JsonNode node : root.path("partitions")) {
+            String location = node.path("location").asText();
+            ImmutableList.Builder<StoredFile> files = ImmutableList.builder();
+            for (JsonNode file : node.path("files")) {
+                files.add(new StoredFile(Locations.child(location, file.get(0).asText()), file.get(1).asLong(), Instant.ofEpochMilli(file.get(2).asLong())));
+            }
+            partitions.add(new Partition(node.path("name").asText(), location, files.build()));
+        }
+        return new HiveCheckpoint(root.path("id").asText(), new TableReference(root.path("schema").asText(), root.path("table").asText()),
+                root.path("identity").asText(), Instant.ofEpochMilli(root.path("takenAt").asLong()), partitions.build());
+    }
+
+    public static String newId(Instant now)
+    {
+        return OperationRecord.newId(now);
+    }
+}

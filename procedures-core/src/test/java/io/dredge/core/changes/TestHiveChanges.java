@@ -1,0 +1,179 @@
+package io.dredge.core.changes;
+
+import com.google.common.collect.ImmutableList;
+import io.dredge.core.changes.PartitionChange.ChangeKind;
+import io.dredge.core.iceberg.IcebergTableMetadata.PartitionColumn;
+import io.dredge.core.journal.CompactionDetails;
+import io.dredge.core.journal.OperationDetails;
+import io.dredge.core.journal.OperationKind;
+import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.journal.OperationState;
+import io.dredge.core.journal.PartitionRecord;
+import io.dredge.core.journal.PartitionState;
+import io.dredge.core.model.StoredFile;
+import io.dredge.core.model.TableFile;
+import io.dredge.core.model.TableReference;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The difference of two checkpoints of a Hive table's files, with the compactions and rollbacks the journal names in
+ * between: every kind of write counts, Dredge's own moves do not, and files a writer put beside a compaction still do.
+ */
+class TestHiveChanges
+{
+    private static final TableReference TABLE = new TableReference("s", "t");
+    private static final List<PartitionColumn> COLUMNS = List.of(new PartitionColumn("day", "date"));
+    private static final String A = "file:/lake/s/t/day=2026-12-01";
+    private static final String B = "file:/lake/s/t/day=2026-12-02";
+    private static final String A_COPY = "file:/lake/s/t/.dredge/c1/day=2026-12-01";
+    private static final Instant T0 = Instant.parse("2026-12-07T10:00:00Z");
+
+    @Test
+    void testLateFileNewPartitionDroppedPartitionAndOverwrite()
+    {
+        HiveCheckpoint from = checkpoint(T0, partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2)), partition("day=2026-12-02", B, file(B, "f1", 10, 3)));
+        HiveCheckpoint to = checkpoint(T0.plusSeconds(60),
+                partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2), file(A, "late", 5, 30)),
+                partition("day=2026-12-03", "file:/lake/s/t/day=2026-12-03", file("file:/lake/s/t/day=2026-12-03", "f1", 7, 40)));
+        assertThat(summary(HiveChanges.changes(from, to, List.of(), COLUMNS))).containsExactly(
+                "day=2026-12-01 [APPEND] +1 -0",
+                "day=2026-12-02 [DELETE] +0 -1",
+                "day=2026-12-03 [APPEND] +1 -0");
+        PartitionChange late = HiveChanges.changes(from, to, List.of(), COLUMNS).get(0);
+        assertThat(late.partitionValues()).containsEntry("day", (int) LocalDate.parse("2026-12-01").toEpochDay());
+        assertThat(late.firstChangedAt()).isEqualTo(T0.plusSeconds(30));
+        assertThat(late.rowsAdded()).isEmpty();
+        assertThat(late.rowsRemoved()).isEmpty();
+
+        // Hive's INSERT OVERWRITE writes a file of the same name: its time tells
+        HiveCheckpoint overwritten = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A, file(A, "f1", 10, 50)), partition("day=2026-12-02", B, file(B, "f1", 10, 3)));
+        assertThat(summary(HiveChanges.changes(from, overwritten, List.of(), COLUMNS))).containsExactly("day=2026-12-01 [OVERWRITE] +1 -2");
+        // nothing changed, nothing reported
+        assertThat(HiveChanges.changes(from, checkpoint(T0.plusSeconds(60), from.partitions().toArray(HiveCheckpoint.Partition[]::new)), List.of(), COLUMNS)).isEmpty();
+    }
+
+    @Test
+    void testCompactionIsNoChangeAndWhatItCompactedOrMovedAlongStillIs()
+    {
+        HiveCheckpoint from = checkpoint(T0, partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2)));
+        List<TableFile> inputs = List.of(new TableFile(A + "/f1", 10), new TableFile(A + "/f2", 10));
+        List<TableFile> outputs = List.of(new TableFile(A_COPY + "/c0", 18));
+        HiveCheckpoint compacted = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40)));
+        assertThat(HiveChanges.changes(from, compacted, List.of(compaction(T0.plusSeconds(20), PartitionState.SWAPPED, inputs, outputs)), COLUMNS)).isEmpty();
+
+        // a file written after the checkpoint and before the compaction planned: compacted into the copy, still new
+        List<TableFile> withLate = ImmutableList.<TableFile>builder().addAll(inputs).add(new TableFile(A + "/late", 5)).build();
+        assertThat(summary(HiveChanges.changes(from, compacted, List.of(compaction(T0.plusSeconds(20), PartitionState.SWAPPED, withLate, outputs)), COLUMNS)))
+                .containsExactly("day=2026-12-01 [APPEND] +1 -0");
+
+        // a file a writer put into the original after the checkpoint, moved into the copy by the compaction (LateFiles)
+        HiveCheckpoint moved = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40), file(A_COPY, "late", 5, 45)));
+        assertThat(summary(HiveChanges.changes(from, moved, List.of(compaction(T0.plusSeconds(20), PartitionState.SWAPPED, inputs, outputs)), COLUMNS)))
+                .containsExactly("day=2026-12-01 [APPEND] +1 -0");
+
+        // a file of the checkpoint deleted before the compaction planned
+        List<TableFile> oneLeft = List.of(new TableFile(A + "/f1", 10));
+        assertThat(summary(HiveChanges.changes(from, compacted, List.of(compaction(T0.plusSeconds(20), PartitionState.SWAPPED, oneLeft, outputs)), COLUMNS)))
+                .containsExactly("day=2026-12-01 [DELETE] +0 -1");
+    }
+
+    @Test
+    void testRollbackIsNoChangeEitherWay()
+    {
+        List<TableFile> inputs = List.of(new TableFile(A + "/f1", 10), new TableFile(A + "/f2", 10));
+        List<TableFile> outputs = List.of(new TableFile(A_COPY + "/c0", 18));
+        HiveCheckpoint original = checkpoint(T0, partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2)));
+        HiveCheckpoint compacted = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40)));
+        HiveCheckpoint rolledBack = checkpoint(T0.plusSeconds(120), partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2)));
+        OperationRecord compaction = compaction(T0.plusSeconds(20), PartitionState.RESTORED, inputs, outputs);
+        OperationRecord rollback = finished(OperationRecord.start(OperationKind.ROLLBACK, TABLE, "u", Optional.of(compaction.id()), OperationDetails.NONE, T0.plusSeconds(90)), T0.plusSeconds(91));
+
+        // compacted and rolled back between the checkpoints
+        assertThat(HiveChanges.changes(original, rolledBack, List.of(compaction, rollback), COLUMNS)).isEmpty();
+        // the checkpoint saw the copy, the rollback came after: the compaction finished before the checkpoint
+        assertThat(HiveChanges.changes(compacted, rolledBack, List.of(compaction, rollback), COLUMNS)).isEmpty();
+        // a file written into the copy before the rollback moved it to the original: reported once, when it came
+        HiveCheckpoint withLate = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40), file(A_COPY, "late", 5, 50)));
+        HiveCheckpoint lateMovedBack = checkpoint(T0.plusSeconds(120), partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2), file(A, "late", 5, 50)));
+        assertThat(HiveChanges.changes(withLate, lateMovedBack, List.of(compaction, rollback), COLUMNS)).isEmpty();
+        // a location Dredge did not move the partition to: every file counts
+        HiveCheckpoint elsewhere = checkpoint(T0.plusSeconds(120), partition("day=2026-12-01", "file:/elsewhere", file("file:/elsewhere", "f1", 10, 1)));
+        assertThat(summary(HiveChanges.changes(original, elsewhere, List.of(), COLUMNS))).containsExactly("day=2026-12-01 [OVERWRITE] +1 -2");
+    }
+
+    @Test
+    void testSinceCountsFilesWrittenAfterButNotACopyOfOlderOnes()
+    {
+        Instant since = T0.plusSeconds(10);
+        List<TableFile> inputs = List.of(new TableFile(A + "/f1", 10), new TableFile(A + "/f2", 10));
+        List<TableFile> outputs = List.of(new TableFile(A_COPY + "/c0", 18));
+        HiveCheckpoint now = checkpoint(T0.plusSeconds(60),
+                partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40)),
+                partition("day=2026-12-02", B, file(B, "old", 10, 1), file(B, "new", 10, 30)));
+        OperationRecord compaction = compaction(T0.plusSeconds(20), PartitionState.SWAPPED, inputs, outputs);
+        // the originals parked, as they are until cleanup: written before the start
+        Map<String, List<StoredFile>> parked = Map.of(A, List.of(file(A, "f1", 10, 1), file(A, "f2", 10, 2)));
+        assertThat(summary(HiveChanges.changesSince(since, now, List.of(compaction), location -> parked.getOrDefault(location, List.of()), COLUMNS)))
+                .containsExactly("day=2026-12-02 [APPEND] +1 -0");
+        // one of them written after the start: the copy holds new rows
+        Map<String, List<StoredFile>> lateOriginal = Map.of(A, List.of(file(A, "f1", 10, 1), file(A, "f2", 10, 15)));
+        assertThat(summary(HiveChanges.changesSince(since, now, List.of(compaction), location -> lateOriginal.getOrDefault(location, List.of()), COLUMNS)))
+                .containsExactly("day=2026-12-01 [APPEND] +1 -0", "day=2026-12-02 [APPEND] +1 -0");
+        // cleaned up: cannot be told, so it counts
+        assertThat(summary(HiveChanges.changesSince(since, now, List.of(compaction), location -> List.of(), COLUMNS)))
+                .containsExactly("day=2026-12-01 [APPEND] +1 -0", "day=2026-12-02 [APPEND] +1 -0");
+    }
+
+    @Test
+    void testCheckpointRoundTrip()
+    {
+        HiveCheckpoint checkpoint = checkpoint(T0, partition("day=2026-12-01", A, file(A, "f1", 10, 1)), partition("", "file:/lake/u", file("file:/lake/u", "x y", 3, 2)));
+        assertThat(HiveCheckpoint.decode(checkpoint.encode())).isEqualTo(checkpoint);
+        ResumeToken token = ResumeToken.ofCheckpoint("hive:s.t@file:/lake/s/t", checkpoint.id());
+        assertThat(ResumeToken.decode(token.encode())).isEqualTo(token);
+    }
+
+    private static OperationRecord compaction(Instant at, PartitionState state, List<TableFile> inputs, List<TableFile> outputs)
+    {
+        PartitionRecord partition = PartitionRecord.planned(Optional.of("day=2026-12-01"), A, A_COPY, inputs).verified(10, outputs).withState(state);
+        CompactionDetails details = CompactionDetails.unplanned().withPlan("checksum", 1, List.of(partition));
+        return finished(OperationRecord.start(OperationKind.COMPACT, TABLE, "u", Optional.empty(), details, at), at.plusSeconds(5));
+    }
+
+    private static OperationRecord finished(OperationRecord record, Instant at)
+    {
+        return record.finished(OperationState.SUCCEEDED, Optional.empty(), at);
+    }
+
+    private static HiveCheckpoint checkpoint(Instant at, HiveCheckpoint.Partition... partitions)
+    {
+        return new HiveCheckpoint(HiveCheckpoint.newId(at), TABLE, "hive:s.t@file:/lake/s/t", at, Arrays.asList(partitions));
+    }
+
+    private static HiveCheckpoint.Partition partition(String name, String location, StoredFile... files)
+    {
+        return new HiveCheckpoint.Partition(name, location, Arrays.asList(files));
+    }
+
+    private static StoredFile file(String location, String name, long size, long secondsAfterT0)
+    {
+        return new StoredFile(location + "/" + name, size, T0.plusSeconds(secondsAfterT0));
+    }
+
+    private static List<String> summary(List<PartitionChange> changes)
+    {
+        return changes.stream()
+                .map(change -> "%s %s +%s -%s".formatted(change.partitionName(), change.kinds().stream().map(ChangeKind::name).collect(Collectors.toList()), change.filesAdded(), change.filesRemoved()))
+                .collect(Collectors.toList());
+    }
+}
