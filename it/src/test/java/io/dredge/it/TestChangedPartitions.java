@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.Arrays;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
+import static com.google.common.collect.MoreCollectors.onlyElement;
 import static java.lang.String.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -172,7 +175,12 @@ public class TestChangedPartitions
         assertQueryFails(query("guarded_view", "since_snapshot => 42"), ".*changes.guarded_view is a view, not a table.*");
         assertQueryFails("SELECT * FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => '', since_snapshot => 42))", ".*table_name must be given.*");
         assertUpdate("CREATE TABLE hive.changes.plain (id bigint)");
-        assertQueryFails(query("plain", "since_snapshot => 42"), ".*changes.plain is a Hive table: changed_partitions answers Iceberg tables only so far.*");
+        assertQueryFails(query("plain", "since_snapshot => 42"), ".*changes.plain is a Hive table, which has no snapshots: start from a time \\(since\\) or a resume token \\(since_token\\).*");
+        // an Iceberg table's token on a Hive table, and a Hive table's on an Iceberg table
+        assertQueryFails(query("plain", "since_token => '%s'".formatted(otherToken)), ".*the resume token is of another table than changes.plain.*");
+        assertUpdate("INSERT INTO hive.changes.plain VALUES 1", 1);
+        String hiveToken = (String) computeActual("SELECT resume_token FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => 'plain', since => TIMESTAMP '2000-01-01 00:00:00 UTC'))").getOnlyValue();
+        assertQueryFails(query("guarded", "since_token => '%s'".formatted(hiveToken)), ".*the resume token is of another table than changes.guarded.*");
 
         // rolled back past the start: the table's later history is not that snapshot's
         assertUpdate("INSERT INTO iceberg.changes.guarded VALUES (70, 'p0')", 1);
@@ -191,6 +199,92 @@ public class TestChangedPartitions
         createTable("secret");
         Session outsider = Session.builder(getSession()).setIdentity(Identity.ofUser("outsider")).build();
         assertQueryFails(outsider, query("secret", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'"), ".*user outsider may not read changes.secret.*");
+    }
+
+    @Test
+    public void testHiveTableEachWriteOnceAndDredgeCompactionNever()
+    {
+        assertUpdate("CREATE TABLE hive.changes.hevents (id bigint, day date) WITH (partitioned_by = ARRAY['day'])");
+        for (int insert = 0; insert < 3; insert++) {
+            assertUpdate(format("INSERT INTO hive.changes.hevents SELECT id, date_add('day', id %% 3, DATE '2026-12-01') FROM UNNEST(sequence(%s, %s)) AS t(id)", insert * 10, insert * 10 + 9), 10);
+        }
+        // a first answer from a time: the files written after it, rows unknown without reading them
+        MaterializedResult first = computeActual(hiveQuery("hevents", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'"));
+        assertThat(first.getMaterializedRows()).extracting(row -> row.getFields().subList(0, 7)).containsExactly(
+                Arrays.asList("day=2026-12-01", LocalDate.of(2026, 12, 1), List.of("APPEND"), null, null, 3L, 0L),
+                Arrays.asList("day=2026-12-02", LocalDate.of(2026, 12, 2), List.of("APPEND"), null, null, 3L, 0L),
+                Arrays.asList("day=2026-12-03", LocalDate.of(2026, 12, 3), List.of("APPEND"), null, null, 3L, 0L));
+        String token = hiveToken(first);
+
+        // Dredge's compaction moves every partition and changes no row
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'changes', table_name => 'hevents')");
+        assertThat(computeActual("SELECT count(*) FROM dredge.system.operations WHERE schema_name = 'changes' AND table_name = 'hevents' AND kind = 'COMPACT' AND state = 'SUCCEEDED'").getOnlyValue()).isEqualTo(1L);
+        assertThat(computeActual(hiveQuery("hevents", "since_token => '%s'".formatted(token))).getRowCount()).isZero();
+
+        // then every kind of write: late rows in an old partition, a new partition, a partition deleted, one overwritten
+        assertUpdate("INSERT INTO hive.changes.hevents VALUES (100, DATE '2026-12-01')", 1);
+        assertUpdate("INSERT INTO hive.changes.hevents VALUES (101, DATE '2026-12-04')", 1);
+        assertUpdate("DELETE FROM hive.changes.hevents WHERE day = DATE '2026-12-02'");
+        Session overwrite = Session.builder(getSession()).setCatalogSessionProperty("hive", "insert_existing_partitions_behavior", "OVERWRITE").build();
+        assertUpdate(overwrite, "INSERT INTO hive.changes.hevents VALUES (102, DATE '2026-12-03')", 1);
+        MaterializedResult second = computeActual(hiveQuery("hevents", "since_token => '%s'".formatted(token)));
+        assertThat(second.getMaterializedRows()).extracting(row -> row.getFields().subList(0, 3)).containsExactly(
+                List.of("day=2026-12-01", LocalDate.of(2026, 12, 1), List.of("APPEND")),
+                List.of("day=2026-12-02", LocalDate.of(2026, 12, 2), List.of("DELETE")),
+                List.of("day=2026-12-03", LocalDate.of(2026, 12, 3), List.of("OVERWRITE")),
+                List.of("day=2026-12-04", LocalDate.of(2026, 12, 4), List.of("APPEND")));
+        assertThat(second.getMaterializedRows().getFirst().getFields().subList(5, 7)).containsExactly(1L, 0L);
+
+        // the next answer has only what came after: each change once
+        String secondToken = hiveToken(second);
+        assertThat(computeActual(hiveQuery("hevents", "since_token => '%s'".formatted(secondToken))).getRowCount()).isZero();
+        assertUpdate("INSERT INTO hive.changes.hevents VALUES (103, DATE '2026-12-04')", 1);
+        MaterializedResult third = computeActual(hiveQuery("hevents", "since_token => '%s'".formatted(secondToken)));
+        assertThat(third.getMaterializedRows()).extracting(row -> row.getField(0)).containsExactly("day=2026-12-04");
+        // a token is reusable: the same point gives the same answer
+        assertThat(computeActual(hiveQuery("hevents", "since_token => '%s'".formatted(secondToken))).getMaterializedRows()).extracting(row -> row.getField(0)).containsExactly("day=2026-12-04");
+        // the checkpoints are kept beside the journal, not in the table
+        assertThat(Path.of(URI.create(schemaLocation(SCHEMA))).resolve(".dredge").resolve("changes").resolve("hevents")).isDirectoryContaining("glob:**.json.gz");
+    }
+
+    @Test
+    public void testHiveRollbackAndRecoverAreNoChangeAndRowsWrittenMeanwhileAre()
+    {
+        assertUpdate("CREATE TABLE hive.changes.hrolled (id bigint, part varchar) WITH (partitioned_by = ARRAY['part'])");
+        for (int insert = 0; insert < 3; insert++) {
+            assertUpdate(format("INSERT INTO hive.changes.hrolled VALUES (%s, 'a'), (%s, 'b')", insert, insert + 10), 2);
+        }
+        String token = hiveToken(computeActual(hiveQuery("hrolled", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'")));
+        assertUpdate("CALL dredge.system.compact_table(schema_name => 'changes', table_name => 'hrolled')");
+        // an answer that saw the compacted copy, then the rollback: no change either way
+        assertThat(computeActual(hiveQuery("hrolled", "since_token => '%s'".formatted(token))).getRowCount()).isZero();
+        assertUpdate("CALL dredge.system.rollback_compaction(schema_name => 'changes', table_name => 'hrolled')");
+        assertThat(computeActual(hiveQuery("hrolled", "since_token => '%s'".formatted(token))).getRowCount()).isZero();
+
+        // a compaction that died after swapping one partition, a row written into that partition's copy, and recover,
+        // which points the partition back at its original and moves the row along
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
+        assertQueryFails(crashing, "CALL dredge.system.compact_table(schema_name => 'changes', table_name => 'hrolled')", ".*injected fault after.*");
+        assertUpdate("INSERT INTO hive.changes.hrolled VALUES (20, 'a'), (21, 'b')", 2);
+        assertUpdate("CALL dredge.system.recover(schema_name => 'changes', table_name => 'hrolled')");
+        assertThat(computeActual("SELECT count(*) FROM hive.changes.hrolled").getOnlyValue()).isEqualTo(8L);
+        MaterializedResult changes = computeActual(hiveQuery("hrolled", "since_token => '%s'".formatted(token)));
+        assertThat(changes.getMaterializedRows()).extracting(row -> row.getFields().subList(0, 7)).containsExactly(
+                Arrays.asList("part=a", "a", List.of("APPEND"), null, null, 1L, 0L),
+                Arrays.asList("part=b", "b", List.of("APPEND"), null, null, 1L, 0L));
+        assertThat(computeActual(hiveQuery("hrolled", "since_token => '%s'".formatted(hiveToken(changes)))).getRowCount()).isZero();
+    }
+
+    private static String hiveQuery(String table, String start)
+    {
+        String partition = table.equals("hevents") ? "day" : "part";
+        return format("SELECT partition_name, %s, change_kinds, rows_added, rows_removed, files_added, files_removed, resume_token FROM TABLE(dredge.system.changed_partitions(schema_name => '%s', table_name => '%s', %s)) ORDER BY partition_name",
+                partition, SCHEMA, table, start);
+    }
+
+    private static String hiveToken(MaterializedResult result)
+    {
+        return (String) result.getMaterializedRows().stream().map(row -> row.getField(7)).distinct().collect(onlyElement());
     }
 
     private void createTable(String table)
