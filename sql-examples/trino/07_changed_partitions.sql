@@ -17,3 +17,9 @@ WHERE event_date IN (SELECT event_date FROM iceberg.demo.changed_now)
 GROUP BY event_date;
 SELECT DISTINCT resume_token FROM iceberg.demo.changed_now;
 DROP TABLE iceberg.demo.changed_now;
+
+-- A Hive table has no snapshots: Dredge keeps a checkpoint of its files at each answer (beside the journal), and the
+-- next answer, from that answer's token, is the difference. A first answer from a time lists the files written
+-- after it. Rows are not known without reading the files (NULL); Dredge's compactions and rollbacks are no change.
+SELECT partition_name, event_date, change_kinds, files_added, files_removed, last_changed_at, resume_token
+FROM TABLE(dredge.system.changed_partitions(schema_name => 'demo', table_name => 'events', since => TIMESTAMP '2000-01-01 00:00:00 UTC'));
