@@ -15,3 +15,4 @@ CREATE TEMPORARY FUNCTION dredge_restore_orphan_files AS 'io.dredge.hive.udf.Res
 CREATE TEMPORARY FUNCTION dredge_expire_snapshots AS 'io.dredge.hive.udf.ExpireSnapshotsUdtf';
 CREATE TEMPORARY FUNCTION dredge_table_health AS 'io.dredge.hive.udf.TableHealthUdtf';
 CREATE TEMPORARY FUNCTION dredge_maintain_schema AS 'io.dredge.hive.udf.MaintainSchemaUdtf';
+CREATE TEMPORARY FUNCTION dredge_changed_partitions AS 'io.dredge.hive.udf.ChangedPartitionsUdtf';

@@ -1,5 +1,6 @@
 package io.dredge.it;
 
+import io.trino.testing.MaterializedResult;
 import io.trino.testing.MaterializedRow;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
+import static io.dredge.it.HiveStatements.execute;
 import static io.dredge.it.HiveStatements.rows;
 import static java.lang.String.format;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,6 +92,49 @@ class TestHiveFunctions
             assertThatThrownBy(() -> rows(hive, "SELECT * FROM (SELECT dredge_small_file_report('fn', 'events', '0')) r")).hasMessageContaining("target file size must be positive");
         }
         assertThat(computeActual("SELECT count(*) FROM hive.fn.events").getOnlyValue()).isEqualTo(6L);
+    }
+
+    @Test
+    public void testChangedPartitionsInHiveResumeInTrinoAndBack()
+            throws Exception
+    {
+        createSchema("fn_changes");
+        assertUpdate("CREATE TABLE hive.fn_changes.events (id bigint, day varchar) WITH (partitioned_by = ARRAY['day'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.fn_changes.events VALUES (%s, 'd1'), (%s, 'd2')", batch * 2, batch * 2 + 1), 2);
+        }
+        String columns = "partition_name, change_kinds, rows_added, rows_removed, files_added, files_removed";
+        try (Connection hive = hiveServer().connect(USER)) {
+            // the function runs in the session, not in a task: no ORDER BY or DISTINCT around it; Hive's JDBC gives arrays as JSON
+
+            assertThat(rows(hive, format("SELECT %s FROM (SELECT dredge_changed_partitions('fn_changes', 'events', '2000-01-01 00:00:00')) c", columns))).containsExactlyInAnyOrder(
+                    Arrays.asList("day=d1", "[\"APPEND\"]", null, null, 3L, 0L),
+                    Arrays.asList("day=d2", "[\"APPEND\"]", null, null, 3L, 0L));
+            String token = (String) rows(hive, "SELECT resume_token FROM (SELECT dredge_changed_partitions('fn_changes', 'events', '2000-01-01')) c").getFirst().getFirst();
+
+            // Hive's compaction is no change; Hive's INSERT OVERWRITE is one, even of the same rows
+            rows(hive, "SELECT dredge_compact_table('fn_changes', 'events')");
+            assertThat(rows(hive, format("SELECT * FROM (SELECT dredge_changed_partitions('fn_changes', 'events', '%s')) c", token))).isEmpty();
+            execute(hive, "INSERT OVERWRITE TABLE fn_changes.events PARTITION (day = 'd2') SELECT id FROM fn_changes.events WHERE day = 'd2'");
+            List<List<Object>> hiveAnswer = rows(hive, format("SELECT partition_name, change_kinds, resume_token FROM (SELECT dredge_changed_partitions('fn_changes', 'events', '%s')) c", token));
+            assertThat(hiveAnswer).extracting(row -> row.subList(0, 2)).containsExactly(List.of("day=d2", "[\"OVERWRITE\"]"));
+
+            // the token of Hive's answer resumes in Trino, and Trino's in Hive
+            String hiveToken = (String) hiveAnswer.getFirst().get(2);
+            assertUpdate("INSERT INTO hive.fn_changes.events VALUES (10, 'd3')", 1);
+            MaterializedResult trinoAnswer = computeActual(format("SELECT partition_name, resume_token FROM TABLE(dredge.system.changed_partitions(schema_name => 'fn_changes', table_name => 'events', since_token => '%s'))", hiveToken));
+            assertThat(trinoAnswer.getMaterializedRows()).extracting(row -> row.getField(0)).containsExactly("day=d3");
+            String trinoToken = (String) trinoAnswer.getMaterializedRows().getFirst().getField(1);
+            assertThat(rows(hive, format("SELECT * FROM (SELECT dredge_changed_partitions('fn_changes', 'events', '%s')) c", trinoToken))).isEmpty();
+
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_changed_partitions('fn_changes', 'events', 'yesterday')")).hasMessageContaining("'yesterday' is not a resume token of changed_partitions");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_changed_partitions('fn_changes', 'events', '2026-13-45 00:00')")).hasMessageContaining("since '2026-13-45 00:00' is not a snapshot id, a time");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_changed_partitions('fn_changes', 'events', '42')")).hasMessageContaining("fn_changes.events is a Hive table, which has no snapshots");
+            assertThatThrownBy(() -> rows(hive, "SELECT dredge_changed_partitions('fn_changes', 'missing', '2000-01-01')")).hasMessageContaining("table fn_changes.missing does not exist");
+            // an Iceberg table, from its snapshots
+            assertThat(rows(hive, "SELECT partition_name, rows_added FROM (SELECT dredge_changed_partitions('fn', 'ice', '2000-01-01')) c"))
+                    .containsExactlyInAnyOrder(List.of("day=2024-01-01", 1L), List.of("day=2024-01-02", 1L));
+        }
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.dredge.core.changes;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSet;
 import io.dredge.core.DredgeException;
 import io.dredge.core.changes.ChangeStart.AfterSnapshot;
 import io.dredge.core.changes.ChangeStart.AfterTime;
@@ -196,6 +195,7 @@ public final class HiveChanges
         String name = Locations.name(file.path());
         for (PartitionRecord compacted : partitionRecords(compactions, partitionName)) {
             boolean wrote = (compacted.state() == PartitionState.SWAPPED || compacted.state() == PartitionState.RESTORED)
+                    && !file.lastModified().isAfter(writtenBy(compactions, compacted))
                     && Locations.samePath(compacted.stagingLocation(), location)
                     && compacted.outputFiles().stream().anyMatch(output -> output.name().equals(name) && output.sizeBytes() == file.sizeBytes());
             if (!wrote) {
@@ -221,7 +221,7 @@ public final class HiveChanges
         // by name in the partition's location: the size, and the time where it is known (files the journal names have none)
         Map<String, Expected> expected = new LinkedHashMap<>();
         for (StoredFile file : was.files()) {
-            expected.put(Locations.name(file.path()), new Expected(file, Optional.of(file.lastModified())));
+            expected.put(Locations.name(file.path()), new Expected(file, Optional.of(file.lastModified()), Optional.empty()));
         }
         int position = 0;
         while (position < links.size() && !Locations.samePath(location, is.location())) {
@@ -246,7 +246,7 @@ public final class HiveChanges
             // the rest moves along by name (LateFiles), the compaction's copy takes the place of what it read
             Map<String, Expected> moved = new LinkedHashMap<>();
             for (TableFile file : link.wrote()) {
-                moved.put(file.name(), new Expected(new StoredFile(file.path(), file.sizeBytes(), UNKNOWN_TIME), Optional.empty()));
+                moved.put(file.name(), new Expected(new StoredFile(file.path(), file.sizeBytes(), UNKNOWN_TIME), Optional.empty(), link.doneBy()));
             }
             expected.forEach(moved::putIfAbsent);
             expected = moved;
@@ -260,7 +260,7 @@ public final class HiveChanges
         }
         for (StoredFile file : is.files()) {
             Expected there = expected.remove(Locations.name(file.path()));
-            if (there == null || there.file().sizeBytes() != file.sizeBytes() || there.lastModified().filter(time -> !time.equals(file.lastModified())).isPresent()) {
+            if (there == null || !there.matches(file)) {
                 if (there != null) {
                     difference.removed(there.file());
                 }
@@ -277,24 +277,28 @@ public final class HiveChanges
      */
     private static List<Link> links(List<OperationRecord> operations, String partitionName, Instant time)
     {
-        Set<String> undoneAfter = operations.stream()
-                .filter(operation -> operation.kind() == OperationKind.ROLLBACK || operation.kind() == OperationKind.RECOVER)
-                .filter(operation -> finishedAfter(operation, time))
-                .flatMap(operation -> operation.targetOperationId().stream())
-                .collect(ImmutableSet.toImmutableSet());
+        Map<String, Optional<Instant>> undoneAfter = new HashMap<>();
+        for (OperationRecord operation : operations) {
+            if ((operation.kind() == OperationKind.ROLLBACK || operation.kind() == OperationKind.RECOVER) && finishedAfter(operation, time) && operation.targetOperationId().isPresent()) {
+                undoneAfter.put(operation.targetOperationId().get(), operation.finishedAt());
+            }
+        }
         ImmutableList.Builder<Link> links = ImmutableList.builder();
         for (OperationRecord compaction : sortedCompactions(operations)) {
             boolean forward = finishedAfter(compaction, time);
-            boolean back = forward || undoneAfter.contains(compaction.id());
+            boolean back = forward || undoneAfter.containsKey(compaction.id());
+            // what a step wrote was written before it finished: a file of that name written later is another
+            Optional<Instant> forwardDoneBy = compaction.finishedAt();
+            Optional<Instant> backDoneBy = undoneAfter.containsKey(compaction.id()) ? undoneAfter.get(compaction.id()) : compaction.finishedAt();
             for (PartitionRecord record : partitionRecords(List.of(compaction), partitionName)) {
                 if (forward && (record.state() == PartitionState.SWAPPED || record.state() == PartitionState.RESTORED)) {
-                    links.add(new Link(true, record.originalLocation(), record.inputFiles(), record.outputFiles(), record.stagingLocation()));
+                    links.add(new Link(true, record.originalLocation(), record.inputFiles(), record.outputFiles(), record.stagingLocation(), forwardDoneBy));
                 }
                 if (back && record.state() == PartitionState.RESTORED) {
                     List<TableFile> originals = record.inputFiles().stream()
                             .map(file -> new TableFile(Locations.child(record.originalLocation(), file.name()), file.sizeBytes()))
                             .collect(ImmutableList.toImmutableList());
-                    links.add(new Link(false, record.stagingLocation(), record.outputFiles(), originals, record.originalLocation()));
+                    links.add(new Link(false, record.stagingLocation(), record.outputFiles(), originals, record.originalLocation(), backDoneBy));
                 }
             }
         }
@@ -319,9 +323,37 @@ public final class HiveChanges
         return Optional.empty();
     }
 
-    private record Link(boolean forward, String from, List<TableFile> read, List<TableFile> wrote, String to) {}
+    /**
+     * @param doneBy when the step had written what it wrote (empty while it has not finished)
+     */
+    private record Link(boolean forward, String from, List<TableFile> read, List<TableFile> wrote, String to, Optional<Instant> doneBy) {}
 
-    private record Expected(StoredFile file, Optional<Instant> lastModified) {}
+    /**
+     * A file the partition should hold, by what is known of it: its size, and its time (from a checkpoint) or a time
+     * it was written by (from the journal).
+     */
+    private record Expected(StoredFile file, Optional<Instant> lastModified, Optional<Instant> writtenBy)
+    {
+        boolean matches(StoredFile present)
+        {
+            return file.sizeBytes() == present.sizeBytes()
+                    && lastModified.map(time -> time.equals(present.lastModified())).orElse(true)
+                    && writtenBy.map(time -> !present.lastModified().isAfter(time)).orElse(true);
+        }
+    }
+
+    /**
+     * When the compaction that journaled {@code partition} had written its copy: when it finished (the end of time
+     * while it has not).
+     */
+    private static Instant writtenBy(List<OperationRecord> compactions, PartitionRecord partition)
+    {
+        return compactions.stream()
+                .filter(compaction -> compaction.compaction().partitions().contains(partition))
+                .findFirst()
+                .flatMap(OperationRecord::finishedAt)
+                .orElse(Instant.MAX);
+    }
 
     private static List<OperationRecord> sortedCompactions(List<OperationRecord> operations)
     {

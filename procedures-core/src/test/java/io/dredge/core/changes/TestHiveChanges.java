@@ -68,7 +68,7 @@ class TestHiveChanges
         HiveCheckpoint from = checkpoint(T0, partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2)));
         List<TableFile> inputs = List.of(new TableFile(A + "/f1", 10), new TableFile(A + "/f2", 10));
         List<TableFile> outputs = List.of(new TableFile(A_COPY + "/c0", 18));
-        HiveCheckpoint compacted = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40)));
+        HiveCheckpoint compacted = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 22)));
         assertThat(HiveChanges.changes(from, compacted, List.of(compaction(T0.plusSeconds(20), PartitionState.SWAPPED, inputs, outputs)), COLUMNS)).isEmpty();
 
         // a file written after the checkpoint and before the compaction planned: compacted into the copy, still new
@@ -77,9 +77,14 @@ class TestHiveChanges
                 .containsExactly("day=2026-12-01 [APPEND] +1 -0");
 
         // a file a writer put into the original after the checkpoint, moved into the copy by the compaction (LateFiles)
-        HiveCheckpoint moved = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40), file(A_COPY, "late", 5, 45)));
+        HiveCheckpoint moved = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 22), file(A_COPY, "late", 5, 45)));
         assertThat(summary(HiveChanges.changes(from, moved, List.of(compaction(T0.plusSeconds(20), PartitionState.SWAPPED, inputs, outputs)), COLUMNS)))
                 .containsExactly("day=2026-12-01 [APPEND] +1 -0");
+
+        // the copy rewritten later under its name with the same size, as Hive's INSERT OVERWRITE of the same rows does
+        HiveCheckpoint rewritten = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 50)));
+        assertThat(summary(HiveChanges.changes(from, rewritten, List.of(compaction(T0.plusSeconds(20), PartitionState.SWAPPED, inputs, outputs)), COLUMNS)))
+                .containsExactly("day=2026-12-01 [OVERWRITE] +1 -1");
 
         // a file of the checkpoint deleted before the compaction planned
         List<TableFile> oneLeft = List.of(new TableFile(A + "/f1", 10));
@@ -93,7 +98,7 @@ class TestHiveChanges
         List<TableFile> inputs = List.of(new TableFile(A + "/f1", 10), new TableFile(A + "/f2", 10));
         List<TableFile> outputs = List.of(new TableFile(A_COPY + "/c0", 18));
         HiveCheckpoint original = checkpoint(T0, partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2)));
-        HiveCheckpoint compacted = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40)));
+        HiveCheckpoint compacted = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 22)));
         HiveCheckpoint rolledBack = checkpoint(T0.plusSeconds(120), partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2)));
         OperationRecord compaction = compaction(T0.plusSeconds(20), PartitionState.RESTORED, inputs, outputs);
         OperationRecord rollback = finished(OperationRecord.start(OperationKind.ROLLBACK, TABLE, "u", Optional.of(compaction.id()), OperationDetails.NONE, T0.plusSeconds(90)), T0.plusSeconds(91));
@@ -103,7 +108,7 @@ class TestHiveChanges
         // the checkpoint saw the copy, the rollback came after: the compaction finished before the checkpoint
         assertThat(HiveChanges.changes(compacted, rolledBack, List.of(compaction, rollback), COLUMNS)).isEmpty();
         // a file written into the copy before the rollback moved it to the original: reported once, when it came
-        HiveCheckpoint withLate = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40), file(A_COPY, "late", 5, 50)));
+        HiveCheckpoint withLate = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 22), file(A_COPY, "late", 5, 50)));
         HiveCheckpoint lateMovedBack = checkpoint(T0.plusSeconds(120), partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2), file(A, "late", 5, 50)));
         assertThat(HiveChanges.changes(withLate, lateMovedBack, List.of(compaction, rollback), COLUMNS)).isEmpty();
         // a location Dredge did not move the partition to: every file counts
@@ -118,7 +123,7 @@ class TestHiveChanges
         List<TableFile> inputs = List.of(new TableFile(A + "/f1", 10), new TableFile(A + "/f2", 10));
         List<TableFile> outputs = List.of(new TableFile(A_COPY + "/c0", 18));
         HiveCheckpoint now = checkpoint(T0.plusSeconds(60),
-                partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40)),
+                partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 22)),
                 partition("day=2026-12-02", B, file(B, "old", 10, 1), file(B, "new", 10, 30)));
         OperationRecord compaction = compaction(T0.plusSeconds(20), PartitionState.SWAPPED, inputs, outputs);
         // the originals parked, as they are until cleanup: written before the start
@@ -129,6 +134,10 @@ class TestHiveChanges
         Map<String, List<StoredFile>> lateOriginal = Map.of(A, List.of(file(A, "f1", 10, 1), file(A, "f2", 10, 15)));
         assertThat(summary(HiveChanges.changesSince(since, now, List.of(compaction), location -> lateOriginal.getOrDefault(location, List.of()), COLUMNS)))
                 .containsExactly("day=2026-12-01 [APPEND] +1 -0", "day=2026-12-02 [APPEND] +1 -0");
+        // a file of the copy's name and size written after the compaction finished is no copy of it
+        HiveCheckpoint rewritten = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 40)));
+        assertThat(summary(HiveChanges.changesSince(since, rewritten, List.of(compaction), location -> parked.getOrDefault(location, List.of()), COLUMNS)))
+                .containsExactly("day=2026-12-01 [APPEND] +1 -0");
         // cleaned up: cannot be told, so it counts
         assertThat(summary(HiveChanges.changesSince(since, now, List.of(compaction), location -> List.of(), COLUMNS)))
                 .containsExactly("day=2026-12-01 [APPEND] +1 -0", "day=2026-12-02 [APPEND] +1 -0");
