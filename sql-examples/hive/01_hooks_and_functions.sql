@@ -24,6 +24,10 @@ SELECT operation_id, kind, table_name, state, step FROM (SELECT dredge_operation
 -- order, as Trino's dredge.system.table_health: Hive functions for a Hive table, Trino's procedures for an Iceberg table.
 SELECT table_name, status, reasons, fix FROM (SELECT dredge_table_health('demo')) h;
 
+-- The partitions whose rows changed after a time (UTC), a snapshot id (Iceberg) or the resume_token of an earlier answer,
+-- as Trino's changed_partitions; a token of either engine's answer resumes in the other.
+SELECT partition_name, change_kinds, files_added, files_removed, resume_token FROM (SELECT dredge_changed_partitions('demo', 'hive_clicks', '2000-01-01 00:00:00')) c;
+
 -- Then, in Trino (bin/dredge-sql):
 --   SELECT partition_name, file_count, status FROM dredge.system.small_file_report WHERE table_name = 'hive_clicks';
 --   CALL dredge.system.compact_table(schema_name => 'demo', table_name => 'hive_clicks');

@@ -29,7 +29,7 @@ final class SharedCluster
     /**
      * Everyone may do anything, except two users the access control tests use: {@code reader} may only read tables;
      * {@code outsider} owns no schema and may see nothing of schema {@code hidden_ops} and not tables
-     * {@code open_ops.secret} and {@code changes.secret}. Backups need {@code copy_files}, a table function the rules
+     * {@code open_ops.secret}, {@code changes.secret} and {@code changes.hive_secret}. Backups need {@code copy_files}, a table function the rules
      * must grant, as {@code changed_partitions} needs its own.
      */
     static final String ACCESS_RULES = """
@@ -46,7 +46,7 @@ final class SharedCluster
                 {"user": "reader", "privileges": ["SELECT"]},
                 {"user": "outsider", "schema": "hidden_ops", "privileges": []},
                 {"user": "outsider", "schema": "open_ops", "table": "secret", "privileges": []},
-                {"user": "outsider", "schema": "changes", "table": "secret", "privileges": []},
+                {"user": "outsider", "schema": "changes", "table": "secret|hive_secret", "privileges": []},
                 {"privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]}
               ]
             }

@@ -199,6 +199,17 @@ public class TestChangedPartitions
         createTable("secret");
         Session outsider = Session.builder(getSession()).setIdentity(Identity.ofUser("outsider")).build();
         assertQueryFails(outsider, query("secret", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'"), ".*user outsider may not read changes.secret.*");
+        assertUpdate("CREATE TABLE hive.changes.hive_secret (id bigint, part varchar) WITH (partitioned_by = ARRAY['part'])");
+        assertQueryFails(outsider, "SELECT * FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => 'hive_secret', since => TIMESTAMP '2000-01-01 00:00:00 UTC'))",
+                ".*user outsider may not read changes.hive_secret.*");
+        assertThat(Path.of(URI.create(schemaLocation(SCHEMA))).resolve(".dredge").resolve("changes").resolve("hive_secret")).doesNotExist();
+        // a token names a Hive table by its name and location: renamed away and back, it is the same table; another is not
+        assertUpdate("ALTER TABLE hive.changes.plain RENAME TO hive.changes.plain_renamed");
+        assertUpdate("ALTER TABLE hive.changes.plain_renamed RENAME TO hive.changes.plain");
+        assertThat(computeActual("SELECT partition_name FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => 'plain', since_token => '%s'))".formatted(hiveToken)).getRowCount()).isZero();
+        assertUpdate("CREATE TABLE hive.changes.plain_moved AS SELECT * FROM hive.changes.plain", 1);
+        assertQueryFails("SELECT partition_name FROM TABLE(dredge.system.changed_partitions(schema_name => 'changes', table_name => 'plain_moved', since_token => '%s'))".formatted(hiveToken),
+                ".*the resume token is of another table than changes.plain_moved.*");
     }
 
     @Test
