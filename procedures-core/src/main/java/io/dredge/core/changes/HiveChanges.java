@@ -18,6 +18,7 @@ import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -54,6 +55,10 @@ public final class HiveChanges
      * The time of a file the journal names, which records none: the answer says when it was seen.
      */
     private static final Instant UNKNOWN_TIME = Instant.EPOCH;
+    /**
+     * How long before a listing a file that has grown since may still have been being written.
+     */
+    private static final Duration WRITE_WINDOW = Duration.ofHours(1);
 
     private HiveChanges() {}
 
@@ -155,7 +160,7 @@ public final class HiveChanges
                 was.files().forEach(difference::removed);
             }
             else {
-                compare(was, is, links(operations, name, from.takenAt()), difference);
+                compare(was, is, links(operations, name, from.takenAt()), from.takenAt(), difference);
             }
             difference.change(name, columns).ifPresent(changes::add);
         }
@@ -215,7 +220,7 @@ public final class HiveChanges
         return true;
     }
 
-    private static void compare(HiveCheckpoint.Partition was, HiveCheckpoint.Partition is, List<Link> links, Difference difference)
+    private static void compare(HiveCheckpoint.Partition was, HiveCheckpoint.Partition is, List<Link> links, Instant listedAt, Difference difference)
     {
         String location = was.location();
         // by name in the partition's location: the size, and the time where it is known (files the journal names have none)
@@ -261,13 +266,24 @@ public final class HiveChanges
         for (StoredFile file : is.files()) {
             Expected there = expected.remove(Locations.name(file.path()));
             if (there == null || !there.matches(file)) {
-                if (there != null) {
+                if (there != null && !stillBeingWritten(there, file, listedAt)) {
                     difference.removed(there.file());
                 }
                 difference.added(file);
             }
         }
         expected.values().forEach(file -> difference.removed(file.file()));
+    }
+
+    /**
+     * Whether the earlier listing saw {@code present} while a writer was still writing it (engines write a new file at
+     * its final name when they append to an existing partition): it grew under its name, and had been written shortly
+     * before that listing. Its rows are new again (a reader may have seen part of them), but nothing was removed.
+     */
+    private static boolean stillBeingWritten(Expected there, StoredFile present, Instant listedAt)
+    {
+        return present.sizeBytes() > there.file().sizeBytes()
+                && there.lastModified().filter(time -> !time.isBefore(listedAt.minus(WRITE_WINDOW))).isPresent();
     }
 
     /**

@@ -58,6 +58,10 @@ class TestHiveChanges
         // Hive's INSERT OVERWRITE writes a file of the same name: its time tells
         HiveCheckpoint overwritten = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A, file(A, "f1", 10, 50)), partition("day=2026-12-02", B, file(B, "f1", 10, 3)));
         assertThat(summary(HiveChanges.changes(from, overwritten, List.of(), COLUMNS))).containsExactly("day=2026-12-01 [OVERWRITE] +1 -2");
+        // a file the first listing saw half written: its rows are new again, nothing was removed
+        HiveCheckpoint growing = checkpoint(T0, partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "writing", 4, -1)));
+        HiveCheckpoint grown = checkpoint(T0.plusSeconds(60), partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "writing", 9, 5)));
+        assertThat(summary(HiveChanges.changes(growing, grown, List.of(), COLUMNS))).containsExactly("day=2026-12-01 [APPEND] +1 -0");
         // nothing changed, nothing reported
         assertThat(HiveChanges.changes(from, checkpoint(T0.plusSeconds(60), from.partitions().toArray(HiveCheckpoint.Partition[]::new)), List.of(), COLUMNS)).isEmpty();
     }
