@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static com.google.common.collect.ImmutableMap.toImmutableMap;
 import static com.google.common.collect.MoreCollectors.onlyElement;
@@ -218,6 +220,7 @@ public class TestChangedPartitions
 
     @Test
     public void testHiveTableEachWriteOnceAndDredgeCompactionNever()
+            throws IOException
     {
         assertUpdate("CREATE TABLE hive.changes.hevents (id bigint, day date) WITH (partitioned_by = ARRAY['day'])");
         for (int insert = 0; insert < 3; insert++) {
@@ -258,6 +261,16 @@ public class TestChangedPartitions
         assertThat(third.getMaterializedRows()).extracting(row -> row.getField(0)).containsExactly("day=2026-12-04");
         // a token is reusable: the same point gives the same answer
         assertThat(computeActual(hiveQuery("hevents", "since_token => '%s'".formatted(secondToken))).getMaterializedRows()).extracting(row -> row.getField(0)).containsExactly("day=2026-12-04");
+        // a file in a subdirectory of a partition, as Hive on Tez writes a UNION ALL, which Hive reads
+        Path partition = Path.of(URI.create(schemaLocation(SCHEMA))).resolve("hevents").resolve("day=2026-12-04");
+        Path written;
+        try (Stream<Path> files = Files.list(partition)) {
+            written = files.filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+        }
+        Files.copy(written, Files.createDirectories(partition.resolve("HIVE_UNION_SUBDIR_1")).resolve("000000_0"));
+        MaterializedResult nested = computeActual(hiveQuery("hevents", "since_token => '%s'".formatted(hiveToken(third))));
+        assertThat(nested.getMaterializedRows()).extracting(row -> row.getFields().subList(0, 7))
+                .containsExactly(Arrays.asList("day=2026-12-04", LocalDate.of(2026, 12, 4), List.of("APPEND"), null, null, 1L, 0L));
         // the checkpoints are kept beside the journal, not in the table
         assertThat(Path.of(URI.create(schemaLocation(SCHEMA))).resolve(".dredge").resolve("changes").resolve("hevents")).isDirectoryContaining("glob:**.json.gz");
     }

@@ -6,6 +6,7 @@ import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.iceberg.IcebergTableMetadata.PartitionColumn;
 import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.journal.OperationRecord;
+import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
@@ -15,6 +16,8 @@ import io.dredge.core.port.FileStore;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static java.util.Objects.requireNonNull;
@@ -87,10 +90,10 @@ public final class ChangedPartitions
         HiveChanges.requireHiveStart(table, start);
         HiveCheckpoints checkpoints = new HiveCheckpoints(context.fileStore(), HiveCheckpoints.directory(context.metastore(), table));
         Optional<String> from = start instanceof ChangeStart.AfterToken token ? token.token().checkpointId() : Optional.empty();
-        // refused before anything is kept when the token's checkpoint is gone
-        from.ifPresent(checkpoints::load);
+        // refused before anything is kept when the token's checkpoint is gone; kept on while it is used
+        from.ifPresent(id -> checkpoints.load(id, true));
         HiveCheckpoint checkpoint = HiveCheckpoints.take(context.metastore(), context.fileStore(), table, context.clock().instant());
-        checkpoints.save(checkpoint);
+        checkpoints.save(checkpoint, from);
         return new Plan(reference, new HiveChanges.Range(checkpoint.tableIdentity(), checkpoints.directory(), from, HiveChanges.since(start), checkpoint.id()), HiveChanges.partitionColumns(table));
     }
 
@@ -105,11 +108,13 @@ public final class ChangedPartitions
         }
         HiveChanges.Range hive = (HiveChanges.Range) plan.range();
         HiveCheckpoints checkpoints = new HiveCheckpoints(fileStore, hive.checkpointDirectory());
-        HiveCheckpoint to = checkpoints.load(hive.to());
+        HiveCheckpoint to = checkpoints.load(hive.to(), false);
         List<OperationRecord> operations = journal.list(plan.table());
+        // where a compaction's originals lie until cleanup: their times tell whether what it read was new
+        Function<String, List<StoredFile>> originals = location -> HiveCheckpoints.dataFiles(fileStore, location, Set.of());
         if (hive.from().isPresent()) {
-            return HiveChanges.changes(checkpoints.load(hive.from().get()), to, operations, plan.partitionColumns());
+            return HiveChanges.changes(checkpoints.load(hive.from().get(), false), to, operations, originals, plan.partitionColumns());
         }
-        return HiveChanges.changesSince(hive.since().orElseThrow(), to, operations, location -> HiveCheckpoints.dataFiles(fileStore, location), plan.partitionColumns());
+        return HiveChanges.changesSince(hive.since().orElseThrow(), to, operations, originals, plan.partitionColumns());
     }
 }

@@ -17,6 +17,7 @@ import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.report.HiveTableFiles;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -90,12 +91,13 @@ public final class HiveChanges
     }
 
     /**
-     * What a resume token names a Hive table by: its name and location. Trino's metastore model (483) carries no
-     * creation time or id of a Hive table; a table renamed, or moved, is another table to a token.
+     * What a resume token names a Hive table by: its name. Trino's metastore model (483) carries no creation time or id
+     * of a Hive table, and its location moves with every compaction of an unpartitioned table; a table dropped and
+     * made again under the name is compared file by file like any other change, and a table renamed is another.
      */
     public static String identity(TableDescriptor table)
     {
-        return "hive:%s@%s".formatted(table.table(), Locations.withoutTrailingSlash(table.location().orElse("")));
+        return "hive:" + table.table();
     }
 
     /**
@@ -142,13 +144,14 @@ public final class HiveChanges
      * The changes from {@code from} to {@code to}: per partition, the files now that were not there before and those
      * gone, after following the partition through the compactions and rollbacks {@code operations} journaled.
      */
-    public static List<PartitionChange> changes(HiveCheckpoint from, HiveCheckpoint to, List<OperationRecord> operations, List<PartitionColumn> columns)
+    public static List<PartitionChange> changes(HiveCheckpoint from, HiveCheckpoint to, List<OperationRecord> operations, Function<String, List<StoredFile>> lister, List<PartitionColumn> columns)
     {
         Map<String, HiveCheckpoint.Partition> before = from.partitionsByName();
         Map<String, HiveCheckpoint.Partition> after = to.partitionsByName();
         Set<String> names = new TreeSet<>(before.keySet());
         names.addAll(after.keySet());
         ImmutableList.Builder<PartitionChange> changes = ImmutableList.builder();
+        Function<String, Map<String, StoredFile>> listing = listings(lister);
         for (String name : names) {
             Difference difference = new Difference(to.takenAt());
             HiveCheckpoint.Partition was = before.get(name);
@@ -160,7 +163,7 @@ public final class HiveChanges
                 was.files().forEach(difference::removed);
             }
             else {
-                compare(was, is, links(operations, name, from.takenAt()), from.takenAt(), difference);
+                compare(was, is, links(operations, name, from.takenAt()), from.takenAt(), listing, difference);
             }
             difference.change(name, columns).ifPresent(changes::add);
         }
@@ -175,12 +178,14 @@ public final class HiveChanges
     public static List<PartitionChange> changesSince(Instant since, HiveCheckpoint to, List<OperationRecord> operations, Function<String, List<StoredFile>> lister, List<PartitionColumn> columns)
     {
         List<OperationRecord> compactions = sortedCompactions(operations);
-        Map<String, Map<String, StoredFile>> listings = new HashMap<>();
+        Function<String, Map<String, StoredFile>> listing = listings(lister);
+        // a file's time is when it was written, which may be before the write committed
+        Instant writtenSince = since.minus(WRITE_WINDOW);
         ImmutableList.Builder<PartitionChange> changes = ImmutableList.builder();
         for (HiveCheckpoint.Partition partition : to.partitions()) {
             Difference difference = new Difference(to.takenAt());
             for (StoredFile file : partition.files()) {
-                if (writtenAfter(since, partition.name(), partition.location(), file, compactions, location -> listings.computeIfAbsent(location, ignored -> byName(lister.apply(location))), 0)) {
+                if (writtenAfter(writtenSince, partition.name(), partition.location(), file, compactions, listing, 0)) {
                     difference.added(file);
                 }
             }
@@ -220,13 +225,19 @@ public final class HiveChanges
         return true;
     }
 
-    private static void compare(HiveCheckpoint.Partition was, HiveCheckpoint.Partition is, List<Link> links, Instant listedAt, Difference difference)
+    private static Function<String, Map<String, StoredFile>> listings(Function<String, List<StoredFile>> lister)
+    {
+        Map<String, Map<String, StoredFile>> listings = new HashMap<>();
+        return location -> listings.computeIfAbsent(location, ignored -> byName(lister.apply(location)));
+    }
+
+    private static void compare(HiveCheckpoint.Partition was, HiveCheckpoint.Partition is, List<Link> links, Instant listedAt, Function<String, Map<String, StoredFile>> listing, Difference difference)
     {
         String location = was.location();
         // by name in the partition's location: the size, and the time where it is known (files the journal names have none)
         Map<String, Expected> expected = new LinkedHashMap<>();
         for (StoredFile file : was.files()) {
-            expected.put(Locations.name(file.path()), new Expected(file, Optional.of(file.lastModified()), Optional.empty()));
+            expected.put(HiveTableFiles.relativePath(was.location(), file.path()), new Expected(file, Optional.of(file.lastModified()), Optional.empty()));
         }
         int position = 0;
         while (position < links.size() && !Locations.samePath(location, is.location())) {
@@ -239,7 +250,7 @@ public final class HiveChanges
             // what the compaction (or rollback) read that was not there before came after the checkpoint
             for (TableFile file : link.read()) {
                 Expected there = expected.remove(file.name());
-                if (there == null || there.file().sizeBytes() != file.sizeBytes()) {
+                if (there == null || there.file().sizeBytes() != file.sizeBytes() || rewrittenBefore(link, file, there, listing)) {
                     if (there != null) {
                         difference.removed(there.file());
                     }
@@ -253,7 +264,12 @@ public final class HiveChanges
             for (TableFile file : link.wrote()) {
                 moved.put(file.name(), new Expected(new StoredFile(file.path(), file.sizeBytes(), UNKNOWN_TIME), Optional.empty(), link.doneBy()));
             }
-            expected.forEach(moved::putIfAbsent);
+            expected.forEach((name, file) -> {
+                if (moved.putIfAbsent(name, file) != null) {
+                    // a file the compaction did not read, whose name its copy took: it is gone
+                    difference.removed(file.file());
+                }
+            });
             expected = moved;
             location = link.to();
         }
@@ -264,7 +280,7 @@ public final class HiveChanges
             return;
         }
         for (StoredFile file : is.files()) {
-            Expected there = expected.remove(Locations.name(file.path()));
+            Expected there = expected.remove(HiveTableFiles.relativePath(is.location(), file.path()));
             if (there == null || !there.matches(file)) {
                 if (there != null && !stillBeingWritten(there, file, listedAt)) {
                     difference.removed(there.file());
@@ -273,6 +289,21 @@ public final class HiveChanges
             }
         }
         expected.values().forEach(file -> difference.removed(file.file()));
+    }
+
+    /**
+     * Whether the file a forward step read under the name and size the checkpoint knows was rewritten between the
+     * checkpoint and the step (Hive's {@code INSERT OVERWRITE} of the same rows writes the same names and sizes): its
+     * original, kept until cleanup, has another time than the checkpoint saw. Unknown once cleaned up, or on an object
+     * store, whose moves give files new times.
+     */
+    private static boolean rewrittenBefore(Link link, TableFile read, Expected there, Function<String, Map<String, StoredFile>> listing)
+    {
+        if (!link.forward() || there.lastModified().isEmpty() || link.originals().isEmpty() || Locations.isObjectStore(link.originals().get())) {
+            return false;
+        }
+        StoredFile original = listing.apply(link.originals().get()).get(read.name());
+        return original != null && original.sizeBytes() == read.sizeBytes() && !original.lastModified().equals(there.lastModified().get());
     }
 
     /**
@@ -308,13 +339,13 @@ public final class HiveChanges
             Optional<Instant> backDoneBy = undoneAfter.containsKey(compaction.id()) ? undoneAfter.get(compaction.id()) : compaction.finishedAt();
             for (PartitionRecord record : partitionRecords(List.of(compaction), partitionName)) {
                 if (forward && (record.state() == PartitionState.SWAPPED || record.state() == PartitionState.RESTORED)) {
-                    links.add(new Link(true, record.originalLocation(), record.inputFiles(), record.outputFiles(), record.stagingLocation(), forwardDoneBy));
+                    links.add(new Link(true, record.originalLocation(), record.inputFiles(), record.outputFiles(), record.stagingLocation(), forwardDoneBy, Optional.of(record.originalDataLocation())));
                 }
                 if (back && record.state() == PartitionState.RESTORED) {
                     List<TableFile> originals = record.inputFiles().stream()
                             .map(file -> new TableFile(Locations.child(record.originalLocation(), file.name()), file.sizeBytes()))
                             .collect(ImmutableList.toImmutableList());
-                    links.add(new Link(false, record.stagingLocation(), record.outputFiles(), originals, record.originalLocation(), backDoneBy));
+                    links.add(new Link(false, record.stagingLocation(), record.outputFiles(), originals, record.originalLocation(), backDoneBy, Optional.empty()));
                 }
             }
         }
@@ -341,8 +372,9 @@ public final class HiveChanges
 
     /**
      * @param doneBy when the step had written what it wrote (empty while it has not finished)
+     * @param originals where a compaction's originals lie now, until cleanup (forward steps)
      */
-    private record Link(boolean forward, String from, List<TableFile> read, List<TableFile> wrote, String to, Optional<Instant> doneBy) {}
+    private record Link(boolean forward, String from, List<TableFile> read, List<TableFile> wrote, String to, Optional<Instant> doneBy, Optional<String> originals) {}
 
     /**
      * A file the partition should hold, by what is known of it: its size, and its time (from a checkpoint) or a time
@@ -466,7 +498,11 @@ public final class HiveChanges
             return Optional.of(switch (type) {
                 case "integer" -> Integer.parseInt(text);
                 case "long" -> Long.parseLong(text);
-                case "boolean" -> Boolean.parseBoolean(text);
+                case "boolean" -> switch (text.toLowerCase(Locale.ROOT)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw new IllegalArgumentException(text);
+                };
                 case "double" -> Double.parseDouble(text);
                 case "float" -> Float.parseFloat(text);
                 case "date" -> (int) LocalDate.parse(text).toEpochDay();

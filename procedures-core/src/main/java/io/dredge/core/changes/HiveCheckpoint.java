@@ -10,6 +10,7 @@ import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableReference;
+import io.dredge.core.report.HiveTableFiles;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -43,8 +44,7 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
     private static final int FORMAT = 1;
 
     /**
-     * One partition (the empty name for an unpartitioned table): its location and the files directly in it that the
-     * engines read.
+     * One partition (the empty name for an unpartitioned table): its location and the visible files below it.
      */
     public record Partition(String name, String location, List<StoredFile> files)
     {
@@ -76,7 +76,7 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
     }
 
     /**
-     * Gzipped JSON; files by their names in the partition's location, which is where they lie.
+     * Gzipped JSON; files by their paths relative to the partition's location.
      */
     public byte[] encode()
     {
@@ -95,7 +95,7 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
             ArrayNode files = node.putArray("files");
             for (StoredFile file : partition.files()) {
                 files.addArray()
-                        .add(Locations.name(file.path()))
+                        .add(HiveTableFiles.relativePath(partition.location(), file.path()))
                         .add(file.sizeBytes())
                         .add(file.lastModified().toEpochMilli());
             }

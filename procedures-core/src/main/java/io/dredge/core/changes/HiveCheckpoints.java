@@ -1,12 +1,13 @@
 package io.dredge.core.changes;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
 import io.dredge.core.DredgeException;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.PartitionDescriptor;
 import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableDescriptor;
-import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 import io.dredge.core.port.MetastoreReader;
 import io.dredge.core.report.HiveTableFiles;
@@ -17,7 +18,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +45,11 @@ public final class HiveCheckpoints
     public static final Duration RETENTION = Duration.ofDays(30);
     static final int KEPT_AT_LEAST = 3;
     private static final String SUFFIX = ".json.gz";
+    private static final String USED_SUFFIX = ".used";
+    /**
+     * Listings of the partitions that a compaction moved while they were listed, at most.
+     */
+    private static final int RELISTINGS = 3;
     private static final int LISTING_THREADS = 8;
 
     private final FileStore fileStore;
@@ -61,8 +74,10 @@ public final class HiveCheckpoints
     }
 
     /**
-     * Lists the table's partitions and their data files now, as the engines read them (files directly in each
-     * partition's location, hidden ones left out), several partitions at once.
+     * Lists the table's partitions and their data files now, as the engines may read them: every visible file in
+     * each partition's location, including its subdirectories (Hive reads some, as a {@code UNION ALL} on Tez writes
+     * them), but not another partition's files nested there; several partitions at once. A partition that a
+     * compaction swaps while it is listed is listed again where it points after.
      */
     public static HiveCheckpoint take(MetastoreReader metastore, FileStore fileStore, TableDescriptor table, Instant now)
     {
@@ -70,26 +85,59 @@ public final class HiveCheckpoints
         String identity = HiveChanges.identity(table);
         if (!table.partitioned()) {
             String location = table.location().orElseThrow(() -> new IllegalStateException("table %s has no location".formatted(table.table())));
-            return new HiveCheckpoint(id, table.table(), identity, now, List.of(new HiveCheckpoint.Partition("", location, dataFiles(fileStore, location))));
+            return new HiveCheckpoint(id, table.table(), identity, now, List.of(new HiveCheckpoint.Partition("", location, dataFiles(fileStore, location, Set.of()))));
         }
-        List<PartitionDescriptor> partitions = metastore.getPartitionsInBatches(table.table(), metastore.getPartitionNames(table));
+        List<String> names = metastore.getPartitionNames(table);
+        Map<String, String> pending = locations(metastore.getPartitionsInBatches(table.table(), names));
+        Set<String> partitionPaths = pending.values().stream().map(Locations::comparablePath).collect(ImmutableSet.toImmutableSet());
+        Map<String, HiveCheckpoint.Partition> listed = new HashMap<>();
         ExecutorService executor = Executors.newFixedThreadPool(LISTING_THREADS);
         try {
-            List<CompletableFuture<HiveCheckpoint.Partition>> listed = partitions.stream()
-                    .map(partition -> CompletableFuture.supplyAsync(() -> new HiveCheckpoint.Partition(partition.name(), partition.location(), dataFiles(fileStore, partition.location())), executor))
-                    .collect(ImmutableList.toImmutableList());
-            return new HiveCheckpoint(id, table.table(), identity, now, listed.stream().map(CompletableFuture::join).collect(ImmutableList.toImmutableList()));
+            for (int attempt = 0; attempt < RELISTINGS && !pending.isEmpty(); attempt++) {
+                Map<String, CompletableFuture<HiveCheckpoint.Partition>> listings = new HashMap<>();
+                pending.forEach((name, location) -> listings.put(name, CompletableFuture.supplyAsync(() -> new HiveCheckpoint.Partition(name, location, dataFiles(fileStore, location, partitionPaths)), executor)));
+                listings.forEach((name, listing) -> listed.put(name, listing.join()));
+                // where the metastore points now: a partition moved meanwhile is listed again, one dropped is left out
+                Map<String, String> after = locations(metastore.getPartitionsInBatches(table.table(), ImmutableList.copyOf(pending.keySet())));
+                Map<String, String> moved = new LinkedHashMap<>();
+                for (String name : pending.keySet()) {
+                    if (!after.containsKey(name)) {
+                        listed.remove(name);
+                    }
+                    else if (!Locations.samePath(after.get(name), listed.get(name).location())) {
+                        moved.put(name, after.get(name));
+                    }
+                }
+                pending = moved;
+            }
+            List<HiveCheckpoint.Partition> partitions = names.stream().filter(listed::containsKey).map(listed::get).collect(ImmutableList.toImmutableList());
+            return new HiveCheckpoint(id, table.table(), identity, now, partitions);
         }
         finally {
             executor.shutdownNow();
         }
     }
 
-    public static List<StoredFile> dataFiles(FileStore fileStore, String location)
+    private static Map<String, String> locations(List<PartitionDescriptor> partitions)
     {
+        Map<String, String> locations = new LinkedHashMap<>();
+        partitions.forEach(partition -> locations.put(partition.name(), partition.location()));
+        return locations;
+    }
+
+    /**
+     * The visible files below {@code location}, leaving out those below any of {@code partitionPaths} other than
+     * {@code location} itself (another partition nested there).
+     */
+    public static List<StoredFile> dataFiles(FileStore fileStore, String location, Set<String> partitionPaths)
+    {
+        String own = Locations.comparablePath(location);
         try {
             return fileStore.listStoredFiles(location).stream()
-                    .filter(file -> HiveTableFiles.isDataFile(location, file.path()))
+                    .filter(file -> HiveTableFiles.isVisibleFile(location, file.path()))
+                    .filter(file -> !belowAnother(Locations.comparablePath(file.path()), own, partitionPaths))
+                    // as a checkpoint keeps them: file systems tell times finer than others (a local disk in nanoseconds)
+                    .map(file -> new StoredFile(file.path(), file.sizeBytes(), file.lastModified().truncatedTo(ChronoUnit.MILLIS)))
                     .collect(ImmutableList.toImmutableList());
         }
         catch (IOException e) {
@@ -97,7 +145,22 @@ public final class HiveCheckpoints
         }
     }
 
-    public void save(HiveCheckpoint checkpoint)
+    private static boolean belowAnother(String path, String own, Set<String> partitionPaths)
+    {
+        for (String directory = parent(path); directory.length() > own.length(); directory = parent(directory)) {
+            if (partitionPaths.contains(directory)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String parent(String path)
+    {
+        return path.substring(0, Math.max(0, path.lastIndexOf('/')));
+    }
+
+    public void save(HiveCheckpoint checkpoint, Optional<String> inUse)
     {
         try {
             fileStore.writeFile(path(checkpoint.id()), checkpoint.encode());
@@ -105,15 +168,22 @@ public final class HiveCheckpoints
         catch (IOException e) {
             throw new UncheckedIOException("failed to keep checkpoint " + checkpoint.id(), e);
         }
-        removeExpired(checkpoint.takenAt());
+        removeExpired(checkpoint.takenAt(), inUse);
     }
 
-    public HiveCheckpoint load(String id)
+    /**
+     * Reads the checkpoint {@code id}; when {@code use}, marks it used now, so that it is kept for another
+     * {@link #RETENTION}: a token that answers nothing new is passed again, and stays good as long as it is used.
+     */
+    public HiveCheckpoint load(String id, boolean use)
     {
         byte[] content;
         try {
             content = fileStore.readFile(path(id)).orElseThrow(() -> new DredgeException(INVALID_ARGUMENT,
-                    "the checkpoint %s that the resume token names is no longer kept (Dredge keeps them %s days): start from a time instead".formatted(id, RETENTION.toDays())));
+                    "the checkpoint %s that the resume token names is no longer kept (Dredge keeps one %s days after its last use): start from a time instead".formatted(id, RETENTION.toDays())));
+            if (use) {
+                fileStore.writeFile(Locations.child(directory, id + USED_SUFFIX), new byte[0]);
+            }
         }
         catch (IOException e) {
             throw new UncheckedIOException("failed to read checkpoint " + id, e);
@@ -121,35 +191,44 @@ public final class HiveCheckpoints
         return HiveCheckpoint.decode(content);
     }
 
-    private void removeExpired(Instant now)
+    private void removeExpired(Instant now, Optional<String> inUse)
     {
-        List<TableFile> kept;
+        List<StoredFile> files;
         try {
-            kept = fileStore.listFilesRecursively(directory).stream()
-                    .filter(file -> file.name().endsWith(SUFFIX) && HiveCheckpoint.isId(id(file)))
-                    .sorted((first, second) -> id(second).compareTo(id(first)))
-                    .collect(ImmutableList.toImmutableList());
+            files = fileStore.listStoredFiles(directory);
         }
         catch (IOException e) {
             log.warn("cannot list the checkpoints in {} to remove the expired ones: {}", directory, e.toString());
             return;
         }
+        Map<String, Instant> lastUsed = new HashMap<>();
+        for (StoredFile file : files) {
+            String name = Locations.name(file.path());
+            if (name.endsWith(USED_SUFFIX)) {
+                lastUsed.put(name.substring(0, name.length() - USED_SUFFIX.length()), file.lastModified());
+            }
+        }
+        List<String> ids = files.stream()
+                .map(file -> Locations.name(file.path()))
+                .filter(name -> name.endsWith(SUFFIX))
+                .map(name -> name.substring(0, name.length() - SUFFIX.length()))
+                .filter(HiveCheckpoint::isId)
+                .sorted(Comparator.reverseOrder())
+                .collect(ImmutableList.toImmutableList());
         String oldestKept = HiveCheckpoint.newId(now.minus(RETENTION));
-        for (TableFile file : kept.subList(Math.min(KEPT_AT_LEAST, kept.size()), kept.size())) {
-            if (id(file).compareTo(oldestKept) < 0) {
+        Instant cutoff = now.minus(RETENTION);
+        for (String id : ids.subList(Math.min(KEPT_AT_LEAST, ids.size()), ids.size())) {
+            boolean used = lastUsed.containsKey(id) && lastUsed.get(id).isAfter(cutoff);
+            if (id.compareTo(oldestKept) < 0 && !used && !inUse.equals(Optional.of(id))) {
                 try {
-                    fileStore.deleteFile(file.path());
+                    fileStore.deleteFile(path(id));
+                    fileStore.deleteFile(Locations.child(directory, id + USED_SUFFIX));
                 }
                 catch (IOException e) {
-                    log.warn("cannot remove expired checkpoint {}: {}", file.path(), e.toString());
+                    log.warn("cannot remove expired checkpoint {}: {}", id, e.toString());
                 }
             }
         }
-    }
-
-    private static String id(TableFile file)
-    {
-        return file.name().substring(0, file.name().length() - SUFFIX.length());
     }
 
     private String path(String id)

@@ -59,10 +59,13 @@ public record ResumeToken(String tableIdentity, OptionalLong snapshotId, Optiona
         catch (IllegalArgumentException e) {
             throw invalid(token);
         }
-        String[] parts = text.split("\\|", -1);
-        if (parts.length != 3 || parts[1].isEmpty()) {
+        // the identity may hold the separator (a Hive table's name): the version is before the first, the point after the last
+        int first = text.indexOf('|');
+        int last = text.lastIndexOf('|');
+        if (first < 0 || last <= first + 1) {
             throw invalid(token);
         }
+        String[] parts = {text.substring(0, first), text.substring(first + 1, last), text.substring(last + 1)};
         if (parts[0].equals(HIVE_VERSION) && HiveCheckpoint.isId(parts[2])) {
             return ofCheckpoint(parts[1], parts[2]);
         }

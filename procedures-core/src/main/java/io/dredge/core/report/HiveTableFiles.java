@@ -90,7 +90,7 @@ public final class HiveTableFiles
         return !relative.isEmpty();
     }
 
-    private static String relativePath(String location, String path)
+    public static String relativePath(String location, String path)
     {
         String base = withSlash(Locations.pathPart(location));
         String file = Locations.pathPart(path);
