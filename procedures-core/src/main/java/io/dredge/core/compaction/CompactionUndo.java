@@ -133,6 +133,14 @@ final class CompactionUndo
             return partition;
         }));
         new BackupTables(context).drop(record);
+        // a writer that looked the partition up before it pointed back may have written into the copy since: once more,
+        // right before the copy is deleted
+        for (PartitionRecord partition : restored.compaction().partitionsIn(PartitionState.RESTORED)) {
+            int moved = new LateFiles(context).returnToOriginal(record.id(), partition);
+            if (moved > 0) {
+                log.info("operation {}: moved {} files written into the copy of {} while it pointed back", record.id(), moved, partition.displayName());
+            }
+        }
         removeStaging(restored, true);
         if (!restored.compaction().partitionsIn(PartitionState.RESTORED).isEmpty()) {
             flushMetadataCache(record.table());

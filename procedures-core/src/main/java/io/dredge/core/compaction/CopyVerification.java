@@ -3,13 +3,17 @@ package io.dredge.core.compaction;
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.journal.PartitionRecord;
 import io.dredge.core.model.Locations;
+import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.report.HiveTableFiles;
 import io.dredge.core.sql.SqlDialect;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -64,7 +68,10 @@ final class CopyVerification
         }
     }
 
-    Outcome verify(TableDescriptor table, String stagingTable, List<PartitionRecord> planned, Verification verification)
+    /**
+     * @param plannedAfter when the compaction started, before it listed the files it planned
+     */
+    Outcome verify(TableDescriptor table, String stagingTable, List<PartitionRecord> planned, Verification verification, Instant plannedAfter)
     {
         Map<String, List<TableFile>> written = new HashMap<>();
         for (PartitionRecord partition : planned) {
@@ -93,7 +100,7 @@ final class CopyVerification
             }
         }
         List<PartitionRecord> results = planned.stream()
-                .map(partition -> verifyPartition(partition, Optional.ofNullable(original.get(key(partition))), Optional.ofNullable(staging.get(key(partition))), written.get(key(partition))))
+                .map(partition -> verifyPartition(partition, Optional.ofNullable(original.get(key(partition))), Optional.ofNullable(staging.get(key(partition))), written.get(key(partition)), plannedAfter))
                 .collect(toImmutableList());
         return new Outcome(results, planned.size() - throughEngine.size());
     }
@@ -182,7 +189,7 @@ final class CopyVerification
         return Optional.of(rows);
     }
 
-    private PartitionRecord verifyPartition(PartitionRecord partition, Optional<Figures> original, Optional<Figures> staging, List<TableFile> written)
+    private PartitionRecord verifyPartition(PartitionRecord partition, Optional<Figures> original, Optional<Figures> staging, List<TableFile> written, Instant plannedAfter)
     {
         if (original.isEmpty()) {
             return partition.skipped("no rows to rewrite");
@@ -196,7 +203,7 @@ final class CopyVerification
         if (!original.get().sameChecksum(staging.get())) {
             return partition.skipped("checksum differs between original and rewritten copy");
         }
-        Optional<String> changed = changedFiles(partition);
+        Optional<String> changed = changedFiles(partition, plannedAfter);
         if (changed.isPresent()) {
             return partition.skipped(changed.get());
         }
@@ -204,12 +211,29 @@ final class CopyVerification
     }
 
     /**
-     * How the partition's original files differ from those planned, when a writer changed them.
+     * How the partition's original files differ from those planned, when a writer changed them: files added, removed
+     * or of another size, or written after {@code plannedAfter} (a file rewritten under its name with the same size,
+     * as Hive's {@code INSERT OVERWRITE} may write it, whose new rows the copy would not have).
      */
-    Optional<String> changedFiles(PartitionRecord partition)
+    Optional<String> changedFiles(PartitionRecord partition, Instant plannedAfter)
     {
-        return CompactionUndo.difference(partition.inputFiles(), HiveTableFiles.listDataFiles(context.fileStore(), partition.originalLocation()))
-                .map(difference -> "files changed during compaction (" + difference + ")");
+        List<StoredFile> present;
+        try {
+            present = context.fileStore().listStoredFiles(partition.originalLocation()).stream()
+                    .filter(file -> HiveTableFiles.isDataFile(partition.originalLocation(), file.path()))
+                    .collect(toImmutableList());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list " + partition.originalLocation(), e);
+        }
+        Optional<String> difference = CompactionUndo.difference(partition.inputFiles(), present.stream().map(file -> new TableFile(file.path(), file.sizeBytes())).collect(toImmutableList()));
+        if (difference.isEmpty()) {
+            long rewritten = present.stream().filter(file -> file.lastModified().isAfter(plannedAfter)).count();
+            if (rewritten > 0) {
+                difference = Optional.of("%s files rewritten since the plan".formatted(rewritten));
+            }
+        }
+        return difference.map(text -> "files changed during compaction (" + text + ")");
     }
 
     private static String key(PartitionRecord partition)

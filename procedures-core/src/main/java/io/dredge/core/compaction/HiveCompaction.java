@@ -202,7 +202,7 @@ public final class HiveCompaction
         {
             save(record.withStep("verifying %s partitions (%s)".formatted(partitionNames().size(), options.verification().sqlName())));
             List<PartitionRecord> planned = record.compaction().partitionsIn(PartitionState.PLANNED);
-            CopyVerification.Outcome outcome = verification.verify(table, stagingTable, planned, options.verification());
+            CopyVerification.Outcome outcome = verification.verify(table, stagingTable, planned, options.verification(), record.startedAt());
             Map<Optional<String>, PartitionRecord> results = outcome.partitions().stream().collect(toImmutableMap(PartitionRecord::name, partition -> partition));
             record = record.withCompaction(details -> details.mapPartitions(partition -> results.getOrDefault(partition.name(), partition)));
             long verified = record.compaction().partitionsIn(PartitionState.VERIFIED).size();
@@ -232,7 +232,7 @@ public final class HiveCompaction
                         : Optional.empty();
                 for (PartitionRecord partition : batch) {
                     save(record.withStep("swapping %s (%s of %s)".formatted(partition.displayName(), swapped + 1, toSwap.size())));
-                    Optional<String> changed = verification.changedFiles(partition);
+                    Optional<String> changed = verification.changedFiles(partition, record.startedAt());
                     if (changed.isEmpty()) {
                         try {
                             mover.ifPresentOrElse(
@@ -244,7 +244,7 @@ public final class HiveCompaction
                             requireTableHeld(e);
                             throw e;
                         }
-                        changed = verification.changedFiles(partition);
+                        changed = verification.changedFiles(partition, record.startedAt());
                         if (changed.isPresent()) {
                             undo.pointAt(table.table(), partition, partition.originalLocation());
                         }

@@ -209,6 +209,40 @@ class TestHiveCompactionProtocol
     }
 
     /**
+     * An original file rewritten under its name with the same size while the compaction runs (as Hive's
+     * {@code INSERT OVERWRITE} may write it): the copy has the old rows, so the partition is not swapped to it.
+     */
+    @Test
+    void testOriginalRewrittenUnderItsNameAndSizeKeepsItsPartition()
+    {
+        TableReference table = new TableReference("s", "rewritten");
+        createTable(table, Map.of());
+        Path original = NioFileStore.path(metastore.getTable(table).orElseThrow().location().orElseThrow()).resolve("day=a").resolve("000000_0");
+        List<List<String>> rewrittenRows = new ArrayList<>();
+        // after the verification read both sides (which would catch it), before the swap
+        FaultInjector rewrite = (step, count) -> {
+            if (step == ProtocolStep.VERIFIED) {
+                try {
+                    List<String> lines = new ArrayList<>(Files.readAllLines(original, UTF_8));
+                    lines.set(0, "0" + FIELD_SEPARATOR + "name-1");
+                    lines.set(1, "1" + FIELD_SEPARATOR + "name-0");
+                    long size = Files.size(original);
+                    Files.write(original, lines, UTF_8);
+                    assertThat(Files.size(original)).isEqualTo(size);
+                    rewrittenRows.add(rows(table));
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        OperationRecord compacted = new Compaction(context(rewrite)).compact(table, DEFAULT_OPTIONS);
+        assertThat(compacted.step()).endsWith("; skipped day=a (files changed during compaction (1 files rewritten since the plan))");
+        // the rewrite's rows, not the copy's
+        assertThat(rows(table)).isEqualTo(rewrittenRows.get(0));
+    }
+
+    /**
      * As {@code TestHiveCompaction#testBadInputIsRefusedAndChangesNothing} (module {@code it}), without what only
      * Trino's parsing of a {@code CALL} shows (empty names, argument types).
      */
