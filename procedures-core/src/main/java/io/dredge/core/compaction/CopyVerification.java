@@ -10,8 +10,6 @@ import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.report.HiveTableFiles;
 import io.dredge.core.sql.SqlDialect;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -217,15 +215,7 @@ final class CopyVerification
      */
     Optional<String> changedFiles(PartitionRecord partition, Instant plannedAfter)
     {
-        List<StoredFile> present;
-        try {
-            present = context.fileStore().listStoredFiles(partition.originalLocation()).stream()
-                    .filter(file -> HiveTableFiles.isDataFile(partition.originalLocation(), file.path()))
-                    .collect(toImmutableList());
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("failed to list " + partition.originalLocation(), e);
-        }
+        List<StoredFile> present = HiveTableFiles.listStoredDataFiles(context.fileStore(), partition.originalLocation());
         Optional<String> difference = CompactionUndo.difference(partition.inputFiles(), present.stream().map(file -> new TableFile(file.path(), file.sizeBytes())).collect(toImmutableList()));
         if (difference.isEmpty()) {
             long rewritten = present.stream().filter(file -> file.lastModified().isAfter(plannedAfter)).count();

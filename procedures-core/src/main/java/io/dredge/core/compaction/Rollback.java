@@ -141,6 +141,13 @@ public final class Rollback
                     .ifPresent(difference -> {
                         throw new DredgeException(UNSAFE, "%s of %s received new data after compaction %s (%s): rolling back would hide it; nothing was changed".formatted(partition.displayName(), target.table(), target.id(), difference));
                     });
+            // a file of the copy rewritten under its name with the same size, as Hive's INSERT OVERWRITE may write one
+            target.finishedAt().ifPresent(finished -> {
+                long rewritten = HiveTableFiles.listStoredDataFiles(context.fileStore(), partition.stagingLocation()).stream().filter(file -> file.lastModified().isAfter(finished)).count();
+                if (rewritten > 0) {
+                    throw new DredgeException(UNSAFE, "%s of %s received new data after compaction %s (%s files rewritten after it): rolling back would hide it; nothing was changed".formatted(partition.displayName(), target.table(), target.id(), rewritten));
+                }
+            });
             CompactionUndo.difference(partition.originalFiles(), HiveTableFiles.listDataFiles(context.fileStore(), partition.originalDataLocation()))
                     .ifPresent(difference -> {
                         throw new DredgeException(UNSAFE, "the original files of %s of %s changed after compaction %s (%s); nothing was changed".formatted(partition.displayName(), target.table(), target.id(), difference));

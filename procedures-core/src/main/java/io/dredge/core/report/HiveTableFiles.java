@@ -2,6 +2,7 @@ package io.dredge.core.report;
 
 import com.google.common.collect.ImmutableList;
 import io.dredge.core.model.Locations;
+import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableFile;
 import io.dredge.core.port.FileStore;
 
@@ -39,6 +40,21 @@ public final class HiveTableFiles
     public static List<TableFile> listDataFiles(FileStore fileStore, String location)
     {
         return list(fileStore, location).dataFiles();
+    }
+
+    /**
+     * As {@link #listDataFiles}, with when each file was last written.
+     */
+    public static List<StoredFile> listStoredDataFiles(FileStore fileStore, String location)
+    {
+        try {
+            return fileStore.listStoredFiles(location).stream()
+                    .filter(file -> isDataFile(location, file.path()))
+                    .collect(ImmutableList.toImmutableList());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("failed to list " + location, e);
+        }
     }
 
     public static DirectoryListing list(FileStore fileStore, String location)

@@ -34,9 +34,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -240,6 +243,22 @@ class TestHiveCompactionProtocol
         assertThat(compacted.step()).endsWith("; skipped day=a (files changed during compaction (1 files rewritten since the plan))");
         // the rewrite's rows, not the copy's
         assertThat(rows(table)).isEqualTo(rewrittenRows.get(0));
+
+        // a file of a partition's copy rewritten the same way after the compaction: a rollback would hide it
+        String copy = metastore.getPartitions(table, List.of("day=b")).get(0).location();
+        try (Stream<Path> files = Files.list(NioFileStore.path(copy))) {
+            Path file = files.filter(Files::isRegularFile).filter(path -> !path.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+            List<String> lines = new ArrayList<>(Files.readAllLines(file, UTF_8));
+            Collections.reverse(lines);
+            Files.write(file, lines, UTF_8);
+            // a second later, beyond the file system's coarse clock
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(1)));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThatThrownBy(() -> new Rollback(context(FaultInjector.NONE)).rollback(table, Optional.empty()))
+                .hasMessageMatching("day=b of s.rewritten received new data after compaction .* \\(1 files rewritten after it\\): rolling back would hide it; nothing was changed");
     }
 
     /**
