@@ -16,7 +16,6 @@ import io.dredge.core.model.PartitionNames;
 import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableFile;
-import io.dredge.core.model.TableReference;
 import io.dredge.core.report.HiveTableFiles;
 
 import java.time.Duration;
@@ -152,6 +151,7 @@ public final class HiveChanges
         names.addAll(after.keySet());
         ImmutableList.Builder<PartitionChange> changes = ImmutableList.builder();
         Function<String, Map<String, StoredFile>> listing = listings(lister);
+        Map<String, List<Link>> links = links(operations, from.takenAt());
         for (String name : names) {
             Difference difference = new Difference(to.takenAt());
             HiveCheckpoint.Partition was = before.get(name);
@@ -163,7 +163,7 @@ public final class HiveChanges
                 was.files().forEach(difference::removed);
             }
             else {
-                compare(was, is, links(operations, name, from.takenAt()), from.takenAt(), listing, difference);
+                compare(was, is, links.getOrDefault(name, List.of()), from.takenAt(), listing, difference);
             }
             difference.change(name, columns).ifPresent(changes::add);
         }
@@ -177,7 +177,7 @@ public final class HiveChanges
      */
     public static List<PartitionChange> changesSince(Instant since, HiveCheckpoint to, List<OperationRecord> operations, Function<String, List<StoredFile>> lister, List<PartitionColumn> columns)
     {
-        List<OperationRecord> compactions = sortedCompactions(operations);
+        Map<String, List<Compacted>> compacted = compactedPartitions(operations);
         Function<String, Map<String, StoredFile>> listing = listings(lister);
         // a file's time is when it was written, which may be before the write committed
         Instant writtenSince = since.minus(WRITE_WINDOW);
@@ -185,7 +185,7 @@ public final class HiveChanges
         for (HiveCheckpoint.Partition partition : to.partitions()) {
             Difference difference = new Difference(to.takenAt());
             for (StoredFile file : partition.files()) {
-                if (writtenAfter(writtenSince, partition.name(), partition.location(), file, compactions, listing, 0)) {
+                if (writtenAfter(writtenSince, partition.location(), file, compacted.getOrDefault(partition.name(), List.of()), listing, 0)) {
                     difference.added(file);
                 }
             }
@@ -194,7 +194,7 @@ public final class HiveChanges
         return changes.build();
     }
 
-    private static boolean writtenAfter(Instant since, String partitionName, String location, StoredFile file, List<OperationRecord> compactions, Function<String, Map<String, StoredFile>> listing, int depth)
+    private static boolean writtenAfter(Instant since, String location, StoredFile file, List<Compacted> compactions, Function<String, Map<String, StoredFile>> listing, int depth)
     {
         if (!file.lastModified().isAfter(since)) {
             return false;
@@ -203,9 +203,10 @@ public final class HiveChanges
             return true;
         }
         String name = Locations.name(file.path());
-        for (PartitionRecord compacted : partitionRecords(compactions, partitionName)) {
+        for (Compacted step : compactions) {
+            PartitionRecord compacted = step.partition();
             boolean wrote = (compacted.state() == PartitionState.SWAPPED || compacted.state() == PartitionState.RESTORED)
-                    && !file.lastModified().isAfter(writtenBy(compactions, compacted))
+                    && !file.lastModified().isAfter(step.finishedAt().orElse(Instant.MAX))
                     && Locations.samePath(compacted.stagingLocation(), location)
                     && compacted.outputFiles().stream().anyMatch(output -> output.name().equals(name) && output.sizeBytes() == file.sizeBytes());
             if (!wrote) {
@@ -216,7 +217,7 @@ public final class HiveChanges
             for (TableFile input : compacted.inputFiles()) {
                 StoredFile original = originals.get(input.name());
                 if (original == null || original.sizeBytes() != input.sizeBytes()
-                        || writtenAfter(since, partitionName, compacted.originalLocation(), original, compactions, listing, depth + 1)) {
+                        || writtenAfter(since, compacted.originalLocation(), original, compactions, listing, depth + 1)) {
                     return true;
                 }
             }
@@ -318,11 +319,11 @@ public final class HiveChanges
     }
 
     /**
-     * The steps Dredge took the partition after {@code time}, in order: each compaction from its original location
-     * to its copy, and, where it was rolled back (or undone after the swap), back. A rollback keeps its compaction's
-     * finish time: the rollback's own record tells when it ran.
+     * The steps Dredge took each partition after {@code time}, by partition name, in order: each compaction from its
+     * original location to its copy, and, where it was rolled back (or undone after the swap), back. A rollback keeps
+     * its compaction's finish time: the rollback's own record tells when it ran.
      */
-    private static List<Link> links(List<OperationRecord> operations, String partitionName, Instant time)
+    private static Map<String, List<Link>> links(List<OperationRecord> operations, Instant time)
     {
         Map<String, Optional<Instant>> undoneAfter = new HashMap<>();
         for (OperationRecord operation : operations) {
@@ -330,26 +331,27 @@ public final class HiveChanges
                 undoneAfter.put(operation.targetOperationId().get(), operation.finishedAt());
             }
         }
-        ImmutableList.Builder<Link> links = ImmutableList.builder();
+        Map<String, List<Link>> links = new HashMap<>();
         for (OperationRecord compaction : sortedCompactions(operations)) {
             boolean forward = finishedAfter(compaction, time);
             boolean back = forward || undoneAfter.containsKey(compaction.id());
             // what a step wrote was written before it finished: a file of that name written later is another
             Optional<Instant> forwardDoneBy = compaction.finishedAt();
             Optional<Instant> backDoneBy = undoneAfter.containsKey(compaction.id()) ? undoneAfter.get(compaction.id()) : compaction.finishedAt();
-            for (PartitionRecord record : partitionRecords(List.of(compaction), partitionName)) {
+            for (PartitionRecord record : compaction.compaction().partitions()) {
+                List<Link> partitionLinks = links.computeIfAbsent(record.name().orElse(""), ignored -> new ArrayList<>());
                 if (forward && (record.state() == PartitionState.SWAPPED || record.state() == PartitionState.RESTORED)) {
-                    links.add(new Link(true, record.originalLocation(), record.inputFiles(), record.outputFiles(), record.stagingLocation(), forwardDoneBy, Optional.of(record.originalDataLocation())));
+                    partitionLinks.add(new Link(true, record.originalLocation(), record.inputFiles(), record.outputFiles(), record.stagingLocation(), forwardDoneBy, Optional.of(record.originalDataLocation())));
                 }
                 if (back && record.state() == PartitionState.RESTORED) {
                     List<TableFile> originals = record.inputFiles().stream()
                             .map(file -> new TableFile(Locations.child(record.originalLocation(), file.name()), file.sizeBytes()))
                             .collect(ImmutableList.toImmutableList());
-                    links.add(new Link(false, record.stagingLocation(), record.outputFiles(), originals, record.originalLocation(), backDoneBy, Optional.empty()));
+                    partitionLinks.add(new Link(false, record.stagingLocation(), record.outputFiles(), originals, record.originalLocation(), backDoneBy, Optional.empty()));
                 }
             }
         }
-        return links.build();
+        return links;
     }
 
     private static boolean finishedAfter(OperationRecord operation, Instant time)
@@ -390,19 +392,6 @@ public final class HiveChanges
         }
     }
 
-    /**
-     * When the compaction that journaled {@code partition} had written its copy: when it finished (the end of time
-     * while it has not).
-     */
-    private static Instant writtenBy(List<OperationRecord> compactions, PartitionRecord partition)
-    {
-        return compactions.stream()
-                .filter(compaction -> compaction.compaction().partitions().contains(partition))
-                .findFirst()
-                .flatMap(OperationRecord::finishedAt)
-                .orElse(Instant.MAX);
-    }
-
     private static List<OperationRecord> sortedCompactions(List<OperationRecord> operations)
     {
         return operations.stream()
@@ -411,17 +400,20 @@ public final class HiveChanges
                 .collect(ImmutableList.toImmutableList());
     }
 
-    private static List<PartitionRecord> partitionRecords(List<OperationRecord> compactions, String partitionName)
+    /**
+     * A partition a compaction journaled, and when the compaction finished (had written its copy).
+     */
+    private record Compacted(PartitionRecord partition, Optional<Instant> finishedAt) {}
+
+    private static Map<String, List<Compacted>> compactedPartitions(List<OperationRecord> operations)
     {
-        List<PartitionRecord> records = new ArrayList<>();
-        for (OperationRecord compaction : compactions) {
+        Map<String, List<Compacted>> compacted = new HashMap<>();
+        for (OperationRecord compaction : sortedCompactions(operations)) {
             for (PartitionRecord partition : compaction.compaction().partitions()) {
-                if (partition.name().orElse("").equals(partitionName)) {
-                    records.add(partition);
-                }
+                compacted.computeIfAbsent(partition.name().orElse(""), ignored -> new ArrayList<>()).add(new Compacted(partition, compaction.finishedAt()));
             }
         }
-        return records;
+        return compacted;
     }
 
     private static Map<String, StoredFile> byName(List<StoredFile> files)
