@@ -242,9 +242,18 @@ public abstract class AbstractTestWithThriftMetastore
     protected Optional<Throwable> callPausedWhile(String pauseAfter, String sql, Meanwhile meanwhile)
             throws Exception
     {
+        return callPausedWhile("dredge", pauseAfter, sql, meanwhile);
+    }
+
+    /**
+     * As {@link #callPausedWhile(String, String, Meanwhile)}, for a call to the Dredge catalog {@code catalog}.
+     */
+    protected Optional<Throwable> callPausedWhile(String catalog, String pauseAfter, String sql, Meanwhile meanwhile)
+            throws Exception
+    {
         // the pause ends when the race is done, or else after its seconds
         Path release = Files.createTempDirectory("dredge-pause").resolve("release");
-        Session pausing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_pause_after", pauseAfter + ":" + release).build();
+        Session pausing = Session.builder(getSession()).setCatalogSessionProperty(catalog, "testing_pause_after", pauseAfter + ":" + release).build();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<?> call = executor.submit(() -> getQueryRunner().execute(pausing, sql));

@@ -1,5 +1,6 @@
 package io.dredge.it;
 
+import com.google.common.collect.ImmutableMap;
 import io.trino.metastore.HiveMetastore;
 import io.trino.metastore.HiveMetastoreFactory;
 import io.trino.metastore.TableInfo;
@@ -7,10 +8,12 @@ import io.trino.plugin.hive.HiveConnector;
 import io.trino.testing.DistributedQueryRunner;
 import io.trino.testing.QueryRunner;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,7 +32,7 @@ final class SharedCluster
     /**
      * Everyone may do anything, except two users the access control tests use: {@code reader} may only read tables;
      * {@code outsider} owns no schema and may see nothing of schema {@code hidden_ops} and not tables
-     * {@code open_ops.secret}, {@code changes.secret} and {@code changes.hive_secret}. Backups need {@code copy_files}, a table function the rules
+     * {@code open_ops.secret}, {@code changes.secret}, {@code changes.hive_secret} and {@code rest_ops.secret} (in every catalog). Backups need {@code copy_files}, a table function the rules
      * must grant, as {@code changed_partitions} needs its own.
      */
     static final String ACCESS_RULES = """
@@ -38,8 +41,8 @@ final class SharedCluster
               "schemas": [{"user": "outsider", "owner": false}, {"owner": true}],
               "procedures": [{"privileges": ["EXECUTE"]}],
               "functions": [
-                {"catalog": "dredge", "schema": "system", "function": "copy_files", "privileges": ["EXECUTE"]},
-                {"catalog": "dredge", "schema": "system", "function": "changed_partitions", "privileges": ["EXECUTE"]},
+                {"catalog": "dredge(_rest|_jdbc)?", "schema": "system", "function": "copy_files", "privileges": ["EXECUTE"]},
+                {"catalog": "dredge(_rest|_jdbc)?", "schema": "system", "function": "changed_partitions", "privileges": ["EXECUTE"]},
                 {"catalog": "system", "schema": "builtin", "privileges": ["EXECUTE"]}
               ],
               "tables": [
@@ -47,6 +50,7 @@ final class SharedCluster
                 {"user": "outsider", "schema": "hidden_ops", "privileges": []},
                 {"user": "outsider", "schema": "open_ops", "table": "secret", "privileges": []},
                 {"user": "outsider", "schema": "changes", "table": "secret|hive_secret", "privileges": []},
+                {"user": "outsider", "schema": "rest_ops", "table": "secret", "privileges": []},
                 {"privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT"]}
               ]
             }
@@ -64,6 +68,7 @@ final class SharedCluster
     private final ThriftMetastoreServer server;
     private final DistributedQueryRunner queryRunner;
     private Optional<HiveServer2Process> hiveServer = Optional.empty();
+    private Optional<IcebergCatalogServers.RestCatalogServer> restServer = Optional.empty();
 
     private SharedCluster(Path directory, ThriftMetastoreServer server, DistributedQueryRunner queryRunner)
     {
@@ -96,6 +101,52 @@ final class SharedCluster
             Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "dredge-shared-cluster-shutdown"));
         }
         return instance;
+    }
+
+    /**
+     * Adds, once, Iceberg catalogs of the kinds that are not a Hive metastore, each with a Dredge catalog over it:
+     * {@code iceberg_rest} and {@code dredge_rest} on a REST catalog server in this JVM, {@code iceberg_jdbc} and
+     * {@code dredge_jdbc} on Iceberg's JDBC catalog in an H2 database. The Dredge catalogs share the cluster's backup
+     * repository, so a backup taken through one restores through another.
+     */
+    synchronized void addIcebergCatalogs()
+            throws Exception
+    {
+        if (restServer.isPresent()) {
+            return;
+        }
+        IcebergCatalogServers.RestCatalogServer server = IcebergCatalogServers.RestCatalogServer.start(Files.createDirectories(directory.resolve("rest-warehouse")));
+        restServer = Optional.of(server);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            }
+            catch (IOException e) {
+                // the JVM is going
+            }
+        }, "dredge-rest-catalog-shutdown"));
+        IcebergCatalogServers.JdbcCatalogDatabase jdbc = IcebergCatalogServers.JdbcCatalogDatabase.create(Files.createDirectories(directory.resolve("jdbc-warehouse")));
+        addIcebergCatalog("rest", server.catalogProperties());
+        addIcebergCatalog("jdbc", jdbc.catalogProperties());
+    }
+
+    private void addIcebergCatalog(String kind, Map<String, String> catalogProperties)
+    {
+        Map<String, String> fileSystem = Map.of("fs.hadoop.enabled", "true");
+        queryRunner.createCatalog("iceberg_" + kind, "iceberg", ImmutableMap.<String, String>builder()
+                .putAll(catalogProperties)
+                .putAll(fileSystem)
+                .put("iceberg.register-table-procedure.enabled", "true")
+                .put("iceberg.expire-snapshots.min-retention", "1s")
+                .buildOrThrow());
+        queryRunner.createCatalog("dredge_" + kind, "dredge", ImmutableMap.<String, String>builder()
+                .putAll(catalogProperties)
+                .putAll(fileSystem)
+                .put("dredge.iceberg-catalog-name", "iceberg_" + kind)
+                .put("dredge.backup-location", "file:" + backupRepository(directory))
+                .put("dredge.copy-plan-key", COPY_PLAN_KEY)
+                .put("dredge.testing.fault-injection-enabled", "true")
+                .buildOrThrow());
     }
 
     Path directory()

@@ -3,12 +3,11 @@ package io.dredge.trino;
 import com.google.inject.Injector;
 import io.airlift.bootstrap.Bootstrap;
 import io.airlift.json.JsonModule;
+import io.dredge.trino.catalog.MetastoreModule;
 import io.trino.filesystem.manager.FileSystemModule;
 import io.trino.plugin.base.ConnectorContextModule;
 import io.trino.plugin.base.jmx.ConnectorObjectNameGeneratorModule;
 import io.trino.plugin.base.jmx.MBeanServerModule;
-import io.trino.plugin.hive.HideDeltaLakeTables;
-import io.trino.plugin.hive.metastore.HiveMetastoreModule;
 import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorContext;
@@ -16,9 +15,7 @@ import io.trino.spi.connector.ConnectorFactory;
 import org.weakref.jmx.guice.MBeanModule;
 
 import java.util.Map;
-import java.util.Optional;
 
-import static com.google.inject.Key.get;
 import static io.trino.plugin.base.Versions.checkStrictSpiVersionMatch;
 
 /**
@@ -45,10 +42,9 @@ public class DredgeConnectorFactory
                     new MBeanServerModule(),
                     new ConnectorObjectNameGeneratorModule("io.dredge.trino", "dredge"),
                     new JsonModule(),
-                    new HiveMetastoreModule(Optional.empty(), false),
+                    new MetastoreModule(),
                     new FileSystemModule(catalogName, context, false),
                     new ConnectorContextModule(catalogName, context),
-                    binder -> binder.bind(get(boolean.class, HideDeltaLakeTables.class)).toInstance(false),
                     new DredgeModule());
 
             Injector injector = app

@@ -25,7 +25,11 @@ public enum DredgeErrorCode
     /**
      * A fault-injection test stopped the operation.
      */
-    DREDGE_INJECTED_FAULT(3, EXTERNAL);
+    DREDGE_INJECTED_FAULT(3, EXTERNAL),
+    /**
+     * The Iceberg catalog (REST, JDBC) could not answer; the call changed nothing.
+     */
+    DREDGE_CATALOG_UNAVAILABLE(4, EXTERNAL);
 
     private final ErrorCode errorCode;
 

@@ -9,15 +9,12 @@ import io.dredge.trino.DredgeConfig;
 import io.dredge.trino.ForCancellation;
 import io.dredge.trino.ForListing;
 import io.trino.filesystem.TrinoFileSystemFactory;
-import io.trino.metastore.HiveMetastoreFactory;
-import io.trino.plugin.hive.metastore.MetastoreTypeConfig;
 import io.trino.spi.NodeManager;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.security.ConnectorIdentity;
 
 import java.net.URI;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,28 +27,25 @@ import static java.util.Objects.requireNonNull;
  */
 public class TrinoPorts
 {
-    private final HiveMetastoreFactory metastoreFactory;
+    private final MetastorePorts metastorePorts;
     private final TrinoFileSystemFactory fileSystemFactory;
     private final NodeManager nodeManager;
     private final DredgeConfig config;
-    private final boolean fileMetastore;
     private final ExecutorService listingExecutor;
     private final ScheduledExecutorService cancellationExecutor;
 
     @Inject
     public TrinoPorts(
-            HiveMetastoreFactory metastoreFactory,
+            MetastorePorts metastorePorts,
             TrinoFileSystemFactory fileSystemFactory,
             NodeManager nodeManager,
             DredgeConfig config,
-            MetastoreTypeConfig metastoreType,
             @ForListing ExecutorService listingExecutor,
             @ForCancellation ScheduledExecutorService cancellationExecutor)
     {
         this.cancellationExecutor = requireNonNull(cancellationExecutor, "cancellationExecutor is null");
         this.listingExecutor = requireNonNull(listingExecutor, "listingExecutor is null");
-        this.fileMetastore = metastoreType.getMetastoreType() == MetastoreTypeConfig.MetastoreType.FILE;
-        this.metastoreFactory = requireNonNull(metastoreFactory, "metastoreFactory is null");
+        this.metastorePorts = requireNonNull(metastorePorts, "metastorePorts is null");
         this.fileSystemFactory = requireNonNull(fileSystemFactory, "fileSystemFactory is null");
         this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
         this.config = requireNonNull(config, "config is null");
@@ -104,7 +98,7 @@ public class TrinoPorts
 
     public Metastore metastore(ConnectorIdentity identity)
     {
-        return new TrinoMetastore(metastoreFactory.createMetastore(Optional.of(identity)), !fileMetastore);
+        return metastorePorts.metastore(identity);
     }
 
     public FileStore fileStore(ConnectorIdentity identity)

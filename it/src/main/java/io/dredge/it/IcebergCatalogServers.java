@@ -1,0 +1,147 @@
+package io.dredge.it;
+
+import com.google.common.collect.ImmutableMap;
+import io.airlift.http.server.HttpConfig;
+import io.airlift.http.server.HttpServerConfig;
+import io.airlift.http.server.HttpServerInfo;
+import io.airlift.http.server.testing.TestingHttpServer;
+import io.airlift.node.NodeInfo;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.rest.RESTCatalogAdapter;
+import org.apache.iceberg.rest.RESTCatalogServlet;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Iceberg catalogs that are not a Hive metastore, in this JVM, over a warehouse directory: Iceberg's JDBC catalog on
+ * an in-memory H2 database, and an Iceberg REST catalog server (iceberg-core's own servlet over such a JDBC catalog).
+ */
+public final class IcebergCatalogServers
+{
+    private IcebergCatalogServers() {}
+
+    /**
+     * An Iceberg JDBC catalog on an H2 database that lives as long as this JVM, with its tables created: Trino and
+     * Dredge reach it with {@link #catalogProperties()}.
+     */
+    public record JdbcCatalogDatabase(String url, String catalogName, Path warehouse)
+    {
+        public JdbcCatalogDatabase
+        {
+            requireNonNull(url, "url is null");
+            requireNonNull(catalogName, "catalogName is null");
+            requireNonNull(warehouse, "warehouse is null");
+        }
+
+        public static JdbcCatalogDatabase create(Path warehouse)
+                throws IOException
+        {
+            // from the second connection on, H2 must fold names as iceberg-core's SQL expects
+            JdbcCatalogDatabase database = new JdbcCatalogDatabase("jdbc:h2:mem:iceberg_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE", "lake", warehouse);
+            try (JdbcCatalog catalog = database.open(true)) {
+                catalog.listNamespaces();
+            }
+            return database;
+        }
+
+        JdbcCatalog open(boolean createTables)
+        {
+            JdbcCatalog catalog = new JdbcCatalog();
+            catalog.setConf(new Configuration());
+            catalog.initialize(catalogName, ImmutableMap.of(
+                    CatalogProperties.URI, url,
+                    CatalogProperties.WAREHOUSE_LOCATION, "file:" + warehouse.toAbsolutePath(),
+                    "jdbc.schema-version", "V1",
+                    "jdbc.init-catalog-tables", String.valueOf(createTables)));
+            return catalog;
+        }
+
+        /**
+         * The properties of Trino's Iceberg connector (and of Dredge) for this catalog.
+         */
+        public Map<String, String> catalogProperties()
+        {
+            return ImmutableMap.<String, String>builder()
+                    .put("iceberg.catalog.type", "jdbc")
+                    .put("iceberg.jdbc-catalog.driver-class", "org.h2.Driver")
+                    .put("iceberg.jdbc-catalog.connection-url", url)
+                    .put("iceberg.jdbc-catalog.catalog-name", catalogName)
+                    .put("iceberg.jdbc-catalog.default-warehouse-dir", "file:" + warehouse.toAbsolutePath())
+                    .buildOrThrow();
+        }
+    }
+
+    /**
+     * An Iceberg REST catalog server on a port of its own, serving a JDBC catalog of its own.
+     */
+    public static final class RestCatalogServer
+            implements Closeable
+    {
+        private final JdbcCatalog backend;
+        private final TestingHttpServer server;
+
+        private RestCatalogServer(JdbcCatalog backend, TestingHttpServer server)
+        {
+            this.backend = requireNonNull(backend, "backend is null");
+            this.server = requireNonNull(server, "server is null");
+        }
+
+        public static RestCatalogServer start(Path warehouse)
+                throws Exception
+        {
+            JdbcCatalog backend = JdbcCatalogDatabase.create(warehouse).open(false);
+            try {
+                NodeInfo nodeInfo = new NodeInfo("test");
+                HttpServerConfig config = new HttpServerConfig().setHttpEnabled(true);
+                HttpServerInfo serverInfo = new HttpServerInfo(config, Optional.of(new HttpConfig().setHttpPort(0)), Optional.empty(), nodeInfo);
+                TestingHttpServer server = new TestingHttpServer("iceberg-rest", serverInfo, nodeInfo, config, new RESTCatalogServlet(new RESTCatalogAdapter(backend)));
+                server.start();
+                return new RestCatalogServer(backend, server);
+            }
+            catch (Exception | Error e) {
+                backend.close();
+                throw e;
+            }
+        }
+
+        public URI uri()
+        {
+            return server.getBaseUrl();
+        }
+
+        /**
+         * The properties of Trino's Iceberg connector (and of Dredge) for this catalog.
+         */
+        public Map<String, String> catalogProperties()
+        {
+            return ImmutableMap.of(
+                    "iceberg.catalog.type", "rest",
+                    "iceberg.rest-catalog.uri", uri().toString());
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            try {
+                server.stop();
+            }
+            catch (Exception e) {
+                throw new IOException(e);
+            }
+            finally {
+                backend.close();
+            }
+        }
+    }
+}

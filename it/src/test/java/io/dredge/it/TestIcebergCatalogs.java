@@ -1,0 +1,225 @@
+package io.dredge.it;
+
+import io.trino.Session;
+import io.trino.spi.security.Identity;
+import io.trino.testing.MaterializedRow;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
+import static com.google.common.collect.Iterables.getOnlyElement;
+import static io.trino.testing.TestingSession.testSessionBuilder;
+import static java.lang.String.format;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Dredge on Iceberg catalogs that are not a Hive metastore: a REST catalog server and Iceberg's JDBC catalog, each
+ * with a Trino Iceberg catalog ({@code iceberg_rest}, {@code iceberg_jdbc}) and a Dredge catalog configured with the
+ * same properties ({@code dredge_rest}, {@code dredge_jdbc}), on the shared cluster (coordinator and worker). Every
+ * call goes through SQL and the table's rows and files are checked afterwards.
+ */
+public class TestIcebergCatalogs
+        extends AbstractTestWithThriftMetastore
+{
+    @BeforeAll
+    public void addCatalogs()
+            throws Exception
+    {
+        SharedCluster.get().addIcebergCatalogs();
+        for (String kind : List.of("rest", "jdbc")) {
+            assertUpdate(format("CREATE SCHEMA iceberg_%s.%s_ops WITH (location = '%s')", kind, kind, schemaUri(kind, kind + "_ops")));
+        }
+        assertUpdate(format("CREATE SCHEMA iceberg_rest.rest_moved WITH (location = '%s')", schemaUri("rest", "rest_moved")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rest", "jdbc"})
+    public void testReportCompactRollbackAndCleanup(String kind)
+    {
+        String schema = kind + "_ops";
+        createTable(kind, schema, "events", 4);
+        TableState before = state(kind, schema, "events");
+        assertThat(before.files()).hasSize(8);
+
+        MaterializedRow report = getOnlyElement(computeActual(format("SELECT catalog_name, table_type, file_count, total_bytes FROM dredge_%s.system.small_file_report WHERE schema_name = '%s' AND table_name = 'events' AND partition_name IS NULL", kind, schema)).getMaterializedRows());
+        MaterializedRow files = computeActual(format("SELECT count(*), sum(file_size_in_bytes) FROM iceberg_%s.%s.\"events$files\"", kind, schema)).getMaterializedRows().get(0);
+        assertThat(report.getFields()).containsExactly("iceberg_" + kind, "ICEBERG", files.getField(0), files.getField(1));
+
+        assertUpdate(format("CALL dredge_%s.system.compact_table(schema_name => '%s', table_name => 'events')", kind, schema));
+        TableState compacted = state(kind, schema, "events");
+        assertThat(compacted.rows()).isEqualTo(before.rows());
+        assertThat(compacted.files()).hasSize(2).doesNotContainAnyElementsOf(before.files());
+        assertThat(computeActual(format("SELECT state, files_before, files_after FROM dredge_%s.system.operations WHERE schema_name = '%s' AND table_name = 'events' AND kind = 'COMPACT'", kind, schema)).getMaterializedRows().get(0).getFields())
+                .containsExactly("SUCCEEDED", 8L, 2L);
+
+        assertUpdate(format("CALL dredge_%s.system.rollback_compaction(schema_name => '%s', table_name => 'events')", kind, schema));
+        assertThat(state(kind, schema, "events")).isEqualTo(before);
+
+        assertUpdate(format("CALL dredge_%s.system.compact_table(schema_name => '%s', table_name => 'events')", kind, schema));
+        assertUpdate(format("CALL dredge_%s.system.cleanup(schema_name => '%s', table_name => 'events', older_than => '0s')", kind, schema));
+        assertThat(state(kind, schema, "events").rows()).isEqualTo(before.rows());
+        assertThat(computeActual(format("SELECT state FROM dredge_%s.system.operations WHERE schema_name = '%s' AND table_name = 'events' AND kind = 'COMPACT' AND state <> 'ROLLED_BACK'", kind, schema)).getOnlyValue())
+                .isEqualTo("CLEANED_UP");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rest", "jdbc"})
+    public void testBackupAndRestoreInTheCatalog(String kind)
+    {
+        String schema = kind + "_ops";
+        createTable(kind, schema, "kept", 2);
+        TableState before = state(kind, schema, "kept");
+        assertUpdate(format("CALL dredge_%s.system.backup_table(schema_name => '%s', table_name => 'kept', backup_name => '%s_kept')", kind, schema, kind));
+        assertUpdate(format("INSERT INTO iceberg_%s.%s.kept VALUES (-1, 'after the backup', 'a')", kind, schema), 1);
+
+        assertUpdate(format("CALL dredge_%s.system.restore_table(backup_name => '%s_kept', schema_name => '%s', table_name => 'kept_copy')", kind, kind, schema));
+        assertThat(rows(format("iceberg_%s.%s.kept_copy", kind, schema))).isEqualTo(before.rows());
+        assertThat(location(kind, schema, "kept_copy")).isEqualTo(schemaUri(kind, schema) + "/kept_copy");
+    }
+
+    @Test
+    public void testBackupRestoresAcrossCatalogs()
+    {
+        // Hive metastore -> REST: a backup the Hive metastore's Dredge catalog took, restored through the REST one
+        assertUpdate(format("CREATE SCHEMA iceberg.hms_to_rest WITH (location = '%s')", schemaLocation("hms_to_rest")));
+        assertUpdate("CREATE TABLE iceberg.hms_to_rest.orders (id bigint, name varchar, part varchar) WITH (partitioning = ARRAY['part'])");
+        assertUpdate("INSERT INTO iceberg.hms_to_rest.orders SELECT id, 'name-' || CAST(id AS varchar), 'p' || CAST(id % 3 AS varchar) FROM UNNEST(sequence(1, 300)) AS t(id)", 300);
+        List<Object> hmsRows = rows("iceberg.hms_to_rest.orders");
+        assertUpdate("CALL dredge.system.backup_table(schema_name => 'hms_to_rest', table_name => 'orders', backup_name => 'hms_orders')");
+        assertUpdate("CALL dredge_rest.system.restore_table(backup_name => 'hms_orders', schema_name => 'rest_moved', table_name => 'orders')");
+        assertThat(rows("iceberg_rest.rest_moved.orders")).isEqualTo(hmsRows);
+        assertThat(computeActual("SELECT count(*) FROM iceberg.information_schema.tables WHERE table_schema = 'rest_moved'").getOnlyValue()).isEqualTo(0L);
+
+        // and the restored table is a REST table like any other: Dredge compacts it, and backs it up for the way back
+        assertUpdate("INSERT INTO iceberg_rest.rest_moved.orders VALUES (0, 'written in REST', 'p0')", 1);
+        assertUpdate("CALL dredge_rest.system.compact_table(schema_name => 'rest_moved', table_name => 'orders')");
+        List<Object> restRows = rows("iceberg_rest.rest_moved.orders");
+        assertUpdate("CALL dredge_rest.system.backup_table(schema_name => 'rest_moved', table_name => 'orders', backup_name => 'rest_orders')");
+        // REST -> JDBC, and REST -> Hive metastore
+        assertUpdate("CALL dredge_jdbc.system.restore_table(backup_name => 'rest_orders', schema_name => 'jdbc_ops', table_name => 'orders_from_rest')");
+        assertThat(rows("iceberg_jdbc.jdbc_ops.orders_from_rest")).isEqualTo(restRows);
+        assertUpdate("CALL dredge.system.restore_table(backup_name => 'rest_orders', schema_name => 'hms_to_rest', table_name => 'orders_back')");
+        assertThat(rows("iceberg.hms_to_rest.orders_back")).isEqualTo(restRows);
+        assertThat(getOnlyElement(computeActual("SELECT source_catalog, source_schema, source_table FROM dredge.system.backups WHERE backup_name = 'rest_orders'").getMaterializedRows()).getFields())
+                .containsExactly("iceberg_rest", "rest_moved", "orders");
+    }
+
+    @Test
+    public void testTwoOperationsOnOneRestTableCannotRunAtOnce()
+            throws Exception
+    {
+        createTable("rest", "rest_ops", "busy", 3);
+        TableState before = state("rest", "rest_ops", "busy");
+        Optional<Throwable> failure = callPausedWhile("dredge_rest", "PLANNED:10", "CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => 'busy')", () -> {
+            waitUntil("the first compaction holds rest_ops.busy", () -> !computeActual("SELECT operation_id FROM dredge_rest.system.operations WHERE schema_name = 'rest_ops' AND table_name = 'busy' AND state = 'RUNNING'").getMaterializedRows().isEmpty());
+            assertQueryFails("CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => 'busy')", ".*table rest_ops.busy is held by running operation .*");
+            assertQueryFails("CALL dredge_rest.system.backup_table(schema_name => 'rest_ops', table_name => 'busy', backup_name => 'busy_now')", ".*rest_ops.busy.*(held|unfinished).*");
+            // a writer is not held up: it commits while the compaction waits, and keeps its row
+            assertUpdate("INSERT INTO iceberg_rest.rest_ops.busy VALUES (-1, 'during the compaction', 'a')", 1);
+        });
+        assertThat(failure).isEmpty();
+        assertThat(rows("iceberg_rest.rest_ops.busy WHERE id >= 0")).isEqualTo(before.rows());
+        assertThat(computeActual("SELECT name FROM iceberg_rest.rest_ops.busy WHERE id = -1").getOnlyValue()).isEqualTo("during the compaction");
+        assertThat(computeActual("SELECT state FROM dredge_rest.system.operations WHERE schema_name = 'rest_ops' AND table_name = 'busy' AND kind = 'COMPACT'").getOnlyValue()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    public void testRecoverAfterACrashAtEachStep()
+    {
+        List<String> crashPoints = List.of("PLANNED", "WRITTEN", "VERIFIED");
+        for (String crashPoint : crashPoints) {
+            String table = "crash_" + crashPoint.toLowerCase(Locale.ROOT);
+            createTable("rest", "rest_ops", table, 3);
+            TableState before = state("rest", "rest_ops", table);
+            Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge_rest", "testing_fail_after", crashPoint).build();
+            assertQueryFails(crashing, format("CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => '%s')", table), ".*injected fault after " + crashPoint + ".*");
+            assertThat(rows(format("iceberg_rest.rest_ops.%s", table))).as("rows after a crash at %s", crashPoint).isEqualTo(before.rows());
+            assertQueryFails(format("CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => '%s')", table), ".*has an unfinished compact operation .*recover.*");
+
+            assertUpdate(format("CALL dredge_rest.system.recover(schema_name => 'rest_ops', table_name => '%s')", table));
+            assertThat(rows(format("iceberg_rest.rest_ops.%s", table))).as("rows after recovering from %s", crashPoint).isEqualTo(before.rows());
+            assertThat(computeActual(format("SELECT state FROM dredge_rest.system.operations WHERE schema_name = 'rest_ops' AND table_name = '%s' AND kind = 'COMPACT'", table)).getOnlyValue())
+                    .as("compaction after recovering from %s", crashPoint)
+                    .isIn("RECOVERED", "SUCCEEDED");
+            assertUpdate(format("CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => '%s')", table));
+            assertThat(rows(format("iceberg_rest.rest_ops.%s", table))).isEqualTo(before.rows());
+        }
+    }
+
+    @Test
+    public void testUserTheEngineDeniesIsRefused()
+    {
+        createTable("rest", "rest_ops", "secret", 2);
+        TableState before = state("rest", "rest_ops", "secret");
+        Session outsider = testSessionBuilder().setIdentity(Identity.ofUser("outsider")).build();
+        assertQueryFails(outsider, "CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => 'secret')", ".*user outsider may not (read|write) rest_ops.secret.*");
+        assertQueryFails(outsider, "CALL dredge_rest.system.backup_table(schema_name => 'rest_ops', table_name => 'secret', backup_name => 'stolen')", ".*outsider.*rest_ops.secret.*");
+        assertThat(state("rest", "rest_ops", "secret")).isEqualTo(before);
+        assertThat(computeActual("SELECT count(*) FROM dredge_rest.system.operations WHERE schema_name = 'rest_ops' AND table_name = 'secret'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testCatalogThatIsDownGivesAClearErrorAndChangesNothing()
+            throws Exception
+    {
+        createTable("rest", "rest_ops", "while_down", 2);
+        TableState before = state("rest", "rest_ops", "while_down");
+        // nothing listens on port 1: every call to the catalog is refused
+        SharedCluster.get().queryRunner().createCatalog("dredge_down", "dredge", Map.of(
+                "iceberg.catalog.type", "rest",
+                "iceberg.rest-catalog.uri", "http://127.0.0.1:1",
+                "fs.hadoop.enabled", "true",
+                "dredge.iceberg-catalog-name", "iceberg_rest"));
+        assertQueryFails("CALL dredge_down.system.compact_table(schema_name => 'rest_ops', table_name => 'while_down')", ".*Iceberg REST catalog http://127.0.0.1:1 failed, nothing was changed: .*Connection refused.*");
+        assertQueryFails("SELECT * FROM dredge_down.system.small_file_report WHERE schema_name = 'rest_ops'", ".*Iceberg REST catalog http://127.0.0.1:1 failed, nothing was changed: .*Connection refused.*");
+        assertThat(state("rest", "rest_ops", "while_down")).isEqualTo(before);
+    }
+
+    private String schemaUri(String kind, String schema)
+    {
+        return "file:" + directory().resolve(kind + "-schemas").resolve(schema).toAbsolutePath();
+    }
+
+    /**
+     * One data file per partition (a, b) per batch of 100 rows.
+     */
+    private void createTable(String kind, String schema, String table, int batches)
+    {
+        assertUpdate(format("CREATE TABLE iceberg_%s.%s.%s (id bigint, name varchar, part varchar) WITH (partitioning = ARRAY['part'], format = 'PARQUET')", kind, schema, table));
+        for (int batch = 0; batch < batches; batch++) {
+            for (String partition : List.of("a", "b")) {
+                assertUpdate(format("INSERT INTO iceberg_%s.%s.%s SELECT id, 'name-' || CAST(id AS varchar), '%s' FROM UNNEST(sequence(%s, %s)) AS t(id)",
+                        kind, schema, table, partition, batch * 100, batch * 100 + 99), 100);
+            }
+        }
+    }
+
+    private String location(String kind, String schema, String table)
+    {
+        String file = (String) computeActual(format("SELECT file_path FROM iceberg_%s.%s.\"%s$files\" LIMIT 1", kind, schema, table)).getOnlyValue();
+        return file.substring(0, file.indexOf("/" + table + "/") + table.length() + 1);
+    }
+
+    private List<Object> rows(String relation)
+    {
+        return computeActual("SELECT count(*), to_hex(checksum(ROW(id, name, part))) FROM " + relation).getMaterializedRows().get(0).getFields();
+    }
+
+    private TableState state(String kind, String schema, String table)
+    {
+        Set<String> files = computeActual(format("SELECT file_path FROM iceberg_%s.%s.\"%s$files\"", kind, schema, table)).getOnlyColumn()
+                .map(String.class::cast)
+                .collect(toImmutableSet());
+        return new TableState(rows(format("iceberg_%s.%s.%s", kind, schema, table)), files);
+    }
+
+    private record TableState(List<Object> rows, Set<String> files) {}
+}

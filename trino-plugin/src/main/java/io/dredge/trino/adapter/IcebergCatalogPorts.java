@@ -1,0 +1,165 @@
+package io.dredge.trino.adapter;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.inject.Inject;
+import io.airlift.log.Logger;
+import io.dredge.core.iceberg.CatalogMetastore;
+import io.dredge.core.iceberg.FileStoreFileIo;
+import io.dredge.core.port.Metastore;
+import io.dredge.trino.ForListing;
+import io.dredge.trino.catalog.IcebergCatalogConfig;
+import io.dredge.trino.catalog.JdbcCatalogConfig;
+import io.dredge.trino.catalog.RestCatalogConfig;
+import io.trino.filesystem.TrinoFileSystemFactory;
+import io.trino.spi.TrinoException;
+import io.trino.spi.classloader.ThreadContextClassLoader;
+import io.trino.spi.security.ConnectorIdentity;
+import jakarta.annotation.PreDestroy;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.SessionCatalog;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.rest.HTTPClient;
+import org.apache.iceberg.rest.RESTSessionCatalog;
+import org.apache.iceberg.rest.RESTUtil;
+import org.apache.iceberg.rest.auth.OAuth2Properties;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+import static io.dredge.trino.DredgeErrorCode.DREDGE_CATALOG_UNAVAILABLE;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An Iceberg catalog that is not a Hive metastore, reached with iceberg-core's own client for its kind, made on first
+ * use and made again after a failure: a catalog that is down fails the calls that need it (naming it), not the
+ * start of Trino. The catalog reads table metadata as the plugin, not as the calling user; Dredge's own reads of
+ * tables and files go through the calling user's file store as before.
+ */
+public class IcebergCatalogPorts
+        implements MetastorePorts
+{
+    private static final Logger log = Logger.get(IcebergCatalogPorts.class);
+    private static final String PLUGIN_IDENTITY = "dredge";
+
+    private final String description;
+    private final Supplier<Made> factory;
+    private Optional<Made> made = Optional.empty();
+
+    private record Made(Catalog catalog, Closeable closer) {}
+
+    @Inject
+    public IcebergCatalogPorts(
+            IcebergCatalogConfig catalogConfig,
+            Optional<RestCatalogConfig> restConfig,
+            Optional<JdbcCatalogConfig> jdbcConfig,
+            TrinoFileSystemFactory fileSystemFactory,
+            @ForListing ExecutorService listingExecutor)
+    {
+        requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+        FileIO io = new FileStoreFileIo(new TrinoFileStore(fileSystemFactory.create(ConnectorIdentity.ofUser(PLUGIN_IDENTITY)), listingExecutor));
+        switch (catalogConfig.getCatalogType()) {
+            case REST -> {
+                RestCatalogConfig rest = restConfig.orElseThrow();
+                description = "Iceberg REST catalog " + rest.getUri();
+                factory = () -> rest(rest, io);
+            }
+            case JDBC -> {
+                JdbcCatalogConfig jdbc = jdbcConfig.orElseThrow();
+                description = "Iceberg JDBC catalog " + jdbc.getCatalogName();
+                factory = () -> jdbc(jdbc, io);
+            }
+            default -> throw new IllegalArgumentException("not an Iceberg catalog of its own: " + catalogConfig.getCatalogType());
+        }
+    }
+
+    @Override
+    public Metastore metastore(ConnectorIdentity identity)
+    {
+        return new CatalogMetastore(this::catalog, description, (message, cause) -> new TrinoException(DREDGE_CATALOG_UNAVAILABLE, message, cause));
+    }
+
+    private synchronized Catalog catalog()
+    {
+        if (made.isEmpty()) {
+            try (ThreadContextClassLoader ignored = new ThreadContextClassLoader(IcebergCatalogPorts.class.getClassLoader())) {
+                made = Optional.of(factory.get());
+            }
+            log.info("connected to the %s", description);
+        }
+        return made.get().catalog();
+    }
+
+    @PreDestroy
+    public synchronized void close()
+            throws IOException
+    {
+        if (made.isPresent()) {
+            made.get().closer().close();
+            made = Optional.empty();
+        }
+    }
+
+    private static Made rest(RestCatalogConfig config, FileIO io)
+    {
+        Map<String, String> properties = new HashMap<>();
+        properties.put(CatalogProperties.URI, config.getUri().toString());
+        config.getWarehouse().ifPresent(warehouse -> properties.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse));
+        config.getPrefix().ifPresent(prefix -> properties.put("prefix", prefix));
+        config.getToken().ifPresent(token -> properties.put(OAuth2Properties.TOKEN, token));
+        config.getCredential().ifPresent(credential -> properties.put(OAuth2Properties.CREDENTIAL, credential));
+        config.getScope().ifPresent(scope -> properties.put(OAuth2Properties.SCOPE, scope));
+        config.getServerUri().ifPresent(uri -> properties.put(OAuth2Properties.OAUTH2_SERVER_URI, uri.toString()));
+        RESTSessionCatalog sessionCatalog = new RESTSessionCatalog(
+                clientProperties -> HTTPClient.builder(clientProperties)
+                        .uri(clientProperties.get(CatalogProperties.URI))
+                        .withHeaders(RESTUtil.configHeaders(clientProperties))
+                        .build(),
+                (context, ioProperties) -> io);
+        try {
+            sessionCatalog.initialize("dredge", ImmutableMap.copyOf(properties));
+        }
+        catch (RuntimeException e) {
+            closeQuietly(sessionCatalog);
+            throw e;
+        }
+        return new Made(sessionCatalog.asCatalog(SessionCatalog.SessionContext.createEmpty()), sessionCatalog);
+    }
+
+    private static Made jdbc(JdbcCatalogConfig config, FileIO io)
+    {
+        try {
+            // registers the driver with DriverManager from this plugin's class loader
+            Class.forName(config.getDriverClass(), true, IcebergCatalogPorts.class.getClassLoader());
+        }
+        catch (ClassNotFoundException e) {
+            throw new IllegalStateException("JDBC driver %s is not in Dredge's plugin directory".formatted(config.getDriverClass()), e);
+        }
+        Map<String, String> properties = new HashMap<>();
+        properties.put(CatalogProperties.URI, config.getConnectionUrl());
+        properties.put(CatalogProperties.WAREHOUSE_LOCATION, config.getDefaultWarehouseDir());
+        properties.put("jdbc.schema-version", config.getSchemaVersion().name());
+        config.getConnectionUser().ifPresent(user -> properties.put("jdbc.user", user));
+        config.getConnectionPassword().ifPresent(password -> properties.put("jdbc.password", password));
+        // Dredge never creates the catalog's own tables: that is the catalog's owner's to do
+        JdbcCatalog catalog = new JdbcCatalog(ioProperties -> io, null, false);
+        catalog.initialize(config.getCatalogName(), ImmutableMap.copyOf(properties));
+        return new Made(catalog, catalog);
+    }
+
+    private static void closeQuietly(Closeable closeable)
+    {
+        try {
+            closeable.close();
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn(e, "closing a catalog client failed");
+        }
+    }
+}
