@@ -8,6 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -113,6 +119,35 @@ public class TestIcebergCatalogs
     }
 
     @Test
+    public void testHygieneHealthAndChangesOnARestTable()
+            throws Exception
+    {
+        createTable("rest", "rest_ops", "kept_clean", 3);
+        long first = (long) computeActual("SELECT snapshot_id FROM iceberg_rest.rest_ops.\"kept_clean$snapshots\" ORDER BY committed_at LIMIT 1").getOnlyValue();
+        assertUpdate("DELETE FROM iceberg_rest.rest_ops.kept_clean WHERE part = 'b' AND id < 100", 100);
+        TableState before = state("rest", "rest_ops", "kept_clean");
+
+        assertThat(computeActual("SELECT status FROM dredge_rest.system.table_health WHERE schema_name = 'rest_ops' AND table_name = 'kept_clean'").getOnlyValue())
+                .isIn("OK", "WARN", "CRITICAL");
+        List<MaterializedRow> changes = computeActual(format("SELECT partition_name, change_kinds FROM TABLE(dredge_rest.system.changed_partitions(schema_name => 'rest_ops', table_name => 'kept_clean', since_snapshot => %s)) ORDER BY 1", first)).getMaterializedRows();
+        assertThat(changes).extracting(row -> row.getField(0)).containsExactly("part=a", "part=b");
+
+        // an orphan: a file in the table's data directory that no snapshot references
+        Path data = Path.of(URI.create(location("rest", "rest_ops", "kept_clean"))).resolve("data");
+        Path orphan = Files.writeString(data.resolve("left-by-a-failed-write.parquet"), "not a table's file");
+        Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofDays(30))));
+        assertUpdate("CALL dredge_rest.system.remove_orphan_files(schema_name => 'rest_ops', table_name => 'kept_clean', older_than => '1d')");
+        assertThat(orphan).doesNotExist();
+        assertThat(state("rest", "rest_ops", "kept_clean")).isEqualTo(before);
+
+        Thread.sleep(1100);
+        assertUpdate("CALL dredge_rest.system.expire_snapshots(schema_name => 'rest_ops', table_name => 'kept_clean', older_than => '1s', retain_last => 1)");
+        assertThat(computeActual("SELECT count(*) FROM iceberg_rest.rest_ops.\"kept_clean$snapshots\"").getOnlyValue()).isEqualTo(1L);
+        assertThat(state("rest", "rest_ops", "kept_clean")).isEqualTo(before);
+        assertThat(before.files()).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+    }
+
+    @Test
     public void testTwoOperationsOnOneRestTableCannotRunAtOnce()
             throws Exception
     {
@@ -204,8 +239,8 @@ public class TestIcebergCatalogs
 
     private String location(String kind, String schema, String table)
     {
-        String file = (String) computeActual(format("SELECT file_path FROM iceberg_%s.%s.\"%s$files\" LIMIT 1", kind, schema, table)).getOnlyValue();
-        return file.substring(0, file.indexOf("/" + table + "/") + table.length() + 1);
+        String metadata = (String) computeActual(format("SELECT file FROM iceberg_%s.%s.\"%s$metadata_log_entries\" ORDER BY timestamp DESC LIMIT 1", kind, schema, table)).getOnlyValue();
+        return metadata.substring(0, metadata.lastIndexOf("/metadata/"));
     }
 
     private List<Object> rows(String relation)
