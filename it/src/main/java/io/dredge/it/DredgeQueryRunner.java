@@ -27,6 +27,29 @@ public final class DredgeQueryRunner
 
     private DredgeQueryRunner() {}
 
+    /**
+     * Adds an Iceberg catalog {@code iceberg_<kind>} of a kind that is not a Hive metastore ({@code catalogProperties}:
+     * {@code iceberg.catalog.type} and its own properties), with {@code register_table} for restores, and a Dredge
+     * catalog {@code dredge_<kind>} configured with the same properties and {@code dredgeProperties}. Files are read
+     * through Hadoop's local file system, as a thrift metastore's {@code file:} locations are.
+     */
+    public static void addIcebergCatalog(DistributedQueryRunner queryRunner, String kind, Map<String, String> catalogProperties, Map<String, String> dredgeProperties)
+    {
+        Map<String, String> fileSystem = Map.of("fs.hadoop.enabled", "true");
+        queryRunner.createCatalog("iceberg_" + kind, "iceberg", ImmutableMap.<String, String>builder()
+                .putAll(catalogProperties)
+                .putAll(fileSystem)
+                .put("iceberg.register-table-procedure.enabled", "true")
+                .put("iceberg.expire-snapshots.min-retention", "1s")
+                .buildOrThrow());
+        queryRunner.createCatalog("dredge_" + kind, "dredge", ImmutableMap.<String, String>builder()
+                .putAll(catalogProperties)
+                .putAll(fileSystem)
+                .put("dredge.iceberg-catalog-name", "iceberg_" + kind)
+                .putAll(dredgeProperties)
+                .buildOrThrow());
+    }
+
     public static Builder builder(LakeMetastore metastore)
     {
         return new Builder(metastore);

@@ -5,6 +5,7 @@ import io.airlift.http.server.HttpConfig;
 import io.airlift.http.server.HttpServerConfig;
 import io.airlift.http.server.HttpServerInfo;
 import io.airlift.http.server.testing.TestingHttpServer;
+import io.airlift.node.NodeConfig;
 import io.airlift.node.NodeInfo;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
@@ -43,11 +44,29 @@ public final class IcebergCatalogServers
             requireNonNull(warehouse, "warehouse is null");
         }
 
+        /**
+         * A catalog whose database lives in memory, as long as this JVM.
+         */
         public static JdbcCatalogDatabase create(Path warehouse)
                 throws IOException
         {
+            return create("jdbc:h2:mem:iceberg_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1", warehouse);
+        }
+
+        /**
+         * A catalog whose database is the file {@code database} (made when missing), kept across restarts.
+         */
+        public static JdbcCatalogDatabase persistent(Path database, Path warehouse)
+                throws IOException
+        {
+            return create("jdbc:h2:file:" + database.toAbsolutePath(), warehouse);
+        }
+
+        private static JdbcCatalogDatabase create(String url, Path warehouse)
+                throws IOException
+        {
             // from the second connection on, H2 must fold names as iceberg-core's SQL expects
-            JdbcCatalogDatabase database = new JdbcCatalogDatabase("jdbc:h2:mem:iceberg_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1;DATABASE_TO_LOWER=TRUE", "lake", warehouse);
+            JdbcCatalogDatabase database = new JdbcCatalogDatabase(url + ";DATABASE_TO_LOWER=TRUE", "lake", warehouse);
             try (JdbcCatalog catalog = database.open(true)) {
                 catalog.listNamespaces();
             }
@@ -99,9 +118,19 @@ public final class IcebergCatalogServers
         public static RestCatalogServer start(Path warehouse)
                 throws Exception
         {
-            JdbcCatalog backend = JdbcCatalogDatabase.create(warehouse).open(false);
+            return start(JdbcCatalogDatabase.create(warehouse));
+        }
+
+        /**
+         * A server over the given catalog database, on a free port.
+         */
+        public static RestCatalogServer start(JdbcCatalogDatabase database)
+                throws Exception
+        {
+            JdbcCatalog backend = database.open(false);
             try {
-                NodeInfo nodeInfo = new NodeInfo("test");
+                // on the loopback address only: nothing outside this machine reaches the catalog
+                NodeInfo nodeInfo = new NodeInfo(new NodeConfig().setEnvironment("test").setNodeInternalAddress("127.0.0.1").setNodeBindIp("127.0.0.1"));
                 HttpServerConfig config = new HttpServerConfig().setHttpEnabled(true);
                 HttpServerInfo serverInfo = new HttpServerInfo(config, Optional.of(new HttpConfig().setHttpPort(0)), Optional.empty(), nodeInfo);
                 TestingHttpServer server = new TestingHttpServer("iceberg-rest", serverInfo, nodeInfo, config, new RESTCatalogServlet(new RESTCatalogAdapter(backend)));

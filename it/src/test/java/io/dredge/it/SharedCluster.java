@@ -41,8 +41,8 @@ final class SharedCluster
               "schemas": [{"user": "outsider", "owner": false}, {"owner": true}],
               "procedures": [{"privileges": ["EXECUTE"]}],
               "functions": [
-                {"catalog": "dredge(_rest|_jdbc)?", "schema": "system", "function": "copy_files", "privileges": ["EXECUTE"]},
-                {"catalog": "dredge(_rest|_jdbc)?", "schema": "system", "function": "changed_partitions", "privileges": ["EXECUTE"]},
+                {"catalog": "dredge(_rest|_jdbc|_nessie|_nessie_dev)?", "schema": "system", "function": "copy_files", "privileges": ["EXECUTE"]},
+                {"catalog": "dredge(_rest|_jdbc|_nessie|_nessie_dev)?", "schema": "system", "function": "changed_partitions", "privileges": ["EXECUTE"]},
                 {"catalog": "system", "schema": "builtin", "privileges": ["EXECUTE"]}
               ],
               "tables": [
@@ -69,6 +69,7 @@ final class SharedCluster
     private final DistributedQueryRunner queryRunner;
     private Optional<HiveServer2Process> hiveServer = Optional.empty();
     private Optional<IcebergCatalogServers.RestCatalogServer> restServer = Optional.empty();
+    private Optional<NessieServerProcess> nessieServer = Optional.empty();
 
     private SharedCluster(Path directory, ThriftMetastoreServer server, DistributedQueryRunner queryRunner)
     {
@@ -128,24 +129,40 @@ final class SharedCluster
         IcebergCatalogServers.JdbcCatalogDatabase jdbc = IcebergCatalogServers.JdbcCatalogDatabase.create(Files.createDirectories(directory.resolve("jdbc-warehouse")));
         addIcebergCatalog("rest", server.catalogProperties());
         addIcebergCatalog("jdbc", jdbc.catalogProperties());
+        NessieServerProcess nessie = NessieServerProcess.start(directory.resolve("nessie"));
+        nessieServer = Optional.of(nessie);
+        Runtime.getRuntime().addShutdownHook(new Thread(nessie::close, "dredge-nessie-shutdown"));
+        Path nessieWarehouse = Files.createDirectories(directory.resolve("nessie-warehouse"));
+        addIcebergCatalog("nessie", nessie.catalogProperties("main", nessieWarehouse));
     }
 
-    private void addIcebergCatalog(String kind, Map<String, String> catalogProperties)
+    /**
+     * The Nessie server of {@link #addIcebergCatalogs}.
+     */
+    synchronized NessieServerProcess nessieServer()
     {
-        Map<String, String> fileSystem = Map.of("fs.hadoop.enabled", "true");
-        queryRunner.createCatalog("iceberg_" + kind, "iceberg", ImmutableMap.<String, String>builder()
-                .putAll(catalogProperties)
-                .putAll(fileSystem)
-                .put("iceberg.register-table-procedure.enabled", "true")
-                .put("iceberg.expire-snapshots.min-retention", "1s")
-                .buildOrThrow());
-        queryRunner.createCatalog("dredge_" + kind, "dredge", ImmutableMap.<String, String>builder()
-                .putAll(catalogProperties)
-                .putAll(fileSystem)
-                .put("dredge.iceberg-catalog-name", "iceberg_" + kind)
+        return nessieServer.orElseThrow();
+    }
+
+    /**
+     * Adds the Iceberg catalog {@code iceberg_<kind>} and the Dredge catalog {@code dredge_<kind>} over it, which
+     * shares the cluster's backup repository.
+     */
+    void addIcebergCatalog(String kind, Map<String, String> catalogProperties)
+    {
+        addIcebergCatalog(kind, catalogProperties, Map.of());
+    }
+
+    /**
+     * As {@link #addIcebergCatalog(String, Map)}, with more properties of the Dredge catalog.
+     */
+    void addIcebergCatalog(String kind, Map<String, String> catalogProperties, Map<String, String> dredgeProperties)
+    {
+        DredgeQueryRunner.addIcebergCatalog(queryRunner, kind, catalogProperties, ImmutableMap.<String, String>builder()
                 .put("dredge.backup-location", "file:" + backupRepository(directory))
                 .put("dredge.copy-plan-key", COPY_PLAN_KEY)
                 .put("dredge.testing.fault-injection-enabled", "true")
+                .putAll(dredgeProperties)
                 .buildOrThrow());
     }
 

@@ -1,5 +1,6 @@
 package io.dredge.it;
 
+import com.google.common.collect.ImmutableMap;
 import io.trino.Session;
 import io.trino.spi.security.Identity;
 import io.trino.testing.MaterializedRow;
@@ -7,6 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.projectnessie.client.NessieClientBuilder;
+import org.projectnessie.client.api.NessieApiV2;
+import org.projectnessie.model.Branch;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,6 +29,7 @@ import static com.google.common.collect.Iterables.getOnlyElement;
 import static io.trino.testing.TestingSession.testSessionBuilder;
 import static java.lang.String.format;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Dredge on Iceberg catalogs that are not a Hive metastore: a REST catalog server and Iceberg's JDBC catalog, each
@@ -40,14 +45,14 @@ public class TestIcebergCatalogs
             throws Exception
     {
         SharedCluster.get().addIcebergCatalogs();
-        for (String kind : List.of("rest", "jdbc")) {
+        for (String kind : List.of("rest", "jdbc", "nessie")) {
             assertUpdate(format("CREATE SCHEMA iceberg_%s.%s_ops WITH (location = '%s')", kind, kind, schemaUri(kind, kind + "_ops")));
         }
         assertUpdate(format("CREATE SCHEMA iceberg_rest.rest_moved WITH (location = '%s')", schemaUri("rest", "rest_moved")));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rest", "jdbc"})
+    @ValueSource(strings = {"rest", "jdbc", "nessie"})
     public void testReportCompactRollbackAndCleanup(String kind)
     {
         String schema = kind + "_ops";
@@ -77,7 +82,7 @@ public class TestIcebergCatalogs
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rest", "jdbc"})
+    @ValueSource(strings = {"rest", "jdbc", "nessie"})
     public void testBackupAndRestoreInTheCatalog(String kind)
     {
         String schema = kind + "_ops";
@@ -109,9 +114,11 @@ public class TestIcebergCatalogs
         assertUpdate("CALL dredge_rest.system.compact_table(schema_name => 'rest_moved', table_name => 'orders')");
         List<Object> restRows = rows("iceberg_rest.rest_moved.orders");
         assertUpdate("CALL dredge_rest.system.backup_table(schema_name => 'rest_moved', table_name => 'orders', backup_name => 'rest_orders')");
-        // REST -> JDBC, and REST -> Hive metastore
+        // REST -> JDBC, REST -> Nessie (registered through Nessie's API: Trino's register_table does not support it), and REST -> Hive metastore
         assertUpdate("CALL dredge_jdbc.system.restore_table(backup_name => 'rest_orders', schema_name => 'jdbc_ops', table_name => 'orders_from_rest')");
         assertThat(rows("iceberg_jdbc.jdbc_ops.orders_from_rest")).isEqualTo(restRows);
+        assertUpdate("CALL dredge_nessie.system.restore_table(backup_name => 'rest_orders', schema_name => 'nessie_ops', table_name => 'orders_from_rest')");
+        assertThat(rows("iceberg_nessie.nessie_ops.orders_from_rest")).isEqualTo(restRows);
         assertUpdate("CALL dredge.system.restore_table(backup_name => 'rest_orders', schema_name => 'hms_to_rest', table_name => 'orders_back')");
         assertThat(rows("iceberg.hms_to_rest.orders_back")).isEqualTo(restRows);
         assertThat(getOnlyElement(computeActual("SELECT source_catalog, source_schema, source_table FROM dredge.system.backups WHERE backup_name = 'rest_orders'").getMaterializedRows()).getFields())
@@ -145,6 +152,44 @@ public class TestIcebergCatalogs
         assertThat(computeActual("SELECT count(*) FROM iceberg_rest.rest_ops.\"kept_clean$snapshots\"").getOnlyValue()).isEqualTo(1L);
         assertThat(state("rest", "rest_ops", "kept_clean")).isEqualTo(before);
         assertThat(before.files()).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+    }
+
+    @Test
+    public void testNessieBranchKeepsTheFilesItReads()
+            throws Exception
+    {
+        createTable("nessie", "nessie_ops", "branched", 2);
+        TableState before = state("nessie", "nessie_ops", "branched");
+        NessieServerProcess nessie = SharedCluster.get().nessieServer();
+        try (NessieApiV2 api = NessieClientBuilder.createClientBuilderFromSystemSettings().withUri(nessie.uri()).build(NessieApiV2.class)) {
+            Branch main = api.getDefaultBranch();
+            api.createReference().sourceRefName(main.getName()).reference(Branch.of("dev", main.getHash())).create();
+        }
+        // on main, partition b goes: its files are now read by branch dev only, which Iceberg's snapshots of main do not show
+        assertUpdate("DELETE FROM iceberg_nessie.nessie_ops.branched WHERE part = 'b'", 200);
+        Thread.sleep(1100);
+        assertQueryFails("CALL dredge_nessie.system.expire_snapshots(schema_name => 'nessie_ops', table_name => 'branched', older_than => '1s', retain_last => 1)",
+                ".*Dredge expires no snapshot of nessie_ops.branched: its files are shared by every branch, tag and commit of the Nessie repository.*");
+        assertQueryFails("CALL dredge_nessie.system.remove_orphan_files(schema_name => 'nessie_ops', table_name => 'branched', older_than => '1d')",
+                ".*Dredge removes no file of nessie_ops.branched: its files are shared by every branch.*");
+        assertThat(before.files()).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
+
+        // maintenance on the branch: a Dredge catalog on dev, with a journal of its own, compacts dev and leaves main
+        SharedCluster cluster = SharedCluster.get();
+        Map<String, String> dev = nessie.catalogProperties("dev", cluster.directory().resolve("nessie-warehouse"));
+        assertThatThrownBy(() -> cluster.queryRunner().createCatalog("dredge_nessie_shared_journal", "dredge", ImmutableMap.<String, String>builder()
+                .putAll(dev)
+                .put("fs.hadoop.enabled", "true")
+                .buildOrThrow()))
+                .hasStackTraceContaining("a Dredge catalog on Nessie branch dev needs a dredge.journal-location of its own");
+        cluster.addIcebergCatalog("nessie_dev", dev, Map.of("dredge.journal-location", "file:" + Files.createDirectories(directory().resolve("nessie-dev-journal"))));
+        assertThat(rows("iceberg_nessie_dev.nessie_ops.branched")).isEqualTo(before.rows());
+        TableState main = state("nessie", "nessie_ops", "branched");
+        assertUpdate("CALL dredge_nessie_dev.system.compact_table(schema_name => 'nessie_ops', table_name => 'branched')");
+        assertThat(state("nessie_dev", "nessie_ops", "branched").rows()).isEqualTo(before.rows());
+        assertThat(state("nessie_dev", "nessie_ops", "branched").files()).hasSize(2).doesNotContainAnyElementsOf(before.files());
+        assertThat(state("nessie", "nessie_ops", "branched")).isEqualTo(main);
+        assertThat(computeActual("SELECT count(*) FROM dredge_nessie.system.operations WHERE schema_name = 'nessie_ops' AND table_name = 'branched' AND kind = 'COMPACT'").getOnlyValue()).isEqualTo(0L);
     }
 
     @Test

@@ -105,6 +105,23 @@ public final class DemoLake
         log.info("created iceberg.%s.%s: %s snapshots in %.1f s", schema, table, snapshots, (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * A table in the Iceberg REST catalog {@code catalog}, in a schema of the same name as the lake's, at a location of
+     * its own: many small inserts, each a snapshot writing one file into every one of 4 partitions.
+     */
+    public void createRestTable(String catalog, String table, int snapshots)
+    {
+        queryRunner.execute(format("CREATE SCHEMA IF NOT EXISTS %s.%s WITH (location = '%s')", catalog, schema, "file:" + warehouse.resolve(schema + "_" + catalog).toAbsolutePath()));
+        queryRunner.execute(format(
+                "CREATE TABLE %s.%s.%s (order_id bigint, customer_id bigint, amount double, order_date date) WITH (format = 'PARQUET', partitioning = ARRAY['order_date'])", catalog, schema, table));
+        for (int snapshot = 0; snapshot < snapshots; snapshot++) {
+            queryRunner.execute(format(
+                    "INSERT INTO %s.%s.%s SELECT order_id, order_id %% 997, (order_id %% 500) / 10.0, date_add('day', order_id %% 4, DATE '2024-01-01') FROM UNNEST(sequence(%s, %s)) AS t(order_id)",
+                    catalog, schema, table, snapshot * 200L, snapshot * 200L + 199));
+        }
+        log.info("created %s.%s.%s: %s snapshots", catalog, schema, table, snapshots);
+    }
+
     private static String eventsQuery(int rows, List<String> partitionColumns)
     {
         String columns = """

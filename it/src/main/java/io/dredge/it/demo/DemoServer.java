@@ -3,6 +3,7 @@ package io.dredge.it.demo;
 import com.google.common.io.MoreFiles;
 import io.airlift.log.Logger;
 import io.dredge.it.DredgeQueryRunner;
+import io.dredge.it.IcebergCatalogServers;
 import io.dredge.it.LakeMetastore;
 import io.dredge.it.QuietLogging;
 import io.dredge.it.HiveServer2Process;
@@ -12,9 +13,11 @@ import io.trino.testing.MaterializedRow;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import static com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE;
@@ -45,7 +48,7 @@ public final class DemoServer
             }
         }
         Files.createDirectories(dataDirectory);
-        console.printf("Starting a Hive 4.0.1 thrift metastore, Trino 483 (coordinator + 1 worker) with the hive, iceberg and dredge catalogs, and a HiveServer2 with Dredge's hooks; logs are quiet unless something fails%n");
+        console.printf("Starting a Hive 4.0.1 thrift metastore, Trino 483 (coordinator + 1 worker) with the hive, iceberg, iceberg_rest (an Iceberg REST catalog), dredge and dredge_rest catalogs, and a HiveServer2 with Dredge's hooks; logs are quiet unless something fails%n");
 
         QuietLogging.apply();
         // a real thrift metastore, as production lakes have: compaction swaps partition locations in it
@@ -61,6 +64,11 @@ public final class DemoServer
                 .addDredgeProperty("dredge.backup-location", "file:" + backups)
                 .addHiveProperty("hive.max-partitions-per-writers", "1000")
                 .build();
+        // an Iceberg REST catalog over the same warehouse (iceberg-core's server on a JDBC catalog kept in the data
+        // directory), with a Trino catalog iceberg_rest and a Dredge catalog dredge_rest configured as Trino's
+        IcebergCatalogServers.RestCatalogServer restServer = IcebergCatalogServers.RestCatalogServer.start(
+                IcebergCatalogServers.JdbcCatalogDatabase.persistent(dataDirectory.resolve("rest-catalog"), metastoreServer.warehouse()));
+        DredgeQueryRunner.addIcebergCatalog(queryRunner, "rest", restServer.catalogProperties(), Map.of("dredge.backup-location", "file:" + backups));
         // Hive users of the same lake: their writes wait for Dredge's operations, and each write is audited
         HiveServer2Process hiveServer = HiveServer2Process.builder(dataDirectory.resolve("hiveserver2"), metastoreServer.uri(), metastoreServer.warehouse())
                 .port(options.hivePort())
@@ -71,13 +79,21 @@ public final class DemoServer
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             hiveServer.close();
             queryRunner.close();
+            try {
+                restServer.close();
+            }
+            catch (IOException e) {
+                log.warn(e, "stopping the REST catalog failed");
+            }
             metastoreServer.close();
             stopped.countDown();
         }));
 
         if (!Files.exists(dataDirectory.resolve(READY_MARKER))) {
             long start = System.nanoTime();
-            new DemoLake(queryRunner, metastore, "demo").create();
+            DemoLake lake = new DemoLake(queryRunner, metastore, "demo");
+            lake.create();
+            lake.createRestTable("iceberg_rest", "orders", 10);
             Files.writeString(dataDirectory.resolve(READY_MARKER), "");
             log.info("created the demo lake in %.1f s", (System.nanoTime() - start) / 1e9);
         }
@@ -90,6 +106,7 @@ public final class DemoServer
         console.printf("  try:       SELECT * FROM dredge.system.small_file_report WHERE schema_name = 'demo';%n");
         console.printf("  backup:    %s --execute \"CALL dredge.system.backup_table(schema_name => 'demo', table_name => 'events_ice', backup_name => 'ice_nightly')\"%n", sql);
         console.printf("  restore:   %s --execute \"CALL dredge.system.restore_table(backup_name => 'ice_nightly', schema_name => 'demo', table_name => 'events_ice_restored')\"%n", sql);
+        console.printf("  REST:      %s --execute \"CALL dredge_rest.system.compact_table(schema_name => 'demo', table_name => 'orders')\"   (iceberg_rest: an Iceberg REST catalog at %s)%n", sql, restServer.uri());
         String hive = "bin/dredge-hive" + (options.hivePort() == DemoOptions.DEFAULT_HIVE_PORT ? "" : " --url " + hiveServer.jdbcUrl());
         console.printf("  Hive:      %s   (HiveServer2 with Dredge's guard and audit hooks; %s -e \"...\" or -f file.hql)%n", hiveServer.jdbcUrl(), hive);
         console.printf("  try:       %s -e \"SELECT dredge_small_file_report('demo')\"   (a Hive write to a table Dredge holds is refused)%n%n", hive);
@@ -100,13 +117,17 @@ public final class DemoServer
 
     private static void printReport(DistributedQueryRunner queryRunner, PrintStream console)
     {
-        String format = "%-8s %-8s %-12s %-10s %10s %12s %14s  %s%n";
+        String format = "%-12s %-8s %-12s %-10s %10s %12s %14s  %s%n";
         console.printf(format, "catalog", "schema", "table", "type", "file_count", "total_bytes", "avg_file_bytes", "status");
         for (MaterializedRow row : queryRunner.execute("""
                 SELECT catalog_name, schema_name, table_name, table_type, file_count, total_bytes, avg_file_bytes, status
                 FROM dredge.system.small_file_report
                 WHERE schema_name = 'demo' AND partition_name IS NULL
-                ORDER BY table_name
+                UNION ALL
+                SELECT catalog_name, schema_name, table_name, table_type, file_count, total_bytes, avg_file_bytes, status
+                FROM dredge_rest.system.small_file_report
+                WHERE schema_name = 'demo' AND partition_name IS NULL
+                ORDER BY catalog_name, table_name
                 """).getMaterializedRows()) {
             console.printf(format, row.getFields().toArray());
         }

@@ -10,6 +10,7 @@ import io.dredge.core.model.TableReference;
 import io.dredge.core.operation.FaultInjector;
 import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.operation.ProtocolStep;
+import io.dredge.core.port.Metastore;
 import io.dredge.core.sql.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ final class IcebergRestore
         manifest.files().forEach(file -> byPath.put(file.path(), file));
         Optional<String> catalogName = context.icebergCatalog();
         SqlDialect dialect = context.engine().dialect();
+        // the engine registers the restored table, unless it cannot in this catalog (Nessie)
+        Optional<Metastore.IcebergTableRegistry> registry = context.metastore().icebergTableRegistry();
         boolean registered = false;
         try {
             IcebergRestoredFiles rewritten = IcebergRestoreRewriter.rewrite(
@@ -64,12 +67,17 @@ final class IcebergRestore
             location.requireIntact(damaged);
             context.faults().reached(ProtocolStep.WRITTEN, 1);
             String metadataLocation = rewritten.metadataLocation();
-            context.engine().update("CALL %s.system.register_table(schema_name => %s, table_name => %s, table_location => %s, metadata_file_name => %s)".formatted(
-                    dialect.quoteIdentifier(catalogName.orElseThrow()),
-                    dialect.stringLiteral(target.schemaName()),
-                    dialect.stringLiteral(target.tableName()),
-                    dialect.stringLiteral(targetLocation),
-                    dialect.stringLiteral(metadataLocation.substring(metadataLocation.lastIndexOf('/') + 1))), Map.of());
+            if (registry.isPresent()) {
+                registry.get().register(target, metadataLocation);
+            }
+            else {
+                context.engine().update("CALL %s.system.register_table(schema_name => %s, table_name => %s, table_location => %s, metadata_file_name => %s)".formatted(
+                        dialect.quoteIdentifier(catalogName.orElseThrow()),
+                        dialect.stringLiteral(target.schemaName()),
+                        dialect.stringLiteral(target.tableName()),
+                        dialect.stringLiteral(targetLocation),
+                        dialect.stringLiteral(metadataLocation.substring(metadataLocation.lastIndexOf('/') + 1))), Map.of());
+            }
             registered = true;
             if (verification == BackupVerification.ROWS) {
                 requireBackedUpRows(context, manifest, target);
@@ -81,8 +89,11 @@ final class IcebergRestore
             throw e;
         }
         catch (RuntimeException e) {
-            location.discard(e, registered ? Optional.of(() -> context.engine().update("CALL %s.system.unregister_table(schema_name => %s, table_name => %s)".formatted(
-                    dialect.quoteIdentifier(catalogName.orElseThrow()), dialect.stringLiteral(target.schemaName()), dialect.stringLiteral(target.tableName())), Map.of())) : Optional.empty());
+            Runnable unregister = registry.isPresent()
+                    ? () -> registry.get().unregister(target)
+                    : () -> context.engine().update("CALL %s.system.unregister_table(schema_name => %s, table_name => %s)".formatted(
+                            dialect.quoteIdentifier(catalogName.orElseThrow()), dialect.stringLiteral(target.schemaName()), dialect.stringLiteral(target.tableName())), Map.of());
+            location.discard(e, registered ? Optional.of(unregister) : Optional.empty());
             throw e;
         }
     }

@@ -353,6 +353,9 @@ public final class OrphanRemoval
         if (table.location().isEmpty()) {
             throw new DredgeException(NOT_SUPPORTED, "%s has no location".formatted(table.table()));
         }
+        context.metastore().filesReadBeyondMetadata(table.table()).ifPresent(reason -> {
+            throw new DredgeException(UNSAFE, "Dredge removes no file of %s: %s".formatted(table.table(), reason));
+        });
         return table;
     }
 

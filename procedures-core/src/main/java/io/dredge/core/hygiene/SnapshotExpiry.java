@@ -155,6 +155,9 @@ public final class SnapshotExpiry
         if (table.tableType() != TableType.ICEBERG) {
             throw new DredgeException(NOT_SUPPORTED, "%s is a Hive table: only Iceberg tables have snapshots to expire".formatted(reference));
         }
+        context.metastore().filesReadBeyondMetadata(reference).ifPresent(reason -> {
+            throw new DredgeException(UNSAFE, "Dredge expires no snapshot of %s: %s".formatted(reference, reason));
+        });
         requireTrino();
         return table;
     }

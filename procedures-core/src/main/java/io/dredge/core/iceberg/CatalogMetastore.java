@@ -52,6 +52,24 @@ public final class CatalogMetastore
     private final Supplier<Catalog> catalog;
     private final String description;
     private final BiFunction<String, RuntimeException, RuntimeException> unavailable;
+    private final Traits traits;
+
+    /**
+     * What sets one kind of catalog apart.
+     *
+     * @param filesReadBeyondMetadata why the catalog may read files that a table's metadata no longer references
+     * (see {@link Metastore#filesReadBeyondMetadata}); empty where it cannot
+     * @param registersTables whether Dredge registers restored tables through the catalog, because the engine cannot
+     */
+    public record Traits(Optional<String> filesReadBeyondMetadata, boolean registersTables)
+    {
+        public static final Traits PLAIN = new Traits(Optional.empty(), false);
+
+        public Traits
+        {
+            requireNonNull(filesReadBeyondMetadata, "filesReadBeyondMetadata is null");
+        }
+    }
 
     /**
      * @param catalog the catalog, made when first asked for: a catalog that cannot be reached fails the call that
@@ -61,9 +79,43 @@ public final class CatalogMetastore
      */
     public CatalogMetastore(Supplier<Catalog> catalog, String description, BiFunction<String, RuntimeException, RuntimeException> unavailable)
     {
+        this(catalog, description, unavailable, Traits.PLAIN);
+    }
+
+    public CatalogMetastore(Supplier<Catalog> catalog, String description, BiFunction<String, RuntimeException, RuntimeException> unavailable, Traits traits)
+    {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.description = requireNonNull(description, "description is null");
         this.unavailable = requireNonNull(unavailable, "unavailable is null");
+        this.traits = requireNonNull(traits, "traits is null");
+    }
+
+    @Override
+    public Optional<String> filesReadBeyondMetadata(TableReference table)
+    {
+        return traits.filesReadBeyondMetadata();
+    }
+
+    @Override
+    public Optional<IcebergTableRegistry> icebergTableRegistry()
+    {
+        if (!traits.registersTables()) {
+            return Optional.empty();
+        }
+        return Optional.of(new IcebergTableRegistry()
+        {
+            @Override
+            public void register(TableReference table, String metadataLocation)
+            {
+                call(() -> catalog.get().registerTable(TableIdentifier.of(table.schemaName(), table.tableName()), metadataLocation));
+            }
+
+            @Override
+            public void unregister(TableReference table)
+            {
+                call(() -> catalog.get().dropTable(TableIdentifier.of(table.schemaName(), table.tableName()), false));
+            }
+        });
     }
 
     @Override

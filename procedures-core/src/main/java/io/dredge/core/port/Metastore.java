@@ -88,4 +88,37 @@ public interface Metastore
      * Removes one partition from the metastore and leaves its files where they are.
      */
     void dropPartitionKeepingData(TableReference table, String partitionName);
+
+    /**
+     * Why a file the table's own metadata no longer references may still be read through the catalog (a Nessie
+     * repository's other branches, tags and commits share the table's files), which makes deleting such files unsafe;
+     * empty where the table's metadata is all that reads them.
+     */
+    default Optional<String> filesReadBeyondMetadata(TableReference table)
+    {
+        return Optional.empty();
+    }
+
+    /**
+     * The catalog's own registration of Iceberg tables at a metadata file, where the engine cannot register them
+     * (Trino's {@code register_table} does not support Nessie); empty: the engine's {@code register_table} does.
+     */
+    default Optional<IcebergTableRegistry> icebergTableRegistry()
+    {
+        return Optional.empty();
+    }
+
+    interface IcebergTableRegistry
+    {
+        /**
+         * Makes {@code table} the Iceberg table whose current metadata is {@code metadataLocation}; fails if the name is
+         * taken.
+         */
+        void register(TableReference table, String metadataLocation);
+
+        /**
+         * Removes the table from the catalog and leaves its files.
+         */
+        void unregister(TableReference table);
+    }
 }

@@ -6,9 +6,11 @@ import io.airlift.log.Logger;
 import io.dredge.core.iceberg.CatalogMetastore;
 import io.dredge.core.iceberg.FileStoreFileIo;
 import io.dredge.core.port.Metastore;
+import io.dredge.trino.DredgeConfig;
 import io.dredge.trino.ForListing;
 import io.dredge.trino.catalog.IcebergCatalogConfig;
 import io.dredge.trino.catalog.JdbcCatalogConfig;
+import io.dredge.trino.catalog.NessieCatalogConfig;
 import io.dredge.trino.catalog.RestCatalogConfig;
 import io.trino.filesystem.TrinoFileSystemFactory;
 import io.trino.spi.TrinoException;
@@ -20,10 +22,15 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SessionCatalog;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.nessie.NessieCatalog;
+import org.apache.iceberg.nessie.NessieIcebergClient;
 import org.apache.iceberg.rest.HTTPClient;
 import org.apache.iceberg.rest.RESTSessionCatalog;
 import org.apache.iceberg.rest.RESTUtil;
 import org.apache.iceberg.rest.auth.OAuth2Properties;
+import org.projectnessie.client.NessieClientBuilder;
+import org.projectnessie.client.api.NessieApiV2;
+import org.projectnessie.client.auth.BearerAuthenticationProvider;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -34,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 import static io.dredge.trino.DredgeErrorCode.DREDGE_CATALOG_UNAVAILABLE;
+import static java.lang.Math.toIntExact;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -50,6 +58,7 @@ public class IcebergCatalogPorts
 
     private final String description;
     private final Supplier<Made> factory;
+    private final CatalogMetastore.Traits traits;
     private Optional<Made> made = Optional.empty();
 
     private record Made(Catalog catalog, Closeable closer) {}
@@ -59,10 +68,13 @@ public class IcebergCatalogPorts
             IcebergCatalogConfig catalogConfig,
             Optional<RestCatalogConfig> restConfig,
             Optional<JdbcCatalogConfig> jdbcConfig,
+            Optional<NessieCatalogConfig> nessieConfig,
+            DredgeConfig dredgeConfig,
             TrinoFileSystemFactory fileSystemFactory,
             @ForListing ExecutorService listingExecutor)
     {
         requireNonNull(fileSystemFactory, "fileSystemFactory is null");
+        CatalogMetastore.Traits traits = CatalogMetastore.Traits.PLAIN;
         FileIO io = new FileStoreFileIo(new TrinoFileStore(fileSystemFactory.create(ConnectorIdentity.ofUser(PLUGIN_IDENTITY)), listingExecutor));
         switch (catalogConfig.getCatalogType()) {
             case REST -> {
@@ -75,14 +87,28 @@ public class IcebergCatalogPorts
                 description = "Iceberg JDBC catalog " + jdbc.getCatalogName();
                 factory = () -> jdbc(jdbc, io);
             }
+            case NESSIE -> {
+                NessieCatalogConfig nessie = nessieConfig.orElseThrow();
+                // a schema's journal is kept in its location, which every branch shares: the journal of another
+                // branch's operations would say the table is held, or hand its crashed operation to recover here
+                if (!nessie.getRef().equals("main") && dredgeConfig.getJournalLocation().isEmpty()) {
+                    throw new IllegalArgumentException("a Dredge catalog on Nessie branch %s needs a dredge.journal-location of its own: every branch shares the schema locations where journals are kept by default".formatted(nessie.getRef()));
+                }
+                description = "Nessie catalog %s (branch %s)".formatted(nessie.getUri(), nessie.getRef());
+                factory = () -> nessie(nessie, io);
+                traits = new CatalogMetastore.Traits(
+                        Optional.of("its files are shared by every branch, tag and commit of the Nessie repository, which its snapshots do not show; Nessie's own garbage collector knows them all"),
+                        true);
+            }
             default -> throw new IllegalArgumentException("not an Iceberg catalog of its own: " + catalogConfig.getCatalogType());
         }
+        this.traits = traits;
     }
 
     @Override
     public Metastore metastore(ConnectorIdentity identity)
     {
-        return new CatalogMetastore(this::catalog, description, (message, cause) -> new TrinoException(DREDGE_CATALOG_UNAVAILABLE, message, cause));
+        return new CatalogMetastore(this::catalog, description, (message, cause) -> new TrinoException(DREDGE_CATALOG_UNAVAILABLE, message, cause), traits);
     }
 
     private synchronized Catalog catalog()
@@ -150,6 +176,28 @@ public class IcebergCatalogPorts
         // Dredge never creates the catalog's own tables: that is the catalog's owner's to do
         JdbcCatalog catalog = new JdbcCatalog(ioProperties -> io, null, false);
         catalog.initialize(config.getCatalogName(), ImmutableMap.copyOf(properties));
+        return new Made(catalog, catalog);
+    }
+
+    private static Made nessie(NessieCatalogConfig config, FileIO io)
+    {
+        NessieClientBuilder builder = NessieClientBuilder.createClientBuilderFromSystemSettings()
+                .withUri(config.getUri())
+                .withReadTimeout(toIntExact(config.getReadTimeout().toMillis()))
+                .withConnectionTimeout(toIntExact(config.getConnectionTimeout().toMillis()));
+        config.getBearerToken().ifPresent(token -> builder.withAuthentication(BearerAuthenticationProvider.create(token)));
+        NessieApiV2 api = builder.build(NessieApiV2.class);
+        Map<String, String> properties = ImmutableMap.of(
+                CatalogProperties.WAREHOUSE_LOCATION, config.getDefaultWarehouseDir(),
+                CatalogProperties.URI, config.getUri().toString());
+        NessieCatalog catalog = new NessieCatalog();
+        try {
+            catalog.initialize("dredge", new NessieIcebergClient(api, config.getRef(), null, properties), io, properties);
+        }
+        catch (RuntimeException e) {
+            closeQuietly(catalog);
+            throw e;
+        }
         return new Made(catalog, catalog);
     }
 

@@ -24,6 +24,10 @@ public class IcebergCatalogConfig
          * Iceberg's JDBC catalog: {@code iceberg.jdbc-catalog.*}.
          */
         JDBC,
+        /**
+         * A Nessie repository, on one branch: {@code iceberg.nessie-catalog.*}.
+         */
+        NESSIE,
     }
 
     private CatalogType catalogType = CatalogType.HIVE_METASTORE;
@@ -35,7 +39,7 @@ public class IcebergCatalogConfig
     }
 
     @Config("iceberg.catalog.type")
-    @ConfigDescription("The catalog that holds the Iceberg tables: hive_metastore (with the lake's Hive tables), rest or jdbc, as Trino's Iceberg connector names them")
+    @ConfigDescription("The catalog that holds the Iceberg tables: hive_metastore (with the lake's Hive tables), rest, jdbc or nessie, as Trino's Iceberg connector names them")
     public IcebergCatalogConfig setCatalogType(CatalogType catalogType)
     {
         this.catalogType = catalogType;

@@ -28,6 +28,7 @@ public class MetastoreModule
         configBinder(binder).bindConfig(IcebergCatalogConfig.class);
         newOptionalBinder(binder, RestCatalogConfig.class);
         newOptionalBinder(binder, JdbcCatalogConfig.class);
+        newOptionalBinder(binder, NessieCatalogConfig.class);
         switch (buildConfigObject(IcebergCatalogConfig.class).getCatalogType()) {
             case HIVE_METASTORE -> {
                 install(new HiveMetastoreModule(Optional.empty(), false));
@@ -40,6 +41,10 @@ public class MetastoreModule
             }
             case JDBC -> {
                 configBinder(binder).bindConfig(JdbcCatalogConfig.class);
+                binder.bind(MetastorePorts.class).to(IcebergCatalogPorts.class).in(Scopes.SINGLETON);
+            }
+            case NESSIE -> {
+                configBinder(binder).bindConfig(NessieCatalogConfig.class);
                 binder.bind(MetastorePorts.class).to(IcebergCatalogPorts.class).in(Scopes.SINGLETON);
             }
         }
