@@ -137,6 +137,14 @@ final class SharedCluster
     }
 
     /**
+     * The REST catalog server of {@link #addIcebergCatalogs}.
+     */
+    synchronized IcebergCatalogServers.RestCatalogServer restServer()
+    {
+        return restServer.orElseThrow();
+    }
+
+    /**
      * The Nessie server of {@link #addIcebergCatalogs}.
      */
     synchronized NessieServerProcess nessieServer()

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static com.google.common.collect.Iterables.getOnlyElement;
@@ -174,15 +175,10 @@ public class TestIcebergCatalogs
                 ".*Dredge removes no file of nessie_ops.branched: its files are shared by every branch.*");
         assertThat(before.files()).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
 
-        // maintenance on the branch: a Dredge catalog on dev, with a journal of its own, compacts dev and leaves main
+        // maintenance on the branch: a Dredge catalog on dev compacts dev and leaves main; each branch has a journal of
+        // its own in the schema's location, which both share
         SharedCluster cluster = SharedCluster.get();
-        Map<String, String> dev = nessie.catalogProperties("dev", cluster.directory().resolve("nessie-warehouse"));
-        assertThatThrownBy(() -> cluster.queryRunner().createCatalog("dredge_nessie_shared_journal", "dredge", ImmutableMap.<String, String>builder()
-                .putAll(dev)
-                .put("fs.hadoop.enabled", "true")
-                .buildOrThrow()))
-                .hasStackTraceContaining("a Dredge catalog on Nessie branch dev needs a dredge.journal-location of its own");
-        cluster.addIcebergCatalog("nessie_dev", dev, Map.of("dredge.journal-location", "file:" + Files.createDirectories(directory().resolve("nessie-dev-journal"))));
+        cluster.addIcebergCatalog("nessie_dev", nessie.catalogProperties("dev", cluster.directory().resolve("nessie-warehouse")));
         assertThat(rows("iceberg_nessie_dev.nessie_ops.branched")).isEqualTo(before.rows());
         TableState main = state("nessie", "nessie_ops", "branched");
         assertUpdate("CALL dredge_nessie_dev.system.compact_table(schema_name => 'nessie_ops', table_name => 'branched')");
@@ -190,6 +186,92 @@ public class TestIcebergCatalogs
         assertThat(state("nessie_dev", "nessie_ops", "branched").files()).hasSize(2).doesNotContainAnyElementsOf(before.files());
         assertThat(state("nessie", "nessie_ops", "branched")).isEqualTo(main);
         assertThat(computeActual("SELECT count(*) FROM dredge_nessie.system.operations WHERE schema_name = 'nessie_ops' AND table_name = 'branched' AND kind = 'COMPACT'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testOrphanRemovalRefusesALocationHoldingATableOfAnotherCatalog()
+            throws Exception
+    {
+        // a table of the Hive metastore's Iceberg catalog lies inside a REST table: the REST catalog cannot see it
+        String host = schemaUri("rest", "rest_ops") + "/host";
+        assertUpdate(format("CREATE TABLE iceberg_rest.rest_ops.host (id bigint) WITH (location = '%s')", host));
+        assertUpdate("INSERT INTO iceberg_rest.rest_ops.host VALUES 1, 2, 3", 3);
+        assertUpdate(format("CREATE SCHEMA iceberg.lodgers WITH (location = '%s')", schemaLocation("lodgers")));
+        assertUpdate(format("CREATE TABLE iceberg.lodgers.lodger (id bigint) WITH (location = '%s')", host + "/lodger"));
+        assertUpdate("INSERT INTO iceberg.lodgers.lodger VALUES 10, 20", 2);
+        try (Stream<Path> files = Files.walk(Path.of(URI.create(host)))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+            }
+        }
+
+        assertQueryFails("CALL dredge_rest.system.remove_orphan_files(schema_name => 'rest_ops', table_name => 'host', older_than => '1d')",
+                ".*holds another table's metadata .*/host/lodger/metadata/.*Dredge removes no orphan files of rest_ops.host.*");
+        assertThat(computeActual("SELECT sum(id) FROM iceberg.lodgers.lodger").getOnlyValue()).isEqualTo(30L);
+        assertThat(computeActual("SELECT sum(id) FROM iceberg_rest.rest_ops.host").getOnlyValue()).isEqualTo(6L);
+    }
+
+    @Test
+    public void testHiveAndRestSchemasOfOneNameAndLocationKeepTheirOperationsApart()
+    {
+        // a schema moved into the REST catalog under the same name and location as the Hive metastore's
+        assertUpdate(format("CREATE SCHEMA hive.twins WITH (location = '%s')", schemaLocation("twins")));
+        assertUpdate(format("CREATE SCHEMA iceberg_rest.twins WITH (location = '%s')", schemaLocation("twins")));
+        assertUpdate("CREATE TABLE hive.twins.events (id bigint, part varchar) WITH (partitioned_by = ARRAY['part'], format = 'PARQUET')");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO hive.twins.events SELECT id, p FROM UNNEST(sequence(%s, %s)) AS t(id) CROSS JOIN UNNEST(ARRAY['a', 'b']) AS u(p)", batch * 100, batch * 100 + 99), 200);
+        }
+        createTable("rest", "twins", "events", 2);
+        TableState rest = state("rest", "twins", "events");
+
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge", "testing_fail_after", "PARTITION_SWAPPED:1").build();
+        assertQueryFails(crashing, "CALL dredge.system.compact_table(schema_name => 'twins', table_name => 'events')", ".*injected fault after.*");
+        // the REST catalog's Dredge neither sees the Hive compaction nor lets its recover touch it
+        assertThat(computeActual("SELECT count(*) FROM dredge_rest.system.operations WHERE schema_name = 'twins'").getOnlyValue()).isEqualTo(0L);
+        assertUpdate("CALL dredge_rest.system.recover(schema_name => 'twins', table_name => 'events')");
+        assertThat(computeActual("SELECT state FROM dredge.system.operations WHERE schema_name = 'twins' AND kind = 'COMPACT'").getOnlyValue()).isEqualTo("RUNNING");
+        assertUpdate("CALL dredge_rest.system.compact_table(schema_name => 'twins', table_name => 'events')");
+        assertThat(state("rest", "twins", "events").rows()).isEqualTo(rest.rows());
+
+        assertThat(computeActual("SELECT state FROM dredge.system.operations WHERE schema_name = 'twins' AND kind = 'COMPACT'").getOnlyValue()).isEqualTo("RUNNING");
+        assertUpdate("CALL dredge.system.recover(schema_name => 'twins', table_name => 'events')");
+        assertThat(computeActual("SELECT state FROM dredge.system.operations WHERE schema_name = 'twins' AND kind = 'COMPACT'").getOnlyValue()).isIn("RECOVERED", "SUCCEEDED");
+        assertThat(computeActual("SELECT count(*), sum(id) FROM hive.twins.events").getMaterializedRows().get(0).getFields()).containsExactly(600L, 2 * 44850L);
+    }
+
+    @Test
+    public void testDredgeCatalogOverAnotherEngineCatalogIsRefused()
+            throws Exception
+    {
+        // dredge.iceberg-catalog-name forgotten: the engine's "iceberg" catalog holds another table of the same name
+        SharedCluster.get().queryRunner().createCatalog("dredge_rest_careless", "dredge", ImmutableMap.<String, String>builder()
+                .putAll(computeRestCatalogProperties())
+                .put("fs.hadoop.enabled", "true")
+                .buildOrThrow());
+        assertUpdate(format("CREATE SCHEMA iceberg.careless WITH (location = '%s')", schemaLocation("careless")));
+        assertUpdate(format("CREATE SCHEMA iceberg_rest.careless WITH (location = '%s')", schemaUri("rest", "careless")));
+        assertUpdate("CREATE TABLE iceberg.careless.t (id bigint, name varchar, part varchar) WITH (partitioning = ARRAY['part'])");
+        for (int batch = 0; batch < 3; batch++) {
+            assertUpdate(format("INSERT INTO iceberg.careless.t VALUES (%s, 'x', 'a')", batch), 1);
+        }
+        createTable("rest", "careless", "t", 3);
+        TableState rest = state("rest", "careless", "t");
+        List<Object> hms = rows("iceberg.careless.t");
+        long hmsSnapshots = (long) computeActual("SELECT count(*) FROM iceberg.careless.\"t$snapshots\"").getOnlyValue();
+
+        assertQueryFails("CALL dredge_rest_careless.system.compact_table(schema_name => 'careless', table_name => 't')",
+                ".*the engine's catalog iceberg reads another table as careless.t than the one Dredge found .*set dredge.iceberg-catalog-name.*nothing was changed.*");
+        assertThat(state("rest", "careless", "t")).isEqualTo(rest);
+        assertThat(rows("iceberg.careless.t")).isEqualTo(hms);
+        assertThat(computeActual("SELECT count(*) FROM iceberg.careless.\"t$snapshots\"").getOnlyValue()).isEqualTo(hmsSnapshots);
+    }
+
+    @Test
+    public void testRestViewIsNoTable()
+    {
+        assertUpdate("CREATE VIEW iceberg_rest.rest_ops.a_view AS SELECT 1 AS x");
+        assertQueryFails("CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => 'a_view')", ".*rest_ops.a_view is a view, not a table.*");
+
     }
 
     @Test
@@ -258,9 +340,15 @@ public class TestIcebergCatalogs
                 "iceberg.rest-catalog.uri", "http://127.0.0.1:1",
                 "fs.hadoop.enabled", "true",
                 "dredge.iceberg-catalog-name", "iceberg_rest"));
-        assertQueryFails("CALL dredge_down.system.compact_table(schema_name => 'rest_ops', table_name => 'while_down')", ".*Iceberg REST catalog http://127.0.0.1:1 failed, nothing was changed: .*Connection refused.*");
-        assertQueryFails("SELECT * FROM dredge_down.system.small_file_report WHERE schema_name = 'rest_ops'", ".*Iceberg REST catalog http://127.0.0.1:1 failed, nothing was changed: .*Connection refused.*");
+        assertQueryFails("CALL dredge_down.system.compact_table(schema_name => 'rest_ops', table_name => 'while_down')", ".*Iceberg REST catalog http://127.0.0.1:1 failed: .*Connection refused.*");
+        assertQueryFails("SELECT * FROM dredge_down.system.small_file_report WHERE schema_name = 'rest_ops'", ".*Iceberg REST catalog http://127.0.0.1:1 failed: .*Connection refused.*");
         assertThat(state("rest", "rest_ops", "while_down")).isEqualTo(before);
+    }
+
+    private static Map<String, String> computeRestCatalogProperties()
+            throws Exception
+    {
+        return SharedCluster.get().restServer().catalogProperties();
     }
 
     private String schemaUri(String kind, String schema)

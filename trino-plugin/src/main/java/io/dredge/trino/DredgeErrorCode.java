@@ -27,7 +27,7 @@ public enum DredgeErrorCode
      */
     DREDGE_INJECTED_FAULT(3, EXTERNAL),
     /**
-     * The Iceberg catalog (REST, JDBC) could not answer; the call changed nothing.
+     * The Iceberg catalog (REST, JDBC, Nessie) could not answer.
      */
     DREDGE_CATALOG_UNAVAILABLE(4, EXTERNAL);
 

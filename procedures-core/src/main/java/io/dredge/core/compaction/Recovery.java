@@ -13,7 +13,6 @@ import io.dredge.core.journal.OperationState;
 import io.dredge.core.journal.PartitionState;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
-import io.dredge.core.model.TableType;
 import io.dredge.core.operation.HeldTable;
 import io.dredge.core.operation.MaintenanceContext;
 import io.dredge.core.operation.OperationFrame;
@@ -169,7 +168,9 @@ public final class Recovery
     private String recoverCompaction(OperationRecord compaction)
     {
         CompactionDetails details = compaction.compaction();
-        if (details.icebergSnapshots().isPresent() || context.metastore().getTable(compaction.table()).map(table -> table.tableType() == TableType.ICEBERG).orElse(false)) {
+        // by what the operation ran on, never by what its table's name means now: an Iceberg compaction records its
+        // table's identity from the start, a Hive one none (the name may now mean an Iceberg table)
+        if (details.icebergSnapshots().isPresent() || compaction.tableIdentity().isPresent()) {
             return new IcebergCompaction(context).recover(compaction);
         }
         Optional<TableDescriptor> held = new HeldTable(context).locate(compaction);

@@ -449,6 +449,7 @@ public final class OrphanRemoval
         List<String> needed = new ArrayList<>();
         for (String root : reads.roots()) {
             List<StoredFile> files = list(root);
+            requireNoOtherTable(table, root, files);
             Set<String> restoring = files.stream()
                     .filter(file -> Locations.name(file.path()).equals(RESTORE_MARKER))
                     .map(file -> Locations.parent(file.path()).orElseThrow())
@@ -467,6 +468,38 @@ public final class OrphanRemoval
             }
         }
         return new Plan(orphans, needed);
+    }
+
+    /**
+     * Fails when a place the table reads holds another table's metadata (an Iceberg table's metadata files, a Delta
+     * Lake log): a table of another catalog, which this catalog's metastore cannot see, may lie inside this one, and
+     * its files would look like orphans.
+     */
+    private static void requireNoOtherTable(TableDescriptor table, String root, List<StoredFile> files)
+    {
+        Optional<String> ownMetadataDirectory = table.icebergMetadataLocation().flatMap(Locations::parent).map(Locations::withoutTrailingSlash);
+        for (StoredFile file : files) {
+            String path = file.path();
+            Optional<String> directory = Locations.parent(path).map(Locations::withoutTrailingSlash);
+            boolean icebergMetadata = path.endsWith(".metadata.json") && directory.map(Locations::name).equals(Optional.of("metadata"));
+            boolean deltaLog = path.contains("/_delta_log/");
+            if ((icebergMetadata && !sameDirectory(directory, ownMetadataDirectory)) || deltaLog) {
+                throw new DredgeException(UNSAFE, "%s holds another table's metadata (%s): a table that this catalog does not know (of another catalog?) may keep its files there, which would look like orphans; Dredge removes no orphan files of %s"
+                        .formatted(root, path, table.table()));
+            }
+        }
+    }
+
+    private static boolean sameDirectory(Optional<String> directory, Optional<String> other)
+    {
+        // a listing may spell the file system's scheme otherwise than the metadata location: compare the paths below it
+        return directory.isPresent() && other.isPresent() && pathPart(directory.get()).equals(pathPart(other.get()));
+    }
+
+    private static String pathPart(String location)
+    {
+        String path = location.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*:(//[^/]*)?", "");
+        return path.replaceAll("/+", "/");
     }
 
     /**

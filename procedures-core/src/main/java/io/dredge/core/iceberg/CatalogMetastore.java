@@ -3,6 +3,7 @@ package io.dredge.core.iceberg;
 import com.google.common.base.Throwables;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.hash.Hashing;
 import io.dredge.core.DredgeException;
 import io.dredge.core.model.HivePartitionDefinition;
 import io.dredge.core.model.HiveTableDefinition;
@@ -17,9 +18,11 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.catalog.ViewCatalog;
+import org.apache.iceberg.exceptions.ForbiddenException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.NoSuchViewException;
+import org.apache.iceberg.exceptions.NotAuthorizedException;
 import org.apache.iceberg.types.Types;
 
 import java.util.List;
@@ -30,9 +33,11 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import static com.google.common.collect.ImmutableList.toImmutableList;
+import static io.dredge.core.DredgeException.Kind.ACCESS_DENIED;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static io.dredge.core.model.TableDescriptor.ICEBERG_METADATA_LOCATION_PROPERTY;
 import static io.dredge.core.model.TableDescriptor.ICEBERG_TABLE_TYPE_PROPERTY;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -49,10 +54,28 @@ public final class CatalogMetastore
      */
     public static final String NAMESPACE_LOCATION_PROPERTY = "location";
 
-    private final Supplier<Catalog> catalog;
+    private final Supplier<Clients> clients;
     private final String description;
     private final BiFunction<String, RuntimeException, RuntimeException> unavailable;
     private final Traits traits;
+
+    /**
+     * The catalog's clients: its tables and namespaces, and its views where it serves them (a REST catalog's session
+     * catalog answers views through a client of its own).
+     */
+    public record Clients(Catalog tables, Optional<ViewCatalog> views)
+    {
+        public Clients
+        {
+            requireNonNull(tables, "tables is null");
+            requireNonNull(views, "views is null");
+        }
+
+        public static Clients of(Catalog catalog)
+        {
+            return new Clients(catalog, catalog instanceof ViewCatalog views ? Optional.of(views) : Optional.empty());
+        }
+    }
 
     /**
      * What sets one kind of catalog apart.
@@ -72,6 +95,17 @@ public final class CatalogMetastore
     }
 
     /**
+     * This catalog's journal, below a journal directory it may share with a Hive metastore's or another catalog's
+     * schema of the same name: named by the description (kind, address, branch), which two Dredge catalogs over one
+     * catalog share, so that each sees the other's operations.
+     */
+    @Override
+    public Optional<String> journalSubdirectory()
+    {
+        return Optional.of("catalog-" + Hashing.sha256().hashString(description, UTF_8).toString().substring(0, 16));
+    }
+
+    /**
      * @param catalog the catalog, made when first asked for: a catalog that cannot be reached fails the call that
      * needs it, not the start of the engine
      * @param description the catalog as error messages name it ({@code Iceberg REST catalog http://catalog:8181})
@@ -79,12 +113,12 @@ public final class CatalogMetastore
      */
     public CatalogMetastore(Supplier<Catalog> catalog, String description, BiFunction<String, RuntimeException, RuntimeException> unavailable)
     {
-        this(catalog, description, unavailable, Traits.PLAIN);
+        this(() -> Clients.of(catalog.get()), description, unavailable, Traits.PLAIN);
     }
 
-    public CatalogMetastore(Supplier<Catalog> catalog, String description, BiFunction<String, RuntimeException, RuntimeException> unavailable, Traits traits)
+    public CatalogMetastore(Supplier<Clients> clients, String description, BiFunction<String, RuntimeException, RuntimeException> unavailable, Traits traits)
     {
-        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.clients = requireNonNull(clients, "clients is null");
         this.description = requireNonNull(description, "description is null");
         this.unavailable = requireNonNull(unavailable, "unavailable is null");
         this.traits = requireNonNull(traits, "traits is null");
@@ -107,13 +141,13 @@ public final class CatalogMetastore
             @Override
             public void register(TableReference table, String metadataLocation)
             {
-                call(() -> catalog.get().registerTable(TableIdentifier.of(table.schemaName(), table.tableName()), metadataLocation));
+                call(() -> clients.get().tables().registerTable(TableIdentifier.of(table.schemaName(), table.tableName()), metadataLocation));
             }
 
             @Override
             public void unregister(TableReference table)
             {
-                call(() -> catalog.get().dropTable(TableIdentifier.of(table.schemaName(), table.tableName()), false));
+                call(() -> clients.get().tables().dropTable(TableIdentifier.of(table.schemaName(), table.tableName()), false));
             }
         });
     }
@@ -141,7 +175,7 @@ public final class CatalogMetastore
             Namespace namespace = Namespace.of(schemaName);
             try {
                 ImmutableList.Builder<String> names = ImmutableList.builder();
-                catalog.get().listTables(namespace).forEach(identifier -> names.add(identifier.name()));
+                clients.get().tables().listTables(namespace).forEach(identifier -> names.add(identifier.name()));
                 views().ifPresent(views -> viewsOf(views, namespace).forEach(identifier -> names.add(identifier.name())));
                 return names.build().stream().distinct().sorted().collect(toImmutableList());
             }
@@ -157,7 +191,7 @@ public final class CatalogMetastore
         return call(() -> {
             TableIdentifier identifier = TableIdentifier.of(reference.schemaName(), reference.tableName());
             try {
-                return Optional.of(describe(reference, catalog.get().loadTable(identifier)));
+                return Optional.of(describe(reference, clients.get().tables().loadTable(identifier)));
             }
             catch (NoSuchTableException | NoSuchNamespaceException e) {
                 try {
@@ -294,7 +328,7 @@ public final class CatalogMetastore
 
     private SupportsNamespaces namespaces()
     {
-        if (catalog.get() instanceof SupportsNamespaces namespaces) {
+        if (clients.get().tables() instanceof SupportsNamespaces namespaces) {
             return namespaces;
         }
         throw new DredgeException(NOT_SUPPORTED, "the %s has no namespaces".formatted(description));
@@ -325,7 +359,7 @@ public final class CatalogMetastore
 
     private Optional<ViewCatalog> views()
     {
-        return catalog.get() instanceof ViewCatalog views ? Optional.of(views) : Optional.empty();
+        return clients.get().views();
     }
 
     /**
@@ -343,10 +377,13 @@ public final class CatalogMetastore
         catch (UnsupportedOperationException e) {
             throw new DredgeException(NOT_SUPPORTED, "the %s does not support this: %s".formatted(description, e.getMessage()), e);
         }
+        catch (ForbiddenException | NotAuthorizedException e) {
+            throw new DredgeException(ACCESS_DENIED, "the %s refused Dredge: %s".formatted(description, e.getMessage()), e);
+        }
         catch (RuntimeException e) {
             Throwable root = Throwables.getRootCause(e);
             String why = root == e ? String.valueOf(e.getMessage()) : "%s (%s)".formatted(e.getMessage(), root);
-            throw unavailable.apply("the %s failed, nothing was changed: %s".formatted(description, why), e);
+            throw unavailable.apply("the %s failed: %s".formatted(description, why), e);
         }
     }
 }

@@ -52,7 +52,7 @@ public final class OperationJournal
     {
         this.fileStore = requireNonNull(fileStore, "fileStore is null");
         this.metastore = requireNonNull(metastore, "metastore is null");
-        this.journalRoot = requireNonNull(journalRoot, "journalRoot is null").map(Locations::withoutTrailingSlash);
+        this.journalRoot = requireNonNull(journalRoot, "journalRoot is null").map(Locations::withoutTrailingSlash).map(this::ofThisCatalog);
     }
 
     public void save(OperationRecord record)
@@ -150,7 +150,9 @@ public final class OperationJournal
         if (journalRoot.isPresent()) {
             return read(journalRoot.get());
         }
+        // a schema without a location has no journal (its operations are refused, naming dredge.journal-location)
         return metastore.listSchemas().stream()
+                .filter(schema -> schemaDirectories.containsKey(schema) || metastore.getSchemaLocation(schema).isPresent())
                 .flatMap(schema -> list(schema).stream())
                 .sorted(Comparator.comparing(OperationRecord::id))
                 .collect(toImmutableList());
@@ -171,7 +173,7 @@ public final class OperationJournal
             String schemaLocation = metastore.getSchemaLocation(schema)
                     .orElseThrow(() -> new IllegalStateException(
                             "schema %s has no location to keep Dredge's journal in: set dredge.journal-location".formatted(schema)));
-            return Locations.child(schemaLocation, SCHEMA_JOURNAL_DIRECTORY);
+            return ofThisCatalog(Locations.child(schemaLocation, SCHEMA_JOURNAL_DIRECTORY));
         });
     }
 
@@ -206,10 +208,25 @@ public final class OperationJournal
         return listFiles(directory);
     }
 
+    private String ofThisCatalog(String directory)
+    {
+        return metastore.journalSubdirectory().map(subdirectory -> Locations.child(directory, subdirectory)).orElse(directory);
+    }
+
+    /**
+     * The files directly in the directory: other catalogs' journals lie below it.
+     */
     private List<TableFile> listFiles(String directory)
     {
+        // by the directory's own name: a listing may spell the file system's scheme otherwise than the directory
+        String name = "/" + directory.substring(directory.lastIndexOf('/') + 1) + "/";
         try {
-            return fileStore.listFilesRecursively(directory);
+            return fileStore.listFilesRecursively(directory).stream()
+                    .filter(file -> {
+                        int at = file.path().lastIndexOf(name);
+                        return at >= 0 && file.path().indexOf('/', at + name.length()) < 0;
+                    })
+                    .collect(toImmutableList());
         }
         catch (IOException e) {
             throw new UncheckedIOException("failed to list journal " + directory, e);

@@ -18,6 +18,7 @@ import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static io.dredge.core.DredgeException.Kind.NOT_FOUND;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static io.dredge.core.DredgeException.Kind.TABLE_BUSY;
+import static io.dredge.core.DredgeException.Kind.UNSAFE;
 import static io.dredge.core.operation.TableLocks.LOCK_PARAMETER;
 import static java.util.Objects.requireNonNull;
 
@@ -151,6 +152,7 @@ public final class OperationGuard
             throw new DredgeException(TABLE_BUSY, "table %s is held by running operation %s; try again when it has finished".formatted(table.table(), holder.get()));
         }
         try {
+            requireEngineReadsTable(table);
             requireNoUnfinishedOperation(table.table());
             context.journal().save(record);
             requireNoConcurrentStart(table.table(), record);
@@ -162,6 +164,28 @@ public final class OperationGuard
         catch (RuntimeException e) {
             context.locks().release(table.table(), record.id());
             throw e;
+        }
+    }
+
+    /**
+     * The engine's Iceberg catalog must read the table Dredge found: Dredge plans and verifies by the metastore's
+     * table, and the engine rewrites, expires and rolls back by its catalog's. A catalog configured for another
+     * metastore (a forgotten {@code dredge.iceberg-catalog-name}) could hold another table of the same name. The
+     * engine's table has the metadata file Dredge read in its log, unless it is another table; a commit racing this
+     * check only adds to the log.
+     */
+    private void requireEngineReadsTable(TableDescriptor table)
+    {
+        SqlDialect dialect = context.engine().dialect();
+        if (table.tableType() != TableType.ICEBERG || dialect != SqlDialect.TRINO || table.icebergMetadataLocation().isEmpty()) {
+            return;
+        }
+        String metadataLocation = table.icebergMetadataLocation().get();
+        String log = dialect.qualifiedName(context.icebergCatalog(), table.table().schemaName(), table.table().tableName() + "$metadata_log_entries");
+        Object found = context.engine().query("SELECT count(*) FROM %s WHERE file = %s".formatted(log, dialect.stringLiteral(metadataLocation))).get(0).get(0);
+        if (((Number) found).longValue() == 0) {
+            throw new DredgeException(UNSAFE, "the engine's catalog %s reads another table as %s than the one Dredge found (metadata %s): set dredge.iceberg-catalog-name to the Iceberg catalog configured with the same catalog properties as this Dredge catalog; nothing was changed"
+                    .formatted(context.icebergCatalog().orElse("(none)"), table.table(), metadataLocation));
         }
     }
 

@@ -81,4 +81,15 @@ public interface MetastoreReader
      * The location of a schema (database), when it has one.
      */
     Optional<String> getSchemaLocation(String schemaName);
+
+    /**
+     * The directory, inside a journal directory that other catalogs may share (a schema's location, or
+     * {@code dredge.journal-location}), that holds this catalog's operations: an Iceberg catalog's schema can share
+     * its name and location with a Hive metastore's, and its operations must not be taken for theirs. Empty: the
+     * journal directory itself (the Hive metastore's, which Trino and Hive share).
+     */
+    default Optional<String> journalSubdirectory()
+    {
+        return Optional.empty();
+    }
 }

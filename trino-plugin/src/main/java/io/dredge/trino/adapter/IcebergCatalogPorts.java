@@ -18,7 +18,6 @@ import io.trino.spi.classloader.ThreadContextClassLoader;
 import io.trino.spi.security.ConnectorIdentity;
 import jakarta.annotation.PreDestroy;
 import org.apache.iceberg.CatalogProperties;
-import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SessionCatalog;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
@@ -61,7 +60,7 @@ public class IcebergCatalogPorts
     private final CatalogMetastore.Traits traits;
     private Optional<Made> made = Optional.empty();
 
-    private record Made(Catalog catalog, Closeable closer) {}
+    private record Made(CatalogMetastore.Clients clients, Closeable closer) {}
 
     @Inject
     public IcebergCatalogPorts(
@@ -89,11 +88,6 @@ public class IcebergCatalogPorts
             }
             case NESSIE -> {
                 NessieCatalogConfig nessie = nessieConfig.orElseThrow();
-                // a schema's journal is kept in its location, which every branch shares: the journal of another
-                // branch's operations would say the table is held, or hand its crashed operation to recover here
-                if (!nessie.getRef().equals("main") && dredgeConfig.getJournalLocation().isEmpty()) {
-                    throw new IllegalArgumentException("a Dredge catalog on Nessie branch %s needs a dredge.journal-location of its own: every branch shares the schema locations where journals are kept by default".formatted(nessie.getRef()));
-                }
                 description = "Nessie catalog %s (branch %s)".formatted(nessie.getUri(), nessie.getRef());
                 factory = () -> nessie(nessie, io);
                 traits = new CatalogMetastore.Traits(
@@ -108,10 +102,10 @@ public class IcebergCatalogPorts
     @Override
     public Metastore metastore(ConnectorIdentity identity)
     {
-        return new CatalogMetastore(this::catalog, description, (message, cause) -> new TrinoException(DREDGE_CATALOG_UNAVAILABLE, message, cause), traits);
+        return new CatalogMetastore(this::clients, description, (message, cause) -> new TrinoException(DREDGE_CATALOG_UNAVAILABLE, message, cause), traits);
     }
 
-    private synchronized Catalog catalog()
+    private synchronized CatalogMetastore.Clients clients()
     {
         if (made.isEmpty()) {
             try (ThreadContextClassLoader ignored = new ThreadContextClassLoader(IcebergCatalogPorts.class.getClassLoader())) {
@@ -119,7 +113,7 @@ public class IcebergCatalogPorts
             }
             log.info("connected to the %s", description);
         }
-        return made.get().catalog();
+        return made.get().clients();
     }
 
     @PreDestroy
@@ -155,7 +149,8 @@ public class IcebergCatalogPorts
             closeQuietly(sessionCatalog);
             throw e;
         }
-        return new Made(sessionCatalog.asCatalog(SessionCatalog.SessionContext.createEmpty()), sessionCatalog);
+        SessionCatalog.SessionContext context = SessionCatalog.SessionContext.createEmpty();
+        return new Made(new CatalogMetastore.Clients(sessionCatalog.asCatalog(context), Optional.of(sessionCatalog.asViewCatalog(context))), sessionCatalog);
     }
 
     private static Made jdbc(JdbcCatalogConfig config, FileIO io)
@@ -176,7 +171,7 @@ public class IcebergCatalogPorts
         // Dredge never creates the catalog's own tables: that is the catalog's owner's to do
         JdbcCatalog catalog = new JdbcCatalog(ioProperties -> io, null, false);
         catalog.initialize(config.getCatalogName(), ImmutableMap.copyOf(properties));
-        return new Made(catalog, catalog);
+        return new Made(CatalogMetastore.Clients.of(catalog), catalog);
     }
 
     private static Made nessie(NessieCatalogConfig config, FileIO io)
@@ -198,7 +193,7 @@ public class IcebergCatalogPorts
             closeQuietly(catalog);
             throw e;
         }
-        return new Made(catalog, catalog);
+        return new Made(CatalogMetastore.Clients.of(catalog), catalog);
     }
 
     private static void closeQuietly(Closeable closeable)
