@@ -340,6 +340,13 @@ public class TestIcebergCatalogs
                 "iceberg.rest-catalog.uri", "http://127.0.0.1:1",
                 "fs.hadoop.enabled", "true",
                 "dredge.iceberg-catalog-name", "iceberg_rest"));
+        // a property of Trino's connector that Dredge does not take fails the catalog, naming it
+        assertThatThrownBy(() -> SharedCluster.get().queryRunner().createCatalog("dredge_extra", "dredge", Map.of(
+                "iceberg.catalog.type", "rest",
+                "iceberg.rest-catalog.uri", "http://127.0.0.1:1",
+                "iceberg.rest-catalog.vended-credentials-enabled", "true",
+                "dredge.iceberg-catalog-name", "iceberg_rest")))
+                .hasStackTraceContaining("Configuration property 'iceberg.rest-catalog.vended-credentials-enabled' was not used");
         assertQueryFails("CALL dredge_down.system.compact_table(schema_name => 'rest_ops', table_name => 'while_down')", ".*Iceberg REST catalog http://127.0.0.1:1 failed: .*Connection refused.*");
         assertQueryFails("SELECT * FROM dredge_down.system.small_file_report WHERE schema_name = 'rest_ops'", ".*Iceberg REST catalog http://127.0.0.1:1 failed: .*Connection refused.*");
         assertThat(state("rest", "rest_ops", "while_down")).isEqualTo(before);
