@@ -7,6 +7,11 @@ import io.airlift.http.server.HttpServerInfo;
 import io.airlift.http.server.testing.TestingHttpServer;
 import io.airlift.node.NodeConfig;
 import io.airlift.node.NodeInfo;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.jdbc.JdbcCatalog;
@@ -127,13 +132,47 @@ public final class IcebergCatalogServers
         public static RestCatalogServer start(JdbcCatalogDatabase database)
                 throws Exception
         {
+            return start(database, Optional.empty());
+        }
+
+        /**
+         * A server that answers only requests with {@code Authorization: Bearer <token>}, where a token is given
+         * (HTTP 401 otherwise), as a REST catalog with OAuth2 does for a token it issued.
+         */
+        public static RestCatalogServer start(JdbcCatalogDatabase database, Optional<String> requiredToken)
+                throws Exception
+        {
             JdbcCatalog backend = database.open(false);
             try {
                 // on the loopback address only: nothing outside this machine reaches the catalog
                 NodeInfo nodeInfo = new NodeInfo(new NodeConfig().setEnvironment("test").setNodeInternalAddress("127.0.0.1").setNodeBindIp("127.0.0.1"));
                 HttpServerConfig config = new HttpServerConfig().setHttpEnabled(true);
                 HttpServerInfo serverInfo = new HttpServerInfo(config, Optional.of(new HttpConfig().setHttpPort(0)), Optional.empty(), nodeInfo);
-                TestingHttpServer server = new TestingHttpServer("iceberg-rest", serverInfo, nodeInfo, config, new RESTCatalogServlet(new RESTCatalogAdapter(backend)));
+                RESTCatalogServlet catalog = new RESTCatalogServlet(new RESTCatalogAdapter(backend));
+                HttpServlet servlet = requiredToken.isEmpty() ? catalog : new HttpServlet()
+                {
+                    @Override
+                    public void init(ServletConfig config)
+                            throws ServletException
+                    {
+                        super.init(config);
+                        catalog.init(config);
+                    }
+
+                    @Override
+                    protected void service(HttpServletRequest request, HttpServletResponse response)
+                            throws ServletException, IOException
+                    {
+                        if (!("Bearer " + requiredToken.get()).equals(request.getHeader("Authorization"))) {
+                            response.setStatus(401);
+                            response.setContentType("application/json");
+                            response.getWriter().write("{\"error\": {\"message\": \"Not authorized: no valid token\", \"type\": \"NotAuthorizedException\", \"code\": 401}}");
+                            return;
+                        }
+                        catalog.service(request, response);
+                    }
+                };
+                TestingHttpServer server = new TestingHttpServer("iceberg-rest", serverInfo, nodeInfo, config, servlet);
                 server.start();
                 return new RestCatalogServer(backend, server);
             }

@@ -126,32 +126,34 @@ public class TestIcebergCatalogs
                 .containsExactly("iceberg_rest", "rest_moved", "orders");
     }
 
-    @Test
-    public void testHygieneHealthAndChangesOnARestTable()
+    @ParameterizedTest
+    @ValueSource(strings = {"rest", "jdbc"})
+    public void testHygieneHealthAndChangesOnATable(String kind)
             throws Exception
     {
-        createTable("rest", "rest_ops", "kept_clean", 3);
-        long first = (long) computeActual("SELECT snapshot_id FROM iceberg_rest.rest_ops.\"kept_clean$snapshots\" ORDER BY committed_at LIMIT 1").getOnlyValue();
-        assertUpdate("DELETE FROM iceberg_rest.rest_ops.kept_clean WHERE part = 'b' AND id < 100", 100);
-        TableState before = state("rest", "rest_ops", "kept_clean");
+        String schema = kind + "_ops";
+        createTable(kind, schema, "kept_clean", 3);
+        long first = (long) computeActual(format("SELECT snapshot_id FROM iceberg_%s.%s.\"kept_clean$snapshots\" ORDER BY committed_at LIMIT 1", kind, schema)).getOnlyValue();
+        assertUpdate(format("DELETE FROM iceberg_%s.%s.kept_clean WHERE part = 'b' AND id < 100", kind, schema), 100);
+        TableState before = state(kind, schema, "kept_clean");
 
-        assertThat(computeActual("SELECT status FROM dredge_rest.system.table_health WHERE schema_name = 'rest_ops' AND table_name = 'kept_clean'").getOnlyValue())
+        assertThat(computeActual(format("SELECT status FROM dredge_%s.system.table_health WHERE schema_name = '%s' AND table_name = 'kept_clean'", kind, schema)).getOnlyValue())
                 .isIn("OK", "WARN", "CRITICAL");
-        List<MaterializedRow> changes = computeActual(format("SELECT partition_name, change_kinds FROM TABLE(dredge_rest.system.changed_partitions(schema_name => 'rest_ops', table_name => 'kept_clean', since_snapshot => %s)) ORDER BY 1", first)).getMaterializedRows();
+        List<MaterializedRow> changes = computeActual(format("SELECT partition_name, change_kinds FROM TABLE(dredge_%s.system.changed_partitions(schema_name => '%s', table_name => 'kept_clean', since_snapshot => %s)) ORDER BY 1", kind, schema, first)).getMaterializedRows();
         assertThat(changes).extracting(row -> row.getField(0)).containsExactly("part=a", "part=b");
 
         // an orphan: a file in the table's data directory that no snapshot references
-        Path data = Path.of(URI.create(location("rest", "rest_ops", "kept_clean"))).resolve("data");
+        Path data = Path.of(URI.create(location(kind, schema, "kept_clean"))).resolve("data");
         Path orphan = Files.writeString(data.resolve("left-by-a-failed-write.parquet"), "not a table's file");
         Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofDays(30))));
-        assertUpdate("CALL dredge_rest.system.remove_orphan_files(schema_name => 'rest_ops', table_name => 'kept_clean', older_than => '1d')");
+        assertUpdate(format("CALL dredge_%s.system.remove_orphan_files(schema_name => '%s', table_name => 'kept_clean', older_than => '1d')", kind, schema));
         assertThat(orphan).doesNotExist();
-        assertThat(state("rest", "rest_ops", "kept_clean")).isEqualTo(before);
+        assertThat(state(kind, schema, "kept_clean")).isEqualTo(before);
 
         Thread.sleep(1100);
-        assertUpdate("CALL dredge_rest.system.expire_snapshots(schema_name => 'rest_ops', table_name => 'kept_clean', older_than => '1s', retain_last => 1)");
-        assertThat(computeActual("SELECT count(*) FROM iceberg_rest.rest_ops.\"kept_clean$snapshots\"").getOnlyValue()).isEqualTo(1L);
-        assertThat(state("rest", "rest_ops", "kept_clean")).isEqualTo(before);
+        assertUpdate(format("CALL dredge_%s.system.expire_snapshots(schema_name => '%s', table_name => 'kept_clean', older_than => '1s', retain_last => 1)", kind, schema));
+        assertThat(computeActual(format("SELECT count(*) FROM iceberg_%s.%s.\"kept_clean$snapshots\"", kind, schema)).getOnlyValue()).isEqualTo(1L);
+        assertThat(state(kind, schema, "kept_clean")).isEqualTo(before);
         assertThat(before.files()).allSatisfy(file -> assertThat(Path.of(URI.create(file))).exists());
     }
 
@@ -296,7 +298,7 @@ public class TestIcebergCatalogs
     @Test
     public void testRecoverAfterACrashAtEachStep()
     {
-        List<String> crashPoints = List.of("PLANNED", "WRITTEN", "VERIFIED");
+        List<String> crashPoints = List.of("PLANNED", "WRITTEN", "VERIFYING", "VERIFIED", "BEFORE_COMPLETION");
         for (String crashPoint : crashPoints) {
             String table = "crash_" + crashPoint.toLowerCase(Locale.ROOT);
             createTable("rest", "rest_ops", table, 3);
@@ -326,6 +328,40 @@ public class TestIcebergCatalogs
         assertQueryFails(outsider, "CALL dredge_rest.system.backup_table(schema_name => 'rest_ops', table_name => 'secret', backup_name => 'stolen')", ".*outsider.*rest_ops.secret.*");
         assertThat(state("rest", "rest_ops", "secret")).isEqualTo(before);
         assertThat(computeActual("SELECT count(*) FROM dredge_rest.system.operations WHERE schema_name = 'rest_ops' AND table_name = 'secret'").getOnlyValue()).isEqualTo(0L);
+    }
+
+    @Test
+    public void testRestCatalogWithAToken()
+            throws Exception
+    {
+        Path warehouse = Files.createDirectories(directory().resolve("rest-token-warehouse"));
+        IcebergCatalogServers.RestCatalogServer server = IcebergCatalogServers.RestCatalogServer.start(IcebergCatalogServers.JdbcCatalogDatabase.create(warehouse), Optional.of("s3cr3t"));
+        try {
+            Map<String, String> withToken = ImmutableMap.<String, String>builder()
+                    .putAll(server.catalogProperties())
+                    .put("iceberg.rest-catalog.security", "OAUTH2")
+                    .put("iceberg.rest-catalog.oauth2.token", "s3cr3t")
+                    .buildOrThrow();
+            SharedCluster.get().addIcebergCatalog("rest_token", withToken);
+            assertUpdate(format("CREATE SCHEMA iceberg_rest_token.tokens WITH (location = '%s')", "file:" + warehouse.resolve("tokens")));
+            createTable("rest_token", "tokens", "t", 2);
+            TableState before = state("rest_token", "tokens", "t");
+            assertUpdate("CALL dredge_rest_token.system.compact_table(schema_name => 'tokens', table_name => 't')");
+            assertThat(state("rest_token", "tokens", "t").rows()).isEqualTo(before.rows());
+            assertThat(state("rest_token", "tokens", "t").files()).hasSize(2);
+
+            SharedCluster.get().queryRunner().createCatalog("dredge_rest_wrong_token", "dredge", ImmutableMap.<String, String>builder()
+                    .putAll(server.catalogProperties())
+                    .put("iceberg.rest-catalog.security", "OAUTH2")
+                    .put("iceberg.rest-catalog.oauth2.token", "guessed")
+                    .put("fs.hadoop.enabled", "true")
+                    .put("dredge.iceberg-catalog-name", "iceberg_rest_token")
+                    .buildOrThrow());
+            assertQueryFails("CALL dredge_rest_wrong_token.system.compact_table(schema_name => 'tokens', table_name => 't')", ".*refused Dredge: .*Not authorized.*");
+        }
+        finally {
+            server.close();
+        }
     }
 
     @Test
