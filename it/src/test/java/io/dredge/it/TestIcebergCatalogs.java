@@ -158,6 +158,27 @@ public class TestIcebergCatalogs
     }
 
     @Test
+    public void testSchemaWideCallsOnARestSchema()
+    {
+        assertUpdate(format("CREATE SCHEMA iceberg_rest.rest_schema_ops WITH (location = '%s')", schemaUri("rest", "rest_schema_ops")));
+        createTable("rest", "rest_schema_ops", "first", 3);
+        createTable("rest", "rest_schema_ops", "second", 2);
+        TableState first = state("rest", "rest_schema_ops", "first");
+        TableState second = state("rest", "rest_schema_ops", "second");
+
+        assertUpdate("CALL dredge_rest.system.maintain_schema(schema_name => 'rest_schema_ops', dry_run => true)");
+        assertThat(state("rest", "rest_schema_ops", "first")).isEqualTo(first);
+        assertUpdate("CALL dredge_rest.system.compact_schema(schema_name => 'rest_schema_ops')");
+        assertThat(state("rest", "rest_schema_ops", "first").rows()).isEqualTo(first.rows());
+        assertThat(state("rest", "rest_schema_ops", "first").files()).hasSize(2);
+        assertThat(state("rest", "rest_schema_ops", "second").rows()).isEqualTo(second.rows());
+        assertThat(state("rest", "rest_schema_ops", "second").files()).hasSize(2);
+        assertThat(computeActual("SELECT table_name, state FROM dredge_rest.system.operations WHERE schema_name = 'rest_schema_ops' AND kind = 'COMPACT' AND state <> 'PLANNED' ORDER BY table_name").getMaterializedRows())
+                .extracting(row -> row.getFields().toString())
+                .containsExactly("[first, SUCCEEDED]", "[second, SUCCEEDED]");
+    }
+
+    @Test
     public void testNessieBranchKeepsTheFilesItReads()
             throws Exception
     {
