@@ -132,6 +132,8 @@ public final class IcebergCompaction
             return "closed compaction %s: %s".formatted(compaction.id(), message);
         }
         TableDescriptor table = context.metastore().getTable(compaction.table()).orElseThrow();
+        // recover may roll the table back through the engine: the engine's catalog must read this table too
+        new OperationGuard(context).requireEngineReadsTable(table);
         Run run = new Run(compaction);
         CompactionDetails details = compaction.compaction();
         if (details.icebergSnapshots().isEmpty()) {

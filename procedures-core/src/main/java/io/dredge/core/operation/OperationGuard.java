@@ -174,7 +174,7 @@ public final class OperationGuard
      * engine's table has the metadata file Dredge read in its log, unless it is another table; a commit racing this
      * check only adds to the log.
      */
-    private void requireEngineReadsTable(TableDescriptor table)
+    public void requireEngineReadsTable(TableDescriptor table)
     {
         SqlDialect dialect = context.engine().dialect();
         if (table.tableType() != TableType.ICEBERG || dialect != SqlDialect.TRINO || table.icebergMetadataLocation().isEmpty()) {
