@@ -283,10 +283,85 @@ public class TestIcebergCatalogs
         long hmsSnapshots = (long) computeActual("SELECT count(*) FROM iceberg.careless.\"t$snapshots\"").getOnlyValue();
 
         assertQueryFails("CALL dredge_rest_careless.system.compact_table(schema_name => 'careless', table_name => 't')",
-                ".*the engine's catalog iceberg reads another table as careless.t than the one Dredge found .*set dredge.iceberg-catalog-name.*nothing was changed.*");
+                ".*the engine.s catalog iceberg does not read careless.t as Dredge finds it .*set dredge.iceberg-catalog-name.*Nothing was changed.*");
         assertThat(state("rest", "careless", "t")).isEqualTo(rest);
         assertThat(rows("iceberg.careless.t")).isEqualTo(hms);
         assertThat(computeActual("SELECT count(*) FROM iceberg.careless.\"t$snapshots\"").getOnlyValue()).isEqualTo(hmsSnapshots);
+    }
+
+    @Test
+    public void testEngineCatalogOverANewerCopyOfTheTableIsRefused()
+            throws Exception
+    {
+        // a REST table registered in the Hive metastore's catalog and written there: the REST entry is a stale copy
+        assertUpdate(format("CREATE SCHEMA iceberg_rest.migrating WITH (location = '%s')", schemaUri("rest", "migrating")));
+        assertUpdate(format("CREATE SCHEMA iceberg.migrating WITH (location = '%s')", schemaLocation("migrating")));
+        createTable("rest", "migrating", "t", 2);
+        String metadata = location("rest", "migrating", "t") + "/metadata/";
+        String current = (String) computeActual("SELECT max_by(file, timestamp) FROM iceberg_rest.migrating.\"t$metadata_log_entries\"").getOnlyValue();
+        assertUpdate(format("CALL iceberg.system.register_table(schema_name => 'migrating', table_name => 't', table_location => '%s', metadata_file_name => '%s')",
+                metadata.substring(0, metadata.length() - "/metadata/".length()), current.substring(current.lastIndexOf('/') + 1)));
+        assertUpdate("INSERT INTO iceberg.migrating.t VALUES (1000, 'written after the migration', 'c')", 1);
+        List<Object> live = rows("iceberg.migrating.t");
+        try (Stream<Path> files = Files.walk(Path.of(URI.create(metadata)).getParent())) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+            }
+        }
+        SharedCluster.get().queryRunner().createCatalog("dredge_rest_stale", "dredge", ImmutableMap.<String, String>builder()
+                .putAll(computeRestCatalogProperties())
+                .put("fs.hadoop.enabled", "true")
+                .buildOrThrow());
+
+        assertQueryFails("CALL dredge_rest_stale.system.remove_orphan_files(schema_name => 'migrating', table_name => 't', older_than => '1d')",
+                ".*the engine.s catalog iceberg does not read migrating.t as Dredge finds it .*Nothing was changed.*");
+        assertQueryFails("CALL dredge_rest_stale.system.compact_table(schema_name => 'migrating', table_name => 't')", ".*does not read migrating.t as Dredge finds it.*");
+        assertThat(rows("iceberg.migrating.t")).isEqualTo(live);
+    }
+
+    @Test
+    public void testCatalogsOfOneNameInTwoDatabasesKeepTheirJournalsApart()
+            throws Exception
+    {
+        // two JDBC catalogs named alike (prod and its dev mirror), sharing one journal location
+        SharedCluster cluster = SharedCluster.get();
+        Map<String, String> journal = Map.of("dredge.journal-location", "file:" + Files.createDirectories(directory().resolve("shared-journal")).toAbsolutePath());
+        cluster.addIcebergCatalog("jprod", IcebergCatalogServers.JdbcCatalogDatabase.create(Files.createDirectories(directory().resolve("jdbc-prod"))).catalogProperties(), journal);
+        cluster.addIcebergCatalog("jdev", IcebergCatalogServers.JdbcCatalogDatabase.create(Files.createDirectories(directory().resolve("jdbc-dev"))).catalogProperties(), journal);
+        assertUpdate(format("CREATE SCHEMA iceberg_jprod.sales WITH (location = '%s')", schemaUri("jprod", "sales")));
+        assertUpdate(format("CREATE SCHEMA iceberg_jdev.sales WITH (location = '%s')", schemaUri("jdev", "sales")));
+        createTable("jprod", "sales", "events", 3);
+        createTable("jdev", "sales", "events", 2);
+        TableState prod = state("jprod", "sales", "events");
+
+        Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge_jprod", "testing_fail_after", "WRITTEN").build();
+        assertQueryFails(crashing, "CALL dredge_jprod.system.compact_table(schema_name => 'sales', table_name => 'events')", ".*injected fault after WRITTEN.*");
+        assertThat(computeActual("SELECT count(*) FROM dredge_jdev.system.operations WHERE schema_name = 'sales'").getOnlyValue()).isEqualTo(0L);
+        assertUpdate("CALL dredge_jdev.system.compact_table(schema_name => 'sales', table_name => 'events')");
+        assertUpdate("CALL dredge_jdev.system.recover(schema_name => 'sales', table_name => 'events')");
+        assertThat(computeActual("SELECT state FROM dredge_jprod.system.operations WHERE schema_name = 'sales' AND kind = 'COMPACT'").getOnlyValue()).isEqualTo("RUNNING");
+        assertUpdate("CALL dredge_jprod.system.recover(schema_name => 'sales', table_name => 'events')");
+        assertThat(computeActual("SELECT state FROM dredge_jprod.system.operations WHERE schema_name = 'sales' AND kind = 'COMPACT'").getOnlyValue()).isEqualTo("SUCCEEDED");
+        assertThat(state("jprod", "sales", "events").rows()).isEqualTo(prod.rows());
+    }
+
+    @Test
+    public void testOneRestCatalogSpelledTwoWaysSharesItsLock()
+            throws Exception
+    {
+        String uri = computeRestCatalogProperties().get("iceberg.rest-catalog.uri");
+        SharedCluster.get().queryRunner().createCatalog("dredge_rest_alias", "dredge", ImmutableMap.of(
+                "iceberg.catalog.type", "rest",
+                "iceberg.rest-catalog.uri", uri.toUpperCase(Locale.ROOT).replace("HTTP://", "http://") + "/",
+                "fs.hadoop.enabled", "true",
+                "dredge.iceberg-catalog-name", "iceberg_rest"));
+        createTable("rest", "rest_ops", "aliased", 3);
+        Optional<Throwable> failure = callPausedWhile("dredge_rest", "PLANNED:10", "CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => 'aliased')", () -> {
+            waitUntil("the first compaction holds rest_ops.aliased", () -> !computeActual("SELECT operation_id FROM dredge_rest_alias.system.operations WHERE schema_name = 'rest_ops' AND table_name = 'aliased' AND state = 'RUNNING'").getMaterializedRows().isEmpty());
+            // another catalog of this coordinator, as another coordinator would, finds the operation in the journal
+            assertQueryFails("CALL dredge_rest_alias.system.compact_table(schema_name => 'rest_ops', table_name => 'aliased')", ".*table rest_ops.aliased has an unfinished compact operation .*");
+        });
+        assertThat(failure).isEmpty();
     }
 
     @Test

@@ -2,16 +2,19 @@ package io.dredge.it.benchmark;
 
 import io.dredge.it.DredgeQueryRunner;
 import io.dredge.it.LakeMetastore;
+import io.dredge.it.LocalDataFiles;
 import io.dredge.it.QuietLogging;
 import io.dredge.it.ThriftMetastoreServer;
 import io.trino.testing.DistributedQueryRunner;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -19,7 +22,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * {@code bin/dredge-benchmark changes}: {@code changed_partitions} on an Iceberg table of 10,000 partitions of which
  * 10 changed since the start snapshot (in 10 commits, then a compaction of one of them), against reading the whole
  * table's partitions from its metadata ({@code "$partitions"}, what a pipeline diffs without it), in the same run.
- * Prints every run, the medians and the ratio.
+ * With {@code --hive}: on a Hive table of 10,000 partitions of which 10 received a file since a token, against the
+ * report's listing of the whole table. Prints every run, the medians and the ratio.
  */
 public final class ChangedPartitionsBenchmark
 {
@@ -42,7 +46,12 @@ public final class ChangedPartitionsBenchmark
             try (DistributedQueryRunner queryRunner = DredgeQueryRunner.builder(metastore)
                     .addIcebergProperty("iceberg.max-partitions-per-writer", String.valueOf(PARTITIONS_PER_INSERT))
                     .build()) {
-                run(console, queryRunner, metastore);
+                if (List.of(args).contains("--hive")) {
+                    runHive(console, queryRunner, metastore);
+                }
+                else {
+                    run(console, queryRunner, metastore);
+                }
             }
         }
     }
@@ -89,6 +98,65 @@ public final class ChangedPartitionsBenchmark
         }
         console.printf("%,d partitions, %s changed in %s commits and a compaction (not reported); median changed_partitions %.3f s, \"$partitions\" %.3f s, ratio %.2fx%n",
                 PARTITIONS, CHANGED, CHANGED, median(changesNanos) / 1e9, median(wholeNanos) / 1e9, median(changesNanos) / median(wholeNanos));
+    }
+
+    /**
+     * The partitions are one partition's directory copied (a file copy, not a write: writing 10,000 partitions through
+     * the test metastore takes longer than the benchmark) and registered with {@code sync_partition_metadata}.
+     */
+    private static void runHive(PrintStream console, DistributedQueryRunner queryRunner, LakeMetastore metastore)
+            throws IOException
+    {
+        console.printf("creating hive.bench_hive.wide: %,d partitions, one file each%n", PARTITIONS);
+        queryRunner.execute("CREATE SCHEMA hive.bench_hive" + metastore.schemaLocation("bench_hive").map(location -> " WITH (location = '%s')".formatted(location)).orElse(""));
+        queryRunner.execute("CREATE TABLE hive.bench_hive.wide (id bigint, p integer) WITH (partitioned_by = ARRAY['p'], format = 'PARQUET')");
+        queryRunner.execute("INSERT INTO hive.bench_hive.wide VALUES (0, 0)");
+        Path table = metastore.warehouse().resolve("bench_hive").resolve("wide");
+        List<Path> seed = LocalDataFiles.list(table.resolve("p=0"));
+        for (int partition = 1; partition < PARTITIONS; partition++) {
+            Path directory = Files.createDirectories(table.resolve("p=" + partition));
+            for (Path file : seed) {
+                Files.copy(file, directory.resolve(file.getFileName()));
+            }
+        }
+        long start = System.nanoTime();
+        queryRunner.execute("CALL hive.system.sync_partition_metadata('bench_hive', 'wide', 'ADD')");
+        console.printf("registered the partitions in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        String token = (String) queryRunner.execute("SELECT max(resume_token) FROM TABLE(dredge.system.changed_partitions(schema_name => 'bench_hive', table_name => 'wide', since => TIMESTAMP '2000-01-01 00:00:00 UTC'))").getOnlyValue();
+        for (int change = 0; change < CHANGED; change++) {
+            Path directory = table.resolve("p=" + change * (PARTITIONS / CHANGED));
+            for (Path file : seed) {
+                Files.copy(file, directory.resolve("late-" + file.getFileName()));
+            }
+        }
+
+        String changes = "SELECT count(*) FROM TABLE(dredge.system.changed_partitions(schema_name => 'bench_hive', table_name => 'wide', since_token => '%s'))".formatted(token);
+        String whole = "SELECT sum(file_count) FROM dredge.system.small_file_report WHERE schema_name = 'bench_hive' AND table_name = 'wide' AND partition_name IS NOT NULL";
+        long changedCount = (long) queryRunner.execute(changes).getOnlyValue();
+        long wholeCount = (long) queryRunner.execute(whole).getOnlyValue();
+        if (changedCount != CHANGED || wholeCount != PARTITIONS + CHANGED) {
+            throw new IllegalStateException("expected %s changed partitions and %s files, found %s and %s".formatted(CHANGED, PARTITIONS + CHANGED, changedCount, wholeCount));
+        }
+        for (int warmup = 0; warmup < 2; warmup++) {
+            time(queryRunner, changes);
+            time(queryRunner, whole);
+        }
+        long[] changesNanos = new long[RUNS];
+        long[] wholeNanos = new long[RUNS];
+        console.printf("run  changed_partitions  small_file_report  ratio%n");
+        for (int run = 0; run < RUNS; run++) {
+            if (run % 2 == 0) {
+                changesNanos[run] = time(queryRunner, changes);
+                wholeNanos[run] = time(queryRunner, whole);
+            }
+            else {
+                wholeNanos[run] = time(queryRunner, whole);
+                changesNanos[run] = time(queryRunner, changes);
+            }
+            console.printf("%3d  %16.3f s  %15.3f s  %5.2fx%n", run + 1, changesNanos[run] / 1e9, wholeNanos[run] / 1e9, (double) changesNanos[run] / wholeNanos[run]);
+        }
+        console.printf("Hive: %,d partitions, %s with a late file; median changed_partitions (from a token) %.3f s, the report's listing of the table %.3f s, ratio %.2fx%n",
+                PARTITIONS, CHANGED, median(changesNanos) / 1e9, median(wholeNanos) / 1e9, median(changesNanos) / median(wholeNanos));
     }
 
     private static long time(DistributedQueryRunner queryRunner, String sql)

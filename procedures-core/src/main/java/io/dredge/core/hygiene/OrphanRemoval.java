@@ -492,14 +492,7 @@ public final class OrphanRemoval
 
     private static boolean sameDirectory(Optional<String> directory, Optional<String> other)
     {
-        // a listing may spell the file system's scheme otherwise than the metadata location: compare the paths below it
-        return directory.isPresent() && other.isPresent() && pathPart(directory.get()).equals(pathPart(other.get()));
-    }
-
-    private static String pathPart(String location)
-    {
-        String path = location.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*:(//[^/]*)?", "");
-        return path.replaceAll("/+", "/");
+        return directory.isPresent() && other.isPresent() && Locations.samePath(directory.get(), other.get());
     }
 
     /**

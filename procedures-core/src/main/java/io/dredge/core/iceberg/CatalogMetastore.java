@@ -84,25 +84,33 @@ public final class CatalogMetastore
      * (see {@link Metastore#filesReadBeyondMetadata}); empty where it cannot
      * @param registersTables whether Dredge registers restored tables through the catalog, because the engine cannot
      */
-    public record Traits(Optional<String> filesReadBeyondMetadata, boolean registersTables)
+    public record Traits(String identity, Optional<String> filesReadBeyondMetadata, boolean registersTables)
     {
-        public static final Traits PLAIN = new Traits(Optional.empty(), false);
-
+        /**
+         * @param identity what tells this catalog from every other (kind, address, warehouse, branch), alike for two
+         * Dredge catalogs configured for it alike: it names the catalog's journal
+         */
         public Traits
         {
+            requireNonNull(identity, "identity is null");
             requireNonNull(filesReadBeyondMetadata, "filesReadBeyondMetadata is null");
+        }
+
+        public static Traits plain(String identity)
+        {
+            return new Traits(identity, Optional.empty(), false);
         }
     }
 
     /**
      * This catalog's journal, below a journal directory it may share with a Hive metastore's or another catalog's
-     * schema of the same name: named by the description (kind, address, branch), which two Dredge catalogs over one
-     * catalog share, so that each sees the other's operations.
+     * schema of the same name: named by the catalog's identity, which two Dredge catalogs over one catalog share, so
+     * that each sees the other's operations.
      */
     @Override
     public Optional<String> journalSubdirectory()
     {
-        return Optional.of("catalog-" + Hashing.sha256().hashString(description, UTF_8).toString().substring(0, 16));
+        return Optional.of("catalog-" + Hashing.sha256().hashString(traits.identity(), UTF_8).toString().substring(0, 16));
     }
 
     /**
@@ -113,7 +121,7 @@ public final class CatalogMetastore
      */
     public CatalogMetastore(Supplier<Catalog> catalog, String description, BiFunction<String, RuntimeException, RuntimeException> unavailable)
     {
-        this(() -> Clients.of(catalog.get()), description, unavailable, Traits.PLAIN);
+        this(() -> Clients.of(catalog.get()), description, unavailable, Traits.plain(description));
     }
 
     public CatalogMetastore(Supplier<Clients> clients, String description, BiFunction<String, RuntimeException, RuntimeException> unavailable, Traits traits)

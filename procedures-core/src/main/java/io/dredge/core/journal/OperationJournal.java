@@ -218,13 +218,13 @@ public final class OperationJournal
      */
     private List<TableFile> listFiles(String directory)
     {
-        // by the directory's own name: a listing may spell the file system's scheme otherwise than the directory
-        String name = "/" + directory.substring(directory.lastIndexOf('/') + 1) + "/";
+        // compared by path: a listing may spell the file system's scheme otherwise than the directory
+        String directoryPath = Locations.comparablePath(directory);
         try {
             return fileStore.listFilesRecursively(directory).stream()
                     .filter(file -> {
-                        int at = file.path().lastIndexOf(name);
-                        return at >= 0 && file.path().indexOf('/', at + name.length()) < 0;
+                        String path = Locations.pathPart(file.path());
+                        return path.startsWith(directoryPath + "/") && path.indexOf('/', directoryPath.length() + 1) < 0;
                     })
                     .collect(toImmutableList());
         }

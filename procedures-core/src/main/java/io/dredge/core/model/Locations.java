@@ -12,7 +12,11 @@ public final class Locations
 
     public static String withoutTrailingSlash(String location)
     {
-        return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+        int end = location.length();
+        while (end > 0 && location.charAt(end - 1) == '/') {
+            end--;
+        }
+        return location.substring(0, end);
     }
 
     /**

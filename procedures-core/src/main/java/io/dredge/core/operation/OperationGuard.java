@@ -4,6 +4,7 @@ import io.dredge.core.DredgeException;
 import io.dredge.core.journal.OperationKind;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.journal.OperationState;
+import io.dredge.core.model.Locations;
 import io.dredge.core.model.TableDescriptor;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.model.TableType;
@@ -170,9 +171,9 @@ public final class OperationGuard
     /**
      * The engine's Iceberg catalog must read the table Dredge found: Dredge plans and verifies by the metastore's
      * table, and the engine rewrites, expires and rolls back by its catalog's. A catalog configured for another
-     * metastore (a forgotten {@code dredge.iceberg-catalog-name}) could hold another table of the same name. The
-     * engine's table has the metadata file Dredge read in its log, unless it is another table; a commit racing this
-     * check only adds to the log.
+     * metastore (a forgotten {@code dredge.iceberg-catalog-name}) can hold another table of the same name, or a stale
+     * or newer copy of this one (a table registered in a second catalog and written there): the engine's current
+     * metadata file must be the one Dredge reads. A commit racing this check is told apart by reading both again.
      */
     public void requireEngineReadsTable(TableDescriptor table)
     {
@@ -180,13 +181,20 @@ public final class OperationGuard
         if (table.tableType() != TableType.ICEBERG || dialect != SqlDialect.TRINO || table.icebergMetadataLocation().isEmpty()) {
             return;
         }
-        String metadataLocation = table.icebergMetadataLocation().get();
         String log = dialect.qualifiedName(context.icebergCatalog(), table.table().schemaName(), table.table().tableName() + "$metadata_log_entries");
-        Object found = context.engine().query("SELECT count(*) FROM %s WHERE file = %s".formatted(log, dialect.stringLiteral(metadataLocation))).get(0).get(0);
-        if (((Number) found).longValue() == 0) {
-            throw new DredgeException(UNSAFE, "the engine's catalog %s reads another table as %s than the one Dredge found (metadata %s): set dredge.iceberg-catalog-name to the Iceberg catalog configured with the same catalog properties as this Dredge catalog; nothing was changed"
-                    .formatted(context.icebergCatalog().orElse("(none)"), table.table(), metadataLocation));
+        String query = "SELECT max_by(file, timestamp) FROM " + log;
+        Optional<String> dredges = table.icebergMetadataLocation();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<String> engines = Optional.ofNullable((String) context.engine().query(query).get(0).get(0));
+            if (engines.isPresent() && dredges.isPresent() && Locations.samePath(engines.get(), dredges.get())
+                    && Locations.fileSystem(engines.get()).equals(Locations.fileSystem(dredges.get()))) {
+                return;
+            }
+            dredges = context.metastore().getTable(table.table()).flatMap(TableDescriptor::icebergMetadataLocation);
         }
+        throw new DredgeException(UNSAFE, ("the engine's catalog %s does not read %s as Dredge finds it (Dredge reads metadata %s): either commits kept racing this check (try again), or %s is " +
+                "another catalog, holding another table or another copy of it; set dredge.iceberg-catalog-name to the Iceberg catalog configured with the same catalog properties as this Dredge catalog. Nothing was changed")
+                .formatted(context.icebergCatalog().orElse("(none)"), table.table(), table.icebergMetadataLocation().get(), context.icebergCatalog().orElse("(none)")));
     }
 
     /**

@@ -33,7 +33,9 @@ import org.projectnessie.client.auth.BearerAuthenticationProvider;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.URI;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -73,24 +75,27 @@ public class IcebergCatalogPorts
             @ForListing ExecutorService listingExecutor)
     {
         requireNonNull(fileSystemFactory, "fileSystemFactory is null");
-        CatalogMetastore.Traits traits = CatalogMetastore.Traits.PLAIN;
+        CatalogMetastore.Traits traits;
         FileIO io = new FileStoreFileIo(new TrinoFileStore(fileSystemFactory.create(ConnectorIdentity.ofUser(PLUGIN_IDENTITY)), listingExecutor));
         switch (catalogConfig.getCatalogType()) {
             case REST -> {
                 RestCatalogConfig rest = restConfig.orElseThrow();
                 description = "Iceberg REST catalog " + rest.getUri();
                 factory = () -> rest(rest, io);
+                traits = CatalogMetastore.Traits.plain(String.join("|", "rest", normalized(rest.getUri()), rest.getWarehouse().orElse(""), rest.getPrefix().orElse("")));
             }
             case JDBC -> {
                 JdbcCatalogConfig jdbc = jdbcConfig.orElseThrow();
                 description = "Iceberg JDBC catalog " + jdbc.getCatalogName();
                 factory = () -> jdbc(jdbc, io);
+                traits = CatalogMetastore.Traits.plain(String.join("|", "jdbc", jdbc.getConnectionUrl(), jdbc.getCatalogName()));
             }
             case NESSIE -> {
                 NessieCatalogConfig nessie = nessieConfig.orElseThrow();
                 description = "Nessie catalog %s (branch %s)".formatted(nessie.getUri(), nessie.getRef());
                 factory = () -> nessie(nessie, io);
                 traits = new CatalogMetastore.Traits(
+                        String.join("|", "nessie", normalized(nessie.getUri()), nessie.getRef()),
                         Optional.of("its files are shared by every branch, tag and commit of the Nessie repository, which its snapshots do not show; Nessie's own garbage collector knows them all"),
                         true);
             }
@@ -124,6 +129,19 @@ public class IcebergCatalogPorts
             made.get().closer().close();
             made = Optional.empty();
         }
+    }
+
+    /**
+     * One spelling of an address: scheme and host in lower case, without the scheme's default port or a trailing
+     * slash. A host under two names (localhost, 127.0.0.1) stays two addresses.
+     */
+    static String normalized(URI uri)
+    {
+        String scheme = Optional.ofNullable(uri.getScheme()).orElse("").toLowerCase(Locale.ROOT);
+        int port = uri.getPort();
+        boolean defaultPort = (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        String path = Optional.ofNullable(uri.getRawPath()).orElse("").replaceAll("/+$", "");
+        return "%s://%s%s%s".formatted(scheme, Optional.ofNullable(uri.getHost()).orElse("").toLowerCase(Locale.ROOT), port == -1 || defaultPort ? "" : ":" + port, path);
     }
 
     private static Made rest(RestCatalogConfig config, FileIO io)
