@@ -372,45 +372,49 @@ public class TestIcebergCatalogs
 
     }
 
-    @Test
-    public void testTwoOperationsOnOneRestTableCannotRunAtOnce()
+    @ParameterizedTest
+    @ValueSource(strings = {"rest", "nessie"})
+    public void testTwoOperationsOnOneTableCannotRunAtOnce(String kind)
             throws Exception
     {
-        createTable("rest", "rest_ops", "busy", 3);
-        TableState before = state("rest", "rest_ops", "busy");
-        Optional<Throwable> failure = callPausedWhile("dredge_rest", "PLANNED:10", "CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => 'busy')", () -> {
-            waitUntil("the first compaction holds rest_ops.busy", () -> !computeActual("SELECT operation_id FROM dredge_rest.system.operations WHERE schema_name = 'rest_ops' AND table_name = 'busy' AND state = 'RUNNING'").getMaterializedRows().isEmpty());
-            assertQueryFails("CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => 'busy')", ".*table rest_ops.busy is held by running operation .*");
-            assertQueryFails("CALL dredge_rest.system.backup_table(schema_name => 'rest_ops', table_name => 'busy', backup_name => 'busy_now')", ".*rest_ops.busy.*(held|unfinished).*");
+        String schema = kind + "_ops";
+        createTable(kind, schema, "busy", 3);
+        TableState before = state(kind, schema, "busy");
+        Optional<Throwable> failure = callPausedWhile("dredge_" + kind, "PLANNED:10", format("CALL dredge_%s.system.compact_table(schema_name => '%s', table_name => 'busy')", kind, schema), () -> {
+            waitUntil("the first compaction holds the table", () -> !computeActual(format("SELECT operation_id FROM dredge_%s.system.operations WHERE schema_name = '%s' AND table_name = 'busy' AND state = 'RUNNING'", kind, schema)).getMaterializedRows().isEmpty());
+            assertQueryFails(format("CALL dredge_%s.system.compact_table(schema_name => '%s', table_name => 'busy')", kind, schema), ".*table " + schema + ".busy is held by running operation .*");
+            assertQueryFails(format("CALL dredge_%s.system.backup_table(schema_name => '%s', table_name => 'busy', backup_name => 'busy_now_%s')", kind, schema, kind), ".*" + schema + ".busy.*(held|unfinished).*");
             // a writer is not held up: it commits while the compaction waits, and keeps its row
-            assertUpdate("INSERT INTO iceberg_rest.rest_ops.busy VALUES (-1, 'during the compaction', 'a')", 1);
+            assertUpdate(format("INSERT INTO iceberg_%s.%s.busy VALUES (-1, 'during the compaction', 'a')", kind, schema), 1);
         });
         assertThat(failure).isEmpty();
-        assertThat(rows("iceberg_rest.rest_ops.busy WHERE id >= 0")).isEqualTo(before.rows());
-        assertThat(computeActual("SELECT name FROM iceberg_rest.rest_ops.busy WHERE id = -1").getOnlyValue()).isEqualTo("during the compaction");
-        assertThat(computeActual("SELECT state FROM dredge_rest.system.operations WHERE schema_name = 'rest_ops' AND table_name = 'busy' AND kind = 'COMPACT'").getOnlyValue()).isEqualTo("SUCCEEDED");
+        assertThat(rows(format("iceberg_%s.%s.busy WHERE id >= 0", kind, schema))).isEqualTo(before.rows());
+        assertThat(computeActual(format("SELECT name FROM iceberg_%s.%s.busy WHERE id = -1", kind, schema)).getOnlyValue()).isEqualTo("during the compaction");
+        assertThat(computeActual(format("SELECT state FROM dredge_%s.system.operations WHERE schema_name = '%s' AND table_name = 'busy' AND kind = 'COMPACT'", kind, schema)).getOnlyValue()).isEqualTo("SUCCEEDED");
     }
 
-    @Test
-    public void testRecoverAfterACrashAtEachStep()
+    @ParameterizedTest
+    @ValueSource(strings = {"rest", "nessie"})
+    public void testRecoverAfterACrashAtEachStep(String kind)
     {
+        String schema = kind + "_ops";
         List<String> crashPoints = List.of("PLANNED", "WRITTEN", "VERIFYING", "VERIFIED", "BEFORE_COMPLETION");
         for (String crashPoint : crashPoints) {
             String table = "crash_" + crashPoint.toLowerCase(Locale.ROOT);
-            createTable("rest", "rest_ops", table, 3);
-            TableState before = state("rest", "rest_ops", table);
-            Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge_rest", "testing_fail_after", crashPoint).build();
-            assertQueryFails(crashing, format("CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => '%s')", table), ".*injected fault after " + crashPoint + ".*");
-            assertThat(rows(format("iceberg_rest.rest_ops.%s", table))).as("rows after a crash at %s", crashPoint).isEqualTo(before.rows());
-            assertQueryFails(format("CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => '%s')", table), ".*has an unfinished compact operation .*recover.*");
+            createTable(kind, schema, table, 3);
+            TableState before = state(kind, schema, table);
+            Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge_" + kind, "testing_fail_after", crashPoint).build();
+            assertQueryFails(crashing, format("CALL dredge_%s.system.compact_table(schema_name => '%s', table_name => '%s')", kind, schema, table), ".*injected fault after " + crashPoint + ".*");
+            assertThat(rows(format("iceberg_%s.%s.%s", kind, schema, table))).as("rows after a crash at %s", crashPoint).isEqualTo(before.rows());
+            assertQueryFails(format("CALL dredge_%s.system.compact_table(schema_name => '%s', table_name => '%s')", kind, schema, table), ".*has an unfinished compact operation .*recover.*");
 
-            assertUpdate(format("CALL dredge_rest.system.recover(schema_name => 'rest_ops', table_name => '%s')", table));
-            assertThat(rows(format("iceberg_rest.rest_ops.%s", table))).as("rows after recovering from %s", crashPoint).isEqualTo(before.rows());
-            assertThat(computeActual(format("SELECT state FROM dredge_rest.system.operations WHERE schema_name = 'rest_ops' AND table_name = '%s' AND kind = 'COMPACT'", table)).getOnlyValue())
+            assertUpdate(format("CALL dredge_%s.system.recover(schema_name => '%s', table_name => '%s')", kind, schema, table));
+            assertThat(rows(format("iceberg_%s.%s.%s", kind, schema, table))).as("rows after recovering from %s", crashPoint).isEqualTo(before.rows());
+            assertThat(computeActual(format("SELECT state FROM dredge_%s.system.operations WHERE schema_name = '%s' AND table_name = '%s' AND kind = 'COMPACT'", kind, schema, table)).getOnlyValue())
                     .as("compaction after recovering from %s", crashPoint)
                     .isIn("RECOVERED", "SUCCEEDED");
-            assertUpdate(format("CALL dredge_rest.system.compact_table(schema_name => 'rest_ops', table_name => '%s')", table));
-            assertThat(rows(format("iceberg_rest.rest_ops.%s", table))).isEqualTo(before.rows());
+            assertUpdate(format("CALL dredge_%s.system.compact_table(schema_name => '%s', table_name => '%s')", kind, schema, table));
+            assertThat(rows(format("iceberg_%s.%s.%s", kind, schema, table))).isEqualTo(before.rows());
         }
     }
 
@@ -482,6 +486,14 @@ public class TestIcebergCatalogs
         assertQueryFails("CALL dredge_down.system.compact_table(schema_name => 'rest_ops', table_name => 'while_down')", ".*Iceberg REST catalog http://127.0.0.1:1 failed: .*Connection refused.*");
         assertQueryFails("SELECT * FROM dredge_down.system.small_file_report WHERE schema_name = 'rest_ops'", ".*Iceberg REST catalog http://127.0.0.1:1 failed: .*Connection refused.*");
         assertThat(state("rest", "rest_ops", "while_down")).isEqualTo(before);
+
+        SharedCluster.get().queryRunner().createCatalog("dredge_nessie_down", "dredge", Map.of(
+                "iceberg.catalog.type", "nessie",
+                "iceberg.nessie-catalog.uri", "http://127.0.0.1:1/api/v2",
+                "iceberg.nessie-catalog.default-warehouse-dir", "file:" + directory().resolve("nessie-down"),
+                "fs.hadoop.enabled", "true",
+                "dredge.iceberg-catalog-name", "iceberg_nessie"));
+        assertQueryFails("CALL dredge_nessie_down.system.compact_table(schema_name => 'nessie_ops', table_name => 'events')", ".*Nessie catalog http://127.0.0.1:1/api/v2 \\(branch main\\) failed: .*");
     }
 
     private static Map<String, String> computeRestCatalogProperties()
