@@ -398,10 +398,12 @@ public class TestIcebergCatalogs
     public void testRecoverAfterACrashAtEachStep(String kind)
     {
         String schema = kind + "_ops";
-        List<String> crashPoints = List.of("PLANNED", "WRITTEN", "VERIFYING", "VERIFIED", "BEFORE_COMPLETION");
+        // every step on REST; on Nessie the step after optimize committed, where recover verifies the commit (the
+        // protocol is the same on every kind; what differs is the catalog under it)
+        List<String> crashPoints = kind.equals("rest") ? List.of("PLANNED", "WRITTEN", "VERIFYING", "VERIFIED", "BEFORE_COMPLETION") : List.of("WRITTEN");
         for (String crashPoint : crashPoints) {
             String table = "crash_" + crashPoint.toLowerCase(Locale.ROOT);
-            createTable(kind, schema, table, 3);
+            createTable(kind, schema, table, 2);
             TableState before = state(kind, schema, table);
             Session crashing = Session.builder(getSession()).setCatalogSessionProperty("dredge_" + kind, "testing_fail_after", crashPoint).build();
             assertQueryFails(crashing, format("CALL dredge_%s.system.compact_table(schema_name => '%s', table_name => '%s')", kind, schema, table), ".*injected fault after " + crashPoint + ".*");
