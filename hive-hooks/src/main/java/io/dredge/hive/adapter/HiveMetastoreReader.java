@@ -147,7 +147,8 @@ public final class HiveMetastoreReader
     /**
      * The named partitions of {@code hiveTable} that exist, in one metastore call, by their names as Hive makes them.
      */
-    Map<String, Partition> partitionsByName(TableReference table, Table hiveTable, List<String> partitionNames)
+    // Hive's metastore client serves one call at a time, and a partition reader may be called from several threads
+    synchronized Map<String, Partition> partitionsByName(TableReference table, Table hiveTable, List<String> partitionNames)
     {
         return call("read partitions of " + table, () -> {
             Map<String, Partition> found = new HashMap<>();

@@ -1,8 +1,10 @@
 package io.dredge.core.changes;
 
+import com.google.common.base.Throwables;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.Lists;
 import io.dredge.core.DredgeException;
 import io.dredge.core.model.Locations;
 import io.dredge.core.model.PartitionDescriptor;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -51,6 +54,8 @@ public final class HiveCheckpoints
      */
     private static final int RELISTINGS = 3;
     private static final int LISTING_THREADS = 8;
+    // as many metastore calls at once as the report makes by default (dredge.metastore-concurrency)
+    private static final int METASTORE_THREADS = 4;
 
     private final FileStore fileStore;
     private final String directory;
@@ -88,17 +93,18 @@ public final class HiveCheckpoints
             return new HiveCheckpoint(id, table.table(), identity, now, List.of(new HiveCheckpoint.Partition("", location, dataFiles(fileStore, location, Set.of()))));
         }
         List<String> names = metastore.getPartitionNames(table);
-        Map<String, String> pending = locations(metastore.getPartitionsInBatches(table.table(), names));
-        Set<String> partitionPaths = pending.values().stream().map(Locations::comparablePath).collect(ImmutableSet.toImmutableSet());
-        Map<String, HiveCheckpoint.Partition> listed = new HashMap<>();
         ExecutorService executor = Executors.newFixedThreadPool(LISTING_THREADS);
+        ExecutorService metastoreExecutor = Executors.newFixedThreadPool(METASTORE_THREADS);
         try {
+            Map<String, String> pending = locations(metastore, table, names, metastoreExecutor);
+            Set<String> partitionPaths = pending.values().stream().map(Locations::comparablePath).collect(ImmutableSet.toImmutableSet());
+            Map<String, HiveCheckpoint.Partition> listed = new HashMap<>();
             for (int attempt = 0; attempt < RELISTINGS && !pending.isEmpty(); attempt++) {
                 Map<String, CompletableFuture<HiveCheckpoint.Partition>> listings = new HashMap<>();
                 pending.forEach((name, location) -> listings.put(name, CompletableFuture.supplyAsync(() -> new HiveCheckpoint.Partition(name, location, dataFiles(fileStore, location, partitionPaths)), executor)));
                 listings.forEach((name, listing) -> listed.put(name, listing.join()));
                 // where the metastore points now: a partition moved meanwhile is listed again, one dropped is left out
-                Map<String, String> after = locations(metastore.getPartitionsInBatches(table.table(), ImmutableList.copyOf(pending.keySet())));
+                Map<String, String> after = locations(metastore, table, ImmutableList.copyOf(pending.keySet()), metastoreExecutor);
                 Map<String, String> moved = new LinkedHashMap<>();
                 for (String name : pending.keySet()) {
                     if (!after.containsKey(name)) {
@@ -115,13 +121,33 @@ public final class HiveCheckpoints
         }
         finally {
             executor.shutdownNow();
+            metastoreExecutor.shutdownNow();
         }
     }
 
-    private static Map<String, String> locations(List<PartitionDescriptor> partitions)
+    /**
+     * Where the metastore points the named partitions, read in batches a few at a time as the report reads them: one
+     * batch after another, a table of 10,000 partitions spent most of an answer waiting on the metastore.
+     */
+    private static Map<String, String> locations(MetastoreReader metastore, TableDescriptor table, List<String> names, ExecutorService executor)
     {
         Map<String, String> locations = new LinkedHashMap<>();
-        partitions.forEach(partition -> locations.put(partition.name(), partition.location()));
+        if (names.isEmpty()) {
+            return locations;
+        }
+        MetastoreReader.PartitionReader reader = metastore.partitionReader(table.table());
+        List<CompletableFuture<List<PartitionDescriptor>>> batches = Lists.partition(names, MetastoreReader.PARTITION_BATCH_SIZE).stream()
+                .map(batch -> CompletableFuture.supplyAsync(() -> reader.getPartitions(batch), executor))
+                .collect(ImmutableList.toImmutableList());
+        for (CompletableFuture<List<PartitionDescriptor>> batch : batches) {
+            try {
+                batch.join().forEach(partition -> locations.put(partition.name(), partition.location()));
+            }
+            catch (CompletionException e) {
+                Throwables.throwIfUnchecked(e.getCause());
+                throw e;
+            }
+        }
         return locations;
     }
 
