@@ -179,6 +179,19 @@ public class TestIcebergCatalogs
     }
 
     @Test
+    public void testHealthAndChangesOnANessieTable()
+    {
+        createTable("nessie", "nessie_ops", "watched", 2);
+        long first = (long) computeActual("SELECT snapshot_id FROM iceberg_nessie.nessie_ops.\"watched$snapshots\" ORDER BY committed_at LIMIT 1").getOnlyValue();
+        assertUpdate("DELETE FROM iceberg_nessie.nessie_ops.watched WHERE part = 'b' AND id < 100", 100);
+        assertThat(computeActual("SELECT status FROM dredge_nessie.system.table_health WHERE schema_name = 'nessie_ops' AND table_name = 'watched'").getOnlyValue())
+                .isIn("OK", "WARN", "CRITICAL");
+        List<MaterializedRow> changes = computeActual(format("SELECT partition_name, change_kinds FROM TABLE(dredge_nessie.system.changed_partitions(schema_name => 'nessie_ops', table_name => 'watched', since_snapshot => %s)) ORDER BY 1", first)).getMaterializedRows();
+        assertThat(changes).extracting(row -> row.getField(0)).containsExactly("part=a", "part=b");
+        assertThat(changes.get(1).getField(1).toString()).contains("DELETE");
+    }
+
+    @Test
     public void testNessieBranchKeepsTheFilesItReads()
             throws Exception
     {
