@@ -77,27 +77,9 @@ public final class ChangedPartitionsBenchmark
         if (changedCount != CHANGED || wholeCount != PARTITIONS) {
             throw new IllegalStateException("expected %s changed of %s partitions, found %s of %s".formatted(CHANGED, PARTITIONS, changedCount, wholeCount));
         }
-        // both warmed the same way, then each run starts with a different one
-        for (int warmup = 0; warmup < 2; warmup++) {
-            time(queryRunner, changes);
-            time(queryRunner, whole);
-        }
-        long[] changesNanos = new long[RUNS];
-        long[] wholeNanos = new long[RUNS];
-        console.printf("run  changed_partitions  \"$partitions\"  ratio%n");
-        for (int run = 0; run < RUNS; run++) {
-            if (run % 2 == 0) {
-                changesNanos[run] = time(queryRunner, changes);
-                wholeNanos[run] = time(queryRunner, whole);
-            }
-            else {
-                wholeNanos[run] = time(queryRunner, whole);
-                changesNanos[run] = time(queryRunner, changes);
-            }
-            console.printf("%3d  %16.3f s  %12.3f s  %5.2fx%n", run + 1, changesNanos[run] / 1e9, wholeNanos[run] / 1e9, (double) changesNanos[run] / wholeNanos[run]);
-        }
+        double[] medians = compare(console, queryRunner, changes, whole, "\"$partitions\"");
         console.printf("%,d partitions, %s changed in %s commits and a compaction (not reported); median changed_partitions %.3f s, \"$partitions\" %.3f s, ratio %.2fx%n",
-                PARTITIONS, CHANGED, CHANGED, median(changesNanos) / 1e9, median(wholeNanos) / 1e9, median(changesNanos) / median(wholeNanos));
+                PARTITIONS, CHANGED, CHANGED, medians[0], medians[1], medians[0] / medians[1]);
     }
 
     /**
@@ -137,26 +119,36 @@ public final class ChangedPartitionsBenchmark
         if (changedCount != CHANGED || wholeCount != PARTITIONS + CHANGED) {
             throw new IllegalStateException("expected %s changed partitions and %s files, found %s and %s".formatted(CHANGED, PARTITIONS + CHANGED, changedCount, wholeCount));
         }
+        double[] medians = compare(console, queryRunner, changes, whole, "small_file_report");
+        console.printf("Hive: %,d partitions, %s with a late file; median changed_partitions (from a token) %.3f s, the report's listing of the table %.3f s, ratio %.2fx%n",
+                PARTITIONS, CHANGED, medians[0], medians[1], medians[0] / medians[1]);
+    }
+
+    /**
+     * Both queries warmed the same way, then {@link #RUNS} runs, each started with a different one; prints every run
+     * and returns the two medians in seconds.
+     */
+    private static double[] compare(PrintStream console, DistributedQueryRunner queryRunner, String changes, String peer, String peerName)
+    {
         for (int warmup = 0; warmup < 2; warmup++) {
             time(queryRunner, changes);
-            time(queryRunner, whole);
+            time(queryRunner, peer);
         }
         long[] changesNanos = new long[RUNS];
-        long[] wholeNanos = new long[RUNS];
-        console.printf("run  changed_partitions  small_file_report  ratio%n");
+        long[] peerNanos = new long[RUNS];
+        console.printf("run  changed_partitions  %s  ratio%n", peerName);
         for (int run = 0; run < RUNS; run++) {
             if (run % 2 == 0) {
                 changesNanos[run] = time(queryRunner, changes);
-                wholeNanos[run] = time(queryRunner, whole);
+                peerNanos[run] = time(queryRunner, peer);
             }
             else {
-                wholeNanos[run] = time(queryRunner, whole);
+                peerNanos[run] = time(queryRunner, peer);
                 changesNanos[run] = time(queryRunner, changes);
             }
-            console.printf("%3d  %16.3f s  %15.3f s  %5.2fx%n", run + 1, changesNanos[run] / 1e9, wholeNanos[run] / 1e9, (double) changesNanos[run] / wholeNanos[run]);
+            console.printf("%3d  %16.3f s  %" + (peerName.length() - 2) + ".3f s  %5.2fx%n", run + 1, changesNanos[run] / 1e9, peerNanos[run] / 1e9, (double) changesNanos[run] / peerNanos[run]);
         }
-        console.printf("Hive: %,d partitions, %s with a late file; median changed_partitions (from a token) %.3f s, the report's listing of the table %.3f s, ratio %.2fx%n",
-                PARTITIONS, CHANGED, median(changesNanos) / 1e9, median(wholeNanos) / 1e9, median(changesNanos) / median(wholeNanos));
+        return new double[] {median(changesNanos) / 1e9, median(peerNanos) / 1e9};
     }
 
     private static long time(DistributedQueryRunner queryRunner, String sql)

@@ -6,7 +6,6 @@ import io.airlift.log.Logger;
 import io.dredge.core.iceberg.CatalogMetastore;
 import io.dredge.core.iceberg.FileStoreFileIo;
 import io.dredge.core.port.Metastore;
-import io.dredge.trino.DredgeConfig;
 import io.dredge.trino.ForListing;
 import io.dredge.trino.catalog.IcebergCatalogConfig;
 import io.dredge.trino.catalog.JdbcCatalogConfig;
@@ -70,7 +69,6 @@ public class IcebergCatalogPorts
             Optional<RestCatalogConfig> restConfig,
             Optional<JdbcCatalogConfig> jdbcConfig,
             Optional<NessieCatalogConfig> nessieConfig,
-            DredgeConfig dredgeConfig,
             TrinoFileSystemFactory fileSystemFactory,
             @ForListing ExecutorService listingExecutor)
     {
