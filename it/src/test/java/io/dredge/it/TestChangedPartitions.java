@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -337,11 +338,66 @@ public class TestChangedPartitions
         assertThat(computeActual(hiveQuery("hraced", "since_token => '%s'".formatted(token))).getRowCount()).isZero();
     }
 
+    @Test
+    public void testHiveFilterOnPartitionColumnsMovesTheTokenOnForThosePartitionsOnly()
+            throws IOException
+    {
+        assertUpdate("CREATE TABLE hive.changes.hfiltered (id bigint, day date) WITH (partitioned_by = ARRAY['day'])");
+        assertUpdate("INSERT INTO hive.changes.hfiltered SELECT id, date_add('day', id, DATE '2026-12-01') FROM UNNEST(sequence(0, 2)) AS t(id)", 3);
+        String token = hiveToken(computeActual(hiveQuery("hfiltered", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'")));
+        assertUpdate("INSERT INTO hive.changes.hfiltered VALUES (10, DATE '2026-12-01'), (11, DATE '2026-12-03')", 2);
+
+        // the filter is pushed down: only the partition it takes is listed, and the token moves on for it only
+        MaterializedResult filtered = computeActual(filteredHiveQuery("hfiltered", "since_token => '%s'".formatted(token), "day = DATE '2026-12-01' AND files_added > 0"));
+        assertThat(filtered.getMaterializedRows()).extracting(row -> row.getFields().subList(0, 7))
+                .containsExactly(Arrays.asList("day=2026-12-01", LocalDate.of(2026, 12, 1), List.of("APPEND"), null, null, 1L, 0L));
+        // so the partition left out is reported from the token's point by the next answer, and the one taken is not again
+        MaterializedResult rest = computeActual(hiveQuery("hfiltered", "since_token => '%s'".formatted(hiveToken(filtered))));
+        assertThat(rest.getMaterializedRows()).extracting(row -> row.getFields().subList(0, 7))
+                .containsExactly(Arrays.asList("day=2026-12-03", LocalDate.of(2026, 12, 3), List.of("APPEND"), null, null, 1L, 0L));
+        token = hiveToken(rest);
+        assertThat(computeActual(hiveQuery("hfiltered", "since_token => '%s'".formatted(token))).getRowCount()).isZero();
+
+        // a range, a new partition in it, and a partition dropped outside it
+        assertUpdate("INSERT INTO hive.changes.hfiltered VALUES (20, DATE '2026-12-01'), (21, DATE '2026-12-02'), (22, DATE '2026-12-04')", 3);
+        assertUpdate("DELETE FROM hive.changes.hfiltered WHERE day = DATE '2026-12-03'");
+        MaterializedResult range = computeActual(filteredHiveQuery("hfiltered", "since_token => '%s'".formatted(token), "day >= DATE '2026-12-02' AND day <> DATE '2026-12-03'"));
+        assertThat(range.getMaterializedRows()).extracting(row -> row.getFields().subList(0, 3)).containsExactly(
+                List.of("day=2026-12-02", LocalDate.of(2026, 12, 2), List.of("APPEND")),
+                List.of("day=2026-12-04", LocalDate.of(2026, 12, 4), List.of("APPEND")));
+        MaterializedResult others = computeActual(hiveQuery("hfiltered", "since_token => '%s'".formatted(hiveToken(range))));
+        assertThat(others.getMaterializedRows()).extracting(row -> row.getFields().subList(0, 3)).containsExactly(
+                List.of("day=2026-12-01", LocalDate.of(2026, 12, 1), List.of("APPEND")),
+                List.of("day=2026-12-03", LocalDate.of(2026, 12, 3), List.of("DELETE")));
+
+        // a filtered first answer from a time: the partitions it left out are answered from that time later
+        MaterializedResult first = computeActual(filteredHiveQuery("hfiltered", "since => TIMESTAMP '2000-01-01 00:00:00 UTC'", "day = DATE '2026-12-04'"));
+        assertThat(first.getMaterializedRows()).extracting(row -> row.getField(0)).containsExactly("day=2026-12-04");
+        MaterializedResult fromTime = computeActual(hiveQuery("hfiltered", "since_token => '%s'".formatted(hiveToken(first))));
+        assertThat(fromTime.getMaterializedRows()).extracting(row -> row.getFields().subList(0, 7)).containsExactly(
+                Arrays.asList("day=2026-12-01", LocalDate.of(2026, 12, 1), List.of("APPEND"), null, null, 3L, 0L),
+                Arrays.asList("day=2026-12-02", LocalDate.of(2026, 12, 2), List.of("APPEND"), null, null, 2L, 0L));
+        assertThat(computeActual(hiveQuery("hfiltered", "since_token => '%s'".formatted(hiveToken(fromTime)))).getRowCount()).isZero();
+        // a filter nothing passes keeps every partition's point
+        assertThat(computeActual(filteredHiveQuery("hfiltered", "since_token => '%s'".formatted(token), "day IS NULL")).getRowCount()).isZero();
+        // explaining the query plans it and reads nothing: no checkpoint is taken
+        Path checkpoints = Path.of(URI.create(schemaLocation(SCHEMA))).resolve(".dredge").resolve("changes").resolve("hfiltered");
+        Set<Path> kept = Set.copyOf(LocalDataFiles.list(checkpoints));
+        assertThat((String) computeActual("EXPLAIN " + filteredHiveQuery("hfiltered", "since_token => '%s'".formatted(token), "day = DATE '2026-12-01'")).getOnlyValue())
+                .contains("changed_partitions(changes.hfiltered, partitions where day ");
+        assertThat(LocalDataFiles.list(checkpoints)).containsExactlyInAnyOrderElementsOf(kept);
+    }
+
     private static String hiveQuery(String table, String start)
     {
-        String partition = table.equals("hevents") ? "day" : "part";
-        return format("SELECT partition_name, %s, change_kinds, rows_added, rows_removed, files_added, files_removed, resume_token FROM TABLE(dredge.system.changed_partitions(schema_name => '%s', table_name => '%s', %s)) ORDER BY partition_name",
-                partition, SCHEMA, table, start);
+        return filteredHiveQuery(table, start, "true");
+    }
+
+    private static String filteredHiveQuery(String table, String start, String filter)
+    {
+        String partition = table.equals("hevents") || table.equals("hfiltered") ? "day" : "part";
+        return format("SELECT partition_name, %s, change_kinds, rows_added, rows_removed, files_added, files_removed, resume_token FROM TABLE(dredge.system.changed_partitions(schema_name => '%s', table_name => '%s', %s)) WHERE %s ORDER BY partition_name",
+                partition, SCHEMA, table, start, filter);
     }
 
     private static String hiveToken(MaterializedResult result)

@@ -3,11 +3,15 @@ package io.dredge.trino;
 import com.google.common.collect.ImmutableSet;
 import com.google.inject.Inject;
 import io.airlift.bootstrap.LifeCycleManager;
+import io.dredge.trino.changes.ChangedPartitionsPageSourceProvider;
 import io.dredge.trino.copy.DredgeFunctionProvider;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorMetadata;
+import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorPageSourceProvider;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorSplitManager;
 import io.trino.plugin.base.classloader.ClassLoaderSafeConnectorTableFunction;
 import io.trino.spi.connector.Connector;
 import io.trino.spi.connector.ConnectorMetadata;
+import io.trino.spi.connector.ConnectorPageSourceProvider;
 import io.trino.spi.connector.ConnectorSession;
 import io.trino.spi.connector.ConnectorSplitManager;
 import io.trino.spi.connector.ConnectorTransactionHandle;
@@ -36,6 +40,7 @@ public class DredgeConnector
     private final Set<ConnectorTableFunction> tableFunctions;
     private final ConnectorSplitManager splitManager;
     private final FunctionProvider functionProvider;
+    private final ConnectorPageSourceProvider pageSourceProvider;
     private final ExecutorService listingExecutor;
     private final ExecutorService metastoreExecutor;
     private final ExecutorService maintenanceExecutor;
@@ -51,6 +56,7 @@ public class DredgeConnector
             Set<ConnectorTableFunction> tableFunctions,
             DredgeSplitManager splitManager,
             DredgeFunctionProvider functionProvider,
+            ChangedPartitionsPageSourceProvider pageSourceProvider,
             DredgeSessionProperties sessionProperties,
             @ForListing ExecutorService listingExecutor,
             @ForMetastore ExecutorService metastoreExecutor,
@@ -72,6 +78,7 @@ public class DredgeConnector
                 .collect(toImmutableSet());
         this.splitManager = new ClassLoaderSafeConnectorSplitManager(requireNonNull(splitManager, "splitManager is null"), classLoader);
         this.functionProvider = requireNonNull(functionProvider, "functionProvider is null");
+        this.pageSourceProvider = new ClassLoaderSafeConnectorPageSourceProvider(requireNonNull(pageSourceProvider, "pageSourceProvider is null"), classLoader);
         this.listingExecutor = requireNonNull(listingExecutor, "listingExecutor is null");
     }
 
@@ -91,6 +98,12 @@ public class DredgeConnector
     public ConnectorSplitManager getSplitManager()
     {
         return splitManager;
+    }
+
+    @Override
+    public ConnectorPageSourceProvider getPageSourceProvider()
+    {
+        return pageSourceProvider;
     }
 
     @Override
@@ -114,7 +127,7 @@ public class DredgeConnector
     @Override
     public ConnectorMetadata getMetadata(ConnectorSession session, ConnectorTransactionHandle transactionHandle)
     {
-        return new DredgeMetadata();
+        return new ClassLoaderSafeConnectorMetadata(new DredgeMetadata(), getClass().getClassLoader());
     }
 
     @Override

@@ -9,7 +9,7 @@ import com.google.inject.multibindings.Multibinder;
 import io.dredge.core.operation.TableLocks;
 import io.dredge.trino.adapter.TrinoPorts;
 import io.dredge.trino.changes.ChangedPartitionsFunction;
-import io.dredge.trino.changes.ChangedPartitionsProcessorProvider;
+import io.dredge.trino.changes.ChangedPartitionsPageSourceProvider;
 import io.dredge.trino.copy.CopyFilesFunction;
 import io.dredge.trino.copy.CopyFilesProcessorProvider;
 import io.dredge.trino.copy.CopyFilesSplitManager;
@@ -95,7 +95,7 @@ public class DredgeModule
         binder.bind(TrinoFileCopiers.class).in(Scopes.SINGLETON);
         newSetBinder(binder, ConnectorTableFunction.class).addBinding().to(CopyFilesFunction.class).in(Scopes.SINGLETON);
         newSetBinder(binder, ConnectorTableFunction.class).addBinding().to(ChangedPartitionsFunction.class).in(Scopes.SINGLETON);
-        binder.bind(ChangedPartitionsProcessorProvider.class).in(Scopes.SINGLETON);
+        binder.bind(ChangedPartitionsPageSourceProvider.class).in(Scopes.SINGLETON);
         binder.bind(DredgeSplitManager.class).in(Scopes.SINGLETON);
     }
 

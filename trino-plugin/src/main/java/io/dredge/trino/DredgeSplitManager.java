@@ -1,8 +1,8 @@
 package io.dredge.trino;
 
 import com.google.inject.Inject;
-import io.dredge.trino.changes.ChangedPartitionsHandle;
 import io.dredge.trino.changes.ChangedPartitionsSplit;
+import io.dredge.trino.changes.ChangedPartitionsTableHandle;
 import io.dredge.trino.copy.CopyFilesHandle;
 import io.dredge.trino.copy.CopyFilesSplitManager;
 import io.trino.spi.connector.ColumnHandle;
@@ -21,7 +21,8 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The splits of Dredge's table functions: the dredge catalog has no tables of its own to scan.
+ * The splits of Dredge's table functions: the dredge catalog has no tables of its own to scan, only the
+ * {@code changed_partitions} calls the engine turned into scans.
  */
 public class DredgeSplitManager
         implements ConnectorSplitManager
@@ -37,15 +38,15 @@ public class DredgeSplitManager
     @Override
     public ConnectorSplitSource getSplits(ConnectorTransactionHandle transaction, ConnectorSession session, ConnectorTableHandle table, Set<ColumnHandle> columns, Constraint constraint)
     {
+        if (table instanceof ChangedPartitionsTableHandle) {
+            return new FixedSplitSource(List.of(new ChangedPartitionsSplit()));
+        }
         throw new UnsupportedOperationException("the dredge catalog has no tables to scan");
     }
 
     @Override
     public ConnectorSplitSource getSplits(ConnectorTransactionHandle transaction, ConnectorSession session, ConnectorTableFunctionHandle function)
     {
-        if (function instanceof ChangedPartitionsHandle) {
-            return new FixedSplitSource(List.of(new ChangedPartitionsSplit()));
-        }
         if (function instanceof CopyFilesHandle copyFilesHandle) {
             return copyFiles.getSplits(session, copyFilesHandle);
         }

@@ -5,6 +5,7 @@ import io.dredge.core.DredgeException;
 import io.dredge.core.changes.ChangeStart;
 import io.dredge.core.changes.ChangedPartitions;
 import io.dredge.core.changes.PartitionChange;
+import io.dredge.core.changes.PartitionFilter;
 import io.dredge.core.changes.ResumeToken;
 import io.dredge.core.model.TableReference;
 import io.dredge.core.operation.MaintenanceContext;
@@ -89,7 +90,7 @@ public class ChangedPartitionsUdtf
         MaintenanceContext context = HiveMaintenance.context(ports, user());
         ChangedPartitions.Plan plan = ChangedPartitions.plan(context, table, start);
         String token = plan.range().resumeToken().encode();
-        return ChangedPartitions.changes(context.fileStore(), context.journal(), plan).stream()
+        return ChangedPartitions.changes(context, plan, PartitionFilter.ALL).stream()
                 .map(change -> row(change, token))
                 .collect(toImmutableList());
     }

@@ -4,7 +4,6 @@ import com.google.common.collect.ImmutableList;
 import io.dredge.core.DredgeException;
 import io.dredge.core.iceberg.IcebergTableMetadata;
 import io.dredge.core.iceberg.IcebergTableMetadata.PartitionColumn;
-import io.dredge.core.journal.OperationJournal;
 import io.dredge.core.journal.OperationRecord;
 import io.dredge.core.model.StoredFile;
 import io.dredge.core.model.TableDescriptor;
@@ -17,8 +16,11 @@ import io.dredge.core.port.FileStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.time.Instant;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
+import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static io.dredge.core.DredgeException.Kind.NOT_SUPPORTED;
 import static java.util.Objects.requireNonNull;
 
@@ -92,29 +94,43 @@ public final class ChangedPartitions
         Optional<String> from = start instanceof ChangeStart.AfterToken token ? token.token().checkpointId() : Optional.empty();
         // refused before anything is kept when the token's checkpoint is gone; kept on while it is used
         from.ifPresent(id -> checkpoints.load(id, true));
-        HiveCheckpoint checkpoint = HiveCheckpoints.take(context.metastore(), context.fileStore(), table, context.clock().instant());
-        checkpoints.save(checkpoint, from);
-        return new Plan(reference, new HiveChanges.Range(checkpoint.tableIdentity(), checkpoints.directory(), from, HiveChanges.since(start), checkpoint.id()), HiveChanges.partitionColumns(table));
+        // taken when the changes are read, once the engine has pushed its filter down: the token names it already
+        String to = HiveCheckpoint.newId(context.clock().instant());
+        return new Plan(reference, new HiveChanges.Range(HiveChanges.identity(table), checkpoints.directory(), from, HiveChanges.since(start), to), HiveChanges.partitionColumns(table));
     }
 
     /**
-     * The changes the plan covers, one entry per partition ordered by name; {@code journal} tells a Hive table's
-     * compactions and rollbacks.
+     * The changes the plan covers in the partitions {@code filter} takes, one entry per partition ordered by name. For
+     * a Hive table, this lists those partitions and keeps the checkpoint the plan's token names: the earlier
+     * checkpoint's state of the other partitions carries over to it. {@code context} reads the table as the caller;
+     * its journal tells a Hive table's compactions and rollbacks.
      */
-    public static List<PartitionChange> changes(FileStore fileStore, OperationJournal journal, Plan plan)
+    public static List<PartitionChange> changes(MaintenanceContext context, Plan plan, PartitionFilter filter)
     {
+        FileStore fileStore = context.fileStore();
         if (plan.range() instanceof IcebergRange iceberg) {
-            return IcebergChanges.changes(IcebergTableMetadata.read(fileStore, iceberg.metadataLocation()), iceberg.snapshots());
+            return IcebergChanges.changes(IcebergTableMetadata.read(fileStore, iceberg.metadataLocation()), iceberg.snapshots()).stream()
+                    .filter(change -> filter.includes(change.partitionValues()))
+                    .collect(ImmutableList.toImmutableList());
         }
         HiveChanges.Range hive = (HiveChanges.Range) plan.range();
+        TableDescriptor table = new OperationGuard(context).requireTable(plan.table());
+        if (table.tableType() != TableType.HIVE || !HiveChanges.identity(table).equals(hive.tableIdentity())) {
+            throw new DredgeException(INVALID_ARGUMENT, "%s changed while its changes were read: ask again".formatted(plan.table()));
+        }
+        Predicate<String> filtered = name -> filter.includes(HiveChanges.partitionValues(name, plan.partitionColumns()));
+        HiveCheckpoint listed = HiveCheckpoints.take(context.metastore(), fileStore, table, hive.to(), context.clock().instant(), filtered);
         HiveCheckpoints checkpoints = new HiveCheckpoints(fileStore, hive.checkpointDirectory());
-        HiveCheckpoint to = checkpoints.load(hive.to(), false);
-        List<OperationRecord> operations = journal.list(plan.table());
+        List<OperationRecord> operations = context.journal().list(plan.table());
         // where a compaction's originals lie until cleanup: their times tell whether what it read was new
         Function<String, List<StoredFile>> originals = location -> HiveCheckpoints.dataFiles(fileStore, location, Set.of());
         if (hive.from().isPresent()) {
-            return HiveChanges.changes(checkpoints.load(hive.from().get(), false), to, operations, originals, plan.partitionColumns());
+            HiveCheckpoint from = checkpoints.load(hive.from().get(), false);
+            checkpoints.save(from.carryingOver(listed, filtered, filter.all() ? Optional.empty() : from.uncoveredSince()), hive.from());
+            return HiveChanges.changes(from.restrictedTo(filtered), listed, operations, originals, plan.partitionColumns());
         }
-        return HiveChanges.changesSince(hive.since().orElseThrow(), to, operations, originals, plan.partitionColumns());
+        Instant since = hive.since().orElseThrow();
+        checkpoints.save(filter.all() ? listed : listed.carryingOver(listed, filtered, Optional.of(since)), Optional.empty());
+        return HiveChanges.changesSince(since, listed, operations, originals, plan.partitionColumns());
     }
 }

@@ -152,11 +152,16 @@ public final class HiveChanges
         ImmutableList.Builder<PartitionChange> changes = ImmutableList.builder();
         Function<String, Map<String, StoredFile>> listing = listings(lister);
         Map<String, List<Link>> links = links(operations, from.takenAt());
+        Map<String, List<Compacted>> compacted = from.uncoveredSince().isPresent() ? compactedPartitions(operations) : Map.of();
         for (String name : names) {
             Difference difference = new Difference(to.takenAt());
             HiveCheckpoint.Partition was = before.get(name);
             HiveCheckpoint.Partition is = after.get(name);
-            if (was == null) {
+            if (was == null && from.uncoveredSince().isPresent()) {
+                // no earlier answer listed it: as a first answer from that time
+                addWrittenSince(from.uncoveredSince().get(), is, compacted, listing, difference);
+            }
+            else if (was == null) {
                 is.files().forEach(difference::added);
             }
             else if (is == null) {
@@ -179,19 +184,32 @@ public final class HiveChanges
     {
         Map<String, List<Compacted>> compacted = compactedPartitions(operations);
         Function<String, Map<String, StoredFile>> listing = listings(lister);
-        // a file's time is when it was written, which may be before the write committed
-        Instant writtenSince = since.minus(WRITE_WINDOW);
         ImmutableList.Builder<PartitionChange> changes = ImmutableList.builder();
         for (HiveCheckpoint.Partition partition : to.partitions()) {
             Difference difference = new Difference(to.takenAt());
-            for (StoredFile file : partition.files()) {
-                if (writtenAfter(writtenSince, partition.location(), file, compacted.getOrDefault(partition.name(), List.of()), listing, 0)) {
-                    difference.added(file);
-                }
-            }
+            addWrittenSince(since, partition, compacted, listing, difference);
             difference.change(partition.name(), columns).ifPresent(changes::add);
         }
         return changes.build();
+    }
+
+    private static void addWrittenSince(Instant since, HiveCheckpoint.Partition partition, Map<String, List<Compacted>> compacted, Function<String, Map<String, StoredFile>> listing, Difference difference)
+    {
+        // a file's time is when it was written, which may be before the write committed
+        Instant writtenSince = since.minus(WRITE_WINDOW);
+        for (StoredFile file : partition.files()) {
+            if (writtenAfter(writtenSince, partition.location(), file, compacted.getOrDefault(partition.name(), List.of()), listing, 0)) {
+                difference.added(file);
+            }
+        }
+    }
+
+    /**
+     * The partition's values by column, as the answer types them: a value its type does not read is left out.
+     */
+    static Map<String, Object> partitionValues(String name, List<PartitionColumn> columns)
+    {
+        return values(name, columns);
     }
 
     private static boolean writtenAfter(Instant since, String location, StoredFile file, List<Compacted> compactions, Function<String, Map<String, StoredFile>> listing, int depth)

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 
 import static io.dredge.core.DredgeException.Kind.INVALID_ARGUMENT;
 import static java.util.Objects.requireNonNull;
@@ -83,16 +84,19 @@ public final class HiveCheckpoints
      * each partition's location, including its subdirectories (Hive reads some, as a {@code UNION ALL} on Tez writes
      * them), but not another partition's files nested there; several partitions at once. A partition that a
      * compaction swaps while it is listed is listed again where it points after.
+     * <p>
+     * Only the partitions whose names {@code filter} takes are read from the metastore and listed. A partition of
+     * another nested in one of them is then not told apart: its files count as the outer one's.
      */
-    public static HiveCheckpoint take(MetastoreReader metastore, FileStore fileStore, TableDescriptor table, Instant now)
+    public static HiveCheckpoint take(MetastoreReader metastore, FileStore fileStore, TableDescriptor table, String id, Instant now, Predicate<String> filter)
     {
-        String id = HiveCheckpoint.newId(now);
         String identity = HiveChanges.identity(table);
         if (!table.partitioned()) {
             String location = table.location().orElseThrow(() -> new IllegalStateException("table %s has no location".formatted(table.table())));
-            return new HiveCheckpoint(id, table.table(), identity, now, List.of(new HiveCheckpoint.Partition("", location, dataFiles(fileStore, location, Set.of()))));
+            List<HiveCheckpoint.Partition> partitions = filter.test("") ? List.of(new HiveCheckpoint.Partition("", location, dataFiles(fileStore, location, Set.of()))) : List.of();
+            return new HiveCheckpoint(id, table.table(), identity, now, partitions);
         }
-        List<String> names = metastore.getPartitionNames(table);
+        List<String> names = metastore.getPartitionNames(table).stream().filter(filter).collect(ImmutableList.toImmutableList());
         ExecutorService executor = Executors.newFixedThreadPool(LISTING_THREADS);
         ExecutorService metastoreExecutor = Executors.newFixedThreadPool(METASTORE_THREADS);
         try {

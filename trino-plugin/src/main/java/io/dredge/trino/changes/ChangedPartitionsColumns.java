@@ -3,18 +3,24 @@ package io.dredge.trino.changes;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import io.dredge.core.changes.PartitionChange;
+import io.dredge.core.changes.PartitionFilter;
 import io.dredge.core.iceberg.IcebergTableMetadata.PartitionColumn;
 import io.trino.spi.block.ArrayBlockBuilder;
 import io.trino.spi.block.BlockBuilder;
+import io.trino.spi.connector.ColumnMetadata;
 import io.trino.spi.function.table.Descriptor;
+import io.trino.spi.predicate.Domain;
+import io.trino.spi.predicate.TupleDomain;
 import io.trino.spi.type.ArrayType;
 import io.trino.spi.type.Type;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import static io.airlift.slice.Slices.utf8Slice;
 import static io.trino.spi.type.BigintType.BIGINT;
@@ -26,6 +32,7 @@ import static io.trino.spi.type.IntegerType.INTEGER;
 import static io.trino.spi.type.RealType.REAL;
 import static io.trino.spi.type.TimeZoneKey.UTC_KEY;
 import static io.trino.spi.type.TimestampWithTimeZoneType.TIMESTAMP_TZ_MILLIS;
+import static io.trino.spi.type.TypeUtils.writeNativeValue;
 import static io.trino.spi.type.VarcharType.VARCHAR;
 import static java.lang.Float.floatToIntBits;
 
@@ -117,38 +124,78 @@ final class ChangedPartitionsColumns
 
     private static void writeValue(PartitionColumn column, Object value, BlockBuilder builder)
     {
+        writeNativeValue(type(column), builder, nativeValue(column, value));
+    }
+
+    /**
+     * A partition value as the engine holds it in the column, as written and as filtered on: null where the value is
+     * not of the column's type.
+     */
+    private static Object nativeValue(PartitionColumn column, Object value)
+    {
         if (value == null) {
-            builder.appendNull();
-            return;
+            return null;
         }
+        Type type = type(column);
         try {
-            writeTyped(type(column), value, builder);
+            if (type == BOOLEAN) {
+                return (Boolean) value;
+            }
+            if (type == INTEGER || type == DATE || type == BIGINT) {
+                return ((Number) value).longValue();
+            }
+            if (type == REAL) {
+                return (long) floatToIntBits(((Number) value).floatValue());
+            }
+            if (type == DOUBLE) {
+                return ((Number) value).doubleValue();
+            }
+            return utf8Slice(String.valueOf(value));
         }
         catch (ClassCastException e) {
             // a file of an older spec whose field of this name had another type: its value is in partition_name
-            builder.appendNull();
+            return null;
         }
     }
 
-    private static void writeTyped(Type type, Object value, BlockBuilder builder)
+    List<ColumnMetadata> metadata()
     {
-        if (type == BOOLEAN) {
-            BOOLEAN.writeBoolean(builder, (Boolean) value);
+        return descriptor().getFields().stream()
+                .map(field -> new ColumnMetadata(field.getName().orElseThrow(), field.getType().orElseThrow()))
+                .collect(ImmutableList.toImmutableList());
+    }
+
+    List<ChangedPartitionsColumnHandle> handles()
+    {
+        List<Descriptor.Field> fields = descriptor().getFields();
+        return IntStream.range(0, fields.size())
+                .mapToObj(index -> new ChangedPartitionsColumnHandle(fields.get(index).getName().orElseThrow(), index))
+                .collect(ImmutableList.toImmutableList());
+    }
+
+    /**
+     * Whether the column holds a partition value, whose filter the answer takes.
+     */
+    boolean isPartitionValue(ChangedPartitionsColumnHandle column)
+    {
+        return column.ordinal() >= 1 && column.ordinal() <= partitionColumns.size();
+    }
+
+    /**
+     * The partitions whose values {@code constraint} takes, exactly as the engine would filter the rows.
+     */
+    PartitionFilter filter(TupleDomain<ChangedPartitionsColumnHandle> constraint)
+    {
+        if (constraint.isAll()) {
+            return PartitionFilter.ALL;
         }
-        else if (type == INTEGER || type == DATE) {
-            type.writeLong(builder, ((Number) value).longValue());
+        if (constraint.isNone()) {
+            return PartitionFilter.of(values -> false);
         }
-        else if (type == BIGINT) {
-            BIGINT.writeLong(builder, ((Number) value).longValue());
-        }
-        else if (type == REAL) {
-            REAL.writeLong(builder, floatToIntBits(((Number) value).floatValue()));
-        }
-        else if (type == DOUBLE) {
-            DOUBLE.writeDouble(builder, ((Number) value).doubleValue());
-        }
-        else {
-            VARCHAR.writeSlice(builder, utf8Slice(String.valueOf(value)));
-        }
+        Map<ChangedPartitionsColumnHandle, Domain> domains = constraint.getDomains().orElseThrow();
+        return PartitionFilter.of(values -> domains.entrySet().stream().allMatch(entry -> {
+            PartitionColumn column = partitionColumns.get(entry.getKey().ordinal() - 1);
+            return entry.getValue().includesNullableValue(nativeValue(column, values.get(column.name())));
+        }));
     }
 }
