@@ -36,8 +36,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * {@code TABLE(dredge.system.changed_partitions(schema_name => ..., table_name => ..., since_snapshot | since |
  * since_token => ...))}: one row per partition whose rows changed after the point, with a resume token for the next
- * call. Analysing the call fixes the range at the table's current snapshot and checks that the caller may read the
- * table; a worker then reads the changes from that metadata version.
+ * call. Analysing the call checks that the caller may read the table and fixes the range: an Iceberg table's at its
+ * current snapshot, a Hive table's at the checkpoint the answer will take. The engine then scans the call as a table
+ * ({@link ChangedPartitionsScan}), and a worker reads the changes.
  */
 public class ChangedPartitionsFunction
         extends AbstractConnectorTableFunction

@@ -21,7 +21,7 @@ import static java.util.Objects.requireNonNull;
  * A planned {@code changed_partitions} call, as the coordinator fixed it and the worker reads it: the table, and the
  * range. For an Iceberg table: the metadata version that ends it and its snapshots (null for none). For a Hive table
  * ({@code metadataLocation} null): where its checkpoints are, the one it starts at or the time (epoch milliseconds),
- * and the one the plan took.
+ * and the id of the one the answer takes (on the worker, once the engine has pushed its filter down).
  */
 public record ChangedPartitionsHandle(
         String schemaName,
