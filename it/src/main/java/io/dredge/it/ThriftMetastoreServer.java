@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -32,10 +31,6 @@ public final class ThriftMetastoreServer
 {
     private static final Logger log = Logger.get(ThriftMetastoreServer.class);
 
-    /**
-     * The system property that sets {@code derby.system.durability} for the metastores started (the test suite's).
-     */
-    public static final String DERBY_DURABILITY = "dredge.metastore.derby-durability";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
     private static Path emptyDatabase;
@@ -77,15 +72,8 @@ public final class ThriftMetastoreServer
         }
 
         int port = freePort();
-        ProcessBuilder metastore = java(classpath, directory.resolve("metastore.log"), "org.apache.hadoop.hive.metastore.HiveMetaStore", "-p", String.valueOf(port));
-        Optional.ofNullable(System.getProperty(DERBY_DURABILITY))
-                // the test suite's metastores: Derby commits without forcing its log to disk, which costs CPU on every
-                // metastore write; the demo's metastore keeps Derby's default, as it must survive a killed demo
-                .ifPresent(durability -> metastore.command(ImmutableList.<String>builder()
-                        .add(metastore.command().getFirst(), "-Dderby.system.durability=" + durability)
-                        .addAll(metastore.command().subList(1, metastore.command().size()))
-                        .build()));
-        Process process = metastore.start();
+        Process process = java(classpath, directory.resolve("metastore.log"), "org.apache.hadoop.hive.metastore.HiveMetaStore", "-p", String.valueOf(port))
+                .start();
         ThriftMetastoreServer server = new ThriftMetastoreServer(process, port, warehouse);
         try {
             awaitPort(process, port, STARTUP_TIMEOUT, "metastore", directory.resolve("metastore.log"));
