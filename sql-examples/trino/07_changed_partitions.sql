@@ -24,8 +24,8 @@ DROP TABLE iceberg.demo.changed_now;
 SELECT partition_name, event_date, change_kinds, files_added, files_removed, last_changed_at, resume_token
 FROM TABLE(dredge.system.changed_partitions(schema_name => 'demo', table_name => 'events', since => TIMESTAMP '2000-01-01 00:00:00 UTC'));
 
--- A filter on the partition columns is pushed down: a Hive answer lists only the partitions it takes, and its token
--- moves on for those only (the next answer still reports what changed in the others since the earlier point).
+-- A WHERE on the partition columns only: a Hive answer from a token (since_token => '...') lists only the partitions
+-- it takes and moves the token on for those only; a first answer, as here, lists them all and filters the rows.
 SELECT partition_name, event_date, change_kinds, files_added, resume_token
 FROM TABLE(dredge.system.changed_partitions(schema_name => 'demo', table_name => 'events', since => TIMESTAMP '2000-01-01 00:00:00 UTC'))
 WHERE event_date >= DATE '2024-01-01';

@@ -16,7 +16,6 @@ import io.dredge.core.port.FileStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.time.Instant;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -119,18 +118,27 @@ public final class ChangedPartitions
             throw new DredgeException(INVALID_ARGUMENT, "%s changed while its changes were read: ask again".formatted(plan.table()));
         }
         Predicate<String> filtered = name -> filter.includes(HiveChanges.partitionValues(name, plan.partitionColumns()));
-        HiveCheckpoint listed = HiveCheckpoints.take(context.metastore(), fileStore, table, hive.to(), context.clock().instant(), filtered);
         HiveCheckpoints checkpoints = new HiveCheckpoints(fileStore, hive.checkpointDirectory());
+        Optional<HiveCheckpoint> from = hive.from().map(id -> checkpoints.load(id, false));
+        if (from.isEmpty() && !filter.all()) {
+            // a first answer's checkpoint holds every partition: one that held some could not tell a partition it left
+            // out from one added or dropped later
+            throw new IllegalArgumentException("a first answer from a time takes no partition filter");
+        }
+        // an engine that runs the answer again (a retried task) answers from the checkpoint the first run kept, whose
+        // listing the token names
+        Optional<HiveCheckpoint> kept = checkpoints.find(hive.to());
+        HiveCheckpoint listed = kept.map(checkpoint -> checkpoint.restrictedTo(filtered))
+                .orElseGet(() -> HiveCheckpoints.take(context.metastore(), fileStore, table, hive.to(), context.clock().instant(), filtered));
+        if (kept.isEmpty()) {
+            checkpoints.save(from.map(earlier -> earlier.carryingOver(listed, filtered)).orElse(listed), hive.from());
+        }
         List<OperationRecord> operations = context.journal().list(plan.table());
         // where a compaction's originals lie until cleanup: their times tell whether what it read was new
         Function<String, List<StoredFile>> originals = location -> HiveCheckpoints.dataFiles(fileStore, location, Set.of());
-        if (hive.from().isPresent()) {
-            HiveCheckpoint from = checkpoints.load(hive.from().get(), false);
-            checkpoints.save(from.carryingOver(listed, filtered, filter.all() ? Optional.empty() : from.uncoveredSince()), hive.from());
-            return HiveChanges.changes(from.restrictedTo(filtered), listed, operations, originals, plan.partitionColumns());
+        if (from.isPresent()) {
+            return HiveChanges.changes(from.get().restrictedTo(filtered), listed, operations, originals, plan.partitionColumns());
         }
-        Instant since = hive.since().orElseThrow();
-        checkpoints.save(filter.all() ? listed : listed.carryingOver(listed, filtered, Optional.of(since)), Optional.empty());
-        return HiveChanges.changesSince(since, listed, operations, originals, plan.partitionColumns());
+        return HiveChanges.changesSince(hive.since().orElseThrow(), listed, operations, originals, plan.partitionColumns());
     }
 }

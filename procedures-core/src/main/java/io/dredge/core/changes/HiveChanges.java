@@ -152,16 +152,11 @@ public final class HiveChanges
         ImmutableList.Builder<PartitionChange> changes = ImmutableList.builder();
         Function<String, Map<String, StoredFile>> listing = listings(lister);
         Map<String, List<Link>> links = links(operations, from.takenAt());
-        Map<String, List<Compacted>> compacted = from.uncoveredSince().isPresent() ? compactedPartitions(operations) : Map.of();
         for (String name : names) {
             Difference difference = new Difference(to.takenAt());
             HiveCheckpoint.Partition was = before.get(name);
             HiveCheckpoint.Partition is = after.get(name);
-            if (was == null && from.uncoveredSince().isPresent()) {
-                // no earlier answer listed it: as a first answer from that time
-                addWrittenSince(from.uncoveredSince().get(), is, compacted, listing, difference);
-            }
-            else if (was == null) {
+            if (was == null) {
                 is.files().forEach(difference::added);
             }
             else if (is == null) {

@@ -19,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -39,17 +38,12 @@ import static java.util.Objects.requireNonNull;
  * @param tableIdentity what the resume token names, {@link HiveChanges#identity}
  * @param takenAt when the listing began: a file written after it may or may not be in it, and is reported once
  * either way (here, or by the next answer)
- * @param uncoveredSince present when the checkpoint holds only some partitions (answers filtered on partition
- * columns, after a first answer from a time): a partition it does not hold is answered as a first answer from this
- * time would answer it, not as a new partition
  */
-public record HiveCheckpoint(String id, TableReference table, String tableIdentity, Instant takenAt, List<Partition> partitions, Optional<Instant> uncoveredSince)
+public record HiveCheckpoint(String id, TableReference table, String tableIdentity, Instant takenAt, List<Partition> partitions)
 {
     private static final Pattern ID = Pattern.compile("\\d{8}_\\d{6}_[0-9a-f]{8}");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int FORMAT = 1;
-    // a checkpoint of some partitions: a Dredge that knows only whole ones must not read it as one
-    private static final int PARTIAL_FORMAT = 2;
 
     /**
      * One partition (the empty name for an unpartitioned table): its location and the visible files below it.
@@ -71,23 +65,17 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
         requireNonNull(tableIdentity, "tableIdentity is null");
         requireNonNull(takenAt, "takenAt is null");
         partitions = ImmutableList.copyOf(requireNonNull(partitions, "partitions is null"));
-        requireNonNull(uncoveredSince, "uncoveredSince is null");
-    }
-
-    public HiveCheckpoint(String id, TableReference table, String tableIdentity, Instant takenAt, List<Partition> partitions)
-    {
-        this(id, table, tableIdentity, takenAt, partitions, Optional.empty());
     }
 
     /**
-     * These partitions and this checkpoint's others, and what covers the rest: what an answer filtered to
+     * The partitions {@code listed} holds, and this checkpoint's of the others: what an answer filtered to
      * {@code listed} leaves for the next.
      */
-    public HiveCheckpoint carryingOver(HiveCheckpoint listed, Predicate<String> filtered, Optional<Instant> uncoveredSince)
+    public HiveCheckpoint carryingOver(HiveCheckpoint listed, Predicate<String> filtered)
     {
         Map<String, Partition> merged = new TreeMap<>(listed.partitionsByName());
         partitions.stream().filter(partition -> !filtered.test(partition.name())).forEach(partition -> merged.putIfAbsent(partition.name(), partition));
-        return new HiveCheckpoint(listed.id(), listed.table(), listed.tableIdentity(), listed.takenAt(), ImmutableList.copyOf(merged.values()), uncoveredSince);
+        return new HiveCheckpoint(listed.id(), listed.table(), listed.tableIdentity(), listed.takenAt(), ImmutableList.copyOf(merged.values()));
     }
 
     /**
@@ -95,7 +83,7 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
      */
     public HiveCheckpoint restrictedTo(Predicate<String> filter)
     {
-        return new HiveCheckpoint(id, table, tableIdentity, takenAt, partitions.stream().filter(partition -> filter.test(partition.name())).collect(ImmutableList.toImmutableList()), uncoveredSince);
+        return new HiveCheckpoint(id, table, tableIdentity, takenAt, partitions.stream().filter(partition -> filter.test(partition.name())).collect(ImmutableList.toImmutableList()));
     }
 
     public static boolean isId(String text)
@@ -114,13 +102,12 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
     public byte[] encode()
     {
         ObjectNode root = MAPPER.createObjectNode()
-                .put("format", uncoveredSince.isPresent() ? PARTIAL_FORMAT : FORMAT)
+                .put("format", FORMAT)
                 .put("id", id)
                 .put("schema", table.schemaName())
                 .put("table", table.tableName())
                 .put("identity", tableIdentity)
                 .put("takenAt", takenAt.toEpochMilli());
-        uncoveredSince.ifPresent(time -> root.put("uncoveredSince", time.toEpochMilli()));
         ArrayNode partitionNodes = root.putArray("partitions");
         for (Partition partition : partitions) {
             ObjectNode node = partitionNodes.addObject()
@@ -153,9 +140,8 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
         catch (IOException e) {
             throw new UncheckedIOException("not a checkpoint of changed_partitions", e);
         }
-        int format = root.path("format").asInt();
-        if (format != FORMAT && format != PARTIAL_FORMAT) {
-            throw new IllegalArgumentException("checkpoint format %s is not %s or %s: written by another version of Dredge".formatted(root.path("format"), FORMAT, PARTIAL_FORMAT));
+        if (root.path("format").asInt() != FORMAT) {
+            throw new IllegalArgumentException("checkpoint format %s is not %s: written by another version of Dredge".formatted(root.path("format"), FORMAT));
         }
         ImmutableList.Builder<Partition> partitions = ImmutableList.builder();
         for (JsonNode node : root.path("partitions")) {
@@ -167,8 +153,7 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
             partitions.add(new Partition(node.path("name").asText(), location, files.build()));
         }
         return new HiveCheckpoint(root.path("id").asText(), new TableReference(root.path("schema").asText(), root.path("table").asText()),
-                root.path("identity").asText(), Instant.ofEpochMilli(root.path("takenAt").asLong()), partitions.build(),
-                root.has("uncoveredSince") ? Optional.of(Instant.ofEpochMilli(root.path("uncoveredSince").asLong())) : Optional.empty());
+                root.path("identity").asText(), Instant.ofEpochMilli(root.path("takenAt").asLong()), partitions.build());
     }
 
     public static String newId(Instant now)

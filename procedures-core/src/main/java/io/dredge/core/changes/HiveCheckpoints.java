@@ -207,18 +207,30 @@ public final class HiveCheckpoints
      */
     public HiveCheckpoint load(String id, boolean use)
     {
-        byte[] content;
-        try {
-            content = fileStore.readFile(path(id)).orElseThrow(() -> new DredgeException(INVALID_ARGUMENT,
-                    "the checkpoint %s that the resume token names is no longer kept (Dredge keeps one %s days after its last use): start from a time instead".formatted(id, RETENTION.toDays())));
-            if (use) {
+        HiveCheckpoint checkpoint = find(id).orElseThrow(() -> new DredgeException(INVALID_ARGUMENT,
+                "the checkpoint %s that the resume token names is no longer kept (Dredge keeps one %s days after its last use): start from a time instead".formatted(id, RETENTION.toDays())));
+        if (use) {
+            try {
                 fileStore.writeFile(Locations.child(directory, id + USED_SUFFIX), new byte[0]);
             }
+            catch (IOException e) {
+                throw new UncheckedIOException("failed to mark checkpoint %s used".formatted(id), e);
+            }
+        }
+        return checkpoint;
+    }
+
+    /**
+     * The checkpoint {@code id}, if it is kept.
+     */
+    public Optional<HiveCheckpoint> find(String id)
+    {
+        try {
+            return fileStore.readFile(path(id)).map(HiveCheckpoint::decode);
         }
         catch (IOException e) {
             throw new UncheckedIOException("failed to read checkpoint " + id, e);
         }
-        return HiveCheckpoint.decode(content);
     }
 
     private void removeExpired(Instant now, Optional<String> inUse)

@@ -16,6 +16,7 @@ import io.trino.spi.type.Type;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -56,7 +57,8 @@ final class ChangedPartitionsColumns
     ChangedPartitionsColumns(List<PartitionColumn> partitionColumns)
     {
         this.partitionColumns = partitionColumns.stream()
-                .filter(column -> !FIXED.contains(column.name()))
+                // the engine's column names ignore case
+                .filter(column -> !FIXED.contains(column.name().toLowerCase(Locale.ROOT)))
                 .collect(ImmutableList.toImmutableList());
     }
 
@@ -169,7 +171,7 @@ final class ChangedPartitionsColumns
     {
         List<Descriptor.Field> fields = descriptor().getFields();
         return IntStream.range(0, fields.size())
-                .mapToObj(index -> new ChangedPartitionsColumnHandle(fields.get(index).getName().orElseThrow(), index))
+                .mapToObj(index -> new ChangedPartitionsColumnHandle(fields.get(index).getName().orElseThrow().toLowerCase(Locale.ROOT), index))
                 .collect(ImmutableList.toImmutableList());
     }
 

@@ -10,6 +10,7 @@ import io.trino.spi.connector.ConstraintApplicationResult;
 import io.trino.spi.connector.Constraint;
 import io.trino.spi.connector.SchemaTableName;
 import io.trino.spi.connector.TableFunctionApplicationResult;
+import io.trino.spi.expression.Constant;
 import io.trino.spi.function.table.ConnectorTableFunctionHandle;
 import io.trino.spi.predicate.TupleDomain;
 
@@ -59,21 +60,26 @@ public final class ChangedPartitionsScan
     }
 
     /**
-     * Takes the filter's domains on the partition columns; the rest stays with the engine.
+     * Takes a Hive answer's filter from a token when the filter is only on partition columns, as values and ranges of
+     * each: then every row of a partition the answer takes reaches the caller, so moving the token on for exactly
+     * those is what the caller saw. Anything more (a filter on another column, an expression the engine checks after
+     * the scan, whose domain is wider than it) and the answer takes every partition, its token covering them all. An
+     * Iceberg answer's token is a snapshot, and a first answer's checkpoint holds every partition: neither takes it.
      */
     public static Optional<ConstraintApplicationResult<ConnectorTableHandle>> applyFilter(ConnectorTableHandle handle, Constraint constraint)
     {
-        ChangedPartitionsTableHandle table = (ChangedPartitionsTableHandle) handle;
+        if (!(handle instanceof ChangedPartitionsTableHandle table) || table.function().fromCheckpoint() == null || !constraint.getExpression().equals(Constant.TRUE)) {
+            return Optional.empty();
+        }
         ChangedPartitionsColumns columns = table.columns();
-        TupleDomain<ColumnHandle> summary = constraint.getSummary();
-        TupleDomain<ChangedPartitionsColumnHandle> taken = summary
-                .transformKeys(ChangedPartitionsColumnHandle.class::cast)
-                .filter((column, domain) -> columns.isPartitionValue(column));
-        TupleDomain<ChangedPartitionsColumnHandle> pushed = table.constraint().intersect(taken);
+        TupleDomain<ChangedPartitionsColumnHandle> summary = constraint.getSummary().transformKeys(ChangedPartitionsColumnHandle.class::cast);
+        if (summary.getDomains().map(domains -> !domains.keySet().stream().allMatch(columns::isPartitionValue)).orElse(false)) {
+            return Optional.empty();
+        }
+        TupleDomain<ChangedPartitionsColumnHandle> pushed = table.constraint().intersect(summary);
         if (pushed.equals(table.constraint())) {
             return Optional.empty();
         }
-        TupleDomain<ColumnHandle> remaining = summary.filter((column, domain) -> !columns.isPartitionValue((ChangedPartitionsColumnHandle) column));
-        return Optional.of(new ConstraintApplicationResult<>(new ChangedPartitionsTableHandle(table.function(), pushed), remaining, constraint.getExpression(), false));
+        return Optional.of(new ConstraintApplicationResult<>(new ChangedPartitionsTableHandle(table.function(), pushed), TupleDomain.all(), Constant.TRUE, false));
     }
 }
