@@ -151,7 +151,8 @@ public final class HiveChanges
         names.addAll(after.keySet());
         ImmutableList.Builder<PartitionChange> changes = ImmutableList.builder();
         Function<String, Map<String, StoredFile>> listing = listings(lister);
-        Map<String, List<Link>> links = links(operations, from.takenAt());
+        // by the time each partition was listed: a filtered answer's checkpoint carries partitions listed earlier
+        Map<Instant, Map<String, List<Link>>> links = new HashMap<>();
         for (String name : names) {
             Difference difference = new Difference(to.takenAt());
             HiveCheckpoint.Partition was = before.get(name);
@@ -163,7 +164,9 @@ public final class HiveChanges
                 was.files().forEach(difference::removed);
             }
             else {
-                compare(was, is, links.getOrDefault(name, List.of()), from.takenAt(), listing, difference);
+                Instant listedAt = from.listedAt(was);
+                List<Link> partitionLinks = links.computeIfAbsent(listedAt, time -> links(operations, time)).getOrDefault(name, List.of());
+                compare(was, is, partitionLinks, listedAt, listing, difference);
             }
             difference.change(name, columns).ifPresent(changes::add);
         }

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -47,15 +48,32 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
 
     /**
      * One partition (the empty name for an unpartitioned table): its location and the visible files below it.
+     *
+     * @param listedAt when an earlier answer listed it, for a partition a filtered answer carried over from that
+     * answer's checkpoint; empty when it was listed for this checkpoint
      */
-    public record Partition(String name, String location, List<StoredFile> files)
+    public record Partition(String name, String location, List<StoredFile> files, Optional<Instant> listedAt)
     {
         public Partition
         {
             requireNonNull(name, "name is null");
             requireNonNull(location, "location is null");
             files = ImmutableList.copyOf(requireNonNull(files, "files is null"));
+            requireNonNull(listedAt, "listedAt is null");
         }
+
+        public Partition(String name, String location, List<StoredFile> files)
+        {
+            this(name, location, files, Optional.empty());
+        }
+    }
+
+    /**
+     * When the partition's state in this checkpoint was listed.
+     */
+    public Instant listedAt(Partition partition)
+    {
+        return partition.listedAt().orElse(takenAt);
     }
 
     public HiveCheckpoint
@@ -74,7 +92,10 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
     public HiveCheckpoint carryingOver(HiveCheckpoint listed, Predicate<String> filtered)
     {
         Map<String, Partition> merged = new TreeMap<>(listed.partitionsByName());
-        partitions.stream().filter(partition -> !filtered.test(partition.name())).forEach(partition -> merged.putIfAbsent(partition.name(), partition));
+        partitions.stream()
+                .filter(partition -> !filtered.test(partition.name()))
+                // it keeps the time it was listed: what happened to it since (a compaction, say) is the next answer's
+                .forEach(partition -> merged.putIfAbsent(partition.name(), new Partition(partition.name(), partition.location(), partition.files(), Optional.of(listedAt(partition)))));
         return new HiveCheckpoint(listed.id(), listed.table(), listed.tableIdentity(), listed.takenAt(), ImmutableList.copyOf(merged.values()));
     }
 
@@ -113,6 +134,7 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
             ObjectNode node = partitionNodes.addObject()
                     .put("name", partition.name())
                     .put("location", partition.location());
+            partition.listedAt().ifPresent(time -> node.put("listedAt", time.toEpochMilli()));
             ArrayNode files = node.putArray("files");
             for (StoredFile file : partition.files()) {
                 files.addArray()
@@ -150,7 +172,8 @@ public record HiveCheckpoint(String id, TableReference table, String tableIdenti
             for (JsonNode file : node.path("files")) {
                 files.add(new StoredFile(Locations.child(location, file.get(0).asText()), file.get(1).asLong(), Instant.ofEpochMilli(file.get(2).asLong())));
             }
-            partitions.add(new Partition(node.path("name").asText(), location, files.build()));
+            partitions.add(new Partition(node.path("name").asText(), location, files.build(),
+                    node.has("listedAt") ? Optional.of(Instant.ofEpochMilli(node.path("listedAt").asLong())) : Optional.empty()));
         }
         return new HiveCheckpoint(root.path("id").asText(), new TableReference(root.path("schema").asText(), root.path("table").asText()),
                 root.path("identity").asText(), Instant.ofEpochMilli(root.path("takenAt").asLong()), partitions.build());

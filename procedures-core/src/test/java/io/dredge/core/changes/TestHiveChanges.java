@@ -212,7 +212,8 @@ class TestHiveChanges
         assertThat(summary(HiveChanges.changes(from.restrictedTo(first), listed, List.of(), NOTHING_PARKED, COLUMNS))).containsExactly("day=2026-12-01 [APPEND] +1 -0");
         HiveCheckpoint kept = from.carryingOver(listed, first);
         assertThat(kept.id()).isEqualTo(listed.id());
-        assertThat(kept.partitionsByName().get("day=2026-12-02")).isEqualTo(from.partitionsByName().get("day=2026-12-02"));
+        assertThat(kept.partitionsByName().get("day=2026-12-02").files()).isEqualTo(from.partitionsByName().get("day=2026-12-02").files());
+        assertThat(kept.listedAt(kept.partitionsByName().get("day=2026-12-02"))).isEqualTo(from.takenAt());
         // the next answer, from the kept checkpoint, has the left-out partition's change and a new partition, once
         HiveCheckpoint now = checkpoint(T0.plusSeconds(120),
                 partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "late", 5, 30)),
@@ -220,6 +221,19 @@ class TestHiveChanges
                 partition("day=2026-12-03", c, file(c, "f1", 5, 100)));
         assertThat(summary(HiveChanges.changes(HiveCheckpoint.decode(kept.encode()), now, List.of(), NOTHING_PARKED, COLUMNS)))
                 .containsExactly("day=2026-12-02 [APPEND] +1 -0", "day=2026-12-03 [APPEND] +1 -0");
+    }
+
+    @Test
+    void testCarriedPartitionKeepsItsListingTimeSoACompactionSinceIsNoChange()
+    {
+        HiveCheckpoint from = checkpoint(T0, partition("day=2026-12-01", A, file(A, "f1", 10, 1), file(A, "f2", 10, 2)), partition("day=2026-12-02", B, file(B, "f1", 10, 3)));
+        // Dredge compacts 2026-12-01 at T0 + 20 s; at T0 + 60 s an answer filtered to 2026-12-02 carries 2026-12-01 over
+        OperationRecord compaction = compaction(T0.plusSeconds(20), PartitionState.SWAPPED, List.of(new TableFile(A + "/f1", 10), new TableFile(A + "/f2", 10)), List.of(new TableFile(A_COPY + "/c0", 18)));
+        Predicate<String> second = name -> name.equals("day=2026-12-02");
+        HiveCheckpoint kept = HiveCheckpoint.decode(from.carryingOver(checkpoint(T0.plusSeconds(60), partition("day=2026-12-02", B, file(B, "f1", 10, 3))), second).encode());
+        assertThat(kept.listedAt(kept.partitionsByName().get("day=2026-12-01"))).isEqualTo(T0);
+        HiveCheckpoint now = checkpoint(T0.plusSeconds(120), partition("day=2026-12-01", A_COPY, file(A_COPY, "c0", 18, 22)), partition("day=2026-12-02", B, file(B, "f1", 10, 3)));
+        assertThat(HiveChanges.changes(kept, now, List.of(compaction), NOTHING_PARKED, COLUMNS)).isEmpty();
     }
 
     private static OperationRecord compaction(Instant at, PartitionState state, List<TableFile> inputs, List<TableFile> outputs)

@@ -110,11 +110,20 @@ public final class TextTableEngine
         statements.add(sql);
         Parser parser = new Parser(sql);
         if (parser.acceptWord("explain")) {
-            // the write-access check: analysed, not run
+            // the access checks: analysed, not run
             parser.expectSymbol("(");
             parser.expectWord("type");
             parser.expectWord("validate");
             parser.expectSymbol(")");
+            if (parser.acceptWord("select")) {
+                // the read-access check
+                parser.expectSymbol("*");
+                parser.expectWord("from");
+                List<String> name = parser.qualifiedName();
+                parser.expectEnd();
+                textTable(new TableReference(name.get(1), name.get(2)));
+                return List.of(List.of(true));
+            }
             Insert insert = parser.insert();
             parser.expectEnd();
             requireInsertable(insert);
