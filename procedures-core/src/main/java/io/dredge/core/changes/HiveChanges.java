@@ -182,32 +182,19 @@ public final class HiveChanges
     {
         Map<String, List<Compacted>> compacted = compactedPartitions(operations);
         Function<String, Map<String, StoredFile>> listing = listings(lister);
+        // a file's time is when it was written, which may be before the write committed
+        Instant writtenSince = since.minus(WRITE_WINDOW);
         ImmutableList.Builder<PartitionChange> changes = ImmutableList.builder();
         for (HiveCheckpoint.Partition partition : to.partitions()) {
             Difference difference = new Difference(to.takenAt());
-            addWrittenSince(since, partition, compacted, listing, difference);
+            for (StoredFile file : partition.files()) {
+                if (writtenAfter(writtenSince, partition.location(), file, compacted.getOrDefault(partition.name(), List.of()), listing, 0)) {
+                    difference.added(file);
+                }
+            }
             difference.change(partition.name(), columns).ifPresent(changes::add);
         }
         return changes.build();
-    }
-
-    private static void addWrittenSince(Instant since, HiveCheckpoint.Partition partition, Map<String, List<Compacted>> compacted, Function<String, Map<String, StoredFile>> listing, Difference difference)
-    {
-        // a file's time is when it was written, which may be before the write committed
-        Instant writtenSince = since.minus(WRITE_WINDOW);
-        for (StoredFile file : partition.files()) {
-            if (writtenAfter(writtenSince, partition.location(), file, compacted.getOrDefault(partition.name(), List.of()), listing, 0)) {
-                difference.added(file);
-            }
-        }
-    }
-
-    /**
-     * The partition's values by column, as the answer types them: a value its type does not read is left out.
-     */
-    static Map<String, Object> partitionValues(String name, List<PartitionColumn> columns)
-    {
-        return values(name, columns);
     }
 
     private static boolean writtenAfter(Instant since, String location, StoredFile file, List<Compacted> compactions, Function<String, Map<String, StoredFile>> listing, int depth)
@@ -481,12 +468,15 @@ public final class HiveChanges
                 return Optional.empty();
             }
             ChangeKind kind = removed == 0 ? ChangeKind.APPEND : added == 0 ? ChangeKind.DELETE : ChangeKind.OVERWRITE;
-            return Optional.of(new PartitionChange(name, values(name, columns), Set.of(kind), OptionalLong.empty(), OptionalLong.empty(),
+            return Optional.of(new PartitionChange(name, partitionValues(name, columns), Set.of(kind), OptionalLong.empty(), OptionalLong.empty(),
                     added, removed, first.orElseThrow(), last.orElseThrow()));
         }
     }
 
-    private static Map<String, Object> values(String name, List<PartitionColumn> columns)
+    /**
+     * The partition's values by column, as the answer types them: a value its type does not read is left out.
+     */
+    static Map<String, Object> partitionValues(String name, List<PartitionColumn> columns)
     {
         Map<String, Object> values = new TreeMap<>();
         if (name.isEmpty()) {
